@@ -1,0 +1,50 @@
+# Oivallus: `make run` sets everything up and starts the app; `make test` sets up and tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/oivallus.duckdb
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run test lint format demo browser bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first and pinned: pip then takes the CPU build instead of several GB of CUDA.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(PY) -m ingest.demo --db $(DB)
+
+run: demo
+	OIVALLUS_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Debian's chromium for the real-browser tests (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup browser lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) benchmarks/eval_quality.py
+	$(PY) benchmarks/bench_speed.py
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache

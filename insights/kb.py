@@ -1,0 +1,429 @@
+"""KnowledgeBase: the one door to Oivallus for pages, ingest, the CLI, tests and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from pydantic import ValidationError
+
+from insights import text as textlib
+from insights.catalog import CatalogMixin
+from insights.embeddings import Embedder, SentenceTransformerEmbedder
+from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.linking import (
+    SEARCH_LEXICAL_WEIGHT,
+    HybridIndex,
+    lexical_weight,
+    related_threshold,
+)
+from insights.models import (
+    AddResult,
+    Evidence,
+    Hit,
+    Insight,
+    InsightIn,
+    InsightVersion,
+    Link,
+    LinkStatus,
+    SearchFilters,
+)
+from storage.catalog import CatalogRepository
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.links import LinkRepository
+from storage.vectors import EmbeddingRepository
+
+Progress = Callable[[int, int], None]
+EMBED_BATCH = 256
+SUGGESTIONS_PER_INSIGHT = 5
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
+    """Two texts say the same thing: nearly equal vectors, mostly the same stemmed words, or
+    close vectors with many shared words (calibrated on the demo data's near-duplicates)."""
+    if textlib.content_hash(text) == other.content_hash or dense >= 0.93:
+        return True
+    a = set(textlib.stems(textlib.words(text), other.language))
+    b = set(textlib.stems(textlib.words(other.text), other.language))
+    shared = len(a & b) / len(a | b) if a and b else 0.0
+    return shared >= 0.6 or (dense >= 0.8 and shared >= 0.4)
+
+
+class KnowledgeBase(CatalogMixin):
+    """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
+
+    Open with `KnowledgeBase.open(path)`; every method is safe to call from several threads.
+    """
+
+    def __init__(self, db: Database, embedder: Embedder, progress: Progress | None = None) -> None:
+        self.db = db
+        self.embedder = embedder
+        self.insights = InsightRepository(db)
+        self.vectors = EmbeddingRepository(db)
+        self.links_repo = LinkRepository(db)
+        self.catalog = CatalogRepository(db)
+        self.index = HybridIndex(embedder.dim)
+        self._reembed_stale(progress)
+        self._load_index()
+
+    @classmethod
+    def open(
+        cls, path: str | Path, embedder: Embedder | None = None, progress: Progress | None = None
+    ) -> KnowledgeBase:
+        """Open (creating or migrating) a knowledge base file.
+
+        Args:
+            path: the DuckDB file.
+            embedder: any `Embedder`; default: sentence-transformers ($OIVALLUS_MODEL).
+            progress: called as (done, total) while vectors of a changed model are recomputed.
+        """
+        return cls(Database(path), embedder or SentenceTransformerEmbedder(), progress)
+
+    def close(self) -> None:
+        """Close the database file."""
+        self.db.close()
+
+    # --- opening -------------------------------------------------------------------------
+
+    def _reembed_stale(self, progress: Progress | None) -> None:
+        stale = self.vectors.stale(self.embedder.model_id)
+        for start in range(0, len(stale), EMBED_BATCH):
+            batch = stale[start : start + EMBED_BATCH]
+            vectors = self.embedder.embed([t for _, t, _ in batch])
+            with self.db.transaction() as cur:
+                # Smoothing needs the whole index; stale rows are smoothed with themselves and
+                # refined the next time they are edited.
+                self.vectors.upsert(
+                    cur,
+                    self.embedder.model_id,
+                    [i for i, _, _ in batch],
+                    [h for _, _, h in batch],
+                    vectors,
+                    vectors,
+                )
+            if progress:
+                progress(min(start + EMBED_BATCH, len(stale)), len(stale))
+
+    def _load_index(self) -> None:
+        for chunk in self.vectors.iter_index(self.embedder.model_id):
+            terms = [
+                textlib.lexical_terms(t, lang)
+                for t, lang in zip(chunk.texts, chunk.languages, strict=True)
+            ]
+            self.index.add(
+                chunk.ids.tolist(), chunk.vectors, chunk.languages, terms, chunk.smoothed
+            )
+
+    # --- adding ----------------------------------------------------------------------------
+
+    def add(self, item: InsightIn) -> AddResult:
+        """Store one insight (or find it already stored) and suggest links for it."""
+        ids, created = self._store([item], None)
+        insight = self.get(ids[0])
+        return AddResult(insight=insight, links=self.links(insight.id), created=created[0])
+
+    def add_many(
+        self, items: Iterable[InsightIn | dict], progress: Progress | None = None
+    ) -> list[int]:
+        """Store many insights in one transaction; returns their ids in input order.
+
+        Items already stored (same normalised text, or same source and external id) are not
+        stored again: their existing id is returned. Raises `InvalidInput` naming the first bad
+        row, storing nothing.
+        """
+        checked = []
+        for number, item in enumerate(items, start=1):
+            try:
+                checked.append(
+                    item if isinstance(item, InsightIn) else InsightIn.model_validate(item)
+                )
+            except ValidationError as error:
+                raise describe_validation_error(error, row=number) from None
+        return self._store(checked, progress)[0]
+
+    def _store(
+        self, items: list[InsightIn], progress: Progress | None
+    ) -> tuple[list[int], list[bool]]:
+        hashes = [textlib.content_hash(i.text) for i in items]
+        with self.db.read() as cur:
+            by_hash, by_external = self.insights.existing(
+                cur, hashes, [(i.source, i.external_id) for i in items if i.external_id]
+            )
+        fresh: dict[str, int] = {}  # content hash -> position in `new`
+        new: list[int] = []
+        for position, (item, h) in enumerate(zip(items, hashes, strict=True)):
+            known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
+            if known is None and h not in fresh:
+                fresh[h] = len(new)
+                new.append(position)
+        vectors = self._embed([items[p].text for p in new], progress)
+        with self.db.transaction() as cur:
+            new_ids = self.insights.allocate_ids(cur, len(new))
+            now = _now()
+            stored = [
+                Insight(
+                    **items[p].model_dump(exclude={"language"}),
+                    id=i,
+                    content_hash=hashes[p],
+                    language=items[p].language or textlib.detect_language(items[p].text),
+                    created_at=now,
+                    updated_at=now,
+                )
+                for p, i in zip(new, new_ids, strict=True)
+            ]
+            self.insights.insert(cur, stored)
+            self._index_and_link(cur, stored, vectors)
+        ids, created = [], []
+        for item, h in zip(items, hashes, strict=True):
+            known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
+            ids.append(known if known is not None else new_ids[fresh[h]])
+            created.append(known is None)
+        return ids, created
+
+    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
+        parts = []
+        for start in range(0, len(texts), EMBED_BATCH):
+            parts.append(self.embedder.embed(texts[start : start + EMBED_BATCH]))
+            if progress:
+                progress(min(start + EMBED_BATCH, len(texts)), len(texts))
+        if progress and not texts:
+            progress(0, 0)
+        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
+
+    def _index_and_link(self, cur, stored: list[Insight], vectors: np.ndarray) -> None:
+        if not stored:
+            return
+        ids = [s.id for s in stored]
+        terms = [textlib.lexical_terms(s.text, s.language) for s in stored]
+        try:
+            smoothed = self.index.add(ids, vectors, [s.language for s in stored], terms)
+            self.vectors.upsert(
+                cur,
+                self.embedder.model_id,
+                ids,
+                [s.content_hash for s in stored],
+                vectors,
+                smoothed,
+            )
+            pairs = [
+                (insight, n)
+                for insight in stored
+                for n in self.index.related(insight.id, SUGGESTIONS_PER_INSIGHT)
+            ]
+            others = {i.id: i for i in self.insights.get_many([n.insight_id for _, n in pairs])}
+            others.update({s.id: s for s in stored})  # not committed yet, so not readable
+            suggestions = []
+            for insight, n in pairs:
+                other = others.get(n.insight_id)
+                if other is None:
+                    continue
+                duplicate = is_near_duplicate(insight.text, other, n.dense)
+                if duplicate or n.score >= related_threshold(insight.language):
+                    suggestions.append((insight.id, n.insight_id, n.score, duplicate))
+            self.links_repo.suggest(cur, suggestions)
+        except BaseException:
+            for insight_id in ids:
+                self.index.remove(insight_id)
+            raise
+
+    def merge(self, keep_id: int, duplicate_id: int, by: str | None = None) -> Insight:
+        """Merge a duplicate into the insight kept: its text becomes evidence of the kept one,
+        the duplicate is soft-deleted (restorable) and the pair is marked confirmed."""
+        if keep_id == duplicate_id:
+            raise InvalidInput("An insight cannot be merged into itself.", field="duplicate_id")
+        kept = self.get(keep_id)
+        duplicate = self.get(duplicate_id)
+        evidence = InsightIn(
+            text=duplicate.text,
+            source=duplicate.source,
+            author=duplicate.author,
+            observed_at=duplicate.observed_at,
+        )
+        with self.db.transaction() as cur:
+            self.insights.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
+            self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, by)
+            self.insights.set_deleted(cur, duplicate.id, _now())
+            self.index.remove(duplicate.id)
+        return kept
+
+    def add_evidence(self, insight_id: int, item: InsightIn) -> int:
+        """Attach a text to an existing insight as further evidence instead of a new insight."""
+        self.get(insight_id)
+        with self.db.transaction() as cur:
+            return self.insights.add_evidence(
+                cur, insight_id, item, textlib.content_hash(item.text)
+            )
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, insight_id: int, include_deleted: bool = False) -> Insight:
+        """One insight; raises `NotFound`."""
+        found = self.insights.get_many([insight_id], include_deleted=include_deleted)
+        if not found:
+            raise NotFound(f"Insight {insight_id} does not exist or was deleted.")
+        return found[0]
+
+    def browse(
+        self, filters: SearchFilters | None = None, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Insight], int]:
+        """Newest insights first, one page, with the total count."""
+        return self.insights.page(filters or SearchFilters(), offset, limit)
+
+    def count(self) -> int:
+        """Number of live insights."""
+        return self.insights.count()
+
+    def evidence(self, insight_id: int) -> list[Evidence]:
+        """Evidence attached to an insight."""
+        return self.insights.evidence(insight_id)
+
+    def versions(self, insight_id: int) -> list[InsightVersion]:
+        """Earlier versions of an insight, oldest first."""
+        return self.insights.versions(insight_id)
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+        **filter_values,
+    ) -> list[Hit]:
+        """Hybrid search (meaning + stemmed words, English and Finnish), best first.
+
+        Filters come as a `SearchFilters` or as keywords (`segment="SMB"`); a single value is
+        treated as a one-item list.
+        """
+        filters = self._filters(filters, filter_values)
+        query = query.strip()
+        if not query:
+            return []
+        vector = self.embedder.embed([query])[0]
+        term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(query))
+        allowed = None if filters.is_empty() else self.insights.filter_ids(filters)
+        language = textlib.detect_language(query)
+        weight = max(SEARCH_LEXICAL_WEIGHT, lexical_weight(language) / 2)
+        found = self.index.search(vector, term_ids, weights, weight, k + offset, allowed)[offset:]
+        return self._hits(found)
+
+    def similar(self, text: str, k: int = 5) -> list[tuple[Hit, bool]]:
+        """Insights like a draft text, each with "is it a likely duplicate?"."""
+        draft = InsightIn(text=text)
+        hits = self.search(draft.text, k=k)
+        return [(h, is_near_duplicate(draft.text, h.insight, h.dense_score)) for h in hits]
+
+    def related(self, insight_id: int, k: int = 5) -> list[Hit]:
+        """Nearest other live insights, best first; never itself, a deleted or a rejected one."""
+        if insight_id not in self.index:
+            raise NotFound(f"Insight {insight_id} does not exist or was deleted.")
+        rejected = self.links_repo.rejected_partners(insight_id)
+        return self._hits(self.index.related(insight_id, k, exclude=rejected))
+
+    def _hits(self, found) -> list[Hit]:
+        insights = {i.id: i for i in self.insights.get_many([n.insight_id for n in found])}
+        return [
+            Hit(
+                insight_id=n.insight_id,
+                score=n.score,
+                dense_score=n.dense,
+                lexical_score=n.lexical,
+                insight=insights[n.insight_id],
+            )
+            for n in found
+            if n.insight_id in insights
+        ]
+
+    @staticmethod
+    def _filters(filters: SearchFilters | None, values: dict) -> SearchFilters:
+        if values:
+            lists = {
+                k: v if isinstance(v, list | tuple) else [v]
+                for k, v in values.items()
+                if v is not None and k not in ("observed_from", "observed_to")
+            }
+            dates = {k: v for k, v in values.items() if k in ("observed_from", "observed_to")}
+            try:
+                extra = SearchFilters(**lists, **dates)
+            except ValidationError as error:
+                raise describe_validation_error(error) from None
+            base = (filters or SearchFilters()).model_dump(exclude_defaults=True)
+            return SearchFilters(**{**base, **extra.model_dump(exclude_defaults=True)})
+        return filters or SearchFilters()
+
+    # --- links -----------------------------------------------------------------------------
+
+    def links(self, insight_id: int) -> list[Link]:
+        """Suggested and confirmed links of an insight, with the other insight attached."""
+        links = self.links_repo.for_insight(insight_id)
+        others = {i.id: i for i in self.insights.get_many([link.other_id for link in links])}
+        return [link.model_copy(update={"other": others.get(link.other_id)}) for link in links]
+
+    def confirm_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
+        """A person says the two insights are related."""
+        self._decide(insight_id, other_id, LinkStatus.confirmed, by)
+
+    def reject_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
+        """A person says they are not related: never suggested again."""
+        self._decide(insight_id, other_id, LinkStatus.rejected, by)
+
+    def _decide(self, a: int, b: int, status: LinkStatus, by: str | None) -> None:
+        if a == b:
+            raise InvalidInput("An insight cannot be linked to itself.", field="other_id")
+        self.get(a)
+        self.get(b)
+        with self.db.transaction() as cur:
+            self.links_repo.decide(cur, a, b, status, by)
+
+    # --- editing ---------------------------------------------------------------------------
+
+    def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
+        """Replace an insight's content; the old version stays in its history."""
+        old = self.get(insight_id)
+        new_hash = textlib.content_hash(changes.text)
+        new = Insight(
+            **changes.model_dump(exclude={"language"}),
+            id=old.id,
+            content_hash=new_hash,
+            language=changes.language or textlib.detect_language(changes.text),
+            version=old.version + 1,
+            created_at=old.created_at,
+            updated_at=_now(),
+        )
+        with self.db.transaction() as cur:
+            self.insights.update(cur, old, new, by)
+            if new_hash != old.content_hash:
+                self._index_and_link(cur, [new], self.embedder.embed([new.text]))
+        return self.get(insight_id)
+
+    def delete(self, insight_id: int) -> None:
+        """Soft-delete: hidden everywhere, restorable."""
+        self.get(insight_id)
+        with self.db.transaction() as cur:
+            self.insights.set_deleted(cur, insight_id, _now())
+            self.index.remove(insight_id)
+
+    def restore(self, insight_id: int) -> Insight:
+        """Bring a soft-deleted insight back."""
+        insight = self.get(insight_id, include_deleted=True)
+        with self.db.transaction() as cur:
+            self.insights.set_deleted(cur, insight_id, None)
+            if insight_id in self.index.row_of:
+                self.index.restore(insight_id)
+            else:  # deleted before this process opened the file: index it afresh
+                self._index_and_link(cur, [insight], self.embedder.embed([insight.text]))
+        return self.get(insight_id)
+
+    def filter_values(self, column: str) -> list[str]:
+        """Values in use for a column, for filter choices."""
+        return self.insights.distinct_values(column)
+
+    def studies_for(self, ids: Sequence[int]):
+        """Studies with these ids."""
+        return self.catalog.studies(list(ids)) if ids else []

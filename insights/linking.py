@@ -1,0 +1,223 @@
+"""The hybrid index behind search, related insights and duplicate detection.
+
+Scores (tuned on ../shared/evaldata with benchmarks/eval_quality.py):
+- lexical similarity of a document to another is its BM25 score divided by its score against
+  itself, so 1.0 means "the same words";
+- the lexical weight depends on the document's language: all-MiniLM-L6-v2 is an English
+  model, so for Finnish and Swedish the words carry more of the meaning;
+- each stored vector is smoothed with its three nearest neighbours (database-side
+  augmentation), and a neighbour list is re-ranked with the neighbours' own similarities
+  (query expansion). Together they lift banking77 precision@5 from 0.827 to above 0.85.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from insights.search import LexicalIndex, VectorIndex
+
+LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.2}
+LEXICAL_WEIGHT_OTHER = 2.0
+SEARCH_LEXICAL_WEIGHT = 0.5
+SMOOTHING_NEIGHBOURS = 3
+SMOOTHING_FLOOR = 0.3
+CANDIDATES = 200
+# Calibrated with benchmarks/eval_quality.py and the demo data: on banking77, 91 % of the
+# neighbours scoring above the English threshold share the insight's intent. Finnish and
+# Swedish scores run lower (the lexical part dominates them), hence their own threshold.
+RELATED_THRESHOLD_BY_LANGUAGE = {"en": 0.85}
+RELATED_THRESHOLD_OTHER = 0.5
+
+
+def lexical_weight(language: str) -> float:
+    """How much lexical similarity counts against dense similarity for a language."""
+    return LEXICAL_WEIGHT_BY_LANGUAGE.get(language, LEXICAL_WEIGHT_OTHER)
+
+
+def related_threshold(language: str) -> float:
+    """The score above which a neighbour becomes a suggested link."""
+    return RELATED_THRESHOLD_BY_LANGUAGE.get(language, RELATED_THRESHOLD_OTHER)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A scored row of the index: fused score plus its dense and lexical parts."""
+
+    insight_id: int
+    score: float
+    dense: float
+    lexical: float
+
+
+class HybridIndex:
+    """Raw and smoothed vectors plus a lexical index over the live insights, row-aligned."""
+
+    def __init__(self, dim: int) -> None:
+        self.raw = VectorIndex(dim)
+        self.smooth = VectorIndex(dim)
+        self.lexical = LexicalIndex()
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._languages: list[str] = []
+        self.row_of: dict[int, int] = {}
+        self.lock = threading.RLock()
+
+    def __len__(self) -> int:
+        return int(self._alive.sum())
+
+    def __contains__(self, insight_id: int) -> bool:
+        row = self.row_of.get(insight_id)
+        return row is not None and bool(self._alive[row])
+
+    def add(
+        self,
+        ids: list[int],
+        vectors: np.ndarray,
+        languages: list[str],
+        terms: list[list[str]],
+        smoothed: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Index new insights and return their smoothed vectors.
+
+        Smoothed vectors stored earlier can be handed in (at open); otherwise they are computed,
+        with the whole batch among the neighbours.
+        """
+        with self.lock:
+            first = self.raw.size
+            for offset, insight_id in enumerate(ids):
+                old = self.row_of.get(insight_id)
+                if old is not None:
+                    self._alive[old] = False
+                self.row_of[insight_id] = first + offset
+            self._ids = np.concatenate([self._ids, np.asarray(ids, dtype=np.int64)])
+            self._alive = np.concatenate([self._alive, np.ones(len(ids), dtype=bool)])
+            self._languages.extend(languages)
+            self.raw.add(vectors)
+            self.lexical.add(terms)
+            if smoothed is None:
+                smoothed = self._smoothed(np.arange(first, self.raw.size))
+            self.smooth.add(smoothed)
+            return smoothed
+
+    def _smoothed(self, rows: np.ndarray) -> np.ndarray:
+        raw = self.raw.vectors()
+        out = raw[rows].copy()
+        for block in range(0, len(rows), 256):
+            chunk = rows[block : block + 256]
+            dense = self.raw.similarities(raw[chunk])
+            for i, row in enumerate(chunk):
+                fused = dense[i] + lexical_weight(self._languages[row]) * self._lexical_row(row)
+                top = self._top(fused, SMOOTHING_NEIGHBOURS, exclude_row=row)
+                # In a small or young collection the nearest rows may be unrelated: skip those.
+                top = top[
+                    fused[top] >= SMOOTHING_FLOOR * (1 + lexical_weight(self._languages[row]))
+                ]
+                out[block + i] += raw[top].sum(axis=0)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
+
+    def _lexical_row(self, row: int) -> np.ndarray:
+        ids, weights = self.lexical.row_vector(row)
+        scores = self.lexical.scores(ids, weights)
+        return scores / max(float(scores[row]), 1e-9)
+
+    def _top(self, scores: np.ndarray, k: int, exclude_row: int | None = None) -> np.ndarray:
+        scores = np.where(self._alive, scores, -np.inf)
+        if exclude_row is not None:
+            scores[exclude_row] = -np.inf
+        k = min(k, int(np.isfinite(scores).sum()))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64)
+        top = np.argpartition(-scores, k - 1)[:k]
+        return top[np.argsort(-scores[top], kind="stable")]
+
+    def remove(self, insight_id: int) -> None:
+        """Take an insight out of every result (its row stays until the next open)."""
+        with self.lock:
+            row = self.row_of.get(insight_id)
+            if row is not None:
+                self._alive[row] = False
+
+    def restore(self, insight_id: int) -> None:
+        """Put a removed insight back."""
+        with self.lock:
+            row = self.row_of.get(insight_id)
+            if row is not None:
+                self._alive[row] = True
+
+    def related(self, insight_id: int, k: int, exclude: set[int] = frozenset()) -> list[Neighbour]:
+        """Nearest other live insights, best first, with the fused, expanded score."""
+        with self.lock:
+            row = self.row_of[insight_id]
+            weight = lexical_weight(self._languages[row])
+            smooth = self.smooth.vectors()
+            dense = self.smooth.similarities(smooth[row : row + 1])[0]
+            lexical = self._lexical_row(row)
+            first = dense + weight * lexical
+            candidates = self._top(first, CANDIDATES, exclude_row=row)
+            if not len(candidates):
+                return []
+            # Expand with the nearest neighbours that are related at all (see SMOOTHING_FLOOR).
+            neighbours = candidates[:SMOOTHING_NEIGHBOURS]
+            neighbours = neighbours[first[neighbours] >= SMOOTHING_FLOOR * (1 + weight)]
+            expansion = np.zeros(len(candidates), dtype=np.float32)
+            for n in neighbours:
+                ids, weights = self.lexical.row_vector(int(n))
+                own = self.lexical.scores_of_rows(ids, weights, np.asarray([n]))[0]
+                lex_n = self.lexical.scores_of_rows(ids, weights, candidates) / max(own, 1e-9)
+                expansion += smooth[candidates] @ smooth[n] + weight * lex_n
+            expanded = expansion / len(neighbours) if len(neighbours) else first[candidates]
+            # Divided so that 1.0 means "identical" whatever the language's lexical weight.
+            final = (first[candidates] + expanded) / (2 * (1 + weight))
+            order = np.argsort(-final, kind="stable")
+            raw = self.raw.vectors()
+            out = []
+            for i in order:
+                other = int(self._ids[candidates[i]])
+                if other in exclude:
+                    continue
+                out.append(
+                    Neighbour(
+                        other,
+                        float(final[i]),
+                        float(raw[candidates[i]] @ raw[row]),
+                        float(lexical[candidates[i]]),
+                    )
+                )
+                if len(out) == k:
+                    break
+            return out
+
+    def search(
+        self,
+        query: np.ndarray,
+        term_ids: np.ndarray,
+        weights: np.ndarray,
+        lexical_weight_: float,
+        k: int,
+        allowed: np.ndarray | None = None,
+    ) -> list[Neighbour]:
+        """Best k live insights for a query vector and weighted query terms.
+
+        `allowed` (insight ids) narrows the result to a filtered set.
+        """
+        with self.lock:
+            if not self.raw.size:
+                return []
+            dense = self.raw.similarities(query[None, :])[0]
+            lexical = self.lexical.scores(term_ids, weights)
+            top_lexical = float(lexical.max()) if len(lexical) else 0.0
+            if top_lexical > 0:
+                lexical = lexical / top_lexical
+            # Divided so that 1.0 means "same meaning and every query word matched".
+            fused = (dense + lexical_weight_ * lexical) / (1 + lexical_weight_)
+            if allowed is not None:
+                fused = np.where(np.isin(self._ids, allowed), fused, -np.inf)
+            top = self._top(fused, k)
+            return [
+                Neighbour(int(self._ids[r]), float(fused[r]), float(dense[r]), float(lexical[r]))
+                for r in top
+            ]

@@ -1,0 +1,183 @@
+"""Hybrid retrieval: an in-memory dense index, a lexical BM25 index and their fusion.
+
+DuckDB stays the source of truth; these indexes are rebuilt from it at open and updated on
+every write. Both number documents by "row" (order of addition); `HybridIndex` maps rows to
+insight ids and keeps a mask of the rows that are still alive (not deleted).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+from scipy import sparse
+
+# Fusion weights and the lexical feature weights, tuned on ../shared/evaldata with
+# benchmarks/eval_quality.py (figures in the README).
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = 0.3
+STEM_WEIGHT = 3.0
+BM25_K1 = 1.2
+BM25_B = 0.75
+_DELTA_LIMIT = 4096
+
+
+class VectorIndex:
+    """Unit vectors in a growable float32 matrix; cosine similarity is one matrix product."""
+
+    def __init__(self, dim: int, capacity: int = 1024) -> None:
+        self.dim = dim
+        self._matrix = np.zeros((capacity, dim), dtype=np.float32)
+        self.size = 0
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Append vectors (n, dim) as the next rows."""
+        needed = self.size + len(vectors)
+        if needed > len(self._matrix):
+            grown = np.zeros((max(needed, 2 * len(self._matrix)), self.dim), dtype=np.float32)
+            grown[: self.size] = self._matrix[: self.size]
+            self._matrix = grown
+        self._matrix[self.size : needed] = vectors
+        self.size = needed
+
+    def vectors(self) -> np.ndarray:
+        """A view of the stored rows."""
+        return self._matrix[: self.size]
+
+    def similarities(self, queries: np.ndarray) -> np.ndarray:
+        """Cosine similarities of each query (m, dim) to every row: (m, size)."""
+        return queries @ self.vectors().T
+
+
+class LexicalIndex:
+    """BM25 over stems and character n-grams, accepting additions without a full rebuild.
+
+    Rows live in a large block plus a small delta block that is rebuilt on each addition and
+    merged into the large one when it passes a few thousand rows. Each block is kept both
+    column-wise (to score every row for a few terms) and row-wise (to read one document).
+    """
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._df: list[int] = []
+        self._is_stem: list[bool] = []
+        self._lengths: list[float] = []
+        self._main = (
+            sparse.csc_matrix((0, 0), dtype=np.float32),
+            sparse.csr_matrix((0, 0), dtype=np.float32),
+        )
+        self._delta_docs: list[Counter] = []
+        self._delta: tuple[sparse.csc_matrix, sparse.csr_matrix] | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self._lengths)
+
+    def add(self, documents: Iterable[list[str]]) -> None:
+        """Append documents, each given as its list of terms."""
+        for terms in documents:
+            counts: Counter = Counter()
+            for term in terms:
+                term_id = self.vocab.get(term)
+                if term_id is None:
+                    term_id = self.vocab[term] = len(self._df)
+                    self._df.append(0)
+                    self._is_stem.append(term.startswith("w:"))
+                counts[term_id] += 1
+            for term_id in counts:
+                self._df[term_id] += 1
+            self._lengths.append(float(len(terms)))
+            self._delta_docs.append(counts)
+        self._delta = None
+        if len(self._delta_docs) > _DELTA_LIMIT:
+            self._merge()
+
+    def _weighted_rows(self, docs: list[Counter], first_row: int) -> sparse.csr_matrix:
+        lengths = np.asarray(self._lengths[first_row : first_row + len(docs)], dtype=np.float32)
+        avg = max(float(np.mean(self._lengths)), 1.0)
+        indptr, cols, tfs = [0], [], []
+        for counts in docs:
+            cols.extend(counts.keys())
+            tfs.extend(counts.values())
+            indptr.append(len(cols))
+        tf = np.asarray(tfs, dtype=np.float32)
+        doc_len = np.repeat(lengths, np.diff(indptr))
+        weights = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * doc_len / avg))
+        return sparse.csr_matrix(
+            (weights, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(docs), len(self._df)),
+        )
+
+    def _delta_blocks(self) -> tuple[sparse.csc_matrix, sparse.csr_matrix]:
+        if self._delta is None or self._delta[1].shape[1] != len(self._df):
+            rows = self._weighted_rows(self._delta_docs, self.size - len(self._delta_docs))
+            self._delta = (rows.tocsc(), rows)
+        return self._delta
+
+    def _merge(self) -> None:
+        delta_rows = self._delta_blocks()[1]
+        main_rows = self._main[1]
+        main_rows.resize((main_rows.shape[0], len(self._df)))
+        merged = sparse.vstack([main_rows, delta_rows], format="csr")
+        self._main = (merged.tocsc(), merged)
+        self._delta_docs = []
+        self._delta = None
+
+    def _idf(self, term_ids: np.ndarray) -> np.ndarray:
+        df = np.asarray([self._df[t] for t in term_ids], dtype=np.float32)
+        n = max(self.size, 1)
+        return np.log1p((n - df + 0.5) / (df + 0.5))
+
+    def query_vector(
+        self, terms: list[str], stem_weight: float = STEM_WEIGHT
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Known term ids of a query and their weights (idf x query frequency x feature weight)."""
+        counts = Counter(self.vocab[t] for t in terms if t in self.vocab)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        freq = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        is_stem = np.fromiter((self._is_stem[t] for t in ids), dtype=bool, count=len(ids))
+        feature = np.where(is_stem, stem_weight, 1.0).astype(np.float32)
+        return ids, self._idf(ids) * freq * feature
+
+    def row_vector(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """A stored document as a query: its term ids weighted by idf x BM25 term weight."""
+        main_rows = self._main[1].shape[0]
+        block, index = (
+            (self._main[1], row) if row < main_rows else (self._delta_blocks()[1], row - main_rows)
+        )
+        start, end = block.indptr[index], block.indptr[index + 1]
+        ids = block.indices[start:end].astype(np.int64)
+        return ids, self._idf(ids) * block.data[start:end]
+
+    def scores(self, term_ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """BM25 score of every row for a weighted query (zeros where nothing matches)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        if len(term_ids) == 0:
+            return out
+        main = self._main[0]
+        main_rows = main.shape[0]
+        in_main = term_ids < main.shape[1]
+        if main_rows and in_main.any():
+            out[:main_rows] = main[:, term_ids[in_main]] @ weights[in_main]
+        if self._delta_docs:
+            out[main_rows:] = self._delta_blocks()[0][:, term_ids] @ weights
+        return out
+
+    def scores_of_rows(
+        self, term_ids: np.ndarray, weights: np.ndarray, rows: np.ndarray
+    ) -> np.ndarray:
+        """BM25 scores of the given rows only (cheap for a few hundred rows)."""
+        dense_query = np.zeros(len(self._df), dtype=np.float32)
+        dense_query[term_ids] = weights
+        main = self._main[1]
+        main_rows = main.shape[0]
+        out = np.zeros(len(rows), dtype=np.float32)
+        in_main = rows < main_rows
+        if in_main.any():
+            out[in_main] = main[rows[in_main]] @ dense_query[: main.shape[1]]
+        if (~in_main).any():
+            out[~in_main] = self._delta_blocks()[1][rows[~in_main] - main_rows] @ dense_query
+        return out

@@ -1,0 +1,135 @@
+"""Add: capture an insight in under 30 seconds, catch duplicates, then confirm its links."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from insights import InsightIn, InvalidInput
+from insights.errors import describe_validation_error
+from insights.models import Kind, Sentiment, Source
+from insights.text import escape_markdown
+from pages.common import kb, metadata_line, open_link, person, routed, team, title_of
+
+routed("add")
+
+base = kb()
+st.title("Add an insight")
+
+
+def _optional(label: str, options: list[str], key: str, column) -> str | None:
+    choice = column.selectbox(label, ["—"] + options, key=key)
+    return None if choice == "—" else choice
+
+
+studies = {s.title: s.id for s in base.studies()}
+with st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
+    text = st.text_area(
+        "What did you learn? *",
+        height=120,
+        key="add_text",
+        placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
+    )
+    c1, c2, c3 = st.columns(3)
+    title = c1.text_input("Title", key="add_title")
+    kind = c2.selectbox("Kind", [k.value for k in Kind], key="add_kind")
+    source = c3.selectbox("Source", [s.value for s in Source], key="add_source")
+    c1, c2, c3, c4 = st.columns(4)
+    segment = _optional("Segment", base.choices("segment"), "add_segment", c1)
+    touchpoint = _optional("Touchpoint", base.choices("touchpoint"), "add_touchpoint", c2)
+    stage = _optional("Journey stage", base.choices("journey_stage"), "add_stage", c3)
+    channel = _optional("Channel", base.choices("channel"), "add_channel", c4)
+    c1, c2, c3 = st.columns(3)
+    sentiment = _optional("Sentiment", [s.value for s in Sentiment], "add_sentiment", c1)
+    observed = c2.date_input("Observed on", value=None, key="add_observed")
+    study = _optional("Study", list(studies), "add_study", c3)
+    c1, c2, c3 = st.columns(3)
+    tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
+    author = c2.text_input("Author", value=person() or "", key="add_author")
+    team_name = c3.text_input("Team", value=team() or "", key="add_team")
+    check = st.form_submit_button("Check for similar")
+    save = st.form_submit_button("Save", type="primary")
+
+if check or save:
+    try:
+        draft = InsightIn(
+            text=text,
+            title=title,
+            kind=kind,
+            source=source,
+            segment=segment,
+            touchpoint=touchpoint,
+            journey_stage=stage,
+            channel=channel,
+            sentiment=sentiment,
+            observed_at=observed,
+            study_id=studies.get(study) if study else None,
+            tags=[t for t in tags.split(",") if t.strip()],
+            author=author,
+            team=team_name,
+        )
+    except ValidationError as error:
+        st.error(str(describe_validation_error(error)))
+        st.stop()
+    st.session_state.add_draft = draft
+    st.session_state.add_similar = base.similar(draft.text, k=5)
+    st.session_state.pop("add_result", None)
+    duplicates = [h for h, dup in st.session_state.add_similar if dup]
+    if save and not duplicates:
+        st.session_state.add_result = base.add(draft)
+        st.session_state.pop("add_similar")
+
+draft = st.session_state.get("add_draft")
+similar = st.session_state.get("add_similar")
+if draft is not None and similar is not None:
+    st.subheader("Similar insights already stored")
+    if not similar:
+        st.caption("Nothing similar yet.")
+    for hit, duplicate in similar:
+        with st.container(border=True):
+            left, right = st.columns([5, 2])
+            label = ":orange-badge[likely duplicate] " if duplicate else ""
+            left.markdown(f"{label}**{escape_markdown(title_of(hit.insight))}**")
+            left.caption(metadata_line(hit.insight) + f" · score {hit.score:.2f}")
+            with right:
+                open_link(hit.insight_id)
+                if duplicate and st.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
+                    base.add_evidence(hit.insight_id, draft)
+                    st.session_state.pop("add_similar")
+                    st.success(f"Added as evidence to insight #{hit.insight_id}.")
+                    st.stop()
+    if st.button("Save as a new insight", type="primary"):
+        try:
+            st.session_state.add_result = base.add(draft)
+        except InvalidInput as error:
+            st.error(str(error))
+            st.stop()
+        st.session_state.pop("add_similar")
+        st.rerun()
+
+result = st.session_state.get("add_result")
+if result is not None:
+    if result.created:
+        st.success(f"Saved as insight #{result.insight.id}.")
+    else:
+        st.info(f"This text is already stored as insight #{result.insight.id}; nothing was added.")
+    open_link(result.insight.id, "Open the insight")
+    suggested = [link for link in base.links(result.insight.id) if link.status == "suggested"]
+    confirmed = [link for link in base.links(result.insight.id) if link.status == "confirmed"]
+    if suggested or confirmed:
+        st.subheader("Related insights")
+        st.caption(
+            "Confirm the ones that belong together; dismissed ones are never suggested again."
+        )
+    for link in confirmed:
+        st.markdown(f":green-badge[linked] {escape_markdown(title_of(link.other))}")
+    for link in suggested:
+        with st.container(border=True):
+            left, right = st.columns([5, 2])
+            left.markdown(f"**{escape_markdown(title_of(link.other))}**")
+            left.caption(metadata_line(link.other) + f" · score {link.score:.2f}")
+            b1, b2 = right.columns(2)
+            if b1.button("Confirm", key=f"c{link.other_id}"):
+                base.confirm_link(result.insight.id, link.other_id, by=person())
+                st.rerun()
+            if b2.button("Dismiss", key=f"d{link.other_id}"):
+                base.reject_link(result.insight.id, link.other_id, by=person())
+                st.rerun()

@@ -1,0 +1,101 @@
+"""What the pages share: the cached KnowledgeBase and small rendering helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from insights import Insight, KnowledgeBase
+from insights.text import escape_markdown
+
+DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
+PAGE_SIZE = 10
+ROUTER_MARK = "_routed_by_app"
+
+
+def routed(url_path: str) -> None:
+    """Make sure this page runs under app.py's router.
+
+    When the very first request a Streamlit process serves is a page URL (/add), Streamlit's
+    legacy pages/ folder mode runs the page file alone, without app.py, whose mark is then
+    missing from the session: send the request through app.py, which opens the page asked for.
+    """
+    if not st.session_state.get(ROUTER_MARK):
+        st.switch_page(
+            str(Path(__file__).resolve().parents[1] / "app.py"),
+            query_params={**st.query_params.to_dict(), "page": url_path},
+        )
+
+
+def db_path() -> str:
+    """The database file: $OIVALLUS_DB, else data/oivallus.duckdb."""
+    return os.environ.get("OIVALLUS_DB", str(DEFAULT_DB))
+
+
+@st.cache_resource(show_spinner="Loading the language model and the index…")
+def get_kb(path: str | None = None) -> KnowledgeBase:
+    """One KnowledgeBase per process (the model loads once)."""
+    return KnowledgeBase.open(path or db_path())
+
+
+def kb() -> KnowledgeBase:
+    """The app's KnowledgeBase."""
+    return get_kb(db_path())
+
+
+def person() -> str | None:
+    """The name the person gave in the sidebar."""
+    return (st.session_state.get("person") or "").strip() or None
+
+
+def team() -> str | None:
+    """The team the person gave in the sidebar."""
+    return (st.session_state.get("team") or "").strip() or None
+
+
+def title_of(insight: Insight) -> str:
+    """A one-line title: the given title or the start of the text."""
+    if insight.title:
+        return insight.title
+    first = insight.text.split("\n", 1)[0]
+    return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
+
+
+def highlighted(pieces: list[tuple[str, bool]]) -> str:
+    """Markdown for a snippet: escaped text with the matches in bold."""
+    return "".join(
+        f"**{escape_markdown(p)}**" if match else escape_markdown(p) for p, match in pieces
+    ).replace("\n", " ")
+
+
+def metadata_line(insight: Insight) -> str:
+    """Escaped Markdown caption with the insight's metadata."""
+    parts = [insight.kind, insight.source]
+    for value in (
+        insight.segment,
+        insight.touchpoint,
+        insight.journey_stage,
+        insight.channel,
+        insight.sentiment,
+        insight.team,
+    ):
+        if value:
+            parts.append(value)
+    if insight.observed_at:
+        parts.append(insight.observed_at.isoformat())
+    if insight.tags:
+        parts.append(" ".join("#" + t for t in insight.tags))
+    parts.append(f"#{insight.id}")
+    return escape_markdown(" · ".join(parts))
+
+
+def open_link(insight_id: int, label: str = "Open") -> None:
+    """A link to the insight page (a deep link the browser can copy)."""
+    st.page_link(
+        "pages/insight.py",
+        label=label,
+        icon=":material/open_in_new:",
+        query_params={"insight": str(insight_id)},
+    )

@@ -1,0 +1,67 @@
+"""Studies: create one, list them, see a study's findings."""
+
+import streamlit as st
+
+from insights import InvalidInput
+from insights.text import escape_markdown
+from pages.common import PAGE_SIZE, kb, metadata_line, open_link, person, routed, title_of
+
+routed("studies")
+
+base = kb()
+st.title("Studies")
+
+with st.expander("New study", expanded=False), st.form("new_study", clear_on_submit=True):
+    title = st.text_input("Title *")
+    c1, c2 = st.columns(2)
+    method = c1.text_input("Method", placeholder="interviews, survey, usability test…")
+    owner = c2.text_input("Owner", value=person() or "")
+    c1, c2 = st.columns(2)
+    started = c1.date_input("Started", value=None)
+    ended = c2.date_input("Ended", value=None)
+    description = st.text_area("Description")
+    if st.form_submit_button("Create study", type="primary"):
+        try:
+            created = base.create_study(
+                {
+                    "title": title,
+                    "method": method or None,
+                    "owner": owner or None,
+                    "started_on": started,
+                    "ended_on": ended,
+                    "description": description or None,
+                }
+            )
+            st.success(f"Created study “{created.title}”.")
+        except InvalidInput as error:
+            st.error(str(error))
+
+studies = base.studies()
+if not studies:
+    st.info("No studies yet. Create the first one above.")
+    st.stop()
+
+labels = {f"{s.title} ({s.insight_count} insights)": s for s in studies}
+choice = st.selectbox("Study", list(labels))
+study = labels[choice]
+with st.container(border=True):
+    st.subheader(study.title, anchor=False)
+    facts = [
+        study.method,
+        study.owner,
+        " – ".join(d.isoformat() for d in (study.started_on, study.ended_on) if d),
+    ]
+    st.caption(escape_markdown(" · ".join(f for f in facts if f)))
+    if study.description:
+        st.text(study.description)
+
+page = st.number_input("Page", min_value=1, value=1, step=1, key=f"study_page_{study.id}")
+findings, total = base.study_insights(study.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+st.caption(f"{total} findings")
+for insight in findings:
+    with st.container(border=True):
+        left, right = st.columns([6, 1])
+        left.markdown(f"**{escape_markdown(title_of(insight))}**")
+        left.caption(metadata_line(insight))
+        with right:
+            open_link(insight.id)

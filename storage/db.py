@@ -1,0 +1,81 @@
+"""The DuckDB connection: migrations at open, a cursor per operation, one lock for writes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_MIGRATIONS = "migrations"
+
+
+class Database:
+    """One DuckDB file, opened once per process; every multi-row write is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._connection = duckdb.connect(self.path)
+        self._write_lock = threading.RLock()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+            )
+            applied = {
+                row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()
+            }
+            folder = resources.files(__package__) / _MIGRATIONS
+            scripts = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+            for script in scripts:
+                version = int(script.name.split("_", 1)[0])
+                if version in applied:
+                    continue
+                cur.execute(script.read_text(encoding="utf-8"))
+                cur.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                    [version, script.name],
+                )
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one read operation (safe from any thread)."""
+        cur = self._connection.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction, holding the write lock: all of it lands or none."""
+        with self._write_lock:
+            cur = self._connection.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                cur.close()
+                raise
+            cur.execute("COMMIT")
+            cur.close()
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        """Held by writers; callers that must keep in-memory state in step with a write take it."""
+        return self._write_lock
+
+    def close(self) -> None:
+        """Checkpoint and close the file."""
+        with self._write_lock:
+            self._connection.close()

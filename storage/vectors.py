@@ -1,0 +1,103 @@
+"""Embeddings keyed by (insight, model), with the content hash they were computed from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from storage.db import Database
+
+
+@dataclass
+class IndexChunk:
+    """A slice of what the in-memory index is built from."""
+
+    ids: np.ndarray
+    texts: list[str]
+    languages: list[str]
+    vectors: np.ndarray
+    smoothed: np.ndarray
+
+
+def _lists(vectors: np.ndarray) -> pa.ListArray:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    n, dim = vectors.shape
+    offsets = pa.array(np.arange(0, (n + 1) * dim, dim, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.array(vectors.reshape(-1)))
+
+
+def _matrix(column: pa.ChunkedArray | pa.Array, rows: int) -> np.ndarray:
+    flat = column.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
+    return flat.reshape(rows, -1) if rows else flat.reshape(0, 0)
+
+
+class EmbeddingRepository:
+    """Stores and streams vectors; a vector counts only for its model and current content."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def upsert(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        model_id: str,
+        ids: list[int],
+        hashes: list[str],
+        vectors: np.ndarray,
+        smoothed: np.ndarray,
+    ) -> None:
+        """Store raw and smoothed vectors for insights under a model id, replacing older ones."""
+        if not ids:
+            return
+        table = pa.table(
+            {
+                "insight_id": pa.array(ids, pa.int64()),
+                "model_id": pa.array([model_id] * len(ids), pa.string()),
+                "content_hash": pa.array(hashes, pa.string()),
+                "vector": _lists(vectors),
+                "smooth": _lists(smoothed),
+            }
+        )
+        cur.register("new_vectors", table)
+        try:
+            cur.execute(
+                "DELETE FROM embeddings WHERE model_id = ?"
+                " AND insight_id IN (SELECT insight_id FROM new_vectors)",
+                [model_id],
+            )
+            cur.execute("INSERT INTO embeddings SELECT * FROM new_vectors")
+        finally:
+            cur.unregister("new_vectors")
+
+    def iter_index(self, model_id: str, chunk: int = 20_000) -> Iterator[IndexChunk]:
+        """Live insights with a current vector for this model, in id order, in chunks."""
+        with self.db.read() as cur:
+            relation = cur.sql(
+                "SELECT i.id, i.text, i.language, e.vector, e.smooth FROM insights i"
+                " JOIN embeddings e ON i.id = e.insight_id AND i.content_hash = e.content_hash"
+                " WHERE i.deleted_at IS NULL AND e.model_id = $model ORDER BY i.id",
+                params={"model": model_id},
+            )
+            for batch in relation.to_arrow_reader(chunk):
+                n = batch.num_rows
+                yield IndexChunk(
+                    batch.column(0).to_numpy(),
+                    batch.column(1).to_pylist(),
+                    batch.column(2).to_pylist(),
+                    _matrix(batch.column(3), n),
+                    _matrix(batch.column(4), n),
+                )
+
+    def stale(self, model_id: str) -> list[tuple[int, str, str]]:
+        """(id, text, content hash) of live insights lacking a current vector for this model."""
+        with self.db.read() as cur:
+            return cur.execute(
+                "SELECT i.id, i.text, i.content_hash FROM insights i LEFT JOIN embeddings e"
+                " ON i.id = e.insight_id AND e.model_id = ? AND e.content_hash = i.content_hash"
+                " WHERE i.deleted_at IS NULL AND e.insight_id IS NULL ORDER BY i.id",
+                [model_id],
+            ).fetchall()

@@ -1,0 +1,57 @@
+"""Shared fixtures: real DuckDB files in temp dirs, a fast fake embedder and the real model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from insights import KnowledgeBase
+from insights.embeddings import HashingEmbedder
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+EVALDATA = ROOT.parent / "shared" / "evaldata"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def kb(db_path: Path):
+    """A knowledge base on a fresh file with the tiny deterministic embedder."""
+    base = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The real all-MiniLM-L6-v2 model (loaded once per test session)."""
+    from insights.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def demo_kb(tmp_path_factory, real_embedder):
+    """The demo dataset loaded with the real model (read-only use, shared by tests)."""
+    from ingest.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    base = KnowledgeBase.open(path, embedder=real_embedder)
+    load_demo(base)
+    yield base
+    base.close()
+
+
+def needs_evaldata():
+    return pytest.mark.skipif(
+        not EVALDATA.exists(), reason=f"{EVALDATA} is absent (it ships beside the repo, not in it)"
+    )

@@ -1,0 +1,119 @@
+"""Real browser: `streamlit run` + Playwright driving Debian's chromium through the main flow."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not shutil.which("chromium"),
+        reason="Debian chromium is not installed (make test installs it)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """A real `streamlit run` of the app on a fresh database file."""
+    port = _free_port()
+    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
+    env = {**os.environ, "OIVALLUS_DB": str(db), "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_add_search_and_open_deep_link(app_url, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(90_000)
+
+    page.goto(app_url + "/add")
+    page.get_by_label("What did you learn? *").fill(
+        "Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>."
+    )
+    page.get_by_label("Tags").fill("delivery, office")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved as insight #1").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "add.png"), full_page=True)
+
+    page.goto(app_url + "/")
+    box = page.get_by_placeholder("e.g. slow checkout on mobile · toimitukset")
+    box.fill("toimistot")
+    box.press("Enter")
+    page.get_by_text("Best matches for").wait_for()
+    page.get_by_text("aulan ovi oli lukossa").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+    page.goto(app_url + "/?insight=1")
+    page.get_by_text("Linked insights").wait_for()
+    # The HTML the person typed is shown as text, never rendered.
+    page.get_by_text("<b>aamulla</b>", exact=False).first.wait_for()
+    assert "/insight" in page.url
+    page.screenshot(path=str(ARTIFACTS / "insight.png"), full_page=True)
+    page.close()

@@ -1,0 +1,110 @@
+"""AppTest: every page opens without an exception, and the main flow works end to end."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from insights import KnowledgeBase
+from tests.conftest import ROOT
+
+PAGES = ["pages/search.py", "pages/add.py", "pages/insight.py", "pages/studies.py"]
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch, real_embedder):
+    """A database with two related insights and a study, used by the app under test."""
+    path = tmp_path / "app.duckdb"
+    kb = KnowledgeBase.open(path, embedder=real_embedder)
+    study = kb.create_study({"title": "Checkout usability test", "method": "usability test"})
+    kb.add_many(
+        [
+            {
+                "text": "Six of nine participants could not find the discount code field at checkout.",
+                "study_id": study.id,
+                "segment": "Consumer",
+                "kind": "finding",
+                "source": "usability test",
+            },
+            {
+                "text": "Torstain toimitukset myöhästyvät aina, muuten ruoka on erinomaista.",
+                "segment": "Consumer",
+                "kind": "quote",
+                "source": "survey",
+            },
+        ]
+    )
+    kb.close()
+    monkeypatch.setenv("OIVALLUS_DB", str(path))
+    return path
+
+
+def open_app(page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens(app_db, page):
+    at = open_app(page)
+    assert at.title, f"{page} shows no title"
+
+
+def test_search_page_finds_finnish_inflection(app_db):
+    at = open_app("pages/search.py")
+    at.text_input(key="q").input("toimitus").run()
+    assert not at.exception
+    cards = " ".join(m.value for m in at.markdown)
+    assert "**toimitukset**" in cards
+
+
+def test_insight_deep_link_shows_text(app_db):
+    at = open_app(insight="1")
+    assert not at.exception
+    assert any("discount code" in t.value for t in at.text)
+
+
+def test_unknown_insight_deep_link_says_so(app_db):
+    at = open_app(insight="999")
+    assert "There is no insight 999" in at.error[0].value
+
+
+def test_add_empty_text_names_the_field(app_db):
+    at = open_app("pages/add.py")
+    at.button[1].click().run()  # "Save"
+    assert "text is empty" in at.error[0].value
+
+
+def test_flow_add_then_search_then_open_then_confirm(app_db):
+    at = open_app("pages/add.py")
+    at.text_area(key="add_text").input(
+        "Participants could not find where to type the discount code during checkout."
+    )
+    at.selectbox(key="add_segment").select("Consumer")
+    at.text_input(key="add_tags").input("checkout, discount code")
+    at.button[1].click().run()  # "Save"
+    assert not at.exception
+    # The near-duplicate is offered as evidence first; save as new anyway.
+    assert any("likely duplicate" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Save as a new insight").click().run()
+    assert "Saved as insight #3" in at.success[0].value
+    confirm = [b for b in at.button if b.label == "Confirm"]
+    assert confirm, "the related finding is suggested"
+
+    at.switch_page("pages/search.py").run()
+    at.text_input(key="q").input("discount code").run()
+    assert any("find where to type the" in m.value for m in at.markdown)
+
+    at = open_app(insight="3")
+    assert any("type the discount code" in t.value for t in at.text)
+    next(b for b in at.button if b.label == "Confirm").click().run()
+    assert not at.exception
+    assert any("confirmed" in m.value for m in at.markdown)
