@@ -69,6 +69,8 @@ def evaluate(name: str, embedder, limit: int | None) -> dict:
         start = time.perf_counter()
         ids = kb.add_many([InsightIn(text=t, source="other") for t in texts])
         seconds = time.perf_counter() - start
+        kb.wait_for_links()
+        link_seconds = time.perf_counter() - start - seconds
         # Texts repeated in the data are stored once (content-hash dedup): work on rows.
         label_of: dict[int, str] = {}
         for insight_id, label_value in zip(ids, labels, strict=True):
@@ -91,6 +93,7 @@ def evaluate(name: str, embedder, limit: int | None) -> dict:
             "set": name,
             "n": len(texts),
             "add_many_s": round(seconds, 1),
+            "linking_s": round(link_seconds, 1),
             "unique": len(rows),
             "dense_p5": precision_at_5(label_of, dense_only(kb, rows)),
             "lexical_p5": precision_at_5(label_of, lexical_only(kb, rows)),

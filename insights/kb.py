@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +10,10 @@ from pydantic import ValidationError
 
 from insights import text as textlib
 from insights.catalog import CatalogMixin
+from insights.curation import CurationMixin
 from insights.embeddings import Embedder, SentenceTransformerEmbedder
-from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.errors import NotFound, describe_validation_error
+from insights.linker import BackgroundLinker
 from insights.linking import (
     SEARCH_LEXICAL_WEIGHT,
     HybridIndex,
@@ -21,14 +22,12 @@ from insights.linking import (
 )
 from insights.models import (
     AddResult,
-    Evidence,
     Hit,
     Insight,
     InsightIn,
     InsightVersion,
-    Link,
-    LinkStatus,
     SearchFilters,
+    now,
 )
 from storage.catalog import CatalogRepository
 from storage.db import Database
@@ -39,10 +38,7 @@ from storage.vectors import EmbeddingRepository
 Progress = Callable[[int, int], None]
 EMBED_BATCH = 256
 SUGGESTIONS_PER_INSIGHT = 5
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+LINK_BLOCK = 256
 
 
 def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
@@ -56,7 +52,7 @@ def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
     return shared >= 0.6 or (dense >= 0.8 and shared >= 0.4)
 
 
-class KnowledgeBase(CatalogMixin):
+class KnowledgeBase(CatalogMixin, CurationMixin):
     """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
 
     Open with `KnowledgeBase.open(path)`; every method is safe to call from several threads.
@@ -70,8 +66,10 @@ class KnowledgeBase(CatalogMixin):
         self.links_repo = LinkRepository(db)
         self.catalog = CatalogRepository(db)
         self.index = HybridIndex(embedder.dim)
+        self.linker = BackgroundLinker(self._link)
         self._reembed_stale(progress)
         self._load_index()
+        self.linker.submit(self.insights.unlinked_ids())
 
     @classmethod
     def open(
@@ -87,7 +85,8 @@ class KnowledgeBase(CatalogMixin):
         return cls(Database(path), embedder or SentenceTransformerEmbedder(), progress)
 
     def close(self) -> None:
-        """Close the database file."""
+        """Stop background linking (unfinished work resumes at the next open) and close."""
+        self.linker.stop()
         self.db.close()
 
     # --- opening -------------------------------------------------------------------------
@@ -98,8 +97,8 @@ class KnowledgeBase(CatalogMixin):
             batch = stale[start : start + EMBED_BATCH]
             vectors = self.embedder.embed([t for _, t, _ in batch])
             with self.db.transaction() as cur:
-                # Smoothing needs the whole index; stale rows are smoothed with themselves and
-                # refined the next time they are edited.
+                # Smoothed vectors and links follow in the background once the index is loaded.
+                self.insights.mark_linked(cur, [i for i, _, _ in batch], None)
                 self.vectors.upsert(
                     cur,
                     self.embedder.model_id,
@@ -126,6 +125,8 @@ class KnowledgeBase(CatalogMixin):
     def add(self, item: InsightIn) -> AddResult:
         """Store one insight (or find it already stored) and suggest links for it."""
         ids, created = self._store([item], None)
+        if created[0]:
+            self._link(ids)
         insight = self.get(ids[0])
         return AddResult(insight=insight, links=self.links(insight.id), created=created[0])
 
@@ -146,7 +147,17 @@ class KnowledgeBase(CatalogMixin):
                 )
             except ValidationError as error:
                 raise describe_validation_error(error, row=number) from None
-        return self._store(checked, progress)[0]
+        ids, created = self._store(checked, progress)
+        self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
+        return ids
+
+    def wait_for_links(self, timeout: float | None = None) -> bool:
+        """Block until the links of everything added so far are computed (False on timeout).
+
+        `add_many` returns as soon as its insights are stored and searchable; their smoothed
+        vectors and suggested links follow in the background.
+        """
+        return self.linker.wait(timeout)
 
     def _store(
         self, items: list[InsightIn], progress: Progress | None
@@ -166,20 +177,20 @@ class KnowledgeBase(CatalogMixin):
         vectors = self._embed([items[p].text for p in new], progress)
         with self.db.transaction() as cur:
             new_ids = self.insights.allocate_ids(cur, len(new))
-            now = _now()
+            stamp = now()
             stored = [
                 Insight(
                     **items[p].model_dump(exclude={"language"}),
                     id=i,
                     content_hash=hashes[p],
                     language=items[p].language or textlib.detect_language(items[p].text),
-                    created_at=now,
-                    updated_at=now,
+                    created_at=stamp,
+                    updated_at=stamp,
                 )
                 for p, i in zip(new, new_ids, strict=True)
             ]
             self.insights.insert(cur, stored)
-            self._index_and_link(cur, stored, vectors)
+            self._index(cur, stored, vectors)
         ids, created = [], []
         for item, h in zip(items, hashes, strict=True):
             known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
@@ -197,69 +208,48 @@ class KnowledgeBase(CatalogMixin):
             progress(0, 0)
         return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
 
-    def _index_and_link(self, cur, stored: list[Insight], vectors: np.ndarray) -> None:
+    def _index(self, cur, stored: list[Insight], vectors: np.ndarray) -> None:
+        """Store vectors and index insights inside the caller's transaction."""
         if not stored:
             return
         ids = [s.id for s in stored]
         terms = [textlib.lexical_terms(s.text, s.language) for s in stored]
+        self.index.add(ids, vectors, [s.language for s in stored], terms)
         try:
-            smoothed = self.index.add(ids, vectors, [s.language for s in stored], terms)
-            self.vectors.upsert(
-                cur,
-                self.embedder.model_id,
-                ids,
-                [s.content_hash for s in stored],
-                vectors,
-                smoothed,
-            )
-            pairs = [
-                (insight, n)
-                for insight in stored
-                for n in self.index.related(insight.id, SUGGESTIONS_PER_INSIGHT)
-            ]
-            others = {i.id: i for i in self.insights.get_many([n.insight_id for _, n in pairs])}
-            others.update({s.id: s for s in stored})  # not committed yet, so not readable
-            suggestions = []
-            for insight, n in pairs:
-                other = others.get(n.insight_id)
-                if other is None:
-                    continue
-                duplicate = is_near_duplicate(insight.text, other, n.dense)
-                if duplicate or n.score >= related_threshold(insight.language):
-                    suggestions.append((insight.id, n.insight_id, n.score, duplicate))
-            self.links_repo.suggest(cur, suggestions)
+            hashes = [s.content_hash for s in stored]
+            # The raw vectors stand in for the smoothed ones until _link computes those.
+            self.vectors.upsert(cur, self.embedder.model_id, ids, hashes, vectors, vectors)
         except BaseException:
             for insight_id in ids:
                 self.index.remove(insight_id)
             raise
 
-    def merge(self, keep_id: int, duplicate_id: int, by: str | None = None) -> Insight:
-        """Merge a duplicate into the insight kept: its text becomes evidence of the kept one,
-        the duplicate is soft-deleted (restorable) and the pair is marked confirmed."""
-        if keep_id == duplicate_id:
-            raise InvalidInput("An insight cannot be merged into itself.", field="duplicate_id")
-        kept = self.get(keep_id)
-        duplicate = self.get(duplicate_id)
-        evidence = InsightIn(
-            text=duplicate.text,
-            source=duplicate.source,
-            author=duplicate.author,
-            observed_at=duplicate.observed_at,
-        )
-        with self.db.transaction() as cur:
-            self.insights.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
-            self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, by)
-            self.insights.set_deleted(cur, duplicate.id, _now())
-            self.index.remove(duplicate.id)
-        return kept
-
-    def add_evidence(self, insight_id: int, item: InsightIn) -> int:
-        """Attach a text to an existing insight as further evidence instead of a new insight."""
-        self.get(insight_id)
-        with self.db.transaction() as cur:
-            return self.insights.add_evidence(
-                cur, insight_id, item, textlib.content_hash(item.text)
-            )
+    def _link(self, ids: list[int]) -> None:
+        """Smooth the vectors of these insights, then suggest their links, in blocks."""
+        ids = [i for i in ids if i in self.index]
+        if not ids:
+            return
+        smoothed = dict(zip(ids, self.index.refine(ids), strict=True))
+        for start in range(0, len(ids), LINK_BLOCK):
+            block = ids[start : start + LINK_BLOCK]
+            neighbours = self.index.related_many(block, SUGGESTIONS_PER_INSIGHT)
+            wanted = set(block) | {n.insight_id for found in neighbours for n in found}
+            insights = {i.id: i for i in self.insights.get_many(list(wanted))}
+            suggestions = []
+            for insight_id, found in zip(block, neighbours, strict=True):
+                insight = insights.get(insight_id)
+                for n in found:
+                    other = insights.get(n.insight_id)
+                    if insight is None or other is None:
+                        continue
+                    duplicate = is_near_duplicate(insight.text, other, n.dense)
+                    if duplicate or n.score >= related_threshold(insight.language):
+                        suggestions.append((insight_id, n.insight_id, n.score, duplicate))
+            with self.db.transaction() as cur:
+                vectors = np.stack([smoothed[i] for i in block])
+                self.vectors.set_smoothed(cur, self.embedder.model_id, block, vectors)
+                self.links_repo.suggest(cur, suggestions)
+                self.insights.mark_linked(cur, block, now())
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -279,10 +269,6 @@ class KnowledgeBase(CatalogMixin):
     def count(self) -> int:
         """Number of live insights."""
         return self.insights.count()
-
-    def evidence(self, insight_id: int) -> list[Evidence]:
-        """Evidence attached to an insight."""
-        return self.insights.evidence(insight_id)
 
     def versions(self, insight_id: int) -> list[InsightVersion]:
         """Earlier versions of an insight, oldest first."""
@@ -357,30 +343,6 @@ class KnowledgeBase(CatalogMixin):
             return SearchFilters(**{**base, **extra.model_dump(exclude_defaults=True)})
         return filters or SearchFilters()
 
-    # --- links -----------------------------------------------------------------------------
-
-    def links(self, insight_id: int) -> list[Link]:
-        """Suggested and confirmed links of an insight, with the other insight attached."""
-        links = self.links_repo.for_insight(insight_id)
-        others = {i.id: i for i in self.insights.get_many([link.other_id for link in links])}
-        return [link.model_copy(update={"other": others.get(link.other_id)}) for link in links]
-
-    def confirm_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
-        """A person says the two insights are related."""
-        self._decide(insight_id, other_id, LinkStatus.confirmed, by)
-
-    def reject_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
-        """A person says they are not related: never suggested again."""
-        self._decide(insight_id, other_id, LinkStatus.rejected, by)
-
-    def _decide(self, a: int, b: int, status: LinkStatus, by: str | None) -> None:
-        if a == b:
-            raise InvalidInput("An insight cannot be linked to itself.", field="other_id")
-        self.get(a)
-        self.get(b)
-        with self.db.transaction() as cur:
-            self.links_repo.decide(cur, a, b, status, by)
-
     # --- editing ---------------------------------------------------------------------------
 
     def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
@@ -394,19 +356,21 @@ class KnowledgeBase(CatalogMixin):
             language=changes.language or textlib.detect_language(changes.text),
             version=old.version + 1,
             created_at=old.created_at,
-            updated_at=_now(),
+            updated_at=now(),
         )
         with self.db.transaction() as cur:
             self.insights.update(cur, old, new, by)
             if new_hash != old.content_hash:
-                self._index_and_link(cur, [new], self.embedder.embed([new.text]))
+                self._index(cur, [new], self.embedder.embed([new.text]))
+        if new_hash != old.content_hash:
+            self._link([insight_id])
         return self.get(insight_id)
 
     def delete(self, insight_id: int) -> None:
         """Soft-delete: hidden everywhere, restorable."""
         self.get(insight_id)
         with self.db.transaction() as cur:
-            self.insights.set_deleted(cur, insight_id, _now())
+            self.insights.set_deleted(cur, insight_id, now())
             self.index.remove(insight_id)
 
     def restore(self, insight_id: int) -> Insight:
@@ -417,13 +381,11 @@ class KnowledgeBase(CatalogMixin):
             if insight_id in self.index.row_of:
                 self.index.restore(insight_id)
             else:  # deleted before this process opened the file: index it afresh
-                self._index_and_link(cur, [insight], self.embedder.embed([insight.text]))
+                self._index(cur, [insight], self.embedder.embed([insight.text]))
+                self.insights.mark_linked(cur, [insight_id], None)
+        self._link([insight_id])
         return self.get(insight_id)
 
     def filter_values(self, column: str) -> list[str]:
         """Values in use for a column, for filter choices."""
         return self.insights.distinct_values(column)
-
-    def studies_for(self, ids: Sequence[int]):
-        """Studies with these ids."""
-        return self.catalog.studies(list(ids)) if ids else []

@@ -79,11 +79,11 @@ class HybridIndex:
         languages: list[str],
         terms: list[list[str]],
         smoothed: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Index new insights and return their smoothed vectors.
+    ) -> None:
+        """Index new insights (searchable at once).
 
-        Smoothed vectors stored earlier can be handed in (at open); otherwise they are computed,
-        with the whole batch among the neighbours.
+        `smoothed` are vectors smoothed earlier (at open); without them the raw vectors stand in
+        until `refine` computes them.
         """
         with self.lock:
             first = self.raw.size
@@ -97,9 +97,14 @@ class HybridIndex:
             self._languages.extend(languages)
             self.raw.add(vectors)
             self.lexical.add(terms)
-            if smoothed is None:
-                smoothed = self._smoothed(np.arange(first, self.raw.size))
-            self.smooth.add(smoothed)
+            self.smooth.add(vectors if smoothed is None else smoothed)
+
+    def refine(self, insight_ids: list[int]) -> np.ndarray:
+        """Smooth the vectors of these insights with their current neighbours; returns them."""
+        with self.lock:
+            rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
+            smoothed = self._smoothed(rows)
+            self.smooth.set_rows(rows, smoothed)
             return smoothed
 
     def _smoothed(self, rows: np.ndarray) -> np.ndarray:
@@ -150,46 +155,62 @@ class HybridIndex:
 
     def related(self, insight_id: int, k: int, exclude: set[int] = frozenset()) -> list[Neighbour]:
         """Nearest other live insights, best first, with the fused, expanded score."""
+        return self.related_many([insight_id], k, exclude)[0]
+
+    def related_many(
+        self, insight_ids: list[int], k: int, exclude: set[int] = frozenset()
+    ) -> list[list[Neighbour]]:
+        """`related` for many insights at once (dense similarities in matrix blocks)."""
         with self.lock:
-            row = self.row_of[insight_id]
-            weight = lexical_weight(self._languages[row])
+            rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
             smooth = self.smooth.vectors()
-            dense = self.smooth.similarities(smooth[row : row + 1])[0]
-            lexical = self._lexical_row(row)
-            first = dense + weight * lexical
-            candidates = self._top(first, CANDIDATES, exclude_row=row)
-            if not len(candidates):
-                return []
-            # Expand with the nearest neighbours that are related at all (see SMOOTHING_FLOOR).
-            neighbours = candidates[:SMOOTHING_NEIGHBOURS]
-            neighbours = neighbours[first[neighbours] >= SMOOTHING_FLOOR * (1 + weight)]
-            expansion = np.zeros(len(candidates), dtype=np.float32)
-            for n in neighbours:
-                ids, weights = self.lexical.row_vector(int(n))
-                own = self.lexical.scores_of_rows(ids, weights, np.asarray([n]))[0]
-                lex_n = self.lexical.scores_of_rows(ids, weights, candidates) / max(own, 1e-9)
-                expansion += smooth[candidates] @ smooth[n] + weight * lex_n
-            expanded = expansion / len(neighbours) if len(neighbours) else first[candidates]
-            # Divided so that 1.0 means "identical" whatever the language's lexical weight.
-            final = (first[candidates] + expanded) / (2 * (1 + weight))
-            order = np.argsort(-final, kind="stable")
-            raw = self.raw.vectors()
             out = []
-            for i in order:
-                other = int(self._ids[candidates[i]])
-                if other in exclude:
-                    continue
-                out.append(
-                    Neighbour(
-                        other,
-                        float(final[i]),
-                        float(raw[candidates[i]] @ raw[row]),
-                        float(lexical[candidates[i]]),
-                    )
+            for block in range(0, len(rows), 256):
+                chunk = rows[block : block + 256]
+                dense = self.smooth.similarities(smooth[chunk])
+                out.extend(
+                    self._related_row(int(r), d, k, exclude)
+                    for r, d in zip(chunk, dense, strict=True)
                 )
-                if len(out) == k:
-                    break
             return out
+
+    def _related_row(
+        self, row: int, dense: np.ndarray, k: int, exclude: set[int]
+    ) -> list[Neighbour]:
+        weight = lexical_weight(self._languages[row])
+        smooth = self.smooth.vectors()
+        lexical = self._lexical_row(row)
+        first = dense + weight * lexical
+        candidates = self._top(first, CANDIDATES, exclude_row=row)
+        if not len(candidates):
+            return []
+        # Expand with the nearest neighbours that are related at all (see SMOOTHING_FLOOR).
+        related_enough = first[candidates[:SMOOTHING_NEIGHBOURS]] >= SMOOTHING_FLOOR * (1 + weight)
+        positions = np.flatnonzero(related_enough)  # neighbours lead the candidate list
+        neighbours = candidates[positions]
+        expansion = np.zeros(len(candidates), dtype=np.float32)
+        if len(neighbours):
+            lexical_n = self.lexical.cross_scores(neighbours, candidates)
+            own = lexical_n[np.arange(len(neighbours)), positions][:, None]
+            lexical_n = lexical_n / np.maximum(own, 1e-9)
+            dense_n = smooth[neighbours] @ smooth[candidates].T
+            expansion = (dense_n + weight * lexical_n).sum(axis=0)
+        expanded = expansion / len(neighbours) if len(neighbours) else first[candidates]
+        # Divided so that 1.0 means "identical" whatever the language's lexical weight.
+        final = (first[candidates] + expanded) / (2 * (1 + weight))
+        raw = self.raw.vectors()
+        found = []
+        for i in np.argsort(-final, kind="stable"):
+            other = int(self._ids[candidates[i]])
+            if other in exclude:
+                continue
+            dense_raw = float(raw[candidates[i]] @ raw[row])
+            found.append(
+                Neighbour(other, float(final[i]), dense_raw, float(lexical[candidates[i]]))
+            )
+            if len(found) == k:
+                break
+        return found
 
     def search(
         self,

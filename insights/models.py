@@ -56,6 +56,11 @@ class LinkStatus(StrEnum):
     rejected = "rejected"
 
 
+def now() -> datetime:
+    """The current time to the second, as timestamps are stored."""
+    return datetime.now().replace(microsecond=0)
+
+
 def _check_control_chars(value: str) -> str:
     match = _CONTROL_CHARS.search(value)
     if match:

@@ -21,6 +21,7 @@ STEM_WEIGHT = 3.0
 BM25_K1 = 1.2
 BM25_B = 0.75
 _DELTA_LIMIT = 4096
+MAX_DOCUMENT_TERMS = 48
 
 
 class VectorIndex:
@@ -40,6 +41,10 @@ class VectorIndex:
             self._matrix = grown
         self._matrix[self.size : needed] = vectors
         self.size = needed
+
+    def set_rows(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        """Overwrite stored rows."""
+        self._matrix[rows] = vectors
 
     def vectors(self) -> np.ndarray:
         """A view of the stored rows."""
@@ -150,7 +155,13 @@ class LexicalIndex:
         )
         start, end = block.indptr[index], block.indptr[index + 1]
         ids = block.indices[start:end].astype(np.int64)
-        return ids, self._idf(ids) * block.data[start:end]
+        weights = self._idf(ids) * block.data[start:end]
+        if len(ids) > MAX_DOCUMENT_TERMS:
+            # Like "more like this" in search engines: a document's most telling terms stand
+            # for it, which keeps a look-up cheap at any collection size.
+            keep = np.argpartition(-weights, MAX_DOCUMENT_TERMS - 1)[:MAX_DOCUMENT_TERMS]
+            ids, weights = ids[keep], weights[keep]
+        return ids, weights
 
     def scores(self, term_ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """BM25 score of every row for a weighted query (zeros where nothing matches)."""
@@ -166,18 +177,26 @@ class LexicalIndex:
             out[main_rows:] = self._delta_blocks()[0][:, term_ids] @ weights
         return out
 
-    def scores_of_rows(
-        self, term_ids: np.ndarray, weights: np.ndarray, rows: np.ndarray
-    ) -> np.ndarray:
-        """BM25 scores of the given rows only (cheap for a few hundred rows)."""
-        dense_query = np.zeros(len(self._df), dtype=np.float32)
-        dense_query[term_ids] = weights
+    def cross_scores(self, query_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """BM25 scores of stored documents (as queries) against some rows: (queries, rows)."""
+        size = len(self._df)
+        indptr, indices, data = [0], [], []
+        for query_row in query_rows:
+            ids, weights = self.row_vector(int(query_row))
+            indices.append(ids)
+            data.append(weights)
+            indptr.append(indptr[-1] + len(ids))
+        queries = sparse.csc_matrix(
+            (np.concatenate(data), np.concatenate(indices), np.asarray(indptr)),
+            shape=(size, len(query_rows)),
+        )
         main = self._main[1]
         main_rows = main.shape[0]
-        out = np.zeros(len(rows), dtype=np.float32)
+        out = np.zeros((len(rows), len(query_rows)), dtype=np.float32)
         in_main = rows < main_rows
         if in_main.any():
-            out[in_main] = main[rows[in_main]] @ dense_query[: main.shape[1]]
+            out[in_main] = (main[rows[in_main]] @ queries[: main.shape[1]]).toarray()
         if (~in_main).any():
-            out[~in_main] = self._delta_blocks()[1][rows[~in_main] - main_rows] @ dense_query
-        return out
+            delta = self._delta_blocks()[1]
+            out[~in_main] = (delta[rows[~in_main] - main_rows] @ queries).toarray()
+        return out.T

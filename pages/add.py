@@ -20,6 +20,23 @@ def _optional(label: str, options: list[str], key: str, column) -> str | None:
     return None if choice == "—" else choice
 
 
+with st.expander("Missing a segment, touchpoint, journey stage or channel? Add it to the list"):
+    c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+    labels = {
+        "Segment": "segment",
+        "Touchpoint": "touchpoint",
+        "Journey stage": "journey_stage",
+        "Channel": "channel",
+    }
+    list_name = c1.selectbox("List", list(labels), key="choice_field")
+    new_value = c2.text_input("New value", key="choice_value")
+    if c3.button("Add to list"):
+        try:
+            base.add_choice(labels[list_name], new_value)
+            st.toast(f"Added “{new_value.strip()}” to {list_name.lower()}s.")
+        except InvalidInput as error:
+            st.error(str(error))
+
 studies = {s.title: s.id for s in base.studies()}
 with st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
     text = st.text_area(
@@ -45,8 +62,9 @@ with st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
     tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
     author = c2.text_input("Author", value=person() or "", key="add_author")
     team_name = c3.text_input("Team", value=team() or "", key="add_team")
-    check = st.form_submit_button("Check for similar")
-    save = st.form_submit_button("Save", type="primary")
+    b1, b2, _ = st.columns([1, 1, 4])
+    save = b1.form_submit_button("Save", type="primary", width="stretch")
+    check = b2.form_submit_button("Check for similar", width="stretch")
 
 if check or save:
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 from pathlib import Path
 
@@ -36,8 +37,10 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner="Loading the language model and the index…")
 def get_kb(path: str | None = None) -> KnowledgeBase:
-    """One KnowledgeBase per process (the model loads once)."""
-    return KnowledgeBase.open(path or db_path())
+    """One KnowledgeBase per process (the model loads once), closed when the process ends."""
+    base = KnowledgeBase.open(path or db_path())
+    atexit.register(base.close)
+    return base
 
 
 def kb() -> KnowledgeBase:

@@ -246,6 +246,23 @@ class InsightRepository:
                     batch.column(3).to_pylist(),
                 )
 
+    def unlinked_ids(self) -> list[int]:
+        """Live insights whose links are still to be computed."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT id FROM insights WHERE deleted_at IS NULL AND linked_at IS NULL ORDER BY id"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def mark_linked(
+        self, cur: duckdb.DuckDBPyConnection, ids: list[int], when: datetime | None
+    ) -> None:
+        """Record that the links of these insights were computed (or, with None, are due)."""
+        cur.execute(
+            "UPDATE insights SET linked_at = ? WHERE id IN (SELECT unnest(?::BIGINT[]))",
+            [when, ids],
+        )
+
     def count(self) -> int:
         """How many live insights there are."""
         with self.db.read() as cur:

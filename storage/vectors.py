@@ -73,6 +73,21 @@ class EmbeddingRepository:
         finally:
             cur.unregister("new_vectors")
 
+    def set_smoothed(
+        self, cur: duckdb.DuckDBPyConnection, model_id: str, ids: list[int], smoothed: np.ndarray
+    ) -> None:
+        """Replace the smoothed vectors of these insights (computed after their neighbours)."""
+        table = pa.table({"insight_id": pa.array(ids, pa.int64()), "smooth": _lists(smoothed)})
+        cur.register("new_smooth", table)
+        try:
+            cur.execute(
+                "UPDATE embeddings SET smooth = n.smooth FROM new_smooth n"
+                " WHERE embeddings.insight_id = n.insight_id AND embeddings.model_id = ?",
+                [model_id],
+            )
+        finally:
+            cur.unregister("new_smooth")
+
     def iter_index(self, model_id: str, chunk: int = 20_000) -> Iterator[IndexChunk]:
         """Live insights with a current vector for this model, in id order, in chunks."""
         with self.db.read() as cur:

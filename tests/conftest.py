@@ -47,6 +47,7 @@ def demo_kb(tmp_path_factory, real_embedder):
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     base = KnowledgeBase.open(path, embedder=real_embedder)
     load_demo(base)
+    base.wait_for_links()
     yield base
     base.close()
 
@@ -55,3 +56,17 @@ def needs_evaldata():
     return pytest.mark.skipif(
         not EVALDATA.exists(), reason=f"{EVALDATA} is absent (it ships beside the repo, not in it)"
     )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Close and drop the knowledge bases the app cached, so DuckDB objects do not outlive
+    the interpreter (nanobind then prints pages of leak warnings at exit)."""
+    import gc
+
+    import streamlit as st
+
+    from pages.common import get_kb
+
+    get_kb.clear()
+    st.cache_resource.clear()
+    gc.collect()

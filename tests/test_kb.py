@@ -208,3 +208,15 @@ def test_merge_keeps_both_texts_and_hides_the_duplicate(kb):
     assert kb.get(dup).text == "Delivery arrived late again!"
     with pytest.raises(InvalidInput):
         kb.merge(keep, keep)
+
+
+def test_bulk_links_follow_in_background_and_resume_after_close(kb, db_path):
+    texts = [f"checkout step {i % 7} was slow for customer group {i % 11}" for i in range(600)]
+    ids = kb.add_many([InsightIn(text=t) for t in texts])
+    assert kb.search("checkout step 3", k=1)  # searchable before linking finished
+    kb.close()  # may stop the linker half-way
+    reopened = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+    assert reopened.wait_for_links(timeout=120)
+    assert reopened.insights.unlinked_ids() == []
+    assert any(reopened.links(i) for i in ids[:20])
+    reopened.close()

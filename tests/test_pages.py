@@ -40,6 +40,10 @@ def app_db(tmp_path, monkeypatch, real_embedder):
     return path
 
 
+def save_button(at: AppTest):
+    return next(b for b in at.button if b.label == "Save")
+
+
 def open_app(page: str | None = None, **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for key, value in query.items():
@@ -79,7 +83,7 @@ def test_unknown_insight_deep_link_says_so(app_db):
 
 def test_add_empty_text_names_the_field(app_db):
     at = open_app("pages/add.py")
-    at.button[1].click().run()  # "Save"
+    save_button(at).click().run()
     assert "text is empty" in at.error[0].value
 
 
@@ -90,7 +94,7 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     )
     at.selectbox(key="add_segment").select("Consumer")
     at.text_input(key="add_tags").input("checkout, discount code")
-    at.button[1].click().run()  # "Save"
+    save_button(at).click().run()
     assert not at.exception
     # The near-duplicate is offered as evidence first; save as new anyway.
     assert any("likely duplicate" in m.value for m in at.markdown)
@@ -108,3 +112,12 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     next(b for b in at.button if b.label == "Confirm").click().run()
     assert not at.exception
     assert any("confirmed" in m.value for m in at.markdown)
+
+
+def test_add_page_extends_a_choice_list(app_db):
+    at = open_app("pages/add.py")
+    at.selectbox(key="choice_field").select("Touchpoint")
+    at.text_input(key="choice_value").input("Parcel locker")
+    next(b for b in at.button if b.label == "Add to list").click().run()
+    assert not at.exception
+    assert "Parcel locker" in at.selectbox(key="add_touchpoint").options

@@ -1,0 +1,65 @@
+"""Curation: what people do with links, duplicates and evidence."""
+
+from __future__ import annotations
+
+from insights import text as textlib
+from insights.errors import InvalidInput
+from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, now
+
+
+class CurationMixin:
+    """Verbs of the KnowledgeBase for links between insights, merges and evidence."""
+
+    def links(self, insight_id: int) -> list[Link]:
+        """Suggested and confirmed links of an insight, with the other insight attached."""
+        links = self.links_repo.for_insight(insight_id)
+        others = {i.id: i for i in self.insights.get_many([link.other_id for link in links])}
+        return [link.model_copy(update={"other": others.get(link.other_id)}) for link in links]
+
+    def confirm_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
+        """A person says the two insights are related."""
+        self._decide(insight_id, other_id, LinkStatus.confirmed, by)
+
+    def reject_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
+        """A person says they are not related: never suggested again."""
+        self._decide(insight_id, other_id, LinkStatus.rejected, by)
+
+    def _decide(self, a: int, b: int, status: LinkStatus, by: str | None) -> None:
+        if a == b:
+            raise InvalidInput("An insight cannot be linked to itself.", field="other_id")
+        self.get(a)
+        self.get(b)
+        with self.db.transaction() as cur:
+            self.links_repo.decide(cur, a, b, status, by)
+
+    def merge(self, keep_id: int, duplicate_id: int, by: str | None = None) -> Insight:
+        """Merge a duplicate into the insight kept: its text becomes evidence of the kept one,
+        the duplicate is soft-deleted (restorable) and the pair is marked confirmed."""
+        if keep_id == duplicate_id:
+            raise InvalidInput("An insight cannot be merged into itself.", field="duplicate_id")
+        kept = self.get(keep_id)
+        duplicate = self.get(duplicate_id)
+        evidence = InsightIn(
+            text=duplicate.text,
+            source=duplicate.source,
+            author=duplicate.author,
+            observed_at=duplicate.observed_at,
+        )
+        with self.db.transaction() as cur:
+            self.insights.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
+            self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, by)
+            self.insights.set_deleted(cur, duplicate.id, now())
+            self.index.remove(duplicate.id)
+        return kept
+
+    def add_evidence(self, insight_id: int, item: InsightIn) -> int:
+        """Attach a text to an existing insight as further evidence instead of a new insight."""
+        self.get(insight_id)
+        with self.db.transaction() as cur:
+            return self.insights.add_evidence(
+                cur, insight_id, item, textlib.content_hash(item.text)
+            )
+
+    def evidence(self, insight_id: int) -> list[Evidence]:
+        """Evidence attached to an insight."""
+        return self.insights.evidence(insight_id)

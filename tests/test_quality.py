@@ -1,0 +1,72 @@
+"""Retrieval and linking quality with the real model (demo data and, where present, evaldata)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from insights import InsightIn, KnowledgeBase
+from tests.conftest import EVALDATA, needs_evaldata
+
+
+def texts_of(hits) -> list[str]:
+    return [h.insight.text for h in hits]
+
+
+def test_finnish_plural_finds_singular_and_back(demo_kb):
+    top = " ".join(texts_of(demo_kb.search("toimitukset", k=5))).lower()
+    assert "toimitu" in top
+    singular = demo_kb.search("toimitus myöhästyy", k=5)
+    assert any("toimitukset myöhästyvät" in t.lower() for t in texts_of(singular))
+
+
+def test_english_plural_finds_singular(demo_kb):
+    hits = demo_kb.search("deliveries", k=10)
+    assert sum("deliver" in t.lower() for t in texts_of(hits)) >= 7
+
+
+def test_meaning_without_shared_words(demo_kb):
+    hits = demo_kb.search("customers cannot enter a promo voucher when paying", k=5)
+    assert any("discount code" in t for t in texts_of(hits))
+
+
+def test_near_duplicate_field_notes_are_linked_as_duplicates(demo_kb):
+    first = demo_kb.search("driver could not get past the locked lobby door", k=1)[0]
+    links = demo_kb.links(first.insight_id)
+    duplicates = [link for link in links if link.duplicate]
+    assert duplicates, [(link.other.text, link.score) for link in links]
+    assert all("lobby" in link.other.text for link in duplicates)
+
+
+def test_draft_check_flags_likely_duplicate(demo_kb):
+    similar = demo_kb.similar(
+        "Participants could not find the discount code field, hidden under the gift card link."
+    )
+    assert similar and similar[0][1] is True
+    unrelated = demo_kb.similar("Our new office in Oulu opens in January.")
+    assert not any(duplicate for _, duplicate in unrelated)
+
+
+def test_related_links_stay_on_topic(demo_kb):
+    hit = demo_kb.search("pause the subscription for the summer", k=1)[0]
+    related = demo_kb.related(hit.insight_id, k=3)
+    joined = " ".join(texts_of(related)).lower()
+    assert "pause" in joined or "break" in joined or "cancel" in joined
+
+
+@needs_evaldata()
+@pytest.mark.slow
+def test_banking77_sample_linking_precision(tmp_path, real_embedder):
+    frame = pd.read_csv(EVALDATA / "banking77" / "test.csv")
+    frame = frame[frame["category"].isin(sorted(frame["category"].unique())[:20])]
+    kb = KnowledgeBase.open(tmp_path / "b77.duckdb", embedder=real_embedder)
+    ids = kb.add_many([InsightIn(text=t, source="other") for t in frame["text"]])
+    kb.wait_for_links()
+    label = dict(zip(ids, frame["category"], strict=True))
+    precision = np.mean(
+        [np.mean([label[h.insight_id] == label[i] for h in kb.related(i, k=5)]) for i in set(ids)]
+    )
+    kb.close()
+    # 20 intents (~800 texts); the full-set figure is in benchmarks/eval_quality.py
+    assert precision >= 0.85, precision
