@@ -111,14 +111,16 @@ class KnowledgeBase(CatalogMixin, CurationMixin):
                 progress(min(start + EMBED_BATCH, len(stale)), len(stale))
 
     def _load_index(self) -> None:
+        self.index.reserve(self.insights.count() + 1024)
         for chunk in self.vectors.iter_index(self.embedder.model_id):
             terms = [
                 textlib.lexical_terms(t, lang)
                 for t, lang in zip(chunk.texts, chunk.languages, strict=True)
             ]
             self.index.add(
-                chunk.ids.tolist(), chunk.vectors, chunk.languages, terms, chunk.smoothed
+                chunk.ids.tolist(), chunk.vectors, chunk.languages, terms, chunk.smoothed, bulk=True
             )
+        self.index.compact()
 
     # --- adding ----------------------------------------------------------------------------
 

@@ -79,11 +79,13 @@ class HybridIndex:
         languages: list[str],
         terms: list[list[str]],
         smoothed: np.ndarray | None = None,
+        bulk: bool = False,
     ) -> None:
         """Index new insights (searchable at once).
 
         `smoothed` are vectors smoothed earlier (at open); without them the raw vectors stand in
-        until `refine` computes them.
+        until `refine` computes them. `bulk` (loading at open) defers lexical merging to
+        `compact`.
         """
         with self.lock:
             first = self.raw.size
@@ -96,8 +98,19 @@ class HybridIndex:
             self._alive = np.concatenate([self._alive, np.ones(len(ids), dtype=bool)])
             self._languages.extend(languages)
             self.raw.add(vectors)
-            self.lexical.add(terms)
+            self.lexical.add(terms, bulk=bulk)
             self.smooth.add(vectors if smoothed is None else smoothed)
+
+    def reserve(self, rows: int) -> None:
+        """Make room for `rows` insights in all (at open, when the count is known)."""
+        with self.lock:
+            self.raw.reserve(rows)
+            self.smooth.reserve(rows)
+
+    def compact(self) -> None:
+        """Finish a bulk load."""
+        with self.lock:
+            self.lexical.compact()
 
     def refine(self, insight_ids: list[int]) -> np.ndarray:
         """Smooth the vectors of these insights with their current neighbours; returns them."""

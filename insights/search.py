@@ -32,13 +32,18 @@ class VectorIndex:
         self._matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.size = 0
 
+    def reserve(self, rows: int) -> None:
+        """Make room for `rows` rows in all (avoids over-allocation when the size is known)."""
+        if rows > len(self._matrix):
+            grown = np.zeros((rows, self.dim), dtype=np.float32)
+            grown[: self.size] = self._matrix[: self.size]
+            self._matrix = grown
+
     def add(self, vectors: np.ndarray) -> None:
         """Append vectors (n, dim) as the next rows."""
         needed = self.size + len(vectors)
         if needed > len(self._matrix):
-            grown = np.zeros((max(needed, 2 * len(self._matrix)), self.dim), dtype=np.float32)
-            grown[: self.size] = self._matrix[: self.size]
-            self._matrix = grown
+            self.reserve(max(needed, 2 * len(self._matrix)))
         self._matrix[self.size : needed] = vectors
         self.size = needed
 
@@ -73,14 +78,19 @@ class LexicalIndex:
             sparse.csr_matrix((0, 0), dtype=np.float32),
         )
         self._delta_docs: list[Counter] = []
+        self._frozen: list[sparse.csr_matrix] = []
         self._delta: tuple[sparse.csc_matrix, sparse.csr_matrix] | None = None
 
     @property
     def size(self) -> int:
         return len(self._lengths)
 
-    def add(self, documents: Iterable[list[str]]) -> None:
-        """Append documents, each given as its list of terms."""
+    def add(self, documents: Iterable[list[str]], bulk: bool = False) -> None:
+        """Append documents, each given as its list of terms.
+
+        With `bulk` (loading at open) the documents are set aside as a compact block and merged
+        once by `compact()`, instead of re-merging the large block after every few thousand.
+        """
         for terms in documents:
             counts: Counter = Counter()
             for term in terms:
@@ -95,7 +105,16 @@ class LexicalIndex:
             self._lengths.append(float(len(terms)))
             self._delta_docs.append(counts)
         self._delta = None
-        if len(self._delta_docs) > _DELTA_LIMIT:
+        if bulk:
+            first = self.size - len(self._delta_docs)
+            self._frozen.append(self._weighted_rows(self._delta_docs, first))
+            self._delta_docs = []
+        elif len(self._delta_docs) > _DELTA_LIMIT:
+            self._merge()
+
+    def compact(self) -> None:
+        """Merge everything set aside by bulk additions into the large block."""
+        if self._frozen or self._delta_docs:
             self._merge()
 
     def _weighted_rows(self, docs: list[Counter], first_row: int) -> sparse.csr_matrix:
@@ -121,13 +140,16 @@ class LexicalIndex:
         return self._delta
 
     def _merge(self) -> None:
-        delta_rows = self._delta_blocks()[1]
-        main_rows = self._main[1]
-        main_rows.resize((main_rows.shape[0], len(self._df)))
-        merged = sparse.vstack([main_rows, delta_rows], format="csr")
+        blocks = [self._main[1], *self._frozen]
+        if self._delta_docs:
+            blocks.append(self._delta_blocks()[1])
+        self._main = (None, None)  # let the old column-wise copy go before building the new
+        self._frozen, self._delta_docs, self._delta = [], [], None
+        for block in blocks:
+            block.resize((block.shape[0], len(self._df)))
+        merged = sparse.vstack(blocks, format="csr")
+        del blocks
         self._main = (merged.tocsc(), merged)
-        self._delta_docs = []
-        self._delta = None
 
     def _idf(self, term_ids: np.ndarray) -> np.ndarray:
         df = np.asarray([self._df[t] for t in term_ids], dtype=np.float32)
@@ -172,7 +194,10 @@ class LexicalIndex:
         main_rows = main.shape[0]
         in_main = term_ids < main.shape[1]
         if main_rows and in_main.any():
-            out[:main_rows] = main[:, term_ids[in_main]] @ weights[in_main]
+            ids, w = term_ids[in_main], weights[in_main]
+            # A few terms at a time: a slice of common terms can hold millions of entries.
+            for start in range(0, len(ids), 8):
+                out[:main_rows] += main[:, ids[start : start + 8]] @ w[start : start + 8]
         if self._delta_docs:
             out[main_rows:] = self._delta_blocks()[0][:, term_ids] @ weights
         return out

@@ -37,14 +37,40 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
         except InvalidInput as error:
             st.error(str(error))
 
+# The text lives outside the form so that similar insights show before anything is saved.
+if st.session_state.pop("add_clear", False):
+    st.session_state.add_text = ""
+text = st.text_area(
+    "What did you learn? *",
+    height=120,
+    key="add_text",
+    placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
+)
+if text.strip():
+    similar = base.similar(text, k=5)
+    with st.expander(f"Similar insights already stored ({len(similar)})", expanded=True):
+        if not similar:
+            st.caption("Nothing similar yet.")
+        for hit, duplicate in similar:
+            left, right = st.columns([5, 2])
+            label = ":orange-badge[likely duplicate] " if duplicate else ""
+            left.markdown(f"{label}**{escape_markdown(title_of(hit.insight))}**")
+            left.caption(metadata_line(hit.insight) + f" · score {hit.score:.2f}")
+            with right:
+                open_link(hit.insight_id)
+                if duplicate and st.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
+                    base.add_evidence(hit.insight_id, InsightIn(text=text, author=person()))
+                    st.session_state.add_clear = True
+                    st.session_state.pop("add_result", None)
+                    st.session_state.add_evidence_to = hit.insight_id
+                    st.rerun()
+
+evidence_to = st.session_state.pop("add_evidence_to", None)
+if evidence_to:
+    st.success(f"Added as evidence to insight #{evidence_to}.")
+
 studies = {s.title: s.id for s in base.studies()}
-with st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
-    text = st.text_area(
-        "What did you learn? *",
-        height=120,
-        key="add_text",
-        placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
-    )
+with st.form("add_insight", clear_on_submit=True, enter_to_submit=False):
     c1, c2, c3 = st.columns(3)
     title = c1.text_input("Title", key="add_title")
     kind = c2.selectbox("Kind", [k.value for k in Kind], key="add_kind")
@@ -62,11 +88,9 @@ with st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
     tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
     author = c2.text_input("Author", value=person() or "", key="add_author")
     team_name = c3.text_input("Team", value=team() or "", key="add_team")
-    b1, b2, _ = st.columns([1, 1, 4])
-    save = b1.form_submit_button("Save", type="primary", width="stretch")
-    check = b2.form_submit_button("Check for similar", width="stretch")
+    save = st.form_submit_button("Save", type="primary")
 
-if check or save:
+if save:
     try:
         draft = InsightIn(
             text=text,
@@ -87,41 +111,9 @@ if check or save:
     except ValidationError as error:
         st.error(str(describe_validation_error(error)))
         st.stop()
-    st.session_state.add_draft = draft
-    st.session_state.add_similar = base.similar(draft.text, k=5)
-    st.session_state.pop("add_result", None)
-    duplicates = [h for h, dup in st.session_state.add_similar if dup]
-    if save and not duplicates:
-        st.session_state.add_result = base.add(draft)
-        st.session_state.pop("add_similar")
-
-draft = st.session_state.get("add_draft")
-similar = st.session_state.get("add_similar")
-if draft is not None and similar is not None:
-    st.subheader("Similar insights already stored")
-    if not similar:
-        st.caption("Nothing similar yet.")
-    for hit, duplicate in similar:
-        with st.container(border=True):
-            left, right = st.columns([5, 2])
-            label = ":orange-badge[likely duplicate] " if duplicate else ""
-            left.markdown(f"{label}**{escape_markdown(title_of(hit.insight))}**")
-            left.caption(metadata_line(hit.insight) + f" · score {hit.score:.2f}")
-            with right:
-                open_link(hit.insight_id)
-                if duplicate and st.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
-                    base.add_evidence(hit.insight_id, draft)
-                    st.session_state.pop("add_similar")
-                    st.success(f"Added as evidence to insight #{hit.insight_id}.")
-                    st.stop()
-    if st.button("Save as a new insight", type="primary"):
-        try:
-            st.session_state.add_result = base.add(draft)
-        except InvalidInput as error:
-            st.error(str(error))
-            st.stop()
-        st.session_state.pop("add_similar")
-        st.rerun()
+    st.session_state.add_result = base.add(draft)
+    st.session_state.add_clear = True
+    st.rerun()
 
 result = st.session_state.get("add_result")
 if result is not None:

@@ -38,7 +38,7 @@ class CatalogRepository:
                 study.owner,
                 study.description,
             ],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
 
     def studies(self, ids: list[int] | None = None) -> list[Study]:
         """Studies (all, or those with the given ids), newest first, with live insight counts."""

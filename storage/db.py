@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,10 @@ class Database:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._connection = duckdb.connect(self.path)
+        # DuckDB's buffer pool defaults to 80 % of RAM; the in-memory index holds what search
+        # needs, so a small pool keeps the whole process within its memory target.
+        memory = os.environ.get("OIVALLUS_DUCKDB_MEMORY", "128MB")
+        self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
         self._write_lock = threading.RLock()
         self._migrate()
 

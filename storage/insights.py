@@ -206,9 +206,9 @@ class InsightRepository:
         """Newest live insights passing the filters, one page at a time, with the total count."""
         where, params = _filter_sql(filters)
         with self.db.read() as cur:
-            total = cur.execute(f"SELECT count(*) FROM insights WHERE {where}", params).fetchone()[
+            total = cur.execute(f"SELECT count(*) FROM insights WHERE {where}", params).fetchall()[
                 0
-            ]
+            ][0]
             rows = cur.execute(
                 f"{_SELECT} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 params + [limit, offset],
@@ -266,9 +266,9 @@ class InsightRepository:
     def count(self) -> int:
         """How many live insights there are."""
         with self.db.read() as cur:
-            return cur.execute("SELECT count(*) FROM insights WHERE deleted_at IS NULL").fetchone()[
+            return cur.execute("SELECT count(*) FROM insights WHERE deleted_at IS NULL").fetchall()[
                 0
-            ]
+            ][0]
 
     def add_evidence(
         self, cur: duckdb.DuckDBPyConnection, insight_id: int, item: InsightIn, content_hash: str
@@ -278,7 +278,7 @@ class InsightRepository:
             "INSERT INTO evidence (insight_id, text, source, author, observed_at, content_hash)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             [insight_id, item.text, item.source, item.author, item.observed_at, content_hash],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
 
     def evidence(self, insight_id: int) -> list[Evidence]:
         """The evidence attached to an insight, oldest first."""

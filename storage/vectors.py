@@ -31,6 +31,8 @@ def _lists(vectors: np.ndarray) -> pa.ListArray:
 
 
 def _matrix(column: pa.ChunkedArray | pa.Array, rows: int) -> np.ndarray:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
     flat = column.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
     return flat.reshape(rows, -1) if rows else flat.reshape(0, 0)
 
@@ -88,24 +90,33 @@ class EmbeddingRepository:
         finally:
             cur.unregister("new_smooth")
 
-    def iter_index(self, model_id: str, chunk: int = 20_000) -> Iterator[IndexChunk]:
-        """Live insights with a current vector for this model, in id order, in chunks."""
+    def iter_index(self, model_id: str, chunk: int = 5_000) -> Iterator[IndexChunk]:
+        """Live insights with a current vector for this model, in id order, in chunks.
+
+        Read id range by id range: one sorted join over every vector would need the whole
+        result in DuckDB's (deliberately small) memory at once.
+        """
         with self.db.read() as cur:
-            relation = cur.sql(
-                "SELECT i.id, i.text, i.language, e.vector, e.smooth FROM insights i"
-                " JOIN embeddings e ON i.id = e.insight_id AND i.content_hash = e.content_hash"
-                " WHERE i.deleted_at IS NULL AND e.model_id = $model ORDER BY i.id",
-                params={"model": model_id},
-            )
-            for batch in relation.to_arrow_reader(chunk):
-                n = batch.num_rows
-                yield IndexChunk(
-                    batch.column(0).to_numpy(),
-                    batch.column(1).to_pylist(),
-                    batch.column(2).to_pylist(),
-                    _matrix(batch.column(3), n),
-                    _matrix(batch.column(4), n),
-                )
+            low, high = cur.execute("SELECT min(id), max(id) FROM insights").fetchall()[0]
+            if low is None:
+                return
+            for start in range(low, high + 1, chunk):
+                table = cur.sql(
+                    "SELECT i.id, i.text, i.language, e.vector, e.smooth FROM insights i"
+                    " JOIN embeddings e ON i.id = e.insight_id AND i.content_hash = e.content_hash"
+                    " WHERE i.deleted_at IS NULL AND e.model_id = ? AND i.id >= ? AND i.id < ?"
+                    " AND e.insight_id >= ? AND e.insight_id < ? ORDER BY i.id",
+                    params=[model_id, start, start + chunk, start, start + chunk],
+                ).to_arrow_table()
+                n = table.num_rows
+                if n:
+                    yield IndexChunk(
+                        table.column(0).to_numpy(),
+                        table.column(1).to_pylist(),
+                        table.column(2).to_pylist(),
+                        _matrix(table.column(3), n),
+                        _matrix(table.column(4), n),
+                    )
 
     def stale(self, model_id: str) -> list[tuple[int, str, str]]:
         """(id, text, content hash) of live insights lacking a current vector for this model."""

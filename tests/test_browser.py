@@ -94,9 +94,10 @@ def test_add_search_and_open_deep_link(app_url, browser):
     page.set_default_timeout(90_000)
 
     page.goto(app_url + "/add")
-    page.get_by_label("What did you learn? *").fill(
-        "Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>."
-    )
+    text_box = page.get_by_label("What did you learn? *")
+    text_box.fill("Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>.")
+    text_box.press("Tab")  # leaving the box applies the text
+    page.get_by_text("Similar insights already stored").wait_for()  # shown before saving
     page.get_by_label("Tags").fill("delivery, office")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved as insight #1").wait_for()

@@ -91,15 +91,16 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     at = open_app("pages/add.py")
     at.text_area(key="add_text").input(
         "Participants could not find where to type the discount code during checkout."
-    )
+    ).run()
+    # Before saving: the near-duplicate is shown, with the offer to add the text as evidence.
+    assert any("likely duplicate" in m.value for m in at.markdown)
+    assert any(b.label == "Add as evidence to it" for b in at.button)
     at.selectbox(key="add_segment").select("Consumer")
     at.text_input(key="add_tags").input("checkout, discount code")
     save_button(at).click().run()
     assert not at.exception
-    # The near-duplicate is offered as evidence first; save as new anyway.
-    assert any("likely duplicate" in m.value for m in at.markdown)
-    next(b for b in at.button if b.label == "Save as a new insight").click().run()
     assert "Saved as insight #3" in at.success[0].value
+    assert at.text_area(key="add_text").value == ""
     confirm = [b for b in at.button if b.label == "Confirm"]
     assert confirm, "the related finding is suggested"
 
@@ -112,6 +113,17 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     next(b for b in at.button if b.label == "Confirm").click().run()
     assert not at.exception
     assert any("confirmed" in m.value for m in at.markdown)
+
+
+def test_add_as_evidence_instead_of_new_insight(app_db):
+    at = open_app("pages/add.py")
+    at.text_area(key="add_text").input(
+        "Six of nine participants could not find the discount code field at checkout!"
+    ).run()
+    next(b for b in at.button if b.label == "Add as evidence to it").click().run()
+    assert "Added as evidence to insight #1" in at.success[0].value
+    at = open_app(insight="1")
+    assert any("Evidence (1)" in h.value for h in at.subheader)
 
 
 def test_add_page_extends_a_choice_list(app_db):
