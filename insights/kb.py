@@ -67,6 +67,7 @@ class KnowledgeBase(CatalogMixin, CurationMixin):
         self.catalog = CatalogRepository(db)
         self.index = HybridIndex(embedder.dim)
         self.linker = BackgroundLinker(self._link)
+        textlib.detect_language("warm up")  # load the language model now, not in the first add
         self._reembed_stale(progress)
         self._load_index()
         self.linker.submit(self.insights.unlinked_ids())
