@@ -14,18 +14,24 @@ insight = st.Page(
 studies = st.Page(
     "pages/studies.py", title="Studies", icon=":material/science:", url_path="studies"
 )
-pages = [search, add, insight, studies]
-current = st.navigation({"Insights": pages})
+backlog = st.Page("pages/backlog.py", title="Backlog", icon=":material/help:", url_path="backlog")
+pages = [search, add, insight, studies, backlog]
+current = st.navigation({"Insights": [search, add, insight, studies], "Questions": [backlog]})
 st.session_state[ROUTER_MARK] = True
 
+# Who is using the app: kept in plain session keys ("person", "team") that pages read, so they
+# survive runs in which a page is rendered without this router.
 with st.sidebar:
-    st.text_input(
+    st.session_state.person = st.text_input(
         "Your name",
-        key="person",
+        value=st.session_state.get("person") or "",
         placeholder="Who is adding?",
-        help="Stored as the author of what you add. Sign-in will replace this.",
-    )
-    st.text_input("Your team", key="team", placeholder="e.g. Sales")
+        help="Stored as the author of what you add and used for your votes. Sign-in will "
+        "replace this.",
+    ).strip()
+    st.session_state.team = st.text_input(
+        "Your team", value=st.session_state.get("team") or "", placeholder="e.g. Sales"
+    ).strip()
 
 # A page asked for through pages.common.routed(), and deep links (?insight=ID) from any page.
 wanted = st.query_params.get("page")

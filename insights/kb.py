@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from insights import text as textlib
+from insights.backlog import BacklogMixin
 from insights.catalog import CatalogMixin
 from insights.curation import CurationMixin
 from insights.embeddings import Embedder, SentenceTransformerEmbedder
@@ -29,6 +30,7 @@ from insights.models import (
     SearchFilters,
     now,
 )
+from storage.backlog import BacklogRepository
 from storage.catalog import CatalogRepository
 from storage.db import Database
 from storage.insights import InsightRepository
@@ -52,7 +54,7 @@ def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
     return shared >= 0.6 or (dense >= 0.8 and shared >= 0.4)
 
 
-class KnowledgeBase(CatalogMixin, CurationMixin):
+class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
     """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
 
     Open with `KnowledgeBase.open(path)`; every method is safe to call from several threads.
@@ -65,6 +67,7 @@ class KnowledgeBase(CatalogMixin, CurationMixin):
         self.vectors = EmbeddingRepository(db)
         self.links_repo = LinkRepository(db)
         self.catalog = CatalogRepository(db)
+        self.backlog_repo = BacklogRepository(db)
         self.index = HybridIndex(embedder.dim)
         self.linker = BackgroundLinker(self._link)
         textlib.detect_language("warm up")  # load the language model now, not in the first add
@@ -252,6 +255,7 @@ class KnowledgeBase(CatalogMixin, CurationMixin):
                 vectors = np.stack([smoothed[i] for i in block])
                 self.vectors.set_smoothed(cur, self.embedder.model_id, block, vectors)
                 self.links_repo.suggest(cur, suggestions)
+                self._match_new_insights(cur, block, self.index.raw_vectors(block))
                 self.insights.mark_linked(cur, block, now())
 
     # --- reading ---------------------------------------------------------------------------

@@ -101,6 +101,11 @@ class HybridIndex:
             self.lexical.add(terms, bulk=bulk)
             self.smooth.add(vectors if smoothed is None else smoothed)
 
+    def raw_vectors(self, insight_ids: list[int]) -> np.ndarray:
+        """The unsmoothed vectors of some insights."""
+        with self.lock:
+            return self.raw.vectors()[[self.row_of[i] for i in insight_ids]].copy()
+
     def reserve(self, rows: int) -> None:
         """Make room for `rows` insights in all (at open, when the count is known)."""
         with self.lock:
@@ -191,10 +196,37 @@ class HybridIndex:
         self, row: int, dense: np.ndarray, k: int, exclude: set[int]
     ) -> list[Neighbour]:
         weight = lexical_weight(self._languages[row])
-        smooth = self.smooth.vectors()
         lexical = self._lexical_row(row)
+        raw = self.raw.vectors()
+        return self._expanded(dense, lexical, weight, k, exclude, raw[row], exclude_row=row)
+
+    def match(
+        self, query: np.ndarray, term_ids: np.ndarray, weights: np.ndarray, language: str, k: int
+    ) -> list[Neighbour]:
+        """Insights answering a text that is not stored (a question): scored like `related`."""
+        with self.lock:
+            if not self.raw.size:
+                return []
+            dense = self.smooth.similarities(query[None, :])[0]
+            lexical = self.lexical.scores(term_ids, weights)
+            top = float(lexical.max())
+            lexical = lexical / top if top > 0 else lexical
+            return self._expanded(dense, lexical, lexical_weight(language), k, set(), query)
+
+    def _expanded(
+        self,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        weight: float,
+        k: int,
+        exclude: set[int],
+        query_raw: np.ndarray,
+        exclude_row: int | None = None,
+    ) -> list[Neighbour]:
+        """Rank by fused similarity re-scored with the best candidates' own similarities."""
+        smooth = self.smooth.vectors()
         first = dense + weight * lexical
-        candidates = self._top(first, CANDIDATES, exclude_row=row)
+        candidates = self._top(first, CANDIDATES, exclude_row=exclude_row)
         if not len(candidates):
             return []
         # Expand with the nearest neighbours that are related at all (see SMOOTHING_FLOOR).
@@ -217,7 +249,7 @@ class HybridIndex:
             other = int(self._ids[candidates[i]])
             if other in exclude:
                 continue
-            dense_raw = float(raw[candidates[i]] @ raw[row])
+            dense_raw = float(raw[candidates[i]] @ query_raw)
             found.append(
                 Neighbour(other, float(final[i]), dense_raw, float(lexical[candidates[i]]))
             )

@@ -106,6 +106,17 @@ if not insight.deleted_at:
                         base.reject_link(insight.id, link.other_id, by=person())
                         st.rerun()
 
+    matched = base.questions_for_insight(insight.id)
+    if matched:
+        st.subheader("Questions it may answer")
+        for question, evidence in matched:
+            label = evidence.relation if evidence.status == "confirmed" else "may answer"
+            st.page_link(
+                "pages/backlog.py",
+                label=f"{label}: #{question.id} {question.text} (score {evidence.score:.2f})",
+                query_params={"question": str(question.id)},
+            )
+
     with st.expander("Edit"), st.form("edit"):
         text = st.text_area("Text", value=insight.text, height=150)
         c1, c2, c3 = st.columns(3)

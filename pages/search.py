@@ -13,6 +13,13 @@ MAX_RESULTS = 200
 
 base = kb()
 st.title("Search insights")
+waiting = base.questions_with_new_evidence()
+if waiting:
+    st.page_link(
+        "pages/backlog.py",
+        label=f"New evidence for {len(waiting)} open questions",
+        icon=":material/notifications:",
+    )
 query = st.text_input(
     "Search",
     key="q",

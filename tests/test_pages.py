@@ -133,3 +133,41 @@ def test_add_page_extends_a_choice_list(app_db):
     next(b for b in at.button if b.label == "Add to list").click().run()
     assert not at.exception
     assert "Parcel locker" in at.selectbox(key="add_touchpoint").options
+
+
+def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
+    at = open_app("pages/backlog.py")
+    # The sidebar's "who are you" fields (AppTest does not list sidebar widgets here).
+    at.session_state["person"], at.session_state["team"] = "aino", "Sales"
+    at.run()
+    for text, impact in [("Why do customers miss the discount code field?", 2),
+                         ("Which segments churn after the price increase?", 3)]:  # fmt: skip
+        inputs = [t for t in at.text_input if t.label.startswith("What do we need")]
+        inputs[0].input(text)
+        next(s for s in at.slider if s.label == "Impact").set_value(impact)
+        next(b for b in at.button if b.label == "Ask").click().run()
+        assert not at.exception
+    ranked = [m.value for m in at.markdown if m.value.startswith("**1.")]
+    assert "churn" in ranked[0]  # impact 3 beats impact 2 with no votes
+    # Two votes (two people, two teams) lift the discount question above the other.
+    vote = next(b for b in at.button if b.label.startswith("Vote") and b.key == "vote1")
+    vote.click().run()
+    at.session_state["person"], at.session_state["team"] = "mikko", "Product"
+    at.run()
+    next(b for b in at.button if b.key == "vote1").click().run()
+    ranked = [m.value for m in at.markdown if m.value.startswith("**1.")]
+    assert "discount code" in ranked[0]
+
+    at = open_app("pages/backlog.py", question="1")
+    assert not at.exception
+    confirm = [b for b in at.button if b.label == "Confirm"]
+    assert confirm, "the stored discount-code finding is suggested as evidence"
+    confirm[0].click().run()
+    assert any("answers" in m.value for m in at.markdown)
+    next(s for s in at.selectbox if s.label == "Move to").select("answered")
+    next(t for t in at.text_area if t.label.startswith("Short answer")).input(
+        "The field is hidden."
+    )
+    next(b for b in at.button if b.label == "Change status").click().run()
+    assert not at.exception
+    assert any("Answer: The field is hidden." in s.value for s in at.success)

@@ -1,0 +1,363 @@
+"""The research backlog: questions, votes, an explainable priority, statuses and evidence."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import date
+
+import numpy as np
+from pydantic import ValidationError
+
+from insights import text as textlib
+from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.models import (
+    EvidenceRelation,
+    Hit,
+    PriorityPart,
+    Question,
+    QuestionEvidence,
+    QuestionIn,
+    QuestionStatus,
+    StatusChange,
+    now,
+)
+
+# The priority formula. Every term is shown to people as "why this rank".
+VOTE_WEIGHT = 1.0  # x ln(1 + votes): the tenth vote adds less than the second
+TEAM_WEIGHT = 0.75  # x (distinct voting teams - 1): interest across teams rises faster
+IMPACT_WEIGHT = 1.0  # x impact 1..5
+EFFORT_WEIGHT = -0.6  # x effort 1..5
+URGENCY_WEIGHT = 2.0  # x (1 - days to decision / 90), 0 when 90+ days away or no date
+KNOWN_WEIGHT = -3.0  # x confidence 0..1 from confirmed evidence
+URGENCY_HORIZON_DAYS = 90
+RELATION_WEIGHT = {"answers": 1.0, "supports": 0.6, "contradicts": 0.3}
+# A new insight "may answer" an open question above this cosine similarity (calibrated on
+# banking77 with benchmarks/eval_backlog.py).
+QUESTION_MATCH_THRESHOLD = 0.55
+DUPLICATE_QUESTION = 0.85
+
+
+def confidence(relations: list[str]) -> float:
+    """How much is already known, 0..1, from the relations of confirmed evidence."""
+    mass = sum(RELATION_WEIGHT.get(r, 0.0) for r in relations)
+    return 1 - math.exp(-0.5 * mass)
+
+
+def prioritise(question: Question, relations: list[str], today: date) -> Question:
+    """Compute a question's priority and its explanation, term by term."""
+    known = confidence(relations)
+    days = (question.decision_date - today).days if question.decision_date else None
+    urgency = 0.0 if days is None else max(0.0, min(1.0, 1 - days / URGENCY_HORIZON_DAYS))
+    teams = len(question.teams)
+    parts = [
+        ("votes", question.votes, VOTE_WEIGHT * math.log1p(question.votes),
+         f"{VOTE_WEIGHT} x ln(1 + votes)"),
+        ("teams", teams, TEAM_WEIGHT * max(teams - 1, 0),
+         f"{TEAM_WEIGHT} x (distinct teams - 1)"),
+        ("impact", question.impact, IMPACT_WEIGHT * question.impact, f"{IMPACT_WEIGHT} x impact"),
+        ("effort", question.effort, EFFORT_WEIGHT * question.effort, f"{EFFORT_WEIGHT} x effort"),
+        ("urgency", urgency, URGENCY_WEIGHT * urgency,
+         f"{URGENCY_WEIGHT} x (1 - days to decision / {URGENCY_HORIZON_DAYS})"
+         + (f"; {days} days" if days is not None else "; no decision date")),
+        ("already known", round(known, 3), KNOWN_WEIGHT * known,
+         f"{KNOWN_WEIGHT} x confidence from {len(relations)} confirmed insights"),
+    ]  # fmt: skip
+    explanation = [
+        PriorityPart(name=n, value=float(v), contribution=round(c, 3), rule=r)
+        for n, v, c, r in parts
+    ]
+    return question.model_copy(
+        update={
+            "priority": round(sum(p.contribution for p in explanation), 3),
+            "confidence": known,
+            "explanation": explanation,
+        }
+    )
+
+
+def rank_key(question: Question) -> tuple:
+    """Priority first; ties go to more votes, then the older question, then the lower id."""
+    return (-question.priority, -question.votes, question.created_at, question.id)
+
+
+SORTS = {
+    "priority": rank_key,
+    "newest": lambda q: (-q.created_at.timestamp(), -q.id),
+    "votes": lambda q: (-q.votes, *rank_key(q)),
+}
+
+
+def narrow(
+    questions: list[Question],
+    status: str | None = None,
+    sort: str = "priority",
+    team: str | None = None,
+    tag: str | None = None,
+    segment: str | None = None,
+) -> list[Question]:
+    """Filter and sort questions already read (a page narrows one read several ways)."""
+    found = [
+        q for q in questions
+        if (status is None or q.status == status)
+        and (team is None or q.team == team or team in q.teams)
+        and (tag is None or tag in q.tags) and (segment is None or segment in q.segments)
+    ]  # fmt: skip
+    return sorted(found, key=SORTS[sort])
+
+
+def with_new_evidence(questions: list[Question]) -> list[Question]:
+    """Open or in-research questions with suggested evidence nobody has reviewed yet."""
+    active = (QuestionStatus.open, QuestionStatus.in_research)
+    return [q for q in questions if q.new_evidence and q.status in active]
+
+
+class BacklogMixin:
+    """Verbs of the KnowledgeBase for the research backlog."""
+
+    # --- asking and reading ----------------------------------------------------------------
+
+    def ask(self, question: QuestionIn | dict) -> Question:
+        """Add a question to the backlog (status open) and match it to stored insights."""
+        try:
+            question = question if isinstance(question, QuestionIn) else QuestionIn(**question)
+        except ValidationError as error:
+            raise describe_validation_error(error) from None
+        vector = self.embedder.embed([question.text])[0]
+        with self.db.transaction() as cur:
+            question_id = self.backlog_repo.insert(cur, question, now())
+            self.backlog_repo.store_vector(cur, question_id, self.embedder.model_id, vector)
+            found = self._match_question(question.text, vector, 10)
+            self.backlog_repo.suggest(
+                cur, [(question_id, h.insight_id, h.score) for h in found
+                      if h.score >= QUESTION_MATCH_THRESHOLD],
+            )  # fmt: skip
+        self._question_vectors = None
+        return self.question(question_id)
+
+    def similar_questions(self, text: str, k: int = 3) -> list[tuple[Question, float]]:
+        """Open or in-research questions like this text, with cosine similarity, best first."""
+        ids, vectors = self._open_question_vectors()
+        if not ids:
+            return []
+        sims = vectors @ self.embedder.embed([text])[0]
+        order = np.argsort(-sims)[:k]
+        found = {q.id: q for q in self.questions([ids[i] for i in order])}
+        return [(found[ids[i]], float(sims[i])) for i in order if ids[i] in found]
+
+    def is_duplicate_question(self, similarity: float) -> bool:
+        """Whether a similarity marks a possible duplicate question."""
+        return similarity >= DUPLICATE_QUESTION
+
+    def questions(self, ids: list[int] | None = None, status: str | None = None) -> list[Question]:
+        """Questions with votes and priority, in the order of `ids` (or by id)."""
+        today = date.today()
+        rows = self.backlog_repo.questions(ids=ids, status=status)
+        found = {q.id: prioritise(q, relations, today) for q, relations in rows}
+        order = ids if ids is not None else sorted(found)
+        return [found[i] for i in order if i in found]
+
+    def question(self, question_id: int) -> Question:
+        """One question; raises `NotFound`."""
+        found = self.questions([question_id])
+        if not found:
+            raise NotFound(f"Question {question_id} does not exist.")
+        return found[0]
+
+    def backlog(
+        self,
+        status: str | None = "open",
+        sort: str = "priority",
+        team: str | None = None,
+        tag: str | None = None,
+        segment: str | None = None,
+    ) -> list[Question]:
+        """The backlog, best first: sort by "priority", "newest" or "votes"; filter freely."""
+        if status is not None and status not in {s.value for s in QuestionStatus}:
+            raise InvalidInput(f"Unknown status {status!r}; use one of "
+                               f"{[s.value for s in QuestionStatus]}", field="status")  # fmt: skip
+        if sort not in SORTS:
+            raise InvalidInput(f"Unknown sort {sort!r}; use {list(SORTS)}", field="sort")
+        return narrow(self.questions(status=status), sort=sort, team=team, tag=tag,
+                      segment=segment)  # fmt: skip
+
+    def history(self, question_id: int) -> list[StatusChange]:
+        """Every status change of a question, with who and when."""
+        return self.backlog_repo.history(question_id)
+
+    # --- votes and statuses ----------------------------------------------------------------
+
+    def vote(
+        self, question_id: int, user_id: str, on: bool = True, team: str | None = None
+    ) -> Question:
+        """Give (on=True) or take back one person's vote on an open or in-research question."""
+        user_id = (user_id or "").strip()
+        if not user_id:
+            raise InvalidInput("Say who is voting (user id is empty).", field="user_id")
+        question = self.question(question_id)
+        if question.status in (QuestionStatus.answered, QuestionStatus.dropped):
+            raise InvalidInput(f"Question {question_id} is {question.status}; votes are closed.",
+                               field="question_id")  # fmt: skip
+        with self.db.transaction() as cur:
+            self.backlog_repo.set_vote(cur, question_id, user_id, team, on)
+        return self.question(question_id)
+
+    def set_status(
+        self,
+        question_id: int,
+        status: str,
+        by: str | None = None,
+        answer: str | None = None,
+        insight_ids: list[int] | None = None,
+        reason: str | None = None,
+    ) -> Question:
+        """Move a question: open -> in research -> answered (answer + answering insights) or
+        dropped (reason); answered and dropped questions can be reopened."""
+        question = self.question(question_id)
+        try:
+            status = QuestionStatus(status)
+        except ValueError:
+            raise InvalidInput(f"Unknown status {status!r}; use one of "
+                               f"{[s.value for s in QuestionStatus]}", field="status") from None  # fmt: skip
+        answer, reason = (answer or "").strip() or None, (reason or "").strip() or None
+        if status == question.status:
+            raise InvalidInput(f"Question {question_id} is already {status}.", field="status")
+        if status == QuestionStatus.answered:
+            if not answer:
+                raise InvalidInput("An answered question needs a short answer.", field="answer")
+            confirmed = {e.insight_id for e in self.question_evidence(question_id)
+                         if e.status == "confirmed"}  # fmt: skip
+            if not (set(insight_ids or []) | confirmed):
+                raise InvalidInput("Name the insights that answer it (or confirm evidence first).",
+                                   field="insight_ids")  # fmt: skip
+            for insight_id in insight_ids or []:
+                self.get(insight_id)
+        if status == QuestionStatus.dropped and not reason:
+            raise InvalidInput("A dropped question needs a reason.", field="reason")
+        stamp = now()
+        with self.db.transaction() as cur:
+            for insight_id in insight_ids or []:
+                self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed",
+                                                  "answers", by, stamp)  # fmt: skip
+            self.backlog_repo.update_status(cur, question, status, by, stamp, answer, reason)
+        self._question_vectors = None
+        return self.question(question_id)
+
+    # --- evidence --------------------------------------------------------------------------
+
+    def question_suggestions(self, question_id: int, k: int = 10) -> list[Hit]:
+        """Insights that may answer a question, best first (whether or not reviewed yet)."""
+        question = self.question(question_id)
+        vector = self.embedder.embed([question.text])[0]
+        return self._match_question(question.text, vector, k)
+
+    def _match_question(self, text: str, vector: np.ndarray, k: int) -> list[Hit]:
+        term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(text))
+        language = textlib.detect_language(text)
+        return self._hits(self.index.match(vector, term_ids, weights, language, k))
+
+    def question_evidence(self, question_id: int) -> list[QuestionEvidence]:
+        """Suggested and confirmed evidence of a question, with the insights attached."""
+        found = self.backlog_repo.evidence(question_id=question_id)
+        insights = {i.id: i for i in self.insights.get_many([e.insight_id for e in found])}
+        return [e.model_copy(update={"insight": insights.get(e.insight_id)}) for e in found]
+
+    def questions_for_insight(self, insight_id: int) -> list[tuple[Question, QuestionEvidence]]:
+        """Questions an insight may answer (suggested) or is evidence for (confirmed)."""
+        found = self.backlog_repo.evidence(insight_id=insight_id)
+        questions = {q.id: q for q in self.questions([e.question_id for e in found])}
+        return [(questions[e.question_id], e) for e in found if e.question_id in questions]
+
+    def link_evidence(
+        self, question_id: int, insight_id: int, relation: str, by: str | None = None
+    ) -> None:
+        """Confirm an insight as evidence: it answers, supports or contradicts the question."""
+        if relation not in {r.value for r in EvidenceRelation}:
+            raise InvalidInput(f"Unknown relation {relation!r}; use answers, supports or "
+                               "contradicts", field="relation")  # fmt: skip
+        self.question(question_id)
+        self.get(insight_id)
+        with self.db.transaction() as cur:
+            self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed", relation,
+                                              by, now())  # fmt: skip
+
+    def dismiss_evidence(self, question_id: int, insight_id: int, by: str | None = None) -> None:
+        """Say an insight does not bear on the question: it is not suggested again."""
+        self.question(question_id)
+        with self.db.transaction() as cur:
+            self.backlog_repo.decide_evidence(cur, question_id, insight_id, "dismissed", None, by,
+                                              now())  # fmt: skip
+
+    def questions_with_new_evidence(self) -> list[Question]:
+        """Open or in-research questions with suggested evidence nobody has reviewed yet."""
+        return with_new_evidence(self.questions())
+
+    def _open_question_vectors(self) -> tuple[list[int], np.ndarray]:
+        if getattr(self, "_question_vectors", None) is None:
+            ids, texts, vectors = self.backlog_repo.vectors(self.embedder.model_id)
+            missing = [i for i, v in enumerate(vectors) if v is None]
+            if missing:
+                fresh = self.embedder.embed([texts[i] for i in missing])
+                with self.db.transaction() as cur:
+                    for i, vector in zip(missing, fresh, strict=True):
+                        self.backlog_repo.store_vector(cur, ids[i], self.embedder.model_id, vector)
+                        vectors[i] = vector
+            matrix = np.stack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
+            self._question_vectors = (ids, matrix)
+        return self._question_vectors
+
+    def _match_new_insights(self, cur, insight_ids: list[int], vectors: np.ndarray) -> None:
+        """Every new insight is checked against the open questions it may answer."""
+        ids, matrix = self._open_question_vectors()
+        if not ids or not len(insight_ids):
+            return
+        sims = vectors @ matrix.T
+        rows, cols = np.nonzero(sims >= QUESTION_MATCH_THRESHOLD)
+        self.backlog_repo.suggest(
+            cur,
+            [(ids[c], insight_ids[r], float(sims[r, c])) for r, c in zip(rows, cols, strict=True)],
+        )
+
+    # --- export ----------------------------------------------------------------------------
+
+    def export_backlog_csv(
+        self, status: str | None = None, questions: list[Question] | None = None
+    ) -> str:
+        """The backlog (or the given questions) as CSV text, in priority order."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["rank", "id", "question", "status", "priority", "votes", "teams",
+                         "impact", "effort", "decision date", "decision", "asking team", "tags",
+                         "segments", "confidence", "answer"])  # fmt: skip
+        chosen = questions if questions is not None else self.backlog(status=status)
+        for rank, q in enumerate(chosen, start=1):
+            writer.writerow([rank, q.id, q.text, q.status, q.priority, q.votes, "; ".join(q.teams),
+                             q.impact, q.effort, q.decision_date or "", q.decision or "",
+                             q.team or "", "; ".join(q.tags), "; ".join(q.segments),
+                             round(q.confidence, 2), q.answer or ""])  # fmt: skip
+        return out.getvalue()
+
+    def export_backlog_markdown(
+        self, status: str | None = None, questions: list[Question] | None = None
+    ) -> str:
+        """The backlog (or the given questions) as Markdown for a steering-group meeting."""
+        questions = questions if questions is not None else self.backlog(status=status)
+        lines = [f"# Research backlog ({date.today().isoformat()})", "",
+                 f"{len(questions)} questions, highest priority first.", ""]  # fmt: skip
+        for rank, q in enumerate(questions, start=1):
+            cell = q.text.replace("\n", " ")
+            lines.append(f"## {rank}. {cell}")
+            lines.append("")
+            lines.append(f"- Status: {q.status}; priority {q.priority:.2f}; {q.votes} votes"
+                         + (f" from {', '.join(q.teams)}" if q.teams else ""))  # fmt: skip
+            lines.append(f"- Impact {q.impact}/5, effort {q.effort}/5"
+                         + (f", decision by {q.decision_date}" if q.decision_date else ""))  # fmt: skip
+            if q.decision:
+                lines.append(f"- Decision it informs: {q.decision}")
+            if q.answer:
+                lines.append(f"- Answer: {q.answer}")
+            lines.append("- Why this rank: " + "; ".join(
+                f"{p.name} {p.contribution:+.2f}" for p in q.explanation))  # fmt: skip
+            lines.append("")
+        return "\n".join(lines)

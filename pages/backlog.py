@@ -1,0 +1,201 @@
+"""Backlog: ask, vote, see why each question ranks where it does, review its evidence."""
+
+import pandas as pd
+import streamlit as st
+
+from insights import InvalidInput, NotFound
+from insights.backlog import narrow, with_new_evidence
+from insights.models import EvidenceRelation, QuestionStatus
+from insights.text import escape_markdown
+from pages.common import kb, metadata_line, open_link, person, routed, team, title_of
+
+routed("backlog")
+
+base = kb()
+me, my_team = person(), team()
+
+
+def question_link(question_id: int, label: str) -> None:
+    st.page_link("pages/backlog.py", label=label, query_params={"question": str(question_id)})
+
+
+def vote_button(question, key: str) -> None:
+    mine = me in question.voters
+    label = f"{'Unvote' if mine else 'Vote'} ({question.votes})"
+    closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
+    if st.button(label, key=key, type="primary" if mine else "secondary", disabled=closed,
+                 help=None if me else "Give your name in the sidebar to vote"):  # fmt: skip
+        if not me:
+            st.warning("Give your name in the sidebar first: votes are one per person.")
+            return
+        base.vote(question.id, me, on=not mine, team=my_team)
+        st.rerun()
+
+
+def why(question) -> None:
+    rows = [{"part": p.name, "value": p.value, "adds": p.contribution, "rule": p.rule}
+            for p in question.explanation]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(f"Priority = sum of the parts = {question.priority:.2f}")
+
+
+def show_question(question_id: int) -> None:
+    try:
+        question = base.question(question_id)
+    except NotFound as error:
+        st.error(str(error))
+        return
+    st.page_link("pages/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
+    st.title(question.text, anchor=False)
+    facts = [question.status, f"priority {question.priority:.2f}", f"impact {question.impact}/5",
+             f"effort {question.effort}/5", question.team or "",
+             f"decision by {question.decision_date}" if question.decision_date else ""]  # fmt: skip
+    st.caption(escape_markdown(" · ".join(f for f in facts if f)))
+    if question.decision:
+        st.markdown(f"**Decision it informs:** {escape_markdown(question.decision)}")
+    if question.answer:
+        st.success(f"Answer: {question.answer}")
+    if question.drop_reason:
+        st.warning(f"Dropped: {question.drop_reason}")
+    vote_button(question, "vote_detail")
+    st.caption(escape_markdown("Voted by " + (", ".join(question.voters) or "nobody yet")
+                               + (f" · teams: {', '.join(question.teams)}" if question.teams else "")))  # fmt: skip
+    with st.expander("Why this rank", expanded=True):
+        why(question)
+
+    st.subheader("Evidence")
+    evidence = base.question_evidence(question.id)
+    if not evidence:
+        st.caption("No insight matched yet. New insights are checked against this question.")
+    for item in evidence:
+        with st.container(border=True):
+            left, right = st.columns([5, 2])
+            badge = (f":green-badge[{item.relation}]" if item.status == "confirmed"
+                     else ":blue-badge[may answer]")  # fmt: skip
+            left.markdown(f"{badge} **{escape_markdown(title_of(item.insight))}**")
+            left.caption(metadata_line(item.insight) + f" · score {item.score:.2f}")
+            with right:
+                open_link(item.insight_id)
+                if item.status == "suggested":
+                    relation = st.selectbox("Relation", [r.value for r in EvidenceRelation],
+                                            key=f"rel{item.insight_id}", label_visibility="collapsed")  # fmt: skip
+                    b1, b2 = st.columns(2)
+                    if b1.button("Confirm", key=f"ok{item.insight_id}"):
+                        base.link_evidence(question.id, item.insight_id, relation, by=me)
+                        st.rerun()
+                    if b2.button("Dismiss", key=f"no{item.insight_id}"):
+                        base.dismiss_evidence(question.id, item.insight_id, by=me)
+                        st.rerun()
+
+    st.subheader("Status")
+    with st.form("status"):
+        options = [s.value for s in QuestionStatus if s.value != question.status]
+        new_status = st.selectbox("Move to", options)
+        answer = st.text_area("Short answer (for answered)")
+        reason = st.text_input("Reason (for dropped)")
+        if st.form_submit_button("Change status"):
+            try:
+                base.set_status(question.id, new_status, by=me, answer=answer, reason=reason)
+                st.rerun()
+            except InvalidInput as error:
+                st.error(str(error))
+    for change in reversed(base.history(question.id)):
+        st.caption(escape_markdown(
+            f"{change.at:%Y-%m-%d %H:%M} · {change.from_status or '—'} → {change.to_status}"
+            f" · {change.by or 'someone'}" + (f" · {change.note}" if change.note else "")))  # fmt: skip
+
+
+raw_id = st.query_params.get("question")
+if raw_id:
+    if raw_id.isdigit():
+        show_question(int(raw_id))
+    else:
+        st.error(f"There is no question {escape_markdown(raw_id)}.")
+    st.stop()
+
+st.title("Research backlog")
+
+with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_submit=False):
+    text = st.text_input("What do we need to find out about customers? *")
+    decision = st.text_input("The decision it informs")
+    c1, c2, c3, c4 = st.columns(4)
+    asking_team = c1.text_input("Asking team", value=my_team or "")
+    impact = c2.slider("Impact", 1, 5, 3)
+    effort = c3.slider("Effort to research", 1, 5, 3)
+    decision_date = c4.date_input("Decision date", value=None)
+    c1, c2 = st.columns(2)
+    tags = c1.text_input("Tags", placeholder="comma, separated")
+    segments = c2.multiselect("Segments", base.choices("segment"))
+    ask_anyway = st.checkbox("Ask even if a similar question exists")
+    if st.form_submit_button("Ask", type="primary"):
+        draft = {"text": text, "decision": decision or None, "team": asking_team or None,
+                 "impact": impact, "effort": effort, "decision_date": decision_date,
+                 "tags": [t for t in tags.split(",") if t.strip()], "segments": segments,
+                 "asked_by": me}  # fmt: skip
+        similar = [(q, s) for q, s in base.similar_questions(text) if base.is_duplicate_question(s)] if text.strip() else []  # fmt: skip
+        if similar and not ask_anyway:
+            st.session_state.backlog_similar = [q.id for q, _ in similar]
+        else:
+            try:
+                asked = base.ask(draft)
+                st.session_state.pop("backlog_similar", None)
+                st.success(f"Added question #{asked.id}.")
+            except InvalidInput as error:
+                st.error(str(error))
+
+for question_id in st.session_state.get("backlog_similar", []):
+    similar = base.question(question_id)
+    with st.container(border=True):
+        st.warning("A similar question is already in the backlog: vote for that one instead?")
+        st.markdown(f"**{escape_markdown(similar.text)}** · {similar.votes} votes")
+        vote_button(similar, f"dupvote{similar.id}")
+
+everything = base.questions()  # one read, narrowed below in several ways
+waiting = with_new_evidence(everything)
+if waiting:
+    st.info(f"New evidence for {len(waiting)} open questions: review it below.")
+
+c1, c2, c3, c4, c5 = st.columns(5)
+status = c1.selectbox("Status", ["open", "in research", "answered", "dropped", "all"])
+sort = c2.selectbox("Sort by", ["priority", "newest", "votes"],
+                    format_func={"priority": "Priority", "newest": "Newest", "votes": "Most voted"}.get)  # fmt: skip
+chosen_status = None if status == "all" else status
+in_status = narrow(everything, status=chosen_status)
+teams = sorted({q.team for q in in_status if q.team} | {t for q in in_status for t in q.teams})
+team_filter = c3.selectbox("Team", ["any"] + teams)
+tag_filter = c4.selectbox("Tag", ["any"] + sorted({t for q in in_status for t in q.tags}))
+segment_filter = c5.selectbox("Segment", ["any"] + base.choices("segment"))
+questions = narrow(
+    everything, status=chosen_status, sort=sort,
+    team=None if team_filter == "any" else team_filter,
+    tag=None if tag_filter == "any" else tag_filter,
+    segment=None if segment_filter == "any" else segment_filter,
+)  # fmt: skip
+
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button("Export CSV", base.export_backlog_csv(questions=questions),
+                   file_name="backlog.csv", mime="text/csv")  # fmt: skip
+d2.download_button("Export Markdown", base.export_backlog_markdown(questions=questions),
+                   file_name="backlog.md", mime="text/markdown")  # fmt: skip
+
+if not questions:
+    st.info("No questions here yet. Ask the first one above.")
+for rank, question in enumerate(questions[:50], start=1):
+    with st.container(border=True):
+        left, right = st.columns([6, 1])
+        left.markdown(f"**{rank}. {escape_markdown(question.text)}**")
+        extra = (
+            f" · :blue-badge[{question.new_evidence} may answer]" if question.new_evidence else ""
+        )
+        left.markdown(escape_markdown(
+            f"{question.status} · priority {question.priority:.2f} · {question.votes} votes"
+            + (f" from {', '.join(question.teams)}" if question.teams else "")
+            + f" · impact {question.impact} · effort {question.effort}"
+            + (f" · {question.team}" if question.team else "")) + extra)  # fmt: skip
+        with right:
+            vote_button(question, f"vote{question.id}")
+            question_link(question.id, "Open")
+        with st.expander("Why this rank"):
+            why(question)
+if len(questions) > 50:
+    st.caption(f"Showing the first 50 of {len(questions)}; narrow with the filters or export.")

@@ -1,0 +1,225 @@
+"""The research backlog on real DuckDB files: votes, priority, statuses, evidence, export."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from insights import InsightIn, InvalidInput, NotFound
+from insights.backlog import prioritise, rank_key
+from insights.models import Question, QuestionIn
+
+
+def ask(kb, text="Why do customers abandon the checkout?", **fields):
+    return kb.ask(QuestionIn(text=text, team=fields.pop("team", "Product"), **fields))
+
+
+def test_ask_and_read_back(kb):
+    question = ask(kb, impact=4, effort=2, decision="Redesign checkout?", tags=["checkout"],
+                   segments=["SMB"], decision_date=date.today() + timedelta(days=30))  # fmt: skip
+    assert question.status == "open" and question.votes == 0
+    assert [p.name for p in question.explanation] == [
+        "votes", "teams", "impact", "effort", "urgency", "already known"]  # fmt: skip
+    assert question.priority == pytest.approx(sum(p.contribution for p in question.explanation))
+    assert kb.backlog()[0].id == question.id
+    assert kb.history(question.id)[0].to_status == "open"
+
+
+def test_vote_toggles_one_per_person_and_counts_teams(kb):
+    question = ask(kb)
+    kb.vote(question.id, "aino", team="Sales")
+    kb.vote(question.id, "aino", team="Sales")  # a second vote by the same person is one vote
+    kb.vote(question.id, "mikko", team="Product")
+    voted = kb.question(question.id)
+    assert voted.votes == 2 and voted.teams == ["Product", "Sales"]
+    assert kb.vote(question.id, "aino", on=False).votes == 1
+
+
+def test_database_refuses_two_votes_by_one_person(kb):
+    question = ask(kb)
+    with kb.db.transaction() as cur:
+        kb.backlog_repo.insert_vote_raw(cur, question.id, "aino")
+    with pytest.raises(duckdb.ConstraintException), kb.db.transaction() as cur:
+        kb.backlog_repo.insert_vote_raw(cur, question.id, "aino")
+    assert kb.question(question.id).votes == 1
+
+
+def test_twenty_threads_toggling_votes_end_exact(kb):
+    questions = [ask(kb, f"Question number {i} about delivery times") for i in range(3)]
+    errors = []
+
+    def toggle(person: int) -> None:
+        try:
+            for question in questions:
+                for on in (True, False, True, False, True):  # ends voted
+                    kb.vote(question.id, f"user{person}", on=on, team=f"team{person % 4}")
+            if person % 2:  # odd people take their vote back on the first question
+                kb.vote(questions[0].id, f"user{person}", on=False)
+        except Exception as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=toggle, args=(p,)) for p in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [kb.question(q.id).votes for q in questions] == [10, 20, 20]
+    assert len(kb.question(questions[1].id).teams) == 4
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [({"text": ""}, "text"), ({"text": "x" * 1001}, "text"), ({"impact": 0}, "impact"),
+     ({"impact": 6}, "impact"), ({"effort": 9}, "effort")],
+)  # fmt: skip
+def test_bad_question_names_the_field_and_stores_nothing(kb, fields, field):
+    with pytest.raises(InvalidInput) as error:
+        kb.ask({"text": "A fine question?", **fields})
+    assert str(error.value).startswith(field)
+    assert kb.backlog(status=None) == []
+
+
+def test_vote_on_unknown_or_dropped_question_is_refused(kb):
+    with pytest.raises(NotFound):
+        kb.vote(999, "aino")
+    question = ask(kb)
+    kb.set_status(question.id, "dropped", by="lead", reason="Out of scope this year")
+    with pytest.raises(InvalidInput, match="dropped"):
+        kb.vote(question.id, "aino")
+    with pytest.raises(InvalidInput, match="user id"):
+        kb.vote(ask(kb, "Another question entirely?").id, "  ")
+
+
+def test_status_changes_need_their_fields_and_are_kept(kb):
+    question = ask(kb)
+    with pytest.raises(InvalidInput, match="reason"):
+        kb.set_status(question.id, "dropped")
+    with pytest.raises(InvalidInput, match="answer"):
+        kb.set_status(question.id, "answered")
+    with pytest.raises(InvalidInput, match="insights"):
+        kb.set_status(question.id, "answered", answer="Because of the fee")
+    with pytest.raises(InvalidInput, match="Unknown status"):
+        kb.set_status(question.id, "done")
+    assert kb.question(question.id).status == "open"
+    insight = kb.add(InsightIn(text="Delivery fee shown only at the last step")).insight
+    kb.set_status(question.id, "in research", by="sara")
+    answered = kb.set_status(question.id, "answered", by="sara", answer="The late delivery fee",
+                             insight_ids=[insight.id])  # fmt: skip
+    assert answered.status == "answered" and answered.answer == "The late delivery fee"
+    assert [(c.from_status, c.to_status, c.by) for c in kb.history(question.id)] == [
+        (None, "open", None), ("open", "in research", "sara"), ("in research", "answered", "sara")]  # fmt: skip
+    assert kb.question_evidence(question.id)[0].relation == "answers"
+
+
+def test_new_insights_are_matched_to_open_questions(kb):
+    question = ask(kb, "checkout slow on mobile phones")
+    insight = kb.add(InsightIn(text="checkout slow on mobile phones for many users")).insight
+    matched = kb.questions_for_insight(insight.id)
+    assert [q.id for q, _ in matched] == [question.id]
+    assert kb.question(question.id).new_evidence == 1
+    assert [q.id for q in kb.questions_with_new_evidence()] == [question.id]
+    kb.link_evidence(question.id, insight.id, "supports", by="sara")
+    assert kb.question(question.id).new_evidence == 0
+    assert kb.question(question.id).confidence > 0
+    other = kb.add(InsightIn(text="checkout slow on mobile phones at lunch time")).insight
+    kb.dismiss_evidence(question.id, other.id)
+    assert other.id not in [e.insight_id for e in kb.question_evidence(question.id)]
+    with pytest.raises(InvalidInput, match="relation"):
+        kb.link_evidence(question.id, insight.id, "proves")
+
+
+def test_bulk_added_insights_are_matched_too(kb):
+    question = ask(kb, "invoices as e-invoices for companies")
+    kb.add_many([InsightIn(text="companies want invoices as e-invoices monthly")])
+    kb.wait_for_links()
+    assert kb.question(question.id).new_evidence == 1
+
+
+def test_asking_finds_existing_evidence_and_similar_questions(kb):
+    kb.add(InsightIn(text="customers pause the subscription for the summer cottage"))
+    question = ask(kb, "pause the subscription for the summer cottage")
+    assert kb.question(question.id).new_evidence == 1
+    similar = kb.similar_questions("pause the subscription for the summer cottage season")
+    assert similar[0][0].id == question.id and kb.is_duplicate_question(similar[0][1])
+
+
+def test_sorting_and_filters(kb):
+    first = ask(kb, "Question one about pricing?", team="Sales", tags=["pricing"], impact=2)
+    second = ask(kb, "Question two about delivery?", team="Logistics", segments=["SMB"], impact=5)
+    kb.vote(first.id, "a", team="Sales")
+    kb.vote(first.id, "b", team="Product")
+    assert [q.id for q in kb.backlog(sort="votes")] == [first.id, second.id]
+    assert [q.id for q in kb.backlog(sort="newest")] == [second.id, first.id]
+    assert [q.id for q in kb.backlog(tag="pricing")] == [first.id]
+    assert [q.id for q in kb.backlog(segment="SMB")] == [second.id]
+    assert [q.id for q in kb.backlog(team="Product")] == [first.id]
+    with pytest.raises(InvalidInput):
+        kb.backlog(sort="random")
+
+
+def test_exports(kb):
+    question = ask(kb, 'Does "free delivery" raise the order size?', decision="Pricing, Q3")
+    kb.vote(question.id, "aino", team="Sales")
+    csv_text = kb.export_backlog_csv()
+    assert csv_text.splitlines()[0].startswith("rank,id,question")
+    assert '"Does ""free delivery"" raise the order size?"' in csv_text
+    markdown = kb.export_backlog_markdown()
+    assert '## 1. Does "free delivery" raise the order size?' in markdown
+    assert "Why this rank: votes +0.69" in markdown
+
+
+# --- the score (property tests) ---------------------------------------------------------------
+
+TODAY = date(2026, 11, 23)
+
+
+def make(votes=0, teams=0, impact=3, effort=3, days=None, qid=1) -> Question:
+    stamp = datetime(2026, 1, 1)
+    return Question(
+        id=qid, text="A question?", impact=impact, effort=effort, votes=votes,
+        teams=[f"t{i}" for i in range(teams)], created_at=stamp, updated_at=stamp,
+        decision_date=None if days is None else TODAY + timedelta(days=days),
+    )  # fmt: skip
+
+
+scores = st.fixed_dictionaries({
+    "votes": st.integers(0, 500), "teams": st.integers(0, 20), "impact": st.integers(1, 5),
+    "effort": st.integers(1, 5), "days": st.one_of(st.none(), st.integers(-30, 400)),
+})  # fmt: skip
+relations = st.lists(st.sampled_from(["answers", "supports", "contradicts"]), max_size=8)
+
+
+def score(fields: dict, rel: list[str] | None = None) -> float:
+    return prioritise(make(**fields), rel or [], TODAY).priority
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores, relations)
+def test_priority_moves_the_right_way(fields, rel):
+    base = score(fields, rel)
+    assert score({**fields, "votes": fields["votes"] + 1}, rel) > base
+    assert score({**fields, "teams": fields["teams"] + 1}, rel) >= base
+    if fields["teams"] >= 1:
+        assert score({**fields, "teams": fields["teams"] + 1}, rel) > base
+    if fields["impact"] < 5:
+        assert score({**fields, "impact": fields["impact"] + 1}, rel) > base
+    if fields["effort"] < 5:
+        assert score({**fields, "effort": fields["effort"] + 1}, rel) < base
+    assert score(fields, [*rel, "answers"]) < base
+    if fields["days"] is not None and 0 < fields["days"] < 90:
+        assert score({**fields, "days": fields["days"] - 1}, rel) > base
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(scores, min_size=2, max_size=6))
+def test_ties_are_broken_deterministically(fields_list):
+    questions = [prioritise(make(**f, qid=i + 1), [], TODAY) for i, f in enumerate(fields_list)]
+    once = [q.id for q in sorted(questions, key=rank_key)]
+    again = [q.id for q in sorted(reversed(questions), key=rank_key)]
+    assert once == again
