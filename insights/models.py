@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -298,8 +299,9 @@ class QuestionIn(BaseModel):
         return cleaned
 
 
-class PriorityPart(BaseModel):
-    """One term of the priority formula: its input and what it adds to the score."""
+class PriorityPart(NamedTuple):
+    """One term of the priority formula: its input and what it adds to the score (a plain
+    tuple: a backlog of 10,000 questions carries 60,000 of them)."""
 
     name: str
     value: float

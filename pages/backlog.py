@@ -19,8 +19,8 @@ def question_link(question_id: int, label: str) -> None:
     st.page_link("pages/backlog.py", label=label, query_params={"question": str(question_id)})
 
 
-def vote_button(question, key: str) -> None:
-    mine = me in question.voters
+def vote_button(question, key: str, mine: bool | None = None) -> None:
+    mine = me in question.voters if mine is None else mine
     label = f"{'Unvote' if mine else 'Vote'} ({question.votes})"
     closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
     if st.button(label, key=key, type="primary" if mine else "secondary", disabled=closed,
@@ -29,6 +29,19 @@ def vote_button(question, key: str) -> None:
             st.warning("Give your name in the sidebar first: votes are one per person.")
             return
         base.vote(question.id, me, on=not mine, team=my_team)
+        st.rerun()
+
+
+def review_buttons(question_id: int, insight_id: int) -> None:
+    """Confirm an insight as evidence (with its relation) or dismiss it."""
+    relation = st.selectbox("Relation", [r.value for r in EvidenceRelation],
+                            key=f"rel{insight_id}", label_visibility="collapsed")  # fmt: skip
+    b1, b2 = st.columns(2)
+    if b1.button("Confirm", key=f"ok{insight_id}"):
+        base.link_evidence(question_id, insight_id, relation, by=me)
+        st.rerun()
+    if b2.button("Dismiss", key=f"no{insight_id}"):
+        base.dismiss_evidence(question_id, insight_id, by=me)
         st.rerun()
 
 
@@ -77,15 +90,20 @@ def show_question(question_id: int) -> None:
             with right:
                 open_link(item.insight_id)
                 if item.status == "suggested":
-                    relation = st.selectbox("Relation", [r.value for r in EvidenceRelation],
-                                            key=f"rel{item.insight_id}", label_visibility="collapsed")  # fmt: skip
-                    b1, b2 = st.columns(2)
-                    if b1.button("Confirm", key=f"ok{item.insight_id}"):
-                        base.link_evidence(question.id, item.insight_id, relation, by=me)
-                        st.rerun()
-                    if b2.button("Dismiss", key=f"no{item.insight_id}"):
-                        base.dismiss_evidence(question.id, item.insight_id, by=me)
-                        st.rerun()
+                    review_buttons(question.id, item.insight_id)
+
+    shown = {item.insight_id for item in evidence}
+    more = [h for h in base.question_suggestions(question.id, k=10) if h.insight_id not in shown]
+    if more:
+        st.subheader("More insights that may answer it")
+        for hit in more[:5]:
+            with st.container(border=True):
+                left, right = st.columns([5, 2])
+                left.markdown(f"**{escape_markdown(title_of(hit.insight))}**")
+                left.caption(metadata_line(hit.insight) + f" · score {hit.score:.2f}")
+                with right:
+                    open_link(hit.insight_id)
+                    review_buttons(question.id, hit.insight_id)
 
     st.subheader("Status")
     with st.form("status"):
@@ -173,14 +191,20 @@ questions = narrow(
 )  # fmt: skip
 
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button("Export CSV", base.export_backlog_csv(questions=questions),
+# The files are written only when a button is pressed.
+d1.download_button("Export CSV", lambda: base.export_backlog_csv(questions=questions),
                    file_name="backlog.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Export Markdown", base.export_backlog_markdown(questions=questions),
+d2.download_button("Export Markdown", lambda: base.export_backlog_markdown(questions=questions),
                    file_name="backlog.md", mime="text/markdown")  # fmt: skip
 
 if not questions:
     st.info("No questions here yet. Ask the first one above.")
-for rank, question in enumerate(questions[:50], start=1):
+PAGE = 20
+my_votes = base.my_votes(me)
+pages = max(1, -(-len(questions) // PAGE))
+page = st.number_input(f"Page (of {pages})", 1, pages, 1) if pages > 1 else 1
+first = (page - 1) * PAGE
+for rank, question in enumerate(questions[first : first + PAGE], start=first + 1):
     with st.container(border=True):
         left, right = st.columns([6, 1])
         left.markdown(f"**{rank}. {escape_markdown(question.text)}**")
@@ -192,10 +216,8 @@ for rank, question in enumerate(questions[:50], start=1):
             + (f" from {', '.join(question.teams)}" if question.teams else "")
             + f" · impact {question.impact} · effort {question.effort}"
             + (f" · {question.team}" if question.team else "")) + extra)  # fmt: skip
+        left.caption("Why this rank: " + escape_markdown(" · ".join(
+            f"{p.name} {p.contribution:+.2f}" for p in question.explanation)))  # fmt: skip
         with right:
-            vote_button(question, f"vote{question.id}")
+            vote_button(question, f"vote{question.id}", mine=question.id in my_votes)
             question_link(question.id, "Open")
-        with st.expander("Why this rank"):
-            why(question)
-if len(questions) > 50:
-    st.caption(f"Showing the first 50 of {len(questions)}; narrow with the filters or export.")

@@ -16,30 +16,41 @@ _QUESTION_COLUMNS = (
     "id", "text", "decision", "team", "impact", "effort", "decision_date", "tags", "segments",
     "asked_by", "status", "answer", "drop_reason", "created_at", "updated_at",
 )  # fmt: skip
-# One row per question with its votes, voter teams, confirmed relations and unreviewed matches.
-_SELECT = f"""
+
+
+def _select(ids_filter: str, voters: bool) -> str:
+    """One row per question with its votes, voter teams, confirmed relations and unreviewed
+    matches; `ids_filter` narrows every part early (a vote reads one question, not all)."""
+    return f"""
 WITH v AS (
-    SELECT question_id, count(*) AS votes, list(user_id ORDER BY user_id) AS voters,
+    SELECT question_id, count(*) AS votes,
+        {"list(user_id ORDER BY user_id)" if voters else "[]::VARCHAR[]"} AS voters,
         list(DISTINCT team ORDER BY team) FILTER (WHERE team IS NOT NULL) AS teams
-    FROM question_votes GROUP BY question_id
+    FROM question_votes WHERE {ids_filter.format(column="question_id")} GROUP BY question_id
 ), e AS (
     SELECT e.question_id,
         list(e.relation) FILTER (WHERE e.status = 'confirmed') AS relations,
         count(*) FILTER (WHERE e.status = 'suggested') AS new_evidence
     FROM question_evidence e JOIN insights i ON i.id = e.insight_id AND i.deleted_at IS NULL
-    GROUP BY e.question_id
+    WHERE {ids_filter.format(column="e.question_id")} GROUP BY e.question_id
 )
 SELECT {", ".join("q." + c for c in _QUESTION_COLUMNS)}, coalesce(v.votes, 0),
     coalesce(v.voters, []), coalesce(v.teams, []), coalesce(e.relations, []),
     coalesce(e.new_evidence, 0)
 FROM questions q LEFT JOIN v ON v.question_id = q.id LEFT JOIN e ON e.question_id = q.id
+WHERE {ids_filter.format(column="q.id")}
 """
 
 
 def _row_to_question(row: Sequence) -> tuple[Question, list[str]]:
     data = dict(zip(_QUESTION_COLUMNS, row[: len(_QUESTION_COLUMNS)], strict=True))
     votes, voters, teams, relations, new_evidence = row[len(_QUESTION_COLUMNS) :]
-    question = Question(**data, votes=votes, voters=voters, teams=teams, new_evidence=new_evidence)
+    # Validated when written; reading 10,000 questions must not validate them again.
+    # Every field is given: pydantic inspects default factories slowly in model_construct.
+    question = Question.model_construct(
+        **data, votes=votes, voters=voters, teams=teams, new_evidence=new_evidence,
+        explanation=[], confidence=0.0, priority=0.0,
+    )  # fmt: skip
     return question, relations
 
 
@@ -66,17 +77,34 @@ class BacklogRepository:
         self, ids: Sequence[int] | None = None, status: str | None = None
     ) -> list[tuple[Question, list[str]]]:
         """Questions (with the relations of their confirmed evidence), by id or by status."""
-        clauses, params = [], []
         if ids is not None:
-            clauses.append("q.id IN (SELECT unnest(?::BIGINT[]))")
-            params.append(list(ids))
+            ids_filter, params = "{column} IN (SELECT unnest($ids::BIGINT[]))", {"ids": list(ids)}
+        else:
+            ids_filter, params = "true", {}
+        # Who voted is read for a few questions at a time; for the whole backlog, `my_votes`.
+        sql = _select(ids_filter, voters=ids is not None)
         if status is not None:
-            clauses.append("q.status = ?")
-            params.append(status)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+            sql += " AND q.status = $status"
+            params["status"] = status
         with self.db.read() as cur:
-            rows = cur.execute(f"{_SELECT} {where} ORDER BY q.id", params).fetchall()
+            rows = cur.execute(sql + " ORDER BY q.id", params).fetchall()
         return [_row_to_question(r) for r in rows]
+
+    def my_votes(self, user_id: str) -> set[int]:
+        """The questions a person has voted for."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT question_id FROM question_votes WHERE user_id = ?", [user_id]
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def status(self, question_id: int) -> str | None:
+        """A question's status, or None when there is no such question."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT status FROM questions WHERE id = ?", [question_id]
+            ).fetchall()
+        return rows[0][0] if rows else None
 
     def set_vote(
         self,

@@ -26,6 +26,8 @@ class Database:
         memory = os.environ.get("OIVALLUS_DUCKDB_MEMORY", "128MB")
         self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
         self._write_lock = threading.RLock()
+        # Bumped by every committed write: a cheap "has anything changed?" for caches.
+        self.generation = 0
         self._migrate()
 
     def _migrate(self) -> None:
@@ -73,6 +75,7 @@ class Database:
                 raise
             cur.execute("COMMIT")
             cur.close()
+            self.generation += 1
 
     @property
     def write_lock(self) -> threading.RLock:

@@ -130,6 +130,7 @@ def test_new_insights_are_matched_to_open_questions(kb):
     other = kb.add(InsightIn(text="checkout slow on mobile phones at lunch time")).insight
     kb.dismiss_evidence(question.id, other.id)
     assert other.id not in [e.insight_id for e in kb.question_evidence(question.id)]
+    assert other.id not in [h.insight_id for h in kb.question_suggestions(question.id)]
     with pytest.raises(InvalidInput, match="relation"):
         kb.link_evidence(question.id, insight.id, "proves")
 
@@ -223,3 +224,14 @@ def test_ties_are_broken_deterministically(fields_list):
     once = [q.id for q in sorted(questions, key=rank_key)]
     again = [q.id for q in sorted(reversed(questions), key=rank_key)]
     assert once == again
+
+
+def test_cached_backlog_follows_votes_and_other_writes(kb):
+    first, second = ask(kb, "First question about refunds?"), ask(kb, "Second one on drivers?")
+    assert [q.votes for q in kb.questions()] == [0, 0]  # fills the cache
+    kb.vote(second.id, "aino", team="Sales")  # patched into the cache
+    assert [q.votes for q in kb.questions()] == [0, 1]
+    assert kb.questions()[1].voters == []  # the whole backlog carries no voters
+    kb.set_status(first.id, "dropped", reason="No budget")  # any other write: re-read
+    assert [q.status for q in kb.questions()] == ["dropped", "open"]
+    assert kb.my_votes("aino") == {second.id}

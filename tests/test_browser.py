@@ -34,6 +34,12 @@ pytestmark = [
 ]
 
 
+def settle(page) -> None:
+    """Wait until the app has finished the run a widget change started."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -97,6 +103,7 @@ def test_add_search_and_open_deep_link(app_url, browser):
     text_box = page.get_by_label("What did you learn? *")
     text_box.fill("Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>.")
     text_box.press("Tab")  # leaving the box applies the text
+    settle(page)
     page.get_by_text("Similar insights already stored").wait_for()  # shown before saving
     page.get_by_label("Tags").fill("delivery, office")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -117,4 +124,34 @@ def test_add_search_and_open_deep_link(app_url, browser):
     page.get_by_text("<b>aamulla</b>", exact=False).first.wait_for()
     assert "/insight" in page.url
     page.screenshot(path=str(ARTIFACTS / "insight.png"), full_page=True)
+    page.close()
+
+
+def test_ask_and_vote_in_the_backlog(app_url, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(90_000)
+    page.goto(app_url + "/backlog")
+    name = page.get_by_role("textbox", name="Your name")
+    name.fill("Aino")
+    name.press("Tab")
+    settle(page)
+    page.get_by_text("Ask a question").click()
+    question = page.get_by_label("What do we need to find out about customers? *")
+    question.fill("Why do office lunches arrive late when the lobby door is locked?")
+    settle(page)
+    added = page.get_by_text("Added question #1.")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    try:
+        added.wait_for(timeout=20_000)
+    except Exception:  # noqa: BLE001 - a click lost while the page re-rendered: once more
+        page.get_by_role("button", name="Ask", exact=True).click()
+        added.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "backlog_asked.png"), full_page=True)
+    page.get_by_role("button", name="Vote (0)").click()
+    page.get_by_role("button", name="Unvote (1)").wait_for()
+    page.get_by_text("Why this rank: votes +0.69").wait_for()
+    page.get_by_role("link", name="Open").first.click()
+    page.get_by_text("Priority = sum of the parts").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "backlog.png"), full_page=True)
     page.close()
