@@ -8,7 +8,13 @@ from streamlit.testing.v1 import AppTest
 from insights import KnowledgeBase
 from tests.conftest import ROOT
 
-PAGES = ["pages/search.py", "pages/add.py", "pages/insight.py", "pages/studies.py"]
+PAGES = [
+    "pages/search.py",
+    "pages/add.py",
+    "pages/insight.py",
+    "pages/studies.py",
+    "pages/backlog.py",
+]
 TIMEOUT = 120
 
 
