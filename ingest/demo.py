@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from insights import InsightIn, KnowledgeBase, StudyIn
+from insights.models import QuestionIn
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
@@ -22,7 +23,7 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 def load_demo(kb: KnowledgeBase, progress=None) -> int:
-    """Add the demo studies and insights; returns how many insights were stored."""
+    """Add the demo studies, insights and backlog questions; returns how many insights."""
     study_ids = {}
     for row in _read("studies.csv"):
         key = row.pop("key")
@@ -35,7 +36,18 @@ def load_demo(kb: KnowledgeBase, progress=None) -> int:
         items.append(
             InsightIn(**values, study_id=study_ids.get(study), tags=tags.split(";") if tags else [])
         )
-    return len(kb.add_many(items, progress=progress))
+    count = len(kb.add_many(items, progress=progress))
+    kb.wait_for_links()  # so that questions asked below find their evidence at once
+    for row in _read("questions.csv"):
+        voters = row.pop("voters")
+        values = {k: v for k, v in row.items() if v}
+        for key in ("tags", "segments"):
+            values[key] = values[key].split(";") if key in values else []
+        question = kb.ask(QuestionIn(**values))
+        for voter in filter(None, voters.split(";")):
+            name, team = voter.split(":")
+            kb.vote(question.id, name, team=team)
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:

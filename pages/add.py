@@ -7,7 +7,7 @@ from insights import InsightIn, InvalidInput
 from insights.errors import describe_validation_error
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
-from pages.common import kb, metadata_line, open_link, person, routed, team, title_of
+from pages.common import card_heading, kb, open_link, person, routed, team, title_of
 
 routed("add")
 
@@ -54,8 +54,7 @@ if text.strip():
         for hit, duplicate in similar:
             left, right = st.columns([5, 2])
             label = ":orange-badge[likely duplicate] " if duplicate else ""
-            left.markdown(f"{label}**{escape_markdown(title_of(hit.insight))}**")
-            left.caption(metadata_line(hit.insight) + f" · score {hit.score:.2f}")
+            card_heading(left, hit.insight, label, hit.score)
             with right:
                 open_link(hit.insight_id)
                 if duplicate and st.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
@@ -134,8 +133,7 @@ if result is not None:
     for link in suggested:
         with st.container(border=True):
             left, right = st.columns([5, 2])
-            left.markdown(f"**{escape_markdown(title_of(link.other))}**")
-            left.caption(metadata_line(link.other) + f" · score {link.score:.2f}")
+            card_heading(left, link.other, "", link.score)
             b1, b2 = right.columns(2)
             if b1.button("Confirm", key=f"c{link.other_id}"):
                 base.confirm_link(result.insight.id, link.other_id, by=person())

@@ -7,7 +7,7 @@ from insights import InvalidInput, NotFound
 from insights.backlog import narrow, with_new_evidence
 from insights.models import EvidenceRelation, QuestionStatus
 from insights.text import escape_markdown
-from pages.common import kb, metadata_line, open_link, person, routed, team, title_of
+from pages.common import card_heading, kb, open_link, person, routed, team
 
 routed("backlog")
 
@@ -85,8 +85,7 @@ def show_question(question_id: int) -> None:
             left, right = st.columns([5, 2])
             badge = (f":green-badge[{item.relation}]" if item.status == "confirmed"
                      else ":blue-badge[may answer]")  # fmt: skip
-            left.markdown(f"{badge} **{escape_markdown(title_of(item.insight))}**")
-            left.caption(metadata_line(item.insight) + f" · score {item.score:.2f}")
+            card_heading(left, item.insight, badge, item.score)
             with right:
                 open_link(item.insight_id)
                 if item.status == "suggested":
@@ -99,8 +98,7 @@ def show_question(question_id: int) -> None:
         for hit in more[:5]:
             with st.container(border=True):
                 left, right = st.columns([5, 2])
-                left.markdown(f"**{escape_markdown(title_of(hit.insight))}**")
-                left.caption(metadata_line(hit.insight) + f" · score {hit.score:.2f}")
+                card_heading(left, hit.insight, "", hit.score)
                 with right:
                     open_link(hit.insight_id)
                     review_buttons(question.id, hit.insight_id)

@@ -94,6 +94,12 @@ def metadata_line(insight: Insight) -> str:
     return escape_markdown(" · ".join(parts))
 
 
+def card_heading(column, insight: Insight, badge: str = "", score: float | None = None) -> None:
+    """An insight's escaped title (after an optional badge) and its metadata line."""
+    column.markdown(f"{badge} **{escape_markdown(title_of(insight))}**".lstrip())
+    column.caption(metadata_line(insight) + ("" if score is None else f" · score {score:.2f}"))
+
+
 def open_link(insight_id: int, label: str = "Open") -> None:
     """A link to the insight page (a deep link the browser can copy)."""
     st.page_link(

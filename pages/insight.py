@@ -7,7 +7,7 @@ from insights import InsightIn, NotFound
 from insights.errors import describe_validation_error
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
-from pages.common import kb, metadata_line, open_link, person, routed, title_of
+from pages.common import card_heading, kb, metadata_line, open_link, person, routed, title_of
 
 routed("insight")
 
@@ -86,8 +86,7 @@ if not insight.deleted_at:
             )
             if link.duplicate:
                 badge += " :orange-badge[possible duplicate]"
-            left.markdown(f"{badge} **{escape_markdown(title_of(link.other))}**")
-            left.caption(metadata_line(link.other) + f" · score {link.score:.2f}")
+            card_heading(left, link.other, badge, link.score)
             with right:
                 open_link(link.other_id)
                 if link.duplicate and st.button(

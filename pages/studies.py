@@ -4,7 +4,14 @@ import streamlit as st
 
 from insights import InvalidInput
 from insights.text import escape_markdown
-from pages.common import PAGE_SIZE, kb, metadata_line, open_link, person, routed, title_of
+from pages.common import (
+    PAGE_SIZE,
+    card_heading,
+    kb,
+    open_link,
+    person,
+    routed,
+)
 
 routed("studies")
 
@@ -61,7 +68,6 @@ st.caption(f"{total} findings")
 for insight in findings:
     with st.container(border=True):
         left, right = st.columns([6, 1])
-        left.markdown(f"**{escape_markdown(title_of(insight))}**")
-        left.caption(metadata_line(insight))
+        card_heading(left, insight)
         with right:
             open_link(insight.id)
