@@ -26,7 +26,9 @@ def describe_validation_error(error, row: int | None = None) -> InvalidInput:
         field = ".".join(str(p) for p in item["loc"]) or "input"
         first_field = first_field or field
         message = item["msg"]
-        if item["type"] == "string_too_short":
+        if item["type"] == "missing":
+            message = "is empty or missing; fill it in"
+        elif item["type"] == "string_too_short":
             message = "is empty; write something in it"
         elif item["type"] == "string_too_long":
             limit = item.get("ctx", {}).get("max_length")

@@ -157,6 +157,19 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return ids
 
+    def add_batch(self, items: list[InsightIn]) -> list[tuple[int, bool]]:
+        """Like `add_many` for validated items, telling for each whether it was new."""
+        ids, created = self._store(items, None)
+        self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
+        return list(zip(ids, created, strict=True))
+
+    def import_file(self, path, mapping=None, scrub_pii: bool = True, progress=None, **options):
+        """Import a file (CSV, TSV, JSON, JSON Lines, Markdown, text): see ingest.pipeline."""
+        from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
+
+        return import_file(self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress,
+                           **options)  # fmt: skip
+
     def wait_for_links(self, timeout: float | None = None) -> bool:
         """Block until the links of everything added so far are computed (False on timeout).
 
@@ -198,10 +211,11 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
             self.insights.insert(cur, stored)
             self._index(cur, stored, vectors)
         ids, created = [], []
-        for item, h in zip(items, hashes, strict=True):
+        for position, (item, h) in enumerate(zip(items, hashes, strict=True)):
             known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
             ids.append(known if known is not None else new_ids[fresh[h]])
-            created.append(known is None)
+            # only the first of several equal items in one call counts as created
+            created.append(known is None and new[fresh[h]] == position)
         return ids, created
 
     def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:

@@ -1,0 +1,59 @@
+"""Import files from the command line: python -m ingest FILE... --db PATH
+
+DuckDB lets one process open the file: run this while the app is stopped (or on another file).
+Exit code 0 when every file could be read (bad rows are listed), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ingest.readers import ReadError
+from insights import KnowledgeBase
+
+DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
+
+
+def _bar(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows", end="",
+          file=sys.stderr, flush=True)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
+    parser.add_argument("--source", default=None, help="source of the rows (default: other)")
+    parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
+    args = parser.parse_args(argv)
+    kb = KnowledgeBase.open(args.db)
+    failed = 0
+    try:
+        for path in args.files:
+            print(f"{path}:", file=sys.stderr)
+            try:
+                report = kb.import_file(path, scrub_pii=not args.no_scrub, progress=_bar,
+                                        source=args.source)  # fmt: skip
+            except (ReadError, OSError) as error:
+                print(f"\n  not imported: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            print(f"\n  {report.inserted} inserted, {report.duplicates} duplicates skipped, "
+                  f"{len(report.rejected)} rejected, {report.rows_per_second:.0f} rows/s; "
+                  f"personal data scrubbed: {report.pii or 'none'}")  # fmt: skip
+            for row in report.rejected[:20]:
+                print(f"  - {row.reason}")
+            if len(report.rejected) > 20:
+                print(f"  ... and {len(report.rejected) - 20} more rejected rows")
+        kb.wait_for_links()
+    finally:
+        kb.close()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Importing files: formats, encodings, mapping, PII, duplicates, bad input, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ingest.readers import ReadError
+from insights import KnowledgeBase
+from insights.text import content_hash
+from tests.conftest import EVALDATA, ROOT, needs_evaldata
+
+FINNISH_CSV = (
+    "pvm;asiakassegmentti;palaute;tiketti\n"
+    "31.5.2026;SMB;Toimitus myöhästyi taas, soittakaa 040 123 4567;T-1\n"
+    "2026-06-01;Consumer;Laskussa oli virhe, tili FI21 1234 5600 0007 85;T-2\n"
+    "1.6.2026;Consumer;Kuljettaja oli ystävällinen ja nopea;T-3\n"
+)
+
+
+def write(tmp_path, name: str, content, encoding: str = "utf-8"):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding=encoding)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_finnish_export_in_any_encoding(kb, tmp_path, encoding):
+    report = kb.import_file(write(tmp_path, "palaute.csv", FINNISH_CSV, encoding))
+    assert (report.inserted, report.duplicates, report.rejected) == (3, 0, [])
+    assert report.mapping == {"text": "palaute", "observed_at": "pvm",
+                              "segment": "asiakassegmentti", "external_id": "tiketti"}  # fmt: skip
+    hits = kb.search("toimitus myöhästyi", k=1)
+    assert hits[0].insight.text.startswith("Toimitus myöhästyi taas")
+    assert hits[0].insight.observed_at.isoformat() == "2026-05-31"
+    assert hits[0].insight.segment == "SMB" and hits[0].insight.external_id == "T-1"
+
+
+def test_personal_data_is_scrubbed_and_counted(kb, tmp_path):
+    report = kb.import_file(write(tmp_path, "p.csv", FINNISH_CSV))
+    assert report.pii == {"phone": 1, "iban": 1}
+    texts = [i.text for i in kb.browse(limit=10)[0]]
+    assert any("[phone]" in t for t in texts) and not any("040 123" in t for t in texts)
+    kept = KnowledgeBase.open(tmp_path / "raw.duckdb", embedder=kb.embedder)
+    assert kept.import_file(tmp_path / "p.csv", scrub_pii=False).pii == {}
+    kept.close()
+
+
+def test_importing_again_inserts_nothing(kb, tmp_path):
+    path = write(tmp_path, "f.csv", FINNISH_CSV)
+    kb.import_file(path)
+    again = kb.import_file(path)
+    assert (again.inserted, again.duplicates) == (0, 3)
+    assert kb.count() == 3
+
+
+def test_duplicate_rows_inside_one_file(kb, tmp_path):
+    text = "text\nSame feedback twice\nSame feedback twice\nOther feedback\n"
+    report = kb.import_file(write(tmp_path, "d.csv", text))
+    assert (report.inserted, report.duplicates, kb.count()) == (2, 1, 2)
+
+
+def test_bad_rows_are_reported_with_line_and_reason(kb, tmp_path):
+    content = ("text,date,tags\n"
+               "Good row one,2026-01-02,a;b\n"
+               "Bad date row,31.13.2026,x\n"
+               ",2026-01-03,\n"
+               "Too,many,fields,here\n"
+               f"{'x' * 20_001},2026-01-04,\n"
+               "Good row two,,\n")  # fmt: skip
+    report = kb.import_file(write(tmp_path, "bad.csv", content))
+    assert report.inserted == 2
+    reasons = {r.line: r.reason for r in report.rejected}
+    assert set(reasons) == {3, 4, 5, 6}
+    assert "not a date" in reasons[3] or "month" in reasons[3]
+    assert "text is empty" in reasons[4]
+    assert "fields" in reasons[5]
+    assert "too long" in reasons[6]
+
+
+def test_row_without_text_is_rejected(kb, tmp_path):
+    report = kb.import_file(write(tmp_path, "e.csv", "text,team\n,Sales\nFine,Sales\n"))
+    assert report.inserted == 1
+    assert [r.line for r in report.rejected] == [2]
+    assert "text is empty" in report.rejected[0].reason
+
+
+def test_unreadable_files_say_why_and_store_nothing(kb, tmp_path, monkeypatch):
+    with pytest.raises(ReadError, match="empty"):
+        kb.import_file(write(tmp_path, "empty.csv", b""))
+    with pytest.raises(ReadError, match="binary"):
+        kb.import_file(write(tmp_path, "garbage.csv", os.urandom(2048) + b"\x00\x00"))
+    with pytest.raises(ReadError, match="no column holds the insight text"):
+        kb.import_file(write(tmp_path, "nocol.csv", "alpha,beta\n1,2\n"))
+    with pytest.raises(ReadError, match="cannot be imported yet"):
+        kb.import_file(write(tmp_path, "deck.pptx", b"PK\x03\x04"))
+    monkeypatch.setenv("OIVALLUS_IMPORT_LIMIT_MB", "0.001")
+    with pytest.raises(ReadError, match="over the import limit"):
+        kb.import_file(write(tmp_path, "big.csv", "text\n" + "word " * 1000))
+    assert kb.count() == 0
+
+
+def test_header_only_imports_nothing(kb, tmp_path):
+    report = kb.import_file(write(tmp_path, "h.csv", "text,team\n"))
+    assert (report.rows, report.inserted, report.rejected) == (0, 0, [])
+
+
+def test_json_jsonl_and_markdown(kb, tmp_path):
+    items = [{"feedback": "Checkout is slow", "team": "Web"}, {"feedback": "App crashes"}]
+    assert kb.import_file(write(tmp_path, "a.json", json.dumps(items))).inserted == 2
+    lines = "\n".join(json.dumps({"text": f"Line note {i}"}) for i in range(3)) + "\nnot json\n"
+    report = kb.import_file(write(tmp_path, "b.jsonl", lines))
+    assert report.inserted == 3 and report.rejected[0].line == 4
+    markdown = "First finding paragraph.\nStill first.\n\nSecond finding.\n"
+    assert kb.import_file(write(tmp_path, "c.md", markdown)).inserted == 2
+
+
+def test_cli_imports_and_reports(tmp_path):
+    path = write(tmp_path, "cli.csv", FINNISH_CSV)
+    db = tmp_path / "cli.duckdb"
+    done = subprocess.run([sys.executable, "-m", "ingest", str(path), "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 inserted, 0 duplicates skipped, 0 rejected" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "ingest", str(tmp_path / "missing.csv"), "--db",
+                          str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert bad.returncode == 1 and "not imported" in bad.stderr
+
+
+@needs_evaldata()
+@pytest.mark.slow
+def test_cli_banking77_train_with_sigkill_and_resume(tmp_path):
+    db = tmp_path / "b77.duckdb"
+    command = [sys.executable, "-m", "ingest", str(EVALDATA / "banking77" / "train.csv"),
+               "--db", str(db), "--source", "support ticket"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    buffer = ""
+    deadline = time.time() + 300
+    while time.time() < deadline and "1536/" not in buffer:  # three batches stored
+        buffer += process.stderr.read(64)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    kb = KnowledgeBase.open(db)
+    try:
+        with open(EVALDATA / "banking77" / "train.csv", encoding="utf-8", newline="") as handle:
+            texts = [row["text"] for row in csv.DictReader(handle)]
+        assert kb.count() == len({content_hash(t) for t in texts})  # each distinct text once
+        assert "duplicates skipped" in done.stdout
+    finally:
+        kb.close()
