@@ -15,8 +15,15 @@ studies = st.Page(
     "pages/studies.py", title="Studies", icon=":material/science:", url_path="studies"
 )
 backlog = st.Page("pages/backlog.py", title="Backlog", icon=":material/help:", url_path="backlog")
-pages = [search, add, insight, studies, backlog]
-current = st.navigation({"Insights": [search, add, insight, studies], "Questions": [backlog]})
+# Each url_path is its file's name: on a process's first request Streamlit's legacy pages/
+# mode looks pages up by file name (see pages.common.routed).
+import_files = st.Page(
+    "pages/import.py", title="Import", icon=":material/upload_file:", url_path="import"
+)
+pages = [search, add, insight, studies, import_files, backlog]
+current = st.navigation(
+    {"Insights": [search, add, insight, studies, import_files], "Questions": [backlog]}
+)
 st.session_state[ROUTER_MARK] = True
 
 # Who is using the app: kept in plain session keys ("person", "team") that pages read, so they

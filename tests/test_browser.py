@@ -155,3 +155,27 @@ def test_ask_and_vote_in_the_backlog(app_url, browser):
     page.get_by_text("Priority = sum of the parts").wait_for()
     page.screenshot(path=str(ARTIFACTS / "backlog.png"), full_page=True)
     page.close()
+
+
+def test_upload_a_csv_and_read_the_report(app_url, browser, tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    upload = tmp_path / "palaute.csv"
+    upload.write_text(
+        "pvm;palaute;tiketti\n"
+        "2.6.2026;Laskutus on sekava, lähetin viestin osoitteeseen matti@example.fi;A-1\n"
+        "3.6.2026;Sovellus kaatuu kassalla;A-2\n"
+        "32.6.2026;Päivämäärä on väärin;A-3\n",
+        encoding="cp1252",
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(90_000)
+    page.goto(app_url + "/import")
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    page.get_by_text("palaute.csv").first.wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "import_preview.png"), full_page=True)
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("palaute.csv: 2 inserted, 0 duplicates skipped, 1 rejected").wait_for()
+    page.get_by_text("Personal data scrubbed: 1 email").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
+    page.close()

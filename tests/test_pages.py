@@ -14,6 +14,7 @@ PAGES = [
     "pages/insight.py",
     "pages/studies.py",
     "pages/backlog.py",
+    "pages/import.py",
 ]
 TIMEOUT = 120
 
