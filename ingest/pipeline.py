@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ from ingest.readers import ReadError, read_records
 from insights.errors import describe_validation_error
 from insights.models import InsightIn
 
-BATCH = 512
+BATCH = 2048
 DEFAULT_LIMIT_MB = 200
 LIMIT_ENV = "OIVALLUS_IMPORT_LIMIT_MB"
 
@@ -112,45 +111,56 @@ def import_file(
                         "them 'text' or 'palaute', or pass a mapping")  # fmt: skip
     with open(path, "rb") as handle:
         total = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    defaults = {"source": source or "other", "study_id": study_id}
-    report = ImportReport(file=path.name, mapping=mapping)
-    pii: Counter = Counter()
-    pending: list[InsightIn] = []
+    run = _Run(kb, mapping, {"source": source or "other", "study_id": study_id}, scrub_pii,
+               progress, max(total, 1), batch)  # fmt: skip
+    run.report.file, run.report.mapping = path.name, mapping
+    with kb.linker.held():  # links and question matches follow once the rows are stored
+        for line, record in records:
+            run.add(line, record)
+        run.flush()
+    run.report.seconds = time.perf_counter() - started
+    return run.report
 
-    def flush() -> None:
-        outcomes = kb.add_batch(pending)
-        report.inserted += sum(created for _, created in outcomes)
-        report.duplicates += sum(not created for _, created in outcomes)
-        pending.clear()
-        if progress:
-            progress(report.rows, max(total, report.rows))
 
-    for line, record in records:
-        report.rows += 1
+class _Run:
+    """The state of one import: the report, and the rows waiting to be stored."""
+
+    def __init__(self, kb, mapping, defaults, scrub_pii, progress, total, batch) -> None:
+        self.kb, self.mapping, self.defaults = kb, mapping, defaults
+        self.scrub_pii, self.progress, self.total, self.batch = scrub_pii, progress, total, batch
+        self.report = ImportReport(file="")
+        self.pending: list[InsightIn] = []
+
+    def reject(self, line: int, reason: str) -> None:
+        self.report.rejected.append(RejectedRow(line=line, reason=reason))
+
+    def add(self, line: int, record: dict[str, str]) -> None:
+        self.report.rows += 1
         if "__error__" in record:
-            report.rejected.append(
-                RejectedRow(line=line, reason=f"Line {line} {record['__error__']}")
-            )
-            continue
+            return self.reject(line, f"Line {line} {record['__error__']}")
         try:
-            item = _to_insight(record, mapping, defaults)
+            item = _to_insight(record, self.mapping, self.defaults)
         except ValidationError as error:
             reason = str(describe_validation_error(error, row=line)).replace("Row ", "Line ", 1)
-            report.rejected.append(RejectedRow(line=line, reason=reason))
-            continue
+            return self.reject(line, reason)
         except ValueError as error:
-            report.rejected.append(RejectedRow(line=line, reason=f"Line {line}: {error}"))
-            continue
-        if scrub_pii:
+            return self.reject(line, f"Line {line}: {error}")
+        if self.scrub_pii:
             cleaned, counts = scrub(item.text)
             if counts:
-                pii.update(counts)
+                for kind, count in counts.items():
+                    self.report.pii[kind] = self.report.pii.get(kind, 0) + count
                 item = item.model_copy(update={"text": cleaned})
-        pending.append(item)
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
-    report.pii = dict(pii)
-    report.seconds = time.perf_counter() - started
-    return report
+        self.pending.append(item)
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the waiting rows in one transaction."""
+        if self.pending:
+            outcomes = self.kb.add_batch(self.pending)
+            self.report.inserted += sum(created for _, created in outcomes)
+            self.report.duplicates += sum(not created for _, created in outcomes)
+            self.pending = []
+        if self.progress:
+            self.progress(self.report.rows, max(self.total, self.report.rows))

@@ -38,7 +38,7 @@ from storage.links import LinkRepository
 from storage.vectors import EmbeddingRepository
 
 Progress = Callable[[int, int], None]
-EMBED_BATCH = 256
+EMBED_BATCH = 1024  # texts per encode call: longer calls pad less (sorted by length)
 SUGGESTIONS_PER_INSIGHT = 5
 LINK_BLOCK = 256
 
