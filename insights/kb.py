@@ -364,49 +364,6 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
             return SearchFilters(**{**base, **extra.model_dump(exclude_defaults=True)})
         return filters or SearchFilters()
 
-    # --- editing ---------------------------------------------------------------------------
-
-    def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
-        """Replace an insight's content; the old version stays in its history."""
-        old = self.get(insight_id)
-        new_hash = textlib.content_hash(changes.text)
-        new = Insight(
-            **changes.model_dump(exclude={"language"}),
-            id=old.id,
-            content_hash=new_hash,
-            language=changes.language or textlib.detect_language(changes.text),
-            version=old.version + 1,
-            created_at=old.created_at,
-            updated_at=now(),
-        )
-        with self.db.transaction() as cur:
-            self.insights.update(cur, old, new, by)
-            if new_hash != old.content_hash:
-                self._index(cur, [new], self.embedder.embed([new.text]))
-        if new_hash != old.content_hash:
-            self._link([insight_id])
-        return self.get(insight_id)
-
-    def delete(self, insight_id: int) -> None:
-        """Soft-delete: hidden everywhere, restorable."""
-        self.get(insight_id)
-        with self.db.transaction() as cur:
-            self.insights.set_deleted(cur, insight_id, now())
-            self.index.remove(insight_id)
-
-    def restore(self, insight_id: int) -> Insight:
-        """Bring a soft-deleted insight back."""
-        insight = self.get(insight_id, include_deleted=True)
-        with self.db.transaction() as cur:
-            self.insights.set_deleted(cur, insight_id, None)
-            if insight_id in self.index.row_of:
-                self.index.restore(insight_id)
-            else:  # deleted before this process opened the file: index it afresh
-                self._index(cur, [insight], self.embedder.embed([insight.text]))
-                self.insights.mark_linked(cur, [insight_id], None)
-        self._link([insight_id])
-        return self.get(insight_id)
-
     def filter_values(self, column: str) -> list[str]:
         """Values in use for a column, for filter choices."""
         return self.insights.distinct_values(column)
