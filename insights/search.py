@@ -13,10 +13,8 @@ from collections.abc import Iterable
 import numpy as np
 from scipy import sparse
 
-# Fusion weights and the lexical feature weights, tuned on ../shared/evaldata with
-# benchmarks/eval_quality.py (figures in the README).
-DENSE_WEIGHT = 1.0
-LEXICAL_WEIGHT = 0.3
+# Lexical feature weights (fusion weights live in insights/linking.py). A whole stem counts
+# three times a character n-gram in a search query.
 STEM_WEIGHT = 3.0
 BM25_K1 = 1.2
 BM25_B = 0.75
