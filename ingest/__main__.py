@@ -1,12 +1,14 @@
-"""Import files from the command line: python -m ingest FILE... --db PATH
+"""Import files from the command line: python -m ingest FILE... --db PATH [--mapping NAME]
 
 DuckDB lets one process open the file: run this while the app is stopped (or on another file).
-Exit code 0 when every file could be read (bad rows are listed), 1 otherwise.
+Exit code 0 when every file could be read (bad rows are listed), 1 otherwise. An import cut
+short (Ctrl-C, a crash) resumes when the same command runs again.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -28,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
     parser.add_argument("--source", default=None, help="source of the rows (default: other)")
+    parser.add_argument(
+        "--mapping", default=None, help="name of a mapping saved on the Import page"
+    )
+    parser.add_argument("--sheet", default=None, help="Excel sheet to read (default: the first)")
+    parser.add_argument(
+        "--by", default=getpass.getuser(), help="who imports (default: %(default)s)"
+    )
     parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
     args = parser.parse_args(argv)
     kb = KnowledgeBase.open(args.db)
@@ -36,13 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         for path in args.files:
             print(f"{path}:", file=sys.stderr)
             try:
-                report = kb.import_file(path, scrub_pii=not args.no_scrub, progress=_bar,
-                                        source=args.source)  # fmt: skip
+                report = kb.import_file(path, mapping=args.mapping, scrub_pii=not args.no_scrub,
+                                        progress=_bar, source=args.source, by=args.by,
+                                        sheet=args.sheet)  # fmt: skip
             except (ReadError, OSError) as error:
                 print(f"\n  not imported: {error}", file=sys.stderr)
                 failed += 1
                 continue
-            print(f"\n  {report.inserted} inserted, {report.duplicates} duplicates skipped, "
+            resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
+            print(f"\n  {report.inserted} inserted{resumed}, {report.duplicates} duplicates skipped, "
+                  f"{report.responses} survey responses, "
                   f"{len(report.rejected)} rejected, {report.rows_per_second:.0f} rows/s; "
                   f"personal data scrubbed: {report.pii or 'none'}")  # fmt: skip
             for row in report.rejected[:20]:

@@ -1,8 +1,10 @@
 """The import pipeline: read -> map -> validate -> scrub -> de-duplicate -> embed and store in
 batches (one transaction each) -> link and match questions (in the background).
 
-Re-running an interrupted import finishes the rest without duplicates: rows already stored are
-recognised by their content hash or (source, external id).
+Every import is recorded (who, when, counts) with the insights it created, in the same
+transactions as the insights, so it can be undone exactly. Re-running a cancelled or interrupted
+import resumes it: rows already stored are recognised by their content hash, (source, external
+id) or survey response key, and counted as resumed rather than as duplicates.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ingest.mapping import guess_mapping
 from ingest.pii import scrub
-from ingest.readers import ReadError, read_records
+from ingest.readers import ReadError, default_source, read_records
+from ingest.surveys import SCALES, parse_score, response_key, sentiment_of
 from insights.errors import describe_validation_error
-from insights.models import InsightIn
+from insights.models import InsightIn, SurveyResponse
 
 BATCH = 2048
 DEFAULT_LIMIT_MB = 200
@@ -41,6 +44,10 @@ class ImportReport(BaseModel):
     rows: int = 0
     inserted: int = 0
     duplicates: int = 0
+    resumed: int = 0
+    responses: int = 0
+    import_id: int | None = None
+    status: str = "finished"
     rejected: list[RejectedRow] = Field(default_factory=list)
     pii: dict[str, int] = Field(default_factory=dict)
     mapping: dict[str, str] = Field(default_factory=dict)
@@ -68,7 +75,7 @@ def _to_insight(record: dict[str, str], mapping: dict[str, str], defaults: dict)
     fields = dict(defaults)
     for field, column in mapping.items():
         value = (record.get(column) or "").strip()
-        if not value or field == "score":
+        if not value or field in SCALES:
             continue
         if field == "observed_at":
             fields[field] = parse_date(value)
@@ -83,53 +90,111 @@ def _limit_bytes() -> int:
     return int(float(os.environ.get(LIMIT_ENV, DEFAULT_LIMIT_MB)) * 1024 * 1024)
 
 
+def _estimate_rows(path: Path) -> int:
+    if path.suffix.lower() in (".csv", ".tsv", ".tab", ".jsonl"):
+        with open(path, "rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    if path.suffix.lower() == ".xlsx":
+        from ingest.spreadsheets import row_count
+
+        return row_count(path)
+    return 0  # documents: unknown until read
+
+
 def import_file(
     kb,
     path: str | Path,
-    mapping: dict[str, str] | None = None,
+    mapping: dict[str, str] | str | None = None,
     scrub_pii: bool = True,
     progress: Callable[[int, int], None] | None = None,
     source: str | None = None,
     study_id: int | None = None,
     batch: int = BATCH,
+    by: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
 ) -> ImportReport:
     """Import one file into a knowledge base; see the module docstring.
 
-    Raises `ReadError` (nothing stored) when the file cannot be read at all; bad rows are
-    reported in `ImportReport.rejected` with their line number and reason.
+    `mapping` is field -> column, or the name of a saved mapping; `name` is the file name to
+    record (an uploaded file's own name rather than its temporary path). Raises `ReadError`
+    (nothing stored) when the file cannot be read at all; bad rows are reported in
+    `ImportReport.rejected` with their line number and reason.
     """
     path = Path(path)
+    name = name or path.name
     started = time.perf_counter()
     size = path.stat().st_size
     if size > _limit_bytes():
-        raise ReadError(f"{path.name} is {size / 2**20:.0f} MB, over the import limit of "
+        raise ReadError(f"{name} is {size / 2**20:.0f} MB, over the import limit of "
                         f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)")  # fmt: skip
-    columns, records = read_records(path)
+    if isinstance(mapping, str):
+        saved = kb.mappings()
+        if mapping not in saved:
+            raise ReadError(f"there is no saved mapping {mapping!r}; saved: {sorted(saved)}")
+        mapping = saved[mapping]
+    columns, records = read_records(path, sheet)
     mapping = mapping or guess_mapping(columns)
-    if "text" not in mapping:
+    if "text" not in mapping and not any(f in mapping for f in SCALES):
         raise ReadError(f"no column holds the insight text; columns are {columns}. Name one of "
                         "them 'text' or 'palaute', or pass a mapping")  # fmt: skip
-    with open(path, "rb") as handle:
-        total = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    run = _Run(kb, mapping, {"source": source or "other", "study_id": study_id}, scrub_pii,
-               progress, max(total, 1), batch)  # fmt: skip
-    run.report.file, run.report.mapping = path.name, mapping
-    with kb.linker.held():  # links and question matches follow once the rows are stored
-        for line, record in records:
-            run.add(line, record)
-        run.flush()
-    run.report.seconds = time.perf_counter() - started
+    missing = sorted(set(mapping.values()) - set(columns))
+    if missing:
+        raise ReadError(f"the mapping names columns the file does not have: {missing}; "
+                        f"its columns are {columns}")  # fmt: skip
+    source = source or default_source(path) or ("survey" if "score" in mapping else "other")
+    earlier = kb.imports_repo.unfinished(name, size)
+    if earlier is not None:
+        import_id = earlier.id
+        kb.imports_repo.set_status(import_id, "running")
+    else:
+        import_id = kb.imports_repo.start(name, str(path), size, by, source, mapping)
+    run = _Run(kb, mapping, {"source": source, "study_id": study_id}, scrub_pii, progress,
+               _estimate_rows(path), batch, import_id, resuming=earlier is not None)  # fmt: skip
+    run.report.file, run.report.mapping, run.report.import_id = name, mapping, import_id
+    status = "cancelled"  # unless the loop below finishes
+    try:
+        with kb.linker.held():  # links and question matches follow once the rows are stored
+            for line, record in records:
+                run.add(line, record)
+            run.flush()
+        status = "finished"
+    finally:
+        run.report.status = status
+        run.report.seconds = time.perf_counter() - started
+        kb.imports_repo.set_status(import_id, status, run.totals(earlier))
     return run.report
+
+
+class _Pending:
+    """A row waiting to be stored: an insight, a survey response, or both."""
+
+    __slots__ = ("line", "item", "location", "responses")
+
+    def __init__(self, line, item, location, responses) -> None:
+        self.line, self.item, self.location, self.responses = line, item, location, responses
 
 
 class _Run:
     """The state of one import: the report, and the rows waiting to be stored."""
 
-    def __init__(self, kb, mapping, defaults, scrub_pii, progress, total, batch) -> None:
+    def __init__(
+        self, kb, mapping, defaults, scrub_pii, progress, total, batch, import_id, resuming
+    ) -> None:
         self.kb, self.mapping, self.defaults = kb, mapping, defaults
         self.scrub_pii, self.progress, self.total, self.batch = scrub_pii, progress, total, batch
+        self.import_id, self.resuming = import_id, resuming
         self.report = ImportReport(file="")
-        self.pending: list[InsightIn] = []
+        self.pending: list[_Pending] = []
+
+    def totals(self, earlier) -> dict:
+        """Counts to record at the end (inserted and responses are counted batch by batch)."""
+        r = self.report
+        pii = dict(earlier.pii) if earlier is not None else {}
+        for kind, count in r.pii.items():
+            pii[kind] = pii.get(kind, 0) + count
+        rows = max(r.rows, earlier.rows) if earlier is not None else r.rows
+        return {"rows": rows, "duplicates": r.duplicates, "rejected": len(r.rejected), "pii": pii}
 
     def reject(self, line: int, reason: str) -> None:
         self.report.rejected.append(RejectedRow(line=line, reason=reason))
@@ -139,28 +204,77 @@ class _Run:
         if "__error__" in record:
             return self.reject(line, f"Line {line} {record['__error__']}")
         try:
-            item = _to_insight(record, self.mapping, self.defaults)
+            scores = {
+                SCALES[f][0]: parse_score(f, record[c])
+                for f, c in self.mapping.items()
+                if f in SCALES and (record.get(c) or "").strip()
+            }
+            text = (record.get(self.mapping.get("text", "")) or "").strip()
+            item = None
+            if text or not scores:
+                defaults = dict(self.defaults)
+                if scores and "sentiment" not in self.mapping:
+                    metric, score = next(iter(scores.items()))
+                    defaults["sentiment"] = sentiment_of(metric, score)
+                item = _to_insight(record, self.mapping, defaults)
+            elif "observed_at" in self.mapping and record.get(self.mapping["observed_at"]):
+                parse_date(record[self.mapping["observed_at"]])  # a bad date rejects the row
         except ValidationError as error:
             reason = str(describe_validation_error(error, row=line)).replace("Row ", "Line ", 1)
             return self.reject(line, reason)
         except ValueError as error:
             return self.reject(line, f"Line {line}: {error}")
-        if self.scrub_pii:
+        if item is not None and self.scrub_pii:
             cleaned, counts = scrub(item.text)
             if counts:
                 for kind, count in counts.items():
                     self.report.pii[kind] = self.report.pii.get(kind, 0) + count
                 item = item.model_copy(update={"text": cleaned})
-        self.pending.append(item)
+        responses = [self._response(line, record, m, s) for m, s in scores.items()]
+        self.pending.append(_Pending(line, item, record.get("__location__"), responses))
         if len(self.pending) >= self.batch:
             self.flush()
 
+    def _response(self, line: int, record: dict, metric: str, score: int) -> SurveyResponse:
+        def value(field):
+            return (record.get(self.mapping.get(field, "")) or "").strip() or None
+
+        when = value("observed_at")
+        return SurveyResponse(
+            response_key=response_key(line, record, value("external_id")), metric=metric,
+            score=score, import_id=self.import_id, segment=value("segment"),
+            touchpoint=value("touchpoint"), observed_at=parse_date(when) if when else None,
+        )  # fmt: skip
+
     def flush(self) -> None:
-        """Store the waiting rows in one transaction."""
+        """Store the waiting rows, what the import created and the responses in one transaction."""
         if self.pending:
-            outcomes = self.kb.add_batch(self.pending)
+            with_item = [p for p in self.pending if p.item is not None]
+            stored_responses = 0
+
+            def record(cur, ids, created) -> None:
+                nonlocal stored_responses
+                new_ids = [i for i, new in zip(ids, created, strict=True) if new]
+                self.kb.imports_repo.add_items(cur, self.import_id, new_ids)
+                for p, insight_id, new in zip(with_item, ids, created, strict=True):
+                    for response in p.responses:
+                        response.insight_id = insight_id
+                    if new and p.location:
+                        where = f"{self.report.file}, {p.location}"
+                        self.kb.insights.add_quote(cur, insight_id, p.item.text, where)
+                responses = [r for p in self.pending for r in p.responses]
+                stored_responses = self.kb.imports_repo.add_responses(cur, responses)
+                self.kb.imports_repo.count_stored(
+                    cur, self.import_id, len(new_ids), stored_responses
+                )
+
+            outcomes = self.kb.add_batch([p.item for p in with_item], during=record)
             self.report.inserted += sum(created for _, created in outcomes)
-            self.report.duplicates += sum(not created for _, created in outcomes)
+            self.report.responses += stored_responses
+            known = [i for i, created in outcomes if not created]
+            ours = self.kb.imports_repo.items_of(self.import_id, known) if self.resuming else set()
+            self.report.resumed += sum(i in ours for i in known)
+            self.report.duplicates += sum(i not in ours for i in known)
             self.pending = []
         if self.progress:
             self.progress(self.report.rows, max(self.total, self.report.rows))

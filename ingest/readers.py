@@ -1,25 +1,30 @@
 """Readers: a file becomes (line number, record) pairs, streamed, never loaded whole.
 
 Delimited text (CSV, TSV, ``;``-separated Finnish exports) in UTF-8 with or without BOM,
-UTF-16 or cp1252; JSON (a list of objects) and JSON Lines; plain text and Markdown (one record
-per paragraph). Each reader raises `ReadError` with a message a person can act on.
+UTF-16 or cp1252; Excel (ingest.spreadsheets); JSON (a list of objects) and JSON Lines;
+documents and transcripts (ingest.documents). Each reader raises `ReadError` with a message a
+person can act on.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+
+from ingest import documents, spreadsheets
+from ingest.errors import ReadError
 
 SAMPLE_BYTES = 64 * 1024
 csv.field_size_limit(64 * 1024 * 1024)
 
 
-class ReadError(ValueError):
-    """The file cannot be read as the kind of file it claims to be."""
+TABLES = ("csv", "tsv", "tab", "xlsx", "json", "jsonl")
+DOCUMENTS = ("md", "markdown", "txt", "docx", "pdf")
+TRANSCRIPTS = ("vtt", "srt")
+SUPPORTED = TABLES + DOCUMENTS + TRANSCRIPTS
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -47,24 +52,60 @@ def detect_delimiter(text_sample: str) -> str:
     return best if counts[best] else ","
 
 
-def read_records(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The column names and a stream of (line number, record) for a file."""
-    suffix = path.suffix.lower()
+def read_records(
+    path: Path, sheet: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The column names and a stream of (line number, record) for a file.
+
+    `sheet` picks the sheet of an Excel workbook (default: the first).
+    """
+    suffix = path.suffix.lower().lstrip(".")
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     if not sample:
         raise ReadError("the file is empty")
+    if suffix not in SUPPORTED:
+        raise ReadError(f"{'.' + suffix if suffix else 'files without an extension'} cannot be "
+                        f"imported; use one of {', '.join(SUPPORTED)}")  # fmt: skip
+    if suffix == "xlsx":
+        return spreadsheets.rows(path, sheet)
+    if suffix == "docx":
+        return ["text", "title"], _checked(documents.docx(path))
+    if suffix == "pdf":
+        return ["text"], _checked(documents.pdf(path))
     encoding = detect_encoding(sample)
-    if suffix in (".csv", ".tsv", ".tab"):
+    if suffix in ("csv", "tsv", "tab"):
         return _delimited(path, encoding, sample)
-    if suffix == ".jsonl":
+    if suffix == "jsonl":
         return ["text"], _json_lines(path, encoding)
-    if suffix == ".json":
+    if suffix == "json":
         return _json(path, encoding)
-    if suffix in (".txt", ".md", ".markdown"):
-        return ["text"], _paragraphs(path, encoding)
-    raise ReadError(f"{suffix or 'files without an extension'} cannot be imported yet; use CSV, "
-                    "TSV, JSON, JSON Lines, Markdown or plain text")  # fmt: skip
+    if suffix in TRANSCRIPTS:
+        return ["text", "speaker"], _checked(documents.transcript(path, encoding))
+    return ["text", "title"], _checked(documents.markdown(path, encoding))
+
+
+def _checked(records: Iterator) -> Iterator:
+    """Fail at once (not on the first row read) when a document cannot be opened at all."""
+    first = next(records, None)
+    if first is None:
+        raise ReadError("no text found in the document (a scanned PDF needs OCR first)")
+
+    def stream():
+        yield first
+        yield from records
+
+    return stream()
+
+
+def default_source(path: Path) -> str | None:
+    """The source a file's rows most likely come from, when the file's kind tells."""
+    return "interview" if path.suffix.lower().lstrip(".") in TRANSCRIPTS else None
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of an Excel workbook ([] for other files)."""
+    return spreadsheets.sheet_names(path) if path.suffix.lower() == ".xlsx" else []
 
 
 def _delimited(path: Path, encoding: str, sample: bytes):
@@ -131,20 +172,3 @@ def _as_record(value) -> dict[str, str]:
     if isinstance(value, dict):
         return {str(k): "" if v is None else str(v) for k, v in value.items()}
     return {"text": str(value)}
-
-
-def _paragraphs(path: Path, encoding: str):
-    with open(path, encoding=encoding) as handle:
-        text = handle.read()
-    line, block, start = 1, [], 1
-    for raw in io.StringIO(text):
-        if raw.strip():
-            if not block:
-                start = line
-            block.append(raw.rstrip("\n"))
-        elif block:
-            yield start, {"text": "\n".join(block)}
-            block = []
-        line += 1
-    if block:
-        yield start, {"text": "\n".join(block)}

@@ -14,6 +14,7 @@ from insights.catalog import CatalogMixin
 from insights.curation import CurationMixin
 from insights.embeddings import Embedder, SentenceTransformerEmbedder
 from insights.errors import NotFound, describe_validation_error
+from insights.imports import ImportsMixin
 from insights.linker import BackgroundLinker
 from insights.linking import (
     SEARCH_LEXICAL_WEIGHT,
@@ -33,11 +34,13 @@ from insights.models import (
 from storage.backlog import BacklogRepository
 from storage.catalog import CatalogRepository
 from storage.db import Database
+from storage.imports import ImportRepository
 from storage.insights import InsightRepository
 from storage.links import LinkRepository
 from storage.vectors import EmbeddingRepository
 
 Progress = Callable[[int, int], None]
+StoreHook = Callable[[object, list[int], list[bool]], None]
 EMBED_BATCH = 1024  # texts per encode call: longer calls pad less (sorted by length)
 SUGGESTIONS_PER_INSIGHT = 5
 LINK_BLOCK = 256
@@ -54,7 +57,7 @@ def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
     return shared >= 0.6 or (dense >= 0.8 and shared >= 0.4)
 
 
-class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
+class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin, ImportsMixin):
     """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
 
     Open with `KnowledgeBase.open(path)`; every method is safe to call from several threads.
@@ -68,6 +71,8 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
         self.links_repo = LinkRepository(db)
         self.catalog = CatalogRepository(db)
         self.backlog_repo = BacklogRepository(db)
+        self.imports_repo = ImportRepository(db)
+        self.imports_repo.mark_interrupted()
         self.index = HybridIndex(embedder.dim)
         self.linker = BackgroundLinker(self._link)
         textlib.detect_language("warm up")  # load the language model now, not in the first add
@@ -128,8 +133,13 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
 
     # --- adding ----------------------------------------------------------------------------
 
-    def add(self, item: InsightIn) -> AddResult:
+    def add(self, item: InsightIn | dict) -> AddResult:
         """Store one insight (or find it already stored) and suggest links for it."""
+        if not isinstance(item, InsightIn):
+            try:
+                item = InsightIn.model_validate(item)
+            except ValidationError as error:
+                raise describe_validation_error(error) from None
         ids, created = self._store([item], None)
         if created[0]:
             self._link(ids)
@@ -157,9 +167,15 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return ids
 
-    def add_batch(self, items: list[InsightIn]) -> list[tuple[int, bool]]:
-        """Like `add_many` for validated items, telling for each whether it was new."""
-        ids, created = self._store(items, None)
+    def add_batch(
+        self, items: list[InsightIn], during: StoreHook | None = None
+    ) -> list[tuple[int, bool]]:
+        """Like `add_many` for validated items, telling for each whether it was new.
+
+        `during(cursor, ids, created)` runs inside the storing transaction, so what an importer
+        records about the batch lands together with it or not at all.
+        """
+        ids, created = self._store(items, None, during)
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return list(zip(ids, created, strict=True))
 
@@ -179,7 +195,7 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
         return self.linker.wait(timeout)
 
     def _store(
-        self, items: list[InsightIn], progress: Progress | None
+        self, items: list[InsightIn], progress: Progress | None, during: StoreHook | None = None
     ) -> tuple[list[int], list[bool]]:
         hashes = [textlib.content_hash(i.text) for i in items]
         with self.db.read() as cur:
@@ -194,8 +210,11 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
                 fresh[h] = len(new)
                 new.append(position)
         vectors = self._embed([items[p].text for p in new], progress)
+        if not new and during is None:
+            return [by_external.get((i.source, i.external_id)) or by_hash[h]
+                    for i, h in zip(items, hashes, strict=True)], [False] * len(items)  # fmt: skip
         with self.db.transaction() as cur:
-            new_ids = self.insights.allocate_ids(cur, len(new))
+            new_ids = self.insights.allocate_ids(cur, len(new)) if new else []
             stamp = now()
             stored = [
                 Insight(
@@ -210,12 +229,14 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin):
             ]
             self.insights.insert(cur, stored)
             self._index(cur, stored, vectors)
-        ids, created = [], []
-        for position, (item, h) in enumerate(zip(items, hashes, strict=True)):
-            known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
-            ids.append(known if known is not None else new_ids[fresh[h]])
-            # only the first of several equal items in one call counts as created
-            created.append(known is None and new[fresh[h]] == position)
+            ids, created = [], []
+            for position, (item, h) in enumerate(zip(items, hashes, strict=True)):
+                known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
+                ids.append(known if known is not None else new_ids[fresh[h]])
+                # only the first of several equal items in one call counts as created
+                created.append(known is None and new[fresh[h]] == position)
+            if during is not None:
+                during(cur, ids, created)
         return ids, created
 
     def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:

@@ -280,6 +280,15 @@ class InsightRepository:
             [insight_id, item.text, item.source, item.author, item.observed_at, content_hash],
         ).fetchall()[0][0]
 
+    def add_quote(
+        self, cur: duckdb.DuckDBPyConnection, insight_id: int, text: str, where: str
+    ) -> None:
+        """Keep the passage an insight was taken from, and where it stands, as its evidence."""
+        cur.execute(
+            "INSERT INTO evidence (insight_id, text, source, content_hash) VALUES (?, ?, ?, '')",
+            [insight_id, text, where],
+        )
+
     def evidence(self, insight_id: int) -> list[Evidence]:
         """The evidence attached to an insight, oldest first."""
         with self.db.read() as cur:

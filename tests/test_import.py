@@ -102,7 +102,7 @@ def test_unreadable_files_say_why_and_store_nothing(kb, tmp_path, monkeypatch):
         kb.import_file(write(tmp_path, "garbage.csv", os.urandom(2048) + b"\x00\x00"))
     with pytest.raises(ReadError, match="no column holds the insight text"):
         kb.import_file(write(tmp_path, "nocol.csv", "alpha,beta\n1,2\n"))
-    with pytest.raises(ReadError, match="cannot be imported yet"):
+    with pytest.raises(ReadError, match=r"\.pptx cannot be imported; use one of csv"):
         kb.import_file(write(tmp_path, "deck.pptx", b"PK\x03\x04"))
     monkeypatch.setenv("OIVALLUS_IMPORT_LIMIT_MB", "0.001")
     with pytest.raises(ReadError, match="over the import limit"):
@@ -121,7 +121,7 @@ def test_json_jsonl_and_markdown(kb, tmp_path):
     lines = "\n".join(json.dumps({"text": f"Line note {i}"}) for i in range(3)) + "\nnot json\n"
     report = kb.import_file(write(tmp_path, "b.jsonl", lines))
     assert report.inserted == 3 and report.rejected[0].line == 4
-    markdown = "First finding paragraph.\nStill first.\n\nSecond finding.\n"
+    markdown = "First finding paragraph.\nStill first.\n\nSecond finding about delivery.\n"
     assert kb.import_file(write(tmp_path, "c.md", markdown)).inserted == 2
 
 
@@ -131,7 +131,19 @@ def test_cli_imports_and_reports(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ingest", str(path), "--db", str(db)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "3 inserted, 0 duplicates skipped, 0 rejected" in done.stdout
+    assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
+    kb = KnowledgeBase.open(db)
+    try:
+        kb.save_mapping("feedback export", {"text": "palaute", "segment": "asiakassegmentti"})
+    finally:
+        kb.close()
+    other = write(
+        tmp_path, "other.csv", "asiakassegmentti;palaute\nSMB;Sovellus on hidas aamulla\n"
+    )
+    named = subprocess.run([sys.executable, "-m", "ingest", str(other), "--db", str(db), "--mapping",
+                            "feedback export", "--by", "ajastin"], cwd=ROOT, capture_output=True,
+                           text=True, timeout=300)  # fmt: skip
+    assert named.returncode == 0 and "1 inserted" in named.stdout, named.stderr
     bad = subprocess.run([sys.executable, "-m", "ingest", str(tmp_path / "missing.csv"), "--db",
                           str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert bad.returncode == 1 and "not imported" in bad.stderr
@@ -158,6 +170,8 @@ def test_cli_banking77_train_with_sigkill_and_resume(tmp_path):
         with open(EVALDATA / "banking77" / "train.csv", encoding="utf-8", newline="") as handle:
             texts = [row["text"] for row in csv.DictReader(handle)]
         assert kb.count() == len({content_hash(t) for t in texts})  # each distinct text once
-        assert "duplicates skipped" in done.stdout
+        assert "stored before (resumed)" in done.stdout
+        [record] = kb.imports()  # the second run resumed the interrupted import
+        assert (record.status, record.inserted) == ("finished", kb.count())
     finally:
         kb.close()

@@ -1,0 +1,82 @@
+"""Import history with undo, saved column mappings and survey responses (mixed into KB)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from insights.errors import InvalidInput, NotFound
+from insights.models import ImportRecord, SurveyResponse, now
+
+METRICS = ("nps", "csat", "ces")
+
+
+class ImportsMixin:
+    """What the import pipeline leaves behind, and how to take it back."""
+
+    def imports(self, limit: int = 100) -> list[ImportRecord]:
+        """Import history, newest first: who imported which file, when, with what counts."""
+        return self.imports_repo.history(limit)
+
+    def import_record(self, import_id: int) -> ImportRecord:
+        """One import; raises `NotFound`."""
+        found = self.imports_repo.get(import_id)
+        if found is None:
+            raise NotFound(f"import {import_id} does not exist")
+        return found
+
+    def undo_import(self, import_id: int) -> int:
+        """Soft-delete exactly the insights an import created (restorable); returns how many.
+
+        Survey responses of an undone import stop counting in the KPIs.
+        """
+        record = self.import_record(import_id)
+        if record.undone_at is not None:
+            raise InvalidInput(f"import {import_id} ({record.file}) is already undone")
+        with self.db.transaction() as cur:
+            ids = self.imports_repo.undo(cur, import_id, now())
+            for insight_id in ids:
+                self.index.remove(insight_id)
+        return len(ids)
+
+    def restore_import(self, import_id: int) -> int:
+        """Bring back the insights the undo of an import deleted; returns how many."""
+        record = self.import_record(import_id)
+        if record.undone_at is None:
+            raise InvalidInput(f"import {import_id} ({record.file}) is not undone")
+        with self.db.transaction() as cur:
+            ids = self.imports_repo.redo(cur, import_id)
+            missing = [i for i in ids if i not in self.index.row_of]
+            for insight_id in ids:
+                if insight_id in self.index.row_of:
+                    self.index.restore(insight_id)
+            if missing:  # deleted before this process opened the file: index them afresh
+                insights = self.insights.get_many(missing)
+                vectors = [self.embedder.embed([i.text for i in insights[s : s + 1024]])
+                           for s in range(0, len(insights), 1024)]  # fmt: skip
+                self._index(cur, insights, np.concatenate(vectors))
+                self.insights.mark_linked(cur, missing, None)
+        self.linker.submit(missing)
+        return len(ids)
+
+    def save_mapping(self, name: str, mapping: dict[str, str], by: str | None = None) -> None:
+        """Keep a column mapping under a name for later imports (`import_file(mapping=name)`)."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("a saved mapping needs a name")
+        if "text" not in mapping:
+            raise InvalidInput("a mapping must say which column holds the text")
+        self.imports_repo.save_mapping(name, mapping, by)
+
+    def mappings(self) -> dict[str, dict[str, str]]:
+        """Saved column mappings by name."""
+        return self.imports_repo.mappings()
+
+    def delete_mapping(self, name: str) -> None:
+        """Forget a saved mapping."""
+        self.imports_repo.delete_mapping(name)
+
+    def survey_responses(self, metric: str = "nps") -> list[SurveyResponse]:
+        """Every counted survey response of a metric (nps, csat or ces)."""
+        if metric not in METRICS:
+            raise InvalidInput(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
+        return self.imports_repo.responses(metric)
