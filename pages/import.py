@@ -1,7 +1,9 @@
-"""Import: upload files, check the column mapping on a preview, import with progress, read the
-report (inserted, duplicates skipped, rejected rows with line and reason)."""
+"""Import: upload files (or pick one from the server's import folder), check the column mapping
+on a preview, import with progress and a cancel button, read the report; the import history
+with undo, restore and resume."""
 
 import itertools
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -10,88 +12,173 @@ import pandas as pd
 import streamlit as st
 
 from ingest.mapping import SYNONYMS, guess_mapping
-from ingest.readers import ReadError, read_records
+from ingest.readers import SUPPORTED, ReadError, read_records, sheet_names
+from insights.errors import OivallusError
 from insights.models import Source
-from pages.common import kb, routed
+from pages.common import kb, person, routed
 
 routed("import")
 
+FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
+FIELDS = [f for f in SYNONYMS if f != "score"] + list(FIELD_LABELS)
+IMPORT_DIR = Path(os.environ.get("OIVALLUS_IMPORT_DIR", Path("data") / "imports"))
+
 base = kb()
 st.title("Import insights")
-st.caption("CSV, TSV, JSON, JSON Lines, Markdown and plain text. Excel, Word, PDF and "
-           "transcripts are not supported yet.")  # fmt: skip
+st.caption("Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
+           "and transcripts (WebVTT, SRT). A 0-10 score column makes each row a survey response "
+           "for NPS; its comment becomes an insight.")  # fmt: skip
 
-uploads = st.file_uploader(
-    "Files", accept_multiple_files=True, type=["csv", "tsv", "json", "jsonl", "md", "txt"]
-)
-if not uploads:
-    st.stop()
 
-folder = Path(tempfile.gettempdir()) / "oivallus-uploads"
-folder.mkdir(exist_ok=True)
-c1, c2, c3 = st.columns(3)
-source = c1.selectbox("Source", [s.value for s in Source], index=list(Source).index(Source.other))
-studies = {s.title: s.id for s in base.studies()}
-study = c2.selectbox("Study", ["—"] + list(studies))
-scrub = c3.checkbox("Scrub personal data", value=True,
-                    help="E-mail addresses, phone numbers, henkilötunnus, IBANs and card numbers "
-                    "become placeholders before anything is stored.")  # fmt: skip
+def show_report(name: str, report) -> None:
+    """The outcome of one import, with the rejected rows downloadable."""
+    resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
+    st.success(f"{name}: {report.inserted} inserted{resumed}, {report.duplicates} duplicates "
+               f"skipped, {report.responses} survey responses, {len(report.rejected)} rejected "
+               f"({report.rows_per_second:.0f} rows/s).")  # fmt: skip
+    if report.pii:
+        st.info("Personal data scrubbed: "
+                + ", ".join(f"{count} {kind}" for kind, count in report.pii.items()))  # fmt: skip
+    if report.rejected:
+        rejected = pd.DataFrame([r.model_dump() for r in report.rejected])
+        st.dataframe(rejected, hide_index=True)
+        st.download_button("Download rejected rows (CSV)", rejected.to_csv(index=False),
+                           file_name=f"{Path(name).stem}-rejected.csv", mime="text/csv",
+                           key=f"rej-{name}-{report.import_id}")  # fmt: skip
 
-plans = []
-for upload in uploads:
-    path = folder / f"{upload.file_id}-{Path(upload.name).name}"
-    path.write_bytes(upload.getvalue())
+
+def run_import(name: str, path: Path, **options) -> None:
+    """Import with a progress bar; a click on Cancel (any rerun) stops it between batches."""
+    bar = st.progress(0.0, text=f"{name}: starting")
+    started = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        left = (total - done) / rate if rate else 0
+        bar.progress(min(done / max(total, 1), 1.0),
+                     text=f"{name}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left")  # fmt: skip
+
+    try:
+        report = base.import_file(path, progress=show, by=person(), name=name, **options)
+    except (ReadError, OivallusError) as error:
+        st.error(f"{name} was not imported: {error}.")
+        return
+    bar.progress(1.0, text=f"{name}: done")
+    show_report(name, report)
+
+
+def plan_for(name: str, path: Path, key: str):
+    """Preview and mapping for one file; returns the import options or None."""
     with st.container(border=True):
-        st.subheader(upload.name, anchor=False)
+        st.subheader(name, anchor=False)
+        sheet = None
         try:
-            columns, records = read_records(path)
+            sheets = sheet_names(path)
+            if len(sheets) > 1:
+                sheet = st.selectbox("Sheet", sheets, key=f"sheet-{key}")
+            columns, records = read_records(path, sheet)
             preview = [record for _, record in itertools.islice(records, 5)]
         except ReadError as error:
-            st.error(f"{upload.name} cannot be imported: {error}.")
-            continue
-        st.dataframe(pd.DataFrame(preview, columns=columns), hide_index=True)
-        guessed = guess_mapping(columns)
+            st.error(f"{name} cannot be imported: {error}.")
+            return None
+        shown = [c for c in columns if not c.startswith("__")]
+        st.dataframe(pd.DataFrame(preview, columns=shown), hide_index=True)
+        saved = base.mappings()
+        use = st.selectbox("Mapping", ["Guessed from the column names", *saved], key=f"use-{key}")
+        guessed = saved.get(use) or guess_mapping(columns)
         mapping = {}
         cols = st.columns(4)
-        for number, field in enumerate(f for f in SYNONYMS if f != "score"):
-            options = ["—"] + columns
-            default = options.index(guessed[field]) if field in guessed else 0
-            choice = cols[number % 4].selectbox(field.replace("_", " "), options, index=default,
-                                                key=f"map-{upload.file_id}-{field}")  # fmt: skip
+        for number, field in enumerate(FIELDS):
+            options = ["—"] + shown
+            default = options.index(guessed[field]) if guessed.get(field) in options else 0
+            label = FIELD_LABELS.get(field, field.replace("_", " "))
+            choice = cols[number % 4].selectbox(label, options, index=default,
+                                                key=f"map-{key}-{use}-{field}")  # fmt: skip
             if choice != "—":
                 mapping[field] = choice
-        if "text" not in mapping:
-            st.warning("Choose the column that holds the insight text.")
-            continue
-        plans.append((upload.name, path, mapping))
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        save_as = c1.text_input("Save this mapping as", key=f"save-name-{key}",
+                                placeholder="e.g. Zendesk export")  # fmt: skip
+        if c2.button("Save mapping", key=f"save-{key}", disabled=not save_as.strip()):
+            try:
+                base.save_mapping(save_as, mapping, by=person())
+                st.toast(f"Mapping '{save_as.strip()}' saved")
+            except OivallusError as error:
+                st.error(str(error))
+        if "text" not in mapping and not set(mapping) & set(FIELD_LABELS):
+            st.warning("Choose the column that holds the insight text (or a score column).")
+            return None
+        return {"mapping": mapping, "sheet": sheet}
 
-if plans and st.button("Import", type="primary"):
-    for name, path, mapping in plans:
-        bar = st.progress(0.0, text=f"{name}: starting")
-        started = time.perf_counter()
 
-        def show(done: int, total: int, bar=bar, name=name, started=started) -> None:
-            rate = done / max(time.perf_counter() - started, 1e-6)
-            left = (total - done) / rate if rate else 0
-            bar.progress(min(done / max(total, 1), 1.0),
-                         text=f"{name}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left")  # fmt: skip
+uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
+waiting = sorted(p.name for p in IMPORT_DIR.glob("*") if p.suffix.lower().lstrip(".") in SUPPORTED) \
+    if IMPORT_DIR.is_dir() else []  # fmt: skip
+from_folder = st.multiselect(f"Or files waiting in the import folder ({IMPORT_DIR})", waiting,
+                             disabled=not waiting)  # fmt: skip
 
-        try:
-            report = base.import_file(path, mapping=mapping, scrub_pii=scrub, progress=show,
-                                      source=source, study_id=studies.get(study))  # fmt: skip
-        except ReadError as error:
-            st.error(f"{name} was not imported: {error}.")
-            continue
-        bar.progress(1.0, text=f"{name}: done")
-        st.success(f"{name}: {report.inserted} inserted, {report.duplicates} duplicates skipped, "
-                   f"{len(report.rejected)} rejected ({report.rows_per_second:.0f} rows/s).")  # fmt: skip
-        if report.pii:
-            st.info("Personal data scrubbed: "
-                    + ", ".join(f"{count} {kind}" for kind, count in report.pii.items()))  # fmt: skip
-        if report.rejected:
-            rejected = pd.DataFrame([r.model_dump() for r in report.rejected])
-            st.dataframe(rejected, hide_index=True)
-            st.download_button("Download rejected rows (CSV)", rejected.to_csv(index=False),
-                               file_name=f"{Path(name).stem}-rejected.csv", mime="text/csv",
-                               key=f"rej-{name}")  # fmt: skip
-    st.caption("Links and question matches for the new insights follow in the background.")
+files = []
+folder = Path(tempfile.gettempdir()) / "oivallus-uploads"
+folder.mkdir(exist_ok=True)
+for upload in uploads or []:
+    path = folder / f"{upload.file_id}-{Path(upload.name).name}"
+    if not path.exists():
+        path.write_bytes(upload.getvalue())
+    files.append((upload.name, path, upload.file_id))
+files += [(name, IMPORT_DIR / name, f"dir-{name}") for name in from_folder]
+
+if files:
+    c1, c2, c3 = st.columns(3)
+    sources = [s.value for s in Source]
+    source = c1.selectbox("Source", ["Guess from the file"] + sources)
+    studies = {s.title: s.id for s in base.studies()}
+    study = c2.selectbox("Study", ["—"] + list(studies))
+    scrub = c3.checkbox("Scrub personal data", value=True,
+                        help="E-mail addresses, phone numbers, henkilötunnus, IBANs and card "
+                        "numbers become placeholders before anything is stored.")  # fmt: skip
+    plans = [(name, path, plan) for name, path, key in files if (plan := plan_for(name, path, key))]
+    if plans and st.button("Import", type="primary"):
+        cancel = st.empty()
+        cancel.button("Cancel import", help="Stops after the batch being stored; importing the "
+                      "same file again resumes where it stopped.")  # fmt: skip
+        for name, path, plan in plans:
+            run_import(name, path, scrub_pii=scrub, study_id=studies.get(study),
+                       source=None if source.startswith("Guess") else source, **plan)  # fmt: skip
+        cancel.empty()
+        st.caption("Links and question matches for the new insights follow in the background.")
+
+st.header("Import history", anchor=False)
+history = base.imports()
+if not history:
+    st.caption("Nothing imported yet.")
+for record in history:
+    with st.container(border=True):
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        state = "undone" if record.undone_at else record.status
+        c1.markdown(f"**{record.file}** · {state} · {record.started_at:%Y-%m-%d %H:%M} by "
+                    f"{record.imported_by or 'unknown'}  \n{record.inserted} inserted, "
+                    f"{record.duplicates} duplicates, {record.rejected} rejected, "
+                    f"{record.responses} survey responses")  # fmt: skip
+        if record.undone_at and c2.button("Restore", key=f"restore-{record.id}"):
+            count = base.restore_import(record.id)
+            st.toast(f"{count} insights of {record.file} restored")
+            st.rerun()
+        resumable = record.status in ("cancelled", "interrupted") and not record.undone_at
+        if (
+            resumable
+            and Path(record.path or "").is_file()
+            and c2.button("Resume", key=f"resume-{record.id}")
+        ):
+            run_import(record.file, Path(record.path), mapping=record.mapping, source=record.source)
+        if (
+            not record.undone_at
+            and record.inserted
+            and c2.button(
+                "Undo",
+                key=f"undo-{record.id}",
+                help="Soft-deletes exactly the insights this import created.",
+            )  # fmt: skip
+        ):
+            count = base.undo_import(record.id)
+            st.toast(f"{count} insights of {record.file} removed (restorable)")
+            st.rerun()

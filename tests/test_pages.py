@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights import KnowledgeBase
-from tests.conftest import ROOT
+from tests.conftest import EVALDATA, ROOT, needs_evaldata
 
 PAGES = [
     "pages/search.py",
@@ -178,3 +178,61 @@ def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
     next(b for b in at.button if b.label == "Change status").click().run()
     assert not at.exception
     assert any("Answer: The field is hidden." in s.value for s in at.success)
+
+
+@needs_evaldata()
+def test_import_page_imports_banking77_from_the_import_folder(app_db, monkeypatch):
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(EVALDATA / "banking77"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    at.run()
+    at.switch_page("pages/import.py").run()
+    at.multiselect[0].select("train.csv").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="map-dir-train.csv-Guessed from the column names-text").value == "text"
+    assert (
+        at.selectbox(key="map-dir-train.csv-Guessed from the column names-tags").value == "category"
+    )
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    [done] = [s.value for s in at.success if s.value.startswith("train.csv")]
+    assert "0 rejected" in done
+    kb = KnowledgeBase.open(app_db)
+    try:
+        [record] = kb.imports()
+        assert record.file == "train.csv" and record.status == "finished"
+        assert record.inserted == kb.count() - 2 and record.inserted > 9000
+        assert f"{record.inserted} inserted" in done
+    finally:
+        kb.close()
+
+
+def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monkeypatch):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "kysely.csv").write_text(
+        "x;y;z\nSMB;Laskussa oli virhe taas;3\nConsumer;;10\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
+    at = open_app("pages/import.py")
+    at.session_state["person"] = "Aino"
+    at.multiselect[0].select("kysely.csv").run()
+    prefix = "map-dir-kysely.csv-Guessed from the column names-"
+    at.selectbox(key=prefix + "text").select("y")
+    at.selectbox(key=prefix + "segment").select("x")
+    at.selectbox(key=prefix + "score").select("z").run()
+    at.text_input(key="save-name-dir-kysely.csv").input("kysely").run()
+    next(b for b in at.button if b.label == "Save mapping").click().run()
+    assert not at.exception, at.exception
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    assert any("1 inserted" in s.value and "2 survey responses" in s.value for s in at.success)
+    history = " ".join(m.value for m in at.markdown)
+    assert "**kysely.csv** · finished" in history and "by Aino" in history
+    next(b for b in at.button if b.label == "Undo").click().run()
+    assert "**kysely.csv** · undone" in " ".join(m.value for m in at.markdown)
+    kb = KnowledgeBase.open(app_db)
+    try:
+        assert kb.mappings()["kysely"] == {"text": "y", "segment": "x", "score": "z"}
+        assert kb.count() == 2 and kb.survey_responses() == []
+    finally:
+        kb.close()
