@@ -175,7 +175,9 @@ def test_upload_a_csv_and_read_the_report(app_url, browser, tmp_path):
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "import_preview.png"), full_page=True)
     page.get_by_role("button", name="Import", exact=True).click()
-    page.get_by_text("palaute.csv: 2 inserted, 0 duplicates skipped, 0 survey responses, 1 rejected").wait_for()
+    page.get_by_text(
+        "palaute.csv: 2 inserted, 0 duplicates skipped, 0 survey responses, 1 rejected"
+    ).wait_for()
     page.get_by_text("palaute.csv · finished").wait_for()
     page.get_by_text("Personal data scrubbed: 1 email").wait_for()
     page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
