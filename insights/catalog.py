@@ -56,6 +56,33 @@ class CatalogMixin:
             self.catalog.add_choice(cur, field, value)
         return self.choices(field)
 
+    def set_choices(
+        self, field: str, values: list[str], renames: dict[str, str] | None = None
+    ) -> list[str]:
+        """Replace a field's list (new order, added or removed values) in one transaction.
+
+        `renames` (old -> new) also moves the insights that carry an old value to the new one;
+        insights keep values removed from the list.
+        """
+        self._check_choice_field(field)
+        cleaned = []
+        for value in values:
+            value = " ".join(value.split())
+            if not value or len(value) > 100:
+                raise InvalidInput(
+                    f"Every {field} value must have 1 to 100 characters.", field=field
+                )
+            if value not in cleaned:
+                cleaned.append(value)
+        if not cleaned:
+            raise InvalidInput(f"Keep at least one {field} value.", field=field)
+        with self.db.transaction() as cur:
+            self.catalog.replace_choices(cur, field, cleaned)
+            for old, new in (renames or {}).items():
+                if old != new:
+                    self.catalog.rename_value(cur, field, old, new)
+        return self.choices(field)
+
     @staticmethod
     def _check_choice_field(field: str) -> None:
         if field not in CHOICE_FIELDS:

@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from insights import text as textlib
+from insights.analysis import AnalysisMixin
 from insights.backlog import BacklogMixin
 from insights.catalog import CatalogMixin
 from insights.curation import CurationMixin
@@ -31,12 +32,15 @@ from insights.models import (
     SearchFilters,
     now,
 )
+from insights.themes import ThemesMixin
+from storage.analysis import AnalysisRepository
 from storage.backlog import BacklogRepository
 from storage.catalog import CatalogRepository
 from storage.db import Database
 from storage.imports import ImportRepository
 from storage.insights import InsightRepository
 from storage.links import LinkRepository
+from storage.themes import ThemeRepository
 from storage.vectors import EmbeddingRepository
 
 Progress = Callable[[int, int], None]
@@ -57,7 +61,9 @@ def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
     return shared >= 0.6 or (dense >= 0.8 and shared >= 0.4)
 
 
-class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin, ImportsMixin):
+class KnowledgeBase(
+    CatalogMixin, CurationMixin, BacklogMixin, ImportsMixin, ThemesMixin, AnalysisMixin
+):
     """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
 
     Open with `KnowledgeBase.open(path)`; every method is safe to call from several threads.
@@ -72,6 +78,8 @@ class KnowledgeBase(CatalogMixin, CurationMixin, BacklogMixin, ImportsMixin):
         self.catalog = CatalogRepository(db)
         self.backlog_repo = BacklogRepository(db)
         self.imports_repo = ImportRepository(db)
+        self.themes_repo = ThemeRepository(db)
+        self.analysis = AnalysisRepository(db)
         self.imports_repo.mark_interrupted()
         self.index = HybridIndex(embedder.dim)
         self.linker = BackgroundLinker(self._link)

@@ -106,6 +106,17 @@ class HybridIndex:
         with self.lock:
             return self.raw.vectors()[[self.row_of[i] for i in insight_ids]].copy()
 
+    def smoothed_vectors(self, insight_ids: list[int]) -> np.ndarray:
+        """The smoothed vectors of some insights."""
+        with self.lock:
+            return self.smooth.vectors()[[self.row_of[i] for i in insight_ids]].copy()
+
+    def live_smoothed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and smoothed vectors (a copy) of every live insight, in row order."""
+        with self.lock:
+            rows = np.flatnonzero(self._alive)
+            return self._ids[rows].copy(), self.smooth.vectors()[rows].copy()
+
     def reserve(self, rows: int) -> None:
         """Make room for `rows` insights in all (at open, when the count is known)."""
         with self.lock:

@@ -383,3 +383,17 @@ class SurveyResponse(BaseModel):
     segment: str | None = None
     touchpoint: str | None = None
     observed_at: date | None = None
+
+
+class Theme(BaseModel):
+    """A group of insights about one topic, found from their meaning."""
+
+    id: int
+    label: str  # what people see: the name someone gave it, else `terms`
+    terms: str  # its most distinctive words (c-TF-IDF), recomputed with the theme
+    name: str | None = None
+    pinned: bool = False
+    size: int = 0
+    created_at: datetime
+    updated_at: datetime
+    insight_ids: list[int] = Field(default_factory=list)

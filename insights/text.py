@@ -37,7 +37,7 @@ def _identifier():
 
 def detect_language(text: str) -> str:
     """Return "en", "fi" or "sv" for a text; short or unclear texts fall back on letters used."""
-    sample = text[:2000]
+    sample = text[:600]  # a few sentences tell the language; more only costs time
     language, confidence = _identifier().classify(sample)
     if confidence >= 0.8:
         return language
@@ -74,12 +74,25 @@ def char_ngrams(stem: str) -> tuple[str, ...]:
     return tuple(padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1))
 
 
+MAX_INDEXED_TERMS = 192
+
+
 def lexical_terms(text: str, language: str) -> list[str]:
-    """The lexical features of a document: its stems plus their character n-grams."""
+    """The lexical features of a document: its stems plus their character n-grams.
+
+    A long document keeps every stem but only the n-grams of its first words, up to
+    MAX_INDEXED_TERMS distinct terms: the index's memory then grows with the number of
+    insights, not with their length (short feedback stays well under the cap).
+    """
     doc_stems = stems(words(text), language)
     terms = ["w:" + s for s in doc_stems]
+    distinct = set(terms)
     for stem in doc_stems:
-        terms.extend(char_ngrams(stem))
+        grams = char_ngrams(stem)
+        if len(distinct) >= MAX_INDEXED_TERMS and not distinct.issuperset(grams):
+            grams = [g for g in grams if g in distinct]
+        distinct.update(grams)
+        terms.extend(grams)
     return terms
 
 

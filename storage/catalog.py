@@ -70,3 +70,20 @@ class CatalogRepository:
             " WHERE field = ? ON CONFLICT DO NOTHING",
             [field, value, field],
         )
+
+    def replace_choices(
+        self, cur: duckdb.DuckDBPyConnection, field: str, values: list[str]
+    ) -> None:
+        """Make `values`, in this order, a field's whole list."""
+        cur.execute("DELETE FROM choices WHERE field = ?", [field])
+        cur.executemany(
+            "INSERT INTO choices VALUES (?, ?, ?)",
+            [[field, value, position] for position, value in enumerate(values, start=1)],
+        )
+
+    def rename_value(self, cur: duckdb.DuckDBPyConnection, field: str, old: str, new: str) -> None:
+        """Move the live insights carrying `old` in a choice field to `new`."""
+        assert field in ("segment", "touchpoint", "journey_stage", "channel")  # a column name
+        cur.execute(
+            f"UPDATE insights SET {field} = ? WHERE {field} = ? AND deleted_at IS NULL", [new, old]
+        )

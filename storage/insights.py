@@ -159,6 +159,15 @@ class InsightRepository:
         found = {row[0]: _to_insight(row) for row in rows}
         return [found[i] for i in map(int, ids) if i in found]
 
+    def texts(self, ids: Sequence[int]) -> dict[int, str]:
+        """Id -> text for these insights (a light read for analysis over many)."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT id, text FROM insights WHERE id IN (SELECT unnest(?::BIGINT[]))",
+                [list(map(int, ids))],
+            ).fetchall()
+        return dict(rows)
+
     def update(
         self, cur: duckdb.DuckDBPyConnection, old: Insight, new: Insight, edited_by: str | None
     ) -> None:

@@ -1,0 +1,209 @@
+"""Themes and trends (mixed into KnowledgeBase); the algorithms live in insights.clustering.
+
+Trend rule: a theme's count in the latest period is compared with the mean of the
+BASELINE_PERIODS periods before it (Poisson). It is *rising* when the count is at least
+MIN_TREND_COUNT and a Poisson variable with the baseline mean reaches it with probability
+< TREND_P; *falling* when the baseline is at least MIN_TREND_COUNT and the count is that
+improbably low.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import numpy as np
+from pydantic import BaseModel
+
+from insights import clustering
+from insights.errors import InvalidInput, NotFound
+from insights.models import Theme, now
+
+BASELINE_PERIODS = 4
+MIN_TREND_COUNT = 5
+TREND_P = 0.05
+
+
+class ThemeTrend(BaseModel):
+    """A theme's volume per period, with the verdict of the trend rule."""
+
+    theme_id: int
+    label: str
+    periods: list[date]
+    counts: list[int]
+    current: int
+    baseline: float
+    trend: str  # rising, falling or steady
+    p_value: float
+
+
+def _period_start(day: date, period: str) -> date:
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _previous(start: date, period: str, steps: int) -> list[date]:
+    out = [start]
+    for _ in range(steps):
+        last = out[-1]
+        out.append(last - timedelta(days=7) if period == "week"
+                   else (last - timedelta(days=1)).replace(day=1))  # fmt: skip
+    return out[::-1]
+
+
+def trend_verdict(current: int, baseline: float) -> tuple[str, float]:
+    """Rising, falling or steady, with the one-sided Poisson p-value behind it."""
+    from scipy.stats import poisson
+
+    mean = max(baseline, 0.5)
+    if current > baseline:
+        p = float(poisson.sf(current - 1, mean))
+        return ("rising" if current >= MIN_TREND_COUNT and p < TREND_P else "steady"), p
+    p = float(poisson.cdf(current, mean))
+    return ("falling" if baseline >= MIN_TREND_COUNT and p < TREND_P else "steady"), p
+
+
+class ThemesMixin:
+    """Theme discovery, curation by people, and trends."""
+
+    def recompute_themes(self, progress: Callable[[int, int], None] | None = None) -> list[Theme]:
+        """Cluster every live insight into themes, keeping ids, names and pins where the new
+        themes overlap the old ones; returns the themes."""
+        started = time.perf_counter()
+        step = (lambda done: progress(done, 4)) if progress else (lambda done: None)
+        ids, vectors = self.index.live_smoothed()
+        step(1)
+        old_ids, seeds = self.themes_repo.seeds()
+        labels, centroids = clustering.cluster(vectors, seeds)
+        step(2)
+        texts = self.insights.texts(ids.tolist())
+        terms = clustering.labels_for([texts.get(int(i), "") for i in ids], labels)
+        step(3)
+        groups = [np.flatnonzero(labels == c) for c in range(len(centroids))]
+        old = self.themes_repo.memberships()
+        existed = set().union(*old.values()) if old else set()
+        matched = clustering.match(old, [set(ids[g].tolist()) for g in groups], existed)
+        names = self.themes_repo.names()
+        themes, members = [], []
+        for position, group in enumerate(groups):
+            theme_id = matched.get(position)
+            name, pinned = names.get(theme_id, (None, False))
+            scores = vectors[group] @ clustering.unit(centroids[position : position + 1])[0]
+            themes.append(
+                (theme_id, terms[position], name, pinned, centroids[position], len(group))
+            )
+            members.append((position, ids[group], scores))
+        stamp = now()
+        with self.db.transaction() as cur:
+            self.themes_repo.replace_all(cur, themes, members, stamp)
+            self.themes_repo.record_run(cur, len(ids), len(themes),
+                                        time.perf_counter() - started, stamp)  # fmt: skip
+        step(4)
+        return self.themes()
+
+    def themes(self) -> list[Theme]:
+        """Every theme (pinned first, then by size) with its insights, most central first."""
+        return self.themes_repo.all()
+
+    def theme(self, theme_id: int) -> Theme:
+        """One theme; raises `NotFound`."""
+        found = self.themes_repo.get(theme_id)
+        if found is None:
+            raise NotFound(f"theme {theme_id} does not exist (themes change when recomputed)")
+        return found
+
+    def themes_computed(self) -> dict | None:
+        """When themes were last computed, over how many insights, and how many are newer."""
+        run = self.themes_repo.last_run()
+        if run is None:
+            return None
+        when, insights, themes, seconds = run
+        return {"at": when, "insights": insights, "themes": themes, "seconds": seconds,
+                "new_insights": max(self.count() - insights, 0)}  # fmt: skip
+
+    def rename_theme(self, theme_id: int, name: str) -> Theme:
+        """Give a theme a name of its own (kept across recomputes); "" goes back to its terms."""
+        self.theme(theme_id)
+        name = " ".join(name.split())
+        if len(name) > 120:
+            raise InvalidInput("A theme name has at most 120 characters.", field="name")
+        self.themes_repo.set_name(theme_id, name, None, now())
+        return self.theme(theme_id)
+
+    def pin_theme(self, theme_id: int, pinned: bool = True) -> Theme:
+        """Pin a theme to the top of the list (and first in line to keep its place)."""
+        self.theme(theme_id)
+        self.themes_repo.set_name(theme_id, None, pinned, now())
+        return self.theme(theme_id)
+
+    def merge_themes(self, keep_id: int, other_id: int) -> Theme:
+        """Move every insight of `other_id` into `keep_id`, which keeps its id and name."""
+        if keep_id == other_id:
+            raise InvalidInput("Pick two different themes to merge.")
+        kept, other = self.theme(keep_id), self.theme(other_id)
+        ids = kept.insight_ids + [i for i in other.insight_ids if i not in set(kept.insight_ids)]
+        centroid = self._centroid(ids)
+        with self.db.transaction() as cur:
+            self.themes_repo.move_members(cur, other_id, keep_id)
+            self.themes_repo.update_theme(cur, keep_id, centroid, len(ids), now())
+        return self.theme(keep_id)
+
+    def split_theme(self, theme_id: int) -> tuple[Theme, Theme]:
+        """Split a theme in two by meaning; the larger part keeps the id and the name."""
+        theme = self.theme(theme_id)
+        ids = np.asarray([i for i in theme.insight_ids if i in self.index], dtype=np.int64)
+        if len(ids) < 4:
+            raise InvalidInput("A theme needs at least 4 insights to be split.")
+        vectors = self.index.smoothed_vectors(ids.tolist())
+        labels, centroids = clustering.cluster(vectors, k=2)
+        if np.sum(labels == 0) < np.sum(labels == 1):
+            labels, centroids = 1 - labels, centroids[::-1]
+        moved = ids[labels == 1]
+        texts = [i.text for i in self.insights.get_many(ids.tolist())]
+        terms = clustering.labels_for(texts, labels)
+        stamp = now()
+        with self.db.transaction() as cur:
+            scores = vectors[labels == 1] @ clustering.unit(centroids[1:])[0]
+            new_id = self.themes_repo.add_theme(cur, terms[1], centroids[1], moved, scores, stamp)
+            self.themes_repo.update_theme(
+                cur, theme_id, centroids[0], int(np.sum(labels == 0)), stamp
+            )
+        return self.theme(theme_id), self.theme(new_id)
+
+    def _centroid(self, ids: list[int]) -> np.ndarray:
+        live = [i for i in ids if i in self.index]
+        return self.index.smoothed_vectors(live).mean(axis=0)
+
+    def theme_profile(self, theme_id: int) -> dict[str, list[tuple]]:
+        """Sentiment, segment, source and study mix of a theme's insights."""
+        self.theme(theme_id)
+        return self.themes_repo.profile(theme_id)
+
+    def theme_trends(
+        self, period: str = "month", end: date | None = None, theme_ids: list[int] | None = None
+    ) -> list[ThemeTrend]:
+        """Volume per theme per week or month up to `end` (default: the newest insight's
+        period), flagged rising/falling by the rule in this module's docstring."""
+        if period not in ("week", "month"):
+            raise InvalidInput(f"period must be week or month, not {period!r}")
+        rows = self.themes_repo.volumes(period, None, end, theme_ids)
+        if not rows:
+            return []
+        last = _period_start(end, period) if end else max(r[1] for r in rows)
+        periods = _previous(last, period, max(BASELINE_PERIODS, 11))
+        counts: dict[int, dict[date, int]] = {}
+        for theme_id, start, count in rows:
+            counts.setdefault(theme_id, {})[start] = count
+        labels = {t.id: t.label for t in self.themes_repo.all(with_members=False)}
+        trends = []
+        for theme_id, by_period in counts.items():
+            series = [by_period.get(p, 0) for p in periods]
+            baseline = float(np.mean(series[-1 - BASELINE_PERIODS : -1]))
+            verdict, p = trend_verdict(series[-1], baseline)
+            trends.append(ThemeTrend(theme_id=theme_id, label=labels.get(theme_id, "?"),
+                                     periods=periods, counts=series, current=series[-1],
+                                     baseline=baseline, trend=verdict, p_value=p))  # fmt: skip
+        trends.sort(key=lambda t: (t.trend != "rising", t.p_value, -t.current))
+        return trends

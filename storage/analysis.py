@@ -1,0 +1,96 @@
+"""Aggregates for the analysis pages: score counts, journey cells, volumes over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storage.db import Database
+
+RESPONSE_GROUPS = {
+    "segment": "coalesce(r.segment, '(none)')",
+    "touchpoint": "coalesce(r.touchpoint, '(none)')",
+    "month": "strftime(date_trunc('month', r.observed_at), '%Y-%m')",
+    None: "'all'",
+}
+PERIODS = {"week": "week", "month": "month"}
+
+
+def _response_filters(
+    segment: str | None, touchpoint: str | None, start: date | None, end: date | None
+) -> tuple[str, list]:
+    clauses, params = ["r.metric = ?", "p.undone_at IS NULL"], []
+    for column, value in (("segment", segment), ("touchpoint", touchpoint)):
+        if value is not None:
+            clauses.append(f"r.{column} = ?")
+            params.append(value)
+    if start is not None:
+        clauses.append("r.observed_at >= ?")
+        params.append(start)
+    if end is not None:
+        clauses.append("r.observed_at <= ?")
+        params.append(end)
+    return " AND ".join(clauses), params
+
+
+class AnalysisRepository:
+    """Read-only aggregate queries."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def score_counts(
+        self,
+        metric: str,
+        group_by: str | None = None,
+        segment: str | None = None,
+        touchpoint: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[tuple[str, int, int]]:
+        """(group, score, responses) for the counted responses of a metric."""
+        where, params = _response_filters(segment, touchpoint, start, end)
+        group = RESPONSE_GROUPS[group_by]
+        with self.db.read() as cur:
+            return cur.execute(
+                f"SELECT {group} AS g, r.score, count(*) FROM survey_responses r"
+                " LEFT JOIN imports p ON p.id = r.import_id"
+                f" WHERE {where} AND ({group}) IS NOT NULL GROUP BY g, r.score ORDER BY g, r.score",
+                [metric, *params],
+            ).fetchall()
+
+    def latest_response_date(self, metric: str) -> date | None:
+        """The newest dated response of a metric."""
+        with self.db.read() as cur:
+            return cur.execute(
+                "SELECT max(observed_at) FROM survey_responses WHERE metric = ?", [metric]
+            ).fetchall()[0][0]
+
+    def journey_cells(self, start: date | None, end: date | None) -> list[tuple]:
+        """(stage, segment, insights, negative insights) over live insights with a stage."""
+        clauses, params = ["deleted_at IS NULL", "journey_stage IS NOT NULL"], []
+        if start is not None:
+            clauses.append("coalesce(observed_at, CAST(created_at AS DATE)) >= ?")
+            params.append(start)
+        if end is not None:
+            clauses.append("coalesce(observed_at, CAST(created_at AS DATE)) <= ?")
+            params.append(end)
+        with self.db.read() as cur:
+            return cur.execute(
+                "SELECT journey_stage, coalesce(segment, '(none)'), count(*),"
+                " count(*) FILTER (WHERE sentiment = 'negative') FROM insights"
+                f" WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
+                params,
+            ).fetchall()
+
+    def newest(self, limit: int, segment: str | None = None) -> list[int]:
+        """Ids of the newest live insights."""
+        where, params = "deleted_at IS NULL", []
+        if segment is not None:
+            where += " AND segment = ?"
+            params.append(segment)
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT id FROM insights WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        return [r[0] for r in rows]

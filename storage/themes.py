@@ -1,0 +1,211 @@
+"""Themes, their members and recompute runs: all the SQL for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from insights.models import Theme
+from storage.db import Database
+
+_THEME = "SELECT t.id, t.label, t.name, t.pinned, t.size, t.created_at, t.updated_at FROM themes t"
+_KEYS = ("id", "terms", "name", "pinned", "size", "created_at", "updated_at")
+
+
+def _theme(row, insight_ids: list[int]) -> Theme:
+    data = dict(zip(_KEYS, row, strict=True))
+    return Theme(**data, label=data["name"] or data["terms"], insight_ids=insight_ids)
+
+
+PERIOD_SQL = {"week": "week", "month": "month"}
+
+
+class ThemeRepository:
+    """Typed access to the theme tables."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self, with_members: bool = True) -> list[Theme]:
+        """Every theme, pinned first, then by size; members most central first."""
+        with self.db.read() as cur:
+            rows = cur.execute(f"{_THEME} ORDER BY t.pinned DESC, t.size DESC, t.id").fetchall()
+            members: dict[int, list[int]] = {}
+            if with_members:
+                for theme_id, ids in cur.execute(
+                    "SELECT m.theme_id, list(m.insight_id ORDER BY m.score DESC, m.insight_id)"
+                    " FROM theme_members m JOIN insights i ON i.id = m.insight_id"
+                    " WHERE i.deleted_at IS NULL GROUP BY m.theme_id"
+                ).fetchall():
+                    members[theme_id] = list(ids)
+        return [_theme(r, members.get(r[0], [])) for r in rows]
+
+    def get(self, theme_id: int) -> Theme | None:
+        """One theme with its live members, most central first."""
+        with self.db.read() as cur:
+            rows = cur.execute(f"{_THEME} WHERE t.id = ?", [theme_id]).fetchall()
+            if not rows:
+                return None
+            ids = cur.execute(
+                "SELECT m.insight_id FROM theme_members m JOIN insights i ON i.id = m.insight_id"
+                " WHERE m.theme_id = ? AND i.deleted_at IS NULL ORDER BY m.score DESC, m.insight_id",
+                [theme_id],
+            ).fetchall()
+        return _theme(rows[0], [i[0] for i in ids])
+
+    def seeds(self) -> tuple[list[int], np.ndarray | None]:
+        """Theme ids and centroids to seed the next run: pinned and named ones first."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT id, centroid FROM themes ORDER BY pinned DESC, name IS NULL, size DESC, id"
+            ).fetchall()
+        if not rows:
+            return [], None
+        return [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
+
+    def memberships(self) -> dict[int, set[int]]:
+        """Theme id -> its member insight ids (live or not), for matching a new run."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT theme_id, list(insight_id) FROM theme_members GROUP BY theme_id"
+            ).fetchall()
+        return {theme_id: set(ids) for theme_id, ids in rows}
+
+    def names(self) -> dict[int, tuple[str | None, bool]]:
+        """Theme id -> (name given by a person, pinned)."""
+        with self.db.read() as cur:
+            rows = cur.execute("SELECT id, name, pinned FROM themes").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def replace_all(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        themes: list[tuple[int | None, str, str | None, bool, np.ndarray, int]],
+        members: list[tuple[int, np.ndarray, np.ndarray]],
+        when: datetime,
+    ) -> list[int]:
+        """Write a run: (id or None, label, name, pinned, centroid, size) per theme and
+        (theme position, insight ids, scores); returns the theme ids in order."""
+        ids = []
+        keep = [t[0] for t in themes if t[0] is not None]
+        cur.execute("DELETE FROM themes WHERE id NOT IN (SELECT unnest(?::BIGINT[]))", [keep])
+        cur.execute("DELETE FROM theme_members")
+        for theme_id, label, name, pinned, centroid, size in themes:
+            if theme_id is None:
+                theme_id = cur.execute(
+                    "INSERT INTO themes (label, name, pinned, centroid, size, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    [label, name, pinned, centroid.tolist(), size, when, when],
+                ).fetchall()[0][0]
+            else:
+                cur.execute(
+                    "UPDATE themes SET label = ?, centroid = ?, size = ?, updated_at = ? WHERE id = ?",
+                    [label, centroid.tolist(), size, when, theme_id],
+                )
+            ids.append(theme_id)
+        self._insert_members(cur, [(ids[p], i, s) for p, i, s in members])
+        return ids
+
+    @staticmethod
+    def _insert_members(cur, members: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
+        if not members:
+            return
+        table = pa.table({
+            "theme_id": pa.array(np.concatenate([np.full(len(i), t) for t, i, _ in members]), pa.int64()),
+            "insight_id": pa.array(np.concatenate([i for _, i, _ in members]), pa.int64()),
+            "score": pa.array(np.concatenate([s for _, _, s in members]), pa.float32()),
+        })  # fmt: skip
+        cur.register("new_members", table)
+        try:
+            cur.execute("INSERT OR REPLACE INTO theme_members SELECT * FROM new_members")
+        finally:
+            cur.unregister("new_members")
+
+    def record_run(self, cur, insights: int, themes: int, seconds: float, when: datetime) -> None:
+        """Remember when themes were last computed."""
+        cur.execute("INSERT INTO theme_runs VALUES (?, ?, ?, ?)", [when, insights, themes, seconds])
+
+    def last_run(self) -> tuple[datetime, int, int, float] | None:
+        """(when, insights, themes, seconds) of the latest recompute."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT * FROM theme_runs ORDER BY computed_at DESC LIMIT 1"
+            ).fetchall()
+        return rows[0] if rows else None
+
+    def set_name(self, theme_id: int, name: str | None, pinned: bool | None, when) -> None:
+        """Rename and/or (un)pin a theme."""
+        with self.db.transaction() as cur:
+            if name is not None:
+                cur.execute("UPDATE themes SET name = ?, updated_at = ? WHERE id = ?",
+                            [name or None, when, theme_id])  # fmt: skip
+            if pinned is not None:
+                cur.execute("UPDATE themes SET pinned = ?, updated_at = ? WHERE id = ?",
+                            [pinned, when, theme_id])  # fmt: skip
+
+    def move_members(self, cur, source: int, target: int) -> None:
+        """Move every member of one theme into another and delete the emptied theme."""
+        cur.execute(
+            "INSERT OR IGNORE INTO theme_members SELECT ?, insight_id, score FROM theme_members"
+            " WHERE theme_id = ?",
+            [target, source],
+        )
+        cur.execute("DELETE FROM theme_members WHERE theme_id = ?", [source])
+        cur.execute("DELETE FROM themes WHERE id = ?", [source])
+
+    def update_theme(self, cur, theme_id: int, centroid: np.ndarray, size: int, when) -> None:
+        """New centroid and size after members moved."""
+        cur.execute("UPDATE themes SET centroid = ?, size = ?, updated_at = ? WHERE id = ?",
+                    [centroid.tolist(), size, when, theme_id])  # fmt: skip
+
+    def add_theme(self, cur, label: str, centroid: np.ndarray, ids, scores, when) -> int:
+        """A new theme with these members (taken from wherever they were)."""
+        theme_id = cur.execute(
+            "INSERT INTO themes (label, centroid, size, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [label, centroid.tolist(), len(ids), when, when],
+        ).fetchall()[0][0]
+        cur.execute("DELETE FROM theme_members WHERE insight_id IN (SELECT unnest(?::BIGINT[]))",
+                    [list(map(int, ids))])  # fmt: skip
+        self._insert_members(cur, [(theme_id, np.asarray(ids), np.asarray(scores))])
+        return theme_id
+
+    def volumes(
+        self, period: str, start: date | None, end: date | None, theme_ids: list[int] | None = None
+    ) -> list[tuple[int, date, int]]:
+        """(theme id, period start, insights) by the insights' observation (else creation) date."""
+        unit = PERIOD_SQL[period]
+        day = "coalesce(i.observed_at, CAST(i.created_at AS DATE))"
+        clauses, params = ["i.deleted_at IS NULL"], []
+        if start is not None:
+            clauses.append(f"{day} >= ?")
+            params.append(start)
+        if end is not None:
+            clauses.append(f"{day} <= ?")
+            params.append(end)
+        if theme_ids is not None:
+            clauses.append("m.theme_id IN (SELECT unnest(?::BIGINT[]))")
+            params.append(theme_ids)
+        with self.db.read() as cur:
+            return cur.execute(
+                f"SELECT m.theme_id, CAST(date_trunc('{unit}', {day}) AS DATE) AS p, count(*)"
+                " FROM theme_members m JOIN insights i ON i.id = m.insight_id"
+                f" WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
+                params,
+            ).fetchall()
+
+    def profile(self, theme_id: int) -> dict[str, list[tuple]]:
+        """A theme's mix of sentiments, segments, sources and studies (value, insights)."""
+        out = {}
+        with self.db.read() as cur:
+            for column in ("sentiment", "segment", "source", "study_id"):
+                out[column] = cur.execute(
+                    f"SELECT i.{column}, count(*) FROM theme_members m JOIN insights i"
+                    " ON i.id = m.insight_id WHERE m.theme_id = ? AND i.deleted_at IS NULL"
+                    " GROUP BY ALL ORDER BY 2 DESC, 1",
+                    [theme_id],
+                ).fetchall()
+        return out
