@@ -6,7 +6,8 @@ from pages.common import ROUTER_MARK
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
 
-search = st.Page("pages/search.py", title="Search", icon=":material/search:", default=True)
+overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)
+search = st.Page("pages/search.py", title="Search", icon=":material/search:", url_path="search")
 add = st.Page("pages/add.py", title="Add", icon=":material/add_circle:", url_path="add")
 insight = st.Page(
     "pages/insight.py", title="Insight", icon=":material/article:", url_path="insight"
@@ -20,9 +21,16 @@ backlog = st.Page("pages/backlog.py", title="Backlog", icon=":material/help:", u
 import_files = st.Page(
     "pages/import.py", title="Import", icon=":material/upload_file:", url_path="import"
 )
-pages = [search, add, insight, studies, import_files, backlog]
+themes = st.Page("pages/themes.py", title="Themes", icon=":material/hub:", url_path="themes")
+journey = st.Page("pages/journey.py", title="Journey", icon=":material/route:", url_path="journey")
+kpis = st.Page("pages/kpis.py", title="KPIs", icon=":material/monitoring:", url_path="kpis")
+pages = [overview, search, add, insight, studies, import_files, backlog, themes, journey, kpis]
 current = st.navigation(
-    {"Insights": [search, add, insight, studies, import_files], "Questions": [backlog]}
+    {
+        "Insights": [overview, search, add, insight, studies, import_files],
+        "Analysis": [themes, journey, kpis],
+        "Questions": [backlog],
+    }
 )
 st.session_state[ROUTER_MARK] = True
 
@@ -44,7 +52,7 @@ with st.sidebar:
 wanted = st.query_params.get("page")
 if wanted:
     params = {k: v for k, v in st.query_params.to_dict().items() if k != "page"}
-    st.switch_page(next((p for p in pages if p.url_path == wanted), search), query_params=params)
+    st.switch_page(next((p for p in pages if p.url_path == wanted), overview), query_params=params)
 if "insight" in st.query_params and current.url_path != "insight":
     st.switch_page(insight, query_params={"insight": st.query_params["insight"]})
 

@@ -23,7 +23,8 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 def load_demo(kb: KnowledgeBase, progress=None) -> int:
-    """Add the demo studies, insights and backlog questions; returns how many insights."""
+    """Add the demo studies, insights, backlog questions and an NPS survey, then compute themes;
+    returns how many insights."""
     study_ids = {}
     for row in _read("studies.csv"):
         key = row.pop("key")
@@ -47,7 +48,10 @@ def load_demo(kb: KnowledgeBase, progress=None) -> int:
         for voter in filter(None, voters.split(";")):
             name, team = voter.split(":")
             kb.vote(question.id, name, team=team)
-    return count
+    report = kb.import_file(DEMO_DIR / "survey.csv", by="demo")  # NPS responses, some comments
+    kb.wait_for_links()
+    kb.recompute_themes()
+    return count + report.inserted
 
 
 def main(argv: list[str] | None = None) -> int:

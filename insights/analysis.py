@@ -119,6 +119,10 @@ class AnalysisMixin:
         trusted.sort(key=lambda c: (-c.negative_share, -c.insights))
         return JourneyMap(stages=stages, segments=segments, cells=cells, hotspots=trusted[:3])
 
+    def insights_by_id(self, ids: list[int]) -> list[Insight]:
+        """Live insights with these ids, in the order given."""
+        return self.insights.get_many(ids)
+
     def newest(self, limit: int = 10, segment: str | None = None) -> list[Insight]:
         """The newest live insights."""
         return self.insights.get_many(self.analysis.newest(limit, segment))

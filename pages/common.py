@@ -108,3 +108,33 @@ def open_link(insight_id: int, label: str = "Open") -> None:
         icon=":material/open_in_new:",
         query_params={"insight": str(insight_id)},
     )
+
+
+PERIODS = {"Last 30 days": 30, "Last 90 days": 90, "Last 12 months": 365, "All time": None}
+
+
+def period_picker(column, key: str, default: str = "Last 90 days"):
+    """A period ending today: returns (label, start, end); start and end are None for all time."""
+    from datetime import date, timedelta
+
+    label = column.selectbox("Period", list(PERIODS), index=list(PERIODS).index(default), key=key)
+    days = PERIODS[label]
+    if days is None:
+        return label, None, None
+    end = date.today()
+    return label, end - timedelta(days=days - 1), end
+
+
+def segment_picker(column, key: str) -> str | None:
+    """A segment filter over the segments in use ("All segments" is None)."""
+    values = kb().filter_values("segment")
+    choice = column.selectbox("Segment", ["All segments", *values], key=key)
+    return None if choice == "All segments" else choice
+
+
+def kpi_text(kpi) -> str:
+    """'NPS 23 ± 9 (n = 120)' style text, or a dash without responses."""
+    if kpi.score is None:
+        return "—"
+    digits = 1 if kpi.metric == "ces" else 0
+    return f"{kpi.score:.{digits}f} ± {kpi.margin:.{digits}f} (n = {kpi.n})"

@@ -110,7 +110,7 @@ def test_add_search_and_open_deep_link(app_url, browser):
     page.get_by_text("Saved as insight #1").wait_for()
     page.screenshot(path=str(ARTIFACTS / "add.png"), full_page=True)
 
-    page.goto(app_url + "/")
+    page.goto(app_url + "/search")
     box = page.get_by_placeholder("e.g. slow checkout on mobile · toimitukset")
     box.fill("toimistot")
     box.press("Enter")

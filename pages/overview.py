@@ -1,0 +1,79 @@
+"""Overview, the home page: headline KPIs with their change and margin, the newest insights,
+rising themes and open questions with new evidence, for a period and a segment."""
+
+import streamlit as st
+
+from insights.kpis import SMALL_SAMPLE
+from pages.common import card_heading, kb, open_link, period_picker, routed, segment_picker
+
+routed("overview")
+
+base = kb()
+st.title("Overview")
+c1, c2 = st.columns(2)
+period, start, end = period_picker(c1, "overview-period")
+segment = segment_picker(c2, "overview-segment")
+
+NAMES = {"nps": "NPS", "csat": "CSAT %", "ces": "CES (1-7)"}
+columns = st.columns(4)
+shown = 0
+for metric, name in NAMES.items():
+    if start is not None:
+        change = base.kpi_change(metric, start, end, segment)
+        kpi, delta = change.current, change.change
+    else:
+        kpi, delta, change = base.kpi(metric, segment), None, None
+    if kpi.n == 0 and metric != "nps":
+        continue
+    digits = 1 if metric == "ces" else 0
+    help_text = (
+        f"{kpi.n} responses, 95 % margin ± {kpi.margin:.{digits}f}" if kpi.n else "No responses"
+    )
+    if change is not None and delta is not None:
+        help_text += (f". Change against the previous {period.lower().replace('last ', '')}: "
+                      f"{delta:+.{digits}f} ± {change.margin:.{digits}f}"
+                      + (" (larger than its margin)" if change.significant else " (within the margin)"))  # fmt: skip
+    columns[shown].metric(
+        name,
+        "—" if kpi.score is None else f"{kpi.score:.{digits}f}",
+        delta=None if delta is None else f"{delta:+.{digits}f}",
+        help=help_text,
+    )
+    if kpi.n:
+        columns[shown].caption(f"n = {kpi.n} · ± {kpi.margin:.{digits}f}"
+                               + (" · small sample" if kpi.n < SMALL_SAMPLE else ""))  # fmt: skip
+    shown += 1
+columns[shown].metric("Insights", f"{base.count():,}".replace(",", " "))
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Newest insights", anchor=False)
+    newest = base.newest(6, segment)
+    if not newest:
+        st.caption("Nothing yet: add an observation or import a file.")
+    for insight in newest:
+        with st.container(border=True):
+            card_heading(st, insight)
+            open_link(insight.id)
+
+with right:
+    st.subheader("Rising themes", anchor=False)
+    trends = base.theme_trends("month")
+    rising = [t for t in trends if t.trend == "rising"][:5]
+    if not base.themes_computed():
+        st.caption("Themes are not computed yet: open Themes and recompute.")
+    for trend in rising or trends[:3]:
+        st.page_link("pages/themes.py", label=f"{trend.label} · {trend.current} this month "
+                     f"(usually {trend.baseline:.1f})", icon=":material/trending_up:"
+                     if trend.trend == "rising" else ":material/hub:",
+                     query_params={"theme": str(trend.theme_id)})  # fmt: skip
+    if trends and not rising:
+        st.caption("No theme is rising this month; the largest are shown.")
+
+    st.subheader("Questions with new evidence", anchor=False)
+    waiting = base.questions_with_new_evidence()
+    if not waiting:
+        st.caption("No open question has new evidence to review.")
+    for question in waiting[:5]:
+        st.page_link("pages/backlog.py", label=f"{question.text} ({question.new_evidence} new)",
+                     icon=":material/help:", query_params={"question": str(question.id)})  # fmt: skip
