@@ -36,7 +36,8 @@ else:
         tooltip=["stage", "segment", "insights", "negative", "negative share"],
     ).add_params(pick)  # fmt: skip
     counts = base_chart.mark_text(fontSize=13).encode(text="insights:Q")
-    event = st.altair_chart(heat + counts, on_select="rerun", key="journey-map", width="stretch")
+    chart = (heat + counts).properties(height=max(180, 56 * len(journey.segments)))
+    event = st.altair_chart(chart, on_select="rerun", key="journey-map", width="stretch")
     st.caption("Colour: share of the cell's insights that are negative. Number: insights. "
                "Click a cell to read them.")  # fmt: skip
 

@@ -49,8 +49,24 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     """A real `streamlit run` of the app on a fresh database file."""
+    yield from _serve(tmp_path_factory.mktemp("browser") / "browser.duckdb")
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory, real_embedder):
+    """The app on the demo data (insights, an NPS survey, computed themes)."""
+    from ingest.demo import load_demo
+    from insights import KnowledgeBase
+
+    db = tmp_path_factory.mktemp("browser-demo") / "demo.duckdb"
+    kb = KnowledgeBase.open(db, embedder=real_embedder)
+    load_demo(kb)
+    kb.close()
+    yield from _serve(db)
+
+
+def _serve(db: Path):
     port = _free_port()
-    db = tmp_path_factory.mktemp("browser") / "browser.duckdb"
     env = {**os.environ, "OIVALLUS_DB": str(db), "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
         [
@@ -181,4 +197,37 @@ def test_upload_a_csv_and_read_the_report(app_url, browser, tmp_path):
     page.get_by_text("palaute.csv · finished").wait_for()
     page.get_by_text("Personal data scrubbed: 1 email").wait_for()
     page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
+    page.close()
+
+
+def test_overview_theme_and_journey_map(demo_url, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(90_000)
+    page.goto(demo_url + "/")
+    page.get_by_text("Newest insights").wait_for()
+    page.get_by_text("Rising themes").wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+
+    page.goto(demo_url + "/themes")
+    page.get_by_text("All themes").wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "themes.png"), full_page=True)
+    page.get_by_role("link", name="Open").first.click()
+    page.get_by_text("independent sources").wait_for()
+    page.get_by_text("All themes").first.wait_for()  # the link back from a theme page
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "theme.png"), full_page=True)
+
+    page.goto(demo_url + "/journey")
+    page.get_by_text("customers may be leaving the path here").first.wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "journey.png"), full_page=True)
+
+    page.goto(demo_url + "/kpis")
+    page.get_by_text("promoters (9-10)").wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "kpis.png"), full_page=True)
     page.close()

@@ -1,0 +1,128 @@
+"""Themes and the overview: quality, recompute time and page time.
+
+1. Theme quality on ../shared/evaldata/banking77/test.csv with the real model: NMI against the 77
+   intents (target >= 0.75) and the adjusted Rand index (reported).
+2. Recomputing themes for --n insights (default 100,000; fake embedder, same dimensions):
+   seconds (target <= 120 on 2 cores).
+3. The Overview page script at that size with 50,000 NPS responses: median of 5 runs (target
+   <= 500 ms).
+
+Usage: python benchmarks/bench_themes.py [--n 100000] [--skip-quality] [--skip-scale]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_speed import SEGMENTS, synthetic_texts  # noqa: E402
+
+from insights import InsightIn, KnowledgeBase  # noqa: E402
+from insights.embeddings import HashingEmbedder  # noqa: E402
+
+EVALDATA = ROOT.parent / "shared" / "evaldata"
+
+
+def quality() -> dict:
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    frame = pd.read_csv(EVALDATA / "banking77" / "test.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KnowledgeBase.open(Path(tmp) / "q.duckdb")
+        ids = kb.add_many([InsightIn(text=t) for t in frame["text"]])
+        kb.wait_for_links()
+        start = time.perf_counter()
+        themes = kb.recompute_themes()
+        seconds = time.perf_counter() - start
+        kb.close()
+    label = dict(zip(ids, frame["category"], strict=True))
+    theme_of = {i: t.id for t in themes for i in t.insight_ids}
+    keys = sorted(theme_of)
+    truth, found = [label[i] for i in keys], [theme_of[i] for i in keys]
+    return {"b77_themes": len(themes), "b77_nmi": normalized_mutual_info_score(truth, found),
+            "b77_ari": adjusted_rand_score(truth, found), "b77_recompute_s": seconds}  # fmt: skip
+
+
+def scale(n: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.duckdb"
+        kb = KnowledgeBase.open(path, embedder=HashingEmbedder())
+        texts = synthetic_texts(n)
+        with kb.linker.held():  # the scale test times themes, not background linking
+            for i in range(0, n, 10_000):
+                kb.add_many([InsightIn(text=t, segment=SEGMENTS[(i + j) % 4])
+                             for j, t in enumerate(texts[i : i + 10_000])])  # fmt: skip
+            survey = Path(tmp) / "survey.csv"
+            rng = random.Random(3)
+            with open(survey, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["id", "date", "segment", "nps"])
+                for r in range(50_000):
+                    writer.writerow([r, f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+                                     rng.choice(SEGMENTS), rng.randint(0, 10)])  # fmt: skip
+            kb.import_file(survey)
+            start = time.perf_counter()
+            themes = kb.recompute_themes()
+            seconds = time.perf_counter() - start
+        kb.linker.stop()
+        kb.close()
+        import insights.kb
+
+        insights.kb.SentenceTransformerEmbedder = HashingEmbedder  # page time, not quality
+        os.environ["OIVALLUS_DB"] = str(path)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at.run()  # opens the knowledge base (cached), the first run is not timed
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            at.run()
+            runs.append(time.perf_counter() - started)
+        assert not at.exception, at.exception
+    return {"n": n, "themes": len(themes), "recompute_s": seconds,
+            "overview_page_ms": statistics.median(runs) * 1000}  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+    results: dict = {}
+    context = multiprocessing.get_context("spawn")
+    if not args.skip_quality and (EVALDATA / "banking77").is_dir():
+        with context.Pool(1) as pool:
+            results.update(pool.apply(quality))
+    if not args.skip_scale:
+        with context.Pool(1) as pool:
+            results.update(pool.apply(scale, (args.n,)))
+    targets = {"b77_nmi": (">=", 0.75), "recompute_s": ("<=", 120), "overview_page_ms": ("<=", 500)}
+    ok = True
+    for key, value in results.items():
+        verdict = ""
+        if key in targets:
+            op, target = targets[key]
+            passed = value >= target if op == ">=" else value <= target
+            ok &= passed
+            verdict = f"  target {op} {target}: {'PASS' if passed else 'FAIL'}"
+        print(f"{key:20} {value:12.3f}{verdict}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
