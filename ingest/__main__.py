@@ -38,9 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         "--by", default=getpass.getuser(), help="who imports (default: %(default)s)"
     )
     parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
+    parser.add_argument("--no-themes", action="store_true", help="do not recompute themes after")
     args = parser.parse_args(argv)
     kb = KnowledgeBase.open(args.db)
-    failed = 0
+    failed = inserted = 0
     try:
         for path in args.files:
             print(f"{path}:", file=sys.stderr)
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n  not imported: {error}", file=sys.stderr)
                 failed += 1
                 continue
+            inserted += report.inserted
             resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
             print(f"\n  {report.inserted} inserted{resumed}, {report.duplicates} duplicates skipped, "
                   f"{report.responses} survey responses, "
@@ -62,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             if len(report.rejected) > 20:
                 print(f"  ... and {len(report.rejected) - 20} more rejected rows")
         kb.wait_for_links()
+        if inserted and not args.no_themes:
+            print("Updating themes ...", file=sys.stderr)
+            print(f"{len(kb.recompute_themes())} themes", file=sys.stderr)
     finally:
         kb.close()
     return 1 if failed else 0

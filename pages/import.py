@@ -47,7 +47,7 @@ def show_report(name: str, report) -> None:
                            key=f"rej-{name}-{report.import_id}")  # fmt: skip
 
 
-def run_import(name: str, path: Path, **options) -> None:
+def run_import(name: str, path: Path, **options) -> int:
     """Import with a progress bar; a click on Cancel (any rerun) stops it between batches."""
     bar = st.progress(0.0, text=f"{name}: starting")
     started = time.perf_counter()
@@ -62,9 +62,10 @@ def run_import(name: str, path: Path, **options) -> None:
         report = base.import_file(path, progress=show, by=person(), name=name, **options)
     except (ReadError, OivallusError) as error:
         st.error(f"{name} was not imported: {error}.")
-        return
+        return 0
     bar.progress(1.0, text=f"{name}: done")
     show_report(name, report)
+    return report.inserted
 
 
 def plan_for(name: str, path: Path, key: str):
@@ -141,10 +142,16 @@ if files:
         cancel = st.empty()
         cancel.button("Cancel import", help="Stops after the batch being stored; importing the "
                       "same file again resumes where it stopped.")  # fmt: skip
+        inserted = 0
         for name, path, plan in plans:
-            run_import(name, path, scrub_pii=scrub, study_id=studies.get(study),
-                       source=None if source.startswith("Guess") else source, **plan)  # fmt: skip
+            inserted += run_import(name, path, scrub_pii=scrub, study_id=studies.get(study),
+                                   source=None if source.startswith("Guess") else source, **plan)  # fmt: skip
         cancel.empty()
+        if inserted:
+            themes_bar = st.progress(0.0, text="Updating themes")
+            base.recompute_themes(progress=lambda done, total: themes_bar.progress(
+                done / total, text=f"Updating themes: step {done} of {total}"))  # fmt: skip
+            themes_bar.progress(1.0, text="Themes updated")
         st.caption("Links and question matches for the new insights follow in the background.")
 
 st.header("Import history", anchor=False)
