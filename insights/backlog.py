@@ -20,9 +20,11 @@ from insights.models import (
     QuestionEvidence,
     QuestionIn,
     QuestionStatus,
+    Role,
     StatusChange,
     now,
 )
+from insights.people import PermissionDenied, audited, requires
 
 # The priority formula. Every term is shown to people as "why this rank".
 VOTE_WEIGHT = 1.0  # x ln(1 + votes): the tenth vote adds less than the second
@@ -118,6 +120,8 @@ class BacklogMixin:
 
     # --- asking and reading ----------------------------------------------------------------
 
+    @audited("ask", "question", key=lambda kb, result, *a, **k: result.id)
+    @requires(Role.contributor)
     def ask(self, question: QuestionIn | dict) -> Question:
         """Add a question to the backlog (status open) and match it to stored insights."""
         try:
@@ -159,11 +163,11 @@ class BacklogMixin:
         today = date.today()
         if ids is None:
             key = (self.db.generation, today)
-            cached = getattr(self, "_questions_cache", None)
+            cached = self._caches.get("questions")
             if cached is None or cached[0] != key:
                 rows = self.backlog_repo.questions()
                 cached = (key, [prioritise(q, relations, today) for q, relations in rows])
-                self._questions_cache = cached
+                self._caches["questions"] = cached
             return [q for q in cached[1] if status is None or q.status == status]
         rows = self.backlog_repo.questions(ids=ids, status=status)
         found = {q.id: prioritise(q, relations, today) for q, relations in rows}
@@ -204,11 +208,16 @@ class BacklogMixin:
 
     # --- votes and statuses ----------------------------------------------------------------
 
+    @audited("vote", "question")
+    @requires(Role.viewer)
     def vote(
         self, question_id: int, user_id: str, on: bool = True, team: str | None = None
     ) -> Question:
         """Give (on=True) or take back one person's vote on an open or in-research question."""
         user_id = (user_id or "").strip()
+        actor = getattr(self, "actor", None)
+        if actor is not None and user_id != actor.username and actor.role != "admin":
+            raise PermissionDenied(f"{actor.display_name} may vote only as themselves")
         if not user_id:
             raise InvalidInput("Say who is voting (user id is empty).", field="user_id")
         status = self.backlog_repo.status(question_id)
@@ -226,7 +235,7 @@ class BacklogMixin:
 
     def _patch_cache(self, before: int, fresh: Question) -> None:
         """A vote changes one question: patch the cached backlog instead of re-reading it."""
-        cached = getattr(self, "_questions_cache", None)
+        cached = self._caches.get("questions")
         if (
             cached is None
             or cached[0] != (before, date.today())
@@ -235,8 +244,14 @@ class BacklogMixin:
             return  # stale already, or other writes happened meanwhile: re-read next time
         listed = fresh.model_copy(update={"voters": []})  # the whole backlog carries no voters
         questions = [listed if q.id == fresh.id else q for q in cached[1]]
-        self._questions_cache = ((before + 1, date.today()), questions)
+        self._caches["questions"] = ((before + 1, date.today()), questions)
 
+    @audited(
+        "set status",
+        "question",
+        before=lambda kb, qid, *a, **k: {"status": kb.question(qid).status},
+    )
+    @requires(Role.researcher)
     def set_status(
         self,
         question_id: int,
@@ -306,6 +321,8 @@ class BacklogMixin:
         questions = {q.id: q for q in self.questions([e.question_id for e in found])}
         return [(questions[e.question_id], e) for e in found if e.question_id in questions]
 
+    @audited("link evidence", "question")
+    @requires(Role.researcher)
     def link_evidence(
         self, question_id: int, insight_id: int, relation: str, by: str | None = None
     ) -> None:
@@ -319,6 +336,8 @@ class BacklogMixin:
             self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed", relation,
                                               by, now())  # fmt: skip
 
+    @audited("dismiss evidence", "question")
+    @requires(Role.researcher)
     def dismiss_evidence(self, question_id: int, insight_id: int, by: str | None = None) -> None:
         """Say an insight does not bear on the question: it is not suggested again."""
         self.question(question_id)

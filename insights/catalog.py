@@ -5,12 +5,15 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.models import CHOICE_FIELDS, Insight, SearchFilters, Study, StudyIn
+from insights.models import CHOICE_FIELDS, Insight, Role, SearchFilters, Study, StudyIn
+from insights.people import audited, requires
 
 
 class CatalogMixin:
     """Verbs on studies and on the editable lists of segments, touchpoints, stages, channels."""
 
+    @audited("create", "study", key=lambda kb, result, *a, **k: result.id)
+    @requires(Role.researcher)
     def create_study(self, study: StudyIn | dict) -> Study:
         """Create a study; returns it."""
         try:
@@ -46,6 +49,7 @@ class CatalogMixin:
         self._check_choice_field(field)
         return self.catalog.choices(field)
 
+    @requires(Role.contributor)
     def add_choice(self, field: str, value: str) -> list[str]:
         """Extend a field's list of values; returns the new list."""
         self._check_choice_field(field)
@@ -56,6 +60,8 @@ class CatalogMixin:
             self.catalog.add_choice(cur, field, value)
         return self.choices(field)
 
+    @audited("set choices", "choices")
+    @requires(Role.researcher)
     def set_choices(
         self, field: str, values: list[str], renames: dict[str, str] | None = None
     ) -> list[str]:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from insights import text as textlib
 from insights.errors import InvalidInput
-from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, now
+from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, Role, now
+from insights.people import audited, requires
+
+
+def _dump(kb, insight_id: int) -> dict:
+    return kb.get(insight_id, include_deleted=True).model_dump(mode="json")
+
+
+def _own_insight(kb, actor, insight_id: int, *args, **kwargs) -> bool:
+    """A contributor may edit an insight they wrote themselves."""
+    author = kb.get(insight_id).author
+    return author is not None and author in (actor.username, actor.display_name)
 
 
 class CurationMixin:
@@ -16,10 +27,14 @@ class CurationMixin:
         others = {i.id: i for i in self.insights.get_many([link.other_id for link in links])}
         return [link.model_copy(update={"other": others.get(link.other_id)}) for link in links]
 
+    @audited("confirm link", "link", key=lambda kb, r, a, b, *x, **k: f"{a}-{b}")
+    @requires(Role.researcher)
     def confirm_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
         """A person says the two insights are related."""
         self._decide(insight_id, other_id, LinkStatus.confirmed, by)
 
+    @audited("reject link", "link", key=lambda kb, r, a, b, *x, **k: f"{a}-{b}")
+    @requires(Role.researcher)
     def reject_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
         """A person says they are not related: never suggested again."""
         self._decide(insight_id, other_id, LinkStatus.rejected, by)
@@ -32,6 +47,13 @@ class CurationMixin:
         with self.db.transaction() as cur:
             self.links_repo.decide(cur, a, b, status, by)
 
+    @audited(
+        "merge",
+        "insight",
+        key=lambda kb, r, keep, dup, *a, **k: dup,
+        before=lambda kb, keep, dup, *a, **k: _dump(kb, dup),
+    )
+    @requires(Role.researcher)
     def merge(self, keep_id: int, duplicate_id: int, by: str | None = None) -> Insight:
         """Merge a duplicate into the insight kept: its text becomes evidence of the kept one,
         the duplicate is soft-deleted (restorable) and the pair is marked confirmed."""
@@ -52,6 +74,8 @@ class CurationMixin:
             self.index.remove(duplicate.id)
         return kept
 
+    @audited("add evidence", "insight")
+    @requires(Role.contributor)
     def add_evidence(self, insight_id: int, item: InsightIn) -> int:
         """Attach a text to an existing insight as further evidence instead of a new insight."""
         self.get(insight_id)
@@ -64,6 +88,8 @@ class CurationMixin:
         """Evidence attached to an insight."""
         return self.insights.evidence(insight_id)
 
+    @audited("edit", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
+    @requires(Role.researcher, own=_own_insight)
     def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
         """Replace an insight's content; the old version stays in its history."""
         old = self.get(insight_id)
@@ -85,6 +111,8 @@ class CurationMixin:
             self._link([insight_id])
         return self.get(insight_id)
 
+    @audited("delete", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
+    @requires(Role.researcher)
     def delete(self, insight_id: int) -> None:
         """Soft-delete: hidden everywhere, restorable."""
         self.get(insight_id)
@@ -92,6 +120,8 @@ class CurationMixin:
             self.insights.set_deleted(cur, insight_id, now())
             self.index.remove(insight_id)
 
+    @audited("restore", "insight")
+    @requires(Role.admin)
     def restore(self, insight_id: int) -> Insight:
         """Bring a soft-deleted insight back."""
         insight = self.get(insight_id, include_deleted=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from insights.errors import InvalidInput, NotFound
-from insights.models import ImportRecord, SurveyResponse, now
+from insights.models import ImportRecord, Role, SurveyResponse, now
+from insights.people import audited, requires
 
 METRICS = ("nps", "csat", "ces")
 
@@ -24,6 +25,8 @@ class ImportsMixin:
             raise NotFound(f"import {import_id} does not exist")
         return found
 
+    @audited("undo", "import")
+    @requires(Role.researcher)
     def undo_import(self, import_id: int) -> int:
         """Soft-delete exactly the insights an import created (restorable); returns how many.
 
@@ -38,6 +41,8 @@ class ImportsMixin:
                 self.index.remove(insight_id)
         return len(ids)
 
+    @audited("restore", "import")
+    @requires(Role.researcher)
     def restore_import(self, import_id: int) -> int:
         """Bring back the insights the undo of an import deleted; returns how many."""
         record = self.import_record(import_id)
@@ -58,6 +63,7 @@ class ImportsMixin:
         self.linker.submit(missing)
         return len(ids)
 
+    @requires(Role.researcher)
     def save_mapping(self, name: str, mapping: dict[str, str], by: str | None = None) -> None:
         """Keep a column mapping under a name for later imports (`import_file(mapping=name)`)."""
         name = name.strip()
@@ -71,6 +77,7 @@ class ImportsMixin:
         """Saved column mappings by name."""
         return self.imports_repo.mappings()
 
+    @requires(Role.researcher)
     def delete_mapping(self, name: str) -> None:
         """Forget a saved mapping."""
         self.imports_repo.delete_mapping(name)

@@ -29,9 +29,11 @@ from insights.models import (
     Insight,
     InsightIn,
     InsightVersion,
+    Role,
     SearchFilters,
     now,
 )
+from insights.people import PeopleMixin, audited, requires
 from insights.themes import ThemesMixin
 from storage.analysis import AnalysisRepository
 from storage.backlog import BacklogRepository
@@ -40,6 +42,7 @@ from storage.db import Database
 from storage.imports import ImportRepository
 from storage.insights import InsightRepository
 from storage.links import LinkRepository
+from storage.people import PeopleRepository
 from storage.themes import ThemeRepository
 from storage.vectors import EmbeddingRepository
 
@@ -62,7 +65,13 @@ def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
 
 
 class KnowledgeBase(
-    CatalogMixin, CurationMixin, BacklogMixin, ImportsMixin, ThemesMixin, AnalysisMixin
+    CatalogMixin,
+    CurationMixin,
+    BacklogMixin,
+    ImportsMixin,
+    ThemesMixin,
+    AnalysisMixin,
+    PeopleMixin,
 ):
     """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
 
@@ -80,6 +89,8 @@ class KnowledgeBase(
         self.imports_repo = ImportRepository(db)
         self.themes_repo = ThemeRepository(db)
         self.analysis = AnalysisRepository(db)
+        self.people = PeopleRepository(db)
+        self._caches: dict = {}  # shared with the views of acting_as
         self.imports_repo.mark_interrupted()
         self.index = HybridIndex(embedder.dim)
         self.linker = BackgroundLinker(self._link)
@@ -141,6 +152,8 @@ class KnowledgeBase(
 
     # --- adding ----------------------------------------------------------------------------
 
+    @audited("create", "insight", key=lambda kb, result, *a, **k: result.insight.id)
+    @requires(Role.contributor)
     def add(self, item: InsightIn | dict) -> AddResult:
         """Store one insight (or find it already stored) and suggest links for it."""
         if not isinstance(item, InsightIn):
@@ -154,6 +167,8 @@ class KnowledgeBase(
         insight = self.get(ids[0])
         return AddResult(insight=insight, links=self.links(insight.id), created=created[0])
 
+    @audited("create many", "insight", key=lambda kb, result, *a, **k: f"{len(result)} insights")
+    @requires(Role.contributor)
     def add_many(
         self, items: Iterable[InsightIn | dict], progress: Progress | None = None
     ) -> list[int]:
@@ -175,6 +190,7 @@ class KnowledgeBase(
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return ids
 
+    @requires(Role.contributor)
     def add_batch(
         self, items: list[InsightIn], during: StoreHook | None = None
     ) -> list[tuple[int, bool]]:
@@ -187,6 +203,8 @@ class KnowledgeBase(
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return list(zip(ids, created, strict=True))
 
+    @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id)
+    @requires(Role.researcher)
     def import_file(self, path, mapping=None, scrub_pii: bool = True, progress=None, **options):
         """Import a file (CSV, TSV, JSON, JSON Lines, Markdown, text): see ingest.pipeline."""
         from ingest.pipeline import import_file  # ingest builds on insights, not the reverse

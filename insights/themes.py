@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from insights import clustering
 from insights.errors import InvalidInput, NotFound
-from insights.models import Theme, now
+from insights.models import Role, Theme, now
+from insights.people import audited, requires
 
 BASELINE_PERIODS = 4
 MIN_TREND_COUNT = 5
@@ -68,6 +69,8 @@ def trend_verdict(current: int, baseline: float) -> tuple[str, float]:
 class ThemesMixin:
     """Theme discovery, curation by people, and trends."""
 
+    @audited("recompute", "themes", key=lambda kb, result, *a, **k: f"{len(result)} themes")
+    @requires(Role.researcher)
     def recompute_themes(self, progress: Callable[[int, int], None] | None = None) -> list[Theme]:
         """Cluster every live insight into themes, keeping ids, names and pins where the new
         themes overlap the old ones; returns the themes."""
@@ -123,6 +126,8 @@ class ThemesMixin:
         return {"at": when, "insights": insights, "themes": themes, "seconds": seconds,
                 "new_insights": max(self.count() - insights, 0)}  # fmt: skip
 
+    @audited("rename", "theme")
+    @requires(Role.researcher)
     def rename_theme(self, theme_id: int, name: str) -> Theme:
         """Give a theme a name of its own (kept across recomputes); "" goes back to its terms."""
         self.theme(theme_id)
@@ -132,12 +137,16 @@ class ThemesMixin:
         self.themes_repo.set_name(theme_id, name, None, now())
         return self.theme(theme_id)
 
+    @audited("pin", "theme")
+    @requires(Role.researcher)
     def pin_theme(self, theme_id: int, pinned: bool = True) -> Theme:
         """Pin a theme to the top of the list (and first in line to keep its place)."""
         self.theme(theme_id)
         self.themes_repo.set_name(theme_id, None, pinned, now())
         return self.theme(theme_id)
 
+    @audited("merge", "theme")
+    @requires(Role.researcher)
     def merge_themes(self, keep_id: int, other_id: int) -> Theme:
         """Move every insight of `other_id` into `keep_id`, which keeps its id and name."""
         if keep_id == other_id:
@@ -150,6 +159,8 @@ class ThemesMixin:
             self.themes_repo.update_theme(cur, keep_id, centroid, len(ids), now())
         return self.theme(keep_id)
 
+    @audited("split", "theme")
+    @requires(Role.researcher)
     def split_theme(self, theme_id: int) -> tuple[Theme, Theme]:
         """Split a theme in two by meaning; the larger part keeps the id and the name."""
         theme = self.theme(theme_id)

@@ -1,0 +1,44 @@
+"""Back up and restore from the command line.
+
+    python -m ingest.backup export FOLDER [--db PATH]    a full export (Parquet + manifest.json)
+    python -m ingest.backup restore FOLDER --db PATH     into a new or empty database file
+
+Like imports, run it while the app is stopped: DuckDB lets one process open the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ingest.__main__ import DEFAULT_DB
+from insights import KnowledgeBase
+from insights.backup import BackupError, export_backup, restore_backup
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest.backup", description=__doc__)
+    parser.add_argument("action", choices=["export", "restore"])
+    parser.add_argument("folder")
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        if args.action == "export":
+            kb = KnowledgeBase.open(args.db)
+            try:
+                manifest = export_backup(kb, args.folder)
+            finally:
+                kb.close()
+        else:
+            restore_backup(args.folder, args.db).close()
+            manifest = {"tables": {}}
+    except BackupError as error:
+        print(f"{args.action} failed: {error}", file=sys.stderr)
+        return 1
+    rows = sum(manifest["tables"].values())
+    print(f"{args.action} done: {args.folder}" + (f" ({rows} rows)" if rows else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

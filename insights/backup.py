@@ -1,0 +1,28 @@
+"""Export everything to Parquet + JSON, and restore it into an empty database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.backup import BackupError, export_all, restore_all
+from storage.db import Database
+
+__all__ = ["BackupError", "export_backup", "restore_backup"]
+
+
+def export_backup(kb, folder: str | Path) -> dict:
+    """Write a full backup of an open knowledge base to a new folder; returns its manifest
+    (schema version and rows per table)."""
+    return export_all(kb.db, Path(folder))
+
+
+def restore_backup(folder: str | Path, path: str | Path, embedder=None):
+    """Restore a backup into a new or empty database file and open it as a KnowledgeBase."""
+    from insights.kb import KnowledgeBase
+
+    db = Database(path)
+    try:
+        restore_all(db, Path(folder))
+    finally:
+        db.close()
+    return KnowledgeBase.open(path, embedder=embedder)

@@ -1,0 +1,228 @@
+"""People and trust: accounts (argon2 passwords), roles enforced on every write, the audit log.
+
+A KnowledgeBase opened by a program (CLI, tests, benchmarks) acts as the system, with every
+right. The app works through `kb.acting_as(user)`: a view sharing everything but the actor, on
+which each write first checks the actor's role (`requires`) and then records itself in the
+audit log (`audited`).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import secrets
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from insights.errors import InvalidInput, NotFound, OivallusError, describe_validation_error
+from insights.models import AuditEntry, Role, User, now
+
+RANK = {Role.viewer: 0, Role.contributor: 1, Role.researcher: 2, Role.admin: 3}
+ADMIN_ENV = "OIVALLUS_ADMIN_PASSWORD"
+
+
+class PermissionDenied(OivallusError):
+    """The signed-in person's role does not allow this."""
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def _allowed(kb, actor: User, role: Role, own, args, kwargs) -> bool:
+    rank = RANK[Role(actor.role)]
+    if rank >= RANK[role]:
+        return True
+    return own is not None and rank >= RANK[Role.contributor] and own(kb, actor, *args, **kwargs)
+
+
+def requires(role: Role, own: Callable | None = None):
+    """Refuse a write unless the actor has `role`; `own(self, *args)` -> True lets a
+    contributor act on what is their own (for example their own insight)."""
+
+    def decorate(method):
+        def permit(self, *args, **kwargs) -> None:
+            actor = getattr(self, "actor", None)
+            if actor is not None and not _allowed(self, actor, role, own, args, kwargs):
+                raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not "
+                                       f"{method.__name__.replace('_', ' ')}: it needs the "
+                                       f"{role.value} role")  # fmt: skip
+
+        @functools.wraps(method)
+        def checked(self, *args, **kwargs):
+            permit(self, *args, **kwargs)
+            return method(self, *args, **kwargs)
+
+        checked.required_role, checked.permit = role, permit
+        return checked
+
+    return decorate
+
+
+def audited(action: str, entity: str, key: Callable | None = None, before: Callable | None = None):
+    """Record a successful write in the audit log: who, when, the entity, before and after.
+
+    `key(self, result, *args)` names the entity's id; `before(self, *args)` reads the state
+    the write replaces.
+    """
+
+    def decorate(method):
+        @functools.wraps(method)
+        def logged(self, *args, **kwargs):
+            if getattr(method, "permit", None):  # refuse before reading anything for the log
+                method.permit(self, *args, **kwargs)
+            old = before(self, *args, **kwargs) if before else None
+            result = method(self, *args, **kwargs)
+            entity_id = key(self, result, *args, **kwargs) if key else (args[0] if args else None)
+            self.people.log(self.actor_name, action, entity, entity_id, old, _plain(result), now())
+            return result
+
+        logged.required_role = getattr(method, "required_role", None)
+        logged.permit = getattr(method, "permit", None)
+        return logged
+
+    return decorate
+
+
+def _plain(value):
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude={"insight_ids", "explanation"})
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value][:50]
+    if isinstance(value, str | int | float | bool | dict) or value is None:
+        return value
+    return str(value)
+
+
+class PeopleMixin:
+    """Accounts and the audit log (mixed into KnowledgeBase)."""
+
+    actor: User | None = None
+
+    @property
+    def actor_name(self) -> str | None:
+        """Who the audit log names for this view's writes (None: the system)."""
+        return self.actor.username if self.actor is not None else None
+
+    def acting_as(self, user: User | None) -> PeopleMixin:
+        """A view of this knowledge base whose writes are checked against `user`'s role."""
+        view = copy.copy(self)
+        view.actor = user
+        return view
+
+    def ensure_admin(self, password: str | None = None) -> str | None:
+        """On the first run (no accounts yet) create the admin "admin": with `password`, else
+        $OIVALLUS_ADMIN_PASSWORD, else a generated one-time password, which is returned."""
+        if self.people.count_users():
+            return None
+        import os
+
+        given = password or os.environ.get(ADMIN_ENV)
+        chosen = given or secrets.token_urlsafe(12)
+        self.people.add_user(User(username="admin", display_name="Administrator",
+                                  role=Role.admin), _hasher().hash(chosen))  # fmt: skip
+        return None if given else chosen
+
+    @requires(Role.admin)
+    def create_user(self, username: str, display_name: str, role: str = "contributor",
+                    password: str | None = None, team: str | None = None) -> User:  # fmt: skip
+        """Create an account (a local password, or none for single sign-on users)."""
+        try:
+            user = User(username=username, display_name=display_name, role=role, team=team)
+        except ValidationError as error:
+            raise describe_validation_error(error) from None
+        if self.people.user(user.username):
+            raise InvalidInput(f"the username {username!r} is taken", field="username")
+        if password is not None and len(password) < 10:
+            raise InvalidInput("a password needs at least 10 characters", field="password")
+        self.people.add_user(user, _hasher().hash(password) if password else None)
+        self.people.log(self.actor_name, "create", "user", user.username, None,
+                        user.model_dump(mode="json"), now())  # fmt: skip
+        return user
+
+    def users(self) -> list[User]:
+        """Every account."""
+        return self.people.users()
+
+    def user(self, username: str) -> User:
+        """One account; raises `NotFound`."""
+        found = self.people.user(username)
+        if found is None:
+            raise NotFound(f"no account {username!r}")
+        return found
+
+    @requires(Role.admin)
+    def set_role(self, username: str, role: str) -> User:
+        """Give a person another role."""
+        old = self.user(username)
+        Role(role)
+        self.people.update_user(username, role=role)
+        self.people.log(self.actor_name, "set role", "user", username, {"role": old.role},
+                        {"role": role}, now())  # fmt: skip
+        return self.user(username)
+
+    @requires(Role.admin)
+    def disable_user(self, username: str) -> User:
+        """Stop an account from signing in (its history stays)."""
+        self.user(username)
+        self.people.update_user(username, disabled_at=now())
+        self.people.log(self.actor_name, "disable", "user", username, None, None, now())
+        return self.user(username)
+
+    def set_password(self, username: str, password: str) -> None:
+        """A person sets their own password; an admin sets anyone's."""
+        actor = self.actor
+        if actor is not None and actor.username != username and actor.role != Role.admin:
+            raise PermissionDenied("only an admin may set another person's password")
+        if len(password) < 10:
+            raise InvalidInput("a password needs at least 10 characters", field="password")
+        self.user(username)
+        self.people.update_user(username, password_hash=_hasher().hash(password))
+        self.people.log(self.actor_name, "set password", "user", username, None, None, now())
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The account when the password is right (and the account enabled), else None."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        stored = self.people.password_hash(username.strip())
+        if not stored:
+            return None
+        try:
+            _hasher().verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return self.people.user(username.strip())
+
+    def sso_user(self, email: str, name: str | None) -> User:
+        """The account of a person signed in by single sign-on, created as a viewer at first."""
+        username = email.strip().lower()
+        found = self.people.user(username)
+        if found is None:
+            found = User(username=username, display_name=name or username, role=Role.viewer,
+                         email=username)  # fmt: skip
+            self.people.add_user(found, None)
+            self.people.log(username, "create", "user", username, None, {"sso": True}, now())
+        if found.disabled_at is not None:
+            raise PermissionDenied(f"the account {username} is disabled")
+        return found
+
+    def audit(self, entity: str | None = None, entity_id=None, actor: str | None = None,
+              limit: int = 200) -> list[AuditEntry]:  # fmt: skip
+        """The audit log, newest first, optionally for one entity (insight, question, ...)."""
+        return self.people.audit(entity, entity_id, actor, limit)
+
+    def follow(self, kind: str, target: str, on: bool = True) -> None:
+        """Follow (or stop following) a theme, a question or a segment for the digest."""
+        if self.actor is None:
+            raise InvalidInput("sign in to follow")
+        if kind not in ("theme", "question", "segment"):
+            raise InvalidInput(f"follow a theme, question or segment, not {kind!r}")
+        self.people.follow(self.actor.username, kind, str(target), on, now())
+
+    def follows(self, username: str | None = None) -> list[tuple[str, str]]:
+        """What a person (default: the actor) follows, as (kind, target)."""
+        name = username or self.actor_name
+        return self.people.follows(name) if name else []

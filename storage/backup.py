@@ -1,0 +1,92 @@
+"""Full export to Parquet (one file per table) + a JSON manifest, and restore into an empty
+database file. Vectors, history, votes, imports and themes travel with the insights."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from storage.db import Database
+
+MANIFEST = "manifest.json"
+# sequence -> (table, id column): advanced past the restored ids
+SEQUENCES = {
+    "insight_id_seq": ("insights", "id"),
+    "study_id_seq": ("studies", "id"),
+    "evidence_id_seq": ("evidence", "id"),
+    "question_id_seq": ("questions", "id"),
+    "import_id_seq": ("imports", "id"),
+    "theme_id_seq": ("themes", "id"),
+    "audit_id_seq": ("audit_log", "id"),
+}
+
+
+class BackupError(ValueError):
+    """A backup folder cannot be written or restored."""
+
+
+def _tables(cur) -> list[str]:
+    rows = cur.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        " AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def export_all(db: Database, folder: Path) -> dict:
+    """Write every table to `folder` as Parquet plus a manifest; returns the manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise BackupError(f"{folder} is not empty; export into a new folder")
+    with db.write_lock, db.read() as cur:  # no write lands halfway through the export
+        version = cur.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+        counts = {}
+        for table in _tables(cur):
+            target = str(folder / f"{table}.parquet").replace("'", "''")
+            cur.execute(f"COPY {_quoted(table)} TO '{target}' (FORMAT parquet)")
+            counts[table] = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
+    manifest = {"format": "oivallus-backup", "schema_version": version, "tables": counts,
+                "exported_at": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
+
+
+def restore_all(db: Database, folder: Path) -> dict:
+    """Load a backup into this (empty, migrated) database in one transaction."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise BackupError(f"{folder} holds no readable {MANIFEST} ({error})") from None
+    if manifest.get("format") != "oivallus-backup":
+        raise BackupError(f"{folder} is not an Oivallus backup")
+    with db.transaction() as cur:
+        version = cur.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+        if manifest["schema_version"] > version:
+            raise BackupError(f"the backup is of schema {manifest['schema_version']}, newer than "
+                              f"this program's {version}; update Oivallus first")  # fmt: skip
+        tables = set(_tables(cur))
+        if cur.execute("SELECT count(*) FROM insights").fetchall()[0][0]:
+            raise BackupError("restore needs an empty database; this one holds insights")
+        for table in tables:  # migrations seed some tables (choices): the backup replaces them
+            cur.execute(f"DELETE FROM {_quoted(table)}")
+        for table, expected in manifest["tables"].items():
+            if table not in tables:
+                raise BackupError(f"the backup has a table {table!r} this program does not know")
+            source = str(folder / f"{table}.parquet").replace("'", "''")
+            cur.execute(
+                f"INSERT INTO {_quoted(table)} BY NAME SELECT * FROM read_parquet('{source}')"
+            )
+            got = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
+            if got != expected:
+                raise BackupError(f"{table}: {got} rows restored, the manifest says {expected}")
+        for sequence, (table, column) in SEQUENCES.items():
+            top = cur.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchall()[0][0]
+            current = cur.execute(f"SELECT nextval('{sequence}')").fetchall()[0][0]
+            if top >= current:
+                cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [top - current])
+    return manifest

@@ -1,0 +1,124 @@
+"""Accounts, the audit log and follows: all the SQL for them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from insights.models import AuditEntry, User
+from storage.db import Database
+
+_USER = "SELECT username, display_name, role, team, email, created_at, disabled_at FROM users"
+_USER_KEYS = ("username", "display_name", "role", "team", "email", "created_at", "disabled_at")
+_AUDIT_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
+_AUDIT_COLUMNS = ("id", "logged_at", *_AUDIT_KEYS[2:])
+
+
+def _user(row) -> User:
+    return User(**dict(zip(_USER_KEYS, row, strict=True)))
+
+
+class PeopleRepository:
+    """Typed access to users, audit_log and follows."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add_user(self, user: User, password_hash: str | None) -> None:
+        """Create an account; the username is the primary key (a duplicate raises)."""
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                [user.username, user.display_name, user.role, user.team, user.email,
+                 password_hash, user.created_at],
+            )  # fmt: skip
+
+    def user(self, username: str) -> User | None:
+        """One account."""
+        with self.db.read() as cur:
+            rows = cur.execute(f"{_USER} WHERE username = ?", [username]).fetchall()
+        return _user(rows[0]) if rows else None
+
+    def users(self) -> list[User]:
+        """Every account, by name."""
+        with self.db.read() as cur:
+            return [_user(r) for r in cur.execute(f"{_USER} ORDER BY username").fetchall()]
+
+    def password_hash(self, username: str) -> str | None:
+        """The stored argon2 hash of an enabled account (None when there is none)."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT password_hash FROM users WHERE username = ? AND disabled_at IS NULL",
+                [username],
+            ).fetchall()
+        return rows[0][0] if rows else None
+
+    def update_user(self, username: str, **changes) -> None:
+        """Change columns of an account (role, team, display_name, password_hash, disabled_at)."""
+        allowed = {"role", "team", "display_name", "password_hash", "disabled_at", "email"}
+        assert set(changes) <= allowed, changes  # column names, never user input
+        with self.db.transaction() as cur:
+            cur.execute(
+                f"UPDATE users SET {', '.join(f'{k} = ?' for k in changes)} WHERE username = ?",
+                [*changes.values(), username],
+            )
+
+    def count_users(self) -> int:
+        """How many accounts exist."""
+        with self.db.read() as cur:
+            return cur.execute("SELECT count(*) FROM users").fetchall()[0][0]
+
+    def log(self, actor, action, entity, entity_id, before, after, at: datetime, cur=None) -> None:
+        """Append one entry to the audit log (inside the caller's transaction when given)."""
+        values = [at, actor, action, entity, None if entity_id is None else str(entity_id),
+                  None if before is None else json.dumps(before, default=str),
+                  None if after is None else json.dumps(after, default=str)]  # fmt: skip
+        sql = ("INSERT INTO audit_log (logged_at, actor, action, entity, entity_id, before, after)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?)")  # fmt: skip
+        if cur is not None:
+            cur.execute(sql, values)
+            return
+        with self.db.transaction() as own:
+            own.execute(sql, values)
+
+    def audit(
+        self, entity: str | None = None, entity_id=None, actor: str | None = None, limit: int = 200
+    ) -> list[AuditEntry]:
+        """Audit entries, newest first, optionally for one entity or actor."""
+        clauses, params = ["true"], []
+        for column, value in (("entity", entity), ("actor", actor)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if entity_id is not None:
+            clauses.append("entity_id = ?")
+            params.append(str(entity_id))
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT {', '.join(_AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)}"
+                " ORDER BY id DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        out = []
+        for row in rows:
+            data = dict(zip(_AUDIT_KEYS, row, strict=True))
+            for key in ("before", "after"):
+                data[key] = json.loads(data[key]) if data[key] else None
+            out.append(AuditEntry(**data))
+        return out
+
+    def follow(self, username: str, kind: str, target: str, on: bool, at: datetime) -> None:
+        """Start or stop following a theme, question or segment."""
+        with self.db.transaction() as cur:
+            if on:
+                cur.execute("INSERT OR IGNORE INTO follows VALUES (?, ?, ?, ?)",
+                            [username, kind, target, at])  # fmt: skip
+            else:
+                cur.execute("DELETE FROM follows WHERE username = ? AND kind = ? AND target = ?",
+                            [username, kind, target])  # fmt: skip
+
+    def follows(self, username: str) -> list[tuple[str, str]]:
+        """(kind, target) a person follows."""
+        with self.db.read() as cur:
+            return cur.execute("SELECT kind, target FROM follows WHERE username = ? ORDER BY ALL",
+                               [username]).fetchall()  # fmt: skip
