@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages.common import ROUTER_MARK
+from insights.people import PermissionDenied
+from pages.common import ROUTER_MARK, current_user, db_path, get_kb
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
 
@@ -24,29 +25,78 @@ import_files = st.Page(
 themes = st.Page("pages/themes.py", title="Themes", icon=":material/hub:", url_path="themes")
 journey = st.Page("pages/journey.py", title="Journey", icon=":material/route:", url_path="journey")
 kpis = st.Page("pages/kpis.py", title="KPIs", icon=":material/monitoring:", url_path="kpis")
-pages = [overview, search, add, insight, studies, import_files, backlog, themes, journey, kpis]
-current = st.navigation(
-    {
-        "Insights": [overview, search, add, insight, studies, import_files],
-        "Analysis": [themes, journey, kpis],
-        "Questions": [backlog],
-    }
-)
-st.session_state[ROUTER_MARK] = True
+admin = st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:",
+                url_path="admin")  # fmt: skip
+pages = [
+    overview,
+    search,
+    add,
+    insight,
+    studies,
+    import_files,
+    backlog,
+    themes,
+    journey,
+    kpis,
+    admin,
+]
 
-# Who is using the app: kept in plain session keys ("person", "team") that pages read, so they
-# survive runs in which a page is rendered without this router.
+# Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
+# [auth], else the built-in accounts. The username is kept in the session key "user".
+base = get_kb(db_path())
+one_time = base.ensure_admin()
+if one_time:  # the very first run: the only time this password is ever shown
+    print(f"Oivallus first run: sign in as 'admin' with the one-time password {one_time} "
+          "and set a new one (or set OIVALLUS_ADMIN_PASSWORD before the first run).", flush=True)  # fmt: skip
+
+
+def single_sign_on() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+if not st.session_state.get("user") and single_sign_on() and st.user.is_logged_in:
+    try:
+        st.session_state.user = base.sso_user(st.user.email, st.user.get("name")).username
+    except PermissionDenied as error:
+        st.error(str(error))
+user = current_user()
+sections = {
+    "Insights": [overview, search, add, insight, studies, import_files],
+    "Analysis": [themes, journey, kpis],
+    "Questions": [backlog],
+}
+if user is not None and user.role == "admin":
+    sections["People"] = [admin]
+current = st.navigation(sections, position="sidebar" if user else "hidden")
+st.session_state[ROUTER_MARK] = True
+if user is None:
+    st.title("Sign in to Oivallus")
+    if single_sign_on():
+        st.button("Sign in with your organisation account", type="primary", on_click=st.login)
+    else:
+        with st.form("sign-in"):
+            username = st.text_input("Username")
+            password = st.text_input("Password", type="password")
+            if st.form_submit_button("Sign in", type="primary"):
+                found = base.authenticate(username, password)
+                if found is None:
+                    st.error("Wrong username or password (or the account is disabled).")
+                else:
+                    st.session_state.user = found.username
+                    st.rerun()
+    st.stop()
+
 with st.sidebar:
-    st.session_state.person = st.text_input(
-        "Your name",
-        value=st.session_state.get("person") or "",
-        placeholder="Who is adding?",
-        help="Stored as the author of what you add and used for your votes. Sign-in will "
-        "replace this.",
-    ).strip()
-    st.session_state.team = st.text_input(
-        "Your team", value=st.session_state.get("team") or "", placeholder="e.g. Sales"
-    ).strip()
+    st.caption(f"Signed in as **{user.display_name}** · {user.role}"
+               + (f" · {user.team}" if user.team else ""))  # fmt: skip
+    if st.button("Sign out", key="sign-out"):
+        st.session_state.pop("user", None)
+        if single_sign_on():
+            st.logout()
+        st.rerun()
 
 # A page asked for through pages.common.routed(), and deep links (?insight=ID) from any page.
 wanted = st.query_params.get("page")
@@ -56,4 +106,7 @@ if wanted:
 if "insight" in st.query_params and current.url_path != "insight":
     st.switch_page(insight, query_params={"insight": st.query_params["insight"]})
 
-current.run()
+try:
+    current.run()
+except PermissionDenied as error:
+    st.error(f"{error}. Ask an admin for another role if you need it.")

@@ -13,7 +13,16 @@ __all__ = ["BackupError", "export_backup", "restore_backup"]
 def export_backup(kb, folder: str | Path) -> dict:
     """Write a full backup of an open knowledge base to a new folder; returns its manifest
     (schema version and rows per table)."""
-    return export_all(kb.db, Path(folder))
+    from insights.models import now
+    from insights.people import PermissionDenied
+
+    actor = getattr(kb, "actor", None)
+    if actor is not None and actor.role != "admin":
+        raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not export everything: "
+                               "it needs the admin role")  # fmt: skip
+    manifest = export_all(kb.db, Path(folder))
+    kb.people.log(kb.actor_name, "export", "backup", str(folder), None, manifest, now())
+    return manifest
 
 
 def restore_backup(folder: str | Path, path: str | Path, embedder=None):

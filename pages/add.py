@@ -3,11 +3,11 @@
 import streamlit as st
 from pydantic import ValidationError
 
-from insights import InsightIn, InvalidInput
+from insights import InsightIn, OivallusError
 from insights.errors import describe_validation_error
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
-from pages.common import card_heading, kb, open_link, person, routed, team, title_of
+from pages.common import card_heading, display_name, kb, open_link, person, routed, team, title_of
 
 routed("add")
 
@@ -34,7 +34,7 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
         try:
             base.add_choice(labels[list_name], new_value)
             st.toast(f"Added “{new_value.strip()}” to {list_name.lower()}s.")
-        except InvalidInput as error:
+        except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 
 # The text lives outside the form so that similar insights show before anything is saved.
@@ -58,7 +58,7 @@ if text.strip():
             with right:
                 open_link(hit.insight_id)
                 if duplicate and st.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
-                    base.add_evidence(hit.insight_id, InsightIn(text=text, author=person()))
+                    base.add_evidence(hit.insight_id, InsightIn(text=text, author=display_name()))
                     st.session_state.add_clear = True
                     st.session_state.pop("add_result", None)
                     st.session_state.add_evidence_to = hit.insight_id
@@ -85,7 +85,7 @@ with st.form("add_insight", clear_on_submit=True, enter_to_submit=False):
     study = _optional("Study", list(studies), "add_study", c3)
     c1, c2, c3 = st.columns(3)
     tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
-    author = c2.text_input("Author", value=person() or "", key="add_author")
+    author = c2.text_input("Author", value=display_name() or "", key="add_author")
     team_name = c3.text_input("Team", value=team() or "", key="add_team")
     save = st.form_submit_button("Save", type="primary")
 

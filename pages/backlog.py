@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from insights import InvalidInput, NotFound
+from insights import NotFound, OivallusError
 from insights.backlog import narrow, with_new_evidence
 from insights.models import EvidenceRelation, QuestionStatus
 from insights.text import escape_markdown
@@ -24,9 +24,9 @@ def vote_button(question, key: str, mine: bool | None = None) -> None:
     label = f"{'Unvote' if mine else 'Vote'} ({question.votes})"
     closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
     if st.button(label, key=key, type="primary" if mine else "secondary", disabled=closed,
-                 help=None if me else "Give your name in the sidebar to vote"):  # fmt: skip
+                 help=None if me else "Sign in to vote"):  # fmt: skip
         if not me:
-            st.warning("Give your name in the sidebar first: votes are one per person.")
+            st.warning("Sign in first: votes are one per person.")
             return
         base.vote(question.id, me, on=not mine, team=my_team)
         st.rerun()
@@ -113,7 +113,7 @@ def show_question(question_id: int) -> None:
             try:
                 base.set_status(question.id, new_status, by=me, answer=answer, reason=reason)
                 st.rerun()
-            except InvalidInput as error:
+            except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))
     for change in reversed(base.history(question.id)):
         st.caption(escape_markdown(
@@ -156,7 +156,7 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
                 asked = base.ask(draft)
                 st.session_state.pop("backlog_similar", None)
                 st.success(f"Added question #{asked.id}.")
-            except InvalidInput as error:
+            except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))
 
 for question_id in st.session_state.get("backlog_similar", []):

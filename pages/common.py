@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from insights import Insight, KnowledgeBase
+from insights import Insight, KnowledgeBase, NotFound
+from insights.models import Role, User
 from insights.text import escape_markdown
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
@@ -23,7 +24,7 @@ def routed(url_path: str) -> None:
     legacy pages/ folder mode runs the page file alone, without app.py, whose mark is then
     missing from the session: send the request through app.py, which opens the page asked for.
     """
-    if not st.session_state.get(ROUTER_MARK):
+    if not st.session_state.get(ROUTER_MARK) or current_user() is None:  # app.py signs in
         st.switch_page(
             str(Path(__file__).resolve().parents[1] / "app.py"),
             query_params={**st.query_params.to_dict(), "page": url_path},
@@ -43,19 +44,48 @@ def get_kb(path: str | None = None) -> KnowledgeBase:
     return base
 
 
+def current_user() -> User | None:
+    """The signed-in person (None before sign-in)."""
+    username = st.session_state.get("user")
+    if not username:
+        return None
+    try:
+        user = get_kb(db_path()).user(username)
+    except NotFound:
+        return None
+    return None if user.disabled_at else user
+
+
 def kb() -> KnowledgeBase:
-    """The app's KnowledgeBase."""
-    return get_kb(db_path())
+    """The app's KnowledgeBase, acting as the signed-in person: writes are checked against
+    their role and recorded in the audit log under their name."""
+    return get_kb(db_path()).acting_as(current_user())
 
 
 def person() -> str | None:
-    """The name the person gave in the sidebar."""
-    return (st.session_state.get("person") or "").strip() or None
+    """The signed-in person's username (their id for votes and history)."""
+    user = current_user()
+    return user.username if user else None
+
+
+def display_name() -> str | None:
+    """The signed-in person's name as others read it (the default author)."""
+    user = current_user()
+    return user.display_name if user else None
 
 
 def team() -> str | None:
-    """The team the person gave in the sidebar."""
-    return (st.session_state.get("team") or "").strip() or None
+    """The signed-in person's team."""
+    user = current_user()
+    return user.team if user else None
+
+
+def may(role: str) -> bool:
+    """Whether the signed-in person has at least this role (to hide what they cannot do)."""
+    from insights.people import RANK
+
+    user = current_user()
+    return user is not None and RANK[Role(user.role)] >= RANK[Role(role)]
 
 
 def title_of(insight: Insight) -> str:

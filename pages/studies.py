@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from insights import InvalidInput
+from insights import OivallusError
 from insights.text import escape_markdown
 from pages.common import (
     PAGE_SIZE,
     card_heading,
+    display_name,
     kb,
     open_link,
-    person,
     routed,
 )
 
@@ -22,7 +22,7 @@ with st.expander("New study", expanded=False), st.form("new_study", clear_on_sub
     title = st.text_input("Title *")
     c1, c2 = st.columns(2)
     method = c1.text_input("Method", placeholder="interviews, survey, usability test…")
-    owner = c2.text_input("Owner", value=person() or "")
+    owner = c2.text_input("Owner", value=display_name() or "")
     c1, c2 = st.columns(2)
     started = c1.date_input("Started", value=None)
     ended = c2.date_input("Ended", value=None)
@@ -40,7 +40,7 @@ with st.expander("New study", expanded=False), st.form("new_study", clear_on_sub
                 }
             )
             st.success(f"Created study “{created.title}”.")
-        except InvalidInput as error:
+        except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 
 studies = base.studies()

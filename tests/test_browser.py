@@ -34,6 +34,21 @@ pytestmark = [
 ]
 
 
+ADMIN_PASSWORD = "browser test password"
+
+
+def visit(page, url: str) -> None:
+    """Open a URL and sign in as the admin (each page load is a new session)."""
+    page.goto(url)
+    heading = page.get_by_text("Sign in to Oivallus")
+    heading.wait_for()
+    page.get_by_label("Username").fill("admin")
+    page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    heading.wait_for(state="detached")
+    settle(page)
+
+
 def settle(page) -> None:
     """Wait until the app has finished the run a widget change started."""
     page.wait_for_timeout(300)
@@ -67,7 +82,8 @@ def demo_url(tmp_path_factory, real_embedder):
 
 def _serve(db: Path):
     port = _free_port()
-    env = {**os.environ, "OIVALLUS_DB": str(db), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "OIVALLUS_DB": str(db), "HF_HUB_OFFLINE": "1",
+           "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD}  # fmt: skip
     process = subprocess.Popen(
         [
             sys.executable,
@@ -115,7 +131,7 @@ def test_add_search_and_open_deep_link(app_url, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
 
-    page.goto(app_url + "/add")
+    visit(page, app_url + "/add")
     text_box = page.get_by_label("What did you learn? *")
     text_box.fill("Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>.")
     text_box.press("Tab")  # leaving the box applies the text
@@ -126,7 +142,7 @@ def test_add_search_and_open_deep_link(app_url, browser):
     page.get_by_text("Saved as insight #1").wait_for()
     page.screenshot(path=str(ARTIFACTS / "add.png"), full_page=True)
 
-    page.goto(app_url + "/search")
+    visit(page, app_url + "/search")
     box = page.get_by_placeholder("e.g. slow checkout on mobile · toimitukset")
     box.fill("toimistot")
     box.press("Enter")
@@ -134,7 +150,7 @@ def test_add_search_and_open_deep_link(app_url, browser):
     page.get_by_text("aulan ovi oli lukossa").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
 
-    page.goto(app_url + "/?insight=1")
+    visit(page, app_url + "/?insight=1")
     page.get_by_text("Linked insights").wait_for()
     # The HTML the person typed is shown as text, never rendered.
     page.get_by_text("<b>aamulla</b>", exact=False).first.wait_for()
@@ -147,11 +163,7 @@ def test_ask_and_vote_in_the_backlog(app_url, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
-    page.goto(app_url + "/backlog")
-    name = page.get_by_role("textbox", name="Your name")
-    name.fill("Aino")
-    name.press("Tab")
-    settle(page)
+    visit(page, app_url + "/backlog")
     page.get_by_text("Ask a question").click()
     question = page.get_by_label("What do we need to find out about customers? *")
     question.fill("Why do office lunches arrive late when the lobby door is locked?")
@@ -185,7 +197,7 @@ def test_upload_a_csv_and_read_the_report(app_url, browser, tmp_path):
     )
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
-    page.goto(app_url + "/import")
+    visit(page, app_url + "/import")
     page.locator('input[type="file"]').set_input_files(str(upload))
     page.get_by_text("palaute.csv").first.wait_for()
     settle(page)
@@ -204,13 +216,13 @@ def test_overview_theme_and_journey_map(demo_url, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
-    page.goto(demo_url + "/")
+    visit(page, demo_url + "/")
     page.get_by_text("Newest insights").wait_for()
     page.get_by_text("Rising themes").wait_for()
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
 
-    page.goto(demo_url + "/themes")
+    visit(page, demo_url + "/themes")
     page.get_by_text("All themes").wait_for()
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "themes.png"), full_page=True)
@@ -220,13 +232,13 @@ def test_overview_theme_and_journey_map(demo_url, browser):
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "theme.png"), full_page=True)
 
-    page.goto(demo_url + "/journey")
+    visit(page, demo_url + "/journey")
     page.get_by_text("customers may be leaving the path here").first.wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "journey.png"), full_page=True)
 
-    page.goto(demo_url + "/kpis")
+    visit(page, demo_url + "/kpis")
     page.get_by_text("promoters (9-10)").wait_for()
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "kpis.png"), full_page=True)

@@ -1,0 +1,93 @@
+"""Admin: people and their roles, a full export (backup), and the audit log."""
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from insights.backup import BackupError, export_backup
+from insights.errors import OivallusError
+from insights.models import Role
+from pages.common import db_path, kb, may, routed
+
+routed("admin")
+
+base = kb()
+st.title("Admin")
+if not may("admin"):
+    st.error("This page is for admins.")
+    st.stop()
+
+people, backup, audit = st.tabs(["People", "Backup", "Audit log"])
+
+with people:
+    users = base.users()
+    st.dataframe(pd.DataFrame([{"username": u.username, "name": u.display_name, "role": u.role,
+                                "team": u.team, "disabled": u.disabled_at is not None}
+                               for u in users]), hide_index=True, width="stretch")  # fmt: skip
+    with st.form("new-person", clear_on_submit=True):
+        st.subheader("Add a person", anchor=False)
+        c1, c2, c3, c4 = st.columns(4)
+        username = c1.text_input("Username")
+        name = c2.text_input("Name")
+        role = c3.selectbox("Role", [r.value for r in Role], index=1)
+        team = c4.text_input("Team")
+        password = st.text_input("Password (at least 10 characters; they can change it)",
+                                 type="password")  # fmt: skip
+        if st.form_submit_button("Add person"):
+            try:
+                base.create_user(username, name, role=role, password=password or None,
+                                 team=team or None)  # fmt: skip
+                st.toast(f"{username} added")
+                st.rerun()
+            except OivallusError as error:
+                st.error(str(error))
+    st.subheader("Change a person", anchor=False)
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    who = c1.selectbox("Person", [u.username for u in users], key="who")
+    new_role = c2.selectbox("New role", [r.value for r in Role], key="new-role")
+    if c3.button("Set role"):
+        base.set_role(who, new_role)
+        st.rerun()
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    new_password = c1.text_input("New password", type="password", key="new-password")
+    if c2.button("Set password", disabled=len(new_password) < 10):
+        base.set_password(who, new_password)
+        st.toast(f"Password of {who} changed")
+    if st.button(f"Disable {who}", disabled=who == "admin"):
+        base.disable_user(who)
+        st.rerun()
+
+with backup:
+    st.caption("A full export: every table as Parquet plus manifest.json. Restore it into an "
+               "empty database with `python -m ingest.backup restore FOLDER --db NEW.duckdb`.")  # fmt: skip
+    if st.button("Export everything now", type="primary"):
+        folder = Path(db_path()).parent / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
+        try:
+            manifest = export_backup(base, folder)
+        except BackupError as error:
+            st.error(str(error))
+        else:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for file in folder.iterdir():
+                    archive.write(file, file.name)
+            st.success(f"Exported {sum(manifest['tables'].values())} rows to {folder}.")
+            st.download_button("Download the backup (zip)", buffer.getvalue(),
+                               file_name=f"oivallus-{folder.name}.zip", mime="application/zip")  # fmt: skip
+
+with audit:
+    c1, c2 = st.columns(2)
+    entity = c1.selectbox("What", ["everything", "insight", "question", "import", "theme", "user",
+                                   "study", "link", "choices", "themes"])  # fmt: skip
+    actor = c2.selectbox("Who", ["everyone"] + [u.username for u in base.users()])
+    entries = base.audit(None if entity == "everything" else entity, None,
+                         None if actor == "everyone" else actor, limit=500)  # fmt: skip
+    st.dataframe(pd.DataFrame([{"when": e.at, "who": e.actor or "system", "action": e.action,
+                                "what": e.entity, "id": e.entity_id,
+                                "before": str(e.before)[:200] if e.before else "",
+                                "after": str(e.after)[:200] if e.after else ""}
+                               for e in entries]), hide_index=True, width="stretch")  # fmt: skip
