@@ -39,7 +39,7 @@ def detect_encoding(sample: bytes) -> str:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as error:
-        if error.start > len(sample) - 4:  # a character cut at the end of the sample
+        if len(sample) >= SAMPLE_BYTES and error.start > len(sample) - 4:  # cut by the sample
             return "utf-8"
         return "cp1252"
 
@@ -142,7 +142,7 @@ def _delimited(path: Path, encoding: str, sample: bytes):
 
 
 def _json_lines(path: Path, encoding: str):
-    with open(path, encoding=encoding) as handle:
+    with open(path, encoding=encoding, errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -160,6 +160,8 @@ def _json(path: Path, encoding: str):
             data = json.load(handle)
     except json.JSONDecodeError as error:
         raise ReadError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
+    except UnicodeDecodeError as error:
+        raise ReadError(f"the file is not text in {encoding} ({error.reason})") from None
     if isinstance(data, dict):
         data = next((v for v in data.values() if isinstance(v, list)), [data])
     if not isinstance(data, list):

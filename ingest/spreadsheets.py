@@ -6,7 +6,6 @@ above a table hold fewer); formulas yield the value Excel last calculated and sa
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ def _open(path: Path):
 
     try:
         return load_workbook(str(path), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
         raise ReadError(f"the Excel file is damaged or incomplete ({error}); open it in Excel "
                         "and save it again as .xlsx") from None  # fmt: skip
 
@@ -73,7 +72,7 @@ def rows(path: Path, sheet: str | None = None):
             top.append([_cell(v) for v in values])
             if len(top) >= HEADER_SEARCH_ROWS:
                 break
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
+    except Exception as error:  # noqa: BLE001 - as above
         workbook.close()
         raise ReadError(f"the sheet cannot be read ({error}); is the file complete?") from None
     filled = [sum(1 for v in row if v) for row in top]
@@ -90,7 +89,7 @@ def rows(path: Path, sheet: str | None = None):
                 yield from _record(number, values, header)
             for number, values in enumerate(stream, start=len(top) + 1):
                 yield from _record(number, [_cell(v) for v in values], header)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
+        except Exception as error:  # noqa: BLE001 - as above
             raise ReadError(f"the sheet cannot be read past row {number} ({error})") from None
         finally:
             workbook.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from insights import text as textlib
-from insights.errors import InvalidInput
+from insights.errors import InvalidInput, NotFound
 from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, Role, now
 from insights.people import audited, requires
 
@@ -92,6 +92,9 @@ class CurationMixin:
     @requires(Role.researcher, own=_own_insight)
     def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
         """Replace an insight's content; the old version stays in its history."""
+        return self._replace_content(insight_id, changes, by)
+
+    def _replace_content(self, insight_id: int, changes: InsightIn, by: str | None) -> Insight:
         old = self.get(insight_id)
         new_hash = textlib.content_hash(changes.text)
         new = Insight(
@@ -134,3 +137,14 @@ class CurationMixin:
                 self.insights.mark_linked(cur, [insight_id], None)
         self._link([insight_id])
         return self.get(insight_id)
+
+    @audited(
+        "restore version", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id)
+    )
+    @requires(Role.admin)
+    def restore_version(self, insight_id: int, version: int) -> Insight:
+        """Make an earlier version the current one again (as a new version: nothing is lost)."""
+        earlier = next((v for v in self.versions(insight_id) if v.version == version), None)
+        if earlier is None:
+            raise NotFound(f"Insight {insight_id} has no earlier version {version}.")
+        return self._replace_content(insight_id, earlier.data, self.actor_name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -433,5 +433,5 @@ class AuditEntry(BaseModel):
     action: str
     entity: str
     entity_id: str | None = None
-    before: dict | list | None = None
-    after: dict | list | None = None
+    before: Any = None  # a dict (the entity), a list, a number or None
+    after: Any = None

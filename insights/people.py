@@ -226,3 +226,9 @@ class PeopleMixin:
         """What a person (default: the actor) follows, as (kind, target)."""
         name = username or self.actor_name
         return self.people.follows(name) if name else []
+
+    def digest(self, username: str | None = None, team: str | None = None, end=None, days: int = 7):
+        """The weekly digest of a person or a team (Markdown and HTML); see insights.digest."""
+        from insights.digest import build_digest
+
+        return build_digest(self, username=username, team=team, end=end, days=days)

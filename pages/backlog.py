@@ -7,7 +7,7 @@ from insights import NotFound, OivallusError
 from insights.backlog import narrow, with_new_evidence
 from insights.models import EvidenceRelation, QuestionStatus
 from insights.text import escape_markdown
-from pages.common import card_heading, kb, open_link, person, routed, team
+from pages.common import card_heading, follow_toggle, kb, open_link, person, routed, team
 
 routed("backlog")
 
@@ -64,6 +64,7 @@ def show_question(question_id: int) -> None:
              f"effort {question.effort}/5", question.team or "",
              f"decision by {question.decision_date}" if question.decision_date else ""]  # fmt: skip
     st.caption(escape_markdown(" · ".join(f for f in facts if f)))
+    follow_toggle("question", question.id, "this question")
     if question.decision:
         st.markdown(f"**Decision it informs:** {escape_markdown(question.decision)}")
     if question.answer:

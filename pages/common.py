@@ -168,3 +168,14 @@ def kpi_text(kpi) -> str:
         return "—"
     digits = 1 if kpi.metric == "ces" else 0
     return f"{kpi.score:.{digits}f} ± {kpi.margin:.{digits}f} (n = {kpi.n})"
+
+
+def follow_toggle(kind: str, target, what: str) -> None:
+    """A button to follow (or stop following) a theme, question or segment for the digest."""
+    base = kb()
+    following = (kind, str(target)) in set(base.follows())
+    label = f"Unfollow {what}" if following else f"Follow {what}"
+    if st.button(label, key=f"follow-{kind}-{target}", icon=":material/notifications:",
+                 help="What you follow goes into your weekly digest."):  # fmt: skip
+        base.follow(kind, str(target), on=not following)
+        st.rerun()

@@ -7,7 +7,7 @@ from insights import InsightIn, NotFound
 from insights.errors import describe_validation_error
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
-from pages.common import card_heading, kb, metadata_line, open_link, person, routed, title_of
+from pages.common import card_heading, kb, may, metadata_line, open_link, person, routed, title_of
 
 routed("insight")
 
@@ -165,6 +165,15 @@ if not insight.deleted_at:
                 + (f" by {escape_markdown(version.edited_by)}" if version.edited_by else "")
             )
             st.text(version.data.text)
+            if may("admin") and st.button("Restore this version", key=f"v{version.version}"):
+                base.restore_version(insight.id, version.version)
+                st.rerun()
+        trail = base.audit("insight", insight.id)
+        if trail:
+            st.markdown("**Audit trail**")
+            for entry in trail:
+                st.caption(f"{entry.at:%Y-%m-%d %H:%M} · {entry.action} by "
+                           f"{escape_markdown(entry.actor or 'the system')}")  # fmt: skip
 
     if st.button("Delete this insight", icon=":material/delete:"):
         base.delete(insight.id)

@@ -4,7 +4,15 @@ rising themes and open questions with new evidence, for a period and a segment."
 import streamlit as st
 
 from insights.kpis import SMALL_SAMPLE
-from pages.common import card_heading, kb, open_link, period_picker, routed, segment_picker
+from pages.common import (
+    card_heading,
+    follow_toggle,
+    kb,
+    open_link,
+    period_picker,
+    routed,
+    segment_picker,
+)
 
 routed("overview")
 
@@ -13,6 +21,8 @@ st.title("Overview")
 c1, c2 = st.columns(2)
 period, start, end = period_picker(c1, "overview-period")
 segment = segment_picker(c2, "overview-segment")
+if segment:
+    follow_toggle("segment", segment, f"segment {segment}")
 
 NAMES = {"nps": "NPS", "csat": "CSAT %", "ces": "CES (1-7)"}
 columns = st.columns(4)

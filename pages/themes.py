@@ -7,7 +7,7 @@ import streamlit as st
 
 from insights.errors import OivallusError
 from insights.text import escape_markdown
-from pages.common import card_heading, kb, open_link, routed
+from pages.common import card_heading, follow_toggle, kb, open_link, routed
 
 routed("themes")
 
@@ -34,6 +34,7 @@ def theme_page(theme_id: int) -> None:
     st.caption(f"{len(theme.insight_ids)} insights · distinctive words: {theme.terms}"
                + (" · pinned" if theme.pinned else ""))  # fmt: skip
 
+    follow_toggle("theme", theme.id, "this theme")
     with st.expander("Rename, pin, merge or split"):
         with st.form("rename"):
             name = st.text_input("Name", value=theme.name or "",

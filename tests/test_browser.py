@@ -243,3 +243,25 @@ def test_overview_theme_and_journey_map(demo_url, browser):
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "kpis.png"), full_page=True)
     page.close()
+
+
+def test_user_text_is_rendered_escaped(app_url, browser):
+    payload = ('Asiakas kirjoitti <script>window.__pwned = 1</script> ja '
+               '<img src="x" onerror="window.__pwned = 2"> lomakkeeseen')  # fmt: skip
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(90_000)
+    visit(page, app_url + "/add")
+    text_box = page.get_by_label("What did you learn? *")
+    text_box.fill(payload)
+    text_box.press("Tab")
+    settle(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    saved = page.get_by_text("Saved as insight #")
+    saved.wait_for()
+    insight_id = saved.inner_text().split("#")[1].split()[0].strip(".")
+    visit(page, app_url + f"/?insight={insight_id}")
+    page.get_by_text("window.__pwned = 2", exact=False).first.wait_for()  # shown as text
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator("script", has_text="__pwned").count() == 0
+    page.close()

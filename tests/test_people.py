@@ -16,7 +16,7 @@ ARGS = {
     "add_batch": ([InsightIn(text="Batch note")],), "import_file": ("missing.csv",),
     "confirm_link": (1, 2), "reject_link": (1, 2), "merge": (1, 2),
     "add_evidence": (1, InsightIn(text="More evidence")), "edit": (1, InsightIn(text="Edited")),
-    "delete": (1,), "restore": (1,), "create_study": ({"title": "A study"},),
+    "delete": (1,), "restore": (1,), "restore_version": (1, 1), "create_study": ({"title": "A study"},),
     "add_choice": ("segment", "Startups"), "set_choices": ("segment", ["SMB"]),
     "ask": (QuestionIn(text="Why do they leave?"),), "vote": (1, None),
     "set_status": (1, "in research"), "link_evidence": (1, 1, "answers"),
@@ -87,6 +87,9 @@ def test_audit_log_records_who_when_before_and_after(kb):
     assert edit.before["text"] == "Checkout fails on older phones"
     assert edit.after["text"] == "Checkout fails on older Android phones"
     assert entries[1].before["deleted_at"] is None
+    restored = admin.restore_version(added.insight.id, 1)
+    assert restored.text == "Checkout fails on older phones" and restored.version == 3
+    assert admin.audit("insight", added.insight.id)[0].action == "restore version"
 
 
 def test_accounts_and_passwords(kb, monkeypatch):
@@ -113,3 +116,32 @@ def test_first_run_prints_a_one_time_password(db_path):
         assert generated and kb.authenticate("admin", generated) is not None
     finally:
         kb.close()
+
+
+def test_weekly_digest_for_a_person_and_a_team(kb, tmp_path):
+    from datetime import date
+
+    kb.ensure_admin("correct horse battery")
+    kb.create_user("aino", "Aino Virtanen", role="researcher", team="Research")
+    aino = kb.acting_as(kb.user("aino"))
+    aino.follow("segment", "SMB")
+    question = kb.ask(QuestionIn(text="Why are invoices wrong for companies?"))
+    aino.vote(question.id, "aino")
+    found = kb.add({"text": "Invoice address was wrong for a company customer", "segment": "SMB"})
+    kb.add({"text": "A consumer liked the soup", "segment": "Consumer"})
+    kb.set_status(question.id, "answered", answer="The address field is not validated",
+                  insight_ids=[found.insight.id])  # fmt: skip
+    today = date.today()
+    (tmp_path / "s.csv").write_text(f"nps;pvm\n10;{today:%d.%m.%Y}\n3;{today:%d.%m.%Y}\n",
+                                    encoding="utf-8")  # fmt: skip
+    kb.import_file(tmp_path / "s.csv")
+    digest = kb.digest(username="aino")
+    assert digest.items >= 3
+    assert "## New in segment SMB" in digest.markdown
+    assert "Invoice address was wrong" in digest.markdown and "soup" not in digest.markdown
+    assert "Answered: Why are invoices wrong for companies?" in digest.markdown
+    assert "NPS 0 ± " in digest.markdown and "<h2>NPS</h2>" in digest.html
+    team = kb.digest(team="Research")
+    assert team.recipient == "team Research" and team.items == digest.items
+    quiet = kb.digest(username="admin")
+    assert "Nothing new this week" in quiet.markdown or quiet.items == 1  # only the NPS line
