@@ -24,6 +24,7 @@ demo: setup
 	$(PY) -m ingest.demo --db $(DB)
 
 run: demo
+	$(PY) -m ingest.accounts --db $(DB)
 	OIVALLUS_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # Debian's chromium for the real-browser tests (never `playwright install`).

@@ -97,6 +97,24 @@ def _plain(value):
     return str(value)
 
 
+def ensure_admin_account(people, password: str | None = None, reset: bool = False) -> str | None:
+    """Create (or with `reset`, re-key) the account "admin" in a PeopleRepository; returns a
+    generated one-time password, or None when the password was given or nothing was done."""
+    import os
+
+    exists = people.user("admin") is not None
+    if (people.count_users() and not reset) or (reset and not exists and people.count_users()):
+        return None
+    given = password or os.environ.get(ADMIN_ENV)
+    chosen = given or secrets.token_urlsafe(12)
+    if exists:
+        people.update_user("admin", password_hash=_hasher().hash(chosen), disabled_at=None)
+    else:
+        people.add_user(User(username="admin", display_name="Administrator", role=Role.admin),
+                        _hasher().hash(chosen))  # fmt: skip
+    return None if given else chosen
+
+
 class PeopleMixin:
     """Accounts and the audit log (mixed into KnowledgeBase)."""
 
@@ -116,15 +134,7 @@ class PeopleMixin:
     def ensure_admin(self, password: str | None = None) -> str | None:
         """On the first run (no accounts yet) create the admin "admin": with `password`, else
         $OIVALLUS_ADMIN_PASSWORD, else a generated one-time password, which is returned."""
-        if self.people.count_users():
-            return None
-        import os
-
-        given = password or os.environ.get(ADMIN_ENV)
-        chosen = given or secrets.token_urlsafe(12)
-        self.people.add_user(User(username="admin", display_name="Administrator",
-                                  role=Role.admin), _hasher().hash(chosen))  # fmt: skip
-        return None if given else chosen
+        return ensure_admin_account(self.people, password)
 
     @requires(Role.admin)
     def create_user(self, username: str, display_name: str, role: str = "contributor",

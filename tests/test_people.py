@@ -145,3 +145,29 @@ def test_weekly_digest_for_a_person_and_a_team(kb, tmp_path):
     assert team.recipient == "team Research" and team.items == digest.items
     quiet = kb.digest(username="admin")
     assert "Nothing new this week" in quiet.markdown or quiet.items == 1  # only the NPS line
+
+
+def test_accounts_cli_creates_and_resets_the_admin(db_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    command = [sys.executable, "-m", "ingest.accounts", "--db", str(db_path)]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert first.returncode == 0 and "one-time password:" in first.stdout, first.stderr
+    password = first.stdout.split("password:")[1].split()[0]
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert "one-time" not in again.stdout  # only on the first run
+    reset = subprocess.run([*command, "--reset-admin"], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    new = reset.stdout.split("password:")[1].split()[0]
+    from insights.embeddings import HashingEmbedder
+
+    kb = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+    try:
+        assert kb.authenticate("admin", new) and not kb.authenticate("admin", password)
+    finally:
+        kb.close()

@@ -1,0 +1,36 @@
+"""Make sure the database has its admin account (used by `make run` before the app starts).
+
+    python -m ingest.accounts [--db PATH] [--reset-admin]
+
+On the first run it creates "admin" with $OIVALLUS_ADMIN_PASSWORD, or prints a one-time
+password. --reset-admin gives the admin a new one-time password (when it is lost).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ingest.__main__ import DEFAULT_DB
+from insights.people import ensure_admin_account
+from storage.db import Database
+from storage.people import PeopleRepository
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest.accounts", description=__doc__)
+    parser.add_argument("--db", default=str(DEFAULT_DB))
+    parser.add_argument("--reset-admin", action="store_true")
+    args = parser.parse_args(argv)
+    db = Database(args.db)  # no model, no index: only the accounts table
+    try:
+        generated = ensure_admin_account(PeopleRepository(db), reset=args.reset_admin)
+    finally:
+        db.close()
+    if generated:
+        print(f"Sign in as 'admin' with the one-time password: {generated}\n"
+              "Change it on the Admin page.")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
