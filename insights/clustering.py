@@ -24,7 +24,7 @@ LARGE = 20_000  # above this many insights, mini-batch k-means
 LABEL_TERMS = 3
 
 _FINNISH = """
-aina aivan ehkä ei eikä eivät emme en enemmän ennen enää esim et ette ettei että he heidän
+aina jälkeen aivan ehkä ei eikä eivät emme en enemmän ennen enää esim et ette ettei että he heidän
 heille heillä heitä hän hänen häntä ihan ilman itse ja jne jo johon joiden joihin joiksi joilla
 joille joilta joina joissa joista joita joka joksi jolla jolle jolta jona jonka jos jossa josta
 jota joten jotka jotta kai kaikki kanssa kautta koko koska kuin kuinka kuitenkin kuka kun kyllä
