@@ -1,6 +1,7 @@
 """Oivallus: the router. Page config, navigation and the person using the app."""
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from insights.people import PermissionDenied
 from pages.common import ROUTER_MARK, current_user, db_path, get_kb
@@ -62,6 +63,20 @@ if not st.session_state.get("user") and single_sign_on() and st.user.is_logged_i
         st.session_state.user = base.sso_user(st.user.email, st.user.get("name")).username
     except PermissionDenied as error:
         st.error(str(error))
+COOKIE = "oivallus_session"
+
+
+def write_cookie(value: str, max_age: int) -> None:
+    """Set or clear the "stay signed in" cookie from a zero-height component (its iframe shares
+    the app's origin); Streamlit reads cookies but has no call to set one."""
+    components.html(f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; "
+                    f"max-age={max_age}; SameSite=Strict';</script>", height=0)  # fmt: skip
+
+
+if not st.session_state.get("user") and not st.session_state.get("signed_out"):
+    remembered = base.user_from_token(st.context.cookies.get(COOKIE))
+    if remembered is not None:
+        st.session_state.user = remembered.username
 user = current_user()
 sections = {
     "Insights": [overview, search, add, insight, studies, import_files],
@@ -86,14 +101,21 @@ if user is None:
                     st.error("Wrong username or password (or the account is disabled).")
                 else:
                     st.session_state.user = found.username
+                    st.session_state.remember = base.session_token(found)
+                    st.session_state.pop("signed_out", None)
                     st.rerun()
+    if st.session_state.get("signed_out"):
+        write_cookie("", 0)
     st.stop()
 
 with st.sidebar:
     st.caption(f"Signed in as **{user.display_name}** · {user.role}"
                + (f" · {user.team}" if user.team else ""))  # fmt: skip
+    if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
+        write_cookie(st.session_state.pop("remember"), 14 * 86400)
     if st.button("Sign out", key="sign-out"):
         st.session_state.pop("user", None)
+        st.session_state.signed_out = True
         if single_sign_on():
             st.logout()
         st.rerun()

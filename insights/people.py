@@ -206,6 +206,34 @@ class PeopleMixin:
             return None
         return self.people.user(username.strip())
 
+    def session_token(self, user: User, days: int = 14) -> str:
+        """A signed "stay signed in" token for a browser cookie: username, expiry, HMAC."""
+        import hashlib
+        import hmac
+        import time
+
+        expires = int(time.time()) + days * 86400
+        body = f"{user.username}|{expires}"
+        key = self.people.setting("session_key", lambda: secrets.token_hex(32)).encode()
+        return f"{body}|{hmac.new(key, body.encode(), hashlib.sha256).hexdigest()}"
+
+    def user_from_token(self, token: str | None) -> User | None:
+        """The enabled account a valid, unexpired token names (None otherwise)."""
+        import hashlib
+        import hmac
+        import time
+
+        try:
+            username, expires, signature = (token or "").rsplit("|", 2)
+            key = self.people.setting("session_key", lambda: secrets.token_hex(32)).encode()
+            expected = hmac.new(key, f"{username}|{expires}".encode(), hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, signature) or int(expires) < time.time():
+                return None
+        except ValueError:
+            return None
+        user = self.people.user(username)
+        return user if user is not None and user.disabled_at is None else None
+
     def sso_user(self, email: str, name: str | None) -> User:
         """The account of a person signed in by single sign-on, created as a viewer at first."""
         username = email.strip().lower()

@@ -122,3 +122,13 @@ class PeopleRepository:
         with self.db.read() as cur:
             return cur.execute("SELECT kind, target FROM follows WHERE username = ? ORDER BY ALL",
                                [username]).fetchall()  # fmt: skip
+
+    def setting(self, key: str, default_factory=None) -> str | None:
+        """A stored setting; with `default_factory`, created on first use."""
+        with self.db.read() as cur:
+            rows = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
+        if rows or default_factory is None:
+            return rows[0][0] if rows else None
+        with self.db.transaction() as cur:
+            cur.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", [key, default_factory()])
+            return cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()[0][0]

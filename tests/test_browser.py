@@ -38,14 +38,15 @@ ADMIN_PASSWORD = "browser test password"
 
 
 def visit(page, url: str) -> None:
-    """Open a URL and sign in as the admin (each page load is a new session)."""
+    """Open a URL, signing in as the admin unless the browser is signed in already."""
     page.goto(url)
     heading = page.get_by_text("Sign in to Oivallus")
-    heading.wait_for()
-    page.get_by_label("Username").fill("admin")
-    page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    heading.wait_for(state="detached")
+    heading.or_(page.get_by_text("Signed in as")).first.wait_for()
+    if heading.is_visible():
+        page.get_by_label("Username").fill("admin")
+        page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        heading.wait_for(state="detached")
     settle(page)
 
 
@@ -264,4 +265,20 @@ def test_user_text_is_rendered_escaped(app_url, browser):
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("script", has_text="__pwned").count() == 0
+    page.close()
+
+
+def test_sign_in_lasts_across_reloads_until_sign_out(app_url, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.set_default_timeout(90_000)
+    visit(page, app_url + "/")
+    page.get_by_text("Signed in as").wait_for()
+    page.goto(app_url + "/search")  # a new session: the cookie signs it in
+    page.get_by_text("Signed in as").wait_for()
+    assert not page.get_by_text("Sign in to Oivallus").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("Sign in to Oivallus").wait_for()
+    settle(page)
+    page.goto(app_url + "/")
+    page.get_by_text("Sign in to Oivallus").wait_for()  # signed out stays signed out
     page.close()

@@ -171,3 +171,18 @@ def test_accounts_cli_creates_and_resets_the_admin(db_path):
         assert kb.authenticate("admin", new) and not kb.authenticate("admin", password)
     finally:
         kb.close()
+
+
+def test_stay_signed_in_tokens(kb):
+    kb.ensure_admin("correct horse battery")
+    admin = kb.user("admin")
+    token = kb.session_token(admin)
+    assert kb.user_from_token(token).username == "admin"
+    username, expires, signature = token.split("|")
+    assert kb.user_from_token(f"mikko|{expires}|{signature}") is None  # tampered
+    assert kb.user_from_token(kb.session_token(admin, days=-1)) is None  # expired
+    assert kb.user_from_token("garbage") is None and kb.user_from_token(None) is None
+    kb.create_user("ville", "Ville", role="viewer")
+    ville = kb.session_token(kb.user("ville"))
+    kb.disable_user("ville")
+    assert kb.user_from_token(ville) is None  # a disabled account is signed out everywhere
