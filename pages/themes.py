@@ -82,7 +82,7 @@ def theme_page(theme_id: int) -> None:
 
     questions = {}
     for insight_id in theme.insight_ids[:200]:
-        for question in base.questions_for_insight(insight_id):
+        for question, _ in base.questions_for_insight(insight_id):
             questions[question.id] = question
     if questions:
         st.subheader("Questions it bears on", anchor=False)
