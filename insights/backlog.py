@@ -137,7 +137,7 @@ class BacklogMixin:
             matches = [(question_id, h.insight_id, h.dense_score) for h in found
                        if h.dense_score >= QUESTION_MATCH_THRESHOLD]  # fmt: skip
             self.backlog_repo.suggest(cur, matches)
-        self._question_vectors = None
+        self._caches.pop("question_vectors", None)
         return self.question(question_id)
 
     def similar_questions(self, text: str, k: int = 3) -> list[tuple[Question, float]]:
@@ -290,7 +290,7 @@ class BacklogMixin:
                 self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed",
                                                   "answers", by, stamp)  # fmt: skip
             self.backlog_repo.update_status(cur, question, status, by, stamp, answer, reason)
-        self._question_vectors = None
+        self._caches.pop("question_vectors", None)
         return self.question(question_id)
 
     # --- evidence --------------------------------------------------------------------------
@@ -350,7 +350,7 @@ class BacklogMixin:
         return with_new_evidence(self.questions())
 
     def _open_question_vectors(self) -> tuple[list[int], np.ndarray]:
-        if getattr(self, "_question_vectors", None) is None:
+        if self._caches.get("question_vectors") is None:
             ids, texts, vectors = self.backlog_repo.vectors(self.embedder.model_id)
             missing = [i for i, v in enumerate(vectors) if v is None]
             if missing:
@@ -360,8 +360,8 @@ class BacklogMixin:
                         self.backlog_repo.store_vector(cur, ids[i], self.embedder.model_id, vector)
                         vectors[i] = vector
             matrix = np.stack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
-            self._question_vectors = (ids, matrix)
-        return self._question_vectors
+            self._caches["question_vectors"] = (ids, matrix)
+        return self._caches["question_vectors"]
 
     def _match_new_insights(self, cur, insight_ids: list[int], vectors: np.ndarray) -> None:
         """Every new insight is checked against the open questions it may answer."""

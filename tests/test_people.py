@@ -186,3 +186,16 @@ def test_stay_signed_in_tokens(kb):
     ville = kb.session_token(kb.user("ville"))
     kb.disable_user("ville")
     assert kb.user_from_token(ville) is None  # a disabled account is signed out everywhere
+
+
+def test_views_share_caches_with_the_knowledge_base(kb):
+    kb.ensure_admin("correct horse battery")
+    aino = kb.acting_as(kb.create_user("aino", "Aino", role="researcher"))
+    kb.backlog()  # fill the caches through the knowledge base itself
+    kb.add_many([InsightIn(text="Soup was cold on arrival")])
+    kb.wait_for_links()  # matching new insights to open questions caches the question vectors
+    question = aino.ask(QuestionIn(text="Why do lobby doors stop couriers?"))
+    assert question.id in [q.id for q in kb.backlog()]
+    added = kb.add_many([InsightIn(text="Why do lobby doors stop couriers?")])
+    kb.wait_for_links()  # the background linker matches new insights with the fresh question
+    assert added[0] in [e.insight_id for e in kb.question_evidence(question.id)]
