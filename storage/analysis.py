@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from storage.db import Database
+from storage.db import Database, add_range
 
 RESPONSE_GROUPS = {
     "segment": "coalesce(r.segment, '(none)')",
@@ -23,12 +23,7 @@ def _response_filters(
         if value is not None:
             clauses.append(f"r.{column} = ?")
             params.append(value)
-    if start is not None:
-        clauses.append("r.observed_at >= ?")
-        params.append(start)
-    if end is not None:
-        clauses.append("r.observed_at <= ?")
-        params.append(end)
+    add_range(clauses, params, "r.observed_at", start, end)
     return " AND ".join(clauses), params
 
 
@@ -68,12 +63,7 @@ class AnalysisRepository:
     def journey_cells(self, start: date | None, end: date | None) -> list[tuple]:
         """(stage, segment, insights, negative insights) over live insights with a stage."""
         clauses, params = ["deleted_at IS NULL", "journey_stage IS NOT NULL"], []
-        if start is not None:
-            clauses.append("coalesce(observed_at, CAST(created_at AS DATE)) >= ?")
-            params.append(start)
-        if end is not None:
-            clauses.append("coalesce(observed_at, CAST(created_at AS DATE)) <= ?")
-            params.append(end)
+        add_range(clauses, params, "coalesce(observed_at, CAST(created_at AS DATE))", start, end)
         with self.db.read() as cur:
             return cur.execute(
                 "SELECT journey_stage, coalesce(segment, '(none)'), count(*),"

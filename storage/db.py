@@ -86,3 +86,14 @@ class Database:
         """Checkpoint and close the file."""
         with self._write_lock:
             self._connection.close()
+
+
+def add_range(clauses: list[str], params: list, expression: str, start, end) -> None:
+    """Append "expression between start and end" (either bound optional) to a WHERE clause
+    list; `expression` is SQL written by us, the bounds travel as parameters."""
+    if start is not None:
+        clauses.append(f"{expression} >= ?")
+        params.append(start)
+    if end is not None:
+        clauses.append(f"{expression} <= ?")
+        params.append(end)

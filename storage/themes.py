@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from insights.models import Theme
-from storage.db import Database
+from storage.db import Database, add_range
 
 _THEME = "SELECT t.id, t.label, t.name, t.pinned, t.size, t.created_at, t.updated_at FROM themes t"
 _KEYS = ("id", "terms", "name", "pinned", "size", "created_at", "updated_at")
@@ -180,12 +180,7 @@ class ThemeRepository:
         unit = PERIOD_SQL[period]
         day = "coalesce(i.observed_at, CAST(i.created_at AS DATE))"
         clauses, params = ["i.deleted_at IS NULL"], []
-        if start is not None:
-            clauses.append(f"{day} >= ?")
-            params.append(start)
-        if end is not None:
-            clauses.append(f"{day} <= ?")
-            params.append(end)
+        add_range(clauses, params, day, start, end)
         if theme_ids is not None:
             clauses.append("m.theme_id IN (SELECT unnest(?::BIGINT[]))")
             params.append(theme_ids)
