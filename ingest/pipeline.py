@@ -23,7 +23,8 @@ from ingest.pii import scrub
 from ingest.readers import ReadError, default_source, read_records
 from ingest.surveys import SCALES, parse_score, response_key, sentiment_of
 from insights.errors import describe_validation_error
-from insights.models import InsightIn, SurveyResponse
+from insights.models import InsightIn
+from insights.records import SurveyResponse
 
 BATCH = 2048
 DEFAULT_LIMIT_MB = 200

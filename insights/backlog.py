@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from datetime import date
 
@@ -11,6 +9,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from insights import text as textlib
+from insights.backlog_export import backlog_csv, backlog_markdown
 from insights.errors import InvalidInput, NotFound, describe_validation_error
 from insights.models import (
     EvidenceRelation,
@@ -20,11 +19,11 @@ from insights.models import (
     QuestionEvidence,
     QuestionIn,
     QuestionStatus,
-    Role,
     StatusChange,
     now,
 )
 from insights.people import PermissionDenied, audited, requires
+from insights.records import Role
 
 # The priority formula. Every term is shown to people as "why this rank".
 VOTE_WEIGHT = 1.0  # x ln(1 + votes): the tenth vote adds less than the second
@@ -381,39 +380,10 @@ class BacklogMixin:
         self, status: str | None = None, questions: list[Question] | None = None
     ) -> str:
         """The backlog (or the given questions) as CSV text, in priority order."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["rank", "id", "question", "status", "priority", "votes", "teams",
-                         "impact", "effort", "decision date", "decision", "asking team", "tags",
-                         "segments", "confidence", "answer"])  # fmt: skip
-        chosen = questions if questions is not None else self.backlog(status=status)
-        for rank, q in enumerate(chosen, start=1):
-            writer.writerow([rank, q.id, q.text, q.status, q.priority, q.votes, "; ".join(q.teams),
-                             q.impact, q.effort, q.decision_date or "", q.decision or "",
-                             q.team or "", "; ".join(q.tags), "; ".join(q.segments),
-                             round(q.confidence, 2), q.answer or ""])  # fmt: skip
-        return out.getvalue()
+        return backlog_csv(questions if questions is not None else self.backlog(status=status))
 
     def export_backlog_markdown(
         self, status: str | None = None, questions: list[Question] | None = None
     ) -> str:
         """The backlog (or the given questions) as Markdown for a steering-group meeting."""
-        questions = questions if questions is not None else self.backlog(status=status)
-        lines = [f"# Research backlog ({date.today().isoformat()})", "",
-                 f"{len(questions)} questions, highest priority first.", ""]  # fmt: skip
-        for rank, q in enumerate(questions, start=1):
-            cell = q.text.replace("\n", " ")
-            lines.append(f"## {rank}. {cell}")
-            lines.append("")
-            lines.append(f"- Status: {q.status}; priority {q.priority:.2f}; {q.votes} votes"
-                         + (f" from {', '.join(q.teams)}" if q.teams else ""))  # fmt: skip
-            lines.append(f"- Impact {q.impact}/5, effort {q.effort}/5"
-                         + (f", decision by {q.decision_date}" if q.decision_date else ""))  # fmt: skip
-            if q.decision:
-                lines.append(f"- Decision it informs: {q.decision}")
-            if q.answer:
-                lines.append(f"- Answer: {q.answer}")
-            lines.append("- Why this rank: " + "; ".join(
-                f"{p.name} {p.contribution:+.2f}" for p in q.explanation))  # fmt: skip
-            lines.append("")
-        return "\n".join(lines)
+        return backlog_markdown(questions if questions is not None else self.backlog(status=status))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.models import CHOICE_FIELDS, Insight, Role, SearchFilters, Study, StudyIn
+from insights.models import CHOICE_FIELDS, Insight, SearchFilters, Study, StudyIn
 from insights.people import audited, requires
+from insights.records import Role
 
 
 class CatalogMixin:

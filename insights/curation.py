@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from insights import text as textlib
 from insights.errors import InvalidInput, NotFound
-from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, Role, now
+from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, now
 from insights.people import audited, requires
+from insights.records import Role
 
 
 def _dump(kb, insight_id: int) -> dict:

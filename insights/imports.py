@@ -5,14 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 from insights.errors import InvalidInput, NotFound
-from insights.models import ImportRecord, Role, SurveyResponse, now
+from insights.models import now
 from insights.people import audited, requires
+from insights.records import ImportRecord, Role, SurveyResponse
 
 METRICS = ("nps", "csat", "ces")
 
 
 class ImportsMixin:
     """What the import pipeline leaves behind, and how to take it back."""
+
+    @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id)
+    @requires(Role.researcher)
+    def import_file(self, path, mapping=None, scrub_pii: bool = True, progress=None, **options):
+        """Import a file (tables, documents, transcripts, surveys) as one recorded import:
+        see ingest.pipeline for the options and the returned ImportReport."""
+        from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
+
+        return import_file(self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress,
+                           **options)  # fmt: skip
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         """Import history, newest first: who imported which file, when, with what counts."""

@@ -23,17 +23,9 @@ from insights.linking import (
     lexical_weight,
     related_threshold,
 )
-from insights.models import (
-    AddResult,
-    Hit,
-    Insight,
-    InsightIn,
-    InsightVersion,
-    Role,
-    SearchFilters,
-    now,
-)
+from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, SearchFilters, now
 from insights.people import PeopleMixin, audited, requires
+from insights.records import Role
 from insights.themes import ThemesMixin
 from storage.analysis import AnalysisRepository
 from storage.backlog import BacklogRepository
@@ -202,15 +194,6 @@ class KnowledgeBase(
         ids, created = self._store(items, None, during)
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return list(zip(ids, created, strict=True))
-
-    @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id)
-    @requires(Role.researcher)
-    def import_file(self, path, mapping=None, scrub_pii: bool = True, progress=None, **options):
-        """Import a file (CSV, TSV, JSON, JSON Lines, Markdown, text): see ingest.pipeline."""
-        from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
-
-        return import_file(self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress,
-                           **options)  # fmt: skip
 
     def wait_for_links(self, timeout: float | None = None) -> bool:
         """Block until the links of everything added so far are computed (False on timeout).

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from insights.errors import InvalidInput, NotFound, OivallusError, describe_validation_error
-from insights.models import AuditEntry, Role, User, now
+from insights.models import now
+from insights.records import AuditEntry, Role, User
 
 RANK = {Role.viewer: 0, Role.contributor: 1, Role.researcher: 2, Role.admin: 3}
 ADMIN_ENV = "OIVALLUS_ADMIN_PASSWORD"

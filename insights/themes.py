@@ -18,8 +18,9 @@ from pydantic import BaseModel
 
 from insights import clustering
 from insights.errors import InvalidInput, NotFound
-from insights.models import Role, Theme, now
+from insights.models import now
 from insights.people import audited, requires
+from insights.records import Role, Theme
 
 BASELINE_PERIODS = 4
 MIN_TREND_COUNT = 5

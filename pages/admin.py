@@ -10,7 +10,7 @@ import streamlit as st
 
 from insights.backup import BackupError, export_backup
 from insights.errors import OivallusError
-from insights.models import Role
+from insights.records import Role
 from pages.common import db_path, kb, may, routed
 
 routed("admin")

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from insights import Insight, KnowledgeBase, NotFound
-from insights.models import Role, User
+from insights.records import Role, User
 from insights.text import escape_markdown
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"

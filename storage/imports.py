@@ -9,7 +9,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from insights.models import ImportRecord, SurveyResponse
+from insights.records import ImportRecord, SurveyResponse
 from storage.db import Database
 
 _IMPORT_COLUMNS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from insights.models import AuditEntry, User
+from insights.records import AuditEntry, User
 from storage.db import Database
 
 _USER = "SELECT username, display_name, role, team, email, created_at, disabled_at FROM users"

@@ -8,7 +8,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from insights.models import Theme
+from insights.records import Theme
 from storage.db import Database, add_range
 
 _THEME = "SELECT t.id, t.label, t.name, t.pinned, t.size, t.created_at, t.updated_at FROM themes t"

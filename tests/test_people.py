@@ -7,8 +7,9 @@ import inspect
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from insights.models import QuestionIn, Role
+from insights.models import QuestionIn
 from insights.people import RANK, PermissionDenied
+from insights.records import Role
 
 # Arguments that get each write past its permission check (what happens after does not matter).
 ARGS = {
