@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint format demo browser bench clean
+.PHONY: setup voikko run test lint format demo browser bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+setup: voikko $(VENV)/.installed
+
+# Voikko (Finnish lemmas and compound words) comes from Debian; its Python binding from PyPI.
+voikko:
+	@ldconfig -p | grep -q libvoikko.so.1 && [ -d /usr/lib/voikko/5 ] || { \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvoikko1 voikko-fi; }
 
 demo: setup
 	$(PY) -m ingest.demo --db $(DB)

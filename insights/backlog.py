@@ -10,7 +10,9 @@ from pydantic import ValidationError
 
 from insights import text as textlib
 from insights.backlog_export import backlog_csv, backlog_markdown
+from insights.embeddings import embed_texts
 from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.linking import pair_scaled, threshold
 from insights.models import (
     EvidenceRelation,
     Hit,
@@ -35,9 +37,8 @@ KNOWN_WEIGHT = -3.0  # x confidence 0..1 from confirmed evidence
 URGENCY_HORIZON_DAYS = 90
 RELATION_WEIGHT = {"answers": 1.0, "supports": 0.6, "contradicts": 0.3}
 # A new insight "may answer" an open question above this cosine similarity. Calibrated on
-# banking77 with benchmarks/eval_backlog.py: at 0.7, 71 % of the matches share the question's
-# intent (about 50 matches per question among 10,000 insights); at 0.55 only 28 %.
-QUESTION_MATCH_THRESHOLD = 0.7
+# "May answer" thresholds are per language pair: linking.THRESHOLDS["answers"] (calibrated with
+# benchmarks/eval_backlog.py and benchmarks/calibrate.py; figures in the README).
 DUPLICATE_QUESTION = 0.85
 
 
@@ -127,14 +128,15 @@ class BacklogMixin:
             question = question if isinstance(question, QuestionIn) else QuestionIn(**question)
         except ValidationError as error:
             raise describe_validation_error(error) from None
-        vector = self.embedder.embed([question.text])[0]
+        vector = self._text_vector(question.text)
         with self.db.transaction() as cur:
             question_id = self.backlog_repo.insert(cur, question, now())
             self.backlog_repo.store_vector(cur, question_id, self.embedder.model_id, vector)
             # The same rule as for new insights: cosine of question and insight vectors.
             found = self._match_question(question.text, vector, 50)
+            language = textlib.detect_language(question.text)
             matches = [(question_id, h.insight_id, h.dense_score) for h in found
-                       if h.dense_score >= QUESTION_MATCH_THRESHOLD]  # fmt: skip
+                       if h.dense_score >= threshold("answers", language, h.insight.language)]  # fmt: skip
             self.backlog_repo.suggest(cur, matches)
         self._caches.pop("question_vectors", None)
         return self.question(question_id)
@@ -144,7 +146,7 @@ class BacklogMixin:
         ids, vectors = self._open_question_vectors()
         if not ids:
             return []
-        sims = vectors @ self.embedder.embed([text])[0]
+        sims = vectors @ self._text_vector(text)
         order = np.argsort(-sims)[:k]
         found = {q.id: q for q in self.questions([ids[i] for i in order])}
         return [(found[ids[i]], float(sims[i])) for i in order if ids[i] in found]
@@ -299,9 +301,13 @@ class BacklogMixin:
         question = self.question(question_id)
         dismissed = {e.insight_id for e in self.backlog_repo.evidence(
             question_id=question_id, statuses=("dismissed",))}  # fmt: skip
-        vector = self.embedder.embed([question.text])[0]
+        vector = self._text_vector(question.text)
         found = self._match_question(question.text, vector, k + len(dismissed))
         return [h for h in found if h.insight_id not in dismissed][:k]
+
+    def _text_vector(self, text: str) -> np.ndarray:
+        """The vector of a question's text, stored like an insight's (same space and rules)."""
+        return embed_texts(self.embedder, [text], [textlib.detect_language(text)])[0]
 
     def _match_question(self, text: str, vector: np.ndarray, k: int) -> list[Hit]:
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(text))
@@ -353,7 +359,11 @@ class BacklogMixin:
             ids, texts, vectors = self.backlog_repo.vectors(self.embedder.model_id)
             missing = [i for i, v in enumerate(vectors) if v is None]
             if missing:
-                fresh = self.embedder.embed([texts[i] for i in missing])
+                fresh = embed_texts(
+                    self.embedder,
+                    [texts[i] for i in missing],
+                    [textlib.detect_language(texts[i]) for i in missing],
+                )
                 with self.db.transaction() as cur:
                     for i, vector in zip(missing, fresh, strict=True):
                         self.backlog_repo.store_vector(cur, ids[i], self.embedder.model_id, vector)
@@ -367,8 +377,23 @@ class BacklogMixin:
         ids, matrix = self._open_question_vectors()
         if not ids or not len(insight_ids):
             return
-        sims = vectors @ matrix.T
-        rows, cols = np.nonzero(sims >= QUESTION_MATCH_THRESHOLD)
+        question_languages = self._caches.setdefault("question_languages", {})
+        for question_id in ids:
+            if question_id not in question_languages:
+                question_languages[question_id] = textlib.detect_language(
+                    self.question(question_id).text
+                )
+        q_langs = [question_languages[q] for q in ids]
+        known = {i.id: i.language for i in self.insights.get_many(list(insight_ids))}
+        i_langs = [known.get(i, "en") for i in insight_ids]
+        scale = getattr(self.embedder, "pair_scale", 1.0)
+        q_english = np.asarray([lang == "en" for lang in q_langs])[None, :]
+        i_english = np.asarray([lang == "en" for lang in i_langs])[:, None]
+        sims = pair_scaled(vectors @ matrix.T, i_english, q_english, scale)
+        limits = np.asarray(
+            [[threshold("answers", a, b) for b in q_langs] for a in i_langs], dtype=np.float32
+        )
+        rows, cols = np.nonzero(sims >= limits)
         self.backlog_repo.suggest(
             cur,
             [(ids[c], insight_ids[r], float(sims[r, c])) for r, c in zip(rows, cols, strict=True)],

@@ -89,7 +89,9 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 def _initial_centroids(vectors: np.ndarray, seeds: np.ndarray | None, k: int) -> np.ndarray:
     from sklearn.cluster import kmeans_plusplus
 
-    kept = seeds[:k] if seeds is not None and len(seeds) else np.zeros((0, vectors.shape[1]))
+    usable = seeds is not None and len(seeds) and seeds.shape[1] == vectors.shape[1]
+    # (seeds of another space: the collection changed from English-only to mixed or back)
+    kept = seeds[:k] if usable else np.zeros((0, vectors.shape[1]))
     if len(kept) == k:
         return kept.astype(vectors.dtype)
     sample = vectors if len(vectors) <= 50_000 else vectors[:: max(1, len(vectors) // 50_000)]
@@ -105,24 +107,58 @@ def _drop_empty(labels: np.ndarray) -> np.ndarray:
     return compact.astype(np.int64)
 
 
-def _tokens(text: str) -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+_ENGLISH_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
-    words = [w for w in re.findall(r"[^\W\d_]{3,}", text.lower())]
-    kept = [w for w in words if w not in ENGLISH_STOP_WORDS and w not in FINNISH_STOP_WORDS]
+
+def label_tokens(text: str, language: str) -> list[str]:
+    """The words a theme label may use from one text, and the pairs of them.
+
+    Finnish: Voikko base forms of nouns, adjectives, verbs and names, without common ones
+    ("asiakkaat" -> "asiakas"; "voidaan", "torstain" -> nothing, "torstai"); Snowball-free, so
+    labels read as words. Other languages: words of 3+ letters without stop words; contractions
+    ("didn't") count as stop words.
+    """
+    from insights import morphology
+
+    if language == "fi" and morphology.available():
+        kept = []
+        for word in re.findall(r"[^\W\d_]{3,}", text.lower()):
+            found = morphology.content_lemma(word)
+            if found and len(found) >= 3 and found not in FINNISH_STOP_WORDS:
+                kept.append(found)
+    else:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words = _ENGLISH_WORD.findall(text.lower())
+        kept = [w for w in words if len(w) >= 3 and "'" not in w and "’" not in w
+                and w not in ENGLISH_STOP_WORDS and w not in FINNISH_STOP_WORDS]  # fmt: skip
     return kept + [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
 
 
-def labels_for(texts: list[str], labels: np.ndarray, top: int = LABEL_TERMS) -> list[str]:
-    """A label per theme from its most distinctive words (c-TF-IDF)."""
+def labels_for(
+    texts: list[str],
+    labels: np.ndarray,
+    top: int = LABEL_TERMS,
+    languages: list[str] | None = None,
+) -> list[str]:
+    """A label per theme from its most distinctive words (c-TF-IDF), in its languages: a
+    theme with a fifth or more of its texts in a second language shows terms of both."""
     from sklearn.feature_extraction.text import CountVectorizer
 
+    languages = languages or ["en"] * len(texts)
     themes = int(labels.max()) + 1 if len(labels) else 0
-    joined = [[] for _ in range(themes)]
-    for text, label in zip(texts, labels, strict=True):
-        joined[label].append(text)
-    vectorizer = CountVectorizer(analyzer=_tokens, min_df=1)
-    counts = vectorizer.fit_transform(" ".join(j) for j in joined).astype(np.float64)
+    joined: list[list[str]] = [[] for _ in range(themes)]
+    term_language: dict[str, str] = {}
+    language_counts = [dict() for _ in range(themes)]
+    for text, label, language in zip(texts, labels, languages, strict=True):
+        tokens = label_tokens(text, language)
+        joined[label].extend(tokens)
+        for token in tokens:
+            term_language.setdefault(token, language)
+        counts = language_counts[label]
+        counts[language] = counts.get(language, 0) + 1
+    vectorizer = CountVectorizer(analyzer=lambda tokens: tokens, min_df=1)
+    counts = vectorizer.fit_transform(joined).astype(np.float64)
     terms = np.asarray(vectorizer.get_feature_names_out())
     per_theme = np.asarray(counts.sum(axis=1)).ravel()
     frequency = np.asarray(counts.sum(axis=0)).ravel()
@@ -135,16 +171,30 @@ def labels_for(texts: list[str], labels: np.ndarray, top: int = LABEL_TERMS) -> 
             result.append(f"Theme {theme + 1}")
             continue
         weights = row.data / max(per_theme[theme], 1) * idf[row.indices]
-        order = row.indices[np.argsort(-weights, kind="stable")]
-        chosen: list[str] = []
-        for term in terms[order]:
-            if any(term in c or c in term for c in chosen):
-                continue  # "late delivery" already says "late"
-            chosen.append(term)
-            if len(chosen) == top:
-                break
-        result.append(" · ".join(chosen))
+        order = terms[row.indices[np.argsort(-weights, kind="stable")]]
+        size = sum(language_counts[theme].values())
+        present = [lang for lang, n in sorted(language_counts[theme].items(), key=lambda x: -x[1])
+                   if n >= 0.2 * size]  # fmt: skip
+        result.append(" · ".join(_choose(order, top, present, term_language)))
     return result
+
+
+def _choose(order, top: int, languages: list[str], term_language: dict[str, str]) -> list[str]:
+    """The best distinct terms, taking turns between the theme's languages."""
+    queues = {lang: [t for t in order if term_language.get(t) == lang] for lang in languages}
+    queues = {lang: q for lang, q in queues.items() if q} or {"any": list(order)}
+    chosen: list[str] = []
+    size = top if len(queues) == 1 else max(top, 2 * len(queues))
+    while len(chosen) < size and any(queues.values()):
+        for queue in queues.values():
+            while queue:
+                term = queue.pop(0)
+                if not any(term in c or c in term for c in chosen):
+                    chosen.append(term)  # "late delivery" already says "late"
+                    break
+            if len(chosen) == size:
+                break
+    return chosen
 
 
 def match(old: dict[int, set[int]], new: list[set[int]], existed: set[int]) -> dict[int, int]:

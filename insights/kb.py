@@ -13,7 +13,7 @@ from insights.analysis import AnalysisMixin
 from insights.backlog import BacklogMixin
 from insights.catalog import CatalogMixin
 from insights.curation import CurationMixin
-from insights.embeddings import Embedder, SentenceTransformerEmbedder
+from insights.embeddings import Embedder, default_embedder, embed_query, embed_texts
 from insights.errors import NotFound, describe_validation_error
 from insights.imports import ImportsMixin
 from insights.linker import BackgroundLinker
@@ -22,6 +22,7 @@ from insights.linking import (
     HybridIndex,
     lexical_weight,
     related_threshold,
+    threshold,
 )
 from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, SearchFilters, now
 from insights.people import PeopleMixin, audited, requires
@@ -45,11 +46,17 @@ SUGGESTIONS_PER_INSIGHT = 5
 LINK_BLOCK = 256
 
 
-def is_near_duplicate(text: str, other: Insight, dense: float) -> bool:
-    """Two texts say the same thing: nearly equal vectors, mostly the same stemmed words, or
-    close vectors with many shared words (calibrated on the demo data's near-duplicates)."""
-    if textlib.content_hash(text) == other.content_hash or dense >= 0.93:
+def is_near_duplicate(text: str, other: Insight, dense: float, language: str | None = None) -> bool:
+    """Two texts say the same thing: nearly equal vectors (a threshold per language pair, so a
+    near-translation counts too), mostly the same stemmed words, or close vectors with many
+    shared words."""
+    language = language or textlib.detect_language(text)
+    if textlib.content_hash(text) == other.content_hash:
         return True
+    if dense >= threshold("duplicate", language, other.language):
+        return True
+    if language != other.language:
+        return False
     a = set(textlib.stems(textlib.words(text), other.language))
     b = set(textlib.stems(textlib.words(other.text), other.language))
     shared = len(a & b) / len(a | b) if a and b else 0.0
@@ -84,7 +91,9 @@ class KnowledgeBase(
         self.people = PeopleRepository(db)
         self._caches: dict = {}  # shared with the views of acting_as
         self.imports_repo.mark_interrupted()
-        self.index = HybridIndex(embedder.dim)
+        self.index = HybridIndex(
+            embedder.dim, getattr(embedder, "pair_scale", 1.0), getattr(embedder, "normalise", None)
+        )
         self.linker = BackgroundLinker(self._link)
         textlib.detect_language("warm up")  # load the language model now, not in the first add
         self._reembed_stale(progress)
@@ -99,10 +108,11 @@ class KnowledgeBase(
 
         Args:
             path: the DuckDB file.
-            embedder: any `Embedder`; default: sentence-transformers ($OIVALLUS_MODEL).
+            embedder: any `Embedder`; default: $OIVALLUS_MODEL (sentence-transformers) when set,
+                else the bundled Finnish-English embedder (insights/bilingual.py).
             progress: called as (done, total) while vectors of a changed model are recomputed.
         """
-        return cls(Database(path), embedder or SentenceTransformerEmbedder(), progress)
+        return cls(Database(path), embedder or default_embedder(), progress)
 
     def close(self) -> None:
         """Stop background linking (unfinished work resumes at the next open) and close."""
@@ -115,15 +125,17 @@ class KnowledgeBase(
         stale = self.vectors.stale(self.embedder.model_id)
         for start in range(0, len(stale), EMBED_BATCH):
             batch = stale[start : start + EMBED_BATCH]
-            vectors = self.embedder.embed([t for _, t, _ in batch])
+            vectors = embed_texts(
+                self.embedder, [t for _, t, _, _ in batch], [lang for *_, lang in batch]
+            )
             with self.db.transaction() as cur:
                 # Smoothed vectors and links follow in the background once the index is loaded.
-                self.insights.mark_linked(cur, [i for i, _, _ in batch], None)
+                self.insights.mark_linked(cur, [i for i, *_ in batch], None)
                 self.vectors.upsert(
                     cur,
                     self.embedder.model_id,
-                    [i for i, _, _ in batch],
-                    [h for _, _, h in batch],
+                    [i for i, *_ in batch],
+                    [h for _, _, h, _ in batch],
                     vectors,
                     vectors,
                 )
@@ -218,7 +230,8 @@ class KnowledgeBase(
             if known is None and h not in fresh:
                 fresh[h] = len(new)
                 new.append(position)
-        vectors = self._embed([items[p].text for p in new], progress)
+        languages = {p: items[p].language or textlib.detect_language(items[p].text) for p in new}
+        vectors = self._embed([items[p].text for p in new], [languages[p] for p in new], progress)
         if not new and during is None:
             return [by_external.get((i.source, i.external_id)) or by_hash[h]
                     for i, h in zip(items, hashes, strict=True)], [False] * len(items)  # fmt: skip
@@ -230,7 +243,7 @@ class KnowledgeBase(
                     **items[p].model_dump(exclude={"language"}),
                     id=i,
                     content_hash=hashes[p],
-                    language=items[p].language or textlib.detect_language(items[p].text),
+                    language=languages[p],
                     created_at=stamp,
                     updated_at=stamp,
                 )
@@ -248,10 +261,13 @@ class KnowledgeBase(
                 during(cur, ids, created)
         return ids, created
 
-    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
+    def _embed(
+        self, texts: list[str], languages: list[str], progress: Progress | None
+    ) -> np.ndarray:
         parts = []
         for start in range(0, len(texts), EMBED_BATCH):
-            parts.append(self.embedder.embed(texts[start : start + EMBED_BATCH]))
+            end = start + EMBED_BATCH
+            parts.append(embed_texts(self.embedder, texts[start:end], languages[start:end]))
             if progress:
                 progress(min(start + EMBED_BATCH, len(texts)), len(texts))
         if progress and not texts:
@@ -292,8 +308,8 @@ class KnowledgeBase(
                     other = insights.get(n.insight_id)
                     if insight is None or other is None:
                         continue
-                    duplicate = is_near_duplicate(insight.text, other, n.dense)
-                    if duplicate or n.score >= related_threshold(insight.language):
+                    duplicate = is_near_duplicate(insight.text, other, n.dense, insight.language)
+                    if duplicate or n.score >= related_threshold(insight.language, other.language):
                         suggestions.append((insight_id, n.insight_id, n.score, duplicate))
             with self.db.transaction() as cur:
                 vectors = np.stack([smoothed[i] for i in block])
@@ -342,19 +358,32 @@ class KnowledgeBase(
         query = query.strip()
         if not query:
             return []
-        vector = self.embedder.embed([query])[0]
+        language = textlib.detect_language(query)
+        vector = self._query_vector(query, language)
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(query))
         allowed = None if filters.is_empty() else self.insights.filter_ids(filters)
-        language = textlib.detect_language(query)
         weight = max(SEARCH_LEXICAL_WEIGHT, lexical_weight(language) / 2)
-        found = self.index.search(vector, term_ids, weights, weight, k + offset, allowed)[offset:]
+        found = self.index.search(
+            vector, term_ids, weights, weight, k + offset, allowed, english=language == "en"
+        )[offset:]
         return self._hits(found)
 
+    def _query_vector(self, text: str, language: str) -> np.ndarray:
+        if getattr(self.embedder, "uses_language", False):
+            return self.embedder.embed([text], languages=[language])[0]
+        return embed_query(self.embedder, text)
+
     def similar(self, text: str, k: int = 5) -> list[tuple[Hit, bool]]:
-        """Insights like a draft text, each with "is it a likely duplicate?"."""
+        """Stored insights like a draft text, in any language, each with "is it a likely
+        duplicate?"; only those above the language pair's link threshold (or duplicates)."""
         draft = InsightIn(text=text)
-        hits = self.search(draft.text, k=k)
-        return [(h, is_near_duplicate(draft.text, h.insight, h.dense_score)) for h in hits]
+        language = textlib.detect_language(draft.text)
+        found = []
+        for hit in self.search(draft.text, k=k):
+            duplicate = is_near_duplicate(draft.text, hit.insight, hit.dense_score, language)
+            if duplicate or hit.dense_score >= threshold("similar", language, hit.insight.language):
+                found.append((hit, duplicate))
+        return found
 
     def related(self, insight_id: int, k: int = 5) -> list[Hit]:
         """Nearest other live insights, best first; never itself, a deleted or a rejected one."""

@@ -1,13 +1,18 @@
 """The hybrid index behind search, related insights and duplicate detection.
 
-Scores (tuned on ../shared/evaldata with benchmarks/eval_quality.py):
+Scores (tuned on ../shared/evaldata with benchmarks/eval_quality.py and
+benchmarks/calibrate.py):
 - lexical similarity of a document to another is its BM25 score divided by its score against
-  itself, so 1.0 means "the same words";
-- the lexical weight depends on the document's language: all-MiniLM-L6-v2 is an English
-  model, so for Finnish and Swedish the words carry more of the meaning;
+  itself, so 1.0 means "the same words"; its weight depends on the document's language;
+- dense similarity comes from one vector space for all languages (insights/bilingual.py); the
+  dense score of a pair with exactly one English text is multiplied by the embedder's
+  `pair_scale` so that every language pair's scores read alike;
 - each stored vector is smoothed with its three nearest neighbours (database-side
   augmentation), and a neighbour list is re-ranked with the neighbours' own similarities
-  (query expansion). Together they lift banking77 precision@5 from 0.827 to above 0.85.
+  (query expansion). Together they lift banking77 precision@5 above 0.85;
+- suggested links, duplicate flags, similar-insight hints and "may answer" matches use a
+  threshold per language pair ("en-en", "fi-fi", "fi-en"), each chosen for a stated precision
+  on labelled data (see `THRESHOLDS` and benchmarks/calibrate.py).
 """
 
 from __future__ import annotations
@@ -20,16 +25,39 @@ import numpy as np
 from insights.search import LexicalIndex, VectorIndex
 
 LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.2}
-LEXICAL_WEIGHT_OTHER = 2.0
+LEXICAL_WEIGHT_OTHER = 0.5
+# Across languages only names and numbers are shared words; any more weight adds noise
+# (Tatoeba fi->en accuracy@1 through search: 0.61 at the same-language weight).
+CROSS_LEXICAL_WEIGHT = 0.05
 SEARCH_LEXICAL_WEIGHT = 0.5
 SMOOTHING_NEIGHBOURS = 3
 SMOOTHING_FLOOR = 0.3
 CANDIDATES = 200
-# Calibrated with benchmarks/eval_quality.py and the demo data: on banking77, 91 % of the
-# neighbours scoring above the English threshold share the insight's intent. Finnish and
-# Swedish scores run lower (the lexical part dominates them), hence their own threshold.
-RELATED_THRESHOLD_BY_LANGUAGE = {"en": 0.85}
-RELATED_THRESHOLD_OTHER = 0.5
+
+# Thresholds per language pair (Swedish counts as Finnish: one multilingual model serves both).
+# Chosen with benchmarks/calibrate.py on held-out labelled data; the precision each was chosen
+# for and the figure measured are in the README ("Thresholds per language pair").
+THRESHOLDS = {
+    # a neighbour's fused score above which it becomes a suggested link
+    "related": {"en-en": 0.85, "fi-fi": 0.62, "fi-en": 0.62},
+    # a dense score above which a stored insight is shown as similar to a draft (Add page)
+    "similar": {"en-en": 0.55, "fi-fi": 0.55, "fi-en": 0.55},
+    # a dense score above which two texts are flagged as possible duplicates / translations
+    "duplicate": {"en-en": 0.93, "fi-fi": 0.90, "fi-en": 0.85},
+    # a dense score above which an insight "may answer" an open question
+    "answers": {"en-en": 0.70, "fi-fi": 0.55, "fi-en": 0.55},
+}
+
+
+def pair_key(language_a: str, language_b: str) -> str:
+    """ "en-en", "fi-fi" or "fi-en": the language pair a threshold is calibrated for."""
+    english = (language_a == "en") + (language_b == "en")
+    return {2: "en-en", 1: "fi-en", 0: "fi-fi"}[english]
+
+
+def threshold(kind: str, language_a: str, language_b: str) -> float:
+    """The calibrated threshold of a kind ("related", "duplicate", "answers") for a pair."""
+    return THRESHOLDS[kind][pair_key(language_a, language_b)]
 
 
 def lexical_weight(language: str) -> float:
@@ -37,9 +65,16 @@ def lexical_weight(language: str) -> float:
     return LEXICAL_WEIGHT_BY_LANGUAGE.get(language, LEXICAL_WEIGHT_OTHER)
 
 
-def related_threshold(language: str) -> float:
+def related_threshold(language: str, other: str | None = None) -> float:
     """The score above which a neighbour becomes a suggested link."""
-    return RELATED_THRESHOLD_BY_LANGUAGE.get(language, RELATED_THRESHOLD_OTHER)
+    return threshold("related", language, language if other is None else other)
+
+
+def pair_scaled(dense: np.ndarray, english_a, english_b, scale: float) -> np.ndarray:
+    """Dense scores with cross pairs (exactly one English text) multiplied by `scale`."""
+    if scale == 1.0:
+        return dense
+    return np.where(np.not_equal(english_a, english_b), dense * scale, dense)
 
 
 @dataclass(frozen=True)
@@ -55,7 +90,12 @@ class Neighbour:
 class HybridIndex:
     """Raw and smoothed vectors plus a lexical index over the live insights, row-aligned."""
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, pair_scale: float = 1.0, normalise=None) -> None:
+        """`normalise(vectors, english)` turns sums of vectors back into the embedder's form
+        (default: unit length); `pair_scale` see `pair_scaled`."""
+        self.pair_scale = pair_scale
+        self._normalise = normalise
+        self._english = np.zeros(0, dtype=bool)
         self.raw = VectorIndex(dim)
         self.smooth = VectorIndex(dim)
         self.lexical = LexicalIndex()
@@ -97,6 +137,8 @@ class HybridIndex:
             self._ids = np.concatenate([self._ids, np.asarray(ids, dtype=np.int64)])
             self._alive = np.concatenate([self._alive, np.ones(len(ids), dtype=bool)])
             self._languages.extend(languages)
+            english = np.asarray([lang == "en" for lang in languages], dtype=bool)
+            self._english = np.concatenate([self._english, english])
             self.raw.add(vectors)
             self.lexical.add(terms, bulk=bulk)
             self.smooth.add(vectors if smoothed is None else smoothed)
@@ -116,6 +158,11 @@ class HybridIndex:
         with self.lock:
             rows = np.flatnonzero(self._alive)
             return self._ids[rows].copy(), self.smooth.vectors()[rows].copy()
+
+    def english(self, insight_ids) -> np.ndarray:
+        """Whether each of these insights is in English."""
+        with self.lock:
+            return self._english[[self.row_of[int(i)] for i in insight_ids]]
 
     def reserve(self, rows: int) -> None:
         """Make room for `rows` insights in all (at open, when the count is known)."""
@@ -143,15 +190,30 @@ class HybridIndex:
             chunk = rows[block : block + 256]
             dense = self.raw.similarities(raw[chunk])
             for i, row in enumerate(chunk):
-                fused = dense[i] + lexical_weight(self._languages[row]) * self._lexical_row(row)
+                dense[i] = self._scaled(dense[i], self._english[row])
+                weight = self._pair_weights(
+                    lexical_weight(self._languages[row]), self._english[row]
+                )
+                fused = dense[i] + weight * self._lexical_row(row)
                 top = self._top(fused, SMOOTHING_NEIGHBOURS, exclude_row=row)
                 # In a small or young collection the nearest rows may be unrelated: skip those.
-                top = top[
-                    fused[top] >= SMOOTHING_FLOOR * (1 + lexical_weight(self._languages[row]))
-                ]
+                top = top[fused[top] >= SMOOTHING_FLOOR * (1 + weight[top])]
                 out[block + i] += raw[top].sum(axis=0)
+        if self._normalise is not None:
+            return self._normalise(out, self._english[rows])
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
+
+    def _scaled(self, dense: np.ndarray, english: bool, rows: np.ndarray | None = None):
+        """Dense scores of one text against rows (all rows by default), cross pairs scaled."""
+        target = self._english[: len(dense)] if rows is None else self._english[rows]
+        return pair_scaled(dense, english, target, self.pair_scale)
+
+    def _pair_weights(self, weight: float, english: bool) -> np.ndarray:
+        """The lexical weight for every row: the language's own within a language, and
+        CROSS_LEXICAL_WEIGHT across languages."""
+        same = self._english[: self.raw.size] == english
+        return np.where(same, weight, min(weight, CROSS_LEXICAL_WEIGHT)).astype(np.float32)
 
     def _lexical_row(self, row: int) -> np.ndarray:
         ids, weights = self.lexical.row_vector(row)
@@ -206,10 +268,13 @@ class HybridIndex:
     def _related_row(
         self, row: int, dense: np.ndarray, k: int, exclude: set[int]
     ) -> list[Neighbour]:
-        weight = lexical_weight(self._languages[row])
+        weight = self._pair_weights(lexical_weight(self._languages[row]), self._english[row])
         lexical = self._lexical_row(row)
         raw = self.raw.vectors()
-        return self._expanded(dense, lexical, weight, k, exclude, raw[row], exclude_row=row)
+        dense = self._scaled(dense, self._english[row])
+        return self._expanded(
+            dense, lexical, weight, k, exclude, raw[row], self._english[row], exclude_row=row
+        )
 
     def match(
         self, query: np.ndarray, term_ids: np.ndarray, weights: np.ndarray, language: str, k: int
@@ -218,20 +283,30 @@ class HybridIndex:
         with self.lock:
             if not self.raw.size:
                 return []
-            dense = self.smooth.similarities(query[None, :])[0]
+            english = language == "en"
+            dense = self._scaled(self.smooth.similarities(query[None, :])[0], english)
             lexical = self.lexical.scores(term_ids, weights)
             top = float(lexical.max())
             lexical = lexical / top if top > 0 else lexical
-            return self._expanded(dense, lexical, lexical_weight(language), k, set(), query)
+            return self._expanded(
+                dense,
+                lexical,
+                self._pair_weights(lexical_weight(language), english),
+                k,
+                set(),
+                query,
+                english,
+            )
 
     def _expanded(
         self,
         dense: np.ndarray,
         lexical: np.ndarray,
-        weight: float,
+        weight: np.ndarray,
         k: int,
         exclude: set[int],
         query_raw: np.ndarray,
+        query_english: bool,
         exclude_row: int | None = None,
     ) -> list[Neighbour]:
         """Rank by fused similarity re-scored with the best candidates' own similarities."""
@@ -241,7 +316,8 @@ class HybridIndex:
         if not len(candidates):
             return []
         # Expand with the nearest neighbours that are related at all (see SMOOTHING_FLOOR).
-        related_enough = first[candidates[:SMOOTHING_NEIGHBOURS]] >= SMOOTHING_FLOOR * (1 + weight)
+        lead = candidates[:SMOOTHING_NEIGHBOURS]
+        related_enough = first[lead] >= SMOOTHING_FLOOR * (1 + weight[lead])
         positions = np.flatnonzero(related_enough)  # neighbours lead the candidate list
         neighbours = candidates[positions]
         expansion = np.zeros(len(candidates), dtype=np.float32)
@@ -249,11 +325,16 @@ class HybridIndex:
             lexical_n = self.lexical.cross_scores(neighbours, candidates)
             own = lexical_n[np.arange(len(neighbours)), positions][:, None]
             lexical_n = lexical_n / np.maximum(own, 1e-9)
-            dense_n = smooth[neighbours] @ smooth[candidates].T
-            expansion = (dense_n + weight * lexical_n).sum(axis=0)
+            dense_n = pair_scaled(
+                smooth[neighbours] @ smooth[candidates].T,
+                self._english[neighbours][:, None],
+                self._english[candidates][None, :],
+                self.pair_scale,
+            )
+            expansion = (dense_n + weight[candidates][None, :] * lexical_n).sum(axis=0)
         expanded = expansion / len(neighbours) if len(neighbours) else first[candidates]
         # Divided so that 1.0 means "identical" whatever the language's lexical weight.
-        final = (first[candidates] + expanded) / (2 * (1 + weight))
+        final = (first[candidates] + expanded) / (2 * (1 + weight[candidates]))
         raw = self.raw.vectors()
         found = []
         for i in np.argsort(-final, kind="stable"):
@@ -261,6 +342,8 @@ class HybridIndex:
             if other in exclude:
                 continue
             dense_raw = float(raw[candidates[i]] @ query_raw)
+            if self._english[candidates[i]] != query_english:
+                dense_raw *= self.pair_scale
             found.append(
                 Neighbour(other, float(final[i]), dense_raw, float(lexical[candidates[i]]))
             )
@@ -276,6 +359,7 @@ class HybridIndex:
         lexical_weight_: float,
         k: int,
         allowed: np.ndarray | None = None,
+        english: bool = True,
     ) -> list[Neighbour]:
         """Best k live insights for a query vector and weighted query terms.
 
@@ -284,13 +368,14 @@ class HybridIndex:
         with self.lock:
             if not self.raw.size:
                 return []
-            dense = self.raw.similarities(query[None, :])[0]
+            dense = self._scaled(self.raw.similarities(query[None, :])[0], english)
             lexical = self.lexical.scores(term_ids, weights)
             top_lexical = float(lexical.max()) if len(lexical) else 0.0
             if top_lexical > 0:
                 lexical = lexical / top_lexical
             # Divided so that 1.0 means "same meaning and every query word matched".
-            fused = (dense + lexical_weight_ * lexical) / (1 + lexical_weight_)
+            weight = self._pair_weights(lexical_weight_, english)
+            fused = (dense + weight * lexical) / (1 + weight)
             if allowed is not None:
                 fused = np.where(np.isin(self._ids, allowed), fused, -np.inf)
             top = self._top(fused, k)

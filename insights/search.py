@@ -13,9 +13,11 @@ from collections.abc import Iterable
 import numpy as np
 from scipy import sparse
 
-# Lexical feature weights (fusion weights live in insights/linking.py). A whole stem counts
-# three times a character n-gram in a search query.
+# Lexical feature weights (fusion weights live in insights/linking.py). In a search query a
+# whole stem or lemma ("w:") counts three times a character n-gram, the part of a compound word
+# ("p:", "palvelu" in "asiakaspalvelu") half as much as a whole word.
 STEM_WEIGHT = 3.0
+PART_WEIGHT = 1.5
 BM25_K1 = 1.2
 BM25_B = 0.75
 _DELTA_LIMIT = 4096
@@ -71,7 +73,7 @@ class LexicalIndex:
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self._df: list[int] = []
-        self._is_stem: list[bool] = []
+        self._feature: list[float] = []  # query-side weight of each term's kind
         self._lengths: list[float] = []
         self._main = (
             sparse.csc_matrix((0, 0), dtype=np.float32),
@@ -98,7 +100,10 @@ class LexicalIndex:
                 if term_id is None:
                     term_id = self.vocab[term] = len(self._df)
                     self._df.append(0)
-                    self._is_stem.append(term.startswith("w:"))
+                    self._feature.append(
+                        STEM_WEIGHT if term.startswith("w:")
+                        else PART_WEIGHT if term.startswith("p:") else 1.0
+                    )  # fmt: skip
                 counts[term_id] += 1
             for term_id in counts:
                 self._df[term_id] += 1
@@ -156,17 +161,14 @@ class LexicalIndex:
         n = max(self.size, 1)
         return np.log1p((n - df + 0.5) / (df + 0.5))
 
-    def query_vector(
-        self, terms: list[str], stem_weight: float = STEM_WEIGHT
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def query_vector(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Known term ids of a query and their weights (idf x query frequency x feature weight)."""
         counts = Counter(self.vocab[t] for t in terms if t in self.vocab)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
         freq = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        is_stem = np.fromiter((self._is_stem[t] for t in ids), dtype=bool, count=len(ids))
-        feature = np.where(is_stem, stem_weight, 1.0).astype(np.float32)
+        feature = np.fromiter((self._feature[t] for t in ids), dtype=np.float32, count=len(ids))
         return ids, self._idf(ids) * freq * feature
 
     def row_vector(self, row: int) -> tuple[np.ndarray, np.ndarray]:

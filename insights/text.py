@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from insights import morphology
+
 SUPPORTED_LANGUAGES = ("en", "fi", "sv")
 _STEMMER_NAMES = {"en": "english", "fi": "finnish", "sv": "swedish"}
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -77,15 +79,40 @@ def char_ngrams(stem: str) -> tuple[str, ...]:
 MAX_INDEXED_TERMS = 192
 
 
+def lemma_terms(tokens: list[str], query: bool = False) -> list[str]:
+    """Finnish base forms ("w:asiakas") and compound parts ("p:palvelu") of tokens; empty
+    without Voikko.
+
+    A query also looks for its compounds' parts as whole words and for its words as parts, so
+    "asiakaspalvelu" finds "asiakkaan palvelu", and "palvelu" finds "asiakaspalvelu" (a part
+    counts less than a whole word: "toimitus" prefers "toimitus" to "toimitusjohtaja").
+    """
+    out = []
+    for token in tokens:
+        bases, parts = morphology.analyse(token)
+        out.extend("w:" + b for b in bases)
+        if query:
+            out.extend("w:" + p for p in parts)
+            out.extend("p:" + b for b in bases)
+        else:
+            out.extend("p:" + p for p in parts)
+    return out
+
+
 def lexical_terms(text: str, language: str) -> list[str]:
-    """The lexical features of a document: its stems plus their character n-grams.
+    """The lexical features of a document: its stems plus their character n-grams, and for
+    Finnish also its lemmas and compound parts (Voikko).
 
     A long document keeps every stem but only the n-grams of its first words, up to
     MAX_INDEXED_TERMS distinct terms: the index's memory then grows with the number of
     insights, not with their length (short feedback stays well under the cap).
     """
-    doc_stems = stems(words(text), language)
+    tokens = words(text)
+    doc_stems = stems(tokens, language)
     terms = ["w:" + s for s in doc_stems]
+    if language == "fi":
+        known = set(terms)
+        terms.extend(t for t in lemma_terms(tokens) if t not in known)
     distinct = set(terms)
     for stem in doc_stems:
         grams = char_ngrams(stem)
@@ -100,7 +127,7 @@ def query_terms(query: str) -> list[str]:
     """Lexical features of a query: stems in every supported language (a short query's language
     cannot be told reliably) and the n-grams of those stems, without repeats."""
     tokens = words(query)
-    seen: dict[str, None] = {}
+    seen: dict[str, None] = dict.fromkeys(lemma_terms(tokens, query=True))
     for language in SUPPORTED_LANGUAGES:
         for stem in stems(tokens, language):
             seen.setdefault("w:" + stem, None)

@@ -78,12 +78,16 @@ class ThemesMixin:
         started = time.perf_counter()
         step = (lambda done: progress(done, 4)) if progress else (lambda done: None)
         ids, vectors = self.index.live_smoothed()
+        vectors = self._theme_space(ids, vectors)
         step(1)
         old_ids, seeds = self.themes_repo.seeds()
         labels, centroids = clustering.cluster(vectors, seeds)
         step(2)
-        texts = self.insights.texts(ids.tolist())
-        terms = clustering.labels_for([texts.get(int(i), "") for i in ids], labels)
+        found = self.insights.texts_and_languages(ids.tolist())
+        pairs = [found.get(int(i), ("", "en")) for i in ids]
+        terms = clustering.labels_for(
+            [t for t, _ in pairs], labels, languages=[lang for _, lang in pairs]
+        )
         step(3)
         groups = [np.flatnonzero(labels == c) for c in range(len(centroids))]
         old = self.themes_repo.memberships()
@@ -168,13 +172,17 @@ class ThemesMixin:
         ids = np.asarray([i for i in theme.insight_ids if i in self.index], dtype=np.int64)
         if len(ids) < 4:
             raise InvalidInput("A theme needs at least 4 insights to be split.")
-        vectors = self.index.smoothed_vectors(ids.tolist())
+        vectors = self._theme_space(ids, self.index.smoothed_vectors(ids.tolist()))
         labels, centroids = clustering.cluster(vectors, k=2)
         if np.sum(labels == 0) < np.sum(labels == 1):
             labels, centroids = 1 - labels, centroids[::-1]
         moved = ids[labels == 1]
-        texts = [i.text for i in self.insights.get_many(ids.tolist())]
-        terms = clustering.labels_for(texts, labels)
+        found = {i.id: i for i in self.insights.get_many(ids.tolist())}
+        terms = clustering.labels_for(
+            [found[int(i)].text for i in ids],
+            labels,
+            languages=[found[int(i)].language for i in ids],
+        )
         stamp = now()
         with self.db.transaction() as cur:
             scores = vectors[labels == 1] @ clustering.unit(centroids[1:])[0]
@@ -186,7 +194,12 @@ class ThemesMixin:
 
     def _centroid(self, ids: list[int]) -> np.ndarray:
         live = [i for i in ids if i in self.index]
-        return self.index.smoothed_vectors(live).mean(axis=0)
+        return self._theme_space(live, self.index.smoothed_vectors(live)).mean(axis=0)
+
+    def _theme_space(self, ids, vectors: np.ndarray) -> np.ndarray:
+        """The vectors themes are clustered on (across languages where the embedder can)."""
+        convert = getattr(self.embedder, "theme_vectors", None)
+        return convert(vectors, self.index.english(ids)) if convert else vectors
 
     def theme_profile(self, theme_id: int) -> dict[str, list[tuple]]:
         """Sentiment, segment, source and study mix of a theme's insights."""

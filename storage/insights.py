@@ -159,6 +159,15 @@ class InsightRepository:
         found = {row[0]: _to_insight(row) for row in rows}
         return [found[i] for i in map(int, ids) if i in found]
 
+    def texts_and_languages(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Id -> (text, language) for these insights (theme labels over many)."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT id, text, language FROM insights WHERE id IN (SELECT unnest(?::BIGINT[]))",
+                [list(map(int, ids))],
+            ).fetchall()
+        return {i: (text, language) for i, text, language in rows}
+
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         """Id -> text for these insights (a light read for analysis over many)."""
         with self.db.read() as cur:

@@ -118,11 +118,12 @@ class EmbeddingRepository:
                         _matrix(table.column(4), n),
                     )
 
-    def stale(self, model_id: str) -> list[tuple[int, str, str]]:
-        """(id, text, content hash) of live insights lacking a current vector for this model."""
+    def stale(self, model_id: str) -> list[tuple[int, str, str, str]]:
+        """(id, text, content hash, language) of live insights lacking a current vector for
+        this model."""
         with self.db.read() as cur:
             return cur.execute(
-                "SELECT i.id, i.text, i.content_hash FROM insights i LEFT JOIN embeddings e"
+                "SELECT i.id, i.text, i.content_hash, i.language FROM insights i LEFT JOIN embeddings e"
                 " ON i.id = e.insight_id AND e.model_id = ? AND e.content_hash = i.content_hash"
                 " WHERE i.deleted_at IS NULL AND e.insight_id IS NULL ORDER BY i.id",
                 [model_id],

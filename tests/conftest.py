@@ -33,10 +33,10 @@ def kb(db_path: Path):
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The real all-MiniLM-L6-v2 model (loaded once per test session)."""
-    from insights.embeddings import SentenceTransformerEmbedder
+    """The product's real embedder (MiniLM + multilingual e5 + our adapter; loaded once)."""
+    from insights.embeddings import default_embedder
 
-    return SentenceTransformerEmbedder()
+    return default_embedder()
 
 
 @pytest.fixture(scope="session")

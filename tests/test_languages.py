@@ -1,0 +1,181 @@
+"""One pool across languages: Finnish and English insights link, search and cluster as one.
+
+Real model throughout (the point is quality); Voikko from Debian (installed by `make`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from insights import InsightIn, KnowledgeBase, clustering, linking, morphology
+from insights.embeddings import _e5_style
+from insights.text import lexical_terms, query_terms
+
+LATE_FI = "Tilaukseni saapui kolme viikkoa myöhässä, eikä kukaan vastannut sähköposteihini."
+LATE_EN = "My order arrived three weeks late, and nobody answered my emails."
+OTHERS = [
+    "The mobile app crashes when I try to pay with a credit card.",
+    "Prices went up far too much last year, we are thinking of switching.",
+    "Myymälän henkilökunta oli ystävällistä ja auttoi löytämään oikean koon.",
+    "Kirjautuminen verkkopankkiin ei onnistu uudella puhelimella.",
+    "The staff at the store were friendly and helped me find the right size.",
+    "Hinnat nousivat viime vuonna aivan liikaa, harkitsemme vaihtamista.",
+]
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory, real_embedder):
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("pool") / "pool.duckdb", real_embedder)
+    ids = kb.add_many([InsightIn(text=t) for t in [LATE_FI, LATE_EN, *OTHERS]])
+    kb.wait_for_links()
+    yield kb, ids
+    kb.close()
+
+
+@pytest.mark.slow
+def test_finnish_note_and_its_english_twin_link_and_find_each_other(pool):
+    kb, ids = pool
+    fi_id, en_id = ids[0], ids[1]
+    assert kb.get(fi_id).language == "fi" and kb.get(en_id).language == "en"
+    suggested = {link.other.id: link for link in kb.links(fi_id)}
+    assert en_id in suggested, [(k, v.score) for k, v in suggested.items()]
+    assert suggested[en_id].duplicate, "a near-translation is flagged as a possible duplicate"
+    assert kb.related(fi_id, k=1)[0].insight_id == en_id
+    assert kb.search(LATE_FI, k=1)[0].insight_id == fi_id
+    assert kb.search("order three weeks late", k=1)[0].insight_id in (fi_id, en_id)
+    found = [h.insight_id for h in kb.search("tilaus myöhässä", k=3)]
+    assert fi_id in found and en_id in found, found
+
+
+@pytest.mark.slow
+def test_unrelated_finnish_texts_score_below_the_fi_fi_link_threshold(pool):
+    kb, ids = pool
+    fi_texts = {ids[0], ids[4], ids[5]}  # late order, shop staff, online bank
+    for insight_id in fi_texts:
+        for hit in kb.related(insight_id, k=5):
+            if hit.insight_id in fi_texts:
+                assert hit.score < linking.related_threshold("fi", "fi"), (
+                    kb.get(insight_id).text,
+                    hit.insight.text,
+                    hit.score,
+                )
+
+
+@pytest.mark.slow
+def test_translations_share_a_theme_with_a_two_language_label(tmp_path, real_embedder):
+    kb = KnowledgeBase.open(tmp_path / "themes.duckdb", real_embedder)
+    topics = {
+        "delivery": [
+            ("Toimitus tuli kaksi viikkoa myöhässä.", "The delivery came two weeks late."),
+            ("Paketti myöhästyi taas viikolla.", "The parcel was late again by a week."),
+            ("Kuljetus viivästyi eikä kukaan ilmoittanut.", "Shipping was delayed and no one told us."),
+        ],
+        "payment": [
+            ("Maksu kortilla epäonnistui kassalla.", "Card payment failed at the checkout."),
+            ("Maksaminen sovelluksessa ei toimi.", "Paying in the app does not work."),
+            ("Korttimaksu hylättiin kahdesti.", "The card payment was declined twice."),
+        ],
+    }
+    items, topic_of = [], {}
+    for topic, pairs in topics.items():
+        for fi, en in pairs:
+            items += [InsightIn(text=fi), InsightIn(text=en)]
+    ids = kb.add_many(items)
+    for (topic, pairs), start in zip(topics.items(), (0, 6), strict=True):
+        for offset in range(len(pairs) * 2):
+            topic_of[ids[start + offset]] = topic
+    kb.wait_for_links()
+    themes = kb.recompute_themes()
+    labels = [t.label for t in themes]
+    for theme in themes:
+        assert len({topic_of[i] for i in theme.insight_ids}) == 1, labels
+    theme_of = {j: t.id for t in themes for j in t.insight_ids}
+    together = sum(theme_of[ids[i]] == theme_of[ids[i + 1]] for i in range(0, len(ids), 2))
+    assert together >= 5, labels  # of 6 translation pairs (12 insights make 5 themes)
+    for theme in themes:
+        languages = {kb.get(i).language for i in theme.insight_ids}
+        if languages == {"fi", "en"}:
+            words = [w for term in theme.label.split(" · ") for w in term.split()]
+            assert any(morphology.analyse(w)[0] for w in words), theme.label  # Finnish lemmas
+            assert any(not morphology.analyse(w)[0] for w in words), theme.label  # English
+    kb.close()
+
+
+@pytest.mark.slow
+def test_swedish_does_not_break(pool):
+    kb, _ = pool
+    sv = kb.add(InsightIn(text="Min beställning kom tre veckor för sent och ingen svarade."))
+    assert sv.insight.language == "sv"
+    assert kb.search("beställning för sent", k=1)[0].insight_id == sv.insight.id
+    assert kb.related(sv.insight.id, k=3)
+
+
+def test_finnish_compounds_and_inflections_meet_in_lexical_terms():
+    assert morphology.available(), "Voikko is installed by make (libvoikko1, voikko-fi)"
+    compound = set(lexical_terms("Asiakaspalvelu vastasi nopeasti.", "fi"))
+    assert {"w:asiakaspalvelu", "p:asiakas", "p:palvelu"} <= compound
+    inflected = set(lexical_terms("Asiakkaan palvelu oli hidasta.", "fi"))
+    assert {"w:asiakas", "w:palvelu"} <= inflected
+    query = set(query_terms("asiakaspalvelu"))
+    assert {"w:asiakas", "w:palvelu", "p:asiakaspalvelu"} <= query
+
+
+@pytest.mark.slow
+def test_search_understands_finnish_morphology(tmp_path, real_embedder):
+    kb = KnowledgeBase.open(tmp_path / "fi.duckdb", real_embedder)
+    texts = {
+        "compound": "Asiakaspalvelu vastasi vasta viikon päästä.",
+        "split": "Asiakkaan palvelu kassalla oli hidasta.",
+        "late1": "Toimitus oli kaksi viikkoa myöhässä.",
+        "late2": "Toimituksemme ovat usein myöhässä torstaisin.",
+        "ceo": "Toimitusjohtaja kertoi uudesta strategiasta.",
+        "supplier": "Toimittaja vaihtoi pakkausmateriaalia.",
+        "editor": "Lehden toimittaja soitti haastattelusta.",
+    }
+    ids = dict(zip(texts, kb.add_many([InsightIn(text=t) for t in texts.values()]), strict=True))
+    service = [h.insight_id for h in kb.search("asiakaspalvelu", k=2)]
+    assert set(service) == {ids["compound"], ids["split"]}, service
+    assert ids["compound"] in [h.insight_id for h in kb.search("palvelu", k=2)]
+    late = [h.insight_id for h in kb.search("toimitus myöhässä", k=2)]
+    assert set(late) == {ids["late1"], ids["late2"]}, [kb.get(i).text for i in late]
+    kb.close()
+
+
+def test_finnish_theme_labels_are_lemmas_without_stop_words():
+    texts = [
+        "Asiakkaat eivät voineet maksaa torstain tilauksia, koska verkkokaupan kassa kaatui.",
+        "Voidaan todeta, että osa lapsen tilauksista jäi maksamatta kassalla.",
+        "Verkkokaupan kassa ei toiminut ja maksaminen epäonnistui.",
+        "Päiväkodin lapset ulkoilivat torstaina koko aamupäivän.",
+        "Lapsen päiväkotipaikka järjestyi nopeasti kunnan kautta.",
+        "Päiväkodit ovat täynnä, eikä lapsille löydy paikkoja.",
+    ]
+    labels = clustering.labels_for(texts, np.asarray([0, 0, 0, 1, 1, 1]), languages=["fi"] * 6)
+    for label in labels:
+        for term in label.split(" · "):
+            for word in term.split():
+                bases, _ = morphology.analyse(word)
+                assert word in bases, (label, word)  # a base form, not an inflection
+                assert word not in morphology.STOP_LEMMAS, (label, word)
+                assert word not in clustering.FINNISH_STOP_WORDS, (label, word)
+    assert "voida" not in " ".join(labels) and "torstain" not in " ".join(labels)
+
+
+def test_english_labels_have_no_contraction_fragments():
+    tokens = clustering.label_tokens("I didn't get my card and the app won't load", "en")
+    assert "didn" not in tokens and "won" not in tokens
+    assert "card" in tokens
+
+
+def test_thresholds_are_per_language_pair():
+    assert linking.pair_key("fi", "en") == linking.pair_key("en", "fi") == "fi-en"
+    assert linking.pair_key("sv", "fi") == "fi-fi"
+    for kind in ("related", "similar", "duplicate", "answers"):
+        assert set(linking.THRESHOLDS[kind]) == {"en-en", "fi-fi", "fi-en"}
+
+
+def test_e5_models_get_their_prompts():
+    assert _e5_style("intfloat/multilingual-e5-small")
+    assert _e5_style("/srv/models/multilingual-e5-base")
+    assert not _e5_style("sentence-transformers/all-MiniLM-L6-v2")
