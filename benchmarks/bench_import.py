@@ -45,9 +45,9 @@ def write_csv(path: Path, texts: list[str]) -> None:
 
 
 def model_throughput(rows: int) -> dict:
-    from insights.embeddings import SentenceTransformerEmbedder
+    from insights.embeddings import default_embedder
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = default_embedder()
     texts = synthetic_texts(rows, seed=21)
     embedder.embed(texts[:64])
     start = time.perf_counter()

@@ -45,7 +45,7 @@ IMPORTER = """
 import sys
 import insights.kb
 from insights.embeddings import HashingEmbedder
-insights.kb.SentenceTransformerEmbedder = HashingEmbedder
+insights.kb.default_embedder = HashingEmbedder
 from ingest.__main__ import main
 raise SystemExit(main([sys.argv[2], "--db", sys.argv[1], "--no-themes"]))
 """

@@ -83,7 +83,7 @@ def scale(n: int) -> dict:
         kb.close()
         import insights.kb
 
-        insights.kb.SentenceTransformerEmbedder = HashingEmbedder  # page time, not quality
+        insights.kb.default_embedder = HashingEmbedder  # page time, not quality
         os.environ["OIVALLUS_DB"] = str(path)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.run()  # opens the knowledge base (cached), the first run is not timed

@@ -36,13 +36,13 @@ EVALDATA = ROOT.parent / "shared" / "evaldata" / "banking77"
 
 
 def quality() -> dict:
-    from insights.embeddings import SentenceTransformerEmbedder
+    from insights.embeddings import default_embedder
 
     train = pd.read_csv(EVALDATA / "train.csv")
     test = pd.read_csv(EVALDATA / "test.csv")
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        kb = KnowledgeBase.open(Path(tmp) / "q.duckdb", embedder=SentenceTransformerEmbedder())
+        kb = KnowledgeBase.open(Path(tmp) / "q.duckdb", embedder=default_embedder())
         start = time.perf_counter()
         ids = kb.add_many([InsightIn(text=t, source="support ticket") for t in train["text"]])
         kb.wait_for_links()
@@ -58,7 +58,7 @@ def quality() -> dict:
             question = kb.ask(QuestionIn(text=text, team="Support"))
             hits = kb.question_suggestions(question.id, k=5)
             shares.append(np.mean([label[h.insight_id] == category for h in hits]))
-            sims = raw[rows] @ kb.embedder.embed([text])[0]
+            sims = raw[rows] @ kb._text_vector(text)
             pairs.append((sims, row_labels == category))
         results["top5_share"] = float(np.mean(shares))
         sims = np.concatenate([s for s, _ in pairs])
@@ -122,7 +122,7 @@ def speed(path: Path) -> dict:
     kb.backlog()
     results["backlog_cached_read_ms"] = (time.perf_counter() - t) * 1000
     kb.close()
-    insights.kb.SentenceTransformerEmbedder = HashingEmbedder  # size, not quality
+    insights.kb.default_embedder = HashingEmbedder  # size, not quality
     os.environ["OIVALLUS_DB"] = str(path)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()

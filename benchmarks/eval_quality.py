@@ -23,7 +23,7 @@ from insights import (  # noqa: E402
     KnowledgeBase,
     linking,  # noqa: E402
 )
-from insights.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from insights.embeddings import default_embedder  # noqa: E402
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 SETS = {
@@ -118,7 +118,7 @@ def main() -> int:
     if not EVALDATA.exists():
         print(f"skipped: {EVALDATA} is absent (it ships beside the repo, not in it)")
         return 0
-    embedder = SentenceTransformerEmbedder()
+    embedder = default_embedder()
     ok = True
     for name in args.sets:
         r = evaluate(name, embedder, args.limit)

@@ -18,10 +18,9 @@ from insights.errors import NotFound, describe_validation_error
 from insights.imports import ImportsMixin
 from insights.linker import BackgroundLinker
 from insights.linking import (
-    SEARCH_LEXICAL_WEIGHT,
     HybridIndex,
-    lexical_weight,
     related_threshold,
+    search_lexical_weight,
     threshold,
 )
 from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, SearchFilters, now
@@ -362,7 +361,7 @@ class KnowledgeBase(
         vector = self._query_vector(query, language)
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(query))
         allowed = None if filters.is_empty() else self.insights.filter_ids(filters)
-        weight = max(SEARCH_LEXICAL_WEIGHT, lexical_weight(language) / 2)
+        weight = search_lexical_weight(language)
         found = self.index.search(
             vector, term_ids, weights, weight, k + offset, allowed, english=language == "en"
         )[offset:]

@@ -69,7 +69,10 @@ def test_translations_share_a_theme_with_a_two_language_label(tmp_path, real_emb
         "delivery": [
             ("Toimitus tuli kaksi viikkoa myöhässä.", "The delivery came two weeks late."),
             ("Paketti myöhästyi taas viikolla.", "The parcel was late again by a week."),
-            ("Kuljetus viivästyi eikä kukaan ilmoittanut.", "Shipping was delayed and no one told us."),
+            (
+                "Kuljetus viivästyi eikä kukaan ilmoittanut.",
+                "Shipping was delayed and no one told us.",
+            ),
         ],
         "payment": [
             ("Maksu kortilla epäonnistui kassalla.", "Card payment failed at the checkout."),
@@ -78,7 +81,7 @@ def test_translations_share_a_theme_with_a_two_language_label(tmp_path, real_emb
         ],
     }
     items, topic_of = [], {}
-    for topic, pairs in topics.items():
+    for pairs in topics.values():
         for fi, en in pairs:
             items += [InsightIn(text=fi), InsightIn(text=en)]
     ids = kb.add_many(items)

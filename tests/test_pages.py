@@ -136,6 +136,16 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     assert any("confirmed" in m.value for m in at.markdown)
 
 
+def test_add_finnish_note_shows_its_english_twin_as_similar(app_db):
+    at = open_app("pages/add.py")
+    at.text_area(key="add_text").input(
+        "Kuusi yhdeksästä osallistujasta ei löytänyt alennuskoodin kenttää kassalla."
+    ).run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "discount code field" in shown, shown
+
+
 def test_add_as_evidence_instead_of_new_insight(app_db):
     at = open_app("pages/add.py")
     at.text_area(key="add_text").input(
