@@ -19,8 +19,8 @@ from insights.imports import ImportsMixin
 from insights.linker import BackgroundLinker
 from insights.linking import (
     HybridIndex,
-    related_threshold,
     search_lexical_weight,
+    suggests_link,
     threshold,
 )
 from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, SearchFilters, now
@@ -59,7 +59,8 @@ def is_near_duplicate(text: str, other: Insight, dense: float, language: str | N
     a = set(textlib.stems(textlib.words(text), other.language))
     b = set(textlib.stems(textlib.words(other.text), other.language))
     shared = len(a & b) / len(a | b) if a and b else 0.0
-    return shared >= 0.6 or (dense >= 0.8 and shared >= 0.4)
+    # close in meaning and in words (demo data's near-duplicates; bilingual dense scale)
+    return shared >= 0.6 or (dense >= 0.75 and shared >= 0.4)
 
 
 class KnowledgeBase(
@@ -308,7 +309,9 @@ class KnowledgeBase(
                     if insight is None or other is None:
                         continue
                     duplicate = is_near_duplicate(insight.text, other, n.dense, insight.language)
-                    if duplicate or n.score >= related_threshold(insight.language, other.language):
+                    if duplicate or suggests_link(
+                        n.score, n.dense, insight.language, other.language
+                    ):
                         suggestions.append((insight_id, n.insight_id, n.score, duplicate))
             with self.db.transaction() as cur:
                 vectors = np.stack([smoothed[i] for i in block])
