@@ -58,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
     args = parser.parse_args(argv)
-    kb = KnowledgeBase.open(args.db)
+    kb = KnowledgeBase.open(
+        args.db,
+        progress=lambda done, total: print(
+            f"\rre-embedding stored insights for the model in use: {done}/{total}",
+            end="\n" if done == total else "",
+            file=sys.stderr,
+        ),
+    )
     try:
         if kb.count():
             print(f"{args.db} already holds {kb.count()} insights; demo data not loaded.")

@@ -38,8 +38,18 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner="Loading the language model and the index…")
 def get_kb(path: str | None = None) -> KnowledgeBase:
-    """One KnowledgeBase per process (the model loads once), closed when the process ends."""
-    base = KnowledgeBase.open(path or db_path())
+    """One KnowledgeBase per process (the model loads once), closed when the process ends.
+
+    A changed model re-embeds the stored insights while opening, with a progress bar.
+    """
+    bar = st.empty()
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Re-embedding insights for the model in use: "
+                     f"{done:,} of {total:,}")  # fmt: skip
+
+    base = KnowledgeBase.open(path or db_path(), progress=progress)
+    bar.empty()
     atexit.register(base.close)
     return base
 

@@ -127,17 +127,26 @@ def browser():
         instance.close()
 
 
-def test_add_search_and_open_deep_link(app_url, browser):
+def draft_on_add(browser, url: str, text: str, height: int = 1000):
+    """A page on Add with a draft typed in and its similar insights shown (before saving)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": height})
     page.set_default_timeout(90_000)
-
-    visit(page, app_url + "/add")
+    visit(page, url + "/add")
     text_box = page.get_by_label("What did you learn? *")
-    text_box.fill("Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>.")
+    text_box.fill(text)
     text_box.press("Tab")  # leaving the box applies the text
     settle(page)
-    page.get_by_text("Similar insights already stored").wait_for()  # shown before saving
+    page.get_by_text("Similar insights already stored").wait_for()
+    return page
+
+
+def test_add_search_and_open_deep_link(app_url, browser):
+    page = draft_on_add(
+        browser,
+        app_url,
+        "Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukossa <b>aamulla</b>.",
+    )
     page.get_by_label("Tags").fill("delivery, office")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved as insight #1").wait_for()
@@ -281,4 +290,17 @@ def test_sign_in_lasts_across_reloads_until_sign_out(app_url, browser):
     settle(page)
     page.goto(app_url + "/")
     page.get_by_text("Sign in to Oivallus").wait_for()  # signed out stays signed out
+    page.close()
+
+
+def test_finnish_note_shows_its_english_twin_before_saving(demo_url, browser):
+    page = draft_on_add(
+        browser,
+        demo_url,
+        "Kuljettaja ei päässyt toimistoon, koska aulan ovi oli lukittu, ja lounaat odottivat "
+        "portaikossa 20 minuuttia.",
+        height=1100,
+    )
+    page.get_by_text("the lobby door was locked", exact=False).first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "add_finnish_twin.png"), full_page=True)
     page.close()
