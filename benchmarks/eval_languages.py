@@ -172,7 +172,7 @@ def calibrate(embedder, pairs: int) -> None:
             if target is None:
                 continue
             if kind == "related" and key != "en-en":
-                values = dense  # see insights.linking.suggests_link
+                values = dense  # see insights.pairs.suggests_link
             right_here = fifi_dup if kind == "duplicate" and key == "fi-fi" else right
             t, p, kept = lowest_threshold(values, right_here, target)
             print(

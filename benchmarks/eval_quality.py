@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from insights import (  # noqa: E402
     InsightIn,
     KnowledgeBase,
-    linking,  # noqa: E402
+    pairs,  # noqa: E402
 )
 from insights.embeddings import default_embedder  # noqa: E402
 
@@ -88,7 +88,7 @@ def evaluate(name: str, embedder, limit: int | None) -> dict:
         scores = np.asarray([s for s, _ in scored])
         correct = np.asarray([c for _, c in scored])
         language = kb.get(ids[0]).language
-        above = scores >= linking.related_threshold(language)
+        above = scores >= pairs.related_threshold(language)
         result = {
             "set": name,
             "n": len(texts),
@@ -98,7 +98,7 @@ def evaluate(name: str, embedder, limit: int | None) -> dict:
             "dense_p5": precision_at_5(label_of, dense_only(kb, rows)),
             "lexical_p5": precision_at_5(label_of, lexical_only(kb, rows)),
             "hybrid_p5": precision_at_5(label_of, hybrid),
-            "threshold": linking.related_threshold(language),
+            "threshold": pairs.related_threshold(language),
             "suggested_share": float(above.mean()),
             "suggested_precision": float(correct[above].mean()) if above.any() else float("nan"),
             "target": target,

@@ -12,7 +12,6 @@ from insights import text as textlib
 from insights.backlog_export import backlog_csv, backlog_markdown
 from insights.embeddings import embed_texts
 from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.linking import pair_scaled, threshold
 from insights.models import (
     EvidenceRelation,
     Hit,
@@ -24,6 +23,7 @@ from insights.models import (
     StatusChange,
     now,
 )
+from insights.pairs import answer_matches, threshold
 from insights.people import PermissionDenied, audited, requires
 from insights.records import Role
 
@@ -37,7 +37,7 @@ KNOWN_WEIGHT = -3.0  # x confidence 0..1 from confirmed evidence
 URGENCY_HORIZON_DAYS = 90
 RELATION_WEIGHT = {"answers": 1.0, "supports": 0.6, "contradicts": 0.3}
 # A new insight "may answer" an open question above this cosine similarity. Calibrated on
-# "May answer" thresholds are per language pair: linking.THRESHOLDS["answers"] (calibrated with
+# "May answer" thresholds are per language pair: pairs.THRESHOLDS["answers"] (calibrated with
 # benchmarks/eval_backlog.py and benchmarks/calibrate.py; figures in the README).
 DUPLICATE_QUESTION = 0.85
 
@@ -387,16 +387,13 @@ class BacklogMixin:
         known = {i.id: i.language for i in self.insights.get_many(list(insight_ids))}
         i_langs = [known.get(i, "en") for i in insight_ids]
         scale = getattr(self.embedder, "pair_scale", 1.0)
-        q_english = np.asarray([lang == "en" for lang in q_langs])[None, :]
-        i_english = np.asarray([lang == "en" for lang in i_langs])[:, None]
-        sims = pair_scaled(vectors @ matrix.T, i_english, q_english, scale)
-        limits = np.asarray(
-            [[threshold("answers", a, b) for b in q_langs] for a in i_langs], dtype=np.float32
-        )
-        rows, cols = np.nonzero(sims >= limits)
+        rows, cols, scores = answer_matches(vectors @ matrix.T, i_langs, q_langs, scale)
         self.backlog_repo.suggest(
             cur,
-            [(ids[c], insight_ids[r], float(sims[r, c])) for r, c in zip(rows, cols, strict=True)],
+            [
+                (ids[c], insight_ids[r], float(s))
+                for r, c, s in zip(rows, cols, scores, strict=True)
+            ],
         )
 
     # --- export ----------------------------------------------------------------------------

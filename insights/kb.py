@@ -17,13 +17,9 @@ from insights.embeddings import Embedder, default_embedder, embed_query, embed_t
 from insights.errors import NotFound, describe_validation_error
 from insights.imports import ImportsMixin
 from insights.linker import BackgroundLinker
-from insights.linking import (
-    HybridIndex,
-    search_lexical_weight,
-    suggests_link,
-    threshold,
-)
+from insights.linking import HybridIndex, search_lexical_weight
 from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, SearchFilters, now
+from insights.pairs import is_near_duplicate, suggests_link, threshold
 from insights.people import PeopleMixin, audited, requires
 from insights.records import Role
 from insights.themes import ThemesMixin
@@ -43,24 +39,6 @@ StoreHook = Callable[[object, list[int], list[bool]], None]
 EMBED_BATCH = 1024  # texts per encode call: longer calls pad less (sorted by length)
 SUGGESTIONS_PER_INSIGHT = 5
 LINK_BLOCK = 256
-
-
-def is_near_duplicate(text: str, other: Insight, dense: float, language: str | None = None) -> bool:
-    """Two texts say the same thing: nearly equal vectors (a threshold per language pair, so a
-    near-translation counts too), mostly the same stemmed words, or close vectors with many
-    shared words."""
-    language = language or textlib.detect_language(text)
-    if textlib.content_hash(text) == other.content_hash:
-        return True
-    if dense >= threshold("duplicate", language, other.language):
-        return True
-    if language != other.language:
-        return False
-    a = set(textlib.stems(textlib.words(text), other.language))
-    b = set(textlib.stems(textlib.words(other.text), other.language))
-    shared = len(a & b) / len(a | b) if a and b else 0.0
-    # close in meaning and in words (demo data's near-duplicates; bilingual dense scale)
-    return shared >= 0.6 or (dense >= 0.75 and shared >= 0.4)
 
 
 class KnowledgeBase(

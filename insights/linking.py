@@ -1,7 +1,7 @@
 """The hybrid index behind search, related insights and duplicate detection.
 
 Scores (tuned on ../shared/evaldata with benchmarks/eval_quality.py and
-benchmarks/calibrate.py):
+benchmarks/eval_languages.py):
 - lexical similarity of a document to another is its BM25 score divided by its score against
   itself, so 1.0 means "the same words"; its weight depends on the document's language;
 - dense similarity comes from one vector space for all languages (insights/bilingual.py); the
@@ -11,8 +11,7 @@ benchmarks/calibrate.py):
   augmentation), and a neighbour list is re-ranked with the neighbours' own similarities
   (query expansion). Together they lift banking77 precision@5 above 0.85;
 - suggested links, duplicate flags, similar-insight hints and "may answer" matches use a
-  threshold per language pair ("en-en", "fi-fi", "fi-en"), each chosen for a stated precision
-  on labelled data (see `THRESHOLDS` and benchmarks/calibrate.py).
+  threshold per language pair (insights/pairs.py).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from insights.pairs import pair_scaled
 from insights.search import LexicalIndex, VectorIndex
 
 LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.2}
@@ -38,38 +38,6 @@ SMOOTHING_NEIGHBOURS = 3
 SMOOTHING_FLOOR = 0.3
 CANDIDATES = 200
 
-# Thresholds per language pair (Swedish counts as Finnish: one multilingual model serves both).
-# Chosen with benchmarks/calibrate.py on held-out labelled data; the precision each was chosen
-# for and the figure measured are in the README ("Thresholds per language pair").
-THRESHOLDS = {
-    # above it a neighbour becomes a suggested link: the fused score for two English texts
-    # (banking77: 91 % of neighbours above 0.85 share the intent), the dense score otherwise
-    # (Turku fi-fi: 80 % are the labelled partner at 0.50; Tatoeba fi-en: 90 % are the
-    # translation at 0.55); the Finnish figures are lower bounds (see benchmarks/calibrate)
-    "related": {"en-en": 0.85, "fi-fi": 0.50, "fi-en": 0.55},
-    # a dense score above which a stored insight is shown as similar to a draft (Add page):
-    # precision 0.80 (banking77 same intent 0.64; Turku partner 0.50; translation 0.50)
-    "similar": {"en-en": 0.64, "fi-fi": 0.50, "fi-en": 0.50},
-    # a dense score above which two texts are flagged as possible duplicates: English from the
-    # demo data's near-duplicates; Turku full paraphrases at precision 0.96 (0.91); Tatoeba
-    # translations at precision 0.95 (0.60, 64 % of translations flagged)
-    "duplicate": {"en-en": 0.93, "fi-fi": 0.91, "fi-en": 0.60},
-    # a dense score above which an insight "may answer" an open question: English from
-    # benchmarks/eval_backlog.py; Finnish and across languages the "similar" thresholds
-    "answers": {"en-en": 0.70, "fi-fi": 0.50, "fi-en": 0.50},
-}
-
-
-def pair_key(language_a: str, language_b: str) -> str:
-    """ "en-en", "fi-fi" or "fi-en": the language pair a threshold is calibrated for."""
-    english = (language_a == "en") + (language_b == "en")
-    return {2: "en-en", 1: "fi-en", 0: "fi-fi"}[english]
-
-
-def threshold(kind: str, language_a: str, language_b: str) -> float:
-    """The calibrated threshold of a kind ("related", "duplicate", "answers") for a pair."""
-    return THRESHOLDS[kind][pair_key(language_a, language_b)]
-
 
 def search_lexical_weight(language: str) -> float:
     """How much the words of a search query count against its meaning."""
@@ -79,26 +47,6 @@ def search_lexical_weight(language: str) -> float:
 def lexical_weight(language: str) -> float:
     """How much lexical similarity counts against dense similarity for a language."""
     return LEXICAL_WEIGHT_BY_LANGUAGE.get(language, LEXICAL_WEIGHT_OTHER)
-
-
-def suggests_link(score: float, dense: float, language: str, other: str) -> bool:
-    """Whether a neighbour becomes a suggested link: by its fused score between two English
-    texts, by its dense score where a non-English text is involved (calibrated on held-out
-    Finnish data, the dense score separates related from unrelated better there)."""
-    key = pair_key(language, other)
-    return (score if key == "en-en" else dense) >= THRESHOLDS["related"][key]
-
-
-def related_threshold(language: str, other: str | None = None) -> float:
-    """The score above which a neighbour becomes a suggested link."""
-    return threshold("related", language, language if other is None else other)
-
-
-def pair_scaled(dense: np.ndarray, english_a, english_b, scale: float) -> np.ndarray:
-    """Dense scores with cross pairs (exactly one English text) multiplied by `scale`."""
-    if scale == 1.0:
-        return dense
-    return np.where(np.not_equal(english_a, english_b), dense * scale, dense)
 
 
 @dataclass(frozen=True)

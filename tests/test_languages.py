@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from insights import InsightIn, KnowledgeBase, clustering, linking, morphology
+from insights import InsightIn, KnowledgeBase, clustering, morphology, pairs
 from insights.embeddings import _e5_style
 from insights.text import lexical_terms, query_terms
 
@@ -58,7 +58,7 @@ def test_unrelated_finnish_texts_score_below_the_fi_fi_link_threshold(pool):
     for insight_id in fi_texts:
         for hit in kb.related(insight_id, k=5):
             if hit.insight_id in fi_texts:
-                assert not linking.suggests_link(hit.score, hit.dense_score, "fi", "fi"), (
+                assert not pairs.suggests_link(hit.score, hit.dense_score, "fi", "fi"), (
                     kb.get(insight_id).text,
                     hit.insight.text,
                     hit.dense_score,
@@ -84,12 +84,12 @@ def test_translations_share_a_theme_with_a_two_language_label(tmp_path, real_emb
         ],
     }
     items, topic_of = [], {}
-    for pairs in topics.values():
-        for fi, en in pairs:
+    for twins in topics.values():
+        for fi, en in twins:
             items += [InsightIn(text=fi), InsightIn(text=en)]
     ids = kb.add_many(items)
-    for (topic, pairs), start in zip(topics.items(), (0, 6), strict=True):
-        for offset in range(len(pairs) * 2):
+    for (topic, twins), start in zip(topics.items(), (0, 6), strict=True):
+        for offset in range(len(twins) * 2):
             topic_of[ids[start + offset]] = topic
     kb.wait_for_links()
     themes = kb.recompute_themes()
@@ -175,10 +175,10 @@ def test_english_labels_have_no_contraction_fragments():
 
 
 def test_thresholds_are_per_language_pair():
-    assert linking.pair_key("fi", "en") == linking.pair_key("en", "fi") == "fi-en"
-    assert linking.pair_key("sv", "fi") == "fi-fi"
+    assert pairs.pair_key("fi", "en") == pairs.pair_key("en", "fi") == "fi-en"
+    assert pairs.pair_key("sv", "fi") == "fi-fi"
     for kind in ("related", "similar", "duplicate", "answers"):
-        assert set(linking.THRESHOLDS[kind]) == {"en-en", "fi-fi", "fi-en"}
+        assert set(pairs.THRESHOLDS[kind]) == {"en-en", "fi-fi", "fi-en"}
 
 
 def test_e5_models_get_their_prompts():
