@@ -128,6 +128,7 @@ def bench_pages(path: Path) -> dict:
     insights.kb.default_embedder = lambda: HashingEmbedder(dim=DIM)  # size, not quality
     os.environ["OIVALLUS_DB"] = str(path)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state["user"] = "admin"  # signed in (created at the first open)
     at.run()  # opens the knowledge base once (cached)
     for name, page, action in [
         (
