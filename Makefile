@@ -22,7 +22,8 @@ setup: voikko $(VENV)/.installed
 
 # Voikko (Finnish lemmas and compound words) comes from Debian; its Python binding from PyPI.
 voikko:
-	@ldconfig -p | grep -q libvoikko.so.1 && [ -d /usr/lib/voikko/5 ] || { \
+	@ls /usr/lib/*/libvoikko.so.1 /usr/lib/libvoikko.so.1 2>/dev/null | grep -q . && \
+		[ -d /usr/lib/voikko/5 ] || { \
 		$(SUDO) apt-get update -q && \
 		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvoikko1 voikko-fi; }
 
@@ -51,6 +52,7 @@ test: setup browser lint
 
 bench: setup
 	$(PY) benchmarks/eval_quality.py
+	$(PY) benchmarks/eval_languages.py
 	$(PY) benchmarks/bench_speed.py
 
 clean:

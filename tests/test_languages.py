@@ -185,3 +185,25 @@ def test_e5_models_get_their_prompts():
     assert _e5_style("intfloat/multilingual-e5-small")
     assert _e5_style("/srv/models/multilingual-e5-base")
     assert not _e5_style("sentence-transformers/all-MiniLM-L6-v2")
+
+
+def test_without_voikko_finnish_falls_back_with_one_clear_log_line(monkeypatch, caplog):
+    import libvoikko
+
+    def missing(*args, **kwargs):
+        raise OSError("libvoikko.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(libvoikko, "Voikko", missing)
+    morphology._voikko.cache_clear()
+    morphology.analyse.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            assert not morphology.available()
+            terms = lexical_terms("Asiakkaan palvelu oli hidasta.", "fi")
+        assert "w:palvelu" in terms and not any(t.startswith("p:") for t in terms)  # Snowball
+        assert "libvoikko1 and voikko-fi" in caplog.text
+        assert len([r for r in caplog.records if "Voikko" in r.getMessage()]) == 1
+    finally:
+        morphology._voikko.cache_clear()
+        morphology.analyse.cache_clear()
+        morphology.content_lemma.cache_clear()
