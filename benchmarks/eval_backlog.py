@@ -35,6 +35,7 @@ from insights import (  # noqa: E402
 )
 from insights.embeddings import HashingEmbedder  # noqa: E402
 from insights.models import QuestionIn  # noqa: E402
+from insights.text import detect_language  # noqa: E402
 
 EVALDATA = ROOT.parent / "shared" / "evaldata" / "banking77"
 
@@ -62,7 +63,7 @@ def quality() -> dict:
             question = kb.ask(QuestionIn(text=text, team="Support"))
             hits = kb.question_suggestions(question.id, k=5)
             shares.append(np.mean([label[h.insight_id] == category for h in hits]))
-            sims = raw[rows] @ kb._text_vector(text)
+            sims = raw[rows] @ kb._text_vector(text, detect_language(text))
             pairs.append((sims, row_labels == category))
         results["top5_share"] = float(np.mean(shares))
         sims = np.concatenate([s for s, _ in pairs])

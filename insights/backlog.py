@@ -9,8 +9,8 @@ import numpy as np
 from pydantic import ValidationError
 
 from insights import text as textlib
+from insights.answers import AnswerMatchingMixin
 from insights.backlog_export import backlog_csv, backlog_markdown
-from insights.embeddings import embed_texts
 from insights.errors import InvalidInput, NotFound, describe_validation_error
 from insights.models import (
     EvidenceRelation,
@@ -23,7 +23,6 @@ from insights.models import (
     StatusChange,
     now,
 )
-from insights.pairs import answer_matches, threshold
 from insights.people import PermissionDenied, audited, requires
 from insights.records import Role
 
@@ -36,9 +35,6 @@ URGENCY_WEIGHT = 2.0  # x (1 - days to decision / 90), 0 when 90+ days away or n
 KNOWN_WEIGHT = -3.0  # x confidence 0..1 from confirmed evidence
 URGENCY_HORIZON_DAYS = 90
 RELATION_WEIGHT = {"answers": 1.0, "supports": 0.6, "contradicts": 0.3}
-# A new insight "may answer" an open question above this cosine similarity. Calibrated on
-# "May answer" thresholds are per language pair: pairs.THRESHOLDS["answers"] (calibrated with
-# benchmarks/eval_backlog.py and benchmarks/calibrate.py; figures in the README).
 DUPLICATE_QUESTION = 0.85
 
 
@@ -115,7 +111,7 @@ def with_new_evidence(questions: list[Question]) -> list[Question]:
     return [q for q in questions if q.new_evidence and q.status in active]
 
 
-class BacklogMixin:
+class BacklogMixin(AnswerMatchingMixin):
     """Verbs of the KnowledgeBase for the research backlog."""
 
     # --- asking and reading ----------------------------------------------------------------
@@ -128,25 +124,21 @@ class BacklogMixin:
             question = question if isinstance(question, QuestionIn) else QuestionIn(**question)
         except ValidationError as error:
             raise describe_validation_error(error) from None
-        vector = self._text_vector(question.text)
+        language = textlib.detect_language(question.text)
+        vector = self._text_vector(question.text, language)
         with self.db.transaction() as cur:
             question_id = self.backlog_repo.insert(cur, question, now())
             self.backlog_repo.store_vector(cur, question_id, self.embedder.model_id, vector)
-            # The same rule as for new insights: cosine of question and insight vectors.
-            found = self._match_question(question.text, vector, 50)
-            language = textlib.detect_language(question.text)
-            matches = [(question_id, h.insight_id, h.dense_score) for h in found
-                       if h.dense_score >= threshold("answers", language, h.insight.language)]  # fmt: skip
-            self.backlog_repo.suggest(cur, matches)
+            self._match_stored_insights(cur, question_id, question.text, language, vector)
         self._caches.pop("question_vectors", None)
         return self.question(question_id)
 
     def similar_questions(self, text: str, k: int = 3) -> list[tuple[Question, float]]:
         """Open or in-research questions like this text, with cosine similarity, best first."""
-        ids, vectors = self._open_question_vectors()
+        ids, vectors, _ = self._open_question_vectors()
         if not ids:
             return []
-        sims = vectors @ self._text_vector(text)
+        sims = vectors @ self._text_vector(text, textlib.detect_language(text))
         order = np.argsort(-sims)[:k]
         found = {q.id: q for q in self.questions([ids[i] for i in order])}
         return [(found[ids[i]], float(sims[i])) for i in order if ids[i] in found]
@@ -301,18 +293,10 @@ class BacklogMixin:
         question = self.question(question_id)
         dismissed = {e.insight_id for e in self.backlog_repo.evidence(
             question_id=question_id, statuses=("dismissed",))}  # fmt: skip
-        vector = self._text_vector(question.text)
-        found = self._match_question(question.text, vector, k + len(dismissed))
+        language = textlib.detect_language(question.text)
+        vector = self._text_vector(question.text, language)
+        found = self._match_question(question.text, language, vector, k + len(dismissed))
         return [h for h in found if h.insight_id not in dismissed][:k]
-
-    def _text_vector(self, text: str) -> np.ndarray:
-        """The vector of a question's text, stored like an insight's (same space and rules)."""
-        return embed_texts(self.embedder, [text], [textlib.detect_language(text)])[0]
-
-    def _match_question(self, text: str, vector: np.ndarray, k: int) -> list[Hit]:
-        term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(text))
-        language = textlib.detect_language(text)
-        return self._hits(self.index.match(vector, term_ids, weights, language, k))
 
     def question_evidence(self, question_id: int) -> list[QuestionEvidence]:
         """Suggested and confirmed evidence of a question, with the insights attached."""
@@ -353,48 +337,6 @@ class BacklogMixin:
     def questions_with_new_evidence(self) -> list[Question]:
         """Open or in-research questions with suggested evidence nobody has reviewed yet."""
         return with_new_evidence(self.questions())
-
-    def _open_question_vectors(self) -> tuple[list[int], np.ndarray]:
-        if self._caches.get("question_vectors") is None:
-            ids, texts, vectors = self.backlog_repo.vectors(self.embedder.model_id)
-            missing = [i for i, v in enumerate(vectors) if v is None]
-            if missing:
-                fresh = embed_texts(
-                    self.embedder,
-                    [texts[i] for i in missing],
-                    [textlib.detect_language(texts[i]) for i in missing],
-                )
-                with self.db.transaction() as cur:
-                    for i, vector in zip(missing, fresh, strict=True):
-                        self.backlog_repo.store_vector(cur, ids[i], self.embedder.model_id, vector)
-                        vectors[i] = vector
-            matrix = np.stack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
-            self._caches["question_vectors"] = (ids, matrix)
-        return self._caches["question_vectors"]
-
-    def _match_new_insights(self, cur, insight_ids: list[int], vectors: np.ndarray) -> None:
-        """Every new insight is checked against the open questions it may answer."""
-        ids, matrix = self._open_question_vectors()
-        if not ids or not len(insight_ids):
-            return
-        question_languages = self._caches.setdefault("question_languages", {})
-        for question_id in ids:
-            if question_id not in question_languages:
-                question_languages[question_id] = textlib.detect_language(
-                    self.question(question_id).text
-                )
-        q_langs = [question_languages[q] for q in ids]
-        known = {i.id: i.language for i in self.insights.get_many(list(insight_ids))}
-        i_langs = [known.get(i, "en") for i in insight_ids]
-        scale = getattr(self.embedder, "pair_scale", 1.0)
-        rows, cols, scores = answer_matches(vectors @ matrix.T, i_langs, q_langs, scale)
-        self.backlog_repo.suggest(
-            cur,
-            [
-                (ids[c], insight_ids[r], float(s))
-                for r, c, s in zip(rows, cols, scores, strict=True)
-            ],
-        )
 
     # --- export ----------------------------------------------------------------------------
 

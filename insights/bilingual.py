@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -155,9 +154,3 @@ class BilingualEmbedder:
         if not len(english) or np.mean(~english) < MIXED_SHARE:
             return vectors
         return _unit(vectors[:, self.english.dim :])
-
-
-@lru_cache(maxsize=1)
-def weights_available() -> bool:
-    """Whether the adapter's weights ship with this installation."""
-    return WEIGHTS.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -33,8 +34,32 @@ def embed_texts(embedder: Embedder, texts: list[str], languages: list[str]) -> n
     return embedder.embed(texts)
 
 
-def embed_query(embedder: Embedder, text: str) -> np.ndarray:
-    """One search query's vector (e5-style models put "query: " before it)."""
+EMBED_BATCH = 1024  # texts per encode call: longer calls pad less (sorted by length)
+
+
+def embed_in_batches(
+    embedder: Embedder,
+    texts: list[str],
+    languages: list[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Embed many texts EMBED_BATCH at a time, calling `progress(done, total)` after each."""
+    parts = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        end = start + EMBED_BATCH
+        parts.append(embed_texts(embedder, texts[start:end], languages[start:end]))
+        if progress:
+            progress(min(end, len(texts)), len(texts))
+    if progress and not texts:
+        progress(0, 0)
+    return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
+
+
+def embed_query(embedder: Embedder, text: str, language: str) -> np.ndarray:
+    """One search query's vector: in its language's form where the embedder weighs by
+    language, with "query: " before it for e5-style models."""
+    if getattr(embedder, "uses_language", False):
+        return embedder.embed([text], languages=[language])[0]
     encode = getattr(embedder, "embed_query", None)
     return encode(text) if encode else embedder.embed([text])[0]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from insights.embeddings import embed_texts
+from insights.embeddings import embed_in_batches
 from insights.errors import InvalidInput, NotFound
 from insights.models import now
 from insights.people import audited, requires
@@ -68,10 +66,10 @@ class ImportsMixin:
                     self.index.restore(insight_id)
             if missing:  # deleted before this process opened the file: index them afresh
                 insights = self.insights.get_many(missing)
-                vectors = [embed_texts(self.embedder, [i.text for i in insights[s : s + 1024]],
-                                       [i.language for i in insights[s : s + 1024]])
-                           for s in range(0, len(insights), 1024)]  # fmt: skip
-                self._index(cur, insights, np.concatenate(vectors))
+                vectors = embed_in_batches(
+                    self.embedder, [i.text for i in insights], [i.language for i in insights]
+                )
+                self._index(cur, insights, vectors)
                 self.insights.mark_linked(cur, missing, None)
         self.linker.submit(missing)
         return len(ids)

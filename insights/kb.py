@@ -13,7 +13,14 @@ from insights.analysis import AnalysisMixin
 from insights.backlog import BacklogMixin
 from insights.catalog import CatalogMixin
 from insights.curation import CurationMixin
-from insights.embeddings import Embedder, default_embedder, embed_query, embed_texts
+from insights.embeddings import (
+    EMBED_BATCH,
+    Embedder,
+    default_embedder,
+    embed_in_batches,
+    embed_query,
+    embed_texts,
+)
 from insights.errors import NotFound, describe_validation_error
 from insights.imports import ImportsMixin
 from insights.linker import BackgroundLinker
@@ -36,7 +43,6 @@ from storage.vectors import EmbeddingRepository
 
 Progress = Callable[[int, int], None]
 StoreHook = Callable[[object, list[int], list[bool]], None]
-EMBED_BATCH = 1024  # texts per encode call: longer calls pad less (sorted by length)
 SUGGESTIONS_PER_INSIGHT = 5
 LINK_BLOCK = 256
 
@@ -209,7 +215,9 @@ class KnowledgeBase(
                 fresh[h] = len(new)
                 new.append(position)
         languages = {p: items[p].language or textlib.detect_language(items[p].text) for p in new}
-        vectors = self._embed([items[p].text for p in new], [languages[p] for p in new], progress)
+        vectors = embed_in_batches(
+            self.embedder, [items[p].text for p in new], [languages[p] for p in new], progress
+        )
         if not new and during is None:
             return [by_external.get((i.source, i.external_id)) or by_hash[h]
                     for i, h in zip(items, hashes, strict=True)], [False] * len(items)  # fmt: skip
@@ -238,19 +246,6 @@ class KnowledgeBase(
             if during is not None:
                 during(cur, ids, created)
         return ids, created
-
-    def _embed(
-        self, texts: list[str], languages: list[str], progress: Progress | None
-    ) -> np.ndarray:
-        parts = []
-        for start in range(0, len(texts), EMBED_BATCH):
-            end = start + EMBED_BATCH
-            parts.append(embed_texts(self.embedder, texts[start:end], languages[start:end]))
-            if progress:
-                progress(min(start + EMBED_BATCH, len(texts)), len(texts))
-        if progress and not texts:
-            progress(0, 0)
-        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), np.float32)
 
     def _index(self, cur, stored: list[Insight], vectors: np.ndarray) -> None:
         """Store vectors and index insights inside the caller's transaction."""
@@ -295,7 +290,12 @@ class KnowledgeBase(
                 vectors = np.stack([smoothed[i] for i in block])
                 self.vectors.set_smoothed(cur, self.embedder.model_id, block, vectors)
                 self.links_repo.suggest(cur, suggestions)
-                self._match_new_insights(cur, block, self.index.raw_vectors(block))
+                self._match_new_insights(
+                    cur,
+                    block,
+                    self.index.raw_vectors(block),
+                    [insights[i].language if i in insights else "en" for i in block],
+                )
                 self.insights.mark_linked(cur, block, now())
 
     # --- reading ---------------------------------------------------------------------------
@@ -339,7 +339,7 @@ class KnowledgeBase(
         if not query:
             return []
         language = textlib.detect_language(query)
-        vector = self._query_vector(query, language)
+        vector = embed_query(self.embedder, query, language)
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(query))
         allowed = None if filters.is_empty() else self.insights.filter_ids(filters)
         weight = search_lexical_weight(language)
@@ -347,11 +347,6 @@ class KnowledgeBase(
             vector, term_ids, weights, weight, k + offset, allowed, english=language == "en"
         )[offset:]
         return self._hits(found)
-
-    def _query_vector(self, text: str, language: str) -> np.ndarray:
-        if getattr(self.embedder, "uses_language", False):
-            return self.embedder.embed([text], languages=[language])[0]
-        return embed_query(self.embedder, text)
 
     def similar(self, text: str, k: int = 5) -> list[tuple[Hit, bool]]:
         """Stored insights like a draft text, in any language, each with "is it a likely

@@ -84,12 +84,6 @@ def analyse(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(bases), tuple(parts)
 
 
-def lemma(word: str) -> str | None:
-    """The first base form Voikko gives for a word, or None where it does not know it."""
-    bases, _ = analyse(word)
-    return bases[0] if bases else None
-
-
 # Word classes that carry a topic (Voikko's CLASS); pronouns, conjunctions, adpositions,
 # numerals, the negation verb and interjections do not.
 CONTENT_CLASSES = frozenset(
