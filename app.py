@@ -4,7 +4,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from insights.people import PermissionDenied
-from pages.common import ROUTER_MARK, current_user, db_path, get_kb
+from insights.signin import SignInThrottled
+from pages.common import ROUTER_MARK, account_menu, current_user, db_path, get_kb
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
 
@@ -60,7 +61,9 @@ def single_sign_on() -> bool:
 
 if not st.session_state.get("user") and single_sign_on() and st.user.is_logged_in:
     try:
-        st.session_state.user = base.sso_user(st.user.email, st.user.get("name")).username
+        found = base.sso_user(st.user.email, st.user.get("name"))
+        st.session_state.user = found.username
+        st.session_state.session = base.start_session(found)
     except PermissionDenied as error:
         st.error(str(error))
 COOKIE = "oivallus_session"
@@ -74,9 +77,17 @@ def write_cookie(value: str, max_age: int) -> None:
 
 
 if not st.session_state.get("user") and not st.session_state.get("signed_out"):
-    remembered = base.user_from_token(st.context.cookies.get(COOKIE))
+    cookie = st.context.cookies.get(COOKIE)
+    remembered = base.user_from_token(cookie)
     if remembered is not None:
         st.session_state.user = remembered.username
+        st.session_state.session = cookie
+if st.session_state.get("session") and base.user_from_token(st.session_state.session) is None:
+    # Revoked elsewhere (sign-out, a new password, a new role, a disabled account) or expired.
+    st.session_state.pop("user", None)
+    st.session_state.pop("session", None)
+    st.session_state.signed_out = True
+    st.session_state.ended = True
 user = current_user()
 sections = {
     "Insights": [overview, search, add, insight, studies, import_files],
@@ -89,6 +100,9 @@ current = st.navigation(sections, position="sidebar" if user else "hidden")
 st.session_state[ROUTER_MARK] = True
 if user is None:
     st.title("Sign in to Oivallus")
+    if st.session_state.pop("ended", False):
+        st.info("Your session ended (signed out, a new password or role, or it expired). "
+                "Sign in again.")  # fmt: skip
     if single_sign_on():
         st.button("Sign in with your organisation account", type="primary", on_click=st.login)
     else:
@@ -96,12 +110,17 @@ if user is None:
             username = st.text_input("Username")
             password = st.text_input("Password", type="password")
             if st.form_submit_button("Sign in", type="primary"):
-                found = base.authenticate(username, password)
+                try:
+                    found = base.authenticate(username, password, st.context.ip_address)
+                except SignInThrottled as error:
+                    st.error(str(error))
+                    found = False
                 if found is None:
                     st.error("Wrong username or password (or the account is disabled).")
-                else:
+                elif found:
+                    token = base.start_session(found)
                     st.session_state.user = found.username
-                    st.session_state.remember = base.session_token(found)
+                    st.session_state.session = st.session_state.remember = token
                     st.session_state.pop("signed_out", None)
                     st.rerun()
     if st.session_state.get("signed_out"):
@@ -113,7 +132,9 @@ with st.sidebar:
                + (f" · {user.team}" if user.team else ""))  # fmt: skip
     if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
         write_cookie(st.session_state.pop("remember"), 14 * 86400)
+    account_menu(base.acting_as(user))
     if st.button("Sign out", key="sign-out"):
+        base.end_session(st.session_state.pop("session", None))
         st.session_state.pop("user", None)
         st.session_state.signed_out = True
         if single_sign_on():

@@ -213,6 +213,9 @@ class BacklogMixin(AnswerMatchingMixin):
             raise PermissionDenied(f"{actor.display_name} may vote only as themselves")
         if not user_id:
             raise InvalidInput("Say who is voting (user id is empty).", field="user_id")
+        if actor is not None:  # the team counts in the priority: it comes from the account
+            account = self.people.user(user_id)
+            team = account.team if account is not None else None
         status = self.backlog_repo.status(question_id)
         if status is None:
             raise NotFound(f"Question {question_id} does not exist.")

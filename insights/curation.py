@@ -15,9 +15,9 @@ def _dump(kb, insight_id: int) -> dict:
 
 
 def _own_insight(kb, actor, insight_id: int, *args, **kwargs) -> bool:
-    """A contributor may edit an insight they wrote themselves."""
-    author = kb.get(insight_id).author
-    return author is not None and author in (actor.username, actor.display_name)
+    """A contributor may edit an insight their own account added (by account, never by the
+    free-text author name, which anyone may type)."""
+    return kb.get(insight_id, include_deleted=True).created_by == actor.username
 
 
 class CurationMixin:
@@ -107,6 +107,7 @@ class CurationMixin:
             version=old.version + 1,
             created_at=old.created_at,
             updated_at=now(),
+            created_by=old.created_by,
         )
         with self.db.transaction() as cur:
             self.insights.update(cur, old, new, by)
@@ -117,7 +118,7 @@ class CurationMixin:
         return self.get(insight_id)
 
     @audited("delete", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
-    @requires(Role.researcher)
+    @requires(Role.researcher, own=_own_insight)
     def delete(self, insight_id: int) -> None:
         """Soft-delete: hidden everywhere, restorable."""
         self.get(insight_id)

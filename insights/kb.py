@@ -29,6 +29,7 @@ from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, 
 from insights.pairs import is_near_duplicate, suggests_link, threshold
 from insights.people import PeopleMixin, audited, requires
 from insights.records import Role
+from insights.signin import SignIn
 from insights.themes import ThemesMixin
 from storage.analysis import AnalysisRepository
 from storage.backlog import BacklogRepository
@@ -38,6 +39,7 @@ from storage.imports import ImportRepository
 from storage.insights import InsightRepository
 from storage.links import LinkRepository
 from storage.people import PeopleRepository
+from storage.sessions import SessionRepository
 from storage.themes import ThemeRepository
 from storage.vectors import EmbeddingRepository
 
@@ -73,6 +75,8 @@ class KnowledgeBase(
         self.themes_repo = ThemeRepository(db)
         self.analysis = AnalysisRepository(db)
         self.people = PeopleRepository(db)
+        self.sessions_repo = SessionRepository(db)
+        self.signin = SignIn(self.people, self.sessions_repo)
         self._caches: dict = {}  # shared with the views of acting_as
         self.imports_repo.mark_interrupted()
         self.index = HybridIndex(
@@ -232,6 +236,7 @@ class KnowledgeBase(
                     language=languages[p],
                     created_at=stamp,
                     updated_at=stamp,
+                    created_by=self.actor_name,
                 )
                 for p, i in zip(new, new_ids, strict=True)
             ]
@@ -303,9 +308,16 @@ class KnowledgeBase(
     def get(self, insight_id: int, include_deleted: bool = False) -> Insight:
         """One insight; raises `NotFound`."""
         found = self.insights.get_many([insight_id], include_deleted=include_deleted)
-        if not found:
+        if not found or (found[0].deleted_at is not None and not self._may_see_deleted(found[0])):
             raise NotFound(f"Insight {insight_id} does not exist or was deleted.")
         return found[0]
+
+    def _may_see_deleted(self, insight: Insight) -> bool:
+        """A deleted insight stays readable to researchers, admins and the one who added it."""
+        actor = self.actor
+        if actor is None or actor.role in (Role.researcher, Role.admin):
+            return True
+        return insight.created_by == actor.username
 
     def browse(
         self, filters: SearchFilters | None = None, offset: int = 0, limit: int = 20

@@ -148,6 +148,7 @@ class Insight(InsightIn):
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    created_by: str | None = None  # the username of the account that added it
 
 
 class InsightVersion(BaseModel):

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from insights.errors import InvalidInput, NotFound, OivallusError, describe_validation_error
 from insights.models import now
 from insights.records import AuditEntry, Role, User
+from insights.signin import SESSION_DAYS, check_password
 
 RANK = {Role.viewer: 0, Role.contributor: 1, Role.researcher: 2, Role.admin: 3}
 ADMIN_ENV = "OIVALLUS_ADMIN_PASSWORD"
@@ -47,6 +48,9 @@ def requires(role: Role, own: Callable | None = None):
     def decorate(method):
         def permit(self, *args, **kwargs) -> None:
             actor = getattr(self, "actor", None)
+            if actor is not None and actor.disabled_at is not None:
+                raise PermissionDenied(f"the account {actor.username} is disabled: it needs the "
+                                       f"{role.value} role and an enabled account")  # fmt: skip
             if actor is not None and not _allowed(self, actor, role, own, args, kwargs):
                 raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not "
                                        f"{method.__name__.replace('_', ' ')}: it needs the "
@@ -108,8 +112,9 @@ def ensure_admin_account(people, password: str | None = None, reset: bool = Fals
         return None
     given = password or os.environ.get(ADMIN_ENV)
     chosen = given or secrets.token_urlsafe(12)
-    if exists:
-        people.update_user("admin", password_hash=_hasher().hash(chosen), disabled_at=None)
+    if exists:  # a reset gives back the admin role too, whatever was done to the account
+        people.update_user("admin", password_hash=_hasher().hash(chosen), disabled_at=None,
+                           role=Role.admin.value)  # fmt: skip
     else:
         people.add_user(User(username="admin", display_name="Administrator", role=Role.admin),
                         _hasher().hash(chosen))  # fmt: skip
@@ -147,8 +152,8 @@ class PeopleMixin:
             raise describe_validation_error(error) from None
         if self.people.user(user.username):
             raise InvalidInput(f"the username {username!r} is taken", field="username")
-        if password is not None and len(password) < 10:
-            raise InvalidInput("a password needs at least 10 characters", field="password")
+        if password is not None:
+            check_password(password, user.username)
         self.people.add_user(user, _hasher().hash(password) if password else None)
         self.people.log(self.actor_name, "create", "user", user.username, None,
                         user.model_dump(mode="json"), now())  # fmt: skip
@@ -170,7 +175,10 @@ class PeopleMixin:
         """Give a person another role."""
         old = self.user(username)
         Role(role)
+        if old.role == Role.admin and role != Role.admin:
+            self._keep_an_admin(username, "take the admin role from")
         self.people.update_user(username, role=role)
+        self.sessions_repo.revoke_user(username, now())  # signs in again with the new role
         self.people.log(self.actor_name, "set role", "user", username, {"role": old.role},
                         {"role": role}, now())  # fmt: skip
         return self.user(username)
@@ -178,8 +186,10 @@ class PeopleMixin:
     @requires(Role.admin)
     def disable_user(self, username: str) -> User:
         """Stop an account from signing in (its history stays)."""
-        self.user(username)
+        if self.user(username).role == Role.admin:
+            self._keep_an_admin(username, "disable")
         self.people.update_user(username, disabled_at=now())
+        self.sessions_repo.revoke_user(username, now())
         self.people.log(self.actor_name, "disable", "user", username, None, None, now())
         return self.user(username)
 
@@ -188,52 +198,45 @@ class PeopleMixin:
         actor = self.actor
         if actor is not None and actor.username != username and actor.role != Role.admin:
             raise PermissionDenied("only an admin may set another person's password")
-        if len(password) < 10:
-            raise InvalidInput("a password needs at least 10 characters", field="password")
+        check_password(password, username)
         self.user(username)
         self.people.update_user(username, password_hash=_hasher().hash(password))
+        self.sessions_repo.revoke_user(username, now())  # copied cookies stop working
         self.people.log(self.actor_name, "set password", "user", username, None, None, now())
 
-    def authenticate(self, username: str, password: str) -> User | None:
-        """The account when the password is right (and the account enabled), else None."""
-        from argon2.exceptions import InvalidHashError, VerificationError
+    def change_password(self, current: str, new: str) -> None:
+        """The signed-in person changes their own password (the current one is asked for);
+        every session of theirs ends, so they sign in again with the new one."""
+        if self.actor is None:
+            raise InvalidInput("sign in to change your password")
+        if self.signin.authenticate(self.actor.username, current) is None:
+            raise InvalidInput("the current password is wrong", field="current")
+        if new == current:
+            raise InvalidInput("the new password is the same as the current one", field="new")
+        self.set_password(self.actor.username, new)
 
-        stored = self.people.password_hash(username.strip())
-        if not stored:
-            return None
-        try:
-            _hasher().verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            return None
-        return self.people.user(username.strip())
+    def _keep_an_admin(self, username: str, what: str) -> None:
+        admins = [u for u in self.people.users() if u.role == Role.admin and u.disabled_at is None]
+        if [u.username for u in admins] == [username]:
+            raise InvalidInput(f"{username} is the last admin: make someone else an admin before "
+                               f"you {what} them", field="role")  # fmt: skip
 
-    def session_token(self, user: User, days: int = 14) -> str:
-        """A signed "stay signed in" token for a browser cookie: username, expiry, HMAC."""
-        import hashlib
-        import hmac
-        import time
+    def authenticate(self, username: str, password: str, address: str | None = None) -> User | None:
+        """The account when the password is right (and the account enabled), else None;
+        raises `SignInThrottled` after too many failures (see insights.signin)."""
+        return self.signin.authenticate(username, password, address)
 
-        expires = int(time.time()) + days * 86400
-        body = f"{user.username}|{expires}"
-        key = self.people.setting("session_key", lambda: secrets.token_hex(32)).encode()
-        return f"{body}|{hmac.new(key, body.encode(), hashlib.sha256).hexdigest()}"
+    def start_session(self, user: User, days: int = SESSION_DAYS) -> str:
+        """A server-side "stay signed in" session (14 days at most); returns the cookie's id."""
+        return self.signin.start(user, days)
 
     def user_from_token(self, token: str | None) -> User | None:
-        """The enabled account a valid, unexpired token names (None otherwise)."""
-        import hashlib
-        import hmac
-        import time
+        """The enabled account of a live (unexpired, unrevoked) session, else None."""
+        return self.signin.user(token)
 
-        try:
-            username, expires, signature = (token or "").rsplit("|", 2)
-            key = self.people.setting("session_key", lambda: secrets.token_hex(32)).encode()
-            expected = hmac.new(key, f"{username}|{expires}".encode(), hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, signature) or int(expires) < time.time():
-                return None
-        except ValueError:
-            return None
-        user = self.people.user(username)
-        return user if user is not None and user.disabled_at is None else None
+    def end_session(self, token: str | None) -> None:
+        """Sign out: the session id stops working everywhere (a copied cookie included)."""
+        self.signin.end(token)
 
     def sso_user(self, email: str, name: str | None) -> User:
         """The account of a person signed in by single sign-on, created as a viewer at first."""
@@ -248,9 +251,12 @@ class PeopleMixin:
             raise PermissionDenied(f"the account {username} is disabled")
         return found
 
+    @requires(Role.researcher)
     def audit(self, entity: str | None = None, entity_id=None, actor: str | None = None,
               limit: int = 200) -> list[AuditEntry]:  # fmt: skip
-        """The audit log, newest first, optionally for one entity (insight, question, ...)."""
+        """The audit log, newest first, optionally for one entity (insight, question, ...).
+
+        It names who did what: researchers and admins read it, not viewers or contributors."""
         return self.people.audit(entity, entity_id, actor, limit)
 
     def follow(self, kind: str, target: str, on: bool = True) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from insights import Insight, KnowledgeBase, NotFound
+from insights.errors import OivallusError
 from insights.records import Role, User
 from insights.text import escape_markdown
 
@@ -189,3 +190,24 @@ def follow_toggle(kind: str, target, what: str) -> None:
                  help="What you follow goes into your weekly digest."):  # fmt: skip
         base.follow(kind, str(target), on=not following)
         st.rerun()
+
+
+def account_menu(base) -> None:
+    """A "My password" popover: current and new password; on success every session ends."""
+    with st.popover("My password", icon=":material/key:"), st.form("own-password"):
+        current = st.text_input("Current password", type="password")
+        new = st.text_input("New password (at least 10 characters)", type="password")
+        again = st.text_input("New password again", type="password")
+        if st.form_submit_button("Change password"):
+            if new != again:
+                st.error("The two new passwords differ.")
+                return
+            try:
+                base.change_password(current, new)
+            except OivallusError as error:
+                st.error(str(error))
+                return
+            st.session_state.pop("session", None)
+            st.session_state.pop("user", None)
+            st.session_state.signed_out = st.session_state.ended = True
+            st.rerun()

@@ -33,7 +33,7 @@ except (ValueError, NotFound):
 st.title(title_of(insight), anchor=False)
 if insight.deleted_at:
     st.warning(f"This insight was deleted on {insight.deleted_at:%Y-%m-%d %H:%M}.")
-    if st.button("Restore it"):
+    if may("admin") and st.button("Restore it"):
         base.restore(insight.id)
         st.rerun()
 st.caption(metadata_line(insight))
@@ -168,7 +168,7 @@ if not insight.deleted_at:
             if may("admin") and st.button("Restore this version", key=f"v{version.version}"):
                 base.restore_version(insight.id, version.version)
                 st.rerun()
-        trail = base.audit("insight", insight.id)
+        trail = base.audit("insight", insight.id) if may("researcher") else []
         if trail:
             st.markdown("**Audit trail**")
             for entry in trail:

@@ -36,6 +36,7 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "deleted_at",
+    "created_by",
 )
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM insights"
 _SCHEMA = pa.schema(
@@ -62,6 +63,7 @@ _SCHEMA = pa.schema(
         ("created_at", pa.timestamp("us")),
         ("updated_at", pa.timestamp("us")),
         ("deleted_at", pa.timestamp("us")),
+        ("created_by", pa.string()),
     ]
 )
 
@@ -186,7 +188,7 @@ class InsightRepository:
             "INSERT INTO insight_versions VALUES (?, ?, ?, ?, ?)",
             [old.id, old.version, data, edited_by, new.updated_at],
         )
-        fields = [c for c in COLUMNS if c not in ("id", "created_at", "deleted_at")]
+        fields = [c for c in COLUMNS if c not in ("id", "created_at", "deleted_at", "created_by")]
         cur.execute(
             f"UPDATE insights SET {', '.join(f'{c} = ?' for c in fields)} WHERE id = ?",
             [getattr(new, c) for c in fields] + [old.id],
