@@ -5,6 +5,7 @@ import streamlit.components.v1 as components
 
 from insights.people import PermissionDenied
 from insights.signin import SignInThrottled
+from insights.text import escape_markdown
 from pages.common import ROUTER_MARK, account_menu, current_user, db_path, get_kb
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
@@ -128,8 +129,8 @@ if user is None:
     st.stop()
 
 with st.sidebar:
-    st.caption(f"Signed in as **{user.display_name}** · {user.role}"
-               + (f" · {user.team}" if user.team else ""))  # fmt: skip
+    st.caption(f"Signed in as **{escape_markdown(user.display_name)}** · {user.role}"
+               + (f" · {escape_markdown(user.team)}" if user.team else ""))  # fmt: skip
     if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
         write_cookie(st.session_state.pop("remember"), 14 * 86400)
     account_menu(base.acting_as(user))

@@ -2,6 +2,8 @@
 
     python -m ingest.backup export FOLDER [--db PATH]    a full export (Parquet + manifest.json)
     python -m ingest.backup restore FOLDER --db PATH     into a new or empty database file
+    python -m ingest.backup restore FILE.oivb --db PATH  a sealed backup downloaded from the
+        Admin page; the passphrase comes from $OIVALLUS_BACKUP_PASSPHRASE or is asked for
 
 Like imports, run it while the app is stopped: DuckDB lets one process open the file.
 """
@@ -9,7 +11,10 @@ Like imports, run it while the app is stopped: DuckDB lets one process open the 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
+from pathlib import Path
 
 from ingest.__main__ import DEFAULT_DB
 from insights import KnowledgeBase
@@ -30,7 +35,12 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 kb.close()
         else:
-            restore_backup(args.folder, args.db).close()
+            passphrase = None
+            if Path(args.folder).is_file():
+                passphrase = os.environ.get("OIVALLUS_BACKUP_PASSPHRASE") or getpass.getpass(
+                    "Passphrase of the sealed backup: "
+                )
+            restore_backup(args.folder, args.db, passphrase=passphrase).close()
             manifest = {"tables": {}}
     except BackupError as error:
         print(f"{args.action} failed: {error}", file=sys.stderr)

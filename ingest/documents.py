@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ingest.archives import check_archive
 from ingest.errors import ReadError
 
 Record = tuple[int, dict[str, str]]
@@ -78,6 +79,7 @@ def docx(path: Path) -> Iterator[Record]:
     """Paragraphs of a Word document; headings (and the title) become their titles."""
     import docx as python_docx  # a heavy import, needed only for Word files
 
+    check_archive(path)  # before python-docx unpacks anything
     try:
         document = python_docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a bad file

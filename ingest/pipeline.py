@@ -156,9 +156,21 @@ def import_file(
     status = "cancelled"  # unless the loop below finishes
     try:
         with kb.linker.held():  # links and question matches follow once the rows are stored
-            for line, record in records:
-                run.add(line, record)
-            run.flush()
+            try:
+                for line, record in records:
+                    run.add(line, record)
+                run.flush()
+            except ReadError as error:  # the file breaks off midway: say what was stored
+                run.flush()
+                status = "partial"
+                if not (run.report.inserted or run.report.responses):
+                    raise
+                raise ReadError(
+                    f"partly imported: {run.report.inserted:,} insights and "
+                    f"{run.report.responses:,} responses from the rows before were stored, "
+                    f"then {error}. Undo import #{import_id} on the Import page, or fix the "
+                    "file and import it again to resume"
+                ) from None
         status = "finished"
     finally:
         run.report.status = status

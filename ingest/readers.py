@@ -18,6 +18,7 @@ from ingest import documents, spreadsheets
 from ingest.errors import ReadError
 
 SAMPLE_BYTES = 64 * 1024
+MAX_COLUMNS = 1_000  # a header past this is a broken or hostile file, not a table
 csv.field_size_limit(64 * 1024 * 1024)
 
 
@@ -31,6 +32,8 @@ def detect_encoding(sample: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 (by BOM), else cp1252 (Finnish Excel exports)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16's
+        return "utf-32"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in sample[:4096]:
@@ -111,16 +114,25 @@ def sheet_names(path: Path) -> list[str]:
 def _delimited(path: Path, encoding: str, sample: bytes):
     text_sample = sample.decode(encoding, errors="ignore")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text_sample)
-    handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115 - streamed
-    reader = csv.reader(handle, delimiter=delimiter)
+    if encoding in ("utf-16", "utf-32"):
+        handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
+        lines = handle
+    else:
+        handle = open(path, "rb")  # noqa: SIM115 - streamed, closed by rows()
+        lines = _decoded_lines(handle)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip().lstrip("\ufeff").strip() for h in next(reader)]
     except (StopIteration, UnicodeDecodeError, csv.Error) as error:
         handle.close()
         raise ReadError(f"the header line cannot be read ({error})") from None
     if not any(header):
         handle.close()
         raise ReadError("the first line holds no column names")
+    if len(header) > MAX_COLUMNS:
+        handle.close()
+        raise ReadError(f"the header has {len(header):,} columns (at most {MAX_COLUMNS:,}); "
+                        "check the delimiter, or export only the columns to import")  # fmt: skip
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
@@ -141,6 +153,24 @@ def _delimited(path: Path, encoding: str, sample: bytes):
     return header, rows()
 
 
+def _decoded_lines(handle) -> Iterator[str]:
+    """Lines decoded one by one: a file mixing UTF-8 and cp1252 (rows pasted from another
+    export) reads whole, each line in the encoding it is in, so an error can never point at
+    the wrong line and no half of a file is stored."""
+    first = True
+    for raw in handle:
+        if first and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if first:
+            while raw.startswith(codecs.BOM_UTF8):  # a doubled BOM (a file saved twice)
+                raw = raw[len(codecs.BOM_UTF8) :]
+            first = False
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield raw.decode("cp1252", errors="replace")
+
+
 def _json_lines(path: Path, encoding: str):
     with open(path, encoding=encoding, errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
@@ -151,6 +181,9 @@ def _json_lines(path: Path, encoding: str):
             except json.JSONDecodeError as error:
                 yield number, {"__error__": f"is not valid JSON ({error.msg})"}
                 continue
+            except RecursionError:
+                yield number, {"__error__": "is nested too deeply; give one flat object a line"}
+                continue
             yield number, _as_record(value)
 
 
@@ -158,6 +191,9 @@ def _json(path: Path, encoding: str):
     try:
         with open(path, encoding=encoding) as handle:
             data = json.load(handle)
+    except RecursionError:
+        raise ReadError("the JSON is nested too deeply to read; export a flat list of "
+                        "objects") from None  # fmt: skip
     except json.JSONDecodeError as error:
         raise ReadError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
     except UnicodeDecodeError as error:
@@ -167,6 +203,9 @@ def _json(path: Path, encoding: str):
     if not isinstance(data, list):
         raise ReadError("expected a list of objects")
     columns = sorted({k for item in data if isinstance(item, dict) for k in item}) or ["text"]
+    if len(columns) > MAX_COLUMNS:
+        raise ReadError(f"the objects have {len(columns):,} different keys (at most "
+                        f"{MAX_COLUMNS:,}); export the fields to import")  # fmt: skip
     return columns, ((i, _as_record(item)) for i, item in enumerate(data, start=1))
 
 
@@ -174,3 +213,19 @@ def _as_record(value) -> dict[str, str]:
     if isinstance(value, dict):
         return {str(k): "" if v is None else str(v) for k, v in value.items()}
     return {"text": str(value)}
+
+
+def waiting_files(folder: Path) -> list[str]:
+    """Names of the importable files directly inside an import folder: regular files only,
+    never a link (a link could point anywhere on the server, /etc/passwd included)."""
+    if not folder.is_dir():
+        return []
+    root = folder.resolve()
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if not p.is_symlink()
+        and p.is_file()
+        and p.resolve().parent == root
+        and p.suffix.lower().lstrip(".") in SUPPORTED
+    )

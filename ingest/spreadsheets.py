@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from ingest.archives import check_archive
 from ingest.errors import ReadError
 
 HEADER_SEARCH_ROWS = 20
@@ -18,6 +19,7 @@ HEADER_SEARCH_ROWS = 20
 def _open(path: Path):
     from openpyxl import load_workbook  # needed only for Excel files
 
+    check_archive(path)  # before openpyxl unpacks anything
     try:
         return load_workbook(str(path), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 from insights.models import Question
+from insights.text import csv_safe
 
 
 def backlog_csv(chosen: list[Question]) -> str:
@@ -17,10 +18,11 @@ def backlog_csv(chosen: list[Question]) -> str:
                      "impact", "effort", "decision date", "decision", "asking team", "tags",
                      "segments", "confidence", "answer"])  # fmt: skip
     for rank, q in enumerate(chosen, start=1):
-        writer.writerow([rank, q.id, q.text, q.status, q.priority, q.votes, "; ".join(q.teams),
-                         q.impact, q.effort, q.decision_date or "", q.decision or "",
-                         q.team or "", "; ".join(q.tags), "; ".join(q.segments),
-                         round(q.confidence, 2), q.answer or ""])  # fmt: skip
+        row = [rank, q.id, q.text, q.status, q.priority, q.votes, "; ".join(q.teams),
+               q.impact, q.effort, q.decision_date or "", q.decision or "",
+               q.team or "", "; ".join(q.tags), "; ".join(q.segments),
+               round(q.confidence, 2), q.answer or ""]  # fmt: skip
+        writer.writerow([csv_safe(v) for v in row])
     return out.getvalue()
 
 

@@ -25,13 +25,37 @@ def export_backup(kb, folder: str | Path) -> dict:
     return manifest
 
 
-def restore_backup(folder: str | Path, path: str | Path, embedder=None):
-    """Restore a backup into a new or empty database file and open it as a KnowledgeBase."""
-    from insights.kb import KnowledgeBase
+def restore_backup(
+    folder: str | Path, path: str | Path, embedder=None, passphrase: str | None = None
+):
+    """Restore a backup (a folder, or a sealed .oivb file with its passphrase) into a new or
+    empty database file and open it as a KnowledgeBase."""
+    import shutil
+    import tempfile
 
+    from insights.kb import KnowledgeBase
+    from insights.sealed import MAGIC, unseal_to_folder
+
+    source = Path(folder)
+    unpacked = None
+    if source.is_file():
+        data = source.read_bytes()
+        if not data.startswith(MAGIC):
+            raise BackupError(f"{source} is neither a backup folder nor a sealed backup")
+        if not passphrase:
+            raise BackupError("a sealed backup needs its passphrase")
+        unpacked = Path(tempfile.mkdtemp(prefix="oivallus-restore-"))
+        try:
+            unseal_to_folder(data, passphrase, unpacked / "backup")
+        except Exception as error:
+            shutil.rmtree(unpacked, ignore_errors=True)
+            raise BackupError(str(error)) from None
+        source = unpacked / "backup"
     db = Database(path)
     try:
-        restore_all(db, Path(folder))
+        restore_all(db, source)
     finally:
         db.close()
+        if unpacked is not None:
+            shutil.rmtree(unpacked, ignore_errors=True)
     return KnowledgeBase.open(path, embedder=embedder)

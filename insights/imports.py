@@ -24,6 +24,18 @@ class ImportsMixin:
         return import_file(self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress,
                            **options)  # fmt: skip
 
+    @requires(Role.researcher)
+    def preview_file(self, path, sheet: str | None = None, rows: int = 5):
+        """What an import would read: (sheets, columns, the first rows). Only those who may
+        import may look inside a file (a reader is where a hostile file does its harm)."""
+        import itertools
+
+        from ingest.readers import read_records, sheet_names
+
+        sheets = sheet_names(path)
+        columns, records = read_records(path, sheet)
+        return sheets, columns, [record for _, record in itertools.islice(records, rows)]
+
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         """Import history, newest first: who imported which file, when, with what counts."""
         return self.imports_repo.history(limit)

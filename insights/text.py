@@ -185,3 +185,19 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 def escape_markdown(text: str) -> str:
     """Escape text so that Markdown renders it literally (no links, HTML, emphasis or LaTeX)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_safe(value):
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or
+    line break) gets a leading apostrophe, as OWASP advises; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(frame) -> str:
+    """A pandas DataFrame as CSV text with every cell made safe by `csv_safe`."""
+    return frame.map(csv_safe).to_csv(index=False)

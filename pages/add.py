@@ -33,7 +33,7 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
     if c3.button("Add to list"):
         try:
             base.add_choice(labels[list_name], new_value)
-            st.toast(f"Added “{new_value.strip()}” to {list_name.lower()}s.")
+            st.toast(f"Added “{escape_markdown(new_value.strip())}” to {list_name.lower()}s.")
         except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 

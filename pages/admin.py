@@ -1,7 +1,5 @@
 """Admin: people and their roles, a full export (backup), and the audit log."""
 
-import io
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +9,8 @@ import streamlit as st
 from insights.backup import BackupError, export_backup
 from insights.errors import OivallusError
 from insights.records import Role
+from insights.sealed import MIN_PASSPHRASE, SUFFIX, seal_folder
+from insights.text import escape_markdown
 from pages.common import db_path, kb, may, routed
 
 routed("admin")
@@ -41,7 +41,7 @@ with people:
             try:
                 base.create_user(username, name, role=role, password=password or None,
                                  team=team or None)  # fmt: skip
-                st.toast(f"{username} added")
+                st.toast(f"{escape_markdown(username)} added")
                 st.rerun()
             except OivallusError as error:
                 st.error(str(error))
@@ -56,8 +56,8 @@ with people:
     new_password = c1.text_input("New password", type="password", key="new-password")
     if c2.button("Set password", disabled=len(new_password) < 10):
         base.set_password(who, new_password)
-        st.toast(f"Password of {who} changed")
-    if st.button(f"Disable {who}", disabled=who == "admin"):
+        st.toast(f"Password of {escape_markdown(who)} changed")
+    if st.button(f"Disable {escape_markdown(who)}", disabled=who == "admin"):
         base.disable_user(who)
         st.rerun()
 
@@ -71,13 +71,23 @@ with backup:
         except BackupError as error:
             st.error(str(error))
         else:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for file in folder.iterdir():
-                    archive.write(file, file.name)
-            st.success(f"Exported {sum(manifest['tables'].values())} rows to {folder}.")
-            st.download_button("Download the backup (zip)", buffer.getvalue(),
-                               file_name=f"oivallus-{folder.name}.zip", mime="application/zip")  # fmt: skip
+            st.session_state.backup_folder = str(folder)
+            st.success(f"Exported {sum(manifest['tables'].values())} rows to "
+                       f"{escape_markdown(str(folder))} (readable only by the server's account).")  # fmt: skip
+    if st.session_state.get("backup_folder"):
+        folder = Path(st.session_state.backup_folder)
+        st.caption("To take a copy off the server, seal it with a passphrase: the download is "
+                   "encrypted (AES-256), so a leaked file or link is useless without it. Restore "
+                   "it with `python -m ingest.backup restore FILE.oivb --db NEW.duckdb`.")  # fmt: skip
+        passphrase = st.text_input(f"Passphrase (at least {MIN_PASSPHRASE} characters)",
+                                   type="password", key="backup-passphrase")  # fmt: skip
+        st.download_button(
+            "Download the sealed backup",
+            lambda: seal_folder(folder, passphrase),  # built only when clicked
+            file_name=f"oivallus-{folder.name}{SUFFIX}",
+            mime="application/octet-stream",
+            disabled=len(passphrase) < MIN_PASSPHRASE,
+        )
 
 with audit:
     c1, c2 = st.columns(2)

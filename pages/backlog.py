@@ -59,7 +59,7 @@ def show_question(question_id: int) -> None:
         st.error(str(error))
         return
     st.page_link("pages/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
-    st.title(question.text, anchor=False)
+    st.title(escape_markdown(question.text), anchor=False)
     facts = [question.status, f"priority {question.priority:.2f}", f"impact {question.impact}/5",
              f"effort {question.effort}/5", question.team or "",
              f"decision by {question.decision_date}" if question.decision_date else ""]  # fmt: skip
@@ -68,9 +68,9 @@ def show_question(question_id: int) -> None:
     if question.decision:
         st.markdown(f"**Decision it informs:** {escape_markdown(question.decision)}")
     if question.answer:
-        st.success(f"Answer: {question.answer}")
+        st.success(f"Answer: {escape_markdown(question.answer)}")
     if question.drop_reason:
-        st.warning(f"Dropped: {question.drop_reason}")
+        st.warning(f"Dropped: {escape_markdown(question.drop_reason)}")
     vote_button(question, "vote_detail")
     st.caption(escape_markdown("Voted by " + (", ".join(question.voters) or "nobody yet")
                                + (f" · teams: {', '.join(question.teams)}" if question.teams else "")))  # fmt: skip

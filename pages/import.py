@@ -2,7 +2,6 @@
 on a preview, import with progress and a cancel button, read the report; the import history
 with undo, restore and resume."""
 
-import itertools
 import os
 import tempfile
 import time
@@ -12,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from ingest.mapping import SYNONYMS, guess_mapping
-from ingest.readers import SUPPORTED, ReadError, read_records, sheet_names
+from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
 from insights.models import Source
-from pages.common import kb, person, routed
+from insights.text import csv_text, escape_markdown
+from pages.common import kb, may, person, routed
 
 routed("import")
 
@@ -25,6 +25,9 @@ IMPORT_DIR = Path(os.environ.get("OIVALLUS_IMPORT_DIR", Path("data") / "imports"
 
 base = kb()
 st.title("Import insights")
+if not may("researcher"):
+    st.info("Importing files needs the researcher role: ask an admin if you need it.")
+    st.stop()
 st.caption("Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
            "and transcripts (WebVTT, SRT). A 0-10 score column makes each row a survey response "
            "for NPS; its comment becomes an insight.")  # fmt: skip
@@ -32,6 +35,7 @@ st.caption("Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, tex
 
 def show_report(name: str, report) -> None:
     """The outcome of one import, with the rejected rows downloadable."""
+    name = escape_markdown(name)
     resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
     st.success(f"{name}: {report.inserted} inserted{resumed}, {report.duplicates} duplicates "
                f"skipped, {report.responses} survey responses, {len(report.rejected)} rejected "
@@ -42,28 +46,29 @@ def show_report(name: str, report) -> None:
     if report.rejected:
         rejected = pd.DataFrame([r.model_dump() for r in report.rejected])
         st.dataframe(rejected, hide_index=True)
-        st.download_button("Download rejected rows (CSV)", rejected.to_csv(index=False),
+        st.download_button("Download rejected rows (CSV)", csv_text(rejected),
                            file_name=f"{Path(name).stem}-rejected.csv", mime="text/csv",
                            key=f"rej-{name}-{report.import_id}")  # fmt: skip
 
 
 def run_import(name: str, path: Path, **options) -> int:
     """Import with a progress bar; a click on Cancel (any rerun) stops it between batches."""
-    bar = st.progress(0.0, text=f"{name}: starting")
+    shown = escape_markdown(name)
+    bar = st.progress(0.0, text=f"{shown}: starting")
     started = time.perf_counter()
 
     def show(done: int, total: int) -> None:
         rate = done / max(time.perf_counter() - started, 1e-6)
         left = (total - done) / rate if rate else 0
         bar.progress(min(done / max(total, 1), 1.0),
-                     text=f"{name}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left")  # fmt: skip
+                     text=f"{shown}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left")  # fmt: skip
 
     try:
         report = base.import_file(path, progress=show, by=person(), name=name, **options)
     except (ReadError, OivallusError) as error:
-        st.error(f"{name} was not imported: {error}.")
+        st.error(f"{shown} was not imported: {escape_markdown(str(error))}.")
         return 0
-    bar.progress(1.0, text=f"{name}: done")
+    bar.progress(1.0, text=f"{shown}: done")
     show_report(name, report)
     return report.inserted
 
@@ -71,16 +76,15 @@ def run_import(name: str, path: Path, **options) -> int:
 def plan_for(name: str, path: Path, key: str):
     """Preview and mapping for one file; returns the import options or None."""
     with st.container(border=True):
-        st.subheader(name, anchor=False)
+        st.subheader(escape_markdown(name), anchor=False)
         sheet = None
         try:
-            sheets = sheet_names(path)
+            sheets = base.preview_file(path)[0]
             if len(sheets) > 1:
                 sheet = st.selectbox("Sheet", sheets, key=f"sheet-{key}")
-            columns, records = read_records(path, sheet)
-            preview = [record for _, record in itertools.islice(records, 5)]
+            _, columns, preview = base.preview_file(path, sheet)
         except ReadError as error:
-            st.error(f"{name} cannot be imported: {error}.")
+            st.error(f"{escape_markdown(name)} cannot be imported: {escape_markdown(str(error))}.")
             return None
         shown = [c for c in columns if not c.startswith("__")]
         st.dataframe(pd.DataFrame(preview, columns=shown), hide_index=True)
@@ -103,7 +107,7 @@ def plan_for(name: str, path: Path, key: str):
         if c2.button("Save mapping", key=f"save-{key}", disabled=not save_as.strip()):
             try:
                 base.save_mapping(save_as, mapping, by=person())
-                st.toast(f"Mapping '{save_as.strip()}' saved")
+                st.toast(f"Mapping '{escape_markdown(save_as.strip())}' saved")
             except OivallusError as error:
                 st.error(str(error))
         if "text" not in mapping and not set(mapping) & set(FIELD_LABELS):
@@ -113,8 +117,7 @@ def plan_for(name: str, path: Path, key: str):
 
 
 uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
-waiting = sorted(p.name for p in IMPORT_DIR.glob("*") if p.suffix.lower().lstrip(".") in SUPPORTED) \
-    if IMPORT_DIR.is_dir() else []  # fmt: skip
+waiting = waiting_files(IMPORT_DIR)
 from_folder = st.multiselect(f"Or files waiting in the import folder ({IMPORT_DIR})", waiting,
                              disabled=not waiting)  # fmt: skip
 
@@ -162,15 +165,17 @@ for record in history:
     with st.container(border=True):
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
         state = "undone" if record.undone_at else record.status
-        c1.markdown(f"**{record.file}** · {state} · {record.started_at:%Y-%m-%d %H:%M} by "
-                    f"{record.imported_by or 'unknown'}  \n{record.inserted} inserted, "
+        c1.markdown(f"**{escape_markdown(record.file)}** · {state} · {record.started_at:%Y-%m-%d %H:%M} by "
+                    f"{escape_markdown(record.imported_by or 'unknown')}  \n{record.inserted} inserted, "
                     f"{record.duplicates} duplicates, {record.rejected} rejected, "
                     f"{record.responses} survey responses")  # fmt: skip
         if record.undone_at and c2.button("Restore", key=f"restore-{record.id}"):
             count = base.restore_import(record.id)
-            st.toast(f"{count} insights of {record.file} restored")
+            st.toast(f"{count} insights of {escape_markdown(record.file)} restored")
             st.rerun()
-        resumable = record.status in ("cancelled", "interrupted") and not record.undone_at
+        resumable = (
+            record.status in ("cancelled", "interrupted", "partial") and not record.undone_at
+        )
         if (
             resumable
             and Path(record.path or "").is_file()
@@ -187,5 +192,5 @@ for record in history:
             )  # fmt: skip
         ):
             count = base.undo_import(record.id)
-            st.toast(f"{count} insights of {record.file} removed (restorable)")
+            st.toast(f"{count} insights of {escape_markdown(record.file)} removed (restorable)")
             st.rerun()

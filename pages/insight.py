@@ -21,7 +21,7 @@ if not raw_id:
         st.rerun()
     st.subheader("Newest")
     for item in base.browse(limit=10)[0]:
-        open_link(item.id, f"#{item.id} {title_of(item)}")
+        open_link(item.id, f"#{item.id} {escape_markdown(title_of(item))}")
     st.stop()
 
 try:
@@ -30,7 +30,7 @@ except (ValueError, NotFound):
     st.error(f"There is no insight {escape_markdown(raw_id)}. Check the link or search for it.")
     st.stop()
 
-st.title(title_of(insight), anchor=False)
+st.title(escape_markdown(title_of(insight)), anchor=False)
 if insight.deleted_at:
     st.warning(f"This insight was deleted on {insight.deleted_at:%Y-%m-%d %H:%M}.")
     if may("admin") and st.button("Restore it"):
@@ -112,7 +112,9 @@ if not insight.deleted_at:
             label = evidence.relation if evidence.status == "confirmed" else "may answer"
             st.page_link(
                 "pages/backlog.py",
-                label=f"{label}: #{question.id} {question.text} (score {evidence.score:.2f})",
+                label=escape_markdown(
+                    f"{label}: #{question.id} {question.text} (score {evidence.score:.2f})"
+                ),
                 query_params={"question": str(question.id)},
             )
 

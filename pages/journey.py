@@ -57,7 +57,7 @@ else:
     filters = SearchFilters(journey_stage=[stage],
                             segment=None if segment == "(none)" else [segment])  # fmt: skip
     found, total = base.browse(filters, limit=20)
-    st.subheader(f"{total} insights at {stage} · {segment}", anchor=False)
+    st.subheader(escape_markdown(f"{total} insights at {stage} · {segment}"), anchor=False)
     for insight in found:
         with st.container(border=True):
             card_heading(st, insight)

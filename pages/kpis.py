@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.kpis import SMALL_SAMPLE
+from insights.text import csv_text
 from pages.common import kb, kpi_text, period_picker, routed, segment_picker
 
 routed("kpis")
@@ -74,5 +75,5 @@ for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
         if len(small):
             st.caption(f"{len(small)} groups have fewer than {SMALL_SAMPLE} responses: their "
                        "figures are uncertain.")  # fmt: skip
-        st.download_button("Download CSV", frame.rename(columns={"group": by}).to_csv(index=False),
+        st.download_button("Download CSV", csv_text(frame.rename(columns={"group": by})),
                            file_name=f"{metric}-by-{by}.csv", mime="text/csv", key=f"csv-{by}")  # fmt: skip

@@ -4,6 +4,7 @@ rising themes and open questions with new evidence, for a period and a segment."
 import streamlit as st
 
 from insights.kpis import SMALL_SAMPLE
+from insights.text import escape_markdown
 from pages.common import (
     card_heading,
     follow_toggle,
@@ -73,7 +74,7 @@ with right:
     if not base.themes_computed():
         st.caption("Themes are not computed yet: open Themes and recompute.")
     for trend in rising or trends[:3]:
-        st.page_link("pages/themes.py", label=f"{trend.label} · {trend.current} this month "
+        st.page_link("pages/themes.py", label=f"{escape_markdown(trend.label)} · {trend.current} this month "
                      f"(usually {trend.baseline:.1f})", icon=":material/trending_up:"
                      if trend.trend == "rising" else ":material/hub:",
                      query_params={"theme": str(trend.theme_id)})  # fmt: skip
@@ -85,5 +86,5 @@ with right:
     if not waiting:
         st.caption("No open question has new evidence to review.")
     for question in waiting[:5]:
-        st.page_link("pages/backlog.py", label=f"{question.text} ({question.new_evidence} new)",
+        st.page_link("pages/backlog.py", label=f"{escape_markdown(question.text)} ({question.new_evidence} new)",
                      icon=":material/help:", query_params={"question": str(question.id)})  # fmt: skip

@@ -4,7 +4,7 @@ import streamlit as st
 
 from insights import InvalidInput, SearchFilters
 from insights.models import Kind, Sentiment, Source
-from insights.text import snippet
+from insights.text import escape_markdown, snippet
 from pages.common import PAGE_SIZE, highlighted, kb, metadata_line, open_link, routed, title_of
 
 routed("search")
@@ -72,7 +72,7 @@ try:
         hits = base.search(query, k=PAGE_SIZE + 1, offset=offset, filters=filters)
         has_next = len(hits) > PAGE_SIZE and offset + PAGE_SIZE < MAX_RESULTS
         results = [(h.insight, h.score) for h in hits[:PAGE_SIZE]]
-        st.caption(f"Best matches for “{query.strip()}”, page {page + 1}")
+        st.caption(f"Best matches for “{escape_markdown(query.strip())}”, page {page + 1}")
     else:
         insights, total = base.browse(filters, offset=offset, limit=PAGE_SIZE)
         has_next = offset + PAGE_SIZE < total

@@ -39,7 +39,7 @@ with st.expander("New study", expanded=False), st.form("new_study", clear_on_sub
                     "description": description or None,
                 }
             )
-            st.success(f"Created study “{created.title}”.")
+            st.success(f"Created study “{escape_markdown(created.title)}”.")
         except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 
@@ -52,7 +52,7 @@ labels = {f"{s.title} ({s.insight_count} insights)": s for s in studies}
 choice = st.selectbox("Study", list(labels))
 study = labels[choice]
 with st.container(border=True):
-    st.subheader(study.title, anchor=False)
+    st.subheader(escape_markdown(study.title), anchor=False)
     facts = [
         study.method,
         study.owner,

@@ -53,7 +53,7 @@ def theme_page(theme_id: int) -> None:
             st.rerun()
         if st.button("Split in two", disabled=len(theme.insight_ids) < 4):
             _, part = base.split_theme(theme.id)
-            st.toast(f"Split off: {part.label}")
+            st.toast(f"Split off: {escape_markdown(part.label)}")
             st.rerun()
 
     profile = base.theme_profile(theme.id)
@@ -87,7 +87,7 @@ def theme_page(theme_id: int) -> None:
     if questions:
         st.subheader("Questions it bears on", anchor=False)
         for question in questions.values():
-            st.page_link("pages/backlog.py", label=question.text, icon=":material/help:",
+            st.page_link("pages/backlog.py", label=escape_markdown(question.text), icon=":material/help:",
                          query_params={"question": str(question.id)})  # fmt: skip
 
     st.subheader("Insights, most central first", anchor=False)

@@ -40,7 +40,8 @@ def _quoted(name: str) -> str:
 
 def export_all(db: Database, folder: Path) -> dict:
     """Write every table to `folder` as Parquet plus a manifest; returns the manifest."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # only the account running Oivallus reads it
     if any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty; export into a new folder")
     with db.write_lock, db.read() as cur:  # no write lands halfway through the export
@@ -53,6 +54,9 @@ def export_all(db: Database, folder: Path) -> dict:
     manifest = {"format": "oivallus-backup", "schema_version": version, "tables": counts,
                 "exported_at": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    for file in folder.iterdir():  # password hashes and everyone's data: owner only
+        file.chmod(0o600)
+    folder.chmod(0o700)
     return manifest
 
 

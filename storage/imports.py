@@ -76,7 +76,7 @@ class ImportRepository:
         with self.db.read() as cur:
             rows = cur.execute(
                 f"SELECT {', '.join(_IMPORT_COLUMNS)} FROM imports WHERE file = ? AND size = ?"
-                " AND status IN ('cancelled', 'interrupted') AND undone_at IS NULL"
+                " AND status IN ('cancelled', 'interrupted', 'partial') AND undone_at IS NULL"
                 " ORDER BY id DESC LIMIT 1",
                 [file, size],
             ).fetchall()

@@ -1,0 +1,184 @@
+"""Hostile and broken files (issue 14): zip bombs, deep JSON, endless headers, mixed
+encodings, odd BOMs, links in the import folder, formula cells in exports, sealed backups."""
+
+from __future__ import annotations
+
+import codecs
+import resource
+import stat
+import zipfile
+
+import pandas as pd
+import pytest
+
+from ingest.readers import ReadError, read_records, waiting_files
+from insights import InsightIn
+from insights.backup import BackupError, export_backup, restore_backup
+from insights.embeddings import HashingEmbedder
+from insights.errors import InvalidInput
+from insights.models import QuestionIn
+from insights.sealed import seal_folder
+from insights.text import csv_safe, csv_text
+from tests.documents import write_docx, write_xlsx
+
+
+def bomb(path, part: str, megabytes: int) -> None:
+    """Replace one part of an Office file with `megabytes` of one repeated letter."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist() if n != part}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        with archive.open(part, "w", force_zip64=True) as stream:
+            block = b"A" * (1 << 20)
+            for _ in range(megabytes):
+                stream.write(block)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_zip_bomb_is_refused_before_it_unpacks(kb, tmp_path, kind):
+    path = tmp_path / f"bomb.{kind}"
+    if kind == "xlsx":
+        write_xlsx(path, {"Sheet": [["text"], ["hello"]]})
+        bomb(path, "xl/sharedStrings.xml", 300)
+    else:
+        write_docx(path, [("", "hello")])
+        bomb(path, "word/document.xml", 300)
+    assert path.stat().st_size < 2 << 20  # a small file ...
+    before = peak_mb()
+    with pytest.raises(ReadError, match="unpacks to more than|inflates more than"):
+        kb.import_file(path)
+    with pytest.raises(ReadError):
+        kb.preview_file(path)
+    assert peak_mb() - before < 200  # ... that would have been 300 MB and more in memory
+    assert kb.count() == 0
+
+
+def test_an_excel_sheet_claiming_too_many_cells_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "wide.xlsx", {"Sheet": [["text"], ["hello"]]})
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:A2"/>',
+                                        b'<dimension ref="A1:ZZZZ9999999"/>')  # fmt: skip
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(ReadError, match="more than Excel allows"):
+        read_records(path)
+
+
+def test_deeply_nested_json_says_so(kb, tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ReadError, match="nested too deeply"):
+        kb.import_file(tmp_path / "deep.json")
+    (tmp_path / "deep.jsonl").write_text('{"text": "fine"}\n' + "[" * 100_000 + "\n")
+    report = kb.import_file(tmp_path / "deep.jsonl")
+    assert report.inserted == 1 and "nested too deeply" in report.rejected[0].reason
+
+
+def test_a_header_of_millions_of_columns_gets_a_short_message(tmp_path):
+    (tmp_path / "wide.csv").write_text(",".join(f"c{i}" for i in range(2_000_000)) + "\nx\n")
+    with pytest.raises(ReadError) as error:
+        read_records(tmp_path / "wide.csv")
+    assert "2,000,000 columns" in str(error.value) and len(str(error.value)) < 300
+
+
+def test_a_cp1252_row_in_a_utf8_file_is_read_in_its_own_encoding(kb, tmp_path):
+    rows = [f"Toimitus {i} myöhästyi päivällä".encode() for i in range(3_000)]
+    rows.append("Äänestys oli hyvä kiitos".encode("cp1252"))
+    (tmp_path / "mixed.csv").write_bytes(b"text\n" + b"\n".join(rows) + b"\n")
+    report = kb.import_file(tmp_path / "mixed.csv")
+    assert report.inserted == 3_001 and not report.rejected
+    assert kb.search("Äänestys oli hyvä", k=1)[0].insight.text == "Äänestys oli hyvä kiitos"
+
+
+def test_a_file_breaking_off_midway_says_partly_imported_with_the_right_line(kb, tmp_path):
+    import csv
+
+    good = "".join(f'"Row {i} is fine"\n' for i in range(3_000))
+    (tmp_path / "cut.csv").write_text("text\n" + good + "x" * 5_000 + "\n", encoding="utf-8")
+    limit = csv.field_size_limit(1_000)  # a field over the limit stops the reader at line 3002
+    try:
+        with pytest.raises(ReadError) as error:
+            kb.import_file(tmp_path / "cut.csv", batch=1_000)
+    finally:
+        csv.field_size_limit(limit)
+    message = str(error.value)
+    assert "partly imported: 3,000 insights" in message and "line 3002" in message, message
+    assert "Undo import #1" in message
+    record = kb.import_record(1)
+    assert record.status == "partial" and record.inserted == 3_000
+    assert kb.undo_import(1) == 3_000 and kb.count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
+def test_utf32_and_utf16_headers_read_cleanly(tmp_path, encoding):
+    (tmp_path / "wide.csv").write_bytes("text;segment\nHyvä palvelu;SMB\n".encode(encoding))
+    columns, records = read_records(tmp_path / "wide.csv")
+    assert columns == ["text", "segment"]
+    assert next(records)[1] == {"text": "Hyvä palvelu", "segment": "SMB"}
+
+
+def test_a_doubled_bom_does_not_garble_the_header(tmp_path):
+    data = codecs.BOM_UTF8 * 2 + "palaute,segmentti\nHyvä,SMB\n".encode()
+    (tmp_path / "bom.csv").write_bytes(data)
+    assert read_records(tmp_path / "bom.csv")[0] == ["palaute", "segmentti"]
+
+
+def test_links_in_the_import_folder_are_not_offered(tmp_path):
+    (tmp_path / "real.csv").write_text("text\nhello\n")
+    (tmp_path / "passwd.csv").symlink_to("/etc/passwd")
+    (tmp_path / "inside.csv").symlink_to(tmp_path / "real.csv")
+    assert waiting_files(tmp_path) == ["real.csv"]
+
+
+def test_csv_exports_neutralise_formulas(kb):
+    for cell in ('=HYPERLINK("http://x")', "@SUM(A1)", "+1+1", "-2+3", "\t=1"):
+        assert csv_safe(cell).startswith("'")
+    assert csv_safe(-5) == -5 and csv_safe("plain") == "plain"
+    kb.ask(QuestionIn(text='=HYPERLINK("http://evil.example","click")', decision="@SUM(A1)"))
+    exported = kb.export_backlog_csv()
+    assert "'=HYPERLINK" in exported and "'@SUM" in exported
+    assert "\n=" not in exported and ",=" not in exported and ",@" not in exported
+    assert csv_text(pd.DataFrame({"group": ["=cmd|' /C calc'!A0"], "n": [3]})).startswith(
+        "group,n\n'=cmd"
+    )
+
+
+def test_backup_files_are_private_and_a_sealed_copy_needs_its_passphrase(kb, tmp_path):
+    kb.ensure_admin("correct horse battery")
+    kb.add_many([InsightIn(text="Delivery was late on Monday")])
+    folder = tmp_path / "backups" / "one"
+    export_backup(kb, folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in folder.iterdir()} == {0o600}
+    with pytest.raises(InvalidInput, match="passphrase"):
+        seal_folder(folder, "short")
+    sealed = tmp_path / "copy.oivb"
+    sealed.write_bytes(seal_folder(folder, "a long backup passphrase"))
+    assert b"Delivery was late" not in sealed.read_bytes()  # encrypted, not only zipped
+    assert b"argon2" not in sealed.read_bytes()
+    with pytest.raises(BackupError, match="wrong passphrase"):
+        restore_backup(sealed, tmp_path / "wrong.duckdb", HashingEmbedder(), "not the phrase!!")
+    restored = restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(),
+                              "a long backup passphrase")  # fmt: skip
+    try:
+        assert restored.count() == 1 and restored.user("admin").role == "admin"
+    finally:
+        restored.close()
+
+
+def test_only_people_who_may_import_can_look_inside_a_file(kb, tmp_path):
+    from insights.people import PermissionDenied
+
+    kb.ensure_admin("correct horse battery")
+    viewer = kb.acting_as(kb.create_user("vera", "Vera", role="viewer"))
+    (tmp_path / "a.csv").write_text("text\nhello\n")
+    with pytest.raises(PermissionDenied):
+        viewer.preview_file(tmp_path / "a.csv")
+    assert kb.preview_file(tmp_path / "a.csv") == ([], ["text"], [{"text": "hello"}])

@@ -1,0 +1,94 @@
+"""User text never renders as Markdown (issue 14): a question or a title holding an image or a
+link must not make every viewer's browser fetch an outside address."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from insights import InsightIn, KnowledgeBase
+from insights.models import QuestionIn
+from tests.conftest import ROOT
+from tests.test_pages import PAGES, TIMEOUT
+
+PAYLOAD = "Q1 ![q](http://127.0.0.1:9/x.png) [here](http://127.0.0.1:9/) **bold** :red[x]"
+RAW = ("](http://127.0.0.1:9", "**bold**", ":red[x]")  # what only unescaped text shows
+# Elements that show text literally (not as Markdown) and inputs holding what a person typed.
+LITERAL = {"text", "text_area", "text_input", "code", "arrow_data_frame", "dataframe", "json",
+           "selectbox", "multiselect", "number_input", "date_input", "slider",
+           "arrow_vega_lite_chart", "vega_lite_chart"}  # fmt: skip
+
+
+@pytest.fixture
+def hostile_db(tmp_path, monkeypatch, real_embedder):
+    path = tmp_path / "hostile.duckdb"
+    kb = KnowledgeBase.open(path, embedder=real_embedder)
+    kb.ensure_admin("page test admin password")
+    kb.create_user("eve", PAYLOAD, role="admin", team=PAYLOAD)
+    study = kb.create_study({"title": PAYLOAD, "method": PAYLOAD})
+    added = kb.add_many([
+        InsightIn(text=f"Couriers wait at the door {PAYLOAD}", title=PAYLOAD, segment=PAYLOAD,
+                  touchpoint=PAYLOAD, journey_stage=PAYLOAD, study_id=study.id, author=PAYLOAD,
+                  tags=["x"]),
+        InsightIn(text=f"Couriers wait long at the lobby door {PAYLOAD}", title=PAYLOAD,
+                  segment=PAYLOAD, journey_stage=PAYLOAD),
+    ])  # fmt: skip
+    kb.wait_for_links()
+    open_one = kb.ask(QuestionIn(text=PAYLOAD, decision=PAYLOAD, team=PAYLOAD))
+    answered = kb.ask(QuestionIn(text=f"Why {PAYLOAD}"))
+    kb.set_status(answered.id, "answered", answer=PAYLOAD, insight_ids=[added[0]])
+    dropped = kb.ask(QuestionIn(text=f"How {PAYLOAD}"))
+    kb.set_status(dropped.id, "dropped", reason=PAYLOAD)
+    kb.recompute_themes()
+    for theme in kb.themes():
+        kb.rename_theme(theme.id, PAYLOAD)
+    kb.close()
+    monkeypatch.setenv("OIVALLUS_DB", str(path))
+    return {"insight": added[0], "question": open_one.id, "answered": answered.id,
+            "dropped": dropped.id}  # fmt: skip
+
+
+def unescaped(at: AppTest) -> list[str]:
+    """Rendered elements whose Markdown source holds the payload unescaped."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", {}).values())
+        proto = getattr(node, "proto", None)
+        if proto is None or getattr(node, "type", None) in LITERAL:
+            continue
+        shown = str(proto)
+        if any(raw in shown for raw in RAW):
+            found.append(f"{node.type}: {shown[:300]}")
+    return found
+
+
+def run(page: str | None, user: str = "eve", **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["user"] = user
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_no_page_renders_user_text_as_markdown(hostile_db):
+    ids = hostile_db
+    views = [(p, {}) for p in [*PAGES, "pages/admin.py"]] + [
+        ("pages/insight.py", {"insight": str(ids["insight"])}),
+        ("pages/backlog.py", {"question": str(ids["question"])}),
+        ("pages/backlog.py", {"question": str(ids["answered"])}),
+        ("pages/backlog.py", {"question": str(ids["dropped"])}),
+    ]
+    problems = {}
+    for page, query in views:
+        at = run(None, **query) if query else run(page)
+        if query:
+            at.switch_page(page).run()
+        if bad := unescaped(at):
+            problems[f"{page} {query}"] = bad
+    assert not problems, "\n".join(f"{k}: {v}" for k, vs in problems.items() for v in vs)
