@@ -44,6 +44,26 @@ from storage.themes import ThemeRepository
 from storage.vectors import EmbeddingRepository
 
 Progress = Callable[[int, int], None]
+BLAS_THREADS_ENV = "OIVALLUS_BLAS_THREADS"
+
+
+def limit_blas_threads() -> None:
+    """One BLAS thread per process by default ($OIVALLUS_BLAS_THREADS to change it).
+
+    The index's products are bound by memory, not arithmetic: on 2 cores a second BLAS thread
+    barely speeds up a quiet search, and while linking runs beside it, two products fighting
+    for both cores made searches wait (100,000 insights, bench_busy.py: search p95 145-157 ms
+    with the default threads, 62 ms with one).
+    """
+    import os
+
+    from threadpoolctl import threadpool_limits
+
+    threads = int(os.environ.get(BLAS_THREADS_ENV, "1"))
+    if threads > 0:
+        threadpool_limits(limits=threads, user_api="blas")
+
+
 StoreHook = Callable[[object, list[int], list[bool]], None]
 SUGGESTIONS_PER_INSIGHT = 5
 LINK_BLOCK = 256
@@ -83,6 +103,7 @@ class KnowledgeBase(
             embedder.dim, getattr(embedder, "pair_scale", 1.0), getattr(embedder, "normalise", None)
         )
         self.linker = BackgroundLinker(self._link)
+        limit_blas_threads()
         textlib.detect_language("warm up")  # load the language model now, not in the first add
         self._reembed_stale(progress)
         self._load_index()
@@ -273,10 +294,10 @@ class KnowledgeBase(
         ids = [i for i in ids if i in self.index]
         if not ids:
             return
-        smoothed = dict(zip(ids, self.index.refine(ids), strict=True))
+        smoothed = dict(zip(ids, self.index.refine(ids, background=True), strict=True))
         for start in range(0, len(ids), LINK_BLOCK):
             block = ids[start : start + LINK_BLOCK]
-            neighbours = self.index.related_many(block, SUGGESTIONS_PER_INSIGHT)
+            neighbours = self.index.related_many(block, SUGGESTIONS_PER_INSIGHT, background=True)
             wanted = set(block) | {n.insight_id for found in neighbours for n in found}
             insights = {i.id: i for i in self.insights.get_many(list(wanted))}
             suggestions = []

@@ -8,13 +8,23 @@ stopped is found again at the next open (`linked_at IS NULL`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 BLOCK = 10_000
+BACKGROUND_NICE = 10
+
+
+def _lower_priority() -> None:
+    """Let the operating system run people's requests first when both want a core (Linux
+    gives each thread its own nice value)."""
+    with contextlib.suppress(AttributeError, OSError):  # not on every platform; only a help
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
 
 
 class BackgroundLinker:
@@ -78,6 +88,7 @@ class BackgroundLinker:
             self._thread.join()
 
     def _run(self) -> None:
+        _lower_priority()
         while True:
             with self._condition:
                 self._condition.wait_for(
@@ -95,3 +106,42 @@ class BackgroundLinker:
                 with self._condition:
                     self._busy = False
                     self._condition.notify_all()
+
+
+class Turns:
+    """Who goes first on the index lock: people (search, related, question matching) before
+    background work (linking), which takes the lock in short slices and, before each, waits
+    while a person's request is waiting or running (at most `patience` seconds, so that
+    background work never starves under a steady stream of searches)."""
+
+    def __init__(self, lock: threading.RLock, patience: float = 0.5) -> None:
+        self.lock = lock
+        self.patience = patience
+        self._people = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def person(self) -> Iterator[None]:
+        """Hold the lock for a person's request, ahead of any background slice."""
+        with self._changed:
+            self._people += 1
+        try:
+            with self.lock:
+                yield
+        finally:
+            with self._changed:
+                self._people -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def background(self) -> Iterator[None]:
+        """Hold the lock for one short slice of background work, after the people waiting."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._people == 0, timeout=self.patience)
+        with self.lock:
+            yield
+
+    def give_way(self) -> None:
+        """Between slices of background work outside the lock: let waiting people go first."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._people == 0, timeout=self.patience)

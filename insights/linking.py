@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from insights.linker import Turns
 from insights.pairs import pair_scaled
 from insights.search import LexicalIndex, VectorIndex
 
@@ -37,6 +38,10 @@ SEARCH_LEXICAL_WEIGHT_OTHER = 0.3
 SMOOTHING_NEIGHBOURS = 3
 SMOOTHING_FLOOR = 0.3
 CANDIDATES = 200
+# Background work: dense similarities for this many insights at a time (outside the lock), then
+# this many rows at a time under the lock (about 20-30 ms at 100,000 insights).
+BACKGROUND_BLOCK = 64
+BACKGROUND_SLICE = 8
 
 
 def search_lexical_weight(language: str) -> float:
@@ -76,6 +81,8 @@ class HybridIndex:
         self._languages: list[str] = []
         self.row_of: dict[int, int] = {}
         self.lock = threading.RLock()
+        self.turns = Turns(self.lock)
+        self.background_rows = 0  # rows smoothed or related by background work (benchmarks)
 
     def __len__(self) -> int:
         return int(self._alive.sum())
@@ -147,20 +154,66 @@ class HybridIndex:
         with self.lock:
             self.lexical.compact()
 
-    def refine(self, insight_ids: list[int]) -> np.ndarray:
-        """Smooth the vectors of these insights with their current neighbours; returns them."""
-        with self.lock:
-            rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
-            smoothed = self._smoothed(rows)
-            self.smooth.set_rows(rows, smoothed)
-            return smoothed
+    def refine(self, insight_ids: list[int], background: bool = False) -> np.ndarray:
+        """Smooth the vectors of these insights with their current neighbours; returns them.
 
-    def _smoothed(self, rows: np.ndarray) -> np.ndarray:
+        `background` work (the linker) yields to searches: see `_in_slices`.
+        """
+        if not background:
+            with self.turns.person():
+                rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
+                smoothed = self._smoothed(rows)
+                self.smooth.set_rows(rows, smoothed)
+                return smoothed
+
+        def smooth_slice(rows: np.ndarray, dense: np.ndarray) -> list[np.ndarray]:
+            smoothed = self._smoothed(rows, dense)
+            self.smooth.set_rows(rows, smoothed)
+            return list(smoothed)
+
+        out = self._in_slices(insight_ids, self.raw, smooth_slice)
+        return np.stack(out) if out else np.zeros((0, self.raw.dim), dtype=np.float32)
+
+    def _in_slices(self, insight_ids: list[int], vectors: VectorIndex, work) -> list:
+        """Background work over many insights that keeps searches fast while it runs.
+
+        The dense similarities of a block are computed outside the lock (reading only the
+        vectors, which grow by appending), then `work(rows, dense)` runs under the lock a few
+        rows at a time, each slice after the searches waiting for the lock. Measured at 100,000
+        insights (benchmarks/bench_busy.py): a 10,000-insight block under the lock held
+        searches up for up to 27 s; slices of 8 rows hold them up for about 20-30 ms.
+        """
+        out: list = []
+        for start in range(0, len(insight_ids), BACKGROUND_BLOCK):
+            with self.turns.background():
+                part = insight_ids[start : start + BACKGROUND_BLOCK]
+                rows = np.asarray([self.row_of[i] for i in part], dtype=np.int64)
+                matrix = vectors.vectors()
+            self.turns.give_way()
+            dense_block = matrix[rows] @ matrix.T
+            for first in range(0, len(rows), BACKGROUND_SLICE):
+                with self.turns.background():
+                    dense = self._fit(dense_block[first : first + BACKGROUND_SLICE])
+                    out.extend(work(rows[first : first + BACKGROUND_SLICE], dense))
+                    self.background_rows += len(dense)
+        return out
+
+    def _fit(self, dense: np.ndarray) -> np.ndarray:
+        """Similarities computed before rows were added, padded to the rows there are now
+        (the newcomers count as unrelated here; their own linking finds these insights)."""
+        missing = self.raw.size - dense.shape[1]
+        return dense if missing <= 0 else np.pad(dense, ((0, 0), (0, missing)), constant_values=-1)
+
+    def _smoothed(self, rows: np.ndarray, dense_rows: np.ndarray | None = None) -> np.ndarray:
         raw = self.raw.vectors()
         out = raw[rows].copy()
         for block in range(0, len(rows), 256):
             chunk = rows[block : block + 256]
-            dense = self.raw.similarities(raw[chunk])
+            dense = (
+                self.raw.similarities(raw[chunk])
+                if dense_rows is None
+                else dense_rows[block : block + 256].copy()
+            )
             for i, row in enumerate(chunk):
                 dense[i] = self._scaled(dense[i], self._english[row])
                 weight = self._pair_weights(
@@ -221,10 +274,24 @@ class HybridIndex:
         return self.related_many([insight_id], k, exclude)[0]
 
     def related_many(
-        self, insight_ids: list[int], k: int, exclude: set[int] = frozenset()
+        self,
+        insight_ids: list[int],
+        k: int,
+        exclude: set[int] = frozenset(),
+        background: bool = False,
     ) -> list[list[Neighbour]]:
-        """`related` for many insights at once (dense similarities in matrix blocks)."""
-        with self.lock:
+        """`related` for many insights at once (dense similarities in matrix blocks);
+        `background` work (the linker) yields to searches: see `_in_slices`."""
+        if background:
+            return self._in_slices(
+                insight_ids,
+                self.smooth,
+                lambda rows, dense: [
+                    self._related_row(int(r), d, k, exclude)
+                    for r, d in zip(rows, dense, strict=True)
+                ],
+            )
+        with self.turns.person():
             rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
             smooth = self.smooth.vectors()
             out = []
@@ -252,7 +319,7 @@ class HybridIndex:
         self, query: np.ndarray, term_ids: np.ndarray, weights: np.ndarray, language: str, k: int
     ) -> list[Neighbour]:
         """Insights answering a text that is not stored (a question): scored like `related`."""
-        with self.lock:
+        with self.turns.person():
             if not self.raw.size:
                 return []
             english = language == "en"
@@ -337,7 +404,7 @@ class HybridIndex:
 
         `allowed` (insight ids) narrows the result to a filtered set.
         """
-        with self.lock:
+        with self.turns.person():
             if not self.raw.size:
                 return []
             dense = self._scaled(self.raw.similarities(query[None, :])[0], english)
