@@ -3,10 +3,11 @@
 import streamlit as st
 import streamlit.components.v1 as components
 
+from insights.errors import OivallusError
 from insights.people import PermissionDenied
 from insights.signin import SignInThrottled
 from insights.text import escape_markdown
-from pages.common import ROUTER_MARK, account_menu, current_user, db_path, get_kb
+from pages.common import ROUTER_MARK, account_menu, accounts, current_user, get_kb
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
 
@@ -46,7 +47,7 @@ pages = [
 
 # Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
 # [auth], else the built-in accounts. The username is kept in the session key "user".
-base = get_kb(db_path())
+base = accounts()  # sign-in works while the model and the index load in the background
 one_time = base.ensure_admin()
 if one_time:  # the very first run: the only time this password is ever shown
     print(f"Oivallus first run: sign in as 'admin' with the one-time password {one_time} "
@@ -133,7 +134,7 @@ with st.sidebar:
                + (f" · {escape_markdown(user.team)}" if user.team else ""))  # fmt: skip
     if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
         write_cookie(st.session_state.pop("remember"), 14 * 86400)
-    account_menu(base.acting_as(user))
+    account_menu(get_kb().acting_as(user))
     if st.button("Sign out", key="sign-out"):
         base.end_session(st.session_state.pop("session", None))
         st.session_state.pop("user", None)
@@ -153,4 +154,6 @@ if "insight" in st.query_params and current.url_path != "insight":
 try:
     current.run()
 except PermissionDenied as error:
-    st.error(f"{error}. Ask an admin for another role if you need it.")
+    st.error(f"{escape_markdown(str(error))}. Ask an admin for another role if you need it.")
+except OivallusError as error:  # a full disk, a file held elsewhere, bad input: say it, no trace
+    st.error(escape_markdown(str(error)))

@@ -80,4 +80,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ingest.cli import run
+
+    raise SystemExit(run(main))

@@ -38,3 +38,11 @@ def describe_validation_error(error, row: int | None = None) -> InvalidInput:
         parts.append(f"{field} {message}")
     where = f"Row {row}: " if row is not None else ""
     return InvalidInput(where + "; ".join(parts), field=first_field, row=row)
+
+
+class DatabaseInUse(OivallusError):
+    """The database file is held by another process (DuckDB lets one process open it)."""
+
+
+class StorageFailure(OivallusError):
+    """A write could not be stored (disk full, file not writable): nothing of it was kept."""

@@ -246,6 +246,19 @@ class KnowledgeBase(
         if not new and during is None:
             return [by_external.get((i.source, i.external_id)) or by_hash[h]
                     for i, h in zip(items, hashes, strict=True)], [False] * len(items)  # fmt: skip
+        indexed: list[int] = []
+        try:
+            return self._store_new(items, hashes, by_hash, by_external, fresh, new, languages,
+                                   vectors, during, indexed)  # fmt: skip
+        except BaseException:
+            # The transaction rolled back: take what it indexed out again, so that search and
+            # the database agree (a full disk once left 300 phantom hits until a restart).
+            for insight_id in indexed:
+                self.index.remove(insight_id)
+            raise
+
+    def _store_new(self, items, hashes, by_hash, by_external, fresh, new, languages, vectors,
+                   during, indexed: list[int]) -> tuple[list[int], list[bool]]:  # fmt: skip
         with self.db.transaction() as cur:
             new_ids = self.insights.allocate_ids(cur, len(new)) if new else []
             stamp = now()
@@ -263,6 +276,7 @@ class KnowledgeBase(
             ]
             self.insights.insert(cur, stored)
             self._index(cur, stored, vectors)
+            indexed.extend(insight.id for insight in stored)
             ids, created = [], []
             for position, (item, h) in enumerate(zip(items, hashes, strict=True)):
                 known = by_external.get((item.source, item.external_id)) or by_hash.get(h)

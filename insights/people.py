@@ -121,6 +121,21 @@ def ensure_admin_account(people, password: str | None = None, reset: bool = Fals
     return None if given else chosen
 
 
+def sso_account(people, email: str, name: str | None) -> User:
+    """The account of a person signed in by single sign-on (created as a viewer at first) in a
+    PeopleRepository; raises `PermissionDenied` for a disabled account."""
+    username = email.strip().lower()
+    found = people.user(username)
+    if found is None:
+        found = User(username=username, display_name=name or username, role=Role.viewer,
+                     email=username)  # fmt: skip
+        people.add_user(found, None)
+        people.log(username, "create", "user", username, None, {"sso": True}, now())
+    if found.disabled_at is not None:
+        raise PermissionDenied(f"the account {username} is disabled")
+    return found
+
+
 class PeopleMixin:
     """Accounts and the audit log (mixed into KnowledgeBase)."""
 
@@ -240,16 +255,7 @@ class PeopleMixin:
 
     def sso_user(self, email: str, name: str | None) -> User:
         """The account of a person signed in by single sign-on, created as a viewer at first."""
-        username = email.strip().lower()
-        found = self.people.user(username)
-        if found is None:
-            found = User(username=username, display_name=name or username, role=Role.viewer,
-                         email=username)  # fmt: skip
-            self.people.add_user(found, None)
-            self.people.log(username, "create", "user", username, None, {"sso": True}, now())
-        if found.disabled_at is not None:
-            raise PermissionDenied(f"the account {username} is disabled")
-        return found
+        return sso_account(self.people, email, name)
 
     @requires(Role.researcher)
     def audit(self, entity: str | None = None, entity_id=None, actor: str | None = None,

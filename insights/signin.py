@@ -140,7 +140,7 @@ class SignIn:
 
     def user(self, token: str | None) -> User | None:
         """The enabled account of a live session (None for anything else)."""
-        if not token or len(token) > 200:
+        if not isinstance(token, str) or not token or len(token) > 200:
             return None
         username = self.sessions.username(session_hash(token), now())
         user = self.people.user(username) if username else None

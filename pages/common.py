@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import atexit
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from insights import Insight, KnowledgeBase, NotFound
+from insights import Insight, KnowledgeBase
 from insights.errors import OivallusError
 from insights.records import Role, User
+from insights.startup import Accounts, Opening
 from insights.text import escape_markdown
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
@@ -37,22 +39,37 @@ def db_path() -> str:
     return os.environ.get("OIVALLUS_DB", str(DEFAULT_DB))
 
 
-@st.cache_resource(show_spinner="Loading the language model and the index…")
+@st.cache_resource(show_spinner=False)
+def get_opening(path: str) -> Opening:
+    """One knowledge base file per process: its accounts at once (the sign-in page never waits
+    for the model), the KnowledgeBase loading in the background; closed when the process ends."""
+    opening = Opening(path)
+    atexit.register(opening.close)
+    return opening
+
+
 def get_kb(path: str | None = None) -> KnowledgeBase:
-    """One KnowledgeBase per process (the model loads once), closed when the process ends.
+    """The process's KnowledgeBase; on the first start, waits for the model and the index to
+    load with a message (and a bar while a changed model re-embeds the stored insights)."""
+    opening = get_opening(path or db_path())
+    if not opening.ready:
+        note = st.empty()
+        while not opening.wait(0.5):
+            done, total = opening.progress
+            seconds = time.monotonic() - opening.started
+            if total:
+                note.progress(done / total, text=f"Re-embedding insights for the model in use: "
+                              f"{done:,} of {total:,}")  # fmt: skip
+            else:
+                note.info(f"Oivallus is loading its language model and index ({seconds:.0f} s; "
+                          "only after a restart).", icon=":material/hourglass_top:")  # fmt: skip
+        note.empty()
+    return opening.knowledge_base()
 
-    A changed model re-embeds the stored insights while opening, with a progress bar.
-    """
-    bar = st.empty()
 
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"Re-embedding insights for the model in use: "
-                     f"{done:,} of {total:,}")  # fmt: skip
-
-    base = KnowledgeBase.open(path or db_path(), progress=progress)
-    bar.empty()
-    atexit.register(base.close)
-    return base
+def accounts() -> Accounts:
+    """Accounts and sessions, usable before the KnowledgeBase has loaded."""
+    return get_opening(db_path()).accounts
 
 
 def current_user() -> User | None:
@@ -60,11 +77,8 @@ def current_user() -> User | None:
     username = st.session_state.get("user")
     if not username:
         return None
-    try:
-        user = get_kb(db_path()).user(username)
-    except NotFound:
-        return None
-    return None if user.disabled_at else user
+    user = accounts().user(username)
+    return None if user is None or user.disabled_at else user
 
 
 def kb() -> KnowledgeBase:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,18 @@ class Database:
         # DuckDB's buffer pool defaults to 80 % of RAM; the in-memory index holds what search
         # needs, so a small pool keeps the whole process within its memory target.
         memory = os.environ.get("OIVALLUS_DUCKDB_MEMORY", "128MB")
-        self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
+        try:
+            self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
+        except duckdb.IOException as error:
+            from insights.errors import DatabaseInUse, StorageFailure  # (insights imports us)
+
+            if "lock" in str(error).lower():
+                raise DatabaseInUse(
+                    f"{self.path} is in use by another Oivallus process (the app started by "
+                    "`make run`, or another job). Stop that process first, or do this in the "
+                    "app (Import page, Admin page)."
+                ) from None
+            raise StorageFailure(f"{self.path} cannot be opened: {_first_line(error)}") from None
         self._write_lock = threading.RLock()
         # Bumped by every committed write: a cheap "has anything changed?" for caches.
         self.generation = 0
@@ -69,11 +81,20 @@ class Database:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
+                cur.execute("COMMIT")
+            except BaseException as error:
+                with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back itself
+                    cur.execute("ROLLBACK")
                 cur.close()
+                if isinstance(error, duckdb.IOException | duckdb.OutOfMemoryException):
+                    from insights.errors import StorageFailure  # (insights imports us)
+
+                    raise StorageFailure(
+                        "the change could not be written to the database file "
+                        f"({_first_line(error)}); nothing of it was stored. Free disk space "
+                        "(or memory) and try again."
+                    ) from None
                 raise
-            cur.execute("COMMIT")
             cur.close()
             self.generation += 1
 
@@ -86,6 +107,10 @@ class Database:
         """Checkpoint and close the file."""
         with self._write_lock:
             self._connection.close()
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
 
 
 def add_range(clauses: list[str], params: list, expression: str, start, end) -> None:

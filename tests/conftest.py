@@ -65,8 +65,8 @@ def pytest_sessionfinish(session, exitstatus):
 
     import streamlit as st
 
-    from pages.common import get_kb
+    from pages.common import get_opening
 
-    get_kb.clear()
+    get_opening.clear()
     st.cache_resource.clear()
     gc.collect()

@@ -1,0 +1,59 @@
+"""Failures a person meets say so in one line and leave nothing half done (issue 14): the
+database held by the app, a write that cannot be stored."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from insights import InsightIn
+from insights.errors import DatabaseInUse, StorageFailure
+from storage.db import Database
+from tests.conftest import ROOT
+
+HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+
+
+@pytest.fixture
+def held_file(tmp_path):
+    path = tmp_path / "held.duckdb"
+    Database(path).close()  # a real, migrated file
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    yield path
+    holder.kill()
+    holder.wait()
+
+
+def test_a_job_finding_the_database_held_says_so_in_one_line(held_file, tmp_path):
+    (tmp_path / "notes.csv").write_text("text\nDelivery was late\n", encoding="utf-8")
+    for command in (["ingest", str(tmp_path / "notes.csv")], ["ingest.digest", "--out",
+                    str(tmp_path / "digests")], ["ingest.accounts"]):  # fmt: skip
+        done = subprocess.run([sys.executable, "-m", *command, "--db", str(held_file)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 2, (command, done.stderr)
+        assert "Traceback" not in done.stderr, done.stderr
+        lines = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        assert len(lines) == 1 and "in use by another Oivallus process" in lines[0], done.stderr
+
+
+def test_opening_a_held_file_raises_a_domain_error(held_file):
+    with pytest.raises(DatabaseInUse, match="Stop that process first"):
+        Database(held_file)
+
+
+def test_a_failed_write_leaves_no_phantom_hits(kb):
+    kb.add(InsightIn(text="Couriers wait at the lobby door"))
+
+    def fail(cur, ids, created):
+        raise duckdb.IOException("No space left on device")
+
+    with pytest.raises(StorageFailure, match="nothing of it was stored"):
+        kb.add_batch([InsightIn(text="Invoices arrive twice every month")], during=fail)
+    assert kb.count() == 1
+    assert all("Invoices" not in h.insight.text for h in kb.search("invoices arrive twice"))
+    assert len(kb.index) == 1  # the rolled-back insight is not in the index either
