@@ -304,3 +304,50 @@ def test_finnish_note_shows_its_english_twin_before_saving(demo_url, browser):
     page.get_by_text("the lobby door was locked", exact=False).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "add_finnish_twin.png"), full_page=True)
     page.close()
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(app_url, browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    visit(page, app_url + "/")
+    page.get_by_text("Signed in as").wait_for()
+    page.goto(app_url + "/search")  # the cookie is written once the app has signed in
+    page.get_by_text("Signed in as").wait_for()
+    copied = [c for c in context.cookies() if c["name"] == "oivallus_session"]
+    assert copied and "|" not in copied[0]["value"]  # a random id, no username or signature
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("Sign in to Oivallus").wait_for()
+    context.close()
+    thief = browser.new_context(viewport={"width": 1200, "height": 900})
+    thief.add_cookies(copied)
+    stolen = thief.new_page()
+    stolen.set_default_timeout(90_000)
+    stolen.goto(app_url + "/search")
+    stolen.get_by_text("Sign in to Oivallus").wait_for()
+    assert not stolen.get_by_text("Signed in as").is_visible()
+    stolen.screenshot(path=str(ARTIFACTS / "copied_cookie_refused.png"))
+    thief.close()
+
+
+def test_markdown_in_a_question_fetches_nothing_from_outside(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(90_000)
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if ":9/" in r.url else None)
+    visit(page, app_url + "/backlog")
+    page.get_by_text("Ask a question").click()
+    question = page.get_by_label("What do we need to find out about customers? *")
+    question.fill("Q1 ![q](http://127.0.0.1:9/x.png) and [a link](http://127.0.0.1:9/)")
+    settle(page)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.get_by_text("Added question #").wait_for()
+    page.get_by_text("Q1 ![q](http:", exact=False).first.wait_for()  # shown as text
+    assert page.locator('img[src^="http://127.0.0.1:9"]').count() == 0
+    links = page.locator('a[href^="http://127.0.0.1:9"]')
+    assert links.count() == 0, [
+        links.nth(i).evaluate("e => e.parentElement.outerHTML") for i in range(links.count())
+    ]
+    page.screenshot(path=str(ARTIFACTS / "markdown_as_text.png"), full_page=True)
+    assert outside == []
+    page.close()
