@@ -32,22 +32,27 @@ class SessionRepository:
         return rows[0][0] if rows else None
 
     def revoke(self, id_hash: str, at: datetime, cur=None) -> None:
-        """End one session."""
-        sql = "UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL"
-        if cur is not None:
-            cur.execute(sql, [at, id_hash])
-            return
-        with self.db.transaction() as own:
-            own.execute(sql, [at, id_hash])
+        """End one session (inside the caller's transaction when given)."""
+        self._write(
+            "UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL",
+            [at, id_hash],
+            cur,
+        )
 
     def revoke_user(self, username: str, at: datetime, cur=None) -> None:
         """End every session of one person (inside the caller's transaction when given)."""
-        sql = "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL"
+        self._write(
+            "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+            [at, username],
+            cur,
+        )
+
+    def _write(self, sql: str, params: list, cur=None) -> None:
         if cur is not None:
-            cur.execute(sql, [at, username])
+            cur.execute(sql, params)
             return
         with self.db.transaction() as own:
-            own.execute(sql, [at, username])
+            own.execute(sql, params)
 
     def live_count(self, username: str, at: datetime) -> int:
         """How many sessions of a person are live."""

@@ -25,7 +25,7 @@ ARGS = {
     "save_mapping": ("m", {"text": "a"}), "delete_mapping": ("m",), "recompute_themes": (),
     "rename_theme": (1, "x"), "pin_theme": (1,), "merge_themes": (1, 2), "split_theme": (1,),
     "create_user": ("newperson", "New Person"), "set_role": ("admin", "viewer"),
-    "disable_user": ("nobody",), "audit": (),
+    "disable_user": ("nobody",), "audit": (), "preview_file": ("missing.csv",),
 }  # fmt: skip
 
 
