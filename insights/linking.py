@@ -42,6 +42,9 @@ CANDIDATES = 200
 # this many rows at a time under the lock (about 20-30 ms at 100,000 insights).
 BACKGROUND_BLOCK = 64
 BACKGROUND_SLICE = 8
+# ... and the products outside the lock in pieces of this many stored rows, so that a search
+# arriving meanwhile shares the cores with at most one piece (a few ms) before the linker waits.
+PRODUCT_ROWS = 8192
 
 
 def search_lexical_weight(language: str) -> float:
@@ -178,8 +181,9 @@ class HybridIndex:
         """Background work over many insights that keeps searches fast while it runs.
 
         The dense similarities of a block are computed outside the lock (reading only the
-        vectors, which grow by appending), then `work(rows, dense)` runs under the lock a few
-        rows at a time, each slice after the searches waiting for the lock. Measured at 100,000
+        vectors, which grow by appending) in pieces, each after the searches in flight, then
+        `work(rows, dense)` runs under the lock a few rows at a time, each slice after the
+        searches waiting for the lock. Measured at 100,000
         insights (benchmarks/bench_busy.py): a 10,000-insight block under the lock held
         searches up for up to 27 s; slices of 8 rows hold them up for about 20-30 ms.
         """
@@ -189,8 +193,12 @@ class HybridIndex:
                 part = insight_ids[start : start + BACKGROUND_BLOCK]
                 rows = np.asarray([self.row_of[i] for i in part], dtype=np.int64)
                 matrix = vectors.vectors()
-            self.turns.give_way()
-            dense_block = matrix[rows] @ matrix.T
+            queries = matrix[rows]
+            dense_block = np.empty((len(rows), len(matrix)), dtype=np.float32)
+            for first in range(0, len(matrix), PRODUCT_ROWS):  # a few ms each, people first
+                self.turns.give_way()
+                piece = matrix[first : first + PRODUCT_ROWS]
+                dense_block[:, first : first + PRODUCT_ROWS] = queries @ piece.T
             for first in range(0, len(rows), BACKGROUND_SLICE):
                 with self.turns.background():
                     dense = self._fit(dense_block[first : first + BACKGROUND_SLICE])

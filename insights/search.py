@@ -24,6 +24,25 @@ _DELTA_LIMIT = 4096
 MAX_DOCUMENT_TERMS = 48
 
 
+SPLIT_ROWS = 20_000
+
+
+class _QueryPool:
+    """Threads that share out one query's product (started at import, never by the niced
+    background linker, so they run at a person's priority)."""
+
+    def __init__(self) -> None:
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.workers = min(os.cpu_count() or 1, 4)
+        self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix="oivallus-query")
+        list(self.executor.map(lambda _: None, range(self.workers * 4)))  # start them now
+
+
+_POOL = _QueryPool()
+
+
 class VectorIndex:
     """Unit vectors in a growable float32 matrix; cosine similarity is one matrix product."""
 
@@ -58,8 +77,24 @@ class VectorIndex:
         return self._matrix[: self.size]
 
     def similarities(self, queries: np.ndarray) -> np.ndarray:
-        """Cosine similarities of each query (m, dim) to every row: (m, size)."""
-        return queries @ self.vectors().T
+        """Cosine similarities of each query (m, dim) to every row: (m, size).
+
+        A person's query over a large index is split over the cores by threads of our own
+        (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
+        `insights.kb.limit_blas_threads`): background products then never crowd a search.
+        """
+        matrix = self.vectors()
+        if len(queries) > 4 or len(matrix) < SPLIT_ROWS or _POOL.workers < 2:
+            return queries @ matrix.T
+        bounds = np.linspace(0, len(matrix), _POOL.workers + 1).astype(int)
+        out = np.empty((len(queries), len(matrix)), dtype=np.float32)
+
+        def part(i: int) -> None:
+            a, b = bounds[i], bounds[i + 1]
+            out[:, a:b] = queries @ matrix[a:b].T
+
+        list(_POOL.executor.map(part, range(_POOL.workers)))
+        return out
 
 
 class LexicalIndex:
