@@ -1,49 +1,61 @@
 """Oivallus: the router. Page config, navigation and the person using the app."""
 
-import streamlit as st
-import streamlit.components.v1 as components
+import sys
 
-from insights.errors import OivallusError
-from insights.people import PermissionDenied
-from insights.signin import SignInThrottled
-from insights.text import escape_markdown
-from pages.common import ROUTER_MARK, account_menu, accounts, current_user, get_kb
+import streamlit as st
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
+# The first run of a process imports the language stack (seconds on a cold machine): say so
+# at once instead of a blank page.
+splash = st.empty()
+if "views.common" not in sys.modules:  # only while the imports below are slow
+    splash.markdown("## :material/lightbulb: Oivallus\nStarting up: loading the search and "
+                    "language libraries. This happens only after a restart.")  # fmt: skip
 
-overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)
-search = st.Page("pages/search.py", title="Search", icon=":material/search:", url_path="search")
-add = st.Page("pages/add.py", title="Add", icon=":material/add_circle:", url_path="add")
+import streamlit.components.v1 as components  # noqa: E402
+
+from insights.errors import OivallusError  # noqa: E402
+from insights.people import PermissionDenied  # noqa: E402
+from insights.signin import SignInThrottled  # noqa: E402
+from insights.text import escape_markdown  # noqa: E402
+from views.common import (  # noqa: E402
+    account_menu,
+    accounts,
+    current_user,
+    db_path,
+    get_kb,
+    get_opening,
+)
+
+splash.empty()
+
+overview = st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True)
+search = st.Page("views/search.py", title="Search", icon=":material/search:", url_path="search")
+add = st.Page("views/add.py", title="Add", icon=":material/add_circle:", url_path="add")
 insight = st.Page(
-    "pages/insight.py", title="Insight", icon=":material/article:", url_path="insight"
+    "views/insight.py", title="Insight", icon=":material/article:", url_path="insight"
 )
 studies = st.Page(
-    "pages/studies.py", title="Studies", icon=":material/science:", url_path="studies"
+    "views/studies.py", title="Studies", icon=":material/science:", url_path="studies"
 )
-backlog = st.Page("pages/backlog.py", title="Backlog", icon=":material/help:", url_path="backlog")
-# Each url_path is its file's name: on a process's first request Streamlit's legacy pages/
-# mode looks pages up by file name (see pages.common.routed).
+backlog = st.Page("views/backlog.py", title="Backlog", icon=":material/help:", url_path="backlog")
 import_files = st.Page(
-    "pages/import.py", title="Import", icon=":material/upload_file:", url_path="import"
+    "views/import.py", title="Import", icon=":material/upload_file:", url_path="import"
 )
-themes = st.Page("pages/themes.py", title="Themes", icon=":material/hub:", url_path="themes")
-journey = st.Page("pages/journey.py", title="Journey", icon=":material/route:", url_path="journey")
-kpis = st.Page("pages/kpis.py", title="KPIs", icon=":material/monitoring:", url_path="kpis")
-admin = st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:",
+themes = st.Page("views/themes.py", title="Themes", icon=":material/hub:", url_path="themes")
+journey = st.Page("views/journey.py", title="Journey", icon=":material/route:", url_path="journey")
+kpis = st.Page("views/kpis.py", title="KPIs", icon=":material/monitoring:", url_path="kpis")
+
+
+def for_you_page(unread: int = 0) -> st.Page:
+    """The "For you" list, its unread count in the sidebar."""
+    return st.Page("views/for_you.py", title=f"For you ({unread})" if unread else "For you",
+                   icon=":material/inbox:", url_path="for_you")  # fmt: skip
+
+
+for_you = for_you_page()
+admin = st.Page("views/admin.py", title="Admin", icon=":material/admin_panel_settings:",
                 url_path="admin")  # fmt: skip
-pages = [
-    overview,
-    search,
-    add,
-    insight,
-    studies,
-    import_files,
-    backlog,
-    themes,
-    journey,
-    kpis,
-    admin,
-]
 
 # Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
 # [auth], else the built-in accounts. The username is kept in the session key "user".
@@ -91,15 +103,17 @@ if st.session_state.get("session") and base.user_from_token(st.session_state.ses
     st.session_state.signed_out = True
     st.session_state.ended = True
 user = current_user()
+if user is not None and get_opening(db_path()).ready:  # never wait for the model here
+    unread = get_kb().acting_as(user).unread_count()  # beside "For you" in the sidebar
+    for_you = for_you_page(unread)
 sections = {
-    "Insights": [overview, search, add, insight, studies, import_files],
+    "Insights": [overview, for_you, search, add, insight, studies, import_files],
     "Analysis": [themes, journey, kpis],
     "Questions": [backlog],
 }
 if user is not None and user.role == "admin":
     sections["People"] = [admin]
 current = st.navigation(sections, position="sidebar" if user else "hidden")
-st.session_state[ROUTER_MARK] = True
 if user is None:
     st.title("Sign in to Oivallus")
     if st.session_state.pop("ended", False):
@@ -143,11 +157,7 @@ with st.sidebar:
             st.logout()
         st.rerun()
 
-# A page asked for through pages.common.routed(), and deep links (?insight=ID) from any page.
-wanted = st.query_params.get("page")
-if wanted:
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != "page"}
-    st.switch_page(next((p for p in pages if p.url_path == wanted), overview), query_params=params)
+# Deep links to an insight (?insight=ID) from any page.
 if "insight" in st.query_params and current.url_path != "insight":
     st.switch_page(insight, query_params={"insight": st.query_params["insight"]})
 

@@ -133,10 +133,10 @@ def bench_pages(path: Path) -> dict:
     for name, page, action in [
         (
             "page_search_ms",
-            "pages/search.py",
+            "views/search.py",
             lambda a: a.text_input(key="q").input("delivery late"),
         ),
-        ("page_add_ms", "pages/add.py", None),
+        ("page_add_ms", "views/add.py", None),
     ]:
         at.switch_page(page).run()
         runs = []

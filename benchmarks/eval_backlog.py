@@ -131,7 +131,7 @@ def speed(path: Path) -> dict:
     os.environ["OIVALLUS_DB"] = str(path)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()
-    at.switch_page("pages/backlog.py").run()
+    at.switch_page("views/backlog.py").run()
     runs = []
     for _ in range(5):
         t = time.perf_counter()
@@ -139,7 +139,7 @@ def speed(path: Path) -> dict:
         runs.append(time.perf_counter() - t)
         assert not at.exception, at.exception
     results["page_backlog_ms"] = statistics.median(runs) * 1000
-    from pages.common import get_kb
+    from views.common import get_kb
 
     app_kb = get_kb(str(path))
     after_write = []

@@ -1,14 +1,17 @@
-"""Which column holds which field: a guess that knows English and Finnish column names."""
+"""Which column holds which field: a guess from English and Finnish column names and, for score
+columns, from the values (a 1-5 `rating` is CSAT, not NPS)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # field -> names a column may carry (lower case, without punctuation), most specific first
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "feedback", "comment", "comments", "palaute", "kommentti", "vapaa palaute",
-             "avoin palaute", "message", "viesti", "description", "kuvaus", "answer", "vastaus",
-             "sentence", "observation", "havainto", "note", "muistiinpano", "body"),
+    "text": ("text", "feedback", "comment", "comments", "review", "reviews", "review text",
+             "palaute", "kommentti", "kommentit", "vapaa palaute", "avoin palaute", "arvostelu",
+             "message", "viesti", "description", "kuvaus", "answer", "vastaus", "sentence",
+             "observation", "havainto", "note", "muistiinpano", "body", "arvio"),
     "title": ("title", "otsikko", "subject", "aihe", "summary", "yhteenveto"),
     "observed_at": ("date", "pvm", "päivämäärä", "paivamaara", "created", "created at",
                     "observed at", "timestamp", "aika", "ajankohta", "luotu"),
@@ -23,23 +26,125 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag", "tunnisteet", "avainsanat", "category", "kategoria", "luokka"),
     "external_id": ("id", "external id", "ticket id", "ticket", "tiketti", "response id",
                     "vastaus id", "tunniste", "case id"),
-    "score": ("score", "nps", "pisteet", "arvosana", "suositteluhalukkuus", "rating"),
+    "score": ("nps", "nps score", "suositteluhalukkuus", "likelihood to recommend"),
+    "csat": ("csat", "satisfaction", "tyytyväisyys", "tyytyvaisyys"),
+    "ces": ("ces", "customer effort", "effort", "vaivattomuus"),
 }  # fmt: skip
+
+# Names that hold a score whose scale only the values tell (a rating may be 1-5 or 0-10).
+SCORE_NAMES = ("rating", "stars", "star rating", "score", "scores", "pisteet", "arvosana",
+               "tähdet", "tahdet", "grade", "arvio")  # fmt: skip
+SCORE_FIELDS = ("score", "csat", "ces")  # NPS 0-10, CSAT 1-5, CES 1-7
+SCALE_OF_FIELD = {"score": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+SCALE_NAMES = {"score": "NPS (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
+_WHOLE = re.compile(r"\s*(\d+)(?:[.,]0+)?\s*")
 
 
 def _normal(name: str) -> str:
     return " ".join(re.sub(r"[_\-.:/]+", " ", name.lower()).split())
 
 
-def guess_mapping(columns: list[str]) -> dict[str, str]:
-    """Field -> column, for the columns whose names say what they hold."""
+def whole_numbers(values: Iterable[str]) -> list[int] | None:
+    """The non-empty values as whole numbers, or None when some are not whole numbers."""
+    numbers = []
+    for value in values:
+        if not (value or "").strip():
+            continue
+        match = _WHOLE.fullmatch(value)
+        if match is None:
+            return None
+        numbers.append(int(match[1]))
+    return numbers
+
+
+def scale_of(values: Iterable[str]) -> str | None:
+    """The score field whose scale the values fit most tightly: 1-5 -> csat, 1-7 -> ces,
+    0-10 -> score (NPS); None for text, an empty column or another range (ask the person)."""
+    numbers = whole_numbers(values)
+    if not numbers:
+        return None
+    low, high = min(numbers), max(numbers)
+    for field in ("csat", "ces", "score"):
+        first, last = SCALE_OF_FIELD[field]
+        if first <= low and high <= last:
+            return field
+    return None
+
+
+def unclear_scores(columns: list[str], rows: list[dict[str, str]]) -> dict[str, str]:
+    """Score-named columns whose numbers fit no scale: column -> the range found."""
+    unclear = {}
+    for column in columns:
+        if _normal(column) not in SCORE_NAMES:
+            continue
+        numbers = whole_numbers(row.get(column, "") for row in rows)
+        if numbers and scale_of(str(n) for n in numbers) is None:
+            unclear[column] = f"{min(numbers)}-{max(numbers)}"
+    return unclear
+
+
+def _looks_like_text(values: list[str]) -> bool:
+    filled = [v.strip() for v in values if (v or "").strip()]
+    if not filled or whole_numbers(filled) is not None:
+        return False
+    return sum(len(v) for v in filled) / len(filled) >= 20 and sum(
+        " " in v for v in filled
+    ) * 2 >= len(filled)
+
+
+def guess_mapping(columns: list[str], rows: list[dict[str, str]] | None = None) -> dict[str, str]:
+    """Field -> column, for the columns whose names (and, given some rows, values) say what
+    they hold. A score column's scale comes from its values unless its name says it (an "nps"
+    column stays NPS, and its rows off the scale are rejected one by one). Without a named text column, the column of longest
+    free text is the text."""
+    rows = rows or []
     normal = {_normal(c): c for c in columns}
     mapping: dict[str, str] = {}
+
+    def values(column: str) -> list[str]:
+        return [row.get(column) or "" for row in rows]
+
     for field, names in SYNONYMS.items():
         for name in names:
-            if name in normal and normal[name] not in mapping.values():
-                mapping[field] = normal[name]
-                break
-    if "text" not in mapping and len(columns) == 1:
-        mapping["text"] = columns[0]
+            column = normal.get(name)
+            if column is None or column in mapping.values():
+                continue
+            if (
+                field == "text"
+                and name == "arvio"
+                and rows
+                and whole_numbers(values(column)) is not None
+            ):
+                continue  # "arvio" with numbers is a rating, not a review
+            mapping[field] = column
+            break
+    for name in SCORE_NAMES:
+        column = normal.get(name)
+        if column is None or column in mapping.values():
+            continue
+        field = scale_of(values(column)) if rows else "score"
+        if field is not None and field not in mapping:
+            mapping[field] = column
+    if "text" not in mapping:
+        free = [c for c in columns if c not in mapping.values() and not c.startswith("__")]
+        texts = [c for c in free if _looks_like_text(values(c))]
+        if texts:
+            mapping["text"] = max(texts, key=lambda c: sum(len(v) for v in values(c)))
+        elif len(columns) == 1 and not mapping:
+            mapping["text"] = columns[0]
     return mapping
+
+
+def row_plan(mapping: dict[str, str], rows: list[dict[str, str]]) -> dict[str, int]:
+    """What the rows will make under a mapping: {"insights": n, "nps": n, "csat": n, "ces": n}
+    (a row with text makes an insight, each filled score column a survey response)."""
+    metric = {"score": "nps", "csat": "csat", "ces": "ces"}
+    plan = {"insights": 0, "nps": 0, "csat": 0, "ces": 0}
+    for row in rows:
+        scores = [f for f in SCORE_FIELDS if f in mapping and (row.get(mapping[f]) or "").strip()]
+        text = (row.get(mapping.get("text", "")) or "").strip()
+        if text or not scores:
+            plan["insights"] += bool(text)
+        for field in scores:
+            plan[metric[field]] += 1
+    return plan

@@ -1,5 +1,7 @@
 """Personal data scrubbing: e-mail addresses, phone numbers, Finnish personal identity codes
-(henkilötunnus), IBANs and payment card numbers become placeholders before anything is stored.
+(henkilötunnus), IBANs and payment card numbers become placeholders before anything is stored,
+and so do the person names of a names list when one is given ($OIVALLUS_SCRUB_NAMES: a text
+file, one name per line). Names are not recognised otherwise: a name not on the list stays.
 
 Codes with a check character or digit (henkilötunnus, IBAN, card) are replaced only when the
 check holds, so order numbers and amounts that merely look alike stay.
@@ -7,8 +9,12 @@ check holds, so order numbers and amounts that merely look alike stay.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
+from pathlib import Path
+
+NAMES_ENV = "OIVALLUS_SCRUB_NAMES"
 
 PLACEHOLDERS = {
     "email": "[email]",
@@ -16,6 +22,7 @@ PLACEHOLDERS = {
     "henkilotunnus": "[henkilötunnus]",
     "iban": "[iban]",
     "card": "[card]",
+    "name": "[name]",
 }
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -59,8 +66,33 @@ def valid_card(candidate: str) -> bool:
     return total % 10 == 0
 
 
-def scrub(text: str) -> tuple[str, Counter]:
-    """Replace personal data in `text`; returns the text and a count per kind."""
+def names_pattern(names: list[str]) -> re.Pattern | None:
+    """A pattern for whole-word, case-sensitive matches of these names (and "Name's"), longest
+    first so that "Anna Virtanen" wins over "Anna"; None for an empty list. Inflected Finnish
+    forms with a changed stem ("Virtaselle") are not caught."""
+    cleaned = sorted({" ".join(n.split()) for n in names if n.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in cleaned)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?:['’]s)?(?!\w)")
+
+
+def load_names(path: str | Path | None = None) -> re.Pattern | None:
+    """The names list of $OIVALLUS_SCRUB_NAMES (or `path`) as a pattern; None without one.
+    Raises ValueError naming the file when it cannot be read."""
+    path = path or os.environ.get(NAMES_ENV)
+    if not path:
+        return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"the names list {path} ({NAMES_ENV}) cannot be read: {error}") from None
+    return names_pattern([line for line in lines if not line.lstrip().startswith("#")])
+
+
+def scrub(text: str, names: re.Pattern | None = None) -> tuple[str, Counter]:
+    """Replace personal data in `text` (and the names of a `names_pattern`); returns the text
+    and a count per kind."""
     counts: Counter = Counter()
 
     def replace(kind: str, check=None):
@@ -77,4 +109,6 @@ def scrub(text: str) -> tuple[str, Counter]:
     text = _IBAN.sub(replace("iban", lambda m: valid_iban(m.group(1))), text)
     text = _CARD.sub(replace("card", lambda m: valid_card(m.group(0))), text)
     text = _PHONE.sub(replace("phone", lambda m: sum(c.isdigit() for c in m.group(0)) >= 7), text)
+    if names is not None:
+        text = names.sub(replace("name"), text)
     return text, counts

@@ -9,6 +9,7 @@ id) or survey response key, and counted as resumed rather than as duplicates.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from ingest.mapping import guess_mapping
-from ingest.pii import scrub
+from ingest.pii import load_names, scrub
 from ingest.readers import ReadError, default_source, read_records
 from ingest.surveys import SCALES, parse_score, response_key, sentiment_of
 from insights.errors import describe_validation_error
@@ -27,6 +28,9 @@ from insights.models import InsightIn
 from insights.records import SurveyResponse
 
 BATCH = 2048
+GUESS_ROWS = 500  # rows read to guess a mapping from values
+FIRST_BATCH = 32  # the first batch is small so that progress shows within seconds,
+BATCH_SECONDS = 2.5  # and later ones are sized to take about this long
 DEFAULT_LIMIT_MB = 200
 LIMIT_ENV = "OIVALLUS_IMPORT_LIMIT_MB"
 
@@ -114,11 +118,13 @@ def import_file(
     by: str | None = None,
     sheet: str | None = None,
     name: str | None = None,
+    journey_stage: str | None = None,
 ) -> ImportReport:
     """Import one file into a knowledge base; see the module docstring.
 
     `mapping` is field -> column, or the name of a saved mapping; `name` is the file name to
-    record (an uploaded file's own name rather than its temporary path). Raises `ReadError`
+    record (an uploaded file's own name rather than its temporary path); `journey_stage` is
+    the stage of every row whose own stage column (if any) is empty. Raises `ReadError`
     (nothing stored) when the file cannot be read at all; bad rows are reported in
     `ImportReport.rejected` with their line number and reason.
     """
@@ -135,7 +141,10 @@ def import_file(
             raise ReadError(f"there is no saved mapping {mapping!r}; saved: {sorted(saved)}")
         mapping = saved[mapping]
     columns, records = read_records(path, sheet)
-    mapping = mapping or guess_mapping(columns)
+    if not mapping:  # guess from the names and the first rows' values (a score's scale)
+        first = list(itertools.islice(records, GUESS_ROWS))
+        mapping = guess_mapping(columns, [r for _, r in first if "__error__" not in r])
+        records = itertools.chain(first, records)
     if "text" not in mapping and not any(f in mapping for f in SCALES):
         raise ReadError(f"no column holds the insight text; columns are {columns}. Name one of "
                         "them 'text' or 'palaute', or pass a mapping")  # fmt: skip
@@ -144,14 +153,20 @@ def import_file(
         raise ReadError(f"the mapping names columns the file does not have: {missing}; "
                         f"its columns are {columns}")  # fmt: skip
     source = source or default_source(path) or ("survey" if "score" in mapping else "other")
+    try:
+        names = load_names() if scrub_pii else None
+    except ValueError as error:
+        raise ReadError(str(error)) from None
     earlier = kb.imports_repo.unfinished(name, size)
     if earlier is not None:
         import_id = earlier.id
         kb.imports_repo.set_status(import_id, "running")
     else:
         import_id = kb.imports_repo.start(name, str(path), size, by, source, mapping)
-    run = _Run(kb, mapping, {"source": source, "study_id": study_id}, scrub_pii, progress,
-               _estimate_rows(path), batch, import_id, resuming=earlier is not None)  # fmt: skip
+    defaults = {"source": source, "study_id": study_id, "journey_stage": journey_stage}
+    run = _Run(kb, mapping, defaults, scrub_pii, progress, _estimate_rows(path), batch,
+               import_id, resuming=earlier is not None)  # fmt: skip
+    run.names = names
     run.report.file, run.report.mapping, run.report.import_id = name, mapping, import_id
     status = "cancelled"  # unless the loop below finishes
     try:
@@ -199,6 +214,8 @@ class _Run:
         self.import_id, self.resuming = import_id, resuming
         self.report = ImportReport(file="")
         self.pending: list[_Pending] = []
+        self.size = min(FIRST_BATCH, batch)  # rows in the next batch
+        self.names = None  # the names list's pattern, when there is one
 
     def totals(self, earlier) -> dict:
         """Counts to record at the end (inserted and responses are counted batch by batch)."""
@@ -238,14 +255,14 @@ class _Run:
         except ValueError as error:
             return self.reject(line, f"Line {line}: {error}")
         if item is not None and self.scrub_pii:
-            cleaned, counts = scrub(item.text)
+            cleaned, counts = scrub(item.text, self.names)
             if counts:
                 for kind, count in counts.items():
                     self.report.pii[kind] = self.report.pii.get(kind, 0) + count
                 item = item.model_copy(update={"text": cleaned})
         responses = [self._response(line, record, m, s) for m, s in scores.items()]
         self.pending.append(_Pending(line, item, record.get("__location__"), responses))
-        if len(self.pending) >= self.batch:
+        if len(self.pending) >= self.size:
             self.flush()
 
     def _response(self, line: int, record: dict, metric: str, score: int) -> SurveyResponse:
@@ -281,7 +298,10 @@ class _Run:
                     cur, self.import_id, len(new_ids), stored_responses
                 )
 
+            started = time.perf_counter()
             outcomes = self.kb.add_batch([p.item for p in with_item], during=record)
+            rate = len(self.pending) / max(time.perf_counter() - started, 1e-3)
+            self.size = max(FIRST_BATCH, min(self.batch, int(rate * BATCH_SECONDS)))
             self.report.inserted += sum(created for _, created in outcomes)
             self.report.responses += stored_responses
             known = [i for i, created in outcomes if not created]

@@ -8,10 +8,11 @@ from pydantic import BaseModel
 
 from insights.errors import InvalidInput
 from insights.kpis import CALCULATORS, Kpi, KpiChange, compare, previous_period
-from insights.models import Insight
+from insights.models import Insight, SearchFilters
 
 METRICS = tuple(CALCULATORS)
 GROUPS = ("segment", "touchpoint", "month")
+EXPORT_LIMIT = 10_000  # insights in one export of a search result
 MIN_CELL = 5  # a journey cell needs this many insights before its negative share is trusted
 
 
@@ -126,6 +127,26 @@ class AnalysisMixin:
     def newest(self, limit: int = 10, segment: str | None = None) -> list[Insight]:
         """The newest live insights."""
         return self.insights.get_many(self.analysis.newest(limit, segment))
+
+    def export_insights(
+        self,
+        query: str = "",
+        filters: SearchFilters | None = None,
+        fmt: str = "csv",
+        limit: int = EXPORT_LIMIT,
+    ) -> bytes:
+        """A search result (best first; newest first without a query) with every field and
+        the ids of its confirmed and suggested links, as "csv" or "parquet" bytes."""
+        from insights.exports import insights_frame, to_csv, to_parquet
+
+        if fmt not in ("csv", "parquet"):
+            raise InvalidInput(f"export format must be csv or parquet, not {fmt!r}")
+        if query.strip():
+            found = [hit.insight for hit in self.search(query, k=limit, filters=filters)]
+        else:
+            found = self.browse(filters, limit=limit)[0]
+        frame = insights_frame(found, self.links_repo.partners_of([i.id for i in found]))
+        return to_csv(frame) if fmt == "csv" else to_parquet(frame)
 
     @staticmethod
     def _check_metric(metric: str) -> None:

@@ -107,7 +107,8 @@ def _drop_empty(labels: np.ndarray) -> np.ndarray:
     return compact.astype(np.int64)
 
 
-_ENGLISH_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+APOSTROPHES = "'’‘ʼ´`"  # people type contractions with any of these
+_ENGLISH_WORD = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*")
 
 
 def label_tokens(text: str, language: str) -> list[str]:
@@ -130,7 +131,7 @@ def label_tokens(text: str, language: str) -> list[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words = _ENGLISH_WORD.findall(text.lower())
-        kept = [w for w in words if len(w) >= 3 and "'" not in w and "’" not in w
+        kept = [w for w in words if len(w) >= 3 and not any(a in w for a in APOSTROPHES)
                 and w not in ENGLISH_STOP_WORDS and w not in FINNISH_STOP_WORDS]  # fmt: skip
     return kept + [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
 

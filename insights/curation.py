@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from insights import text as textlib
 from insights.embeddings import embed_texts
-from insights.errors import InvalidInput, NotFound
-from insights.models import Evidence, Insight, InsightIn, Link, LinkStatus, now
+from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.models import (
+    Evidence,
+    Insight,
+    InsightIn,
+    Link,
+    LinkStatus,
+    SearchFilters,
+    StageSuggestion,
+    now,
+)
 from insights.people import audited, requires
 from insights.records import Role
 
@@ -153,3 +164,72 @@ class CurationMixin:
         if earlier is None:
             raise NotFound(f"Insight {insight_id} has no earlier version {version}.")
         return self._replace_content(insight_id, earlier.data, self.actor_name)
+
+    @audited("bulk edit", "insight", key=lambda kb, result, ids, *a, **k: ",".join(map(str, ids)))
+    @requires(Role.researcher)
+    def bulk_edit(
+        self,
+        insight_ids: list[int],
+        segment: str | None = None,
+        touchpoint: str | None = None,
+        journey_stage: str | None = None,
+        add_tags: list[str] | None = None,
+    ) -> int:
+        """Set segment, touchpoint and/or journey stage and add tags on many insights at once
+        (None leaves a field as it is), in one transaction, each keeping its old version in its
+        history; returns how many changed."""
+        values = {"segment": segment, "touchpoint": touchpoint, "journey_stage": journey_stage}
+        values = {k: " ".join(v.split()) for k, v in values.items() if v is not None and v.strip()}
+        tags = [t.strip() for t in add_tags or [] if t.strip()]
+        if not values and not tags:
+            raise InvalidInput("choose a value to set or a tag to add")
+        changed = []
+        for insight in self.insights.get_many(list(dict.fromkeys(insight_ids))):
+            data = insight.model_dump(include=set(InsightIn.model_fields)) | values
+            data["tags"] = list(dict.fromkeys([*insight.tags, *tags]))
+            try:
+                checked = InsightIn.model_validate(data)
+            except ValidationError as error:
+                raise describe_validation_error(error) from None
+            if (
+                checked.model_dump()
+                == InsightIn.model_validate(
+                    insight.model_dump(include=set(InsightIn.model_fields))
+                ).model_dump()
+            ):
+                continue
+            update = checked.model_dump(exclude={"language"}) | {"language": insight.language}
+            changed.append((insight, insight.model_copy(update=update | {
+                "version": insight.version + 1, "updated_at": now()})))  # fmt: skip
+        with self.db.transaction() as cur:
+            for old, new in changed:
+                self.insights.update(cur, old, new, self.actor_name)
+        return len(changed)
+
+    def suggest_stage(self, insight_id: int, k: int = 7) -> StageSuggestion | None:
+        """A journey stage for an insight without one, from its nearest insights that have a
+        stage: the stage most of them share (at least two, and half of their weight), with
+        those neighbours as the reason; None when they do not agree."""
+        insight = self.get(insight_id)
+        if insight.journey_stage:
+            return None
+        stages = [s for s in self.filter_values("journey_stage") if s]
+        if not stages:
+            return None
+        hits = [h for h in self.search(insight.text, k=k + 1,
+                                       filters=SearchFilters(journey_stage=stages))
+                if h.insight_id != insight_id][:k]  # fmt: skip
+        weight: dict[str, float] = {}
+        for hit in hits:
+            weight[hit.insight.journey_stage] = (
+                weight.get(hit.insight.journey_stage, 0.0) + hit.score
+            )
+        if not weight:
+            return None
+        best = max(weight, key=weight.get)
+        agreeing = [h for h in hits if h.insight.journey_stage == best]
+        if len(agreeing) < 2 or weight[best] < 0.5 * sum(weight.values()):
+            return None
+        return StageSuggestion(
+            stage=best, neighbours=[h.insight_id for h in agreeing], of=len(hits)
+        )

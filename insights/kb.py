@@ -23,6 +23,7 @@ from insights.embeddings import (
 )
 from insights.errors import NotFound, describe_validation_error
 from insights.imports import ImportsMixin
+from insights.inbox import InboxMixin
 from insights.linker import BackgroundLinker
 from insights.linking import HybridIndex, search_lexical_weight
 from insights.models import AddResult, Hit, Insight, InsightIn, InsightVersion, SearchFilters, now
@@ -37,6 +38,7 @@ from storage.backlog import BacklogRepository
 from storage.catalog import CatalogRepository
 from storage.db import Database
 from storage.imports import ImportRepository
+from storage.inbox import InboxRepository
 from storage.insights import InsightRepository
 from storage.links import LinkRepository
 from storage.people import PeopleRepository
@@ -58,6 +60,7 @@ class KnowledgeBase(
     ThemesMixin,
     AnalysisMixin,
     PeopleMixin,
+    InboxMixin,
 ):
     """Insights stored in DuckDB, indexed in memory for hybrid search and linking.
 
@@ -76,6 +79,7 @@ class KnowledgeBase(
         self.themes_repo = ThemeRepository(db)
         self.analysis = AnalysisRepository(db)
         self.people = PeopleRepository(db)
+        self.inbox_repo = InboxRepository(db)
         self.sessions_repo = SessionRepository(db)
         self.signin = SignIn(self.people, self.sessions_repo)
         self._caches: dict = {}  # shared with the views of acting_as
@@ -186,14 +190,18 @@ class KnowledgeBase(
 
     @requires(Role.contributor)
     def add_batch(
-        self, items: list[InsightIn], during: StoreHook | None = None
+        self,
+        items: list[InsightIn],
+        during: StoreHook | None = None,
+        progress: Progress | None = None,
     ) -> list[tuple[int, bool]]:
         """Like `add_many` for validated items, telling for each whether it was new.
 
         `during(cursor, ids, created)` runs inside the storing transaction, so what an importer
-        records about the batch lands together with it or not at all.
+        records about the batch lands together with it or not at all; `progress(embedded,
+        total)` follows the embedding of the new ones.
         """
-        ids, created = self._store(items, None, during)
+        ids, created = self._store(items, progress, during)
         self.linker.submit(i for i, new in zip(ids, created, strict=True) if new)
         return list(zip(ids, created, strict=True))
 

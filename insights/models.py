@@ -183,6 +183,14 @@ class Hit(BaseModel):
     insight: Insight
 
 
+class StageSuggestion(BaseModel):
+    """A journey stage for an insight without one, and the neighbours it comes from."""
+
+    stage: str
+    neighbours: list[int]  # ids of the nearest insights at that stage
+    of: int  # how many staged neighbours were looked at
+
+
 class Link(BaseModel):
     """A link from one insight to another, with the machine's score and a person's decision."""
 
@@ -240,6 +248,7 @@ class SearchFilters(BaseModel):
     journey_stage: list[str] = Field(default_factory=list)
     sentiment: list[str] = Field(default_factory=list)
     team: list[str] = Field(default_factory=list)
+    author: list[str] = Field(default_factory=list)  # "Mine": the person's name and username
     tags: list[str] = Field(default_factory=list)
     observed_from: date | None = None
     observed_to: date | None = None
@@ -250,6 +259,7 @@ class SearchFilters(BaseModel):
 
 
 CHOICE_FIELDS = ("segment", "touchpoint", "journey_stage", "channel")
+NO_VALUE = "(none)"  # a filter value meaning "this field is empty" (as the journey map shows it)
 
 
 class QuestionStatus(StrEnum):

@@ -152,6 +152,18 @@ class PeopleMixin:
         view.actor = user
         return view
 
+    def allows(self, action: str, *args, **kwargs) -> bool:
+        """Whether this view's person may call the write `action` with these arguments (to
+        show only the controls they may use); True for actions no role guards."""
+        permit = getattr(getattr(type(self), action), "permit", None)
+        if permit is None:
+            return True
+        try:
+            permit(self, *args, **kwargs)
+        except PermissionDenied:
+            return False
+        return True
+
     def ensure_admin(self, password: str | None = None) -> str | None:
         """On the first run (no accounts yet) create the admin "admin": with `password`, else
         $OIVALLUS_ADMIN_PASSWORD, else a generated one-time password, which is returned."""

@@ -211,3 +211,10 @@ def csv_safe(value):
 def csv_text(frame) -> str:
     """A pandas DataFrame as CSV text with every cell made safe by `csv_safe`."""
     return frame.map(csv_safe).to_csv(index=False)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 vote', '2 votes', '0 votes', '1 234 insights': a count with its noun in the right
+    number (`many` for irregular plurals)."""
+    word = one if count == 1 else (many or one + "s")
+    return f"{count:,} {word}".replace(",", " ")

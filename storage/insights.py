@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from insights.models import Evidence, Insight, InsightIn, InsightVersion, SearchFilters
+from insights.models import NO_VALUE, Evidence, Insight, InsightIn, InsightVersion, SearchFilters
 from storage.db import Database
 
 COLUMNS = (
@@ -83,10 +83,14 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list]:
         "journey_stage",
         "sentiment",
         "team",
+        "author",
     ):
         values = getattr(filters, name)
         if values:
-            clauses.append(f"{name} IN ({', '.join('?' for _ in values)})")
+            clause = f"{name} IN ({', '.join('?' for _ in values)})"
+            if NO_VALUE in values:  # "(none)" as the journey map shows it: the field is empty
+                clause = f"({clause} OR {name} IS NULL)"
+            clauses.append(clause)
             params.extend(values)
     if filters.tags:
         clauses.append("list_has_any(tags, ?::VARCHAR[])")

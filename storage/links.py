@@ -93,3 +93,24 @@ class LinkRepository:
             Link(insight_id=insight_id, other_id=o, score=s, status=st, duplicate=d, decided_by=by)
             for o, s, st, d, by in rows
         ]
+
+    def partners_of(self, insight_ids: list[int]) -> dict[int, dict[str, list[int]]]:
+        """For each insight, the live insights it is linked to: {"confirmed": [...],
+        "suggested": [...]}, best score first (one query for a whole export)."""
+        found: dict[int, dict[str, list[int]]] = {
+            i: {"confirmed": [], "suggested": []} for i in insight_ids
+        }
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "WITH wanted AS (SELECT unnest(?::BIGINT[]) AS id),"
+                " sides AS (SELECT a AS me, b AS other, score, status FROM links"
+                " UNION ALL SELECT b, a, score, status FROM links)"
+                " SELECT s.me, s.other, s.status FROM sides s"
+                " JOIN wanted w ON w.id = s.me JOIN insights i ON i.id = s.other"
+                " WHERE s.status IN ('confirmed', 'suggested') AND i.deleted_at IS NULL"
+                " ORDER BY s.me, s.score DESC",
+                [list(insight_ids)],
+            ).fetchall()
+        for me, other, status in rows:
+            found[me][status].append(other)
+        return found

@@ -65,8 +65,45 @@ def pytest_sessionfinish(session, exitstatus):
 
     import streamlit as st
 
-    from pages.common import get_opening
+    from views.common import get_opening
 
     get_opening.clear()
     st.cache_resource.clear()
     gc.collect()
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch, real_embedder):
+    """A database with two related insights and a study, used by the app under test."""
+    path = tmp_path / "app.duckdb"
+    kb = KnowledgeBase.open(path, embedder=real_embedder)
+    study = kb.create_study({"title": "Checkout usability test", "method": "usability test"})
+    kb.add_many(
+        [
+            {
+                "text": "Six of nine participants could not find the discount code field at checkout.",
+                "study_id": study.id,
+                "segment": "Consumer",
+                "kind": "finding",
+                "source": "usability test",
+            },
+            {
+                "text": "Torstain toimitukset myöhästyvät aina, muuten ruoka on erinomaista.",
+                "segment": "Consumer",
+                "kind": "quote",
+                "source": "survey",
+            },
+        ]
+    )
+    add_people(kb)
+    kb.close()
+    monkeypatch.setenv("OIVALLUS_DB", str(path))
+    return path
+
+
+def add_people(kb) -> None:
+    """The accounts the page tests sign in as."""
+    kb.ensure_admin("page test admin password")
+    kb.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
+    kb.create_user("mikko", "Mikko Laine", role="contributor", team="Product")
+    kb.create_user("vera", "Vera Viewer", role="viewer")

@@ -78,11 +78,11 @@ def run(page: str | None, user: str = "eve", **query) -> AppTest:
 @pytest.mark.slow
 def test_no_page_renders_user_text_as_markdown(hostile_db):
     ids = hostile_db
-    views = [(p, {}) for p in [*PAGES, "pages/admin.py"]] + [
-        ("pages/insight.py", {"insight": str(ids["insight"])}),
-        ("pages/backlog.py", {"question": str(ids["question"])}),
-        ("pages/backlog.py", {"question": str(ids["answered"])}),
-        ("pages/backlog.py", {"question": str(ids["dropped"])}),
+    views = [(p, {}) for p in [*PAGES, "views/admin.py"]] + [
+        ("views/insight.py", {"insight": str(ids["insight"])}),
+        ("views/backlog.py", {"question": str(ids["question"])}),
+        ("views/backlog.py", {"question": str(ids["answered"])}),
+        ("views/backlog.py", {"question": str(ids["dropped"])}),
     ]
     problems = {}
     for page, query in views:

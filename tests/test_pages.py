@@ -7,58 +7,22 @@ from streamlit.testing.v1 import AppTest
 
 from insights import KnowledgeBase
 from insights.text import escape_markdown
-from tests.conftest import EVALDATA, ROOT, needs_evaldata
+from tests.conftest import EVALDATA, ROOT, add_people, needs_evaldata
 
 PAGES = [
-    "pages/overview.py",
-    "pages/search.py",
-    "pages/add.py",
-    "pages/insight.py",
-    "pages/studies.py",
-    "pages/backlog.py",
-    "pages/import.py",
-    "pages/themes.py",
-    "pages/journey.py",
-    "pages/kpis.py",
+    "views/overview.py",
+    "views/search.py",
+    "views/add.py",
+    "views/insight.py",
+    "views/studies.py",
+    "views/backlog.py",
+    "views/import.py",
+    "views/themes.py",
+    "views/journey.py",
+    "views/kpis.py",
+    "views/for_you.py",
 ]
 TIMEOUT = 120
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, real_embedder):
-    """A database with two related insights and a study, used by the app under test."""
-    path = tmp_path / "app.duckdb"
-    kb = KnowledgeBase.open(path, embedder=real_embedder)
-    study = kb.create_study({"title": "Checkout usability test", "method": "usability test"})
-    kb.add_many(
-        [
-            {
-                "text": "Six of nine participants could not find the discount code field at checkout.",
-                "study_id": study.id,
-                "segment": "Consumer",
-                "kind": "finding",
-                "source": "usability test",
-            },
-            {
-                "text": "Torstain toimitukset myöhästyvät aina, muuten ruoka on erinomaista.",
-                "segment": "Consumer",
-                "kind": "quote",
-                "source": "survey",
-            },
-        ]
-    )
-    add_people(kb)
-    kb.close()
-    monkeypatch.setenv("OIVALLUS_DB", str(path))
-    return path
-
-
-def add_people(kb) -> None:
-    """The accounts the page tests sign in as."""
-    kb.ensure_admin("page test admin password")
-    kb.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
-    kb.create_user("mikko", "Mikko Laine", role="contributor", team="Product")
-    kb.create_user("vera", "Vera Viewer", role="viewer")
 
 
 def save_button(at: AppTest):
@@ -85,7 +49,7 @@ def test_every_page_opens(app_db, page):
 
 
 def test_search_page_finds_finnish_inflection(app_db):
-    at = open_app("pages/search.py")
+    at = open_app("views/search.py")
     at.text_input(key="q").input("toimitus").run()
     assert not at.exception
     cards = " ".join(m.value for m in at.markdown)
@@ -104,13 +68,13 @@ def test_unknown_insight_deep_link_says_so(app_db):
 
 
 def test_add_empty_text_names_the_field(app_db):
-    at = open_app("pages/add.py")
+    at = open_app("views/add.py")
     save_button(at).click().run()
     assert "text is empty" in at.error[0].value
 
 
 def test_flow_add_then_search_then_open_then_confirm(app_db):
-    at = open_app("pages/add.py")
+    at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Participants could not find where to type the discount code during checkout."
     ).run()
@@ -126,7 +90,7 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     confirm = [b for b in at.button if b.label == "Confirm"]
     assert confirm, "the related finding is suggested"
 
-    at.switch_page("pages/search.py").run()
+    at.switch_page("views/search.py").run()
     at.text_input(key="q").input("discount code").run()
     assert any("find where to type the" in m.value for m in at.markdown)
 
@@ -138,7 +102,7 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
 
 
 def test_add_finnish_note_shows_its_english_twin_as_similar(app_db):
-    at = open_app("pages/add.py")
+    at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Kuusi yhdeksästä osallistujasta ei löytänyt alennuskoodin kenttää kassalla."
     ).run()
@@ -148,7 +112,7 @@ def test_add_finnish_note_shows_its_english_twin_as_similar(app_db):
 
 
 def test_add_as_evidence_instead_of_new_insight(app_db):
-    at = open_app("pages/add.py")
+    at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Six of nine participants could not find the discount code field at checkout!"
     ).run()
@@ -159,7 +123,7 @@ def test_add_as_evidence_instead_of_new_insight(app_db):
 
 
 def test_add_page_extends_a_choice_list(app_db):
-    at = open_app("pages/add.py")
+    at = open_app("views/add.py")
     at.selectbox(key="choice_field").select("Touchpoint")
     at.text_input(key="choice_value").input("Parcel locker")
     next(b for b in at.button if b.label == "Add to list").click().run()
@@ -168,7 +132,7 @@ def test_add_page_extends_a_choice_list(app_db):
 
 
 def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
-    at = open_app("pages/backlog.py")
+    at = open_app("views/backlog.py")
     at.session_state["user"] = "aino"
     at.run()
     for text, impact in [("Why do customers miss the discount code field?", 2),
@@ -189,7 +153,7 @@ def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
     ranked = [m.value for m in at.markdown if m.value.startswith("**1.")]
     assert "discount code" in ranked[0]
 
-    at = open_app("pages/backlog.py", question="1")
+    at = open_app("views/backlog.py", question="1")
     assert not at.exception
     confirm = [b for b in at.button if b.label == "Confirm"]
     assert confirm, "the stored discount-code finding is suggested as evidence"
@@ -211,7 +175,7 @@ def test_import_page_imports_banking77_from_the_import_folder(app_db, monkeypatc
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
     at.session_state["user"] = "aino"
     at.run()
-    at.switch_page("pages/import.py").run()
+    at.switch_page("views/import.py").run()
     at.multiselect[0].select("train.csv").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="map-dir-train.csv-Guessed from the column names-text").value == "text"
@@ -239,7 +203,7 @@ def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monk
         "x;y;z\nSMB;Laskussa oli virhe taas;3\nConsumer;;10\n", encoding="utf-8"
     )
     monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
-    at = open_app("pages/import.py")
+    at = open_app("views/import.py")
     at.session_state["user"] = "aino"
     at.multiselect[0].select("kysely.csv").run()
     prefix = "map-dir-kysely.csv-Guessed from the column names-"
@@ -291,7 +255,7 @@ def test_overview_shows_kpis_newest_and_themes(demo_db, monkeypatch):
 
 def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
     monkeypatch.setenv("OIVALLUS_DB", str(demo_db))
-    at = open_app("pages/themes.py")
+    at = open_app("views/themes.py")
     assert any("themes over" in c.value for c in at.caption)
     kb = KnowledgeBase.open(demo_db)
     try:  # a theme holding an insight that may answer a backlog question
@@ -299,7 +263,7 @@ def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
                      if any(kb.questions_for_insight(i) for i in t.insight_ids))  # fmt: skip
     finally:
         kb.close()
-    at = open_app("pages/themes.py", theme=str(theme.id))
+    at = open_app("views/themes.py", theme=str(theme.id))
     assert "independent sources" in " ".join(m.value for m in at.markdown)
     assert "Questions it bears on" in [h.value for h in at.subheader]
     at.text_input[0].input("Deliveries that go wrong")
@@ -312,13 +276,13 @@ def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
 
 def test_journey_and_kpi_pages(demo_db, monkeypatch):
     monkeypatch.setenv("OIVALLUS_DB", str(demo_db))
-    at = open_app("pages/journey.py")
+    at = open_app("views/journey.py")
     assert any("customers may be leaving the path here" in w.value for w in at.warning)
     at.selectbox[1].select("Support").run()
     assert not at.exception, at.exception
     assert any(s.value.startswith(("0 insights at Support", "1", "2", "3", "4", "5", "6", "7", "8", "9"))
                for s in at.subheader)  # fmt: skip
-    at = open_app("pages/kpis.py")
+    at = open_app("views/kpis.py")
     assert at.metric[0].label == "NPS" and "n = " in at.metric[0].value
     assert len(at.dataframe) == 3  # by month, segment and touchpoint
 
@@ -327,14 +291,14 @@ def test_sign_in_form_and_roles(app_db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert at.title[0].value == "Sign in to Oivallus"  # nothing else before sign-in
     assert [t.label for t in at.text_input] == ["Username", "Password"]
-    at.switch_page("pages/search.py").run()  # a page asked for directly still needs sign-in
+    at.switch_page("views/search.py").run()  # a page asked for directly still needs sign-in
     assert at.title[0].value == "Sign in to Oivallus"
     # (signing in through the form is driven by the browser tests: AppTest loses a form's
     # submission when a rerun switches pages)
     # a viewer sees the admin page refused, and a write refused with a message, not a crash
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_app("pages/admin.py", user="vera")  # not even listed for a viewer
-    viewer = open_app("pages/studies.py", user="vera")
+        open_app("views/admin.py", user="vera")  # not even listed for a viewer
+    viewer = open_app("views/studies.py", user="vera")
     viewer.text_input[0].input("A study by a viewer")
     next(b for b in viewer.button if "Create" in b.label).click().run()
     assert not viewer.exception, viewer.exception
@@ -342,7 +306,7 @@ def test_sign_in_form_and_roles(app_db):
 
 
 def test_admin_page_adds_a_person_and_exports(app_db, tmp_path):
-    at = open_app("pages/admin.py")
+    at = open_app("views/admin.py")
     form = {t.label: t for t in at.text_input}
     form["Username"].input("sanna")
     form["Name"].input("Sanna S")

@@ -17,7 +17,7 @@ ARGS = {
     "add_batch": ([InsightIn(text="Batch note")],), "import_file": ("missing.csv",),
     "confirm_link": (1, 2), "reject_link": (1, 2), "merge": (1, 2),
     "add_evidence": (1, InsightIn(text="More evidence")), "edit": (1, InsightIn(text="Edited")),
-    "delete": (1,), "restore": (1,), "restore_version": (1, 1), "create_study": ({"title": "A study"},),
+    "bulk_edit": ([1], "Delivery"), "delete": (1,), "restore": (1,), "restore_version": (1, 1), "create_study": ({"title": "A study"},),
     "add_choice": ("segment", "Startups"), "set_choices": ("segment", ["SMB"]),
     "ask": (QuestionIn(text="Why do they leave?"),), "vote": (1, None),
     "set_status": (1, "in research"), "link_evidence": (1, 1, "answers"),

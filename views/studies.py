@@ -4,16 +4,13 @@ import streamlit as st
 
 from insights import OivallusError
 from insights.text import escape_markdown
-from pages.common import (
+from views.common import (
     PAGE_SIZE,
     card_heading,
     display_name,
     kb,
     open_link,
-    routed,
 )
-
-routed("studies")
 
 base = kb()
 st.title("Studies")

@@ -6,42 +6,54 @@ import streamlit as st
 from insights import NotFound, OivallusError
 from insights.backlog import narrow, with_new_evidence
 from insights.models import EvidenceRelation, QuestionStatus
-from insights.text import escape_markdown
-from pages.common import card_heading, follow_toggle, kb, open_link, person, routed, team
-
-routed("backlog")
+from insights.text import escape_markdown, plural
+from views.common import (
+    allowed,
+    attempt,
+    card_heading,
+    follow_toggle,
+    kb,
+    open_link,
+    person,
+    team,
+)
 
 base = kb()
 me, my_team = person(), team()
 
 
 def question_link(question_id: int, label: str) -> None:
-    st.page_link("pages/backlog.py", label=label, query_params={"question": str(question_id)})
+    st.page_link("views/backlog.py", label=label, query_params={"question": str(question_id)})
 
 
 def vote_button(question, key: str, mine: bool | None = None) -> None:
+    """Vote or take one's vote back; the count is shown beside the question, not on the button
+    (a label carrying the count once left a stale "Vote (0)" beside the new "Unvote (1)")."""
     mine = me in question.voters if mine is None else mine
-    label = f"{'Unvote' if mine else 'Vote'} ({question.votes})"
     closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
-    if st.button(label, key=key, type="primary" if mine else "secondary", disabled=closed,
-                 help=None if me else "Sign in to vote"):  # fmt: skip
-        if not me:
-            st.warning("Sign in first: votes are one per person.")
-            return
-        base.vote(question.id, me, on=not mine, team=my_team)
+    clicked = st.button("Unvote" if mine else "Vote", key=key, disabled=closed,
+                        type="primary" if mine else "secondary",
+                        help="Closed questions take no votes" if closed else None)  # fmt: skip
+    if clicked and attempt(base.vote, question.id, me, on=not mine, team=my_team):
+        st.session_state.pop("backlog_similar", None)
         st.rerun()
 
 
 def review_buttons(question_id: int, insight_id: int) -> None:
-    """Confirm an insight as evidence (with its relation) or dismiss it."""
+    """Confirm an insight as evidence (with its relation) or dismiss it: only for those who
+    may review evidence."""
+    if not allowed("dismiss_evidence", question_id, insight_id):
+        return
     relation = st.selectbox("Relation", [r.value for r in EvidenceRelation],
                             key=f"rel{insight_id}", label_visibility="collapsed")  # fmt: skip
     b1, b2 = st.columns(2)
-    if b1.button("Confirm", key=f"ok{insight_id}"):
-        base.link_evidence(question_id, insight_id, relation, by=me)
+    if b1.button("Confirm", key=f"ok{insight_id}") and attempt(
+        base.link_evidence, question_id, insight_id, relation, by=me
+    ):
         st.rerun()
-    if b2.button("Dismiss", key=f"no{insight_id}"):
-        base.dismiss_evidence(question_id, insight_id, by=me)
+    if b2.button("Dismiss", key=f"no{insight_id}") and attempt(
+        base.dismiss_evidence, question_id, insight_id, by=me
+    ):
         st.rerun()
 
 
@@ -58,7 +70,7 @@ def show_question(question_id: int) -> None:
     except NotFound as error:
         st.error(str(error))
         return
-    st.page_link("pages/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
+    st.page_link("views/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
     st.title(escape_markdown(question.text), anchor=False)
     facts = [question.status, f"priority {question.priority:.2f}", f"impact {question.impact}/5",
              f"effort {question.effort}/5", question.team or "",
@@ -72,7 +84,7 @@ def show_question(question_id: int) -> None:
     if question.drop_reason:
         st.warning(f"Dropped: {escape_markdown(question.drop_reason)}")
     vote_button(question, "vote_detail")
-    st.caption(escape_markdown("Voted by " + (", ".join(question.voters) or "nobody yet")
+    st.caption(escape_markdown(plural(question.votes, "vote") + " · voted by " + (", ".join(question.voters) or "nobody yet")
                                + (f" · teams: {', '.join(question.teams)}" if question.teams else "")))  # fmt: skip
     with st.expander("Why this rank", expanded=True):
         why(question)
@@ -104,6 +116,8 @@ def show_question(question_id: int) -> None:
                     open_link(hit.insight_id)
                     review_buttons(question.id, hit.insight_id)
 
+    if not allowed("set_status", question.id, "in research"):
+        return
     st.subheader("Status")
     with st.form("status"):
         options = [s.value for s in QuestionStatus if s.value != question.status]
@@ -132,18 +146,27 @@ if raw_id:
 
 st.title("Research backlog")
 
+ASK_KEYS = ("ask_text", "ask_decision", "ask_team", "ask_impact", "ask_effort", "ask_date",
+            "ask_tags", "ask_segments", "ask_anyway")  # fmt: skip
+if st.session_state.pop("ask_clear", False):  # a question was asked: the next starts afresh
+    for name in ASK_KEYS:
+        st.session_state.pop(name, None)
+asked_id = st.session_state.pop("ask_done", None)
+if asked_id:
+    st.success(f"Added question #{asked_id}.")
+# Not cleared on submit: a question held back as a likely duplicate keeps what was typed.
 with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_submit=False):
-    text = st.text_input("What do we need to find out about customers? *")
-    decision = st.text_input("The decision it informs")
+    text = st.text_input("What do we need to find out about customers? *", key="ask_text")
+    decision = st.text_input("The decision it informs", key="ask_decision")
     c1, c2, c3, c4 = st.columns(4)
-    asking_team = c1.text_input("Asking team", value=my_team or "")
-    impact = c2.slider("Impact", 1, 5, 3)
-    effort = c3.slider("Effort to research", 1, 5, 3)
-    decision_date = c4.date_input("Decision date", value=None)
+    asking_team = c1.text_input("Asking team", value=my_team or "", key="ask_team")
+    impact = c2.slider("Impact", 1, 5, 3, key="ask_impact")
+    effort = c3.slider("Effort to research", 1, 5, 3, key="ask_effort")
+    decision_date = c4.date_input("Decision date", value=None, key="ask_date")
     c1, c2 = st.columns(2)
-    tags = c1.text_input("Tags", placeholder="comma, separated")
-    segments = c2.multiselect("Segments", base.choices("segment"))
-    ask_anyway = st.checkbox("Ask even if a similar question exists")
+    tags = c1.text_input("Tags", placeholder="comma, separated", key="ask_tags")
+    segments = c2.multiselect("Segments", base.choices("segment"), key="ask_segments")
+    ask_anyway = st.checkbox("Ask even if a similar question exists", key="ask_anyway")
     if st.form_submit_button("Ask", type="primary"):
         draft = {"text": text, "decision": decision or None, "team": asking_team or None,
                  "impact": impact, "effort": effort, "decision_date": decision_date,
@@ -155,22 +178,24 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
         else:
             try:
                 asked = base.ask(draft)
-                st.session_state.pop("backlog_similar", None)
-                st.success(f"Added question #{asked.id}.")
             except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))
+            else:
+                st.session_state.pop("backlog_similar", None)
+                st.session_state.ask_done, st.session_state.ask_clear = asked.id, True
+                st.rerun()
 
 for question_id in st.session_state.get("backlog_similar", []):
     similar = base.question(question_id)
     with st.container(border=True):
         st.warning("A similar question is already in the backlog: vote for that one instead?")
-        st.markdown(f"**{escape_markdown(similar.text)}** · {similar.votes} votes")
+        st.markdown(f"**{escape_markdown(similar.text)}** · {plural(similar.votes, 'vote')}")
         vote_button(similar, f"dupvote{similar.id}")
 
 everything = base.questions()  # one read, narrowed below in several ways
 waiting = with_new_evidence(everything)
 if waiting:
-    st.info(f"New evidence for {len(waiting)} open questions: review it below.")
+    st.info(f"New evidence for {plural(len(waiting), 'open question')}: review it below.")
 
 c1, c2, c3, c4, c5 = st.columns(5)
 status = c1.selectbox("Status", ["open", "in research", "answered", "dropped", "all"])
@@ -211,7 +236,7 @@ for rank, question in enumerate(questions[first : first + PAGE], start=first + 1
             f" · :blue-badge[{question.new_evidence} may answer]" if question.new_evidence else ""
         )
         left.markdown(escape_markdown(
-            f"{question.status} · priority {question.priority:.2f} · {question.votes} votes"
+            f"{question.status} · priority {question.priority:.2f} · {plural(question.votes, 'vote')}"
             + (f" from {', '.join(question.teams)}" if question.teams else "")
             + f" · impact {question.impact} · effort {question.effort}"
             + (f" · {question.team}" if question.team else "")) + extra)  # fmt: skip

@@ -7,9 +7,7 @@ import streamlit as st
 
 from insights.kpis import SMALL_SAMPLE
 from insights.text import csv_text
-from pages.common import kb, kpi_text, period_picker, routed, segment_picker
-
-routed("kpis")
+from views.common import kb, kpi_text, period_picker, segment_picker
 
 base = kb()
 st.title("Customer KPIs")

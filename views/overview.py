@@ -4,18 +4,17 @@ rising themes and open questions with new evidence, for a period and a segment."
 import streamlit as st
 
 from insights.kpis import SMALL_SAMPLE
+from insights.models import SearchFilters
 from insights.text import escape_markdown
-from pages.common import (
+from views.common import (
     card_heading,
     follow_toggle,
     kb,
+    my_names,
     open_link,
     period_picker,
-    routed,
     segment_picker,
 )
-
-routed("overview")
 
 base = kb()
 st.title("Overview")
@@ -58,10 +57,19 @@ columns[shown].metric("Insights", f"{base.count():,}".replace(",", " "))
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader("Newest insights", anchor=False)
-    newest = base.newest(6, segment)
+    heading, mine_column = st.columns([3, 1], vertical_alignment="bottom")
+    heading.subheader("Newest insights", anchor=False)
+    mine = mine_column.toggle(
+        "Mine", key="overview_mine", help="Only insights you are the author of."
+    )
+    if mine:
+        newest = base.browse(SearchFilters(author=my_names(), segment=[segment] if segment else []),
+                             limit=6)[0]  # fmt: skip
+    else:
+        newest = base.newest(6, segment)
     if not newest:
-        st.caption("Nothing yet: add an observation or import a file.")
+        st.caption("Nothing of yours yet: add an observation." if mine
+                   else "Nothing yet: add an observation or import a file.")  # fmt: skip
     for insight in newest:
         with st.container(border=True):
             card_heading(st, insight)
@@ -74,7 +82,7 @@ with right:
     if not base.themes_computed():
         st.caption("Themes are not computed yet: open Themes and recompute.")
     for trend in rising or trends[:3]:
-        st.page_link("pages/themes.py", label=f"{escape_markdown(trend.label)} · {trend.current} this month "
+        st.page_link("views/themes.py", label=f"{escape_markdown(trend.label)} · {trend.current} this month "
                      f"(usually {trend.baseline:.1f})", icon=":material/trending_up:"
                      if trend.trend == "rising" else ":material/hub:",
                      query_params={"theme": str(trend.theme_id)})  # fmt: skip
@@ -86,5 +94,5 @@ with right:
     if not waiting:
         st.caption("No open question has new evidence to review.")
     for question in waiting[:5]:
-        st.page_link("pages/backlog.py", label=f"{escape_markdown(question.text)} ({question.new_evidence} new)",
+        st.page_link("views/backlog.py", label=f"{escape_markdown(question.text)} ({question.new_evidence} new)",
                      icon=":material/help:", query_params={"question": str(question.id)})  # fmt: skip

@@ -10,17 +10,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ingest.mapping import SYNONYMS, guess_mapping
+from ingest.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
 from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
 from insights.models import Source
 from insights.text import csv_text, escape_markdown
-from pages.common import kb, may, person, routed
-
-routed("import")
+from views.common import kb, may, person
 
 FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
-FIELDS = [f for f in SYNONYMS if f != "score"] + list(FIELD_LABELS)
+FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)
+GUESS_ROWS = 200  # rows a guess looks at (a score's scale comes from its values)
 IMPORT_DIR = Path(os.environ.get("OIVALLUS_IMPORT_DIR", Path("data") / "imports"))
 
 base = kb()
@@ -29,8 +28,8 @@ if not may("researcher"):
     st.info("Importing files needs the researcher role: ask an admin if you need it.")
     st.stop()
 st.caption("Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
-           "and transcripts (WebVTT, SRT). A 0-10 score column makes each row a survey response "
-           "for NPS; its comment becomes an insight.")  # fmt: skip
+           "and transcripts (WebVTT, SRT). A score column makes each row a survey response (0-10: "
+           "NPS, 1-5: CSAT, 1-7: CES, guessed from its values); its comment becomes an insight.")  # fmt: skip
 
 
 def show_report(name: str, report) -> None:
@@ -54,7 +53,7 @@ def show_report(name: str, report) -> None:
 def run_import(name: str, path: Path, **options) -> int:
     """Import with a progress bar; a click on Cancel (any rerun) stops it between batches."""
     shown = escape_markdown(name)
-    bar = st.progress(0.0, text=f"{shown}: starting")
+    bar = st.progress(0.0, text=f"{shown}: reading the file")
     started = time.perf_counter()
 
     def show(done: int, total: int) -> None:
@@ -82,15 +81,19 @@ def plan_for(name: str, path: Path, key: str):
             sheets = base.preview_file(path)[0]
             if len(sheets) > 1:
                 sheet = st.selectbox("Sheet", sheets, key=f"sheet-{key}")
-            _, columns, preview = base.preview_file(path, sheet)
+            _, columns, sample = base.preview_file(path, sheet, rows=GUESS_ROWS)
         except ReadError as error:
             st.error(f"{escape_markdown(name)} cannot be imported: {escape_markdown(str(error))}.")
             return None
         shown = [c for c in columns if not c.startswith("__")]
-        st.dataframe(pd.DataFrame(preview, columns=shown), hide_index=True)
+        st.dataframe(pd.DataFrame(sample[:5], columns=shown), hide_index=True)
         saved = base.mappings()
         use = st.selectbox("Mapping", ["Guessed from the column names", *saved], key=f"use-{key}")
-        guessed = saved.get(use) or guess_mapping(columns)
+        guessed = saved.get(use) or guess_mapping(columns, sample)
+        for column, found in unclear_scores(shown, sample).items():
+            st.warning(f"Column “{escape_markdown(column)}” holds scores from {found}, which is "
+                       "none of NPS (0-10), CSAT (1-5) or CES (1-7): choose its scale below, or "
+                       "leave it out.")  # fmt: skip
         mapping = {}
         cols = st.columns(4)
         for number, field in enumerate(FIELDS):
@@ -113,7 +116,23 @@ def plan_for(name: str, path: Path, key: str):
         if "text" not in mapping and not set(mapping) & set(FIELD_LABELS):
             st.warning("Choose the column that holds the insight text (or a score column).")
             return None
+        st.caption(plan_text(mapping, sample))
         return {"mapping": mapping, "sheet": sheet}
+
+
+def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
+    """What each row will make, and the counts over the rows looked at."""
+    makes = [f"an insight from “{escape_markdown(mapping['text'])}”"] if "text" in mapping else []
+    makes += [f"a {SCALE_NAMES[f]} response from “{escape_markdown(c)}”"
+              for f, c in mapping.items() if f in SCALE_NAMES]  # fmt: skip
+    plan = row_plan(mapping, sample)
+    counts = [f"{plan['insights']} {'insight' if plan['insights'] == 1 else 'insights'}"]
+    counts += [f"{n} {metric.upper()} {'response' if n == 1 else 'responses'}"
+               for metric, n in plan.items() if metric != "insights" and n]  # fmt: skip
+    return (
+        f"Each row makes {' and '.join(makes)}. The first {len(sample)} rows make "
+        f"{', '.join(counts)}."
+    )
 
 
 uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
@@ -132,12 +151,15 @@ for upload in uploads or []:
 files += [(name, IMPORT_DIR / name, f"dir-{name}") for name in from_folder]
 
 if files:
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     sources = [s.value for s in Source]
     source = c1.selectbox("Source", ["Guess from the file"] + sources)
     studies = {s.title: s.id for s in base.studies()}
     study = c2.selectbox("Study", ["—"] + list(studies))
-    scrub = c3.checkbox("Scrub personal data", value=True,
+    stage = c3.selectbox("Journey stage", ["—", *base.choices("journey_stage")],
+                         help="The stage of every row that does not have its own (a stage "
+                         "column wins).")  # fmt: skip
+    scrub = c4.checkbox("Scrub personal data", value=True,
                         help="E-mail addresses, phone numbers, henkilötunnus, IBANs and card "
                         "numbers become placeholders before anything is stored.")  # fmt: skip
     plans = [(name, path, plan) for name, path, key in files if (plan := plan_for(name, path, key))]
@@ -148,6 +170,7 @@ if files:
         inserted = 0
         for name, path, plan in plans:
             inserted += run_import(name, path, scrub_pii=scrub, study_id=studies.get(study),
+                                   journey_stage=None if stage == "—" else stage,
                                    source=None if source.startswith("Guess") else source, **plan)  # fmt: skip
         cancel.empty()
         if inserted:
@@ -184,13 +207,17 @@ for record in history:
             run_import(record.file, Path(record.path), mapping=record.mapping, source=record.source)
         if (
             not record.undone_at
-            and record.inserted
+            and (record.inserted or record.responses)
             and c2.button(
                 "Undo",
                 key=f"undo-{record.id}",
-                help="Soft-deletes exactly the insights this import created.",
+                help="Soft-deletes exactly the insights this import created; its survey "
+                "responses stop counting.",
             )  # fmt: skip
         ):
             count = base.undo_import(record.id)
-            st.toast(f"{count} insights of {escape_markdown(record.file)} removed (restorable)")
+            st.toast(
+                f"{count} insights and {record.responses} survey responses of "
+                f"{escape_markdown(record.file)} removed (restorable)"
+            )
             st.rerun()

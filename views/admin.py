@@ -11,9 +11,7 @@ from insights.errors import OivallusError
 from insights.records import Role
 from insights.sealed import MIN_PASSPHRASE, SUFFIX, seal_folder
 from insights.text import escape_markdown
-from pages.common import db_path, kb, may, routed
-
-routed("admin")
+from views.common import db_path, kb, may
 
 base = kb()
 st.title("Admin")

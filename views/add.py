@@ -7,9 +7,7 @@ from insights import InsightIn, OivallusError
 from insights.errors import describe_validation_error
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
-from pages.common import card_heading, display_name, kb, open_link, person, routed, team, title_of
-
-routed("add")
+from views.common import card_heading, display_name, kb, open_link, person, team, title_of
 
 base = kb()
 st.title("Add an insight")
@@ -37,55 +35,62 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
         except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 
-# The text lives outside the form so that similar insights show before anything is saved.
+# The text lives outside the form so that similar insights show before anything is saved; they
+# show in their own column, so that nothing above the Save button moves when they appear (a list
+# pushing Save down once swallowed the first click).
 if st.session_state.pop("add_clear", False):
     st.session_state.add_text = ""
-text = st.text_area(
-    "What did you learn? *",
-    height=120,
-    key="add_text",
-    placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
-)
-if text.strip():
-    similar = base.similar(text, k=5)
-    with st.expander(f"Similar insights already stored ({len(similar)})", expanded=True):
-        if not similar:
-            st.caption("Nothing similar yet.")
-        for hit, duplicate in similar:
-            left, right = st.columns([5, 2])
+form_column, similar_column = st.columns([3, 2], gap="large")
+with form_column:
+    text = st.text_area(
+        "What did you learn? *",
+        height=120,
+        key="add_text",
+        placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
+    )
+with similar_column:
+    st.markdown("**Similar insights already stored**")
+    similar = base.similar(text, k=5) if text.strip() else []
+    if not text.strip():
+        st.caption("Start typing: similar insights show here, so duplicates are caught.")
+    elif not similar:
+        st.caption("Nothing similar yet.")
+    for hit, duplicate in similar:
+        with st.container(border=True):
             label = ":orange-badge[likely duplicate] " if duplicate else ""
-            card_heading(left, hit.insight, label, hit.score)
-            with right:
+            card_heading(st, hit.insight, label, hit.score)
+            left, right = st.columns(2)
+            with left:
                 open_link(hit.insight_id)
-                if duplicate and st.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
-                    base.add_evidence(hit.insight_id, InsightIn(text=text, author=display_name()))
-                    st.session_state.add_clear = True
-                    st.session_state.pop("add_result", None)
-                    st.session_state.add_evidence_to = hit.insight_id
-                    st.rerun()
+            if duplicate and right.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
+                base.add_evidence(hit.insight_id, InsightIn(text=text, author=display_name()))
+                st.session_state.add_clear = True
+                st.session_state.pop("add_result", None)
+                st.session_state.add_evidence_to = hit.insight_id
+                st.rerun()
 
 evidence_to = st.session_state.pop("add_evidence_to", None)
 if evidence_to:
-    st.success(f"Added as evidence to insight #{evidence_to}.")
+    form_column.success(f"Added as evidence to insight #{evidence_to}.")
 
 studies = {s.title: s.id for s in base.studies()}
-with st.form("add_insight", clear_on_submit=True, enter_to_submit=False):
+with form_column, st.form("add_insight", clear_on_submit=True, enter_to_submit=False):
     c1, c2, c3 = st.columns(3)
     title = c1.text_input("Title", key="add_title")
     kind = c2.selectbox("Kind", [k.value for k in Kind], key="add_kind")
     source = c3.selectbox("Source", [s.value for s in Source], key="add_source")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
     segment = _optional("Segment", base.choices("segment"), "add_segment", c1)
     touchpoint = _optional("Touchpoint", base.choices("touchpoint"), "add_touchpoint", c2)
-    stage = _optional("Journey stage", base.choices("journey_stage"), "add_stage", c3)
-    channel = _optional("Channel", base.choices("channel"), "add_channel", c4)
+    stage = _optional("Journey stage", base.choices("journey_stage"), "add_stage", c1)
+    channel = _optional("Channel", base.choices("channel"), "add_channel", c2)
     c1, c2, c3 = st.columns(3)
     sentiment = _optional("Sentiment", [s.value for s in Sentiment], "add_sentiment", c1)
-    observed = c2.date_input("Observed on", value=None, key="add_observed")
+    observed = c2.date_input("Observed on", value="today", key="add_observed")
     study = _optional("Study", list(studies), "add_study", c3)
     c1, c2, c3 = st.columns(3)
     tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
-    author = c2.text_input("Author", value=display_name() or "", key="add_author")
+    author = c2.text_input("Author", value=display_name() or person() or "", key="add_author")
     team_name = c3.text_input("Team", value=team() or "", key="add_team")
     save = st.form_submit_button("Save", type="primary")
 
@@ -108,14 +113,18 @@ if save:
             team=team_name,
         )
     except ValidationError as error:
-        st.error(str(describe_validation_error(error)))
+        form_column.error(str(describe_validation_error(error)))
         st.stop()
     st.session_state.add_result = base.add(draft)
     st.session_state.add_clear = True
+    if st.session_state.add_result.created:
+        st.toast(f"Saved as insight #{st.session_state.add_result.insight.id}",
+                 icon=":material/check_circle:")  # fmt: skip
     st.rerun()
 
-result = st.session_state.get("add_result")
-if result is not None:
+
+def show_result(result) -> None:
+    """What was saved, and its suggested links to confirm or dismiss."""
     if result.created:
         st.success(f"Saved as insight #{result.insight.id}.")
     else:
@@ -141,3 +150,9 @@ if result is not None:
             if b2.button("Dismiss", key=f"d{link.other_id}"):
                 base.reject_link(result.insight.id, link.other_id, by=person())
                 st.rerun()
+
+
+result = st.session_state.get("add_result")
+if result is not None:
+    with form_column:
+        show_result(result)

@@ -8,10 +8,8 @@ import streamlit as st
 
 from insights.errors import OivallusError
 from insights.models import SearchFilters
-from insights.text import escape_markdown
-from pages.common import card_heading, kb, open_link, period_picker, routed
-
-routed("journey")
+from insights.text import escape_markdown, plural
+from views.common import card_heading, kb, open_link, period_picker
 
 base = kb()
 st.title("Customer journey")
@@ -20,44 +18,67 @@ _, start, end = period_picker(c1, "journey-period", default="All time")
 journey = base.journey(start, end)
 
 if not journey.cells:
-    st.info("No insight has a journey stage yet. Give insights a stage when adding or importing.")
+    st.info("No insight has a journey stage yet. Give insights a stage when adding or importing "
+            "(one stage for a whole file, or a stage column), or select search results and set "
+            "their stage on the Search page; an insight's page suggests a stage from similar "
+            "insights.")  # fmt: skip
+    st.caption("Stages: " + escape_markdown(" → ".join(journey.stages)))
 else:
-    frame = pd.DataFrame([{**c.model_dump(), "negative share": round(c.negative_share, 2)}
-                          for c in journey.cells])  # fmt: skip
+    counted = {(c.stage, c.segment): c for c in journey.cells}
+    rows = []
+    for stage_name in journey.stages:  # every stage, also those without insights yet
+        for segment_name in journey.segments:
+            cell = counted.get((stage_name, segment_name))
+            insights, negative = (cell.insights, cell.negative) if cell else (0, 0)
+            rows.append({"stage": stage_name, "segment": segment_name, "insights": insights,
+                         "negative": negative,
+                         "negative share": round(negative / insights, 2) if insights else 0.0})  # fmt: skip
+    frame = pd.DataFrame(rows)
     pick = alt.selection_point(fields=["stage", "segment"], name="cell")
     base_chart = alt.Chart(frame).encode(
-        x=alt.X("stage:N", sort=journey.stages, title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("stage:N", sort=journey.stages, scale=alt.Scale(domain=journey.stages),
+                title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
         y=alt.Y("segment:N", sort=journey.segments, title=None),
-    )
-    heat = base_chart.mark_rect().encode(
-        color=alt.Color("negative share:Q", scale=alt.Scale(scheme="reds", domain=[0, 1]),
-                        title="negative"),
+    )  # fmt: skip
+    heat = base_chart.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.condition(alt.datum.insights == 0, alt.value("#f3f4f6"), alt.Color(
+            "negative share:Q", scale=alt.Scale(scheme="reds", domain=[0, 1]), title="negative")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
         tooltip=["stage", "segment", "insights", "negative", "negative share"],
     ).add_params(pick)  # fmt: skip
-    counts = base_chart.mark_text(fontSize=13).encode(text="insights:Q")
+    # Dark red cells get white numbers: black on dark red could not be read.
+    counts = base_chart.mark_text(fontSize=14, fontWeight="bold").encode(
+        text="insights:Q",
+        color=alt.condition(alt.datum["negative share"] > 0.55, alt.value("white"),
+                            alt.value("#1f2937")),
+    )  # fmt: skip
     chart = (heat + counts).properties(height=max(180, 56 * len(journey.segments)))
     event = st.altair_chart(chart, on_select="rerun", key="journey-map", width="stretch")
-    st.caption("Colour: share of the cell's insights that are negative. Number: insights. "
-               "Click a cell to read them.")  # fmt: skip
+    st.caption("Colour: share of the cell's insights that are negative (grey: none yet). "
+               "Number: insights. Click a cell to read them.")  # fmt: skip
 
     for cell in journey.hotspots:
         st.warning(f"**{escape_markdown(cell.stage)} · {escape_markdown(cell.segment)}**: "
-                   f"{cell.negative} of {cell.insights} insights negative "
+                   f"{cell.negative} of {plural(cell.insights, 'insight')} negative "
                    f"({cell.negative_share:.0%}) — customers may be leaving the path here.")  # fmt: skip
 
+    # Open on the worst cell (the first hotspot), else the fullest: never on an empty one.
+    worst = (journey.hotspots or sorted(journey.cells, key=lambda c: -c.insights))[0]
     chosen = (event.selection.get("cell") or [{}])[0] if event else {}
+    chosen_stage = chosen.get("stage") if chosen.get("stage") in journey.stages else worst.stage
+    chosen_segment = (chosen.get("segment") if chosen.get("segment") in journey.segments
+                      else worst.segment)  # fmt: skip
     c1, c2 = st.columns(2)
-    stage = c1.selectbox("Stage", journey.stages,
-                         index=journey.stages.index(chosen["stage"]) if chosen.get("stage")
-                         in journey.stages else 0)  # fmt: skip
+    stage = c1.selectbox("Stage", journey.stages, index=journey.stages.index(chosen_stage))
     segment = c2.selectbox("Segment", journey.segments,
-                           index=journey.segments.index(chosen["segment"]) if chosen.get("segment")
-                           in journey.segments else 0)  # fmt: skip
-    filters = SearchFilters(journey_stage=[stage],
-                            segment=None if segment == "(none)" else [segment])  # fmt: skip
+                           index=journey.segments.index(chosen_segment))  # fmt: skip
+    filters = SearchFilters(journey_stage=[stage], segment=[segment])
     found, total = base.browse(filters, limit=20)
-    st.subheader(escape_markdown(f"{total} insights at {stage} · {segment}"), anchor=False)
+    st.subheader(
+        escape_markdown(f"{plural(total, 'insight')} at {stage} · {segment}"), anchor=False
+    )
+    if not total:
+        st.caption("No insight here yet.")
     for insight in found:
         with st.container(border=True):
             card_heading(st, insight)

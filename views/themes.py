@@ -7,9 +7,7 @@ import streamlit as st
 
 from insights.errors import OivallusError
 from insights.text import escape_markdown
-from pages.common import card_heading, follow_toggle, kb, open_link, routed
-
-routed("themes")
+from views.common import card_heading, follow_toggle, kb, open_link
 
 base = kb()
 STRONG_SOURCES = 3  # independent sources (source kinds and studies) that make a theme well founded
@@ -27,9 +25,9 @@ def theme_page(theme_id: int) -> None:
         theme = base.theme(theme_id)
     except OivallusError as error:
         st.error(f"{error}.")
-        st.page_link("pages/themes.py", label="All themes", icon=":material/arrow_back:")
+        st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
         return
-    st.page_link("pages/themes.py", label="All themes", icon=":material/arrow_back:")
+    st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
     st.title(escape_markdown(theme.label), anchor=False)
     st.caption(f"{len(theme.insight_ids)} insights · distinctive words: {theme.terms}"
                + (" · pinned" if theme.pinned else ""))  # fmt: skip
@@ -87,7 +85,7 @@ def theme_page(theme_id: int) -> None:
     if questions:
         st.subheader("Questions it bears on", anchor=False)
         for question in questions.values():
-            st.page_link("pages/backlog.py", label=escape_markdown(question.text), icon=":material/help:",
+            st.page_link("views/backlog.py", label=escape_markdown(question.text), icon=":material/help:",
                          query_params={"question": str(question.id)})  # fmt: skip
 
     st.subheader("Insights, most central first", anchor=False)
@@ -154,7 +152,7 @@ def theme_list() -> None:
                     "Most central: " + escape_markdown(names[theme.insight_ids[0]].text[:160])
                 )
             with c2:
-                st.page_link("pages/themes.py", label="Open", icon=":material/open_in_new:",
+                st.page_link("views/themes.py", label="Open", icon=":material/open_in_new:",
                              query_params={"theme": str(theme.id)})  # fmt: skip
 
 

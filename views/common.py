@@ -17,21 +17,6 @@ from insights.text import escape_markdown
 
 DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
 PAGE_SIZE = 10
-ROUTER_MARK = "_routed_by_app"
-
-
-def routed(url_path: str) -> None:
-    """Make sure this page runs under app.py's router.
-
-    When the very first request a Streamlit process serves is a page URL (/add), Streamlit's
-    legacy pages/ folder mode runs the page file alone, without app.py, whose mark is then
-    missing from the session: send the request through app.py, which opens the page asked for.
-    """
-    if not st.session_state.get(ROUTER_MARK) or current_user() is None:  # app.py signs in
-        st.switch_page(
-            str(Path(__file__).resolve().parents[1] / "app.py"),
-            query_params={**st.query_params.to_dict(), "page": url_path},
-        )
 
 
 def db_path() -> str:
@@ -105,6 +90,14 @@ def team() -> str | None:
     return user.team if user else None
 
 
+def my_names() -> list[str]:
+    """The author names that mean the signed-in person (their display name and username)."""
+    user = current_user()
+    if user is None:
+        return []
+    return list(dict.fromkeys(n for n in (user.display_name, user.username) if n))
+
+
 def may(role: str) -> bool:
     """Whether the signed-in person has at least this role (to hide what they cannot do)."""
     from insights.people import RANK
@@ -113,12 +106,43 @@ def may(role: str) -> bool:
     return user is not None and RANK[Role(user.role)] >= RANK[Role(role)]
 
 
+def allowed(action: str, *args, **kwargs) -> bool:
+    """Whether the signed-in person may do this write (see KnowledgeBase.allows)."""
+    return kb().allows(action, *args, **kwargs)
+
+
+def attempt(action, *args, **kwargs) -> bool:
+    """Do a write; a refusal or bad input shows its message where the control is, and the rest
+    of the page stays (a refused Dismiss once blanked everything below it)."""
+    from insights.people import PermissionDenied
+
+    try:
+        action(*args, **kwargs)
+    except PermissionDenied as error:
+        st.error(f"{escape_markdown(str(error))}. Ask an admin for another role if you need it.")
+        return False
+    except OivallusError as error:
+        st.error(escape_markdown(str(error)))
+        return False
+    return True
+
+
 def title_of(insight: Insight) -> str:
     """A one-line title: the given title or the start of the text."""
     if insight.title:
         return insight.title
     first = insight.text.split("\n", 1)[0]
     return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
+
+
+def own_title(insight: Insight) -> str | None:
+    """The insight's given title, unless it only repeats the start of its text (a card that
+    shows both would say the same thing twice)."""
+    title = (insight.title or "").strip()
+    if not title:
+        return None
+    start = " ".join(insight.text.split())[: len(title) + 5].lower()
+    return None if start.startswith(title.rstrip(".…").lower()) else title
 
 
 def highlighted(pieces: list[tuple[str, bool]]) -> str:
@@ -158,7 +182,7 @@ def card_heading(column, insight: Insight, badge: str = "", score: float | None 
 def open_link(insight_id: int, label: str = "Open") -> None:
     """A link to the insight page (a deep link the browser can copy)."""
     st.page_link(
-        "pages/insight.py",
+        "views/insight.py",
         label=label,
         icon=":material/open_in_new:",
         query_params={"insight": str(insight_id)},

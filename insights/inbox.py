@@ -1,0 +1,53 @@
+"""The "For you" list: new evidence on the questions a person follows or voted for, their
+answers, and new insights in the themes and segments they follow; unread since they last looked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+LIMIT = 100
+
+
+class InboxItem(BaseModel):
+    """One thing that happened in what a person follows."""
+
+    kind: str  # evidence | answer | theme | segment
+    about: str  # the question's text, the theme's name or the segment
+    insight_id: int | None = None
+    question_id: int | None = None
+    at: datetime
+    unread: bool
+
+
+class InboxMixin:
+    """The signed-in person's "For you" list (mixed into KnowledgeBase)."""
+
+    def for_you(self, limit: int = LIMIT) -> list[InboxItem]:
+        """What happened in what the acting person follows or voted for, newest first."""
+        if self.actor is None:
+            return []
+        seen = self.inbox_repo.seen_at(self.actor.username)
+        return [
+            InboxItem(
+                kind=kind,
+                about=about,
+                insight_id=insight_id,
+                question_id=question_id,
+                at=at,
+                unread=seen is None or at > seen,
+            )  # fmt: skip
+            for kind, about, insight_id, question_id, at in self.inbox_repo.items(
+                self.actor.username, limit
+            )
+        ]
+
+    def unread_count(self) -> int:
+        """How many items of the "For you" list came after the person last read it."""
+        return self.inbox_repo.unread(self.actor.username) if self.actor is not None else 0
+
+    def mark_read(self) -> None:
+        """The acting person has read their "For you" list up to now."""
+        if self.actor is not None:  # to the microsecond: evidence is stamped that finely
+            self.inbox_repo.mark_seen(self.actor.username, datetime.now())

@@ -1,0 +1,48 @@
+"""For you: what happened in what you follow (questions, themes, segments) and the questions you
+voted for: new evidence, answers and new insights; unread ones first marked, then read."""
+
+import streamlit as st
+
+from insights.text import escape_markdown, plural
+from views.common import kb, open_link, title_of
+
+LABELS = {
+    "evidence": ":blue-badge[new evidence]",
+    "answer": ":green-badge[answered]",
+    "theme": ":violet-badge[theme]",
+    "segment": ":orange-badge[segment]",
+}
+
+base = kb()
+st.title("For you")
+items = base.for_you()
+unread = sum(item.unread for item in items)
+st.caption(f"{plural(unread, 'new item')} since you last looked · follow questions, themes and "
+           "segments on their pages; questions you vote for are followed too.")  # fmt: skip
+if not items:
+    st.info("Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on the "
+            "Overview, and what happens there shows up here.")  # fmt: skip
+insights = {i.id: i for i in base.insights_by_id([i.insight_id for i in items if i.insight_id])}
+for item in items:
+    with st.container(border=True):
+        left, right = st.columns([6, 1], vertical_alignment="center")
+        new = ":red-badge[new] " if item.unread else ""
+        about = escape_markdown(item.about)
+        if item.kind == "evidence":
+            line = f"may answer **{about}**"
+        elif item.kind == "answer":
+            line = f"**{about}** was answered"
+        else:
+            line = f"new in {item.kind} **{about}**"
+        left.markdown(f"{new}{LABELS[item.kind]} {line} · {item.at:%Y-%m-%d %H:%M}")
+        insight = insights.get(item.insight_id)
+        if insight is not None:
+            left.caption(escape_markdown(title_of(insight)))
+        with right:
+            if insight is not None:
+                open_link(insight.id)
+            elif item.question_id:
+                st.page_link("views/backlog.py", label="Open", icon=":material/open_in_new:",
+                             query_params={"question": str(item.question_id)})  # fmt: skip
+if unread:
+    base.mark_read()  # seen now: the sidebar count drops on the next page

@@ -1,0 +1,176 @@
+"""Search: one box, hybrid meaning + words, filters, paginated result cards."""
+
+import streamlit as st
+
+from insights import InvalidInput, SearchFilters
+from insights.models import Kind, Sentiment, Source
+from insights.text import escape_markdown, plural, snippet
+from views.common import (
+    PAGE_SIZE,
+    allowed,
+    attempt,
+    highlighted,
+    kb,
+    metadata_line,
+    my_names,
+    open_link,
+    own_title,
+)
+
+MAX_RESULTS = 200
+
+base = kb()
+st.title("Search insights")
+waiting = base.questions_with_new_evidence()
+if waiting:
+    st.page_link(
+        "views/backlog.py",
+        label=f"New evidence for {len(waiting)} open questions",
+        icon=":material/notifications:",
+    )
+box, mine_column = st.columns([6, 1], vertical_alignment="center")
+query = box.text_input(
+    "Search",
+    key="q",
+    placeholder="e.g. slow checkout on mobile · toimitukset",
+    label_visibility="collapsed",
+)
+mine = mine_column.toggle("Mine", key="search_mine", help="Only insights you are the author of.")
+
+with st.expander("Filters", expanded=False):
+    c1, c2, c3 = st.columns(3)
+    kinds = c1.multiselect("Kind", [k.value for k in Kind])
+    sources = c2.multiselect("Source", [s.value for s in Source])
+    sentiments = c3.multiselect("Sentiment", [s.value for s in Sentiment])
+    c1, c2, c3 = st.columns(3)
+    segments = c1.multiselect("Segment", base.choices("segment"))
+    touchpoints = c2.multiselect("Touchpoint", base.choices("touchpoint"))
+    stages = c3.multiselect("Journey stage", base.choices("journey_stage"))
+    c1, c2, c3 = st.columns(3)
+    studies = {s.title: s.id for s in base.studies()}
+    study_titles = c1.multiselect("Study", list(studies))
+    teams = c2.multiselect("Team", base.filter_values("team"))
+    tags = c3.multiselect("Tags", base.filter_values("tags"))
+    c1, c2, _ = st.columns(3)
+    observed_from = c1.date_input("Observed from", value=None)
+    observed_to = c2.date_input("Observed to", value=None)
+
+filters = SearchFilters(
+    kind=kinds,
+    source=sources,
+    sentiment=sentiments,
+    segment=segments,
+    touchpoint=touchpoints,
+    journey_stage=stages,
+    study_id=[studies[t] for t in study_titles],
+    team=teams,
+    author=my_names() if mine else [],
+    tags=tags,
+    observed_from=observed_from,
+    observed_to=observed_to,
+)
+
+# A new query or new filters start again from the first page.
+signature = (query, filters.model_dump_json())
+if st.session_state.get("search_signature") != signature:
+    st.session_state.search_signature = signature
+    st.session_state.search_page = 0
+page = st.session_state.search_page
+offset = page * PAGE_SIZE
+
+try:
+    if query.strip():
+        hits = base.search(query, k=PAGE_SIZE + 1, offset=offset, filters=filters)
+        has_next = len(hits) > PAGE_SIZE and offset + PAGE_SIZE < MAX_RESULTS
+        results = [(h.insight, h.score) for h in hits[:PAGE_SIZE]]
+        st.caption(f"Best matches for “{escape_markdown(query.strip())}”, page {page + 1}")
+    else:
+        insights, total = base.browse(filters, offset=offset, limit=PAGE_SIZE)
+        has_next = offset + PAGE_SIZE < total
+        results = [(i, None) for i in insights]
+        st.caption(f"{plural(total, 'insight')}, newest first · page {page + 1}")
+except InvalidInput as error:
+    st.error(str(error))
+    st.stop()
+
+if not results:
+    st.info("Nothing found. Try other words or fewer filters.")
+
+may_edit = allowed("bulk_edit", [])
+picked: set[int] = st.session_state.setdefault("search_picked", set())
+if results:
+    export, *_ = st.columns([3, 1, 1])
+    export.caption("Export this result (every page, all fields and links):")
+    e1, e2, bulk = st.columns([1, 1, 3])
+    e1.download_button("CSV", lambda: base.export_insights(query, filters, "csv"),
+                       file_name="insights.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
+    e2.download_button("Parquet", lambda: base.export_insights(query, filters, "parquet"),
+                       file_name="insights.parquet", mime="application/vnd.apache.parquet",
+                       icon=":material/download:")  # fmt: skip
+    if may_edit:
+        note, select_page = bulk.columns([3, 1], vertical_alignment="center")
+        note.caption(f"{plural(len(picked), 'insight')} selected: tick cards, then set their "
+                     "stage, segment, touchpoint or tags at the bottom.")  # fmt: skip
+        if select_page.button("Select page"):
+            for insight, _ in results:
+                picked.add(insight.id)
+                st.session_state[f"pick{insight.id}"] = True
+            st.rerun()
+
+for insight, score in results:
+    with st.container(border=True):
+        if may_edit:
+            pick, head, link = st.columns([0.4, 6, 1])
+            chosen = pick.checkbox("Select", value=insight.id in picked, key=f"pick{insight.id}",
+                                   label_visibility="collapsed")  # fmt: skip
+            (picked.add if chosen else picked.discard)(insight.id)
+        else:
+            head, link = st.columns([6, 1])
+        title = own_title(insight)
+        text = highlighted(snippet(insight.text, query, insight.language))
+        if title:
+            head.markdown(f"**{highlighted(snippet(title, query, insight.language, 120))}**")
+            st.markdown(text)
+        else:  # no title of its own: the text once, not its first words twice
+            head.markdown(text)
+        with link:
+            open_link(insight.id)
+        caption = metadata_line(insight)
+        if score is not None:
+            caption += f" · score {score:.2f}"
+        st.caption(caption)
+
+prev_col, _, next_col = st.columns([1, 4, 1])
+if prev_col.button("Previous", disabled=page == 0, width="stretch"):
+    st.session_state.search_page = page - 1
+    st.rerun()
+if next_col.button("Next", disabled=not has_next, width="stretch"):
+    st.session_state.search_page = page + 1
+    st.rerun()
+
+if may_edit and results:
+    with (
+        st.expander(f"Edit the selected insights ({len(picked)})", expanded=bool(picked)),
+        st.form("bulk-edit", clear_on_submit=True),
+    ):
+        c1, c2, c3, c4 = st.columns(4)
+        keep = "— leave as it is —"
+        new_stage = c1.selectbox("Journey stage", [keep, *base.choices("journey_stage")])
+        new_segment = c2.selectbox("Segment", [keep, *base.choices("segment")])
+        new_touchpoint = c3.selectbox("Touchpoint", [keep, *base.choices("touchpoint")])
+        new_tags = c4.text_input("Add tags", placeholder="comma, separated")
+        if st.form_submit_button(f"Apply to {plural(len(picked), 'insight')}",
+                                 disabled=not picked):  # fmt: skip
+            changes = {"journey_stage": new_stage, "segment": new_segment,
+                       "touchpoint": new_touchpoint}  # fmt: skip
+            changes = {k: v for k, v in changes.items() if v != keep}
+            tags = [t for t in new_tags.split(",") if t.strip()]
+            if attempt(base.bulk_edit, sorted(picked), add_tags=tags, **changes):
+                st.session_state.search_bulk_done = len(picked)
+                picked.clear()
+                for key in [k for k in st.session_state if str(k).startswith("pick")]:
+                    del st.session_state[key]
+                st.rerun()
+done = st.session_state.pop("search_bulk_done", None)
+if done:
+    st.toast(f"Updated {plural(done, 'insight')}.", icon=":material/check_circle:")
