@@ -7,8 +7,9 @@ from datetime import datetime
 from storage.db import Database
 
 # One row per event: (kind, about, insight_id, question_id, happened_at). A person's own
-# insights are left out (they know about them); so are events from before they followed
-# (to the second: some stamps are kept without fractions).
+# insights are left out (they know about them); so are insights from before they followed (both
+# stamped to the second: one added in the second of following does not count). Evidence and
+# answers count from the second of the vote or follow on.
 _ITEMS = """
 WITH followed AS (SELECT kind, target, created_at FROM follows WHERE username = $who),
 questions_of_mine AS (
@@ -22,13 +23,13 @@ events AS (
     SELECT 'segment' AS kind, f.target AS about, i.id AS insight_id, NULL::BIGINT AS question_id,
            i.created_at AS happened_at
     FROM followed f JOIN insights i ON i.segment = f.target
-    WHERE f.kind = 'segment' AND i.created_at >= date_trunc('second', f.created_at)
+    WHERE f.kind = 'segment' AND i.created_at > f.created_at
       AND i.deleted_at IS NULL AND i.created_by IS DISTINCT FROM $who
     UNION ALL
     SELECT 'theme', coalesce(t.name, t.label), i.id, NULL, i.created_at
     FROM followed f JOIN themes t ON t.id = TRY_CAST(f.target AS BIGINT)
     JOIN theme_members m ON m.theme_id = t.id JOIN insights i ON i.id = m.insight_id
-    WHERE f.kind = 'theme' AND i.created_at >= date_trunc('second', f.created_at)
+    WHERE f.kind = 'theme' AND i.created_at > f.created_at
       AND i.deleted_at IS NULL AND i.created_by IS DISTINCT FROM $who
     UNION ALL
     SELECT 'evidence', q.text, e.insight_id, q.id, e.created_at

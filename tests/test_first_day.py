@@ -4,6 +4,7 @@ Each test failed before its fix."""
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -312,6 +313,7 @@ def test_for_you_lists_evidence_answers_and_new_insights_with_unread_counts(kb):
     aino.vote(question.id, "aino")
     aino.follow("segment", "SMB")
     assert aino.unread_count() == 0
+    time.sleep(1.1)  # insights and follows are stamped to the second
     kb.add({"text": "A small business owner waited a week for a parcel.", "segment": "SMB"})
     answer = kb.add({"text": "Parcels arrive late because the courier skips rural routes."})
     kb.wait_for_links()
@@ -331,6 +333,7 @@ def test_for_you_page_and_the_sidebar_count(app_db):
     kb = KnowledgeBase.open(app_db)
     try:
         _as(kb, "aino").follow("segment", "Consumer")
+        time.sleep(1.1)  # insights and follows are stamped to the second
         kb.add({"text": "A consumer asked for evening deliveries.", "segment": "Consumer"})
     finally:
         kb.close()
@@ -406,3 +409,60 @@ def test_a_card_without_its_own_title_shows_its_text_once(app_db):
     at.text_input(key="q").input("discount code").run()
     texts = [m.value for m in at.markdown if "discount" in m.value]
     assert len(texts) == 1, texts
+
+
+def test_search_page_bulk_sets_a_stage_and_offers_exports(app_db):
+    at = open_app("views/search.py", user="aino")
+    assert {b.label for b in at.get("download_button")} >= {"CSV", "Parquet"}
+    next(c for c in at.checkbox if c.key == "pick1").check().run()
+    stage = next(
+        s for s in at.selectbox if s.label == "Journey stage" and "— leave as it is —" in s.options
+    )
+    stage.select("Purchase")
+    next(b for b in at.button if b.label.startswith("Apply to 1 insight")).click().run()
+    assert not at.exception, at.exception
+    kb = KnowledgeBase.open(app_db)
+    try:
+        assert kb.get(1).journey_stage == "Purchase" and kb.get(2).journey_stage is None
+    finally:
+        kb.close()
+    at = open_app("views/search.py", user="mikko")  # a contributor has no selection to edit
+    assert not [c for c in at.checkbox if str(c.key).startswith("pick")]
+
+
+def test_insight_page_offers_a_suggested_stage_to_accept(app_db):
+    kb = KnowledgeBase.open(app_db)
+    try:
+        kb.add_many([{"text": t, "journey_stage": "Delivery"} for t in (
+            "The parcel arrived two days late", "Parcel came late again, courier lost",
+            "Late parcel, the courier never called")])  # fmt: skip
+        new = kb.add({"text": "My parcel was late and the courier did not call"}).insight
+    finally:
+        kb.close()
+    at = open_app(user="aino", insight=str(new.id))
+    assert any("Suggested journey stage: Delivery" in m.value for m in at.markdown)
+    next(b for b in at.button if b.key == "accept-stage").click().run()
+    assert not at.exception, at.exception
+    kb = KnowledgeBase.open(app_db)
+    try:
+        assert kb.get(new.id).journey_stage == "Delivery"
+    finally:
+        kb.close()
+
+
+def test_a_duplicate_found_after_saving_can_become_evidence(app_db):
+    at = open_app("views/add.py", user="mikko")
+    at.text_area(key="add_text").input(
+        "Six of nine participants could not find the discount code field at checkout!"
+    )
+    save_button(at).click().run()
+    assert at.success[0].value.startswith("Saved as insight #3")
+    next(b for b in at.button if b.label == "Make it evidence of this").click().run()
+    assert not at.exception, at.exception
+    assert "Added as evidence to insight #1" in at.success[0].value
+    kb = KnowledgeBase.open(app_db)
+    try:
+        assert kb.get(3, include_deleted=True).deleted_at is not None
+        assert len(kb.evidence(1)) == 1
+    finally:
+        kb.close()

@@ -29,6 +29,11 @@ def save_button(at: AppTest):
     return next(b for b in at.button if b.label == "Save")
 
 
+def check_similar(at: AppTest) -> None:
+    """Press "Check for similar" on Add (the text is sent with the form, not on its own)."""
+    next(b for b in at.button if b.label == "Check for similar").click().run()
+
+
 def open_app(page: str | None = None, user: str = "admin", **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["user"] = user  # signed in (the sign-in form has a test of its own)
@@ -77,7 +82,8 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Participants could not find where to type the discount code during checkout."
-    ).run()
+    )
+    check_similar(at)
     # Before saving: the near-duplicate is shown, with the offer to add the text as evidence.
     assert any("likely duplicate" in m.value for m in at.markdown)
     assert any(b.label == "Add as evidence to it" for b in at.button)
@@ -105,7 +111,8 @@ def test_add_finnish_note_shows_its_english_twin_as_similar(app_db):
     at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Kuusi yhdeksästä osallistujasta ei löytänyt alennuskoodin kenttää kassalla."
-    ).run()
+    )
+    check_similar(at)
     assert not at.exception
     shown = " ".join(m.value for m in at.markdown)
     assert "discount code field" in shown, shown
@@ -115,7 +122,8 @@ def test_add_as_evidence_instead_of_new_insight(app_db):
     at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Six of nine participants could not find the discount code field at checkout!"
-    ).run()
+    )
+    check_similar(at)
     next(b for b in at.button if b.label == "Add as evidence to it").click().run()
     assert "Added as evidence to insight #1" in at.success[0].value
     at = open_app(insight="1")
@@ -264,7 +272,7 @@ def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
     finally:
         kb.close()
     at = open_app("views/themes.py", theme=str(theme.id))
-    assert "independent sources" in " ".join(m.value for m in at.markdown)
+    assert "independent source" in " ".join(m.value for m in at.markdown)
     assert "Questions it bears on" in [h.value for h in at.subheader]
     at.text_input[0].input("Deliveries that go wrong")
     next(b for b in at.button if b.label == "Save name").click().run()

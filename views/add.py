@@ -7,10 +7,23 @@ from insights import InsightIn, OivallusError
 from insights.errors import describe_validation_error
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
-from views.common import card_heading, display_name, kb, open_link, person, team, title_of
+from views.common import (
+    allowed,
+    attempt,
+    card_heading,
+    display_name,
+    kb,
+    open_link,
+    person,
+    team,
+    title_of,
+)
 
 base = kb()
 st.title("Add an insight")
+if not allowed("add", InsightIn(text="a draft")):
+    st.info("Adding insights needs the contributor role: ask an admin if you need it.")
+    st.stop()
 
 
 def _optional(label: str, options: list[str], key: str, column) -> str | None:
@@ -35,46 +48,26 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
         except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 
-# The text lives outside the form so that similar insights show before anything is saved; they
-# show in their own column, so that nothing above the Save button moves when they appear (a list
-# pushing Save down once swallowed the first click).
-if st.session_state.pop("add_clear", False):
-    st.session_state.add_text = ""
+# Everything, the text included, lives in one form: a text box outside it reran the page when
+# it lost focus, and the browser then dropped the click on Save (Streamlit issue 8725; the
+# first click was lost 3 times in 3). Similar insights show beside the form for the text last
+# checked or saved, so nothing above Save ever moves.
+FIELDS = ("add_text", "add_title", "add_kind", "add_source", "add_segment", "add_touchpoint",
+          "add_stage", "add_channel", "add_sentiment", "add_observed", "add_study", "add_tags",
+          "add_author", "add_team")  # fmt: skip
+if st.session_state.pop("add_clear", False):  # saved: the next insight starts afresh
+    for name in FIELDS:
+        st.session_state.pop(name, None)
 form_column, similar_column = st.columns([3, 2], gap="large")
-with form_column:
+
+studies = {s.title: s.id for s in base.studies()}
+with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
     text = st.text_area(
         "What did you learn? *",
         height=120,
         key="add_text",
         placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
     )
-with similar_column:
-    st.markdown("**Similar insights already stored**")
-    similar = base.similar(text, k=5) if text.strip() else []
-    if not text.strip():
-        st.caption("Start typing: similar insights show here, so duplicates are caught.")
-    elif not similar:
-        st.caption("Nothing similar yet.")
-    for hit, duplicate in similar:
-        with st.container(border=True):
-            label = ":orange-badge[likely duplicate] " if duplicate else ""
-            card_heading(st, hit.insight, label, hit.score)
-            left, right = st.columns(2)
-            with left:
-                open_link(hit.insight_id)
-            if duplicate and right.button("Add as evidence to it", key=f"ev{hit.insight_id}"):
-                base.add_evidence(hit.insight_id, InsightIn(text=text, author=display_name()))
-                st.session_state.add_clear = True
-                st.session_state.pop("add_result", None)
-                st.session_state.add_evidence_to = hit.insight_id
-                st.rerun()
-
-evidence_to = st.session_state.pop("add_evidence_to", None)
-if evidence_to:
-    form_column.success(f"Added as evidence to insight #{evidence_to}.")
-
-studies = {s.title: s.id for s in base.studies()}
-with form_column, st.form("add_insight", clear_on_submit=True, enter_to_submit=False):
     c1, c2, c3 = st.columns(3)
     title = c1.text_input("Title", key="add_title")
     kind = c2.selectbox("Kind", [k.value for k in Kind], key="add_kind")
@@ -92,8 +85,14 @@ with form_column, st.form("add_insight", clear_on_submit=True, enter_to_submit=F
     tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
     author = c2.text_input("Author", value=display_name() or person() or "", key="add_author")
     team_name = c3.text_input("Team", value=team() or "", key="add_team")
-    save = st.form_submit_button("Save", type="primary")
+    b1, b2, _ = st.columns([1, 2, 2])
+    save = b1.form_submit_button("Save", type="primary")
+    check = b2.form_submit_button("Check for similar", help="See similar insights (and likely "
+                                  "duplicates) before saving.")  # fmt: skip
 
+if check:
+    st.session_state.add_checked = text
+    st.session_state.pop("add_result", None)
 if save:
     try:
         draft = InsightIn(
@@ -115,12 +114,52 @@ if save:
     except ValidationError as error:
         form_column.error(str(describe_validation_error(error)))
         st.stop()
-    st.session_state.add_result = base.add(draft)
-    st.session_state.add_clear = True
-    if st.session_state.add_result.created:
-        st.toast(f"Saved as insight #{st.session_state.add_result.insight.id}",
-                 icon=":material/check_circle:")  # fmt: skip
-    st.rerun()
+    try:
+        st.session_state.add_result = base.add(draft)
+    except OivallusError as error:  # a role that may not add, a file that cannot be written
+        form_column.error(escape_markdown(str(error)))
+        st.stop()
+    else:
+        st.session_state.add_clear = True
+        st.session_state.pop("add_checked", None)
+        if st.session_state.add_result.created:
+            st.toast(f"Saved as insight #{st.session_state.add_result.insight.id}",
+                     icon=":material/check_circle:")  # fmt: skip
+        st.rerun()
+
+evidence_to = st.session_state.pop("add_evidence_to", None)
+if evidence_to:
+    form_column.success(f"Added as evidence to insight #{evidence_to}.")
+
+
+def show_similar(draft_text: str, saved_id: int | None) -> None:
+    """Insights like the text checked (before saving) or saved (then: make it evidence of a
+    likely duplicate instead)."""
+    st.markdown("**Similar insights already stored**")
+    found = base.similar(draft_text, k=6) if draft_text.strip() else []
+    similar = [(h, d) for h, d in found if h.insight_id != saved_id][:5]
+    if not similar:
+        st.caption("Nothing similar yet." if draft_text.strip() else
+                   "Check for similar before saving, or save: similar insights show here, so "
+                   "duplicates are caught.")  # fmt: skip
+    for hit, duplicate in similar:
+        with st.container(border=True):
+            label = ":orange-badge[likely duplicate] " if duplicate else ""
+            card_heading(st, hit.insight, label, hit.score)
+            left, right = st.columns(2)
+            with left:
+                open_link(hit.insight_id)
+            action = "Make it evidence of this" if saved_id else "Add as evidence to it"
+            if duplicate and right.button(action, key=f"ev{hit.insight_id}"):
+                evidence = InsightIn(text=draft_text, author=display_name())
+                if attempt(base.add_evidence, hit.insight_id, evidence) and (
+                    saved_id is None or attempt(base.delete, saved_id)
+                ):
+                    st.session_state.add_clear = True
+                    st.session_state.pop("add_result", None)
+                    st.session_state.pop("add_checked", None)
+                    st.session_state.add_evidence_to = hit.insight_id
+                    st.rerun()
 
 
 def show_result(result) -> None:
@@ -156,3 +195,8 @@ result = st.session_state.get("add_result")
 if result is not None:
     with form_column:
         show_result(result)
+with similar_column:
+    if result is not None and result.created:
+        show_similar(result.insight.text, result.insight.id)
+    else:
+        show_similar(st.session_state.get("add_checked", ""), None)

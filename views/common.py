@@ -179,6 +179,17 @@ def card_heading(column, insight: Insight, badge: str = "", score: float | None 
     column.caption(metadata_line(insight) + ("" if score is None else f" · score {score:.2f}"))
 
 
+def text_card(insight: Insight, limit: int = 400) -> None:
+    """An insight's own title (if it has one that is not its text's start), its text and its
+    metadata: the text is never shown twice."""
+    title = own_title(insight)
+    if title:
+        st.markdown(f"**{escape_markdown(title)}**")
+    text = insight.text if len(insight.text) <= limit else insight.text[: limit - 1] + "…"
+    st.markdown(escape_markdown(text))
+    st.caption(metadata_line(insight))
+
+
 def open_link(insight_id: int, label: str = "Open") -> None:
     """A link to the insight page (a deep link the browser can copy)."""
     st.page_link(

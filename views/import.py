@@ -14,7 +14,7 @@ from ingest.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, uncle
 from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
 from insights.models import Source
-from insights.text import csv_text, escape_markdown
+from insights.text import csv_text, escape_markdown, plural
 from views.common import kb, may, person
 
 FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
@@ -36,9 +36,13 @@ def show_report(name: str, report) -> None:
     """The outcome of one import, with the rejected rows downloadable."""
     name = escape_markdown(name)
     resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
-    st.success(f"{name}: {report.inserted} inserted{resumed}, {report.duplicates} duplicates "
-               f"skipped, {report.responses} survey responses, {len(report.rejected)} rejected "
+    st.success(f"{name}: {report.inserted} inserted{resumed}, {plural(report.duplicates, 'duplicate')} "
+               f"skipped, {plural(report.responses, 'survey response')}, {len(report.rejected)} rejected "
                f"({report.rows_per_second:.0f} rows/s).")  # fmt: skip
+    if not report.inserted and report.responses and "text" not in report.mapping:
+        st.warning(f"{name} made survey responses only: no column was mapped as the insight "
+                   "text. If a column holds comments, Undo this import below and import again "
+                   "with that column as text.")  # fmt: skip
     if report.pii:
         st.info("Personal data scrubbed: "
                 + ", ".join(f"{count} {kind}" for kind, count in report.pii.items()))  # fmt: skip
@@ -194,7 +198,7 @@ for record in history:
                     f"{record.responses} survey responses")  # fmt: skip
         if record.undone_at and c2.button("Restore", key=f"restore-{record.id}"):
             count = base.restore_import(record.id)
-            st.toast(f"{count} insights of {escape_markdown(record.file)} restored")
+            st.toast(f"{plural(count, 'insight')} of {escape_markdown(record.file)} restored")
             st.rerun()
         resumable = (
             record.status in ("cancelled", "interrupted", "partial") and not record.undone_at
@@ -217,7 +221,7 @@ for record in history:
         ):
             count = base.undo_import(record.id)
             st.toast(
-                f"{count} insights and {record.responses} survey responses of "
+                f"{plural(count, 'insight')} and {plural(record.responses, 'survey response')} of "
                 f"{escape_markdown(record.file)} removed (restorable)"
             )
             st.rerun()

@@ -9,7 +9,7 @@ import streamlit as st
 from insights.errors import OivallusError
 from insights.models import SearchFilters
 from insights.text import escape_markdown, plural
-from views.common import card_heading, kb, open_link, period_picker
+from views.common import kb, open_link, period_picker, text_card
 
 base = kb()
 st.title("Customer journey")
@@ -81,8 +81,7 @@ else:
         st.caption("No insight here yet.")
     for insight in found:
         with st.container(border=True):
-            card_heading(st, insight)
-            st.markdown(escape_markdown(insight.text[:400]))
+            text_card(insight)
             open_link(insight.id)
 
 with st.expander("Edit the journey stages"):

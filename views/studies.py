@@ -3,7 +3,7 @@
 import streamlit as st
 
 from insights import OivallusError
-from insights.text import escape_markdown
+from insights.text import escape_markdown, plural
 from views.common import (
     PAGE_SIZE,
     card_heading,
@@ -45,7 +45,7 @@ if not studies:
     st.info("No studies yet. Create the first one above.")
     st.stop()
 
-labels = {f"{s.title} ({s.insight_count} insights)": s for s in studies}
+labels = {f"{s.title} ({plural(s.insight_count, 'insight')})": s for s in studies}
 choice = st.selectbox("Study", list(labels))
 study = labels[choice]
 with st.container(border=True):

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from insights.errors import OivallusError
-from insights.text import escape_markdown
-from views.common import card_heading, follow_toggle, kb, open_link
+from insights.text import escape_markdown, plural
+from views.common import follow_toggle, kb, open_link, text_card
 
 base = kb()
 STRONG_SOURCES = 3  # independent sources (source kinds and studies) that make a theme well founded
@@ -29,7 +29,7 @@ def theme_page(theme_id: int) -> None:
         return
     st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
     st.title(escape_markdown(theme.label), anchor=False)
-    st.caption(f"{len(theme.insight_ids)} insights · distinctive words: {theme.terms}"
+    st.caption(f"{plural(len(theme.insight_ids), 'insight')} · distinctive words: {theme.terms}"
                + (" · pinned" if theme.pinned else ""))  # fmt: skip
 
     follow_toggle("theme", theme.id, "this theme")
@@ -74,7 +74,7 @@ def theme_page(theme_id: int) -> None:
     used = [studies[i] for i, _ in profile["study_id"] if i in studies]
     independent = len(set(sources)) + len(used)
     verdict = "strong evidence" if independent >= STRONG_SOURCES else "thin evidence"
-    st.markdown(f"**{independent} independent sources — {verdict}.** Sources: "
+    st.markdown(f"**{plural(independent, 'independent source')} — {verdict}.** Sources: "
                 + ", ".join(f"{escape_markdown(str(s))} ({n})" for s, n in profile["source"])
                 + (". Studies: " + ", ".join(escape_markdown(u) for u in used) if used else ""))  # fmt: skip
 
@@ -92,8 +92,7 @@ def theme_page(theme_id: int) -> None:
     shown = st.session_state.get(f"theme-shown-{theme.id}", 10)
     for insight in base.insights_by_id(theme.insight_ids[:shown]):
         with st.container(border=True):
-            card_heading(st, insight)
-            st.markdown(escape_markdown(insight.text[:400]))
+            text_card(insight)
             open_link(insight.id)
     if shown < len(theme.insight_ids) and st.button("Show more"):
         st.session_state[f"theme-shown-{theme.id}"] = shown + 20
@@ -105,9 +104,9 @@ def theme_list() -> None:
     computed = base.themes_computed()
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     if computed:
-        c1.caption(f"{computed['themes']} themes over {computed['insights']} insights, computed "
+        c1.caption(f"{plural(computed['themes'], 'theme')} over {plural(computed['insights'], 'insight')}, computed "
                    f"{computed['at']:%Y-%m-%d %H:%M} in {computed['seconds']:.1f} s"
-                   + (f" · {computed['new_insights']} insights added since"
+                   + (f" · {plural(computed['new_insights'], 'insight')} added since"
                       if computed["new_insights"] else ""))  # fmt: skip
     else:
         c1.caption("Themes group insights by meaning. Compute them to start.")
@@ -145,7 +144,7 @@ def theme_list() -> None:
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             pin = "📌 " if theme.pinned else ""
             c1.markdown(
-                f"{pin}**{escape_markdown(theme.label)}** · {len(theme.insight_ids)} insights"
+                f"{pin}**{escape_markdown(theme.label)}** · {plural(len(theme.insight_ids), 'insight')}"
             )
             if theme.insight_ids and theme.insight_ids[0] in names:
                 c1.caption(
