@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--by", default=getpass.getuser(), help="who imports (default: %(default)s)"
     )
+    parser.add_argument("--stage", default=None,
+                        help="journey stage of every row without one of its own")  # fmt: skip
     parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
     parser.add_argument("--no-themes", action="store_true", help="do not recompute themes after")
     args = parser.parse_args(argv)
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 report = kb.import_file(path, mapping=args.mapping, scrub_pii=not args.no_scrub,
                                         progress=_bar, source=args.source, by=args.by,
-                                        sheet=args.sheet)  # fmt: skip
+                                        sheet=args.sheet, journey_stage=args.stage)  # fmt: skip
             except (ReadError, OSError) as error:
                 print(f"\n  not imported: {error}", file=sys.stderr)
                 failed += 1

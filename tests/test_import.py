@@ -129,12 +129,13 @@ def test_json_jsonl_and_markdown(kb, tmp_path):
 def test_cli_imports_and_reports(tmp_path):
     path = write(tmp_path, "cli.csv", FINNISH_CSV)
     db = tmp_path / "cli.duckdb"
-    done = subprocess.run([sys.executable, "-m", "ingest", str(path), "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "ingest", str(path), "--db", str(db), "--stage",
+                           "Support"], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
     kb = KnowledgeBase.open(db)
     try:
+        assert {i.journey_stage for i in kb.browse()[0]} == {"Support"}
         kb.save_mapping("feedback export", {"text": "palaute", "segment": "asiakassegmentti"})
     finally:
         kb.close()
