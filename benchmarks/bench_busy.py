@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bench_speed import DIM, SEGMENTS, ms, peak_rss_mb, synthetic_texts  # noqa: E402
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
-from insights.embeddings import HashingEmbedder  # noqa: E402
+from tests.doubles import HashingEmbedder  # noqa: E402
 
 TARGETS = {"search_p50_ms": 50, "search_p95_ms": 150, "peak_rss_mb": 1024}
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_speed import synthetic_texts  # noqa: E402
 
 from insights import KnowledgeBase  # noqa: E402
-from insights.embeddings import HashingEmbedder  # noqa: E402
+from tests.doubles import HashingEmbedder  # noqa: E402
 
 
 def write_csv(path: Path, texts: list[str]) -> None:

@@ -27,14 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from insights import KnowledgeBase  # noqa: E402
-from insights.embeddings import HashingEmbedder  # noqa: E402
 from insights.models import QuestionIn  # noqa: E402
+from tests.doubles import HashingEmbedder  # noqa: E402
 
 BATCH = 500
 WRITER = f"""
 import sys
 from insights import InsightIn, KnowledgeBase
-from insights.embeddings import HashingEmbedder
+from tests.doubles import HashingEmbedder
 kb = KnowledgeBase.open(sys.argv[1], embedder=HashingEmbedder())
 start = kb.count()
 for b in range(start // {BATCH}, 40):
@@ -44,7 +44,7 @@ kb.close()
 IMPORTER = """
 import sys
 import insights.kb
-from insights.embeddings import HashingEmbedder
+from tests.doubles import HashingEmbedder
 insights.kb.default_embedder = HashingEmbedder
 from ingest.__main__ import main
 raise SystemExit(main([sys.argv[2], "--db", sys.argv[1], "--no-themes"]))

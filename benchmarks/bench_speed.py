@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
 from insights import text as textlib  # noqa: E402
-from insights.embeddings import HashingEmbedder  # noqa: E402
+from tests.doubles import HashingEmbedder  # noqa: E402
 
 TARGETS = {
     "search_p50_ms": 50,

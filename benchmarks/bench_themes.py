@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_speed import SEGMENTS, synthetic_texts  # noqa: E402
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
-from insights.embeddings import HashingEmbedder  # noqa: E402
+from tests.doubles import HashingEmbedder  # noqa: E402
 
 EVALDATA = ROOT.parent / "shared" / "evaldata"
 

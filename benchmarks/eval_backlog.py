@@ -33,9 +33,9 @@ from insights import (  # noqa: E402
     KnowledgeBase,
     pairs,  # noqa: E402
 )
-from insights.embeddings import HashingEmbedder  # noqa: E402
 from insights.models import QuestionIn  # noqa: E402
 from insights.text import detect_language  # noqa: E402
+from tests.doubles import HashingEmbedder  # noqa: E402
 
 EVALDATA = ROOT.parent / "shared" / "evaldata" / "banking77"
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from ingest.readers import ReadError
 from insights import KnowledgeBase
-
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
+from storage.db import default_db_path
 
 
 def _bar(done: int, total: int) -> None:
@@ -28,7 +27,9 @@ def _bar(done: int, total: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
+    parser.add_argument(
+        "--db", default=default_db_path(), help="DuckDB file (default: %(default)s)"
+    )
     parser.add_argument("--source", default=None, help="source of the rows (default: other)")
     parser.add_argument(
         "--mapping", default=None, help="name of a mapping saved on the Import page"

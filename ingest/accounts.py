@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 
-from ingest.__main__ import DEFAULT_DB
 from insights.people import ensure_admin_account
-from storage.db import Database
+from storage.db import Database, default_db_path
 from storage.people import PeopleRepository
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.accounts", description=__doc__)
-    parser.add_argument("--db", default=str(DEFAULT_DB))
+    parser.add_argument("--db", default=default_db_path())
     parser.add_argument("--reset-admin", action="store_true")
     args = parser.parse_args(argv)
     db = Database(args.db)  # no model, no index: only the accounts table

@@ -16,16 +16,18 @@ import os
 import sys
 from pathlib import Path
 
-from ingest.__main__ import DEFAULT_DB
 from insights import KnowledgeBase
 from insights.backup import BackupError, export_backup, restore_backup
+from storage.db import default_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.backup", description=__doc__)
     parser.add_argument("action", choices=["export", "restore"])
     parser.add_argument("folder")
-    parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
+    parser.add_argument(
+        "--db", default=default_db_path(), help="DuckDB file (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.action == "export":

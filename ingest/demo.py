@@ -12,9 +12,9 @@ from pathlib import Path
 
 from insights import InsightIn, KnowledgeBase, StudyIn
 from insights.models import QuestionIn
+from storage.db import default_db_path
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -56,7 +56,9 @@ def load_demo(kb: KnowledgeBase, progress=None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB file (default: %(default)s)")
+    parser.add_argument(
+        "--db", default=default_db_path(), help="DuckDB file (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     kb = KnowledgeBase.open(
         args.db,

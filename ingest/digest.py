@@ -22,9 +22,9 @@ import tomllib
 from email.message import EmailMessage
 from pathlib import Path
 
-from ingest.__main__ import DEFAULT_DB
 from insights import KnowledgeBase
 from insights.digest import build_digest
+from storage.db import default_db_path
 
 SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
 
@@ -54,29 +54,37 @@ def send(settings: dict, to: str, digest) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.digest", description=__doc__)
     parser.add_argument("--out", required=True, type=Path)
-    parser.add_argument("--db", default=str(DEFAULT_DB))
+    parser.add_argument("--db", default=default_db_path())
     parser.add_argument("--send", action="store_true")
     args = parser.parse_args(argv)
     settings = smtp_settings() if args.send else None
     if args.send and not settings:
         print(f"--send needs an [smtp] section in {SECRETS}", file=sys.stderr)
         return 1
-    args.out.mkdir(parents=True, exist_ok=True)
     kb = KnowledgeBase.open(args.db)
     try:
-        users = [u for u in kb.users() if u.disabled_at is None]
-        digests = [(u.email, u.username, build_digest(kb, username=u.username)) for u in users]
-        teams = sorted({u.team for u in users if u.team})
-        digests += [(None, f"team-{t}", build_digest(kb, team=t)) for t in teams]
-        for email, name, digest in digests:
-            (args.out / f"{name}.md").write_text(digest.markdown, encoding="utf-8")
-            (args.out / f"{name}.html").write_text(digest.html, encoding="utf-8")
-            if settings and email and digest.items:
-                send(settings, email, digest)
-        print(f"{len(digests)} digests written to {args.out}")
+        count = write_digests(kb, args.out, settings)
+        print(f"{count} digests written to {args.out}")
     finally:
         kb.close()
     return 0
+
+
+def write_digests(kb, out: Path, settings: dict | None = None) -> int:
+    """The week's digest of every enabled person and every team as Markdown and HTML files in
+    `out`; with SMTP `settings`, each person with an e-mail address and news also gets theirs.
+    Returns how many digests were written."""
+    out.mkdir(parents=True, exist_ok=True)
+    users = [u for u in kb.users() if u.disabled_at is None]
+    digests = [(u.email, u.username, build_digest(kb, username=u.username)) for u in users]
+    teams = sorted({u.team for u in users if u.team})
+    digests += [(None, f"team-{t}", build_digest(kb, team=t)) for t in teams]
+    for email, name, digest in digests:
+        (out / f"{name}.md").write_text(digest.markdown, encoding="utf-8")
+        (out / f"{name}.html").write_text(digest.html, encoding="utf-8")
+        if settings and email and digest.items:
+            send(settings, email, digest)
+    return len(digests)
 
 
 if __name__ == "__main__":

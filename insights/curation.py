@@ -84,7 +84,7 @@ class CurationMixin:
             self.insights.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
             self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, by)
             self.insights.set_deleted(cur, duplicate.id, now())
-            self.index.remove(duplicate.id)
+            self._unindex([duplicate.id])
         return kept
 
     @audited("add evidence", "insight")
@@ -135,7 +135,7 @@ class CurationMixin:
         self.get(insight_id)
         with self.db.transaction() as cur:
             self.insights.set_deleted(cur, insight_id, now())
-            self.index.remove(insight_id)
+            self._unindex([insight_id])
 
     @audited("restore", "insight")
     @requires(Role.admin)
@@ -145,7 +145,7 @@ class CurationMixin:
         with self.db.transaction() as cur:
             self.insights.set_deleted(cur, insight_id, None)
             if insight_id in self.index.row_of:
-                self.index.restore(insight_id)
+                self._reindex([insight_id])
             else:  # deleted before this process opened the file: index it afresh
                 self._index(
                     cur, [insight], embed_texts(self.embedder, [insight.text], [insight.language])

@@ -14,7 +14,7 @@ METRICS = ("nps", "csat", "ces")
 class ImportsMixin:
     """What the import pipeline leaves behind, and how to take it back."""
 
-    @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id)
+    @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id, together=False)
     @requires(Role.researcher)
     def import_file(self, path, mapping=None, scrub_pii: bool = True, progress=None, **options):
         """Import a file (tables, documents, transcripts, surveys) as one recorded import:
@@ -59,8 +59,7 @@ class ImportsMixin:
             raise InvalidInput(f"import {import_id} ({record.file}) is already undone")
         with self.db.transaction() as cur:
             ids = self.imports_repo.undo(cur, import_id, now())
-            for insight_id in ids:
-                self.index.remove(insight_id)
+            self._unindex(ids)
         return len(ids)
 
     @audited("restore", "import")
@@ -73,9 +72,7 @@ class ImportsMixin:
         with self.db.transaction() as cur:
             ids = self.imports_repo.redo(cur, import_id)
             missing = [i for i in ids if i not in self.index.row_of]
-            for insight_id in ids:
-                if insight_id in self.index.row_of:
-                    self.index.restore(insight_id)
+            self._reindex(ids)
             if missing:  # deleted before this process opened the file: index them afresh
                 insights = self.insights.get_many(missing)
                 vectors = embed_in_batches(

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from insights.people import requires
+from insights.records import Role
+
 LIMIT = 100
 
 
@@ -47,6 +50,7 @@ class InboxMixin:
         """How many items of the "For you" list came after the person last read it."""
         return self.inbox_repo.unread(self.actor.username) if self.actor is not None else 0
 
+    @requires(Role.viewer)
     def mark_read(self) -> None:
         """The acting person has read their "For you" list up to now."""
         if self.actor is not None:  # to the microsecond: evidence is stamped that finely

@@ -165,7 +165,12 @@ class KnowledgeBase(
         insight = self.get(ids[0])
         return AddResult(insight=insight, links=self.links(insight.id), created=created[0])
 
-    @audited("create many", "insight", key=lambda kb, result, *a, **k: f"{len(result)} insights")
+    @audited(
+        "create many",
+        "insight",
+        key=lambda kb, result, *a, **k: f"{len(result)} insights",
+        together=False,
+    )  # embeds in batches outside the write lock
     @requires(Role.contributor)
     def add_many(
         self, items: Iterable[InsightIn | dict], progress: Progress | None = None
@@ -235,19 +240,13 @@ class KnowledgeBase(
         if not new and during is None:
             return [by_external.get((i.source, i.external_id)) or by_hash[h]
                     for i, h in zip(items, hashes, strict=True)], [False] * len(items)  # fmt: skip
-        indexed: list[int] = []
-        try:
-            return self._store_new(items, hashes, by_hash, by_external, fresh, new, languages,
-                                   vectors, during, indexed)  # fmt: skip
-        except BaseException:
-            # The transaction rolled back: take what it indexed out again, so that search and
-            # the database agree (a full disk once left 300 phantom hits until a restart).
-            for insight_id in indexed:
-                self.index.remove(insight_id)
-            raise
+        # A rollback takes what was indexed out again (see _index): a full disk once left 300
+        # phantom hits until a restart.
+        return self._store_new(items, hashes, by_hash, by_external, fresh, new, languages,
+                               vectors, during)  # fmt: skip
 
     def _store_new(self, items, hashes, by_hash, by_external, fresh, new, languages, vectors,
-                   during, indexed: list[int]) -> tuple[list[int], list[bool]]:  # fmt: skip
+                   during) -> tuple[list[int], list[bool]]:  # fmt: skip
         with self.db.transaction() as cur:
             new_ids = self.insights.allocate_ids(cur, len(new)) if new else []
             stamp = now()
@@ -265,7 +264,6 @@ class KnowledgeBase(
             ]
             self.insights.insert(cur, stored)
             self._index(cur, stored, vectors)
-            indexed.extend(insight.id for insight in stored)
             ids, created = [], []
             for position, (item, h) in enumerate(zip(items, hashes, strict=True)):
                 known = by_external.get((item.source, item.external_id)) or by_hash.get(h)
@@ -277,20 +275,35 @@ class KnowledgeBase(
         return ids, created
 
     def _index(self, cur, stored: list[Insight], vectors: np.ndarray) -> None:
-        """Store vectors and index insights inside the caller's transaction."""
+        """Store vectors and index insights inside the caller's transaction. The rows enter
+        the index at once (the unit's own links need them) and leave it again if the unit
+        rolls back; hits are read from the database, so nobody sees them before the commit."""
         if not stored:
             return
         ids = [s.id for s in stored]
         terms = [textlib.lexical_terms(s.text, s.language) for s in stored]
         self.index.add(ids, vectors, [s.language for s in stored], terms)
-        try:
-            hashes = [s.content_hash for s in stored]
-            # The raw vectors stand in for the smoothed ones until _link computes those.
-            self.vectors.upsert(cur, self.embedder.model_id, ids, hashes, vectors, vectors)
-        except BaseException:
-            for insight_id in ids:
+        self.db.on_rollback(lambda: self._drop_from_index(ids))
+        hashes = [s.content_hash for s in stored]
+        # The raw vectors stand in for the smoothed ones until _link computes those.
+        self.vectors.upsert(cur, self.embedder.model_id, ids, hashes, vectors, vectors)
+
+    def _drop_from_index(self, ids) -> None:
+        for insight_id in ids:
+            if insight_id in self.index.row_of:
                 self.index.remove(insight_id)
-            raise
+
+    def _unindex(self, ids) -> None:
+        """Take insights out of search once the open unit of work has committed."""
+        ids = list(ids)
+        self.db.after_commit(lambda: self._drop_from_index(ids))
+
+    def _reindex(self, ids) -> None:
+        """Put known (soft-deleted) insights back into search now; out again on rollback."""
+        ids = [i for i in ids if i in self.index.row_of]
+        for insight_id in ids:
+            self.index.restore(insight_id)
+        self.db.on_rollback(lambda: self._drop_from_index(ids))
 
     def _link(self, ids: list[int]) -> None:
         """Smooth the vectors of these insights, then suggest their links, in blocks."""

@@ -34,16 +34,16 @@ def _hasher():
     return PasswordHasher()
 
 
-def _allowed(kb, actor: User, role: Role, own, args, kwargs) -> bool:
+def _allowed(kb, actor: User, role: Role, own, own_from: Role, args, kwargs) -> bool:
     rank = RANK[Role(actor.role)]
     if rank >= RANK[role]:
         return True
-    return own is not None and rank >= RANK[Role.contributor] and own(kb, actor, *args, **kwargs)
+    return own is not None and rank >= RANK[own_from] and own(kb, actor, *args, **kwargs)
 
 
-def requires(role: Role, own: Callable | None = None):
-    """Refuse a write unless the actor has `role`; `own(self, *args)` -> True lets a
-    contributor act on what is their own (for example their own insight)."""
+def requires(role: Role, own: Callable | None = None, own_from: Role = Role.contributor):
+    """Refuse a write unless the actor has `role`; `own(self, actor, *args)` -> True lets
+    someone from role `own_from` up act on what is their own (their insight, their password)."""
 
     def decorate(method):
         def permit(self, *args, **kwargs) -> None:
@@ -51,7 +51,7 @@ def requires(role: Role, own: Callable | None = None):
             if actor is not None and actor.disabled_at is not None:
                 raise PermissionDenied(f"the account {actor.username} is disabled: it needs the "
                                        f"{role.value} role and an enabled account")  # fmt: skip
-            if actor is not None and not _allowed(self, actor, role, own, args, kwargs):
+            if actor is not None and not _allowed(self, actor, role, own, own_from, args, kwargs):
                 raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not "
                                        f"{method.__name__.replace('_', ' ')}: it needs the "
                                        f"{role.value} role")  # fmt: skip
@@ -67,23 +67,33 @@ def requires(role: Role, own: Callable | None = None):
     return decorate
 
 
-def audited(action: str, entity: str, key: Callable | None = None, before: Callable | None = None):
+def audited(action: str, entity: str, key: Callable | None = None, before: Callable | None = None,
+            together: bool = True):  # fmt: skip
     """Record a successful write in the audit log: who, when, the entity, before and after.
 
     `key(self, result, *args)` names the entity's id; `before(self, *args)` reads the state
-    the write replaces.
+    the write replaces. The write and its entry are one unit of work (its transactions join
+    one): both land or neither. `together=False` is for long jobs (an import, a themes
+    recompute) that commit in steps and keep their own record; their entry follows the job.
     """
 
     def decorate(method):
+        def run(self, cur, args, kwargs):
+            old = before(self, *args, **kwargs) if before else None
+            result = method(self, *args, **kwargs)
+            entity_id = key(self, result, *args, **kwargs) if key else (args[0] if args else None)
+            self.people.log(self.actor_name, action, entity, entity_id, old, _plain(result), now(),
+                            cur=cur)  # fmt: skip
+            return result
+
         @functools.wraps(method)
         def logged(self, *args, **kwargs):
             if getattr(method, "permit", None):  # refuse before reading anything for the log
                 method.permit(self, *args, **kwargs)
-            old = before(self, *args, **kwargs) if before else None
-            result = method(self, *args, **kwargs)
-            entity_id = key(self, result, *args, **kwargs) if key else (args[0] if args else None)
-            self.people.log(self.actor_name, action, entity, entity_id, old, _plain(result), now())
-            return result
+            if not together:
+                return run(self, None, args, kwargs)
+            with self.db.transaction() as cur:
+                return run(self, cur, args, kwargs)
 
         logged.required_role = getattr(method, "required_role", None)
         logged.permit = getattr(method, "permit", None)
@@ -220,17 +230,17 @@ class PeopleMixin:
         self.people.log(self.actor_name, "disable", "user", username, None, None, now())
         return self.user(username)
 
+    @requires(Role.admin, own=lambda kb, actor, username, *a, **k: actor.username == username,
+              own_from=Role.viewer)  # fmt: skip
     def set_password(self, username: str, password: str) -> None:
         """A person sets their own password; an admin sets anyone's."""
-        actor = self.actor
-        if actor is not None and actor.username != username and actor.role != Role.admin:
-            raise PermissionDenied("only an admin may set another person's password")
         check_password(password, username)
         self.user(username)
         self.people.update_user(username, password_hash=_hasher().hash(password))
         self.sessions_repo.revoke_user(username, now())  # copied cookies stop working
         self.people.log(self.actor_name, "set password", "user", username, None, None, now())
 
+    @requires(Role.viewer)
     def change_password(self, current: str, new: str) -> None:
         """The signed-in person changes their own password (the current one is asked for);
         every session of theirs ends, so they sign in again with the new one."""
@@ -277,6 +287,7 @@ class PeopleMixin:
         It names who did what: researchers and admins read it, not viewers or contributors."""
         return self.people.audit(entity, entity_id, actor, limit)
 
+    @requires(Role.viewer)
     def follow(self, kind: str, target: str, on: bool = True) -> None:
         """Follow (or stop following) a theme, a question or a segment for the digest."""
         if self.actor is None:

@@ -70,7 +70,12 @@ def trend_verdict(current: int, baseline: float) -> tuple[str, float]:
 class ThemesMixin:
     """Theme discovery, curation by people, and trends."""
 
-    @audited("recompute", "themes", key=lambda kb, result, *a, **k: f"{len(result)} themes")
+    @audited(
+        "recompute",
+        "themes",
+        key=lambda kb, result, *a, **k: f"{len(result)} themes",
+        together=False,
+    )  # clusters for seconds outside the write lock
     @requires(Role.researcher)
     def recompute_themes(self, progress: Callable[[int, int], None] | None = None) -> list[Theme]:
         """Cluster every live insight into themes, keeping ids, names and pins where the new

@@ -126,15 +126,6 @@ class BacklogRepository:
                 [question_id, user_id],
             )
 
-    def insert_vote_raw(
-        self, cur: duckdb.DuckDBPyConnection, question_id: int, user_id: str
-    ) -> None:
-        """A plain insert, without the idempotence of set_vote (tests the constraint)."""
-        cur.execute(
-            "INSERT INTO question_votes (question_id, user_id) VALUES (?, ?)",
-            [question_id, user_id],
-        )
-
     def update_status(
         self,
         cur: duckdb.DuckDBPyConnection,

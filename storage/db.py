@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -13,6 +13,12 @@ from pathlib import Path
 import duckdb
 
 _MIGRATIONS = "migrations"
+DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
+
+
+def default_db_path() -> str:
+    """The knowledge base file of the app and the jobs: $OIVALLUS_DB, else data/oivallus.duckdb."""
+    return os.environ.get("OIVALLUS_DB", str(DEFAULT_DB))
 
 
 class Database:
@@ -33,11 +39,14 @@ class Database:
             if "lock" in str(error).lower():
                 raise DatabaseInUse(
                     f"{self.path} is in use by another Oivallus process (the app started by "
-                    "`make run`, or another job). Stop that process first, or do this in the "
-                    "app (Import page, Admin page)."
+                    "`make run`, or another job). While the app runs, let it do the work: drop "
+                    "files into its import folder ($OIVALLUS_IMPORT_DIR, default data/imports), "
+                    "find the weekly digests in data/digests and nightly backups in "
+                    "data/backups, or use the Import and Admin pages; else stop the app first"
                 ) from None
             raise StorageFailure(f"{self.path} cannot be opened: {_first_line(error)}") from None
         self._write_lock = threading.RLock()
+        self._local = threading.local()  # this thread's open unit of work, if any
         # Bumped by every committed write: a cheap "has anything changed?" for caches.
         self.generation = 0
         self._migrate()
@@ -66,7 +75,13 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of its own for one read operation (safe from any thread)."""
+        """A cursor of its own for one read operation (safe from any thread); inside this
+        thread's open transaction, that transaction's cursor, so a unit of work reads its own
+        writes."""
+        joined = getattr(self._local, "unit", None)
+        if joined is not None:
+            yield joined.cursor
+            return
         cur = self._connection.cursor()
         try:
             yield cur
@@ -75,17 +90,32 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside one transaction, holding the write lock: all of it lands or none."""
+        """A cursor inside one transaction, holding the write lock: all of it lands or none.
+
+        A transaction opened while this thread has one open joins it (one unit of work: the
+        outermost commits, and any failure rolls all of it back). Work registered with
+        `after_commit` runs once the outermost COMMIT succeeded, work registered with
+        `on_rollback` when it rolled back instead.
+        """
+        joined = getattr(self._local, "unit", None)
+        if joined is not None:
+            yield joined.cursor
+            return
         with self._write_lock:
-            cur = self._connection.cursor()
-            cur.execute("BEGIN TRANSACTION")
+            unit = _Unit(self._connection.cursor())
+            self._local.unit = unit
             try:
-                yield cur
-                cur.execute("COMMIT")
+                unit.cursor.execute("BEGIN TRANSACTION")
+                yield unit.cursor
+                unit.cursor.execute("COMMIT")
             except BaseException as error:
                 with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back itself
-                    cur.execute("ROLLBACK")
-                cur.close()
+                    unit.cursor.execute("ROLLBACK")
+                self._local.unit = None
+                unit.cursor.close()
+                for undo in reversed(unit.on_rollback):
+                    with contextlib.suppress(Exception):  # the first error is the one to tell
+                        undo()
                 if isinstance(error, duckdb.IOException | duckdb.OutOfMemoryException):
                     from insights.errors import StorageFailure  # (insights imports us)
 
@@ -95,8 +125,32 @@ class Database:
                         "(or memory) and try again."
                     ) from None
                 raise
-            cur.close()
+            self._local.unit = None
+            unit.cursor.close()
             self.generation += 1
+            for work in unit.after_commit:
+                work()
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Run `work` once this thread's open transaction has committed (at once without one):
+        for in-memory state that must never run ahead of the database."""
+        unit = getattr(self._local, "unit", None)
+        if unit is None:
+            work()
+        else:
+            unit.after_commit.append(work)
+
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """Run `undo` if this thread's open transaction rolls back (for in-memory state that a
+        unit of work had to change before its end, such as index rows its own links need)."""
+        unit = getattr(self._local, "unit", None)
+        if unit is not None:
+            unit.on_rollback.append(undo)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread has a transaction open."""
+        return getattr(self._local, "unit", None) is not None
 
     @property
     def write_lock(self) -> threading.RLock:
@@ -107,6 +161,17 @@ class Database:
         """Checkpoint and close the file."""
         with self._write_lock:
             self._connection.close()
+
+
+class _Unit:
+    """One open transaction: its cursor, and what to do after it commits or rolls back."""
+
+    __slots__ = ("cursor", "after_commit", "on_rollback")
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self.cursor = cursor
+        self.after_commit: list[Callable[[], None]] = []
+        self.on_rollback: list[Callable[[], None]] = []
 
 
 def _first_line(error: Exception) -> str:

@@ -123,6 +123,11 @@ class PeopleRepository:
             return cur.execute("SELECT kind, target FROM follows WHERE username = ? ORDER BY ALL",
                                [username]).fetchall()  # fmt: skip
 
+    def set_setting(self, key: str, value: str) -> None:
+        """Store (or replace) a setting."""
+        with self.db.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+
     def setting(self, key: str, default_factory=None) -> str | None:
         """A stored setting; with `default_factory`, created on first use."""
         with self.db.read() as cur:

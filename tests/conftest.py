@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from insights import KnowledgeBase
-from insights.embeddings import HashingEmbedder
+from tests.doubles import HashingEmbedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("OIVALLUS_JOBS", "0")  # the app's scheduled jobs only where a test asks
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALDATA = ROOT.parent / "shared" / "evaldata"

@@ -9,9 +9,9 @@ import pytest
 
 from insights import InsightIn, KnowledgeBase
 from insights.backup import BackupError, export_backup, restore_backup
-from insights.embeddings import HashingEmbedder
 from insights.models import QuestionIn
 from tests.conftest import ROOT
+from tests.doubles import HashingEmbedder
 
 TABLES = ["insights", "embeddings", "insight_versions", "links", "evidence", "questions",
           "question_votes", "imports", "import_items", "survey_responses", "themes",

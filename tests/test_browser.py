@@ -81,10 +81,10 @@ def demo_url(tmp_path_factory, real_embedder):
     yield from _serve(db)
 
 
-def _serve(db: Path):
+def _serve(db: Path, **extra_env: str):
     port = _free_port()
     env = {**os.environ, "OIVALLUS_DB": str(db), "HF_HUB_OFFLINE": "1",
-           "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD}  # fmt: skip
+           "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD, **extra_env}  # fmt: skip
     process = subprocess.Popen(
         [
             sys.executable,
@@ -418,6 +418,41 @@ def test_a_cold_start_shows_oivallus_and_never_raw_file_names(browser, tmp_path)
         page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
         page.get_by_role("button", name="Sign in", exact=True).click()
         page.get_by_text("What did you learn? *").wait_for()  # the bookmarked page opens
+        page.close()
+    finally:
+        next(server, None)
+
+
+def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(browser, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    db = tmp_path / "jobs.duckdb"
+    server = _serve(db, OIVALLUS_JOBS="1", OIVALLUS_JOBS_POLL="2", OIVALLUS_IMPORT_DIR=str(folder))
+    url = next(server)
+    try:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.set_default_timeout(90_000)
+        visit(page, url + "/import")  # the first visit opens the knowledge base and its jobs
+        page.get_by_text("are imported within a minute").wait_for()
+        dropped = folder / "kenttä.csv"
+        dropped.write_text("palaute;pvm\nKuljettaja ei löytänyt lastauslaituria;1.12.2026\n"
+                           "Asiakas toivoi iltatoimituksia;1.12.2026\n", encoding="utf-8")  # fmt: skip
+        os.utime(dropped, (time.time() - 30, time.time() - 30))  # done being copied
+        deadline = time.time() + 60
+        while time.time() < deadline and not (folder / "imported" / "kenttä.csv").exists():
+            time.sleep(1)
+        assert (folder / "imported" / "kenttä.csv").exists(), "not imported within a minute"
+        page.reload()
+        page.get_by_text("kenttä.csv").first.wait_for()  # in Import history
+        page.get_by_text("by import folder").first.wait_for()
+        page.screenshot(path=str(ARTIFACTS / "import_folder.png"), full_page=True)
+        beside = subprocess.run([sys.executable, "-m", "ingest.digest", "--out",
+                                 str(tmp_path / "digests"), "--db", str(db)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert beside.returncode == 2
+        lines = beside.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:") and "data/digests" in lines[0]
+        assert "Traceback" not in beside.stderr
         page.close()
     finally:
         next(server, None)

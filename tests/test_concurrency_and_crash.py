@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from insights.embeddings import HashingEmbedder
+from tests.doubles import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,7 +49,7 @@ import sys, time
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from insights.embeddings import HashingEmbedder
+from tests.doubles import HashingEmbedder
 
 class SlowEmbedder(HashingEmbedder):
     def embed(self, texts):

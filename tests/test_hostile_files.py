@@ -14,12 +14,12 @@ import pytest
 from ingest.readers import ReadError, read_records, waiting_files
 from insights import InsightIn
 from insights.backup import BackupError, export_backup, restore_backup
-from insights.embeddings import HashingEmbedder
 from insights.errors import InvalidInput
 from insights.models import QuestionIn
 from insights.sealed import seal_folder
 from insights.text import csv_safe, csv_text
 from tests.documents import write_docx, write_xlsx
+from tests.doubles import HashingEmbedder
 
 
 def bomb(path, part: str, megabytes: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from insights import InsightIn, InvalidInput, KnowledgeBase, NotFound, SearchFilters, StudyIn
-from insights.embeddings import HashingEmbedder
+from tests.doubles import HashingEmbedder
 
 TEXTS = [
     "Checkout is slow on mobile phones",

@@ -186,7 +186,7 @@ def test_viewers_and_contributors_do_not_read_the_audit_log(people):
 
 
 def test_reopening_keeps_sessions(db_path):
-    from insights.embeddings import HashingEmbedder
+    from tests.doubles import HashingEmbedder
 
     kb = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
     kb.ensure_admin(PASSWORD)

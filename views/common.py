@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import atexit
-import os
+import threading
 import time
 from pathlib import Path
 
 import streamlit as st
 
+from ingest import jobs
 from insights import Insight, KnowledgeBase
 from insights.errors import OivallusError
 from insights.records import Role, User
 from insights.startup import Accounts, Opening
 from insights.text import escape_markdown
+from storage.db import default_db_path
 
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
 PAGE_SIZE = 10
 
 
 def db_path() -> str:
     """The database file: $OIVALLUS_DB, else data/oivallus.duckdb."""
-    return os.environ.get("OIVALLUS_DB", str(DEFAULT_DB))
+    return default_db_path()
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,7 +31,21 @@ def get_opening(path: str) -> Opening:
     for the model), the KnowledgeBase loading in the background; closed when the process ends."""
     opening = Opening(path)
     atexit.register(opening.close)
+    if jobs.enabled():  # imports from the folder, digests and backups run in this process
+        threading.Thread(target=_start_jobs, args=(opening, path), daemon=True).start()
     return opening
+
+
+def _start_jobs(opening: Opening, path: str) -> None:
+    from ingest.digest import smtp_settings
+
+    try:
+        base = opening.knowledge_base()
+    except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
+        return
+    running = jobs.Jobs(base, jobs.import_dir(), Path(path).parent, smtp_settings())
+    running.start()
+    atexit.register(running.stop)
 
 
 def get_kb(path: str | None = None) -> KnowledgeBase:

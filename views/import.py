@@ -2,7 +2,6 @@
 on a preview, import with progress and a cancel button, read the report; the import history
 with undo, restore and resume."""
 
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ingest import jobs
 from ingest.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
 from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
@@ -20,7 +20,7 @@ from views.common import kb, may, person
 FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
 FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)
 GUESS_ROWS = 200  # rows a guess looks at (a score's scale comes from its values)
-IMPORT_DIR = Path(os.environ.get("OIVALLUS_IMPORT_DIR", Path("data") / "imports"))
+IMPORT_DIR = jobs.import_dir()
 
 base = kb()
 st.title("Import insights")
@@ -140,9 +140,15 @@ def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
 
 
 uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
-waiting = waiting_files(IMPORT_DIR)
-from_folder = st.multiselect(f"Or files waiting in the import folder ({IMPORT_DIR})", waiting,
-                             disabled=not waiting)  # fmt: skip
+if jobs.enabled():  # the app imports what lands in the folder by itself
+    st.caption(f"Files dropped into the server's import folder ({escape_markdown(str(IMPORT_DIR))}) "
+               "are imported within a minute with guessed mappings, then moved to its "
+               "imported/ (or failed/) folder; they show in the history below.")  # fmt: skip
+    from_folder = []
+else:
+    waiting = waiting_files(IMPORT_DIR)
+    from_folder = st.multiselect(f"Or files waiting in the import folder ({IMPORT_DIR})",
+                                 waiting, disabled=not waiting)  # fmt: skip
 
 files = []
 folder = Path(tempfile.gettempdir()) / "oivallus-uploads"

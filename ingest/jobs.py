@@ -1,0 +1,159 @@
+"""Work the app process does by itself beside serving pages, because only one process can open
+the DuckDB file: it imports what is dropped into the import folder, writes the weekly digests
+(and e-mails them when SMTP is configured) and a nightly backup.
+
+    folder/                  $OIVALLUS_IMPORT_DIR (default data/imports)
+      survey.csv             imported within a poll (default 20 s) once it stopped changing
+      imported/survey.csv    ... then moved here (its report is in Import history)
+      failed/bad.csv         a file that could not be imported, with bad.csv.error.txt
+    data/digests/2026-12-07/ every Monday from 07:00: one .md and .html per person and team
+    data/backups/nightly-*/  every night from 02:00, the last 7 kept
+
+A job that finds its time passed while the app was stopped runs at the next poll; on the very
+first start the clocks start, so a new installation does not back up or send at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ingest.readers import ReadError, waiting_files
+
+log = logging.getLogger("oivallus.jobs")
+POLL_SECONDS = float(os.environ.get("OIVALLUS_JOBS_POLL", 20))
+SETTLE_SECONDS = 5  # a file changed more recently may still be being copied
+KEEP_BACKUPS = 7
+IMPORTED, FAILED = "imported", "failed"
+
+
+def import_dir() -> Path:
+    """The server's import folder: $OIVALLUS_IMPORT_DIR, else data/imports."""
+    return Path(os.environ.get("OIVALLUS_IMPORT_DIR", Path("data") / "imports"))
+
+
+def enabled() -> bool:
+    """Whether the app runs the jobs ($OIVALLUS_JOBS=0 turns them off, as the tests do)."""
+    return os.environ.get("OIVALLUS_JOBS", "1") != "0"
+
+
+def next_daily(after: datetime, hour: int) -> datetime:
+    """The first `hour`:00 strictly after `after`."""
+    slot = after.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return slot if slot > after else slot + timedelta(days=1)
+
+
+def next_weekly(after: datetime, weekday: int, hour: int) -> datetime:
+    """The first `weekday` (Monday 0) at `hour`:00 strictly after `after`."""
+    slot = after.replace(hour=hour, minute=0, second=0, microsecond=0)
+    slot += timedelta(days=(weekday - slot.weekday()) % 7)
+    return slot if slot > after else slot + timedelta(days=7)
+
+
+SCHEDULES: dict[str, Callable[[datetime], datetime]] = {
+    "digest": lambda last: next_weekly(last, weekday=0, hour=7),
+    "backup": lambda last: next_daily(last, hour=2),
+}
+
+
+class Jobs:
+    """The app's scheduled work on one open KnowledgeBase (acting as the system)."""
+
+    def __init__(self, kb, import_dir: Path, data_dir: Path, smtp: dict | None = None) -> None:
+        self.kb, self.import_dir, self.data_dir, self.smtp = (
+            kb,
+            Path(import_dir),
+            Path(data_dir),
+            smtp,
+        )
+        self._stop = threading.Event()
+
+    def start(self, poll: float = POLL_SECONDS) -> threading.Thread:
+        """Run the jobs every `poll` seconds in a daemon thread until `stop()`."""
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    self.run_due()
+                except Exception:  # noqa: BLE001 - a failed job must not end the others
+                    log.exception("a scheduled job failed")
+                self._stop.wait(poll)
+
+        thread = threading.Thread(target=loop, name="oivallus-jobs", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """Stop after the job running now."""
+        self._stop.set()
+
+    def run_due(self, now: datetime | None = None) -> list[str]:
+        """Run what is due now: waiting imports always, digests and backups at their times.
+        Returns what ran ("import survey.csv", "digest", "backup")."""
+        now = now or datetime.now()
+        ran = [f"import {name}" for name in self.import_waiting(now)]
+        for job, schedule in SCHEDULES.items():
+            key = f"job:{job}:last"
+            last = self.kb.people.setting(key)
+            if last is None:  # the first start: the clock starts now
+                self.kb.people.set_setting(key, now.isoformat())
+                continue
+            if now >= schedule(datetime.fromisoformat(last)):
+                getattr(self, f"_{job}")(now)
+                self.kb.people.set_setting(key, now.isoformat())
+                ran.append(job)
+        return ran
+
+    def import_waiting(self, now: datetime | None = None) -> list[str]:
+        """Import the files waiting in the import folder (those unchanged for a few seconds)
+        and move each aside; returns their names."""
+        now_ts = (now or datetime.now()).timestamp()
+        done = []
+        for name in waiting_files(self.import_dir):
+            path = self.import_dir / name
+            if now_ts - path.stat().st_mtime < SETTLE_SECONDS:
+                continue  # still being written
+            try:
+                report = self.kb.import_file(path, by="import folder", name=name)
+                log.info("imported %s: %s insights", name, report.inserted)
+                self._move(path, IMPORTED)
+            except (ReadError, OSError, ValueError) as error:
+                target = self._move(path, FAILED)
+                target.with_name(target.name + ".error.txt").write_text(
+                    f"{error}\n", encoding="utf-8"
+                )
+                log.warning("could not import %s: %s", name, error)
+            done.append(name)
+        if done:
+            self.kb.wait_for_links()
+            self.kb.recompute_themes()
+        return done
+
+    def _move(self, path: Path, folder: str) -> Path:
+        target_dir = self.import_dir / folder
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / path.name
+        if target.exists():  # the same name again: keep both
+            target = target_dir / f"{path.stem}-{int(time.time())}{path.suffix}"
+        shutil.move(path, target)
+        return target
+
+    def _digest(self, now: datetime) -> None:
+        from ingest.digest import write_digests
+
+        write_digests(self.kb, self.data_dir / "digests" / now.date().isoformat(), self.smtp)
+
+    def _backup(self, now: datetime) -> None:
+        from insights.backup import export_backup
+
+        folder = self.data_dir / "backups"
+        export_backup(self.kb, folder / f"nightly-{now:%Y%m%d-%H%M%S}")
+        nightly = sorted(p for p in folder.glob("nightly-*") if p.is_dir())
+        for old in nightly[:-KEEP_BACKUPS]:
+            shutil.rmtree(old, ignore_errors=True)

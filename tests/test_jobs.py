@@ -1,0 +1,48 @@
+"""The app's own scheduled work: the import folder, weekly digests, nightly backups."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+
+from ingest.jobs import Jobs, next_daily, next_weekly
+
+
+def test_schedules():
+    monday = datetime(2026, 12, 7, 7, 0)
+    assert next_weekly(datetime(2026, 12, 1, 12, 0), 0, 7) == monday
+    assert next_weekly(monday, 0, 7) == datetime(2026, 12, 14, 7, 0)
+    assert next_daily(datetime(2026, 12, 1, 1, 0), 2) == datetime(2026, 12, 1, 2, 0)
+    assert next_daily(datetime(2026, 12, 1, 2, 0), 2) == datetime(2026, 12, 2, 2, 0)
+
+
+def test_dropped_files_are_imported_and_moved_aside(kb, tmp_path):
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    (folder / "notes.csv").write_text("text\nThe lobby door was locked again\n", encoding="utf-8")
+    (folder / "broken.xlsx").write_bytes(b"not a spreadsheet")
+    (folder / "fresh.csv").write_text("text\nStill being copied\n", encoding="utf-8")
+    past = time.time() - 60
+    for name in ("notes.csv", "broken.xlsx"):
+        os.utime(folder / name, (past, past))
+    jobs = Jobs(kb, folder, tmp_path)
+    assert sorted(jobs.import_waiting()) == ["broken.xlsx", "notes.csv"]
+    assert (folder / "imported" / "notes.csv").exists() and not (folder / "notes.csv").exists()
+    assert (folder / "failed" / "broken.xlsx.error.txt").read_text(encoding="utf-8").strip()
+    assert (folder / "fresh.csv").exists()  # changed seconds ago: left for the next poll
+    [record] = kb.imports()
+    assert (record.file, record.imported_by, record.inserted) == ("notes.csv", "import folder", 1)
+
+
+def test_digests_and_backups_run_at_their_times_not_on_the_first_start(kb, tmp_path):
+    kb.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
+    jobs = Jobs(kb, tmp_path / "none", tmp_path)
+    assert jobs.run_due(datetime(2026, 12, 1, 12, 0)) == []  # the clocks start
+    assert jobs.run_due(datetime(2026, 12, 1, 23, 0)) == []
+    assert jobs.run_due(datetime(2026, 12, 2, 2, 5)) == ["backup"]
+    assert len(list((tmp_path / "backups").glob("nightly-*"))) == 1
+    assert jobs.run_due(datetime(2026, 12, 2, 3, 0)) == []
+    assert jobs.run_due(datetime(2026, 12, 7, 7, 1)) == ["digest", "backup"]
+    written = sorted(p.name for p in (tmp_path / "digests" / "2026-12-07").iterdir())
+    assert "aino.md" in written and "team-Sales.html" in written
