@@ -42,7 +42,7 @@ def test_a_job_finding_the_database_held_says_so_in_one_line(held_file, tmp_path
 
 
 def test_opening_a_held_file_raises_a_domain_error(held_file):
-    with pytest.raises(DatabaseInUse, match="Stop that process first"):
+    with pytest.raises(DatabaseInUse, match="drop files into its import folder"):
         Database(held_file)
 
 

@@ -21,7 +21,7 @@ def test_tabs_saving_at_once_all_land(app_url, browser):  # noqa: F811
     for page in pages:  # three saves in flight together
         page.get_by_role("button", name="Save", exact=True).click()
     for page in pages:
-        page.get_by_text("Saved as insight #").wait_for()
+        page.get_by_test_id("stAlertContentSuccess").get_by_text("Saved as insight #").wait_for()
     check = pages[0]
     visit(check, app_url + "/search")
     box = check.get_by_placeholder("e.g. slow checkout on mobile · toimitukset")
