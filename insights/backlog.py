@@ -284,8 +284,8 @@ class BacklogMixin(AnswerMatchingMixin):
         with self.db.transaction() as cur:
             for insight_id in insight_ids or []:
                 self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed",
-                                                  "answers", by, stamp)  # fmt: skip
-            self.backlog_repo.update_status(cur, question, status, by, stamp, answer, reason)
+                                                  "answers", self._who(by), stamp)  # fmt: skip
+            self.backlog_repo.update_status(cur, question, status, self._who(by), stamp, answer, reason)
         self._caches.pop("question_vectors", None)
         return self.question(question_id)
 
@@ -326,7 +326,7 @@ class BacklogMixin(AnswerMatchingMixin):
         self.get(insight_id)
         with self.db.transaction() as cur:
             self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed", relation,
-                                              by, now())  # fmt: skip
+                                              self._who(by), now())  # fmt: skip
 
     @audited("dismiss evidence", "question")
     @requires(Role.researcher)
@@ -334,7 +334,7 @@ class BacklogMixin(AnswerMatchingMixin):
         """Say an insight does not bear on the question: it is not suggested again."""
         self.question(question_id)
         with self.db.transaction() as cur:
-            self.backlog_repo.decide_evidence(cur, question_id, insight_id, "dismissed", None, by,
+            self.backlog_repo.decide_evidence(cur, question_id, insight_id, "dismissed", None, self._who(by),
                                               now())  # fmt: skip
 
     def questions_with_new_evidence(self) -> list[Question]:

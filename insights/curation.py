@@ -44,13 +44,13 @@ class CurationMixin:
     @requires(Role.researcher)
     def confirm_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
         """A person says the two insights are related."""
-        self._decide(insight_id, other_id, LinkStatus.confirmed, by)
+        self._decide(insight_id, other_id, LinkStatus.confirmed, self._who(by))
 
     @audited("reject link", "link", key=lambda kb, r, a, b, *x, **k: f"{a}-{b}")
     @requires(Role.researcher)
     def reject_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
         """A person says they are not related: never suggested again."""
-        self._decide(insight_id, other_id, LinkStatus.rejected, by)
+        self._decide(insight_id, other_id, LinkStatus.rejected, self._who(by))
 
     def _decide(self, a: int, b: int, status: LinkStatus, by: str | None) -> None:
         if a == b:
@@ -82,7 +82,7 @@ class CurationMixin:
         )
         with self.db.transaction() as cur:
             self.insights.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
-            self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, by)
+            self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, self._who(by))
             self.insights.set_deleted(cur, duplicate.id, now())
             self._unindex([duplicate.id])
         return kept
@@ -105,7 +105,7 @@ class CurationMixin:
     @requires(Role.researcher, own=_own_insight)
     def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
         """Replace an insight's content; the old version stays in its history."""
-        return self._replace_content(insight_id, changes, by)
+        return self._replace_content(insight_id, changes, self._who(by))
 
     def _replace_content(self, insight_id: int, changes: InsightIn, by: str | None) -> Insight:
         old = self.get(insight_id)

@@ -21,6 +21,7 @@ class ImportsMixin:
         see ingest.pipeline for the options and the returned ImportReport."""
         from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
 
+        options["by"] = self._who(options.get("by"))
         return import_file(self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress,
                            **options)  # fmt: skip
 
@@ -91,7 +92,7 @@ class ImportsMixin:
             raise InvalidInput("a saved mapping needs a name")
         if "text" not in mapping:
             raise InvalidInput("a mapping must say which column holds the text")
-        self.imports_repo.save_mapping(name, mapping, by)
+        self.imports_repo.save_mapping(name, mapping, self._who(by))
 
     def mappings(self) -> dict[str, dict[str, str]]:
         """Saved column mappings by name."""

@@ -156,6 +156,12 @@ class PeopleMixin:
         """Who the audit log names for this view's writes (None: the system)."""
         return self.actor.username if self.actor is not None else None
 
+    def _who(self, by: str | None) -> str | None:
+        """Who a write is recorded under: the acting person whenever there is one (nobody can
+        record a write under another name), else `by`, a label for the system's own jobs
+        ("import folder", a CLI's --by)."""
+        return self.actor.username if self.actor is not None else by
+
     def acting_as(self, user: User | None) -> PeopleMixin:
         """A view of this knowledge base whose writes are checked against `user`'s role."""
         view = copy.copy(self)

@@ -213,3 +213,16 @@ def test_views_share_caches_with_the_knowledge_base(kb):
     added = kb.add_many([InsightIn(text="Why do lobby doors stop couriers?")])
     kb.wait_for_links()  # the background linker matches new insights with the fresh question
     assert added[0] in [e.insight_id for e in kb.question_evidence(question.id)]
+
+
+def test_a_write_is_recorded_under_the_acting_person_whatever_by_says(kb):
+    kb.ensure_admin("correct horse battery")
+    aino = kb.acting_as(kb.create_user("aino", "Aino Virtanen", role="researcher"))
+    a = kb.add({"text": "Couriers cannot find the loading dock"}).insight.id
+    b = kb.add({"text": "The loading dock is hard to find for drivers"}).insight.id
+    aino.confirm_link(a, b, by="someone else")
+    [link] = [link for link in kb.links(a) if link.other_id == b]
+    assert link.decided_by == "aino"
+    kb.confirm_link(a, b, by="nightly job")  # no actor: the system's own label
+    [link] = [link for link in kb.links(a) if link.other_id == b]
+    assert link.decided_by == "nightly job"

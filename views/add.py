@@ -184,10 +184,10 @@ def show_result(result) -> None:
             card_heading(left, link.other, "", link.score)
             b1, b2 = right.columns(2)
             if b1.button("Confirm", key=f"c{link.other_id}"):
-                base.confirm_link(result.insight.id, link.other_id, by=person())
+                base.confirm_link(result.insight.id, link.other_id)
                 st.rerun()
             if b2.button("Dismiss", key=f"d{link.other_id}"):
-                base.reject_link(result.insight.id, link.other_id, by=person())
+                base.reject_link(result.insight.id, link.other_id)
                 st.rerun()
 
 

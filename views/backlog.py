@@ -48,11 +48,11 @@ def review_buttons(question_id: int, insight_id: int) -> None:
                             key=f"rel{insight_id}", label_visibility="collapsed")  # fmt: skip
     b1, b2 = st.columns(2)
     if b1.button("Confirm", key=f"ok{insight_id}") and attempt(
-        base.link_evidence, question_id, insight_id, relation, by=me
+        base.link_evidence, question_id, insight_id, relation
     ):
         st.rerun()
     if b2.button("Dismiss", key=f"no{insight_id}") and attempt(
-        base.dismiss_evidence, question_id, insight_id, by=me
+        base.dismiss_evidence, question_id, insight_id
     ):
         st.rerun()
 
@@ -126,7 +126,7 @@ def show_question(question_id: int) -> None:
         reason = st.text_input("Reason (for dropped)")
         if st.form_submit_button("Change status"):
             try:
-                base.set_status(question.id, new_status, by=me, answer=answer, reason=reason)
+                base.set_status(question.id, new_status, answer=answer, reason=reason)
                 st.rerun()
             except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))

@@ -15,7 +15,7 @@ from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
 from insights.models import Source
 from insights.text import csv_text, escape_markdown, plural
-from views.common import kb, may, person
+from views.common import kb, may
 
 FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
 FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)
@@ -67,7 +67,7 @@ def run_import(name: str, path: Path, **options) -> int:
                      text=f"{shown}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left")  # fmt: skip
 
     try:
-        report = base.import_file(path, progress=show, by=person(), name=name, **options)
+        report = base.import_file(path, progress=show, name=name, **options)
     except (ReadError, OivallusError) as error:
         st.error(f"{shown} was not imported: {escape_markdown(str(error))}.")
         return 0
@@ -113,7 +113,7 @@ def plan_for(name: str, path: Path, key: str):
                                 placeholder="e.g. Zendesk export")  # fmt: skip
         if c2.button("Save mapping", key=f"save-{key}", disabled=not save_as.strip()):
             try:
-                base.save_mapping(save_as, mapping, by=person())
+                base.save_mapping(save_as, mapping)
                 st.toast(f"Mapping '{escape_markdown(save_as.strip())}' saved")
             except OivallusError as error:
                 st.error(str(error))

@@ -16,7 +16,6 @@ from views.common import (
     metadata_line,
     open_link,
     own_title,
-    person,
     title_of,
 )
 
@@ -69,7 +68,7 @@ if not insight.journey_stage and not insight.deleted_at and allowed("edit", insi
             if right.button("Accept", key="accept-stage", type="primary"):
                 data = insight.model_dump(include=set(InsightIn.model_fields))
                 data.update(journey_stage=suggestion.stage, language=None)
-                if attempt(base.edit, insight.id, InsightIn(**data), by=person()):
+                if attempt(base.edit, insight.id, InsightIn(**data)):
                     st.rerun()
 
 if insight.study_id:
@@ -122,7 +121,7 @@ if not insight.deleted_at:
                         help="Its text becomes evidence of this insight; it is deleted "
                         "(restorable).",
                     )
-                    and attempt(base.merge, insight.id, link.other_id, by=person())
+                    and attempt(base.merge, insight.id, link.other_id)
                 ):
                     st.rerun()
                 if link.status == "suggested" and allowed(
@@ -130,11 +129,11 @@ if not insight.deleted_at:
                 ):
                     b1, b2 = st.columns(2)
                     if b1.button("Confirm", key=f"c{link.other_id}") and attempt(
-                        base.confirm_link, insight.id, link.other_id, by=person()
+                        base.confirm_link, insight.id, link.other_id
                     ):
                         st.rerun()
                     if b2.button("Dismiss", key=f"d{link.other_id}") and attempt(
-                        base.reject_link, insight.id, link.other_id, by=person()
+                        base.reject_link, insight.id, link.other_id
                     ):
                         st.rerun()
 
@@ -190,7 +189,7 @@ if not insight.deleted_at:
                     tags=[t for t in tags.split(",") if t.strip()],
                 )
                 try:
-                    changed = attempt(base.edit, insight.id, InsightIn(**data), by=person())
+                    changed = attempt(base.edit, insight.id, InsightIn(**data))
                 except ValidationError as error:
                     st.error(str(describe_validation_error(error)))
                     changed = False
