@@ -9,8 +9,10 @@ st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layo
 # at once instead of a blank page.
 splash = st.empty()
 if "views.common" not in sys.modules:  # only while the imports below are slow
-    splash.markdown("## :material/lightbulb: Oivallus\nStarting up: loading the search and "
-                    "language libraries. This happens only after a restart.")  # fmt: skip
+    splash.markdown(
+        "## :material/lightbulb: Oivallus\nStarting up: loading the search and "
+        "language libraries. This happens only after a restart."
+    )
 
 import streamlit.components.v1 as components  # noqa: E402
 
@@ -49,21 +51,29 @@ kpis = st.Page("views/kpis.py", title="KPIs", icon=":material/monitoring:", url_
 
 def for_you_page(unread: int = 0) -> st.Page:
     """The "For you" list, its unread count in the sidebar."""
-    return st.Page("views/for_you.py", title=f"For you ({unread})" if unread else "For you",
-                   icon=":material/inbox:", url_path="for_you")  # fmt: skip
+    return st.Page(
+        "views/for_you.py",
+        title=f"For you ({unread})" if unread else "For you",
+        icon=":material/inbox:",
+        url_path="for_you",
+    )
 
 
 for_you = for_you_page()
-admin = st.Page("views/admin.py", title="Admin", icon=":material/admin_panel_settings:",
-                url_path="admin")  # fmt: skip
+admin = st.Page(
+    "views/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"
+)
 
 # Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
 # [auth], else the built-in accounts. The username is kept in the session key "user".
 base = accounts()  # sign-in works while the model and the index load in the background
 one_time = base.ensure_admin()
 if one_time:  # the very first run: the only time this password is ever shown
-    print(f"Oivallus first run: sign in as 'admin' with the one-time password {one_time} "
-          "and set a new one (or set OIVALLUS_ADMIN_PASSWORD before the first run).", flush=True)  # fmt: skip
+    print(
+        f"Oivallus first run: sign in as 'admin' with the one-time password {one_time} "
+        "and set a new one (or set OIVALLUS_ADMIN_PASSWORD before the first run).",
+        flush=True,
+    )
 
 
 def single_sign_on() -> bool:
@@ -86,8 +96,11 @@ COOKIE = "oivallus_session"
 def write_cookie(value: str, max_age: int) -> None:
     """Set or clear the "stay signed in" cookie from a zero-height component (its iframe shares
     the app's origin); Streamlit reads cookies but has no call to set one."""
-    components.html(f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; "
-                    f"max-age={max_age}; SameSite=Strict';</script>", height=0)  # fmt: skip
+    components.html(
+        f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; "
+        f"max-age={max_age}; SameSite=Strict';</script>",
+        height=0,
+    )
 
 
 if not st.session_state.get("user") and not st.session_state.get("signed_out"):
@@ -117,8 +130,9 @@ current = st.navigation(sections, position="sidebar" if user else "hidden")
 if user is None:
     st.title("Sign in to Oivallus")
     if st.session_state.pop("ended", False):
-        st.info("Your session ended (signed out, a new password or role, or it expired). "
-                "Sign in again.")  # fmt: skip
+        st.info(
+            "Your session ended (signed out, a new password or role, or it expired). Sign in again."
+        )
     if single_sign_on():
         st.button("Sign in with your organisation account", type="primary", on_click=st.login)
     else:
@@ -144,8 +158,10 @@ if user is None:
     st.stop()
 
 with st.sidebar:
-    st.caption(f"Signed in as **{escape_markdown(user.display_name)}** · {user.role}"
-               + (f" · {escape_markdown(user.team)}" if user.team else ""))  # fmt: skip
+    st.caption(
+        f"Signed in as **{escape_markdown(user.display_name)}** · {user.role}"
+        + (f" · {escape_markdown(user.team)}" if user.team else "")
+    )
     if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
         write_cookie(st.session_state.pop("remember"), 14 * 86400)
     account_menu(get_kb().acting_as(user))

@@ -4,7 +4,8 @@ Builds (or reuses) a file of N insights whose links are not yet computed, as rig
 import, opens it and searches for a while as a person would (one query every 100 ms) while the
 background linker works through them; then again while a 5,000-row import and a theme
 recomputation run beside the linker. Prints search p50/p95 of each phase, how many insights
-rows (smoothed or related) the linker did per second meanwhile, and peak memory, against the targets.
+rows (smoothed or related) the linker did per second meanwhile, and peak memory, against the
+targets.
 
 Usage: python benchmarks/bench_busy.py [--n 100000] [--db PATH] [--seconds 60]
 """
@@ -107,9 +108,11 @@ def main() -> int:
     for phase, (timings, linked) in results.items():
         p50, p95 = ms(timings, 0.5), ms(timings, 0.95)
         ok &= p50 <= TARGETS["search_p50_ms"] and p95 <= TARGETS["search_p95_ms"]
-        print(f"{phase:28s} search p50 {p50:6.1f} ms  p95 {p95:7.1f} ms  max "
-              f"{max(timings) * 1000:7.1f} ms  ({len(timings)} searches; the linker did "
-              f"{linked / args.seconds:,.0f} rows/s)  target p50 <= 50, p95 <= 150")  # fmt: skip
+        print(
+            f"{phase:28s} search p50 {p50:6.1f} ms  p95 {p95:7.1f} ms  max "
+            f"{max(timings) * 1000:7.1f} ms  ({len(timings)} searches; the linker did "
+            f"{linked / args.seconds:,.0f} rows/s)  target p50 <= 50, p95 <= 150"
+        )
     rss = peak_rss_mb()
     print(f"peak RSS {rss:,.0f} MB (target {TARGETS['peak_rss_mb']:,})")
     return 0 if ok else 1

@@ -40,8 +40,13 @@ def write_csv(path: Path, texts: list[str]) -> None:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["pvm", "asiakassegmentti", "palaute"])
         for text in texts:
-            writer.writerow([f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2026",
-                             rng.choice(["SMB", "Consumer"]), text])  # fmt: skip
+            writer.writerow(
+                [
+                    f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.2026",
+                    rng.choice(["SMB", "Consumer"]),
+                    text,
+                ]
+            )
 
 
 def model_throughput(rows: int) -> dict:
@@ -59,8 +64,12 @@ def model_throughput(rows: int) -> dict:
         kb = KnowledgeBase.open(Path(tmp) / "i.duckdb", embedder=embedder)
         report = kb.import_file(path)
         kb.close()
-    return {"encode_rows_per_s": encode_rate, "import_rows_per_s": report.rows_per_second,
-            "import_share": report.rows_per_second / encode_rate, "inserted": report.inserted}  # fmt: skip
+    return {
+        "encode_rows_per_s": encode_rate,
+        "import_rows_per_s": report.rows_per_second,
+        "import_share": report.rows_per_second / encode_rate,
+        "inserted": report.inserted,
+    }
 
 
 def big_file(megabytes: int, row_chars: int) -> dict:
@@ -84,9 +93,13 @@ def big_file(megabytes: int, row_chars: int) -> dict:
         report = kb.import_file(path, batch=2048)
         seconds = time.perf_counter() - start
         kb.close()
-    return {"big_rows": report.rows, "big_seconds": seconds,
-            "big_inserted": report.inserted, "big_file_mb": megabytes,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+    return {
+        "big_rows": report.rows,
+        "big_seconds": seconds,
+        "big_inserted": report.inserted,
+        "big_file_mb": megabytes,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> int:

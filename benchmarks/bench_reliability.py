@@ -82,12 +82,17 @@ def concurrent_users(users: int, seconds: float) -> dict:
         ids = [i for a in added for i in a]
         missing = len(set(ids)) - kb.count()
         wrong_votes = sum(
-            sorted(kb.question(q.id).voters) != sorted(f"p{n}" for n in range(users) if q.id in votes[n])
+            sorted(kb.question(q.id).voters)
+            != sorted(f"p{n}" for n in range(users) if q.id in votes[n])
             for q in questions
-        )  # fmt: skip
+        )
         kb.close()
-    return {"user_errors": len(errors), "user_writes": len(ids), "writes_missing": missing,
-            "questions_with_wrong_votes": wrong_votes}  # fmt: skip
+    return {
+        "user_errors": len(errors),
+        "user_writes": len(ids),
+        "writes_missing": missing,
+        "questions_with_wrong_votes": wrong_votes,
+    }
 
 
 def kill_trials(trials: int) -> dict:
@@ -95,14 +100,17 @@ def kill_trials(trials: int) -> dict:
     partial, reruns_failed = 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "rows.csv"
-        csv_path.write_text("text\n" + "\n".join(f"imported row {i} about invoices" for i in range(20_000)),
-                            encoding="utf-8")  # fmt: skip
+        csv_path.write_text(
+            "text\n" + "\n".join(f"imported row {i} about invoices" for i in range(20_000)),
+            encoding="utf-8",
+        )
         for trial in range(trials):
             for script, args, whole in ((WRITER, [], BATCH), (IMPORTER, [str(csv_path)], None)):
                 db = Path(tmp) / f"k{trial}-{whole}.duckdb"
                 command = [sys.executable, "-c", script, str(db), *args]
-                process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL)  # fmt: skip
+                process = subprocess.Popen(
+                    command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
                 time.sleep(rng.uniform(4.0, 12.0))  # past start-up, somewhere in the writes
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
@@ -131,9 +139,16 @@ def main() -> int:
     args = parser.parse_args()
     results = concurrent_users(args.users, args.seconds)
     results.update(kill_trials(args.trials))
-    ok = all(results[k] == 0 for k in ("user_errors", "writes_missing",
-                                       "questions_with_wrong_votes", "partial_batches",
-                                       "reruns_incomplete"))  # fmt: skip
+    ok = all(
+        results[k] == 0
+        for k in (
+            "user_errors",
+            "writes_missing",
+            "questions_with_wrong_votes",
+            "partial_batches",
+            "reruns_incomplete",
+        )
+    )
     for key, value in results.items():
         print(f"{key:28} {value}")
     print("PASS" if ok else "FAIL")

@@ -52,8 +52,12 @@ def quality() -> dict:
     theme_of = {i: t.id for t in themes for i in t.insight_ids}
     keys = sorted(theme_of)
     truth, found = [label[i] for i in keys], [theme_of[i] for i in keys]
-    return {"b77_themes": len(themes), "b77_nmi": normalized_mutual_info_score(truth, found),
-            "b77_ari": adjusted_rand_score(truth, found), "b77_recompute_s": seconds}  # fmt: skip
+    return {
+        "b77_themes": len(themes),
+        "b77_nmi": normalized_mutual_info_score(truth, found),
+        "b77_ari": adjusted_rand_score(truth, found),
+        "b77_recompute_s": seconds,
+    }
 
 
 def scale(n: int) -> dict:
@@ -65,16 +69,26 @@ def scale(n: int) -> dict:
         texts = synthetic_texts(n)
         with kb.linker.held():  # the scale test times themes, not background linking
             for i in range(0, n, 10_000):
-                kb.add_many([InsightIn(text=t, segment=SEGMENTS[(i + j) % 4])
-                             for j, t in enumerate(texts[i : i + 10_000])])  # fmt: skip
+                kb.add_many(
+                    [
+                        InsightIn(text=t, segment=SEGMENTS[(i + j) % 4])
+                        for j, t in enumerate(texts[i : i + 10_000])
+                    ]
+                )
             survey = Path(tmp) / "survey.csv"
             rng = random.Random(3)
             with open(survey, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(["id", "date", "segment", "nps"])
                 for r in range(50_000):
-                    writer.writerow([r, f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
-                                     rng.choice(SEGMENTS), rng.randint(0, 10)])  # fmt: skip
+                    writer.writerow(
+                        [
+                            r,
+                            f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+                            rng.choice(SEGMENTS),
+                            rng.randint(0, 10),
+                        ]
+                    )
             kb.import_file(survey)
             start = time.perf_counter()
             themes = kb.recompute_themes()
@@ -93,8 +107,12 @@ def scale(n: int) -> dict:
             at.run()
             runs.append(time.perf_counter() - started)
         assert not at.exception, at.exception
-    return {"n": n, "themes": len(themes), "recompute_s": seconds,
-            "overview_page_ms": statistics.median(runs) * 1000}  # fmt: skip
+    return {
+        "n": n,
+        "themes": len(themes),
+        "recompute_s": seconds,
+        "overview_page_ms": statistics.median(runs) * 1000,
+    }
 
 
 def main() -> int:

@@ -93,17 +93,31 @@ def build(path: Path, questions: int, votes: int) -> None:
     ]
     for i in range(questions):
         text = f"Question {i}: why do customers mention {rng.choice(words)} {rng.choice(words)}?"
-        kb.ask(QuestionIn(text=text, team=f"team{i % 12}", impact=rng.randint(1, 5),
-                          effort=rng.randint(1, 5), tags=[rng.choice(words)]))  # fmt: skip
+        kb.ask(
+            QuestionIn(
+                text=text,
+                team=f"team{i % 12}",
+                impact=rng.randint(1, 5),
+                effort=rng.randint(1, 5),
+                tags=[rng.choice(words)],
+            )
+        )
     pairs = {(rng.randint(1, questions), f"user{rng.randint(1, 3000)}") for _ in range(votes)}
     import pyarrow as pa
 
-    table = pa.table({"question_id": [q for q, _ in pairs], "user_id": [u for _, u in pairs],
-                      "team": [f"team{hash(u) % 12}" for _, u in pairs]})  # fmt: skip
+    table = pa.table(
+        {
+            "question_id": [q for q, _ in pairs],
+            "user_id": [u for _, u in pairs],
+            "team": [f"team{hash(u) % 12}" for _, u in pairs],
+        }
+    )
     with kb.db.transaction() as cur:  # bulk set-up only; the timed votes use kb.vote
         cur.register("bulk_votes", table)
-        cur.execute("INSERT INTO question_votes (question_id, user_id, team)"
-                    " SELECT question_id, user_id, team FROM bulk_votes")  # fmt: skip
+        cur.execute(
+            "INSERT INTO question_votes (question_id, user_id, team)"
+            " SELECT question_id, user_id, team FROM bulk_votes"
+        )
     kb.close()
 
 

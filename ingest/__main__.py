@@ -20,8 +20,12 @@ from storage.db import default_db_path
 def _bar(done: int, total: int) -> None:
     width = 30
     filled = int(width * done / total) if total else width
-    print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows", end="",
-          file=sys.stderr, flush=True)  # fmt: skip
+    print(
+        f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--by", default=getpass.getuser(), help="who imports (default: %(default)s)"
     )
-    parser.add_argument("--stage", default=None,
-                        help="journey stage of every row without one of its own")  # fmt: skip
+    parser.add_argument(
+        "--stage", default=None, help="journey stage of every row without one of its own"
+    )
     parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
     parser.add_argument("--no-themes", action="store_true", help="do not recompute themes after")
     args = parser.parse_args(argv)
@@ -49,19 +54,28 @@ def main(argv: list[str] | None = None) -> int:
         for path in args.files:
             print(f"{path}:", file=sys.stderr)
             try:
-                report = kb.import_file(path, mapping=args.mapping, scrub_pii=not args.no_scrub,
-                                        progress=_bar, source=args.source, by=args.by,
-                                        sheet=args.sheet, journey_stage=args.stage)  # fmt: skip
+                report = kb.import_file(
+                    path,
+                    mapping=args.mapping,
+                    scrub_pii=not args.no_scrub,
+                    progress=_bar,
+                    source=args.source,
+                    by=args.by,
+                    sheet=args.sheet,
+                    journey_stage=args.stage,
+                )
             except (ReadError, OSError) as error:
                 print(f"\n  not imported: {error}", file=sys.stderr)
                 failed += 1
                 continue
             inserted += report.inserted
             resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
-            print(f"\n  {report.inserted} inserted{resumed}, {report.duplicates} duplicates skipped, "
-                  f"{report.responses} survey responses, "
-                  f"{len(report.rejected)} rejected, {report.rows_per_second:.0f} rows/s; "
-                  f"personal data scrubbed: {report.pii or 'none'}")  # fmt: skip
+            print(
+                f"\n  {report.inserted} inserted{resumed}, {report.duplicates} duplicates skipped, "
+                f"{report.responses} survey responses, "
+                f"{len(report.rejected)} rejected, {report.rows_per_second:.0f} rows/s; "
+                f"personal data scrubbed: {report.pii or 'none'}"
+            )
             for row in report.rejected[:20]:
                 print(f"  - {row.reason}")
             if len(report.rejected) > 20:

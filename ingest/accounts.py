@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
     if generated:
-        print(f"Sign in as 'admin' with the one-time password: {generated}\n"
-              "Change it on the Admin page.")  # fmt: skip
+        print(
+            f"Sign in as 'admin' with the one-time password: {generated}\n"
+            "Change it on the Admin page."
+        )
     return 0
 
 

@@ -43,13 +43,16 @@ def _check(path: str, size: int, mtime: int) -> None:  # size and mtime: a chang
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ReadError(f"the file is damaged or incomplete ({error}); open it and save it "
-                        "again") from None  # fmt: skip
+        raise ReadError(
+            f"the file is damaged or incomplete ({error}); open it and save it again"
+        ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise ReadError(f"the file holds {len(members):,} parts (at most {MAX_MEMBERS:,}); "
-                            "save it again or export it as CSV")  # fmt: skip
+            raise ReadError(
+                f"the file holds {len(members):,} parts (at most {MAX_MEMBERS:,}); "
+                "save it again or export it as CSV"
+            )
         declared = sum(m.file_size for m in members)
         if declared > MAX_TOTAL_MB << 20:
             raise ReadError(_too_large(declared))
@@ -73,8 +76,10 @@ def _inflated_size(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
                 if size > MAX_PART_MB << 20:
                     raise ReadError(_part_too_large(member.filename, size))
                 if size > 10 << 20 and size > MAX_RATIO * max(member.compress_size, 1):
-                    raise ReadError(f"the part {member.filename} inflates more than "
-                                    f"{MAX_RATIO} times (a zip bomb?); it was not read")  # fmt: skip
+                    raise ReadError(
+                        f"the part {member.filename} inflates more than "
+                        f"{MAX_RATIO} times (a zip bomb?); it was not read"
+                    )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
         raise ReadError(f"the file is damaged ({error}); open it and save it again") from None
     return size
@@ -91,15 +96,21 @@ def _check_sheet_sizes(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo])
             continue
         rows, columns = int(found.group(4)), _column_number(found.group(3).decode())
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
-            raise ReadError(f"a sheet says it is {rows:,} rows x {columns:,} columns, more than "
-                            "Excel allows; the file was not read")  # fmt: skip
+            raise ReadError(
+                f"a sheet says it is {rows:,} rows x {columns:,} columns, more than "
+                "Excel allows; the file was not read"
+            )
 
 
 def _too_large(size: int) -> str:
-    return (f"the file unpacks to more than {MAX_TOTAL_MB} MB ({size / 2**20:,.0f} MB seen); "
-            "split it or export it as CSV")  # fmt: skip
+    return (
+        f"the file unpacks to more than {MAX_TOTAL_MB} MB ({size / 2**20:,.0f} MB seen); "
+        "split it or export it as CSV"
+    )
 
 
 def _part_too_large(name: str, size: int) -> str:
-    return (f"the part {name} unpacks to more than {MAX_PART_MB} MB ({size / 2**20:,.0f} MB "
-            "seen); split the file or export it as CSV")  # fmt: skip
+    return (
+        f"the part {name} unpacks to more than {MAX_PART_MB} MB ({size / 2**20:,.0f} MB "
+        "seen); split the file or export it as CSV"
+    )

@@ -159,8 +159,9 @@ def transcript(path: Path, encoding: str) -> Iterator[Record]:
         text = re.sub(r"<[^>]+>", "", text).strip()
         cues.append((index + 1, _clock(timing[1]), _clock(timing[2]), speaker, text))
     if not cues:
-        raise ReadError("no cues found: a transcript needs timing lines like "
-                        "00:00:01.000 --> 00:00:04.000")  # fmt: skip
+        raise ReadError(
+            "no cues found: a transcript needs timing lines like 00:00:01.000 --> 00:00:04.000"
+        )
     turn: list = []
     for cue in cues:
         if turn and cue[3] != turn[-1][3]:

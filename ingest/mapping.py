@@ -8,15 +8,57 @@ from collections.abc import Iterable
 
 # field -> names a column may carry (lower case, without punctuation), most specific first
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "feedback", "comment", "comments", "review", "reviews", "review text",
-             "palaute", "kommentti", "kommentit", "vapaa palaute", "avoin palaute", "arvostelu",
-             "message", "viesti", "description", "kuvaus", "answer", "vastaus", "sentence",
-             "observation", "havainto", "note", "muistiinpano", "body", "arvio"),
+    "text": (
+        "text",
+        "feedback",
+        "comment",
+        "comments",
+        "review",
+        "reviews",
+        "review text",
+        "palaute",
+        "kommentti",
+        "kommentit",
+        "vapaa palaute",
+        "avoin palaute",
+        "arvostelu",
+        "message",
+        "viesti",
+        "description",
+        "kuvaus",
+        "answer",
+        "vastaus",
+        "sentence",
+        "observation",
+        "havainto",
+        "note",
+        "muistiinpano",
+        "body",
+        "arvio",
+    ),
     "title": ("title", "otsikko", "subject", "aihe", "summary", "yhteenveto"),
-    "observed_at": ("date", "pvm", "päivämäärä", "paivamaara", "created", "created at",
-                    "observed at", "timestamp", "aika", "ajankohta", "luotu"),
-    "segment": ("segment", "asiakassegmentti", "segmentti", "customer segment",
-                "asiakasryhmä", "customer type", "asiakastyyppi"),
+    "observed_at": (
+        "date",
+        "pvm",
+        "päivämäärä",
+        "paivamaara",
+        "created",
+        "created at",
+        "observed at",
+        "timestamp",
+        "aika",
+        "ajankohta",
+        "luotu",
+    ),
+    "segment": (
+        "segment",
+        "asiakassegmentti",
+        "segmentti",
+        "customer segment",
+        "asiakasryhmä",
+        "customer type",
+        "asiakastyyppi",
+    ),
     "touchpoint": ("touchpoint", "kosketuspiste", "palvelukanava", "channel touchpoint"),
     "journey_stage": ("journey stage", "stage", "vaihe", "polun vaihe", "asiakaspolun vaihe"),
     "channel": ("channel", "kanava"),
@@ -24,16 +66,36 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "author": ("author", "tekijä", "tekija", "kirjoittaja", "reporter", "agent"),
     "team": ("team", "tiimi", "department", "osasto"),
     "tags": ("tags", "tag", "tunnisteet", "avainsanat", "category", "kategoria", "luokka"),
-    "external_id": ("id", "external id", "ticket id", "ticket", "tiketti", "response id",
-                    "vastaus id", "tunniste", "case id"),
+    "external_id": (
+        "id",
+        "external id",
+        "ticket id",
+        "ticket",
+        "tiketti",
+        "response id",
+        "vastaus id",
+        "tunniste",
+        "case id",
+    ),
     "score": ("nps", "nps score", "suositteluhalukkuus", "likelihood to recommend"),
     "csat": ("csat", "satisfaction", "tyytyväisyys", "tyytyvaisyys"),
     "ces": ("ces", "customer effort", "effort", "vaivattomuus"),
-}  # fmt: skip
+}
 
 # Names that hold a score whose scale only the values tell (a rating may be 1-5 or 0-10).
-SCORE_NAMES = ("rating", "stars", "star rating", "score", "scores", "pisteet", "arvosana",
-               "tähdet", "tahdet", "grade", "arvio")  # fmt: skip
+SCORE_NAMES = (
+    "rating",
+    "stars",
+    "star rating",
+    "score",
+    "scores",
+    "pisteet",
+    "arvosana",
+    "tähdet",
+    "tahdet",
+    "grade",
+    "arvio",
+)
 SCORE_FIELDS = ("score", "csat", "ces")  # NPS 0-10, CSAT 1-5, CES 1-7
 SCALE_OF_FIELD = {"score": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 SCALE_NAMES = {"score": "NPS (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
@@ -95,8 +157,8 @@ def _looks_like_text(values: list[str]) -> bool:
 def guess_mapping(columns: list[str], rows: list[dict[str, str]] | None = None) -> dict[str, str]:
     """Field -> column, for the columns whose names (and, given some rows, values) say what
     they hold. A score column's scale comes from its values unless its name says it (an "nps"
-    column stays NPS, and its rows off the scale are rejected one by one). Without a named text column, the column of longest
-    free text is the text."""
+    column stays NPS, and its rows off the scale are rejected one by one). Without a named
+    text column, the column of longest free text is the text."""
     rows = rows or []
     normal = {_normal(c): c for c in columns}
     mapping: dict[str, str] = {}

@@ -133,8 +133,10 @@ def import_file(
     started = time.perf_counter()
     size = path.stat().st_size
     if size > _limit_bytes():
-        raise ReadError(f"{name} is {size / 2**20:.0f} MB, over the import limit of "
-                        f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)")  # fmt: skip
+        raise ReadError(
+            f"{name} is {size / 2**20:.0f} MB, over the import limit of "
+            f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)"
+        )
     if isinstance(mapping, str):
         saved = kb.mappings()
         if mapping not in saved:
@@ -146,12 +148,16 @@ def import_file(
         mapping = guess_mapping(columns, [r for _, r in first if "__error__" not in r])
         records = itertools.chain(first, records)
     if "text" not in mapping and not any(f in mapping for f in SCALES):
-        raise ReadError(f"no column holds the insight text; columns are {columns}. Name one of "
-                        "them 'text' or 'palaute', or pass a mapping")  # fmt: skip
+        raise ReadError(
+            f"no column holds the insight text; columns are {columns}. Name one of "
+            "them 'text' or 'palaute', or pass a mapping"
+        )
     missing = sorted(set(mapping.values()) - set(columns))
     if missing:
-        raise ReadError(f"the mapping names columns the file does not have: {missing}; "
-                        f"its columns are {columns}")  # fmt: skip
+        raise ReadError(
+            f"the mapping names columns the file does not have: {missing}; "
+            f"its columns are {columns}"
+        )
     source = source or default_source(path) or ("survey" if "score" in mapping else "other")
     try:
         names = load_names() if scrub_pii else None
@@ -164,8 +170,17 @@ def import_file(
     else:
         import_id = kb.imports_repo.start(name, str(path), size, by, source, mapping)
     defaults = {"source": source, "study_id": study_id, "journey_stage": journey_stage}
-    run = _Run(kb, mapping, defaults, scrub_pii, progress, _estimate_rows(path), batch,
-               import_id, resuming=earlier is not None)  # fmt: skip
+    run = _Run(
+        kb,
+        mapping,
+        defaults,
+        scrub_pii,
+        progress,
+        _estimate_rows(path),
+        batch,
+        import_id,
+        resuming=earlier is not None,
+    )
     run.names = names
     run.report.file, run.report.mapping, run.report.import_id = name, mapping, import_id
     status = "cancelled"  # unless the loop below finishes
@@ -271,10 +286,14 @@ class _Run:
 
         when = value("observed_at")
         return SurveyResponse(
-            response_key=response_key(line, record, value("external_id")), metric=metric,
-            score=score, import_id=self.import_id, segment=value("segment"),
-            touchpoint=value("touchpoint"), observed_at=parse_date(when) if when else None,
-        )  # fmt: skip
+            response_key=response_key(line, record, value("external_id")),
+            metric=metric,
+            score=score,
+            import_id=self.import_id,
+            segment=value("segment"),
+            touchpoint=value("touchpoint"),
+            observed_at=parse_date(when) if when else None,
+        )
 
     def flush(self) -> None:
         """Store the waiting rows, what the import created and the responses in one transaction."""

@@ -68,8 +68,10 @@ def read_records(
     if not sample:
         raise ReadError("the file is empty")
     if suffix not in SUPPORTED:
-        raise ReadError(f"{'.' + suffix if suffix else 'files without an extension'} cannot be "
-                        f"imported; use one of {', '.join(SUPPORTED)}")  # fmt: skip
+        raise ReadError(
+            f"{'.' + suffix if suffix else 'files without an extension'} cannot be "
+            f"imported; use one of {', '.join(SUPPORTED)}"
+        )
     if suffix == "xlsx":
         return spreadsheets.rows(path, sheet)
     if suffix == "docx":
@@ -131,8 +133,10 @@ def _delimited(path: Path, encoding: str, sample: bytes):
         raise ReadError("the first line holds no column names")
     if len(header) > MAX_COLUMNS:
         handle.close()
-        raise ReadError(f"the header has {len(header):,} columns (at most {MAX_COLUMNS:,}); "
-                        "check the delimiter, or export only the columns to import")  # fmt: skip
+        raise ReadError(
+            f"the header has {len(header):,} columns (at most {MAX_COLUMNS:,}); "
+            "check the delimiter, or export only the columns to import"
+        )
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
@@ -141,8 +145,13 @@ def _delimited(path: Path, encoding: str, sample: bytes):
                 if not any(v.strip() for v in values):
                     continue
                 if len(values) != len(header):
-                    yield line, {"__error__": f"has {len(values)} fields, the header has "
-                                              f"{len(header)}; check the delimiter and quotes"}  # fmt: skip
+                    yield (
+                        line,
+                        {
+                            "__error__": f"has {len(values)} fields, the header has "
+                            f"{len(header)}; check the delimiter and quotes"
+                        },
+                    )
                     continue
                 yield line, dict(zip(header, values, strict=True))
         except (UnicodeDecodeError, csv.Error) as error:
@@ -192,8 +201,9 @@ def _json(path: Path, encoding: str):
         with open(path, encoding=encoding) as handle:
             data = json.load(handle)
     except RecursionError:
-        raise ReadError("the JSON is nested too deeply to read; export a flat list of "
-                        "objects") from None  # fmt: skip
+        raise ReadError(
+            "the JSON is nested too deeply to read; export a flat list of objects"
+        ) from None
     except json.JSONDecodeError as error:
         raise ReadError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
     except UnicodeDecodeError as error:
@@ -204,8 +214,10 @@ def _json(path: Path, encoding: str):
         raise ReadError("expected a list of objects")
     columns = sorted({k for item in data if isinstance(item, dict) for k in item}) or ["text"]
     if len(columns) > MAX_COLUMNS:
-        raise ReadError(f"the objects have {len(columns):,} different keys (at most "
-                        f"{MAX_COLUMNS:,}); export the fields to import")  # fmt: skip
+        raise ReadError(
+            f"the objects have {len(columns):,} different keys (at most "
+            f"{MAX_COLUMNS:,}); export the fields to import"
+        )
     return columns, ((i, _as_record(item)) for i, item in enumerate(data, start=1))
 
 

@@ -23,8 +23,10 @@ def _open(path: Path):
     try:
         return load_workbook(str(path), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
-        raise ReadError(f"the Excel file is damaged or incomplete ({error}); open it in Excel "
-                        "and save it again as .xlsx") from None  # fmt: skip
+        raise ReadError(
+            f"the Excel file is damaged or incomplete ({error}); open it in Excel "
+            "and save it again as .xlsx"
+        ) from None
 
 
 def sheet_names(path: Path) -> list[str]:

@@ -17,8 +17,10 @@ def parse_score(field: str, value: str) -> int:
         number = int(re.split(r"[.,]", text)[0])
         if low <= number <= high:
             return number
-    raise ValueError(f"{metric.upper()} score {value!r} is not a whole number from {low} to "
-                     f"{high}; correct the cell or leave it empty")  # fmt: skip
+    raise ValueError(
+        f"{metric.upper()} score {value!r} is not a whole number from {low} to "
+        f"{high}; correct the cell or leave it empty"
+    )
 
 
 def sentiment_of(metric: str, score: int) -> str:

@@ -32,12 +32,39 @@ from insights.models import (
 from insights.records import AuditEntry, ImportRecord, Role, SurveyResponse, Theme, User
 
 __all__ = [
-    "AddResult", "AuditEntry", "Evidence", "EvidenceRelation", "Hit", "ImportRecord", "Insight",
-    "InsightIn", "InsightVersion", "InvalidInput", "Kind", "KnowledgeBase", "Link", "LinkStatus",
-    "NotFound", "OivallusError", "PriorityPart", "Question", "QuestionEvidence", "QuestionIn",
-    "QuestionStatus", "Role", "SearchFilters", "Sentiment", "Source", "StageSuggestion",
-    "StatusChange", "Study", "StudyIn", "SurveyResponse", "Theme", "User",
-]  # fmt: skip
+    "AddResult",
+    "AuditEntry",
+    "Evidence",
+    "EvidenceRelation",
+    "Hit",
+    "ImportRecord",
+    "Insight",
+    "InsightIn",
+    "InsightVersion",
+    "InvalidInput",
+    "Kind",
+    "KnowledgeBase",
+    "Link",
+    "LinkStatus",
+    "NotFound",
+    "OivallusError",
+    "PriorityPart",
+    "Question",
+    "QuestionEvidence",
+    "QuestionIn",
+    "QuestionStatus",
+    "Role",
+    "SearchFilters",
+    "Sentiment",
+    "Source",
+    "StageSuggestion",
+    "StatusChange",
+    "Study",
+    "StudyIn",
+    "SurveyResponse",
+    "Theme",
+    "User",
+]
 
 
 def __getattr__(name: str):

@@ -102,8 +102,10 @@ class AnalysisMixin:
     ) -> KpiChange:
         """A KPI in [start, end] against the period of the same length before it."""
         before_start, before_end = previous_period(start, end)
-        return compare(self.kpi(metric, segment, None, start, end),
-                       self.kpi(metric, segment, None, before_start, before_end))  # fmt: skip
+        return compare(
+            self.kpi(metric, segment, None, start, end),
+            self.kpi(metric, segment, None, before_start, before_end),
+        )
 
     def latest_response_date(self, metric: str = "nps") -> date | None:
         """The date of the newest survey response (to place a default period)."""
@@ -112,8 +114,10 @@ class AnalysisMixin:
     def journey(self, start: date | None = None, end: date | None = None) -> JourneyMap:
         """Insight counts and negative shares per journey stage and segment."""
         order = self.choices("journey_stage")
-        cells = [JourneyCell(stage=s, segment=g, insights=n, negative=neg)
-                 for s, g, n, neg in self.analysis.journey_cells(start, end)]  # fmt: skip
+        cells = [
+            JourneyCell(stage=s, segment=g, insights=n, negative=neg)
+            for s, g, n, neg in self.analysis.journey_cells(start, end)
+        ]
         stages = order + sorted({c.stage for c in cells} - set(order))
         segments = sorted({c.segment for c in cells}, key=lambda g: (g == "(none)", g))
         trusted = [c for c in cells if c.insights >= MIN_CELL and c.negative]

@@ -51,18 +51,29 @@ def prioritise(question: Question, relations: list[str], today: date) -> Questio
     urgency = 0.0 if days is None else max(0.0, min(1.0, 1 - days / URGENCY_HORIZON_DAYS))
     teams = len(question.teams)
     parts = [
-        ("votes", question.votes, VOTE_WEIGHT * math.log1p(question.votes),
-         f"{VOTE_WEIGHT} x ln(1 + votes)"),
-        ("teams", teams, TEAM_WEIGHT * max(teams - 1, 0),
-         f"{TEAM_WEIGHT} x (distinct teams - 1)"),
+        (
+            "votes",
+            question.votes,
+            VOTE_WEIGHT * math.log1p(question.votes),
+            f"{VOTE_WEIGHT} x ln(1 + votes)",
+        ),
+        ("teams", teams, TEAM_WEIGHT * max(teams - 1, 0), f"{TEAM_WEIGHT} x (distinct teams - 1)"),
         ("impact", question.impact, IMPACT_WEIGHT * question.impact, f"{IMPACT_WEIGHT} x impact"),
         ("effort", question.effort, EFFORT_WEIGHT * question.effort, f"{EFFORT_WEIGHT} x effort"),
-        ("urgency", urgency, URGENCY_WEIGHT * urgency,
-         f"{URGENCY_WEIGHT} x (1 - days to decision / {URGENCY_HORIZON_DAYS})"
-         + (f"; {days} days" if days is not None else "; no decision date")),
-        ("already known", round(known, 3), KNOWN_WEIGHT * known,
-         f"{KNOWN_WEIGHT} x confidence from {len(relations)} confirmed insights"),
-    ]  # fmt: skip
+        (
+            "urgency",
+            urgency,
+            URGENCY_WEIGHT * urgency,
+            f"{URGENCY_WEIGHT} x (1 - days to decision / {URGENCY_HORIZON_DAYS})"
+            + (f"; {days} days" if days is not None else "; no decision date"),
+        ),
+        (
+            "already known",
+            round(known, 3),
+            KNOWN_WEIGHT * known,
+            f"{KNOWN_WEIGHT} x confidence from {len(relations)} confirmed insights",
+        ),
+    ]
     explanation = [
         PriorityPart(name=n, value=float(v), contribution=round(c, 3), rule=r)
         for n, v, c, r in parts
@@ -97,11 +108,13 @@ def narrow(
 ) -> list[Question]:
     """Filter and sort questions already read (a page narrows one read several ways)."""
     found = [
-        q for q in questions
+        q
+        for q in questions
         if (status is None or q.status == status)
         and (team is None or q.team == team or team in q.teams)
-        and (tag is None or tag in q.tags) and (segment is None or segment in q.segments)
-    ]  # fmt: skip
+        and (tag is None or tag in q.tags)
+        and (segment is None or segment in q.segments)
+    ]
     return sorted(found, key=SORTS[sort])
 
 
@@ -183,12 +196,13 @@ class BacklogMixin(AnswerMatchingMixin):
     ) -> list[Question]:
         """The backlog, best first: sort by "priority", "newest" or "votes"; filter freely."""
         if status is not None and status not in {s.value for s in QuestionStatus}:
-            raise InvalidInput(f"Unknown status {status!r}; use one of "
-                               f"{[s.value for s in QuestionStatus]}", field="status")  # fmt: skip
+            raise InvalidInput(
+                f"Unknown status {status!r}; use one of {[s.value for s in QuestionStatus]}",
+                field="status",
+            )
         if sort not in SORTS:
             raise InvalidInput(f"Unknown sort {sort!r}; use {list(SORTS)}", field="sort")
-        return narrow(self.questions(status=status), sort=sort, team=team, tag=tag,
-                      segment=segment)  # fmt: skip
+        return narrow(self.questions(status=status), sort=sort, team=team, tag=tag, segment=segment)
 
     def my_votes(self, user_id: str | None) -> set[int]:
         """Ids of the questions this person votes for (the whole backlog is read without
@@ -220,8 +234,9 @@ class BacklogMixin(AnswerMatchingMixin):
         if status is None:
             raise NotFound(f"Question {question_id} does not exist.")
         if status in (QuestionStatus.answered, QuestionStatus.dropped):
-            raise InvalidInput(f"Question {question_id} is {status}; votes are closed.",
-                               field="question_id")  # fmt: skip
+            raise InvalidInput(
+                f"Question {question_id} is {status}; votes are closed.", field="question_id"
+            )
         with self.db.transaction() as cur:
             before = self.db.generation
             self.backlog_repo.set_vote(cur, question_id, user_id, team, on)
@@ -263,19 +278,24 @@ class BacklogMixin(AnswerMatchingMixin):
         try:
             status = QuestionStatus(status)
         except ValueError:
-            raise InvalidInput(f"Unknown status {status!r}; use one of "
-                               f"{[s.value for s in QuestionStatus]}", field="status") from None  # fmt: skip
+            raise InvalidInput(
+                f"Unknown status {status!r}; use one of {[s.value for s in QuestionStatus]}",
+                field="status",
+            ) from None
         answer, reason = (answer or "").strip() or None, (reason or "").strip() or None
         if status == question.status:
             raise InvalidInput(f"Question {question_id} is already {status}.", field="status")
         if status == QuestionStatus.answered:
             if not answer:
                 raise InvalidInput("An answered question needs a short answer.", field="answer")
-            confirmed = {e.insight_id for e in self.question_evidence(question_id)
-                         if e.status == "confirmed"}  # fmt: skip
+            confirmed = {
+                e.insight_id for e in self.question_evidence(question_id) if e.status == "confirmed"
+            }
             if not (set(insight_ids or []) | confirmed):
-                raise InvalidInput("Name the insights that answer it (or confirm evidence first).",
-                                   field="insight_ids")  # fmt: skip
+                raise InvalidInput(
+                    "Name the insights that answer it (or confirm evidence first).",
+                    field="insight_ids",
+                )
             for insight_id in insight_ids or []:
                 self.get(insight_id)
         if status == QuestionStatus.dropped and not reason:
@@ -283,9 +303,12 @@ class BacklogMixin(AnswerMatchingMixin):
         stamp = now()
         with self.db.transaction() as cur:
             for insight_id in insight_ids or []:
-                self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed",
-                                                  "answers", self._who(by), stamp)  # fmt: skip
-            self.backlog_repo.update_status(cur, question, status, self._who(by), stamp, answer, reason)
+                self.backlog_repo.decide_evidence(
+                    cur, question_id, insight_id, "confirmed", "answers", self._who(by), stamp
+                )
+            self.backlog_repo.update_status(
+                cur, question, status, self._who(by), stamp, answer, reason
+            )
         self._caches.pop("question_vectors", None)
         return self.question(question_id)
 
@@ -294,8 +317,10 @@ class BacklogMixin(AnswerMatchingMixin):
     def question_suggestions(self, question_id: int, k: int = 10) -> list[Hit]:
         """Insights that may answer a question, best first; never one a person dismissed."""
         question = self.question(question_id)
-        dismissed = {e.insight_id for e in self.backlog_repo.evidence(
-            question_id=question_id, statuses=("dismissed",))}  # fmt: skip
+        dismissed = {
+            e.insight_id
+            for e in self.backlog_repo.evidence(question_id=question_id, statuses=("dismissed",))
+        }
         language = textlib.detect_language(question.text)
         vector = self._text_vector(question.text, language)
         found = self._match_question(question.text, language, vector, k + len(dismissed))
@@ -320,13 +345,16 @@ class BacklogMixin(AnswerMatchingMixin):
     ) -> None:
         """Confirm an insight as evidence: it answers, supports or contradicts the question."""
         if relation not in {r.value for r in EvidenceRelation}:
-            raise InvalidInput(f"Unknown relation {relation!r}; use answers, supports or "
-                               "contradicts", field="relation")  # fmt: skip
+            raise InvalidInput(
+                f"Unknown relation {relation!r}; use answers, supports or contradicts",
+                field="relation",
+            )
         self.question(question_id)
         self.get(insight_id)
         with self.db.transaction() as cur:
-            self.backlog_repo.decide_evidence(cur, question_id, insight_id, "confirmed", relation,
-                                              self._who(by), now())  # fmt: skip
+            self.backlog_repo.decide_evidence(
+                cur, question_id, insight_id, "confirmed", relation, self._who(by), now()
+            )
 
     @audited("dismiss evidence", "question")
     @requires(Role.researcher)
@@ -334,8 +362,9 @@ class BacklogMixin(AnswerMatchingMixin):
         """Say an insight does not bear on the question: it is not suggested again."""
         self.question(question_id)
         with self.db.transaction() as cur:
-            self.backlog_repo.decide_evidence(cur, question_id, insight_id, "dismissed", None, self._who(by),
-                                              now())  # fmt: skip
+            self.backlog_repo.decide_evidence(
+                cur, question_id, insight_id, "dismissed", None, self._who(by), now()
+            )
 
     def questions_with_new_evidence(self) -> list[Question]:
         """Open or in-research questions with suggested evidence nobody has reviewed yet."""

@@ -18,8 +18,10 @@ def export_backup(kb, folder: str | Path) -> dict:
 
     actor = getattr(kb, "actor", None)
     if actor is not None and actor.role != "admin":
-        raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not export everything: "
-                               "it needs the admin role")  # fmt: skip
+        raise PermissionDenied(
+            f"{actor.display_name} ({actor.role}) may not export everything: "
+            "it needs the admin role"
+        )
     manifest = export_all(kb.db, Path(folder))
     kb.people.log(kb.actor_name, "export", "backup", str(folder), None, manifest, now())
     return manifest

@@ -65,8 +65,9 @@ def cluster(
         return np.zeros(n, dtype=np.int64), vectors.mean(axis=0, keepdims=True)
     init = _initial_centroids(vectors, seeds, k)
     if n > LARGE:
-        model = MiniBatchKMeans(k, init=init, n_init=1, batch_size=4096, random_state=0,
-                                max_no_improvement=20)  # fmt: skip
+        model = MiniBatchKMeans(
+            k, init=init, n_init=1, batch_size=4096, random_state=0, max_no_improvement=20
+        )
     else:
         model = KMeans(k, init=init, n_init=1, random_state=0, tol=0.0)  # to a fixed point
     labels = model.fit_predict(vectors)
@@ -131,8 +132,14 @@ def label_tokens(text: str, language: str) -> list[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words = _ENGLISH_WORD.findall(text.lower())
-        kept = [w for w in words if len(w) >= 3 and not any(a in w for a in APOSTROPHES)
-                and w not in ENGLISH_STOP_WORDS and w not in FINNISH_STOP_WORDS]  # fmt: skip
+        kept = [
+            w
+            for w in words
+            if len(w) >= 3
+            and not any(a in w for a in APOSTROPHES)
+            and w not in ENGLISH_STOP_WORDS
+            and w not in FINNISH_STOP_WORDS
+        ]
     return kept + [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
 
 
@@ -174,8 +181,11 @@ def labels_for(
         weights = row.data / max(per_theme[theme], 1) * idf[row.indices]
         order = terms[row.indices[np.argsort(-weights, kind="stable")]]
         size = sum(language_counts[theme].values())
-        present = [lang for lang, n in sorted(language_counts[theme].items(), key=lambda x: -x[1])
-                   if n >= 0.2 * size]  # fmt: skip
+        present = [
+            lang
+            for lang, n in sorted(language_counts[theme].items(), key=lambda x: -x[1])
+            if n >= 0.2 * size
+        ]
         result.append(" · ".join(_choose(order, top, present, term_language)))
     return result
 

@@ -199,8 +199,14 @@ class CurationMixin:
             ):
                 continue
             update = checked.model_dump(exclude={"language"}) | {"language": insight.language}
-            changed.append((insight, insight.model_copy(update=update | {
-                "version": insight.version + 1, "updated_at": now()})))  # fmt: skip
+            changed.append(
+                (
+                    insight,
+                    insight.model_copy(
+                        update=update | {"version": insight.version + 1, "updated_at": now()}
+                    ),
+                )
+            )
         with self.db.transaction() as cur:
             for old, new in changed:
                 self.insights.update(cur, old, new, self.actor_name)
@@ -216,9 +222,11 @@ class CurationMixin:
         stages = [s for s in self.filter_values("journey_stage") if s]
         if not stages:
             return None
-        hits = [h for h in self.search(insight.text, k=k + 1,
-                                       filters=SearchFilters(journey_stage=stages))
-                if h.insight_id != insight_id][:k]  # fmt: skip
+        hits = [
+            h
+            for h in self.search(insight.text, k=k + 1, filters=SearchFilters(journey_stage=stages))
+            if h.insight_id != insight_id
+        ][:k]
         weight: dict[str, float] = {}
         for hit in hits:
             weight[hit.insight.journey_stage] = (

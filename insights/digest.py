@@ -26,8 +26,9 @@ def _since(stamp, start: date) -> bool:
     return stamp is not None and stamp.date() >= start
 
 
-def build_digest(kb, username: str | None = None, team: str | None = None,
-                 end: date | None = None, days: int = 7) -> Digest:  # fmt: skip
+def build_digest(
+    kb, username: str | None = None, team: str | None = None, end: date | None = None, days: int = 7
+) -> Digest:
     """The digest of the `days` up to `end` for a person (their follows and votes) or a team
     (the follows and votes of its members)."""
     end = end or date.today()
@@ -74,13 +75,23 @@ def build_digest(kb, username: str | None = None, team: str | None = None,
         if not lines:
             continue
         markdown += [f"## {heading}", *[f"- {line}" for line in lines[:20]], ""]
-        body += [f"<h2>{html.escape(heading)}</h2>", "<ul>",
-                 *[f"<li>{html.escape(line)}</li>" for line in lines[:20]], "</ul>"]  # fmt: skip
+        body += [
+            f"<h2>{html.escape(heading)}</h2>",
+            "<ul>",
+            *[f"<li>{html.escape(line)}</li>" for line in lines[:20]],
+            "</ul>",
+        ]
     if not items:
         markdown.append("Nothing new this week in what you follow.")
         body.append("<p>Nothing new this week in what you follow.</p>")
-    return Digest(recipient=recipient, start=start, end=end, markdown="\n".join(markdown),
-                  html="<!doctype html><meta charset='utf-8'>" + "\n".join(body), items=items)  # fmt: skip
+    return Digest(
+        recipient=recipient,
+        start=start,
+        end=end,
+        markdown="\n".join(markdown),
+        html="<!doctype html><meta charset='utf-8'>" + "\n".join(body),
+        items=items,
+    )
 
 
 def _kpi_line(current: Kpi, before: Kpi) -> str:

@@ -10,10 +10,30 @@ import pandas as pd
 from insights.models import Insight
 from insights.text import csv_text
 
-COLUMNS = ["id", "title", "text", "kind", "source", "segment", "touchpoint", "journey_stage",
-           "channel", "sentiment", "language", "observed_at", "author", "team", "tags",
-           "study_id", "external_id", "created_at", "updated_at", "created_by",
-           "confirmed_links", "suggested_links"]  # fmt: skip
+COLUMNS = [
+    "id",
+    "title",
+    "text",
+    "kind",
+    "source",
+    "segment",
+    "touchpoint",
+    "journey_stage",
+    "channel",
+    "sentiment",
+    "language",
+    "observed_at",
+    "author",
+    "team",
+    "tags",
+    "study_id",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "confirmed_links",
+    "suggested_links",
+]
 
 
 def insights_frame(insights: list[Insight], links: dict[int, dict[str, list[int]]]) -> pd.DataFrame:

@@ -22,8 +22,9 @@ class ImportsMixin:
         from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
 
         options["by"] = self._who(options.get("by"))
-        return import_file(self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress,
-                           **options)  # fmt: skip
+        return import_file(
+            self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress, **options
+        )
 
     @requires(Role.researcher)
     def preview_file(self, path, sheet: str | None = None, rows: int = 5):

@@ -40,7 +40,7 @@ class InboxMixin:
                 question_id=question_id,
                 at=at,
                 unread=seen is None or at > seen,
-            )  # fmt: skip
+            )
             for kind, about, insight_id, question_id, at in self.inbox_repo.items(
                 self.actor.username, limit
             )

@@ -239,15 +239,19 @@ class KnowledgeBase(
             self.embedder, [items[p].text for p in new], [languages[p] for p in new], progress
         )
         if not new and during is None:
-            return [by_external.get((i.source, i.external_id)) or by_hash[h]
-                    for i, h in zip(items, hashes, strict=True)], [False] * len(items)  # fmt: skip
+            return [
+                by_external.get((i.source, i.external_id)) or by_hash[h]
+                for i, h in zip(items, hashes, strict=True)
+            ], [False] * len(items)
         # A rollback takes what was indexed out again (see _index): a full disk once left 300
         # phantom hits until a restart.
-        return self._store_new(items, hashes, by_hash, by_external, fresh, new, languages,
-                               vectors, during)  # fmt: skip
+        return self._store_new(
+            items, hashes, by_hash, by_external, fresh, new, languages, vectors, during
+        )
 
-    def _store_new(self, items, hashes, by_hash, by_external, fresh, new, languages, vectors,
-                   during) -> tuple[list[int], list[bool]]:  # fmt: skip
+    def _store_new(
+        self, items, hashes, by_hash, by_external, fresh, new, languages, vectors, during
+    ) -> tuple[list[int], list[bool]]:
         with self.db.transaction() as cur:
             new_ids = self.insights.allocate_ids(cur, len(new)) if new else []
             stamp = now()

@@ -63,8 +63,15 @@ def nps(scores: Iterable[int]) -> Kpi:
         return Kpi(metric="nps", score=None, n=0, margin=None)
     p, d = promoters / n, detractors / n
     variance = max(p + d - (p - d) ** 2, 0.0)
-    return Kpi(metric="nps", score=100 * (p - d), n=n, margin=Z95 * 100 * math.sqrt(variance / n),
-               promoters=promoters, passives=n - promoters - detractors, detractors=detractors)  # fmt: skip
+    return Kpi(
+        metric="nps",
+        score=100 * (p - d),
+        n=n,
+        margin=Z95 * 100 * math.sqrt(variance / n),
+        promoters=promoters,
+        passives=n - promoters - detractors,
+        detractors=detractors,
+    )
 
 
 def csat(scores: Iterable[int]) -> Kpi:
@@ -74,8 +81,9 @@ def csat(scores: Iterable[int]) -> Kpi:
     if not n:
         return Kpi(metric="csat", score=None, n=0, margin=None)
     share = sum(s >= 4 for s in scores) / n
-    return Kpi(metric="csat", score=100 * share, n=n,
-               margin=Z95 * 100 * math.sqrt(share * (1 - share) / n))  # fmt: skip
+    return Kpi(
+        metric="csat", score=100 * share, n=n, margin=Z95 * 100 * math.sqrt(share * (1 - share) / n)
+    )
 
 
 def ces(scores: Iterable[int]) -> Kpi:
@@ -97,8 +105,9 @@ def compare(current: Kpi, previous: Kpi) -> KpiChange:
     if current.score is None or previous.score is None:
         return KpiChange(current=current, previous=previous, change=None, margin=None)
     margin = math.sqrt((current.margin or 0) ** 2 + (previous.margin or 0) ** 2)
-    return KpiChange(current=current, previous=previous, change=current.score - previous.score,
-                     margin=margin)  # fmt: skip
+    return KpiChange(
+        current=current, previous=previous, change=current.score - previous.score, margin=margin
+    )
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:

@@ -50,7 +50,8 @@ class Sentiment(StrEnum):
 
 
 class LinkStatus(StrEnum):
-    """Where a link between two insights stands: suggested by the machine, or decided by a person."""
+    """Where a link between two insights stands: suggested by the machine, or decided by a
+    person."""
 
     suggested = "suggested"
     confirmed = "confirmed"

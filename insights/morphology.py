@@ -87,9 +87,17 @@ def analyse(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 # Word classes that carry a topic (Voikko's CLASS); pronouns, conjunctions, adpositions,
 # numerals, the negation verb and interjections do not.
 CONTENT_CLASSES = frozenset(
-    {"nimisana", "laatusana", "nimisana_laatusana", "teonsana", "etunimi", "sukunimi",
-     "paikannimi", "nimi"}
-)  # fmt: skip
+    {
+        "nimisana",
+        "laatusana",
+        "nimisana_laatusana",
+        "teonsana",
+        "etunimi",
+        "sukunimi",
+        "paikannimi",
+        "nimi",
+    }
+)
 # Base forms frequent in any Finnish text, whatever its topic.
 _STOP = """
 olla voida voinut tulla saada pitää tehdä antaa käydä mennä alkaa jäädä asia osa kyseinen

@@ -49,12 +49,16 @@ def requires(role: Role, own: Callable | None = None, own_from: Role = Role.cont
         def permit(self, *args, **kwargs) -> None:
             actor = getattr(self, "actor", None)
             if actor is not None and actor.disabled_at is not None:
-                raise PermissionDenied(f"the account {actor.username} is disabled: it needs the "
-                                       f"{role.value} role and an enabled account")  # fmt: skip
+                raise PermissionDenied(
+                    f"the account {actor.username} is disabled: it needs the "
+                    f"{role.value} role and an enabled account"
+                )
             if actor is not None and not _allowed(self, actor, role, own, own_from, args, kwargs):
-                raise PermissionDenied(f"{actor.display_name} ({actor.role}) may not "
-                                       f"{method.__name__.replace('_', ' ')}: it needs the "
-                                       f"{role.value} role")  # fmt: skip
+                raise PermissionDenied(
+                    f"{actor.display_name} ({actor.role}) may not "
+                    f"{method.__name__.replace('_', ' ')}: it needs the "
+                    f"{role.value} role"
+                )
 
         @functools.wraps(method)
         def checked(self, *args, **kwargs):
@@ -67,8 +71,13 @@ def requires(role: Role, own: Callable | None = None, own_from: Role = Role.cont
     return decorate
 
 
-def audited(action: str, entity: str, key: Callable | None = None, before: Callable | None = None,
-            together: bool = True):  # fmt: skip
+def audited(
+    action: str,
+    entity: str,
+    key: Callable | None = None,
+    before: Callable | None = None,
+    together: bool = True,
+):
     """Record a successful write in the audit log: who, when, the entity, before and after.
 
     `key(self, result, *args)` names the entity's id; `before(self, *args)` reads the state
@@ -82,8 +91,9 @@ def audited(action: str, entity: str, key: Callable | None = None, before: Calla
             old = before(self, *args, **kwargs) if before else None
             result = method(self, *args, **kwargs)
             entity_id = key(self, result, *args, **kwargs) if key else (args[0] if args else None)
-            self.people.log(self.actor_name, action, entity, entity_id, old, _plain(result), now(),
-                            cur=cur)  # fmt: skip
+            self.people.log(
+                self.actor_name, action, entity, entity_id, old, _plain(result), now(), cur=cur
+            )
             return result
 
         @functools.wraps(method)
@@ -123,11 +133,14 @@ def ensure_admin_account(people, password: str | None = None, reset: bool = Fals
     given = password or os.environ.get(ADMIN_ENV)
     chosen = given or secrets.token_urlsafe(12)
     if exists:  # a reset gives back the admin role too, whatever was done to the account
-        people.update_user("admin", password_hash=_hasher().hash(chosen), disabled_at=None,
-                           role=Role.admin.value)  # fmt: skip
+        people.update_user(
+            "admin", password_hash=_hasher().hash(chosen), disabled_at=None, role=Role.admin.value
+        )
     else:
-        people.add_user(User(username="admin", display_name="Administrator", role=Role.admin),
-                        _hasher().hash(chosen))  # fmt: skip
+        people.add_user(
+            User(username="admin", display_name="Administrator", role=Role.admin),
+            _hasher().hash(chosen),
+        )
     return None if given else chosen
 
 
@@ -137,8 +150,9 @@ def sso_account(people, email: str, name: str | None) -> User:
     username = email.strip().lower()
     found = people.user(username)
     if found is None:
-        found = User(username=username, display_name=name or username, role=Role.viewer,
-                     email=username)  # fmt: skip
+        found = User(
+            username=username, display_name=name or username, role=Role.viewer, email=username
+        )
         people.add_user(found, None)
         people.log(username, "create", "user", username, None, {"sso": True}, now())
     if found.disabled_at is not None:
@@ -186,8 +200,14 @@ class PeopleMixin:
         return ensure_admin_account(self.people, password)
 
     @requires(Role.admin)
-    def create_user(self, username: str, display_name: str, role: str = "contributor",
-                    password: str | None = None, team: str | None = None) -> User:  # fmt: skip
+    def create_user(
+        self,
+        username: str,
+        display_name: str,
+        role: str = "contributor",
+        password: str | None = None,
+        team: str | None = None,
+    ) -> User:
         """Create an account (a local password, or none for single sign-on users)."""
         try:
             user = User(username=username, display_name=display_name, role=role, team=team)
@@ -198,8 +218,15 @@ class PeopleMixin:
         if password is not None:
             check_password(password, user.username)
         self.people.add_user(user, _hasher().hash(password) if password else None)
-        self.people.log(self.actor_name, "create", "user", user.username, None,
-                        user.model_dump(mode="json"), now())  # fmt: skip
+        self.people.log(
+            self.actor_name,
+            "create",
+            "user",
+            user.username,
+            None,
+            user.model_dump(mode="json"),
+            now(),
+        )
         return user
 
     def users(self) -> list[User]:
@@ -222,8 +249,9 @@ class PeopleMixin:
             self._keep_an_admin(username, "take the admin role from")
         self.people.update_user(username, role=role)
         self.sessions_repo.revoke_user(username, now())  # signs in again with the new role
-        self.people.log(self.actor_name, "set role", "user", username, {"role": old.role},
-                        {"role": role}, now())  # fmt: skip
+        self.people.log(
+            self.actor_name, "set role", "user", username, {"role": old.role}, {"role": role}, now()
+        )
         return self.user(username)
 
     @requires(Role.admin)
@@ -236,8 +264,11 @@ class PeopleMixin:
         self.people.log(self.actor_name, "disable", "user", username, None, None, now())
         return self.user(username)
 
-    @requires(Role.admin, own=lambda kb, actor, username, *a, **k: actor.username == username,
-              own_from=Role.viewer)  # fmt: skip
+    @requires(
+        Role.admin,
+        own=lambda kb, actor, username, *a, **k: actor.username == username,
+        own_from=Role.viewer,
+    )
     def set_password(self, username: str, password: str) -> None:
         """A person sets their own password; an admin sets anyone's."""
         check_password(password, username)
@@ -261,8 +292,10 @@ class PeopleMixin:
     def _keep_an_admin(self, username: str, what: str) -> None:
         admins = [u for u in self.people.users() if u.role == Role.admin and u.disabled_at is None]
         if [u.username for u in admins] == [username]:
-            raise InvalidInput(f"{username} is the last admin: make someone else an admin before "
-                               f"you {what} them", field="role")  # fmt: skip
+            raise InvalidInput(
+                f"{username} is the last admin: make someone else an admin before you {what} them",
+                field="role",
+            )
 
     def authenticate(self, username: str, password: str, address: str | None = None) -> User | None:
         """The account when the password is right (and the account enabled), else None;
@@ -286,8 +319,9 @@ class PeopleMixin:
         return sso_account(self.people, email, name)
 
     @requires(Role.researcher)
-    def audit(self, entity: str | None = None, entity_id=None, actor: str | None = None,
-              limit: int = 200) -> list[AuditEntry]:  # fmt: skip
+    def audit(
+        self, entity: str | None = None, entity_id=None, actor: str | None = None, limit: int = 200
+    ) -> list[AuditEntry]:
         """The audit log, newest first, optionally for one entity (insight, question, ...).
 
         It names who did what: researchers and admins read it, not viewers or contributors."""

@@ -31,8 +31,9 @@ def seal_folder(folder: Path, passphrase: str) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(f"a backup passphrase needs at least {MIN_PASSPHRASE} characters",
-                           field="passphrase")  # fmt: skip
+        raise InvalidInput(
+            f"a backup passphrase needs at least {MIN_PASSPHRASE} characters", field="passphrase"
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in sorted(Path(folder).iterdir()):

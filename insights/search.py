@@ -159,9 +159,12 @@ class LexicalIndex:
                     term_id = self.vocab[term] = len(self._df)
                     self._df.append(0)
                     self._feature.append(
-                        STEM_WEIGHT if term.startswith("w:")
-                        else PART_WEIGHT if term.startswith("p:") else 1.0
-                    )  # fmt: skip
+                        STEM_WEIGHT
+                        if term.startswith("w:")
+                        else PART_WEIGHT
+                        if term.startswith("p:")
+                        else 1.0
+                    )
                 counts[term_id] += 1
             for term_id in counts:
                 self._df[term_id] += 1

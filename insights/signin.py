@@ -52,8 +52,19 @@ def new_session_id() -> str:
 def _common_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-    finnish = {"salasana", "salasana1", "salasana123", "kissa123", "perkele", "qwertyuiop",
-               "kesaloma", "hyvinvointi", "suomi123", "oivallus", "oivallus123"}  # fmt: skip
+    finnish = {
+        "salasana",
+        "salasana1",
+        "salasana123",
+        "kissa123",
+        "perkele",
+        "qwertyuiop",
+        "kesaloma",
+        "hyvinvointi",
+        "suomi123",
+        "oivallus",
+        "oivallus123",
+    }
     return frozenset(FREQUENCY_LISTS["passwords"]) | finnish
 
 

@@ -193,8 +193,9 @@ def escape_markdown(text: str) -> str:
     Markdown renderer turns into live links on its own: an invisible word joiner goes into
     them, so they show as text.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _BARE_LINK.sub(lambda m: m.group(1)[0] + _WORD_JOINER
-                                 + m.group(1)[1:], text))  # fmt: skip
+    return _MARKDOWN_SPECIAL.sub(
+        r"\\\1", _BARE_LINK.sub(lambda m: m.group(1)[0] + _WORD_JOINER + m.group(1)[1:], text)
+    )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -50,8 +50,11 @@ def _previous(start: date, period: str, steps: int) -> list[date]:
     out = [start]
     for _ in range(steps):
         last = out[-1]
-        out.append(last - timedelta(days=7) if period == "week"
-                   else (last - timedelta(days=1)).replace(day=1))  # fmt: skip
+        out.append(
+            last - timedelta(days=7)
+            if period == "week"
+            else (last - timedelta(days=1)).replace(day=1)
+        )
     return out[::-1]
 
 
@@ -111,8 +114,9 @@ class ThemesMixin:
         stamp = now()
         with self.db.transaction() as cur:
             self.themes_repo.replace_all(cur, themes, members, stamp)
-            self.themes_repo.record_run(cur, len(ids), len(themes),
-                                        time.perf_counter() - started, stamp)  # fmt: skip
+            self.themes_repo.record_run(
+                cur, len(ids), len(themes), time.perf_counter() - started, stamp
+            )
         step(4)
         return self.themes()
 
@@ -133,8 +137,13 @@ class ThemesMixin:
         if run is None:
             return None
         when, insights, themes, seconds = run
-        return {"at": when, "insights": insights, "themes": themes, "seconds": seconds,
-                "new_insights": max(self.count() - insights, 0)}  # fmt: skip
+        return {
+            "at": when,
+            "insights": insights,
+            "themes": themes,
+            "seconds": seconds,
+            "new_insights": max(self.count() - insights, 0),
+        }
 
     @audited("rename", "theme")
     @requires(Role.researcher)
@@ -232,8 +241,17 @@ class ThemesMixin:
             series = [by_period.get(p, 0) for p in periods]
             baseline = float(np.mean(series[-1 - BASELINE_PERIODS : -1]))
             verdict, p = trend_verdict(series[-1], baseline)
-            trends.append(ThemeTrend(theme_id=theme_id, label=labels.get(theme_id, "?"),
-                                     periods=periods, counts=series, current=series[-1],
-                                     baseline=baseline, trend=verdict, p_value=p))  # fmt: skip
+            trends.append(
+                ThemeTrend(
+                    theme_id=theme_id,
+                    label=labels.get(theme_id, "?"),
+                    periods=periods,
+                    counts=series,
+                    current=series[-1],
+                    baseline=baseline,
+                    trend=verdict,
+                    p_value=p,
+                )
+            )
         trends.sort(key=lambda t: (t.trend != "rising", t.p_value, -t.current))
         return trends

@@ -13,9 +13,22 @@ from insights.models import Question, QuestionEvidence, QuestionIn, StatusChange
 from storage.db import Database
 
 _QUESTION_COLUMNS = (
-    "id", "text", "decision", "team", "impact", "effort", "decision_date", "tags", "segments",
-    "asked_by", "status", "answer", "drop_reason", "created_at", "updated_at",
-)  # fmt: skip
+    "id",
+    "text",
+    "decision",
+    "team",
+    "impact",
+    "effort",
+    "decision_date",
+    "tags",
+    "segments",
+    "asked_by",
+    "status",
+    "answer",
+    "drop_reason",
+    "created_at",
+    "updated_at",
+)
 
 
 def _select(ids_filter: str, voters: bool) -> str:
@@ -48,9 +61,15 @@ def _row_to_question(row: Sequence) -> tuple[Question, list[str]]:
     # Validated when written; reading 10,000 questions must not validate them again.
     # Every field is given: pydantic inspects default factories slowly in model_construct.
     question = Question.model_construct(
-        **data, votes=votes, voters=voters, teams=teams, new_evidence=new_evidence,
-        explanation=[], confidence=0.0, priority=0.0,
-    )  # fmt: skip
+        **data,
+        votes=votes,
+        voters=voters,
+        teams=teams,
+        new_evidence=new_evidence,
+        explanation=[],
+        confidence=0.0,
+        priority=0.0,
+    )
     return question, relations
 
 
@@ -66,10 +85,20 @@ class BacklogRepository:
             "INSERT INTO questions (text, decision, team, impact, effort, decision_date, tags,"
             " segments, asked_by, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?) RETURNING id",
-            [question.text, question.decision, question.team, question.impact, question.effort,
-             question.decision_date, question.tags, question.segments, question.asked_by, when,
-             when],
-        ).fetchall()[0][0]  # fmt: skip
+            [
+                question.text,
+                question.decision,
+                question.team,
+                question.impact,
+                question.effort,
+                question.decision_date,
+                question.tags,
+                question.segments,
+                question.asked_by,
+                when,
+                when,
+            ],
+        ).fetchall()[0][0]
         self.log_status(cur, question_id, None, "open", question.asked_by, when, None)
         return question_id
 
@@ -118,8 +147,9 @@ class BacklogRepository:
         if on:
             cur.execute(
                 "INSERT INTO question_votes (question_id, user_id, team) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING", [question_id, user_id, team],
-            )  # fmt: skip
+                " ON CONFLICT DO NOTHING",
+                [question_id, user_id, team],
+            )
         else:
             cur.execute(
                 "DELETE FROM question_votes WHERE question_id = ? AND user_id = ?",
@@ -139,8 +169,9 @@ class BacklogRepository:
         """Change a question's status and keep the change in the history."""
         cur.execute(
             "UPDATE questions SET status = ?, answer = ?, drop_reason = ?, updated_at = ?"
-            " WHERE id = ?", [status, answer, reason, when, question.id],
-        )  # fmt: skip
+            " WHERE id = ?",
+            [status, answer, reason, when, question.id],
+        )
         self.log_status(cur, question.id, question.status, status, by, when, answer or reason)
 
     def log_status(self, cur, question_id, from_status, to_status, by, when, note) -> None:
@@ -165,11 +196,13 @@ class BacklogRepository:
         """Record (question, insight, score) matches; pairs already known are left alone."""
         if not rows:
             return
-        table = pa.table({
-            "question_id": pa.array([q for q, _, _ in rows], pa.int64()),
-            "insight_id": pa.array([i for _, i, _ in rows], pa.int64()),
-            "score": pa.array([s for _, _, s in rows], pa.float64()),
-        })  # fmt: skip
+        table = pa.table(
+            {
+                "question_id": pa.array([q for q, _, _ in rows], pa.int64()),
+                "insight_id": pa.array([i for _, i, _ in rows], pa.int64()),
+                "score": pa.array([s for _, _, s in rows], pa.float64()),
+            }
+        )
         cur.register("new_matches", table)
         try:
             cur.execute(
@@ -207,8 +240,9 @@ class BacklogRepository:
         statuses: tuple[str, ...] = ("suggested", "confirmed"),
     ) -> list[QuestionEvidence]:
         """Matches of a question or of an insight (live insights only), best first."""
-        column, value = ("question_id", question_id) if question_id is not None else (
-            "insight_id", insight_id)  # fmt: skip
+        column, value = (
+            ("question_id", question_id) if question_id is not None else ("insight_id", insight_id)
+        )
         with self.db.read() as cur:
             rows = cur.execute(
                 "SELECT e.question_id, e.insight_id, e.score, e.status, e.relation, e.decided_by"
@@ -234,8 +268,9 @@ class BacklogRepository:
             rows = cur.execute(
                 "SELECT q.id, q.text, v.vector FROM questions q LEFT JOIN question_vectors v"
                 " ON v.question_id = q.id AND v.model_id = ?"
-                " WHERE q.status IN ('open', 'in research') ORDER BY q.id", [model_id],
-            ).fetchall()  # fmt: skip
+                " WHERE q.status IN ('open', 'in research') ORDER BY q.id",
+                [model_id],
+            ).fetchall()
         ids = [r[0] for r in rows]
         texts = [r[1] for r in rows]
         vectors = [np.asarray(r[2], dtype=np.float32) if r[2] is not None else None for r in rows]

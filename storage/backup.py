@@ -51,8 +51,12 @@ def export_all(db: Database, folder: Path) -> dict:
             target = str(folder / f"{table}.parquet").replace("'", "''")
             cur.execute(f"COPY {_quoted(table)} TO '{target}' (FORMAT parquet)")
             counts[table] = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
-    manifest = {"format": "oivallus-backup", "schema_version": version, "tables": counts,
-                "exported_at": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
+    manifest = {
+        "format": "oivallus-backup",
+        "schema_version": version,
+        "tables": counts,
+        "exported_at": datetime.now().isoformat(timespec="seconds"),
+    }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     for file in folder.iterdir():  # password hashes and everyone's data: owner only
         file.chmod(0o600)
@@ -71,8 +75,10 @@ def restore_all(db: Database, folder: Path) -> dict:
     with db.transaction() as cur:
         version = cur.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
         if manifest["schema_version"] > version:
-            raise BackupError(f"the backup is of schema {manifest['schema_version']}, newer than "
-                              f"this program's {version}; update Oivallus first")  # fmt: skip
+            raise BackupError(
+                f"the backup is of schema {manifest['schema_version']}, newer than "
+                f"this program's {version}; update Oivallus first"
+            )
         tables = set(_tables(cur))
         if cur.execute("SELECT count(*) FROM insights").fetchall()[0][0]:
             raise BackupError("restore needs an empty database; this one holds insights")

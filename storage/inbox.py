@@ -35,7 +35,8 @@ events AS (
     SELECT 'evidence', q.text, e.insight_id, q.id, e.created_at
     FROM watched w JOIN questions q ON q.id = w.question_id
     JOIN question_evidence e ON e.question_id = q.id JOIN insights i ON i.id = e.insight_id
-    WHERE e.status <> 'dismissed' AND e.created_at >= date_trunc('second', w.since) AND i.deleted_at IS NULL
+    WHERE e.status <> 'dismissed' AND e.created_at >= date_trunc('second', w.since)
+      AND i.deleted_at IS NULL
     UNION ALL
     SELECT 'answer', q.text, NULL, q.id, h.changed_at
     FROM watched w JOIN questions q ON q.id = w.question_id

@@ -29,9 +29,16 @@ class PeopleRepository:
         with self.db.transaction() as cur:
             cur.execute(
                 "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                [user.username, user.display_name, user.role, user.team, user.email,
-                 password_hash, user.created_at],
-            )  # fmt: skip
+                [
+                    user.username,
+                    user.display_name,
+                    user.role,
+                    user.team,
+                    user.email,
+                    password_hash,
+                    user.created_at,
+                ],
+            )
 
     def user(self, username: str) -> User | None:
         """One account."""
@@ -70,11 +77,19 @@ class PeopleRepository:
 
     def log(self, actor, action, entity, entity_id, before, after, at: datetime, cur=None) -> None:
         """Append one entry to the audit log (inside the caller's transaction when given)."""
-        values = [at, actor, action, entity, None if entity_id is None else str(entity_id),
-                  None if before is None else json.dumps(before, default=str),
-                  None if after is None else json.dumps(after, default=str)]  # fmt: skip
-        sql = ("INSERT INTO audit_log (logged_at, actor, action, entity, entity_id, before, after)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?)")  # fmt: skip
+        values = [
+            at,
+            actor,
+            action,
+            entity,
+            None if entity_id is None else str(entity_id),
+            None if before is None else json.dumps(before, default=str),
+            None if after is None else json.dumps(after, default=str),
+        ]
+        sql = (
+            "INSERT INTO audit_log (logged_at, actor, action, entity, entity_id, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
         if cur is not None:
             cur.execute(sql, values)
             return
@@ -111,17 +126,22 @@ class PeopleRepository:
         """Start or stop following a theme, question or segment."""
         with self.db.transaction() as cur:
             if on:
-                cur.execute("INSERT OR IGNORE INTO follows VALUES (?, ?, ?, ?)",
-                            [username, kind, target, at])  # fmt: skip
+                cur.execute(
+                    "INSERT OR IGNORE INTO follows VALUES (?, ?, ?, ?)",
+                    [username, kind, target, at],
+                )
             else:
-                cur.execute("DELETE FROM follows WHERE username = ? AND kind = ? AND target = ?",
-                            [username, kind, target])  # fmt: skip
+                cur.execute(
+                    "DELETE FROM follows WHERE username = ? AND kind = ? AND target = ?",
+                    [username, kind, target],
+                )
 
     def follows(self, username: str) -> list[tuple[str, str]]:
         """(kind, target) a person follows."""
         with self.db.read() as cur:
-            return cur.execute("SELECT kind, target FROM follows WHERE username = ? ORDER BY ALL",
-                               [username]).fetchall()  # fmt: skip
+            return cur.execute(
+                "SELECT kind, target FROM follows WHERE username = ? ORDER BY ALL", [username]
+            ).fetchall()
 
     def set_setting(self, key: str, value: str) -> None:
         """Store (or replace) a setting."""

@@ -51,7 +51,8 @@ class ThemeRepository:
                 return None
             ids = cur.execute(
                 "SELECT m.insight_id FROM theme_members m JOIN insights i ON i.id = m.insight_id"
-                " WHERE m.theme_id = ? AND i.deleted_at IS NULL ORDER BY m.score DESC, m.insight_id",
+                " WHERE m.theme_id = ? AND i.deleted_at IS NULL"
+                " ORDER BY m.score DESC, m.insight_id",
                 [theme_id],
             ).fetchall()
         return _theme(rows[0], [i[0] for i in ids])
@@ -96,13 +97,15 @@ class ThemeRepository:
         for theme_id, label, name, pinned, centroid, size in themes:
             if theme_id is None:
                 theme_id = cur.execute(
-                    "INSERT INTO themes (label, name, pinned, centroid, size, created_at, updated_at)"
+                    "INSERT INTO themes"
+                    " (label, name, pinned, centroid, size, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [label, name, pinned, centroid.tolist(), size, when, when],
                 ).fetchall()[0][0]
             else:
                 cur.execute(
-                    "UPDATE themes SET label = ?, centroid = ?, size = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE themes SET label = ?, centroid = ?, size = ?, updated_at = ?"
+                    " WHERE id = ?",
                     [label, centroid.tolist(), size, when, theme_id],
                 )
             ids.append(theme_id)
@@ -113,11 +116,15 @@ class ThemeRepository:
     def _insert_members(cur, members: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
         if not members:
             return
-        table = pa.table({
-            "theme_id": pa.array(np.concatenate([np.full(len(i), t) for t, i, _ in members]), pa.int64()),
-            "insight_id": pa.array(np.concatenate([i for _, i, _ in members]), pa.int64()),
-            "score": pa.array(np.concatenate([s for _, _, s in members]), pa.float32()),
-        })  # fmt: skip
+        table = pa.table(
+            {
+                "theme_id": pa.array(
+                    np.concatenate([np.full(len(i), t) for t, i, _ in members]), pa.int64()
+                ),
+                "insight_id": pa.array(np.concatenate([i for _, i, _ in members]), pa.int64()),
+                "score": pa.array(np.concatenate([s for _, _, s in members]), pa.float32()),
+            }
+        )
         cur.register("new_members", table)
         try:
             cur.execute("INSERT OR REPLACE INTO theme_members SELECT * FROM new_members")
@@ -140,11 +147,15 @@ class ThemeRepository:
         """Rename and/or (un)pin a theme."""
         with self.db.transaction() as cur:
             if name is not None:
-                cur.execute("UPDATE themes SET name = ?, updated_at = ? WHERE id = ?",
-                            [name or None, when, theme_id])  # fmt: skip
+                cur.execute(
+                    "UPDATE themes SET name = ?, updated_at = ? WHERE id = ?",
+                    [name or None, when, theme_id],
+                )
             if pinned is not None:
-                cur.execute("UPDATE themes SET pinned = ?, updated_at = ? WHERE id = ?",
-                            [pinned, when, theme_id])  # fmt: skip
+                cur.execute(
+                    "UPDATE themes SET pinned = ?, updated_at = ? WHERE id = ?",
+                    [pinned, when, theme_id],
+                )
 
     def move_members(self, cur, source: int, target: int) -> None:
         """Move every member of one theme into another and delete the emptied theme."""
@@ -158,8 +169,10 @@ class ThemeRepository:
 
     def update_theme(self, cur, theme_id: int, centroid: np.ndarray, size: int, when) -> None:
         """New centroid and size after members moved."""
-        cur.execute("UPDATE themes SET centroid = ?, size = ?, updated_at = ? WHERE id = ?",
-                    [centroid.tolist(), size, when, theme_id])  # fmt: skip
+        cur.execute(
+            "UPDATE themes SET centroid = ?, size = ?, updated_at = ? WHERE id = ?",
+            [centroid.tolist(), size, when, theme_id],
+        )
 
     def add_theme(self, cur, label: str, centroid: np.ndarray, ids, scores, when) -> int:
         """A new theme with these members (taken from wherever they were)."""
@@ -168,8 +181,10 @@ class ThemeRepository:
             " VALUES (?, ?, ?, ?, ?) RETURNING id",
             [label, centroid.tolist(), len(ids), when, when],
         ).fetchall()[0][0]
-        cur.execute("DELETE FROM theme_members WHERE insight_id IN (SELECT unnest(?::BIGINT[]))",
-                    [list(map(int, ids))])  # fmt: skip
+        cur.execute(
+            "DELETE FROM theme_members WHERE insight_id IN (SELECT unnest(?::BIGINT[]))",
+            [list(map(int, ids))],
+        )
         self._insert_members(cur, [(theme_id, np.asarray(ids), np.asarray(scores))])
         return theme_id
 

@@ -123,7 +123,8 @@ class EmbeddingRepository:
         this model."""
         with self.db.read() as cur:
             return cur.execute(
-                "SELECT i.id, i.text, i.content_hash, i.language FROM insights i LEFT JOIN embeddings e"
+                "SELECT i.id, i.text, i.content_hash, i.language FROM insights i"
+                " LEFT JOIN embeddings e"
                 " ON i.id = e.insight_id AND e.model_id = ? AND e.content_hash = i.content_hash"
                 " WHERE i.deleted_at IS NULL AND e.insight_id IS NULL ORDER BY i.id",
                 [model_id],

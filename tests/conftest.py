@@ -82,7 +82,8 @@ def app_db(tmp_path, monkeypatch, real_embedder):
     kb.add_many(
         [
             {
-                "text": "Six of nine participants could not find the discount code field at checkout.",
+                "text": "Six of nine participants could not find the discount code field at "
+                "checkout.",
                 "study_id": study.id,
                 "segment": "Consumer",
                 "kind": "finding",

@@ -94,8 +94,11 @@ def write_xlsx(
             if name.startswith("xl/worksheets/sheet"):
                 text = data.decode()
                 for formula, value in cached.items():
-                    text = re.sub(rf"(<f>{re.escape(formula.lstrip('='))}</f>)(<v>[^<]*</v>|<v\s*/>)?",
-                                  rf"\1<v>{value}</v>", text)  # fmt: skip
+                    text = re.sub(
+                        rf"(<f>{re.escape(formula.lstrip('='))}</f>)(<v>[^<]*</v>|<v\s*/>)?",
+                        rf"\1<v>{value}</v>",
+                        text,
+                    )
                 parts[name] = text.encode()
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in parts.items():

@@ -74,9 +74,17 @@ SURVEY = (
 
 def test_kb_nps_filters_groups_and_periods(kb, tmp_path):
     (tmp_path / "s.csv").write_text(SURVEY, encoding="utf-8")
-    report = kb.import_file(tmp_path / "s.csv", mapping={
-        "external_id": "id", "observed_at": "pvm", "segment": "segmentti",
-        "touchpoint": "kosketuspiste", "score": "nps", "text": "palaute"})  # fmt: skip
+    report = kb.import_file(
+        tmp_path / "s.csv",
+        mapping={
+            "external_id": "id",
+            "observed_at": "pvm",
+            "segment": "segmentti",
+            "touchpoint": "kosketuspiste",
+            "score": "nps",
+            "text": "palaute",
+        },
+    )
     assert report.responses == 7
     assert kb.nps().n == 7 and kb.nps().score == pytest.approx(100 * (3 - 3) / 7)
     smb = kb.nps(segment="SMB")
@@ -98,8 +106,11 @@ def grouped_texts(groups: int, per_group: int, seed: int = 0) -> list[str]:
     """Texts in clearly separate word groups, so that even the hashing embedder finds them."""
     rng = np.random.default_rng(seed)
     vocab = [[f"topic{g}word{w}" for w in range(12)] for g in range(groups)]
-    return [" ".join(rng.choice(vocab[g], 6)) + f" note{g}x{i}" for g in range(groups)
-            for i in range(per_group)]  # fmt: skip
+    return [
+        " ".join(rng.choice(vocab[g], 6)) + f" note{g}x{i}"
+        for g in range(groups)
+        for i in range(per_group)
+    ]
 
 
 def test_themes_are_stable_and_keep_names(kb):
@@ -109,7 +120,8 @@ def test_themes_are_stable_and_keep_names(kb):
     assert len(first) >= 8 and sum(len(t.insight_ids) for t in first) == 320
     again = kb.recompute_themes()
     assert [(t.id, t.label, t.insight_ids) for t in again] == [
-        (t.id, t.label, t.insight_ids) for t in first]  # fmt: skip
+        (t.id, t.label, t.insight_ids) for t in first
+    ]
     named = kb.rename_theme(first[0].id, "Pricing confusion")
     kb.pin_theme(first[1].id)
     assert named.label == "Pricing confusion" and named.terms == first[0].terms
@@ -149,8 +161,10 @@ def test_theme_trends_flag_a_rising_theme(kb):
     texts = grouped_texts(2, 60)
     days = [date(2026, m, 10) for m in (1, 2, 3, 4)]
     items = [InsightIn(text=t, observed_at=days[i % 4]) for i, t in enumerate(texts[:60])]
-    items += [InsightIn(text=t, observed_at=date(2026, 5 if i < 40 else 1 + i % 4, 12))
-              for i, t in enumerate(texts[60:])]  # fmt: skip
+    items += [
+        InsightIn(text=t, observed_at=date(2026, 5 if i < 40 else 1 + i % 4, 12))
+        for i, t in enumerate(texts[60:])
+    ]
     ids = kb.add_many(items)
     kb.wait_for_links()
     members = {t.id: set(t.insight_ids) for t in kb.recompute_themes()}
@@ -163,10 +177,24 @@ def test_theme_trends_flag_a_rising_theme(kb):
 
 
 def test_journey_map_finds_where_negative_feedback_concentrates(kb):
-    items = [InsightIn(text=f"Support call {i} went badly", journey_stage="Support",
-                       segment="SMB", sentiment="negative") for i in range(6)]  # fmt: skip
-    items += [InsightIn(text=f"Purchase {i} was smooth", journey_stage="Purchase",
-                        segment="SMB", sentiment="positive") for i in range(6)]  # fmt: skip
+    items = [
+        InsightIn(
+            text=f"Support call {i} went badly",
+            journey_stage="Support",
+            segment="SMB",
+            sentiment="negative",
+        )
+        for i in range(6)
+    ]
+    items += [
+        InsightIn(
+            text=f"Purchase {i} was smooth",
+            journey_stage="Purchase",
+            segment="SMB",
+            sentiment="positive",
+        )
+        for i in range(6)
+    ]
     kb.add_many(items)
     journey = kb.journey()
     assert journey.stages[:3] == ["Awareness", "Consideration", "Purchase"]

@@ -20,11 +20,24 @@ def ask(kb, text="Why do customers abandon the checkout?", **fields):
 
 
 def test_ask_and_read_back(kb):
-    question = ask(kb, impact=4, effort=2, decision="Redesign checkout?", tags=["checkout"],
-                   segments=["SMB"], decision_date=date.today() + timedelta(days=30))  # fmt: skip
+    question = ask(
+        kb,
+        impact=4,
+        effort=2,
+        decision="Redesign checkout?",
+        tags=["checkout"],
+        segments=["SMB"],
+        decision_date=date.today() + timedelta(days=30),
+    )
     assert question.status == "open" and question.votes == 0
     assert [p.name for p in question.explanation] == [
-        "votes", "teams", "impact", "effort", "urgency", "already known"]  # fmt: skip
+        "votes",
+        "teams",
+        "impact",
+        "effort",
+        "urgency",
+        "already known",
+    ]
     assert question.priority == pytest.approx(sum(p.contribution for p in question.explanation))
     assert kb.backlog()[0].id == question.id
     assert kb.history(question.id)[0].to_status == "open"
@@ -76,9 +89,14 @@ def test_twenty_threads_toggling_votes_end_exact(kb):
 
 @pytest.mark.parametrize(
     "fields, field",
-    [({"text": ""}, "text"), ({"text": "x" * 1001}, "text"), ({"impact": 0}, "impact"),
-     ({"impact": 6}, "impact"), ({"effort": 9}, "effort")],
-)  # fmt: skip
+    [
+        ({"text": ""}, "text"),
+        ({"text": "x" * 1001}, "text"),
+        ({"impact": 0}, "impact"),
+        ({"impact": 6}, "impact"),
+        ({"effort": 9}, "effort"),
+    ],
+)
 def test_bad_question_names_the_field_and_stores_nothing(kb, fields, field):
     with pytest.raises(InvalidInput) as error:
         kb.ask({"text": "A fine question?", **fields})
@@ -110,11 +128,15 @@ def test_status_changes_need_their_fields_and_are_kept(kb):
     assert kb.question(question.id).status == "open"
     insight = kb.add(InsightIn(text="Delivery fee shown only at the last step")).insight
     kb.set_status(question.id, "in research", by="sara")
-    answered = kb.set_status(question.id, "answered", by="sara", answer="The late delivery fee",
-                             insight_ids=[insight.id])  # fmt: skip
+    answered = kb.set_status(
+        question.id, "answered", by="sara", answer="The late delivery fee", insight_ids=[insight.id]
+    )
     assert answered.status == "answered" and answered.answer == "The late delivery fee"
     assert [(c.from_status, c.to_status, c.by) for c in kb.history(question.id)] == [
-        (None, "open", None), ("open", "in research", "sara"), ("in research", "answered", "sara")]  # fmt: skip
+        (None, "open", None),
+        ("open", "in research", "sara"),
+        ("in research", "answered", "sara"),
+    ]
     assert kb.question_evidence(question.id)[0].relation == "answers"
 
 
@@ -184,16 +206,27 @@ TODAY = date(2026, 11, 23)
 def make(votes=0, teams=0, impact=3, effort=3, days=None, qid=1) -> Question:
     stamp = datetime(2026, 1, 1)
     return Question(
-        id=qid, text="A question?", impact=impact, effort=effort, votes=votes,
-        teams=[f"t{i}" for i in range(teams)], created_at=stamp, updated_at=stamp,
+        id=qid,
+        text="A question?",
+        impact=impact,
+        effort=effort,
+        votes=votes,
+        teams=[f"t{i}" for i in range(teams)],
+        created_at=stamp,
+        updated_at=stamp,
         decision_date=None if days is None else TODAY + timedelta(days=days),
-    )  # fmt: skip
+    )
 
 
-scores = st.fixed_dictionaries({
-    "votes": st.integers(0, 500), "teams": st.integers(0, 20), "impact": st.integers(1, 5),
-    "effort": st.integers(1, 5), "days": st.one_of(st.none(), st.integers(-30, 400)),
-})  # fmt: skip
+scores = st.fixed_dictionaries(
+    {
+        "votes": st.integers(0, 500),
+        "teams": st.integers(0, 20),
+        "impact": st.integers(1, 5),
+        "effort": st.integers(1, 5),
+        "days": st.one_of(st.none(), st.integers(-30, 400)),
+    }
+)
 relations = st.lists(st.sampled_from(["answers", "supports", "contradicts"]), max_size=8)
 
 

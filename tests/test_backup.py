@@ -13,9 +13,25 @@ from insights.models import QuestionIn
 from tests.conftest import ROOT
 from tests.doubles import HashingEmbedder
 
-TABLES = ["insights", "embeddings", "insight_versions", "links", "evidence", "questions",
-          "question_votes", "imports", "import_items", "survey_responses", "themes",
-          "theme_members", "choices", "studies", "audit_log", "users", "follows"]  # fmt: skip
+TABLES = [
+    "insights",
+    "embeddings",
+    "insight_versions",
+    "links",
+    "evidence",
+    "questions",
+    "question_votes",
+    "imports",
+    "import_items",
+    "survey_responses",
+    "themes",
+    "theme_members",
+    "choices",
+    "studies",
+    "audit_log",
+    "users",
+    "follows",
+]
 
 
 def snapshot(kb) -> dict:
@@ -28,8 +44,12 @@ def snapshot(kb) -> dict:
 
 def test_round_trip_keeps_every_row_and_vector(kb, tmp_path):
     study = kb.create_study({"title": "Delivery interviews"})
-    ids = kb.add_many([InsightIn(text=f"Delivery was late on day {i}", study_id=study.id,
-                                 segment="SMB") for i in range(30)])  # fmt: skip
+    ids = kb.add_many(
+        [
+            InsightIn(text=f"Delivery was late on day {i}", study_id=study.id, segment="SMB")
+            for i in range(30)
+        ]
+    )
     kb.wait_for_links()
     kb.edit(ids[0], InsightIn(text="Delivery was very late on Monday", segment="SMB"), by="Aino")
     kb.delete(ids[1])
@@ -74,7 +94,12 @@ def test_backup_cli(tmp_path):
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     kb.add(InsightIn(text="Stored before the backup"))
     kb.close()
-    done = subprocess.run([sys.executable, "-m", "ingest.backup", "export", str(tmp_path / "out"),
-                           "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest.backup", "export", str(tmp_path / "out"), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "export done" in done.stdout

@@ -83,8 +83,13 @@ def demo_url(tmp_path_factory, real_embedder):
 
 def _serve(db: Path, **extra_env: str):
     port = _free_port()
-    env = {**os.environ, "OIVALLUS_DB": str(db), "HF_HUB_OFFLINE": "1",
-           "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD, **extra_env}  # fmt: skip
+    env = {
+        **os.environ,
+        "OIVALLUS_DB": str(db),
+        "HF_HUB_OFFLINE": "1",
+        "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        **extra_env,
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -255,8 +260,10 @@ def test_overview_theme_and_journey_map(demo_url, browser):
 
 
 def test_user_text_is_rendered_escaped(app_url, browser):
-    payload = ('Asiakas kirjoitti <script>window.__pwned = 1</script> ja '
-               '<img src="x" onerror="window.__pwned = 2"> lomakkeeseen')  # fmt: skip
+    payload = (
+        "Asiakas kirjoitti <script>window.__pwned = 1</script> ja "
+        '<img src="x" onerror="window.__pwned = 2"> lomakkeeseen'
+    )
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
     visit(page, app_url + "/add")
@@ -356,8 +363,10 @@ def test_a_star_rating_file_imports_as_csat_not_nps(app_url, browser, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     upload = tmp_path / "reviews.csv"
     today = __import__("datetime").date.today().isoformat()
-    rows = [f"{today},Review {i}: the courier left the parcel at the wrong door again,{1 + i % 5}"
-            for i in range(40)]  # fmt: skip
+    rows = [
+        f"{today},Review {i}: the courier left the parcel at the wrong door again,{1 + i % 5}"
+        for i in range(40)
+    ]
     upload.write_text("date,review,rating\n" + "\n".join(rows) + "\n", encoding="utf-8")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
@@ -435,8 +444,11 @@ def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(brow
         visit(page, url + "/import")  # the first visit opens the knowledge base and its jobs
         page.get_by_text("are imported within a minute").wait_for()
         dropped = folder / "kenttä.csv"
-        dropped.write_text("palaute;pvm\nKuljettaja ei löytänyt lastauslaituria;1.12.2026\n"
-                           "Asiakas toivoi iltatoimituksia;1.12.2026\n", encoding="utf-8")  # fmt: skip
+        dropped.write_text(
+            "palaute;pvm\nKuljettaja ei löytänyt lastauslaituria;1.12.2026\n"
+            "Asiakas toivoi iltatoimituksia;1.12.2026\n",
+            encoding="utf-8",
+        )
         os.utime(dropped, (time.time() - 30, time.time() - 30))  # done being copied
         deadline = time.time() + 60
         while time.time() < deadline and not (folder / "imported" / "kenttä.csv").exists():
@@ -446,9 +458,21 @@ def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(brow
         page.get_by_text("kenttä.csv").first.wait_for()  # in Import history
         page.get_by_text("by import folder").first.wait_for()
         page.screenshot(path=str(ARTIFACTS / "import_folder.png"), full_page=True)
-        beside = subprocess.run([sys.executable, "-m", "ingest.digest", "--out",
-                                 str(tmp_path / "digests"), "--db", str(db)], cwd=ROOT,
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        beside = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ingest.digest",
+                "--out",
+                str(tmp_path / "digests"),
+                "--db",
+                str(db),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert beside.returncode == 2
         lines = beside.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error:") and "data/digests" in lines[0]

@@ -14,15 +14,19 @@ from insights.errors import DatabaseInUse, StorageFailure
 from storage.db import Database
 from tests.conftest import ROOT
 
-HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)"
+HOLD = (
+    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    "time.sleep(60)"
+)
 
 
 @pytest.fixture
 def held_file(tmp_path):
     path = tmp_path / "held.duckdb"
     Database(path).close()  # a real, migrated file
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE,
-                              text=True)  # fmt: skip
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "held"
     yield path
     holder.kill()
@@ -31,10 +35,18 @@ def held_file(tmp_path):
 
 def test_a_job_finding_the_database_held_says_so_in_one_line(held_file, tmp_path):
     (tmp_path / "notes.csv").write_text("text\nDelivery was late\n", encoding="utf-8")
-    for command in (["ingest", str(tmp_path / "notes.csv")], ["ingest.digest", "--out",
-                    str(tmp_path / "digests")], ["ingest.accounts"]):  # fmt: skip
-        done = subprocess.run([sys.executable, "-m", *command, "--db", str(held_file)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    for command in (
+        ["ingest", str(tmp_path / "notes.csv")],
+        ["ingest.digest", "--out", str(tmp_path / "digests")],
+        ["ingest.accounts"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", *command, "--db", str(held_file)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 2, (command, done.stderr)
         assert "Traceback" not in done.stderr, done.stderr
         lines = [line for line in done.stderr.splitlines() if line.startswith("error:")]

@@ -15,8 +15,10 @@ from insights.people import PermissionDenied
 
 
 def _rows(column: str, values: list[str]) -> list[dict[str, str]]:
-    return [{column: v, "review": f"Review number {i} says the delivery was late again"}
-            for i, v in enumerate(values)]  # fmt: skip
+    return [
+        {column: v, "review": f"Review number {i} says the delivery was late again"}
+        for i, v in enumerate(values)
+    ]
 
 
 # --- 1. a score column's scale comes from its values ------------------------------------------
@@ -29,8 +31,11 @@ def test_a_one_to_five_rating_is_csat_and_the_review_is_the_text():
 
 
 def test_scales_from_values():
-    for values, field in ((["1", "7", "4"], "ces"), (["0", "10", "6"], "score"),
-                          (["2", "5"], "csat")):  # fmt: skip
+    for values, field in (
+        (["1", "7", "4"], "ces"),
+        (["0", "10", "6"], "score"),
+        (["2", "5"], "csat"),
+    ):
         assert guess_mapping(["review", "stars"], _rows("stars", values))[field] == "stars"
 
 
@@ -46,11 +51,18 @@ def test_a_column_named_nps_stays_nps_whatever_its_values():
 
 
 def test_finnish_and_english_column_names():
-    rows = [{"kommentti": "Sovellus kaatuu aina maksaessa, todella ärsyttävää", "tähdet": "2",
-             "arvosana": "4"}]  # fmt: skip
+    rows = [
+        {
+            "kommentti": "Sovellus kaatuu aina maksaessa, todella ärsyttävää",
+            "tähdet": "2",
+            "arvosana": "4",
+        }
+    ]
     assert guess_mapping(["kommentti", "tähdet"], rows) == {"text": "kommentti", "csat": "tähdet"}
     assert guess_mapping(["comment", "arvosana"], [{"comment": "x y", "arvosana": "9"}]) == {
-        "text": "comment", "score": "arvosana"}  # fmt: skip
+        "text": "comment",
+        "score": "arvosana",
+    }
     arvio_text = [{"arvio": "Kuljettaja oli ystävällinen mutta myöhässä", "pvm": "1.2.2026"}]
     assert guess_mapping(["arvio", "pvm"], arvio_text)["text"] == "arvio"
     arvio_number = [{"palaute": "Hyvä palvelu kaikin puolin", "arvio": "3"}]
@@ -65,12 +77,17 @@ def test_an_unnamed_free_text_column_is_still_the_text():
 def test_row_plan_counts_insights_and_responses():
     rows = [{"review": "Late again", "rating": "2"}, {"review": "", "rating": "5"}]
     assert row_plan({"text": "review", "csat": "rating"}, rows) == {
-        "insights": 1, "nps": 0, "csat": 2, "ces": 0}  # fmt: skip
+        "insights": 1,
+        "nps": 0,
+        "csat": 2,
+        "ces": 0,
+    }
 
 
 def test_importing_a_rating_file_makes_csat_responses_and_insights(kb, tmp_path):
-    lines = ["review,rating"] + [f"Review {i}: the courier left the parcel at the wrong door,"
-                                 f"{1 + i % 5}" for i in range(60)]  # fmt: skip
+    lines = ["review,rating"] + [
+        f"Review {i}: the courier left the parcel at the wrong door,{1 + i % 5}" for i in range(60)
+    ]
     (tmp_path / "reviews.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = kb.import_file(tmp_path / "reviews.csv")
     assert (report.inserted, report.responses) == (60, 60)
@@ -106,8 +123,10 @@ def test_progress_is_reported_in_small_batches_first(kb, tmp_path):
 
 
 def test_a_stage_for_the_file_fills_rows_without_their_own(kb, tmp_path):
-    (tmp_path / "s.csv").write_text("text;stage\nThe app crashed when paying;Purchase\n"
-                                    "Nobody told me the order had shipped;\n", encoding="utf-8")  # fmt: skip
+    (tmp_path / "s.csv").write_text(
+        "text;stage\nThe app crashed when paying;Purchase\nNobody told me the order had shipped;\n",
+        encoding="utf-8",
+    )
     kb.import_file(tmp_path / "s.csv", journey_stage="Delivery")
     stages = sorted(i.journey_stage for i in kb.browse(limit=10)[0])
     assert stages == ["Delivery", "Purchase"]
@@ -124,8 +143,9 @@ from tests.test_pages import open_app, save_button  # noqa: E402
 def test_import_page_guesses_csat_and_shows_what_rows_make(app_db, tmp_path, monkeypatch):
     folder = tmp_path / "drop"
     folder.mkdir()
-    lines = ["review,rating"] + [f"Review {i}: the courier was late and rude,{1 + i % 5}"
-                                 for i in range(30)]  # fmt: skip
+    lines = ["review,rating"] + [
+        f"Review {i}: the courier was late and rude,{1 + i % 5}" for i in range(30)
+    ]
     (folder / "reviews.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
     at = open_app("views/import.py", user="aino")
@@ -249,8 +269,10 @@ def test_one_vote_reads_in_the_singular_and_the_button_has_no_ghost(app_db):
 
 
 def test_bulk_edit_sets_stage_and_tags_in_one_go_and_keeps_versions(kb):
-    ids = [kb.add({"text": f"Parcel {i} came late and the tracking page never updated."}).insight.id
-           for i in range(3)]  # fmt: skip
+    ids = [
+        kb.add({"text": f"Parcel {i} came late and the tracking page never updated."}).insight.id
+        for i in range(3)
+    ]
     assert kb.bulk_edit(ids[:2], journey_stage="Delivery", add_tags=["tracking"]) == 2
     first, second, third = (kb.get(i) for i in ids)
     assert (first.journey_stage, first.tags, first.version) == ("Delivery", ["tracking"], 2)
@@ -270,10 +292,12 @@ def test_bulk_edit_needs_a_researcher(kb):
 
 
 def test_a_stage_is_suggested_from_the_nearest_staged_insights(kb):
-    for text, stage in [("The parcel arrived two days late", "Delivery"),
-                        ("Parcel came late again, courier lost", "Delivery"),
-                        ("Late parcel, the courier never called", "Delivery"),
-                        ("Checkout rejected my card twice", "Purchase")]:  # fmt: skip
+    for text, stage in [
+        ("The parcel arrived two days late", "Delivery"),
+        ("Parcel came late again, courier lost", "Delivery"),
+        ("Late parcel, the courier never called", "Delivery"),
+        ("Checkout rejected my card twice", "Purchase"),
+    ]:
         kb.add({"text": text, "journey_stage": stage})
     new = kb.add({"text": "My parcel was late and the courier did not call"}).insight
     suggestion = kb.suggest_stage(new.id)
@@ -289,8 +313,16 @@ def test_a_stage_is_suggested_from_the_nearest_staged_insights(kb):
 def test_the_journey_map_opens_on_the_worst_cell_and_shows_every_stage(app_db):
     kb = KnowledgeBase.open(app_db)
     try:
-        kb.add_many([{"text": f"Delivery {i} was late and cold", "journey_stage": "Delivery",
-                      "sentiment": "negative"} for i in range(6)])  # fmt: skip
+        kb.add_many(
+            [
+                {
+                    "text": f"Delivery {i} was late and cold",
+                    "journey_stage": "Delivery",
+                    "sentiment": "negative",
+                }
+                for i in range(6)
+            ]
+        )
         stages = kb.choices("journey_stage")
     finally:
         kb.close()
@@ -317,8 +349,9 @@ def test_for_you_lists_evidence_answers_and_new_insights_with_unread_counts(kb):
     kb.add({"text": "A small business owner waited a week for a parcel.", "segment": "SMB"})
     answer = kb.add({"text": "Parcels arrive late because the courier skips rural routes."})
     kb.wait_for_links()
-    kb.set_status(question.id, "answered", answer="Rural routes are skipped",
-                  insight_ids=[answer.insight.id])  # fmt: skip
+    kb.set_status(
+        question.id, "answered", answer="Rural routes are skipped", insight_ids=[answer.insight.id]
+    )
     items = aino.for_you()
     kinds = {item.kind for item in items}
     assert {"segment", "answer"} <= kinds, items
@@ -382,8 +415,12 @@ def test_a_search_result_exports_to_csv_and_parquet_with_links(kb, tmp_path):
 def test_theme_words_drop_contractions_with_any_apostrophe():
     from insights.clustering import label_tokens
 
-    for text in ("I didn't know, haven't seen", "I didnʼt know, havenʼt seen",
-                 "I didn`t know, haven´t seen", "I didn‘t know, haven’t seen"):  # fmt: skip
+    for text in (
+        "I didn't know, haven't seen",
+        "I didnʼt know, havenʼt seen",
+        "I didn`t know, haven´t seen",
+        "I didn‘t know, haven’t seen",
+    ):
         assert not {"didn", "haven"} & set(label_tokens(text, "en")), text
 
 
@@ -433,9 +470,16 @@ def test_search_page_bulk_sets_a_stage_and_offers_exports(app_db):
 def test_insight_page_offers_a_suggested_stage_to_accept(app_db):
     kb = KnowledgeBase.open(app_db)
     try:
-        kb.add_many([{"text": t, "journey_stage": "Delivery"} for t in (
-            "The parcel arrived two days late", "Parcel came late again, courier lost",
-            "Late parcel, the courier never called")])  # fmt: skip
+        kb.add_many(
+            [
+                {"text": t, "journey_stage": "Delivery"}
+                for t in (
+                    "The parcel arrived two days late",
+                    "Parcel came late again, courier lost",
+                    "Late parcel, the courier never called",
+                )
+            ]
+        )
         new = kb.add({"text": "My parcel was late and the courier did not call"}).insight
     finally:
         kb.close()

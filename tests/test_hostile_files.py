@@ -63,8 +63,9 @@ def test_an_excel_sheet_claiming_too_many_cells_is_refused(tmp_path):
     with zipfile.ZipFile(path) as archive:
         parts = {n: archive.read(n) for n in archive.namelist()}
     sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:A2"/>',
-                                        b'<dimension ref="A1:ZZZZ9999999"/>')  # fmt: skip
+    parts[sheet] = parts[sheet].replace(
+        b'<dimension ref="A1:A2"/>', b'<dimension ref="A1:ZZZZ9999999"/>'
+    )
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -165,8 +166,9 @@ def test_backup_files_are_private_and_a_sealed_copy_needs_its_passphrase(kb, tmp
     assert b"argon2" not in sealed.read_bytes()
     with pytest.raises(BackupError, match="wrong passphrase"):
         restore_backup(sealed, tmp_path / "wrong.duckdb", HashingEmbedder(), "not the phrase!!")
-    restored = restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(),
-                              "a long backup passphrase")  # fmt: skip
+    restored = restore_backup(
+        sealed, tmp_path / "new.duckdb", HashingEmbedder(), "a long backup passphrase"
+    )
     try:
         assert restored.count() == 1 and restored.user("admin").role == "admin"
     finally:

@@ -39,8 +39,12 @@ def write(tmp_path, name: str, content, encoding: str = "utf-8"):
 def test_finnish_export_in_any_encoding(kb, tmp_path, encoding):
     report = kb.import_file(write(tmp_path, "palaute.csv", FINNISH_CSV, encoding))
     assert (report.inserted, report.duplicates, report.rejected) == (3, 0, [])
-    assert report.mapping == {"text": "palaute", "observed_at": "pvm",
-                              "segment": "asiakassegmentti", "external_id": "tiketti"}  # fmt: skip
+    assert report.mapping == {
+        "text": "palaute",
+        "observed_at": "pvm",
+        "segment": "asiakassegmentti",
+        "external_id": "tiketti",
+    }
     hits = kb.search("toimitus myöhästyi", k=1)
     assert hits[0].insight.text.startswith("Toimitus myöhästyi taas")
     assert hits[0].insight.observed_at.isoformat() == "2026-05-31"
@@ -72,13 +76,15 @@ def test_duplicate_rows_inside_one_file(kb, tmp_path):
 
 
 def test_bad_rows_are_reported_with_line_and_reason(kb, tmp_path):
-    content = ("text,date,tags\n"
-               "Good row one,2026-01-02,a;b\n"
-               "Bad date row,31.13.2026,x\n"
-               ",2026-01-03,\n"
-               "Too,many,fields,here\n"
-               f"{'x' * 20_001},2026-01-04,\n"
-               "Good row two,,\n")  # fmt: skip
+    content = (
+        "text,date,tags\n"
+        "Good row one,2026-01-02,a;b\n"
+        "Bad date row,31.13.2026,x\n"
+        ",2026-01-03,\n"
+        "Too,many,fields,here\n"
+        f"{'x' * 20_001},2026-01-04,\n"
+        "Good row two,,\n"
+    )
     report = kb.import_file(write(tmp_path, "bad.csv", content))
     assert report.inserted == 2
     reasons = {r.line: r.reason for r in report.rejected}
@@ -129,8 +135,13 @@ def test_json_jsonl_and_markdown(kb, tmp_path):
 def test_cli_imports_and_reports(tmp_path):
     path = write(tmp_path, "cli.csv", FINNISH_CSV)
     db = tmp_path / "cli.duckdb"
-    done = subprocess.run([sys.executable, "-m", "ingest", str(path), "--db", str(db), "--stage",
-                           "Support"], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", str(path), "--db", str(db), "--stage", "Support"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
     kb = KnowledgeBase.open(db)
@@ -142,12 +153,32 @@ def test_cli_imports_and_reports(tmp_path):
     other = write(
         tmp_path, "other.csv", "asiakassegmentti;palaute\nSMB;Sovellus on hidas aamulla\n"
     )
-    named = subprocess.run([sys.executable, "-m", "ingest", str(other), "--db", str(db), "--mapping",
-                            "feedback export", "--by", "ajastin"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=300)  # fmt: skip
+    named = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            str(other),
+            "--db",
+            str(db),
+            "--mapping",
+            "feedback export",
+            "--by",
+            "ajastin",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert named.returncode == 0 and "1 inserted" in named.stdout, named.stderr
-    bad = subprocess.run([sys.executable, "-m", "ingest", str(tmp_path / "missing.csv"), "--db",
-                          str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    bad = subprocess.run(
+        [sys.executable, "-m", "ingest", str(tmp_path / "missing.csv"), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 1 and "not imported" in bad.stderr
 
 
@@ -155,8 +186,16 @@ def test_cli_imports_and_reports(tmp_path):
 @pytest.mark.slow
 def test_cli_banking77_train_with_sigkill_and_resume(tmp_path):
     db = tmp_path / "b77.duckdb"
-    command = [sys.executable, "-m", "ingest", str(EVALDATA / "banking77" / "train.csv"),
-               "--db", str(db), "--source", "support ticket"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "ingest",
+        str(EVALDATA / "banking77" / "train.csv"),
+        "--db",
+        str(db),
+        "--source",
+        "support ticket",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     buffer = ""
     deadline = time.time() + 300

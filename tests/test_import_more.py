@@ -77,19 +77,27 @@ def test_transcripts_become_speaker_turns_with_their_place_as_evidence(kb, tmp_p
 
 
 def test_word_and_markdown_split_by_headings_and_paragraphs(kb, tmp_path):
-    path = write_docx(tmp_path / "study.docx", [
-        ("Title", "Interview 3"), ("Heading 1", "Onboarding"),
-        ("", "The setup took three days because the invoice address was wrong."), ("", "Ok."),
-        ("Heading 1", "Use"), ("", "They use the weekly menu every Sunday evening with the family."),
-    ])  # fmt: skip
+    path = write_docx(
+        tmp_path / "study.docx",
+        [
+            ("Title", "Interview 3"),
+            ("Heading 1", "Onboarding"),
+            ("", "The setup took three days because the invoice address was wrong."),
+            ("", "Ok."),
+            ("Heading 1", "Use"),
+            ("", "They use the weekly menu every Sunday evening with the family."),
+        ],
+    )
     assert kb.import_file(path).inserted == 2
     found = {i.text: i for i in kb.browse()[0]}
     setup = found["The setup took three days because the invoice address was wrong."]
     assert setup.title == "Onboarding"
     assert kb.evidence(setup.id)[0].source == "study.docx, paragraph 3, section Onboarding"
-    notes = ("# Field visit\n\n## Delivery\n- Drivers cannot find the loading dock at Ruoholahti.\n"
-             "- The cold bags are left outside in the rain.\n\nA paragraph about the\nlobby door "
-             "codes that change weekly.\n")  # fmt: skip
+    notes = (
+        "# Field visit\n\n## Delivery\n- Drivers cannot find the loading dock at Ruoholahti.\n"
+        "- The cold bags are left outside in the rain.\n\nA paragraph about the\nlobby door "
+        "codes that change weekly.\n"
+    )
     (tmp_path / "visit.md").write_text(notes, encoding="utf-8")
     assert kb.import_file(tmp_path / "visit.md").inserted == 3
     lobby = next(i for i in kb.browse()[0] if i.text.startswith("A paragraph"))
@@ -98,10 +106,16 @@ def test_word_and_markdown_split_by_headings_and_paragraphs(kb, tmp_path):
 
 
 def test_pdf_pages_and_paragraphs(kb, tmp_path):
-    path = write_pdf(tmp_path / "report.pdf", [
-        ["Customers find the delivery window too wide.", "The app login fails for older users."],
-        ["Invoices arrive late every month for SMB customers."],
-    ])  # fmt: skip
+    path = write_pdf(
+        tmp_path / "report.pdf",
+        [
+            [
+                "Customers find the delivery window too wide.",
+                "The app login fails for older users.",
+            ],
+            ["Invoices arrive late every month for SMB customers."],
+        ],
+    )
     report = kb.import_file(path)
     assert report.inserted == 3
     late = next(i for i in kb.browse()[0] if i.text.startswith("Invoices"))
@@ -127,18 +141,35 @@ def test_empty_encrypted_and_damaged_files_say_why_and_store_nothing(kb, tmp_pat
 
 
 def test_excel_sheet_title_rows_and_formula_values(kb, tmp_path):
-    path = write_xlsx(tmp_path / "survey.xlsx", {
-        "Ohjeet": [["Read me first"]],
-        "Vastaukset": [["Asiakaskysely kevät 2026"], [], ["pvm", "palaute", "nps", "tupla"],
-                       ["2026-05-01", "Hyvä palvelu ja nopea toimitus aina", 9, "=C4*2"]],
-    }, cached={"=C4*2": "18"})  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "survey.xlsx",
+        {
+            "Ohjeet": [["Read me first"]],
+            "Vastaukset": [
+                ["Asiakaskysely kevät 2026"],
+                [],
+                ["pvm", "palaute", "nps", "tupla"],
+                ["2026-05-01", "Hyvä palvelu ja nopea toimitus aina", 9, "=C4*2"],
+            ],
+        },
+        cached={"=C4*2": "18"},
+    )
     from ingest.readers import read_records, sheet_names
 
     assert sheet_names(path) == ["Ohjeet", "Vastaukset"]
     columns, records = read_records(path, "Vastaukset")
     assert columns == ["pvm", "palaute", "nps", "tupla"]
-    assert list(records) == [(4, {"pvm": "2026-05-01", "palaute": "Hyvä palvelu ja nopea toimitus aina",
-                                  "nps": "9", "tupla": "18"})]  # fmt: skip
+    assert list(records) == [
+        (
+            4,
+            {
+                "pvm": "2026-05-01",
+                "palaute": "Hyvä palvelu ja nopea toimitus aina",
+                "nps": "9",
+                "tupla": "18",
+            },
+        )
+    ]
     report = kb.import_file(path, sheet="Vastaukset")
     assert (report.inserted, report.responses) == (1, 1)
     with pytest.raises(ReadError, match="no sheet 'Missing'"):
@@ -194,7 +225,12 @@ def test_history_and_undo_of_exactly_one_import(kb, tmp_path):
     survey = kb.import_file(tmp_path / "kysely.csv", by="Ville")
     [second, first] = kb.imports()
     assert (first.file, first.imported_by, first.status, first.inserted, first.duplicates) == (
-        "first.csv", "Aino", "finished", 2, 1)  # fmt: skip
+        "first.csv",
+        "Aino",
+        "finished",
+        2,
+        1,
+    )
     assert (second.responses, second.rejected) == (4, 2)
     assert kb.undo_import(first.id) == 2
     assert live_texts(kb) >= {"Delivery was late again this week"}

@@ -14,9 +14,22 @@ from tests.test_pages import PAGES, TIMEOUT
 PAYLOAD = "Q1 ![q](http://127.0.0.1:9/x.png) [here](http://127.0.0.1:9/) **bold** :red[x]"
 RAW = ("](http://127.0.0.1:9", "**bold**", ":red[x]")  # what only unescaped text shows
 # Elements that show text literally (not as Markdown) and inputs holding what a person typed.
-LITERAL = {"text", "text_area", "text_input", "code", "arrow_data_frame", "dataframe", "json",
-           "selectbox", "multiselect", "number_input", "date_input", "slider",
-           "arrow_vega_lite_chart", "vega_lite_chart"}  # fmt: skip
+LITERAL = {
+    "text",
+    "text_area",
+    "text_input",
+    "code",
+    "arrow_data_frame",
+    "dataframe",
+    "json",
+    "selectbox",
+    "multiselect",
+    "number_input",
+    "date_input",
+    "slider",
+    "arrow_vega_lite_chart",
+    "vega_lite_chart",
+}
 
 
 @pytest.fixture
@@ -26,13 +39,26 @@ def hostile_db(tmp_path, monkeypatch, real_embedder):
     kb.ensure_admin("page test admin password")
     kb.create_user("eve", PAYLOAD, role="admin", team=PAYLOAD)
     study = kb.create_study({"title": PAYLOAD, "method": PAYLOAD})
-    added = kb.add_many([
-        InsightIn(text=f"Couriers wait at the door {PAYLOAD}", title=PAYLOAD, segment=PAYLOAD,
-                  touchpoint=PAYLOAD, journey_stage=PAYLOAD, study_id=study.id, author=PAYLOAD,
-                  tags=["x"]),
-        InsightIn(text=f"Couriers wait long at the lobby door {PAYLOAD}", title=PAYLOAD,
-                  segment=PAYLOAD, journey_stage=PAYLOAD),
-    ])  # fmt: skip
+    added = kb.add_many(
+        [
+            InsightIn(
+                text=f"Couriers wait at the door {PAYLOAD}",
+                title=PAYLOAD,
+                segment=PAYLOAD,
+                touchpoint=PAYLOAD,
+                journey_stage=PAYLOAD,
+                study_id=study.id,
+                author=PAYLOAD,
+                tags=["x"],
+            ),
+            InsightIn(
+                text=f"Couriers wait long at the lobby door {PAYLOAD}",
+                title=PAYLOAD,
+                segment=PAYLOAD,
+                journey_stage=PAYLOAD,
+            ),
+        ]
+    )
     kb.wait_for_links()
     open_one = kb.ask(QuestionIn(text=PAYLOAD, decision=PAYLOAD, team=PAYLOAD))
     answered = kb.ask(QuestionIn(text=f"Why {PAYLOAD}"))
@@ -44,8 +70,12 @@ def hostile_db(tmp_path, monkeypatch, real_embedder):
         kb.rename_theme(theme.id, PAYLOAD)
     kb.close()
     monkeypatch.setenv("OIVALLUS_DB", str(path))
-    return {"insight": added[0], "question": open_one.id, "answered": answered.id,
-            "dropped": dropped.id}  # fmt: skip
+    return {
+        "insight": added[0],
+        "question": open_one.id,
+        "answered": answered.id,
+        "dropped": dropped.id,
+    }
 
 
 def unescaped(at: AppTest) -> list[str]:

@@ -143,8 +143,10 @@ def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
     at = open_app("views/backlog.py")
     at.session_state["user"] = "aino"
     at.run()
-    for text, impact in [("Why do customers miss the discount code field?", 2),
-                         ("Which segments churn after the price increase?", 3)]:  # fmt: skip
+    for text, impact in [
+        ("Why do customers miss the discount code field?", 2),
+        ("Which segments churn after the price increase?", 3),
+    ]:
         inputs = [t for t in at.text_input if t.label.startswith("What do we need")]
         inputs[0].input(text)
         next(s for s in at.slider if s.label == "Impact").set_value(impact)
@@ -267,8 +269,9 @@ def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
     assert any("themes over" in c.value for c in at.caption)
     kb = KnowledgeBase.open(demo_db)
     try:  # a theme holding an insight that may answer a backlog question
-        theme = next(t for t in kb.themes()
-                     if any(kb.questions_for_insight(i) for i in t.insight_ids))  # fmt: skip
+        theme = next(
+            t for t in kb.themes() if any(kb.questions_for_insight(i) for i in t.insight_ids)
+        )
     finally:
         kb.close()
     at = open_app("views/themes.py", theme=str(theme.id))
@@ -288,8 +291,10 @@ def test_journey_and_kpi_pages(demo_db, monkeypatch):
     assert any("customers may be leaving the path here" in w.value for w in at.warning)
     at.selectbox[1].select("Support").run()
     assert not at.exception, at.exception
-    assert any(s.value.startswith(("0 insights at Support", "1", "2", "3", "4", "5", "6", "7", "8", "9"))
-               for s in at.subheader)  # fmt: skip
+    assert any(
+        s.value.startswith(("0 insights at Support", "1", "2", "3", "4", "5", "6", "7", "8", "9"))
+        for s in at.subheader
+    )
     at = open_app("views/kpis.py")
     assert at.metric[0].label == "NPS" and "n = " in at.metric[0].value
     assert len(at.dataframe) == 3  # by month, segment and touchpoint

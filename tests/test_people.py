@@ -13,44 +13,121 @@ from insights.records import Role
 
 # Arguments that get each write past its permission check (what happens after does not matter).
 ARGS = {
-    "add": ({"text": "A note from the field"},), "add_many": ([{"text": "Another note"}],),
-    "add_batch": ([InsightIn(text="Batch note")],), "import_file": ("missing.csv",),
-    "confirm_link": (1, 2), "reject_link": (1, 2), "merge": (1, 2),
-    "add_evidence": (1, InsightIn(text="More evidence")), "edit": (1, InsightIn(text="Edited")),
-    "bulk_edit": ([1], "Delivery"), "delete": (1,), "restore": (1,), "restore_version": (1, 1), "create_study": ({"title": "A study"},),
-    "add_choice": ("segment", "Startups"), "set_choices": ("segment", ["SMB"]),
-    "ask": (QuestionIn(text="Why do they leave?"),), "vote": (1, None),
-    "set_status": (1, "in research"), "link_evidence": (1, 1, "answers"),
-    "dismiss_evidence": (1, 1), "undo_import": (1,), "restore_import": (1,),
-    "save_mapping": ("m", {"text": "a"}), "delete_mapping": ("m",), "recompute_themes": (),
-    "rename_theme": (1, "x"), "pin_theme": (1,), "merge_themes": (1, 2), "split_theme": (1,),
-    "create_user": ("newperson", "New Person"), "set_role": ("admin", "viewer"),
-    "disable_user": ("nobody",), "audit": (), "preview_file": ("missing.csv",),
-    "set_password": ("admin", "a new password for the admin"), "follow": ("segment", "SMB"),
-    "change_password": ("wrong", "a new password for me"), "mark_read": (),
-}  # fmt: skip
+    "add": ({"text": "A note from the field"},),
+    "add_many": ([{"text": "Another note"}],),
+    "add_batch": ([InsightIn(text="Batch note")],),
+    "import_file": ("missing.csv",),
+    "confirm_link": (1, 2),
+    "reject_link": (1, 2),
+    "merge": (1, 2),
+    "add_evidence": (1, InsightIn(text="More evidence")),
+    "edit": (1, InsightIn(text="Edited")),
+    "bulk_edit": ([1], "Delivery"),
+    "delete": (1,),
+    "restore": (1,),
+    "restore_version": (1, 1),
+    "create_study": ({"title": "A study"},),
+    "add_choice": ("segment", "Startups"),
+    "set_choices": ("segment", ["SMB"]),
+    "ask": (QuestionIn(text="Why do they leave?"),),
+    "vote": (1, None),
+    "set_status": (1, "in research"),
+    "link_evidence": (1, 1, "answers"),
+    "dismiss_evidence": (1, 1),
+    "undo_import": (1,),
+    "restore_import": (1,),
+    "save_mapping": ("m", {"text": "a"}),
+    "delete_mapping": ("m",),
+    "recompute_themes": (),
+    "rename_theme": (1, "x"),
+    "pin_theme": (1,),
+    "merge_themes": (1, 2),
+    "split_theme": (1,),
+    "create_user": ("newperson", "New Person"),
+    "set_role": ("admin", "viewer"),
+    "disable_user": ("nobody",),
+    "audit": (),
+    "preview_file": ("missing.csv",),
+    "set_password": ("admin", "a new password for the admin"),
+    "follow": ("segment", "SMB"),
+    "change_password": ("wrong", "a new password for me"),
+    "mark_read": (),
+}
 # Every other public method, by hand: a new one must be put here or in ARGS, so a write without
 # a guard cannot slip past unnoticed (both lists once came from the decorator itself).
 READS = {
-    "allows", "backlog", "browse", "choices", "count", "digest", "evidence", "export_backlog_csv",
-    "export_backlog_markdown", "export_insights", "filter_values", "follows", "for_you", "get",
-    "history", "import_record", "imports", "insights_by_id", "is_duplicate_question", "journey",
-    "kpi", "kpi_by", "kpi_change", "latest_response_date", "links", "mappings", "my_votes",
-    "newest", "nps", "question", "question_evidence", "question_suggestions", "questions",
-    "questions_for_insight", "questions_with_new_evidence", "related", "search", "similar",
-    "similar_questions", "studies", "study", "study_insights", "suggest_stage",
-    "survey_responses", "theme", "theme_profile", "theme_trends", "themes", "themes_computed",
-    "unread_count", "user", "users", "versions",
-}  # fmt: skip
+    "allows",
+    "backlog",
+    "browse",
+    "choices",
+    "count",
+    "digest",
+    "evidence",
+    "export_backlog_csv",
+    "export_backlog_markdown",
+    "export_insights",
+    "filter_values",
+    "follows",
+    "for_you",
+    "get",
+    "history",
+    "import_record",
+    "imports",
+    "insights_by_id",
+    "is_duplicate_question",
+    "journey",
+    "kpi",
+    "kpi_by",
+    "kpi_change",
+    "latest_response_date",
+    "links",
+    "mappings",
+    "my_votes",
+    "newest",
+    "nps",
+    "question",
+    "question_evidence",
+    "question_suggestions",
+    "questions",
+    "questions_for_insight",
+    "questions_with_new_evidence",
+    "related",
+    "search",
+    "similar",
+    "similar_questions",
+    "studies",
+    "study",
+    "study_insights",
+    "suggest_stage",
+    "survey_responses",
+    "theme",
+    "theme_profile",
+    "theme_trends",
+    "themes",
+    "themes_computed",
+    "unread_count",
+    "user",
+    "users",
+    "versions",
+}
 # Before anyone is signed in there is no actor to check: sign-in throttles itself instead.
-SIGN_IN = {"authenticate", "start_session", "end_session", "user_from_token", "sso_user",
-           "ensure_admin"}  # fmt: skip
+SIGN_IN = {
+    "authenticate",
+    "start_session",
+    "end_session",
+    "user_from_token",
+    "sso_user",
+    "ensure_admin",
+}
 PLUMBING = {"open", "close", "acting_as", "wait_for_links"}
 
 
 def guarded_writes() -> dict[str, Role]:
-    return {name: member.required_role for name, member in inspect.getmembers(KnowledgeBase)
-            if getattr(member, "required_role", None) is not None}  # fmt: skip
+    return {
+        name: member.required_role
+        for name, member in inspect.getmembers(KnowledgeBase)
+        if getattr(member, "required_role", None) is not None
+    }
 
 
 def test_every_write_is_guarded():
@@ -58,8 +135,11 @@ def test_every_write_is_guarded():
 
 
 def test_every_public_method_is_a_guarded_write_a_read_or_sign_in():
-    public = {name for name, member in inspect.getmembers(KnowledgeBase)
-              if not name.startswith("_") and callable(member)}  # fmt: skip
+    public = {
+        name
+        for name, member in inspect.getmembers(KnowledgeBase)
+        if not name.startswith("_") and callable(member)
+    }
     classified = set(ARGS) | READS | SIGN_IN | PLUMBING
     assert public == classified, public ^ classified
     assert not (READS | SIGN_IN | PLUMBING) & set(guarded_writes())
@@ -92,8 +172,13 @@ def test_contributor_edits_only_their_own_and_votes_only_as_themselves(kb):
     aino = kb.acting_as(kb.create_user("aino", "Aino Virtanen", role="contributor"))
     own = aino.add({"text": "Delivery drivers cannot find the dock", "author": "Aino Virtanen"})
     other = kb.add({"text": "Invoices arrive late", "author": "Ville"})
-    assert aino.edit(own.insight.id, InsightIn(text="Drivers cannot find the loading dock",
-                                               author="Aino Virtanen")).version == 2  # fmt: skip
+    assert (
+        aino.edit(
+            own.insight.id,
+            InsightIn(text="Drivers cannot find the loading dock", author="Aino Virtanen"),
+        ).version
+        == 2
+    )
     with pytest.raises(PermissionDenied):
         aino.edit(other.insight.id, InsightIn(text="Changed by someone else"))
     question = kb.ask(QuestionIn(text="Why are deliveries late?"))
@@ -158,11 +243,16 @@ def test_weekly_digest_for_a_person_and_a_team(kb, tmp_path):
     aino.vote(question.id, "aino")
     found = kb.add({"text": "Invoice address was wrong for a company customer", "segment": "SMB"})
     kb.add({"text": "A consumer liked the soup", "segment": "Consumer"})
-    kb.set_status(question.id, "answered", answer="The address field is not validated",
-                  insight_ids=[found.insight.id])  # fmt: skip
+    kb.set_status(
+        question.id,
+        "answered",
+        answer="The address field is not validated",
+        insight_ids=[found.insight.id],
+    )
     today = date.today()
-    (tmp_path / "s.csv").write_text(f"nps;pvm\n10;{today:%d.%m.%Y}\n3;{today:%d.%m.%Y}\n",
-                                    encoding="utf-8")  # fmt: skip
+    (tmp_path / "s.csv").write_text(
+        f"nps;pvm\n10;{today:%d.%m.%Y}\n3;{today:%d.%m.%Y}\n", encoding="utf-8"
+    )
     kb.import_file(tmp_path / "s.csv")
     digest = kb.digest(username="aino")
     assert digest.items >= 3
@@ -183,15 +273,33 @@ def test_accounts_cli_creates_and_resets_the_admin(db_path):
     from tests.conftest import ROOT
 
     command = [sys.executable, "-m", "ingest.accounts", "--db", str(db_path)]
-    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                           env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    first = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert first.returncode == 0 and "one-time password:" in first.stdout, first.stderr
     password = first.stdout.split("password:")[1].split()[0]
-    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                           env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    again = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert "one-time" not in again.stdout  # only on the first run
-    reset = subprocess.run([*command, "--reset-admin"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    reset = subprocess.run(
+        [*command, "--reset-admin"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     new = reset.stdout.split("password:")[1].split()[0]
     from tests.doubles import HashingEmbedder
 

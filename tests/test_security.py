@@ -19,8 +19,9 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def people(kb):
     kb.ensure_admin(PASSWORD)
-    kb.create_user("aino", "Aino Virtanen", role="contributor", password="field notes at dawn 42",
-                   team="Field")  # fmt: skip
+    kb.create_user(
+        "aino", "Aino Virtanen", role="contributor", password="field notes at dawn 42", team="Field"
+    )
     kb.create_user("mikko", "Mikko", role="viewer", password="reads the backlog daily 7")
     return kb
 
@@ -164,8 +165,9 @@ def test_a_disabled_account_writes_nothing(people):
     with pytest.raises(PermissionDenied, match="disabled"):
         people.acting_as(people.user("aino")).add(InsightIn(text="Written after disabling"))
     with pytest.raises(PermissionDenied, match="disabled"):
-        people.acting_as(aino.model_copy(update={"disabled_at": people.user("aino").disabled_at}))\
-            .vote(1, "aino")  # fmt: skip
+        people.acting_as(
+            aino.model_copy(update={"disabled_at": people.user("aino").disabled_at})
+        ).vote(1, "aino")
 
 
 def test_a_vote_counts_for_the_voters_own_team(people):

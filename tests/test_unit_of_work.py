@@ -79,9 +79,11 @@ def test_killed_between_a_write_and_its_audit_entry_leaves_both_or_neither(tmp_p
     question = aino.ask({"text": "Why does lunch arrive cold?", "asked_by": "aino"})
     entries = len(kb.audit())
     kb.close()
-    calls = {"add": "aino.add({'text': 'A note the kill must not leave without its entry'})",
-             "delete": f"aino.delete({first.id})",
-             "vote": f"aino.vote({question.id}, 'aino')"}  # fmt: skip
+    calls = {
+        "add": "aino.add({'text': 'A note the kill must not leave without its entry'})",
+        "delete": f"aino.delete({first.id})",
+        "vote": f"aino.vote({question.id}, 'aino')",
+    }
     script = textwrap.dedent(f"""
         import os, signal
         from insights import KnowledgeBase
@@ -94,8 +96,9 @@ def test_killed_between_a_write_and_its_audit_entry_leaves_both_or_neither(tmp_p
         kb.people.log = killed
         {calls[write]}
     """)
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == -9, done.stderr
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     try:

@@ -52,9 +52,22 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
 # it lost focus, and the browser then dropped the click on Save (Streamlit issue 8725; the
 # first click was lost 3 times in 3). Similar insights show beside the form for the text last
 # checked or saved, so nothing above Save ever moves.
-FIELDS = ("add_text", "add_title", "add_kind", "add_source", "add_segment", "add_touchpoint",
-          "add_stage", "add_channel", "add_sentiment", "add_observed", "add_study", "add_tags",
-          "add_author", "add_team")  # fmt: skip
+FIELDS = (
+    "add_text",
+    "add_title",
+    "add_kind",
+    "add_source",
+    "add_segment",
+    "add_touchpoint",
+    "add_stage",
+    "add_channel",
+    "add_sentiment",
+    "add_observed",
+    "add_study",
+    "add_tags",
+    "add_author",
+    "add_team",
+)
 if st.session_state.pop("add_clear", False):  # saved: the next insight starts afresh
     for name in FIELDS:
         st.session_state.pop(name, None)
@@ -66,7 +79,8 @@ with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=
         "What did you learn? *",
         height=120,
         key="add_text",
-        placeholder="e.g. Three customers in a row could not find the discount code field at checkout.",
+        placeholder="e.g. Three customers in a row could not find the discount code field at "
+        "checkout.",
     )
     c1, c2, c3 = st.columns(3)
     title = c1.text_input("Title", key="add_title")
@@ -87,8 +101,9 @@ with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=
     team_name = c3.text_input("Team", value=team() or "", key="add_team")
     b1, b2, _ = st.columns([1, 2, 2])
     save = b1.form_submit_button("Save", type="primary")
-    check = b2.form_submit_button("Check for similar", help="See similar insights (and likely "
-                                  "duplicates) before saving.")  # fmt: skip
+    check = b2.form_submit_button(
+        "Check for similar", help="See similar insights (and likely duplicates) before saving."
+    )
 
 if check:
     st.session_state.add_checked = text
@@ -123,8 +138,10 @@ if save:
         st.session_state.add_clear = True
         st.session_state.pop("add_checked", None)
         if st.session_state.add_result.created:
-            st.toast(f"Saved as insight #{st.session_state.add_result.insight.id}",
-                     icon=":material/check_circle:")  # fmt: skip
+            st.toast(
+                f"Saved as insight #{st.session_state.add_result.insight.id}",
+                icon=":material/check_circle:",
+            )
         st.rerun()
 
 evidence_to = st.session_state.pop("add_evidence_to", None)
@@ -139,9 +156,12 @@ def show_similar(draft_text: str, saved_id: int | None) -> None:
     found = base.similar(draft_text, k=6) if draft_text.strip() else []
     similar = [(h, d) for h, d in found if h.insight_id != saved_id][:5]
     if not similar:
-        st.caption("Nothing similar yet." if draft_text.strip() else
-                   "Check for similar before saving, or save: similar insights show here, so "
-                   "duplicates are caught.")  # fmt: skip
+        st.caption(
+            "Nothing similar yet."
+            if draft_text.strip()
+            else "Check for similar before saving, or save: similar insights show here, so "
+            "duplicates are caught."
+        )
     for hit, duplicate in similar:
         with st.container(border=True):
             label = ":orange-badge[likely duplicate] " if duplicate else ""

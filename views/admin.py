@@ -23,9 +23,22 @@ people, backup, audit = st.tabs(["People", "Backup", "Audit log"])
 
 with people:
     users = base.users()
-    st.dataframe(pd.DataFrame([{"username": u.username, "name": u.display_name, "role": u.role,
-                                "team": u.team, "disabled": u.disabled_at is not None}
-                               for u in users]), hide_index=True, width="stretch")  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "username": u.username,
+                    "name": u.display_name,
+                    "role": u.role,
+                    "team": u.team,
+                    "disabled": u.disabled_at is not None,
+                }
+                for u in users
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     with st.form("new-person", clear_on_submit=True):
         st.subheader("Add a person", anchor=False)
         c1, c2, c3, c4 = st.columns(4)
@@ -33,12 +46,14 @@ with people:
         name = c2.text_input("Name")
         role = c3.selectbox("Role", [r.value for r in Role], index=1)
         team = c4.text_input("Team")
-        password = st.text_input("Password (at least 10 characters; they can change it)",
-                                 type="password")  # fmt: skip
+        password = st.text_input(
+            "Password (at least 10 characters; they can change it)", type="password"
+        )
         if st.form_submit_button("Add person"):
             try:
-                base.create_user(username, name, role=role, password=password or None,
-                                 team=team or None)  # fmt: skip
+                base.create_user(
+                    username, name, role=role, password=password or None, team=team or None
+                )
                 st.toast(f"{escape_markdown(username)} added")
                 st.rerun()
             except OivallusError as error:
@@ -60,8 +75,10 @@ with people:
         st.rerun()
 
 with backup:
-    st.caption("A full export: every table as Parquet plus manifest.json. Restore it into an "
-               "empty database with `python -m ingest.backup restore FOLDER --db NEW.duckdb`.")  # fmt: skip
+    st.caption(
+        "A full export: every table as Parquet plus manifest.json. Restore it into an "
+        "empty database with `python -m ingest.backup restore FOLDER --db NEW.duckdb`."
+    )
     if st.button("Export everything now", type="primary"):
         folder = Path(db_path()).parent / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
         try:
@@ -70,15 +87,22 @@ with backup:
             st.error(str(error))
         else:
             st.session_state.backup_folder = str(folder)
-            st.success(f"Exported {sum(manifest['tables'].values())} rows to "
-                       f"{escape_markdown(str(folder))} (readable only by the server's account).")  # fmt: skip
+            st.success(
+                f"Exported {sum(manifest['tables'].values())} rows to "
+                f"{escape_markdown(str(folder))} (readable only by the server's account)."
+            )
     if st.session_state.get("backup_folder"):
         folder = Path(st.session_state.backup_folder)
-        st.caption("To take a copy off the server, seal it with a passphrase: the download is "
-                   "encrypted (AES-256), so a leaked file or link is useless without it. Restore "
-                   "it with `python -m ingest.backup restore FILE.oivb --db NEW.duckdb`.")  # fmt: skip
-        passphrase = st.text_input(f"Passphrase (at least {MIN_PASSPHRASE} characters)",
-                                   type="password", key="backup-passphrase")  # fmt: skip
+        st.caption(
+            "To take a copy off the server, seal it with a passphrase: the download is "
+            "encrypted (AES-256), so a leaked file or link is useless without it. Restore "
+            "it with `python -m ingest.backup restore FILE.oivb --db NEW.duckdb`."
+        )
+        passphrase = st.text_input(
+            f"Passphrase (at least {MIN_PASSPHRASE} characters)",
+            type="password",
+            key="backup-passphrase",
+        )
         st.download_button(
             "Download the sealed backup",
             lambda: seal_folder(folder, passphrase),  # built only when clicked
@@ -89,13 +113,43 @@ with backup:
 
 with audit:
     c1, c2 = st.columns(2)
-    entity = c1.selectbox("What", ["everything", "insight", "question", "import", "theme", "user",
-                                   "study", "link", "choices", "themes"])  # fmt: skip
+    entity = c1.selectbox(
+        "What",
+        [
+            "everything",
+            "insight",
+            "question",
+            "import",
+            "theme",
+            "user",
+            "study",
+            "link",
+            "choices",
+            "themes",
+        ],
+    )
     actor = c2.selectbox("Who", ["everyone"] + [u.username for u in base.users()])
-    entries = base.audit(None if entity == "everything" else entity, None,
-                         None if actor == "everyone" else actor, limit=500)  # fmt: skip
-    st.dataframe(pd.DataFrame([{"when": e.at, "who": e.actor or "system", "action": e.action,
-                                "what": e.entity, "id": e.entity_id,
-                                "before": str(e.before)[:200] if e.before else "",
-                                "after": str(e.after)[:200] if e.after else ""}
-                               for e in entries]), hide_index=True, width="stretch")  # fmt: skip
+    entries = base.audit(
+        None if entity == "everything" else entity,
+        None,
+        None if actor == "everyone" else actor,
+        limit=500,
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "when": e.at,
+                    "who": e.actor or "system",
+                    "action": e.action,
+                    "what": e.entity,
+                    "id": e.entity_id,
+                    "before": str(e.before)[:200] if e.before else "",
+                    "after": str(e.after)[:200] if e.after else "",
+                }
+                for e in entries
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

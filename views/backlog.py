@@ -31,9 +31,13 @@ def vote_button(question, key: str, mine: bool | None = None) -> None:
     (a label carrying the count once left a stale "Vote (0)" beside the new "Unvote (1)")."""
     mine = me in question.voters if mine is None else mine
     closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
-    clicked = st.button("Unvote" if mine else "Vote", key=key, disabled=closed,
-                        type="primary" if mine else "secondary",
-                        help="Closed questions take no votes" if closed else None)  # fmt: skip
+    clicked = st.button(
+        "Unvote" if mine else "Vote",
+        key=key,
+        disabled=closed,
+        type="primary" if mine else "secondary",
+        help="Closed questions take no votes" if closed else None,
+    )
     if clicked and attempt(base.vote, question.id, me, on=not mine, team=my_team):
         st.session_state.pop("backlog_similar", None)
         st.rerun()
@@ -44,8 +48,12 @@ def review_buttons(question_id: int, insight_id: int) -> None:
     may review evidence."""
     if not allowed("dismiss_evidence", question_id, insight_id):
         return
-    relation = st.selectbox("Relation", [r.value for r in EvidenceRelation],
-                            key=f"rel{insight_id}", label_visibility="collapsed")  # fmt: skip
+    relation = st.selectbox(
+        "Relation",
+        [r.value for r in EvidenceRelation],
+        key=f"rel{insight_id}",
+        label_visibility="collapsed",
+    )
     b1, b2 = st.columns(2)
     if b1.button("Confirm", key=f"ok{insight_id}") and attempt(
         base.link_evidence, question_id, insight_id, relation
@@ -58,8 +66,10 @@ def review_buttons(question_id: int, insight_id: int) -> None:
 
 
 def why(question) -> None:
-    rows = [{"part": p.name, "value": p.value, "adds": p.contribution, "rule": p.rule}
-            for p in question.explanation]  # fmt: skip
+    rows = [
+        {"part": p.name, "value": p.value, "adds": p.contribution, "rule": p.rule}
+        for p in question.explanation
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(f"Priority = sum of the parts = {question.priority:.2f}")
 
@@ -72,9 +82,14 @@ def show_question(question_id: int) -> None:
         return
     st.page_link("views/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
     st.title(escape_markdown(question.text), anchor=False)
-    facts = [question.status, f"priority {question.priority:.2f}", f"impact {question.impact}/5",
-             f"effort {question.effort}/5", question.team or "",
-             f"decision by {question.decision_date}" if question.decision_date else ""]  # fmt: skip
+    facts = [
+        question.status,
+        f"priority {question.priority:.2f}",
+        f"impact {question.impact}/5",
+        f"effort {question.effort}/5",
+        question.team or "",
+        f"decision by {question.decision_date}" if question.decision_date else "",
+    ]
     st.caption(escape_markdown(" · ".join(f for f in facts if f)))
     follow_toggle("question", question.id, "this question")
     if question.decision:
@@ -84,8 +99,14 @@ def show_question(question_id: int) -> None:
     if question.drop_reason:
         st.warning(f"Dropped: {escape_markdown(question.drop_reason)}")
     vote_button(question, "vote_detail")
-    st.caption(escape_markdown(plural(question.votes, "vote") + " · voted by " + (", ".join(question.voters) or "nobody yet")
-                               + (f" · teams: {', '.join(question.teams)}" if question.teams else "")))  # fmt: skip
+    st.caption(
+        escape_markdown(
+            plural(question.votes, "vote")
+            + " · voted by "
+            + (", ".join(question.voters) or "nobody yet")
+            + (f" · teams: {', '.join(question.teams)}" if question.teams else "")
+        )
+    )
     with st.expander("Why this rank", expanded=True):
         why(question)
 
@@ -96,8 +117,11 @@ def show_question(question_id: int) -> None:
     for item in evidence:
         with st.container(border=True):
             left, right = st.columns([5, 2])
-            badge = (f":green-badge[{item.relation}]" if item.status == "confirmed"
-                     else ":blue-badge[may answer]")  # fmt: skip
+            badge = (
+                f":green-badge[{item.relation}]"
+                if item.status == "confirmed"
+                else ":blue-badge[may answer]"
+            )
             card_heading(left, item.insight, badge, item.score)
             with right:
                 open_link(item.insight_id)
@@ -131,9 +155,12 @@ def show_question(question_id: int) -> None:
             except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))
     for change in reversed(base.history(question.id)):
-        st.caption(escape_markdown(
-            f"{change.at:%Y-%m-%d %H:%M} · {change.from_status or '—'} → {change.to_status}"
-            f" · {change.by or 'someone'}" + (f" · {change.note}" if change.note else "")))  # fmt: skip
+        st.caption(
+            escape_markdown(
+                f"{change.at:%Y-%m-%d %H:%M} · {change.from_status or '—'} → {change.to_status}"
+                f" · {change.by or 'someone'}" + (f" · {change.note}" if change.note else "")
+            )
+        )
 
 
 raw_id = st.query_params.get("question")
@@ -146,8 +173,17 @@ if raw_id:
 
 st.title("Research backlog")
 
-ASK_KEYS = ("ask_text", "ask_decision", "ask_team", "ask_impact", "ask_effort", "ask_date",
-            "ask_tags", "ask_segments", "ask_anyway")  # fmt: skip
+ASK_KEYS = (
+    "ask_text",
+    "ask_decision",
+    "ask_team",
+    "ask_impact",
+    "ask_effort",
+    "ask_date",
+    "ask_tags",
+    "ask_segments",
+    "ask_anyway",
+)
 if st.session_state.pop("ask_clear", False):  # a question was asked: the next starts afresh
     for name in ASK_KEYS:
         st.session_state.pop(name, None)
@@ -168,11 +204,22 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
     segments = c2.multiselect("Segments", base.choices("segment"), key="ask_segments")
     ask_anyway = st.checkbox("Ask even if a similar question exists", key="ask_anyway")
     if st.form_submit_button("Ask", type="primary"):
-        draft = {"text": text, "decision": decision or None, "team": asking_team or None,
-                 "impact": impact, "effort": effort, "decision_date": decision_date,
-                 "tags": [t for t in tags.split(",") if t.strip()], "segments": segments,
-                 "asked_by": me}  # fmt: skip
-        similar = [(q, s) for q, s in base.similar_questions(text) if base.is_duplicate_question(s)] if text.strip() else []  # fmt: skip
+        draft = {
+            "text": text,
+            "decision": decision or None,
+            "team": asking_team or None,
+            "impact": impact,
+            "effort": effort,
+            "decision_date": decision_date,
+            "tags": [t for t in tags.split(",") if t.strip()],
+            "segments": segments,
+            "asked_by": me,
+        }
+        similar = (
+            [(q, s) for q, s in base.similar_questions(text) if base.is_duplicate_question(s)]
+            if text.strip()
+            else []
+        )
         if similar and not ask_anyway:
             st.session_state.backlog_similar = [q.id for q, _ in similar]
         else:
@@ -199,8 +246,11 @@ if waiting:
 
 c1, c2, c3, c4, c5 = st.columns(5)
 status = c1.selectbox("Status", ["open", "in research", "answered", "dropped", "all"])
-sort = c2.selectbox("Sort by", ["priority", "newest", "votes"],
-                    format_func={"priority": "Priority", "newest": "Newest", "votes": "Most voted"}.get)  # fmt: skip
+sort = c2.selectbox(
+    "Sort by",
+    ["priority", "newest", "votes"],
+    format_func={"priority": "Priority", "newest": "Newest", "votes": "Most voted"}.get,
+)
 chosen_status = None if status == "all" else status
 in_status = narrow(everything, status=chosen_status)
 teams = sorted({q.team for q in in_status if q.team} | {t for q in in_status for t in q.teams})
@@ -208,18 +258,28 @@ team_filter = c3.selectbox("Team", ["any"] + teams)
 tag_filter = c4.selectbox("Tag", ["any"] + sorted({t for q in in_status for t in q.tags}))
 segment_filter = c5.selectbox("Segment", ["any"] + base.choices("segment"))
 questions = narrow(
-    everything, status=chosen_status, sort=sort,
+    everything,
+    status=chosen_status,
+    sort=sort,
     team=None if team_filter == "any" else team_filter,
     tag=None if tag_filter == "any" else tag_filter,
     segment=None if segment_filter == "any" else segment_filter,
-)  # fmt: skip
+)
 
 d1, d2, _ = st.columns([1, 1, 3])
 # The files are written only when a button is pressed.
-d1.download_button("Export CSV", lambda: base.export_backlog_csv(questions=questions),
-                   file_name="backlog.csv", mime="text/csv")  # fmt: skip
-d2.download_button("Export Markdown", lambda: base.export_backlog_markdown(questions=questions),
-                   file_name="backlog.md", mime="text/markdown")  # fmt: skip
+d1.download_button(
+    "Export CSV",
+    lambda: base.export_backlog_csv(questions=questions),
+    file_name="backlog.csv",
+    mime="text/csv",
+)
+d2.download_button(
+    "Export Markdown",
+    lambda: base.export_backlog_markdown(questions=questions),
+    file_name="backlog.md",
+    mime="text/markdown",
+)
 
 if not questions:
     st.info("No questions here yet. Ask the first one above.")
@@ -235,13 +295,22 @@ for rank, question in enumerate(questions[first : first + PAGE], start=first + 1
         extra = (
             f" · :blue-badge[{question.new_evidence} may answer]" if question.new_evidence else ""
         )
-        left.markdown(escape_markdown(
-            f"{question.status} · priority {question.priority:.2f} · {plural(question.votes, 'vote')}"
-            + (f" from {', '.join(question.teams)}" if question.teams else "")
-            + f" · impact {question.impact} · effort {question.effort}"
-            + (f" · {question.team}" if question.team else "")) + extra)  # fmt: skip
-        left.caption("Why this rank: " + escape_markdown(" · ".join(
-            f"{p.name} {p.contribution:+.2f}" for p in question.explanation)))  # fmt: skip
+        left.markdown(
+            escape_markdown(
+                f"{question.status} · priority {question.priority:.2f} · "
+                f"{plural(question.votes, 'vote')}"
+                + (f" from {', '.join(question.teams)}" if question.teams else "")
+                + f" · impact {question.impact} · effort {question.effort}"
+                + (f" · {question.team}" if question.team else "")
+            )
+            + extra
+        )
+        left.caption(
+            "Why this rank: "
+            + escape_markdown(
+                " · ".join(f"{p.name} {p.contribution:+.2f}" for p in question.explanation)
+            )
+        )
         with right:
             vote_button(question, f"vote{question.id}", mine=question.id in my_votes)
             question_link(question.id, "Open")

@@ -58,11 +58,16 @@ def get_kb(path: str | None = None) -> KnowledgeBase:
             done, total = opening.progress
             seconds = time.monotonic() - opening.started
             if total:
-                note.progress(done / total, text=f"Re-embedding insights for the model in use: "
-                              f"{done:,} of {total:,}")  # fmt: skip
+                note.progress(
+                    done / total,
+                    text=f"Re-embedding insights for the model in use: {done:,} of {total:,}",
+                )
             else:
-                note.info(f"Oivallus is loading its language model and index ({seconds:.0f} s; "
-                          "only after a restart).", icon=":material/hourglass_top:")  # fmt: skip
+                note.info(
+                    f"Oivallus is loading its language model and index ({seconds:.0f} s; "
+                    "only after a restart).",
+                    icon=":material/hourglass_top:",
+                )
         note.empty()
     return opening.knowledge_base()
 
@@ -250,8 +255,12 @@ def follow_toggle(kind: str, target, what: str) -> None:
     base = kb()
     following = (kind, str(target)) in set(base.follows())
     label = f"Unfollow {what}" if following else f"Follow {what}"
-    if st.button(label, key=f"follow-{kind}-{target}", icon=":material/notifications:",
-                 help="What you follow goes into your weekly digest."):  # fmt: skip
+    if st.button(
+        label,
+        key=f"follow-{kind}-{target}",
+        icon=":material/notifications:",
+        help="What you follow goes into your weekly digest.",
+    ):
         base.follow(kind, str(target), on=not following)
         st.rerun()
 

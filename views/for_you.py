@@ -17,11 +17,15 @@ base = kb()
 st.title("For you")
 items = base.for_you()
 unread = sum(item.unread for item in items)
-st.caption(f"{plural(unread, 'new item')} since you last looked · follow questions, themes and "
-           "segments on their pages; questions you vote for are followed too.")  # fmt: skip
+st.caption(
+    f"{plural(unread, 'new item')} since you last looked · follow questions, themes and "
+    "segments on their pages; questions you vote for are followed too."
+)
 if not items:
-    st.info("Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on the "
-            "Overview, and what happens there shows up here.")  # fmt: skip
+    st.info(
+        "Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on the "
+        "Overview, and what happens there shows up here."
+    )
 insights = {i.id: i for i in base.insights_by_id([i.insight_id for i in items if i.insight_id])}
 for item in items:
     with st.container(border=True):
@@ -42,7 +46,11 @@ for item in items:
             if insight is not None:
                 open_link(insight.id)
             elif item.question_id:
-                st.page_link("views/backlog.py", label="Open", icon=":material/open_in_new:",
-                             query_params={"question": str(item.question_id)})  # fmt: skip
+                st.page_link(
+                    "views/backlog.py",
+                    label="Open",
+                    icon=":material/open_in_new:",
+                    query_params={"question": str(item.question_id)},
+                )
 if unread:
     base.mark_read()  # seen now: the sidebar count drops on the next page

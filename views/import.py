@@ -27,31 +27,43 @@ st.title("Import insights")
 if not may("researcher"):
     st.info("Importing files needs the researcher role: ask an admin if you need it.")
     st.stop()
-st.caption("Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
-           "and transcripts (WebVTT, SRT). A score column makes each row a survey response (0-10: "
-           "NPS, 1-5: CSAT, 1-7: CES, guessed from its values); its comment becomes an insight.")  # fmt: skip
+st.caption(
+    "Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
+    "and transcripts (WebVTT, SRT). A score column makes each row a survey response (0-10: "
+    "NPS, 1-5: CSAT, 1-7: CES, guessed from its values); its comment becomes an insight."
+)
 
 
 def show_report(name: str, report) -> None:
     """The outcome of one import, with the rejected rows downloadable."""
     name = escape_markdown(name)
     resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
-    st.success(f"{name}: {report.inserted} inserted{resumed}, {plural(report.duplicates, 'duplicate')} "
-               f"skipped, {plural(report.responses, 'survey response')}, {len(report.rejected)} rejected "
-               f"({report.rows_per_second:.0f} rows/s).")  # fmt: skip
+    st.success(
+        f"{name}: {report.inserted} inserted{resumed}, {plural(report.duplicates, 'duplicate')} "
+        f"skipped, {plural(report.responses, 'survey response')}, {len(report.rejected)} rejected "
+        f"({report.rows_per_second:.0f} rows/s)."
+    )
     if not report.inserted and report.responses and "text" not in report.mapping:
-        st.warning(f"{name} made survey responses only: no column was mapped as the insight "
-                   "text. If a column holds comments, Undo this import below and import again "
-                   "with that column as text.")  # fmt: skip
+        st.warning(
+            f"{name} made survey responses only: no column was mapped as the insight "
+            "text. If a column holds comments, Undo this import below and import again "
+            "with that column as text."
+        )
     if report.pii:
-        st.info("Personal data scrubbed: "
-                + ", ".join(f"{count} {kind}" for kind, count in report.pii.items()))  # fmt: skip
+        st.info(
+            "Personal data scrubbed: "
+            + ", ".join(f"{count} {kind}" for kind, count in report.pii.items())
+        )
     if report.rejected:
         rejected = pd.DataFrame([r.model_dump() for r in report.rejected])
         st.dataframe(rejected, hide_index=True)
-        st.download_button("Download rejected rows (CSV)", csv_text(rejected),
-                           file_name=f"{Path(name).stem}-rejected.csv", mime="text/csv",
-                           key=f"rej-{name}-{report.import_id}")  # fmt: skip
+        st.download_button(
+            "Download rejected rows (CSV)",
+            csv_text(rejected),
+            file_name=f"{Path(name).stem}-rejected.csv",
+            mime="text/csv",
+            key=f"rej-{name}-{report.import_id}",
+        )
 
 
 def run_import(name: str, path: Path, **options) -> int:
@@ -63,8 +75,10 @@ def run_import(name: str, path: Path, **options) -> int:
     def show(done: int, total: int) -> None:
         rate = done / max(time.perf_counter() - started, 1e-6)
         left = (total - done) / rate if rate else 0
-        bar.progress(min(done / max(total, 1), 1.0),
-                     text=f"{shown}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left")  # fmt: skip
+        bar.progress(
+            min(done / max(total, 1), 1.0),
+            text=f"{shown}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left",
+        )
 
     try:
         report = base.import_file(path, progress=show, name=name, **options)
@@ -95,22 +109,26 @@ def plan_for(name: str, path: Path, key: str):
         use = st.selectbox("Mapping", ["Guessed from the column names", *saved], key=f"use-{key}")
         guessed = saved.get(use) or guess_mapping(columns, sample)
         for column, found in unclear_scores(shown, sample).items():
-            st.warning(f"Column “{escape_markdown(column)}” holds scores from {found}, which is "
-                       "none of NPS (0-10), CSAT (1-5) or CES (1-7): choose its scale below, or "
-                       "leave it out.")  # fmt: skip
+            st.warning(
+                f"Column “{escape_markdown(column)}” holds scores from {found}, which is "
+                "none of NPS (0-10), CSAT (1-5) or CES (1-7): choose its scale below, or "
+                "leave it out."
+            )
         mapping = {}
         cols = st.columns(4)
         for number, field in enumerate(FIELDS):
             options = ["—"] + shown
             default = options.index(guessed[field]) if guessed.get(field) in options else 0
             label = FIELD_LABELS.get(field, field.replace("_", " "))
-            choice = cols[number % 4].selectbox(label, options, index=default,
-                                                key=f"map-{key}-{use}-{field}")  # fmt: skip
+            choice = cols[number % 4].selectbox(
+                label, options, index=default, key=f"map-{key}-{use}-{field}"
+            )
             if choice != "—":
                 mapping[field] = choice
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        save_as = c1.text_input("Save this mapping as", key=f"save-name-{key}",
-                                placeholder="e.g. Zendesk export")  # fmt: skip
+        save_as = c1.text_input(
+            "Save this mapping as", key=f"save-name-{key}", placeholder="e.g. Zendesk export"
+        )
         if c2.button("Save mapping", key=f"save-{key}", disabled=not save_as.strip()):
             try:
                 base.save_mapping(save_as, mapping)
@@ -127,12 +145,18 @@ def plan_for(name: str, path: Path, key: str):
 def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
     """What each row will make, and the counts over the rows looked at."""
     makes = [f"an insight from “{escape_markdown(mapping['text'])}”"] if "text" in mapping else []
-    makes += [f"a {SCALE_NAMES[f]} response from “{escape_markdown(c)}”"
-              for f, c in mapping.items() if f in SCALE_NAMES]  # fmt: skip
+    makes += [
+        f"a {SCALE_NAMES[f]} response from “{escape_markdown(c)}”"
+        for f, c in mapping.items()
+        if f in SCALE_NAMES
+    ]
     plan = row_plan(mapping, sample)
     counts = [f"{plan['insights']} {'insight' if plan['insights'] == 1 else 'insights'}"]
-    counts += [f"{n} {metric.upper()} {'response' if n == 1 else 'responses'}"
-               for metric, n in plan.items() if metric != "insights" and n]  # fmt: skip
+    counts += [
+        f"{n} {metric.upper()} {'response' if n == 1 else 'responses'}"
+        for metric, n in plan.items()
+        if metric != "insights" and n
+    ]
     return (
         f"Each row makes {' and '.join(makes)}. The first {len(sample)} rows make "
         f"{', '.join(counts)}."
@@ -141,14 +165,17 @@ def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
 
 uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
 if jobs.enabled():  # the app imports what lands in the folder by itself
-    st.caption(f"Files dropped into the server's import folder ({escape_markdown(str(IMPORT_DIR))}) "
-               "are imported within a minute with guessed mappings, then moved to its "
-               "imported/ (or failed/) folder; they show in the history below.")  # fmt: skip
+    st.caption(
+        f"Files dropped into the server's import folder ({escape_markdown(str(IMPORT_DIR))}) "
+        "are imported within a minute with guessed mappings, then moved to its "
+        "imported/ (or failed/) folder; they show in the history below."
+    )
     from_folder = []
 else:
     waiting = waiting_files(IMPORT_DIR)
-    from_folder = st.multiselect(f"Or files waiting in the import folder ({IMPORT_DIR})",
-                                 waiting, disabled=not waiting)  # fmt: skip
+    from_folder = st.multiselect(
+        f"Or files waiting in the import folder ({IMPORT_DIR})", waiting, disabled=not waiting
+    )
 
 files = []
 folder = Path(tempfile.gettempdir()) / "oivallus-uploads"
@@ -166,27 +193,44 @@ if files:
     source = c1.selectbox("Source", ["Guess from the file"] + sources)
     studies = {s.title: s.id for s in base.studies()}
     study = c2.selectbox("Study", ["—"] + list(studies))
-    stage = c3.selectbox("Journey stage", ["—", *base.choices("journey_stage")],
-                         help="The stage of every row that does not have its own (a stage "
-                         "column wins).")  # fmt: skip
-    scrub = c4.checkbox("Scrub personal data", value=True,
-                        help="E-mail addresses, phone numbers, henkilötunnus, IBANs and card "
-                        "numbers become placeholders before anything is stored.")  # fmt: skip
+    stage = c3.selectbox(
+        "Journey stage",
+        ["—", *base.choices("journey_stage")],
+        help="The stage of every row that does not have its own (a stage column wins).",
+    )
+    scrub = c4.checkbox(
+        "Scrub personal data",
+        value=True,
+        help="E-mail addresses, phone numbers, henkilötunnus, IBANs and card "
+        "numbers become placeholders before anything is stored.",
+    )
     plans = [(name, path, plan) for name, path, key in files if (plan := plan_for(name, path, key))]
     if plans and st.button("Import", type="primary"):
         cancel = st.empty()
-        cancel.button("Cancel import", help="Stops after the batch being stored; importing the "
-                      "same file again resumes where it stopped.")  # fmt: skip
+        cancel.button(
+            "Cancel import",
+            help="Stops after the batch being stored; importing the "
+            "same file again resumes where it stopped.",
+        )
         inserted = 0
         for name, path, plan in plans:
-            inserted += run_import(name, path, scrub_pii=scrub, study_id=studies.get(study),
-                                   journey_stage=None if stage == "—" else stage,
-                                   source=None if source.startswith("Guess") else source, **plan)  # fmt: skip
+            inserted += run_import(
+                name,
+                path,
+                scrub_pii=scrub,
+                study_id=studies.get(study),
+                journey_stage=None if stage == "—" else stage,
+                source=None if source.startswith("Guess") else source,
+                **plan,
+            )
         cancel.empty()
         if inserted:
             themes_bar = st.progress(0.0, text="Updating themes")
-            base.recompute_themes(progress=lambda done, total: themes_bar.progress(
-                done / total, text=f"Updating themes: step {done} of {total}"))  # fmt: skip
+            base.recompute_themes(
+                progress=lambda done, total: themes_bar.progress(
+                    done / total, text=f"Updating themes: step {done} of {total}"
+                )
+            )
             themes_bar.progress(1.0, text="Themes updated")
         st.caption("Links and question matches for the new insights follow in the background.")
 
@@ -198,10 +242,12 @@ for record in history:
     with st.container(border=True):
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
         state = "undone" if record.undone_at else record.status
-        c1.markdown(f"**{escape_markdown(record.file)}** · {state} · {record.started_at:%Y-%m-%d %H:%M} by "
-                    f"{escape_markdown(record.imported_by or 'unknown')}  \n{record.inserted} inserted, "
-                    f"{record.duplicates} duplicates, {record.rejected} rejected, "
-                    f"{record.responses} survey responses")  # fmt: skip
+        c1.markdown(
+            f"**{escape_markdown(record.file)}** · {state} · {record.started_at:%Y-%m-%d %H:%M} by "
+            f"{escape_markdown(record.imported_by or 'unknown')}  \n{record.inserted} inserted, "
+            f"{record.duplicates} duplicates, {record.rejected} rejected, "
+            f"{record.responses} survey responses"
+        )
         if record.undone_at and c2.button("Restore", key=f"restore-{record.id}"):
             count = base.restore_import(record.id)
             st.toast(f"{plural(count, 'insight')} of {escape_markdown(record.file)} restored")
@@ -223,7 +269,7 @@ for record in history:
                 key=f"undo-{record.id}",
                 help="Soft-deletes exactly the insights this import created; its survey "
                 "responses stop counting.",
-            )  # fmt: skip
+            )
         ):
             count = base.undo_import(record.id)
             st.toast(

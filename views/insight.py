@@ -62,9 +62,11 @@ if not insight.journey_stage and not insight.deleted_at and allowed("edit", insi
     if suggestion is not None:
         with st.container(border=True):
             left, right = st.columns([4, 1], vertical_alignment="center")
-            left.markdown(f"**Suggested journey stage: {escape_markdown(suggestion.stage)}** — "
-                          f"{len(suggestion.neighbours)} of the {suggestion.of} most similar "
-                          "insights with a stage are there.")  # fmt: skip
+            left.markdown(
+                f"**Suggested journey stage: {escape_markdown(suggestion.stage)}** — "
+                f"{len(suggestion.neighbours)} of the {suggestion.of} most similar "
+                "insights with a stage are there."
+            )
             if right.button("Accept", key="accept-stage", type="primary"):
                 data = insight.model_dump(include=set(InsightIn.model_fields))
                 data.update(journey_stage=suggestion.stage, language=None)
@@ -211,8 +213,10 @@ if not insight.deleted_at:
         if trail:
             st.markdown("**Audit trail**")
             for entry in trail:
-                st.caption(f"{entry.at:%Y-%m-%d %H:%M} · {entry.action} by "
-                           f"{escape_markdown(entry.actor or 'the system')}")  # fmt: skip
+                st.caption(
+                    f"{entry.at:%Y-%m-%d %H:%M} · {entry.action} by "
+                    f"{escape_markdown(entry.actor or 'the system')}"
+                )
 
     if (
         allowed("delete", insight.id)

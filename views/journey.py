@@ -18,10 +18,12 @@ _, start, end = period_picker(c1, "journey-period", default="All time")
 journey = base.journey(start, end)
 
 if not journey.cells:
-    st.info("No insight has a journey stage yet. Give insights a stage when adding or importing "
-            "(one stage for a whole file, or a stage column), or select search results and set "
-            "their stage on the Search page; an insight's page suggests a stage from similar "
-            "insights.")  # fmt: skip
+    st.info(
+        "No insight has a journey stage yet. Give insights a stage when adding or importing "
+        "(one stage for a whole file, or a stage column), or select search results and set "
+        "their stage on the Search page; an insight's page suggests a stage from similar "
+        "insights."
+    )
     st.caption("Stages: " + escape_markdown(" → ".join(journey.stages)))
 else:
     counted = {(c.stage, c.segment): c for c in journey.cells}
@@ -30,48 +32,77 @@ else:
         for segment_name in journey.segments:
             cell = counted.get((stage_name, segment_name))
             insights, negative = (cell.insights, cell.negative) if cell else (0, 0)
-            rows.append({"stage": stage_name, "segment": segment_name, "insights": insights,
-                         "negative": negative,
-                         "negative share": round(negative / insights, 2) if insights else 0.0})  # fmt: skip
+            rows.append(
+                {
+                    "stage": stage_name,
+                    "segment": segment_name,
+                    "insights": insights,
+                    "negative": negative,
+                    "negative share": round(negative / insights, 2) if insights else 0.0,
+                }
+            )
     frame = pd.DataFrame(rows)
     pick = alt.selection_point(fields=["stage", "segment"], name="cell")
     base_chart = alt.Chart(frame).encode(
-        x=alt.X("stage:N", sort=journey.stages, scale=alt.Scale(domain=journey.stages),
-                title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        x=alt.X(
+            "stage:N",
+            sort=journey.stages,
+            scale=alt.Scale(domain=journey.stages),
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=160),
+        ),
         y=alt.Y("segment:N", sort=journey.segments, title=None),
-    )  # fmt: skip
-    heat = base_chart.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.condition(alt.datum.insights == 0, alt.value("#f3f4f6"), alt.Color(
-            "negative share:Q", scale=alt.Scale(scheme="reds", domain=[0, 1]), title="negative")),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-        tooltip=["stage", "segment", "insights", "negative", "negative share"],
-    ).add_params(pick)  # fmt: skip
+    )
+    heat = (
+        base_chart.mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            color=alt.condition(
+                alt.datum.insights == 0,
+                alt.value("#f3f4f6"),
+                alt.Color(
+                    "negative share:Q",
+                    scale=alt.Scale(scheme="reds", domain=[0, 1]),
+                    title="negative",
+                ),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            tooltip=["stage", "segment", "insights", "negative", "negative share"],
+        )
+        .add_params(pick)
+    )
     # Dark red cells get white numbers: black on dark red could not be read.
     counts = base_chart.mark_text(fontSize=14, fontWeight="bold").encode(
         text="insights:Q",
-        color=alt.condition(alt.datum["negative share"] > 0.55, alt.value("white"),
-                            alt.value("#1f2937")),
-    )  # fmt: skip
+        color=alt.condition(
+            alt.datum["negative share"] > 0.55, alt.value("white"), alt.value("#1f2937")
+        ),
+    )
     chart = (heat + counts).properties(height=max(180, 56 * len(journey.segments)))
     event = st.altair_chart(chart, on_select="rerun", key="journey-map", width="stretch")
-    st.caption("Colour: share of the cell's insights that are negative (grey: none yet). "
-               "Number: insights. Click a cell to read them.")  # fmt: skip
+    st.caption(
+        "Colour: share of the cell's insights that are negative (grey: none yet). "
+        "Number: insights. Click a cell to read them."
+    )
 
     for cell in journey.hotspots:
-        st.warning(f"**{escape_markdown(cell.stage)} · {escape_markdown(cell.segment)}**: "
-                   f"{cell.negative} of {plural(cell.insights, 'insight')} negative "
-                   f"({cell.negative_share:.0%}) — customers may be leaving the path here.")  # fmt: skip
+        st.warning(
+            f"**{escape_markdown(cell.stage)} · {escape_markdown(cell.segment)}**: "
+            f"{cell.negative} of {plural(cell.insights, 'insight')} negative "
+            f"({cell.negative_share:.0%}) — customers may be leaving the path here."
+        )
 
     # Open on the worst cell (the first hotspot), else the fullest: never on an empty one.
     worst = (journey.hotspots or sorted(journey.cells, key=lambda c: -c.insights))[0]
     chosen = (event.selection.get("cell") or [{}])[0] if event else {}
     chosen_stage = chosen.get("stage") if chosen.get("stage") in journey.stages else worst.stage
-    chosen_segment = (chosen.get("segment") if chosen.get("segment") in journey.segments
-                      else worst.segment)  # fmt: skip
+    chosen_segment = (
+        chosen.get("segment") if chosen.get("segment") in journey.segments else worst.segment
+    )
     c1, c2 = st.columns(2)
     stage = c1.selectbox("Stage", journey.stages, index=journey.stages.index(chosen_stage))
-    segment = c2.selectbox("Segment", journey.segments,
-                           index=journey.segments.index(chosen_segment))  # fmt: skip
+    segment = c2.selectbox(
+        "Segment", journey.segments, index=journey.segments.index(chosen_segment)
+    )
     filters = SearchFilters(journey_stage=[stage], segment=[segment])
     found, total = base.browse(filters, limit=20)
     st.subheader(
@@ -87,18 +118,30 @@ else:
 with st.expander("Edit the journey stages"):
     current = base.choices("journey_stage")
     stages = pd.DataFrame({"order": range(1, len(current) + 1), "stage": current})
-    edited = st.data_editor(stages, num_rows="dynamic", hide_index=True, key="stages",
-                            column_config={"stage": st.column_config.TextColumn(required=True),
-                                           "order": st.column_config.NumberColumn(step=1)})  # fmt: skip
-    st.caption("Change the order numbers to reorder; add or delete rows; edit a name to rename "
-               "the stage (its insights move with it).")  # fmt: skip
+    edited = st.data_editor(
+        stages,
+        num_rows="dynamic",
+        hide_index=True,
+        key="stages",
+        column_config={
+            "stage": st.column_config.TextColumn(required=True),
+            "order": st.column_config.NumberColumn(step=1),
+        },
+    )
+    st.caption(
+        "Change the order numbers to reorder; add or delete rows; edit a name to rename "
+        "the stage (its insights move with it)."
+    )
     if st.button("Save stages"):
         rows = edited.dropna(subset=["stage"])
         rows = rows[rows["stage"].astype(str).str.strip() != ""]
         new = rows.sort_values("order", kind="stable")["stage"].astype(str).tolist()
         # rows keep their index in the editor: an edited name at a known index is a rename
-        renames = {current[i]: str(rows.loc[i, "stage"]) for i in rows.index
-                   if i < len(current) and rows.loc[i, "stage"] != current[i]}  # fmt: skip
+        renames = {
+            current[i]: str(rows.loc[i, "stage"])
+            for i in rows.index
+            if i < len(current) and rows.loc[i, "stage"] != current[i]
+        }
         try:
             base.set_choices("journey_stage", new, renames=renames)
             st.rerun()

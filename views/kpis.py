@@ -20,23 +20,38 @@ segment = segment_picker(c3, "kpi-segment")
 
 headline = base.kpi(metric, segment, None, start, end)
 if headline.n == 0:
-    st.info("No survey responses in this selection. Import a survey with a 0-10 score column "
-            "(for example 'nps' or 'suositteluhalukkuus') on the Import page.")  # fmt: skip
+    st.info(
+        "No survey responses in this selection. Import a survey with a 0-10 score column "
+        "(for example 'nps' or 'suositteluhalukkuus') on the Import page."
+    )
     st.stop()
 
 st.metric(NAMES[metric], kpi_text(headline))
 if metric == "nps":
-    st.caption(f"{headline.promoters} promoters (9-10), {headline.passives} passives (7-8), "
-               f"{headline.detractors} detractors (0-6).")  # fmt: skip
+    st.caption(
+        f"{headline.promoters} promoters (9-10), {headline.passives} passives (7-8), "
+        f"{headline.detractors} detractors (0-6)."
+    )
 if headline.small_sample:
-    st.warning(f"Only {headline.n} responses: below {SMALL_SAMPLE} the figure moves a lot from "
-               "one response to the next. Read it with its margin.")  # fmt: skip
+    st.warning(
+        f"Only {headline.n} responses: below {SMALL_SAMPLE} the figure moves a lot from "
+        "one response to the next. Read it with its margin."
+    )
 
 
 def table(rows) -> pd.DataFrame:
-    return pd.DataFrame([{"group": r.group, "score": None if r.kpi.score is None else round(r.kpi.score, 1),
-                          "margin ±": None if r.kpi.margin is None else round(r.kpi.margin, 1),
-                          "responses": r.kpi.n, "small sample": r.kpi.small_sample} for r in rows])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "group": r.group,
+                "score": None if r.kpi.score is None else round(r.kpi.score, 1),
+                "margin ±": None if r.kpi.margin is None else round(r.kpi.margin, 1),
+                "responses": r.kpi.n,
+                "small sample": r.kpi.small_sample,
+            }
+            for r in rows
+        ]
+    )
 
 
 def chart(frame: pd.DataFrame, by: str, line: bool) -> alt.Chart:
@@ -54,15 +69,17 @@ def chart(frame: pd.DataFrame, by: str, line: bool) -> alt.Chart:
         .mark_errorbar()
         .encode(x=axis, y=alt.Y("low:Q", title=NAMES[metric]), y2="high:Q")
     )
-    return bars + points.encode(x=axis, y="score:Q",
-                                tooltip=["group", "score", "margin ±", "responses"])  # fmt: skip
+    return bars + points.encode(
+        x=axis, y="score:Q", tooltip=["group", "score", "margin ±", "responses"]
+    )
 
 
 tabs = st.tabs(["By month", "By segment", "By touchpoint"])
 for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
     with tab:
-        rows = base.kpi_by(metric, by, segment=segment if by != "segment" else None,
-                           start=start, end=end)  # fmt: skip
+        rows = base.kpi_by(
+            metric, by, segment=segment if by != "segment" else None, start=start, end=end
+        )
         frame = table(rows)
         if frame.empty:
             st.caption("No responses.")
@@ -71,7 +88,14 @@ for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
         st.dataframe(frame.rename(columns={"group": by}), hide_index=True, width="stretch")
         small = frame[frame["small sample"]]
         if len(small):
-            st.caption(f"{len(small)} groups have fewer than {SMALL_SAMPLE} responses: their "
-                       "figures are uncertain.")  # fmt: skip
-        st.download_button("Download CSV", csv_text(frame.rename(columns={"group": by})),
-                           file_name=f"{metric}-by-{by}.csv", mime="text/csv", key=f"csv-{by}")  # fmt: skip
+            st.caption(
+                f"{len(small)} groups have fewer than {SMALL_SAMPLE} responses: their "
+                "figures are uncertain."
+            )
+        st.download_button(
+            "Download CSV",
+            csv_text(frame.rename(columns={"group": by})),
+            file_name=f"{metric}-by-{by}.csv",
+            mime="text/csv",
+            key=f"csv-{by}",
+        )

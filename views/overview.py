@@ -40,9 +40,11 @@ for metric, name in NAMES.items():
         f"{kpi.n} responses, 95 % margin ± {kpi.margin:.{digits}f}" if kpi.n else "No responses"
     )
     if change is not None and delta is not None:
-        help_text += (f". Change against the previous {period.lower().replace('last ', '')}: "
-                      f"{delta:+.{digits}f} ± {change.margin:.{digits}f}"
-                      + (" (larger than its margin)" if change.significant else " (within the margin)"))  # fmt: skip
+        help_text += (
+            f". Change against the previous {period.lower().replace('last ', '')}: "
+            f"{delta:+.{digits}f} ± {change.margin:.{digits}f}"
+            + (" (larger than its margin)" if change.significant else " (within the margin)")
+        )
     columns[shown].metric(
         name,
         "—" if kpi.score is None else f"{kpi.score:.{digits}f}",
@@ -50,8 +52,10 @@ for metric, name in NAMES.items():
         help=help_text,
     )
     if kpi.n:
-        columns[shown].caption(f"n = {kpi.n} · ± {kpi.margin:.{digits}f}"
-                               + (" · small sample" if kpi.n < SMALL_SAMPLE else ""))  # fmt: skip
+        columns[shown].caption(
+            f"n = {kpi.n} · ± {kpi.margin:.{digits}f}"
+            + (" · small sample" if kpi.n < SMALL_SAMPLE else "")
+        )
     shown += 1
 columns[shown].metric("Insights", f"{base.count():,}".replace(",", " "))
 
@@ -63,13 +67,17 @@ with left:
         "Mine", key="overview_mine", help="Only insights you are the author of."
     )
     if mine:
-        newest = base.browse(SearchFilters(author=my_names(), segment=[segment] if segment else []),
-                             limit=6)[0]  # fmt: skip
+        newest = base.browse(
+            SearchFilters(author=my_names(), segment=[segment] if segment else []), limit=6
+        )[0]
     else:
         newest = base.newest(6, segment)
     if not newest:
-        st.caption("Nothing of yours yet: add an observation." if mine
-                   else "Nothing yet: add an observation or import a file.")  # fmt: skip
+        st.caption(
+            "Nothing of yours yet: add an observation."
+            if mine
+            else "Nothing yet: add an observation or import a file."
+        )
     for insight in newest:
         with st.container(border=True):
             card_heading(st, insight)
@@ -82,10 +90,13 @@ with right:
     if not base.themes_computed():
         st.caption("Themes are not computed yet: open Themes and recompute.")
     for trend in rising or trends[:3]:
-        st.page_link("views/themes.py", label=f"{escape_markdown(trend.label)} · {trend.current} this month "
-                     f"(usually {trend.baseline:.1f})", icon=":material/trending_up:"
-                     if trend.trend == "rising" else ":material/hub:",
-                     query_params={"theme": str(trend.theme_id)})  # fmt: skip
+        st.page_link(
+            "views/themes.py",
+            label=f"{escape_markdown(trend.label)} · {trend.current} this month "
+            f"(usually {trend.baseline:.1f})",
+            icon=":material/trending_up:" if trend.trend == "rising" else ":material/hub:",
+            query_params={"theme": str(trend.theme_id)},
+        )
     if trends and not rising:
         st.caption("No theme is rising this month; the largest are shown.")
 
@@ -94,5 +105,9 @@ with right:
     if not waiting:
         st.caption("No open question has new evidence to review.")
     for question in waiting[:5]:
-        st.page_link("views/backlog.py", label=f"{escape_markdown(question.text)} ({question.new_evidence} new)",
-                     icon=":material/help:", query_params={"question": str(question.id)})  # fmt: skip
+        st.page_link(
+            "views/backlog.py",
+            label=f"{escape_markdown(question.text)} ({question.new_evidence} new)",
+            icon=":material/help:",
+            query_params={"question": str(question.id)},
+        )

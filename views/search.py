@@ -102,15 +102,26 @@ if results:
     export, *_ = st.columns([3, 1, 1])
     export.caption("Export this result (every page, all fields and links):")
     e1, e2, bulk = st.columns([1, 1, 3])
-    e1.download_button("CSV", lambda: base.export_insights(query, filters, "csv"),
-                       file_name="insights.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
-    e2.download_button("Parquet", lambda: base.export_insights(query, filters, "parquet"),
-                       file_name="insights.parquet", mime="application/vnd.apache.parquet",
-                       icon=":material/download:")  # fmt: skip
+    e1.download_button(
+        "CSV",
+        lambda: base.export_insights(query, filters, "csv"),
+        file_name="insights.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    e2.download_button(
+        "Parquet",
+        lambda: base.export_insights(query, filters, "parquet"),
+        file_name="insights.parquet",
+        mime="application/vnd.apache.parquet",
+        icon=":material/download:",
+    )
     if may_edit:
         note, select_page = bulk.columns([3, 1], vertical_alignment="center")
-        note.caption(f"{plural(len(picked), 'insight')} selected: tick cards, then set their "
-                     "stage, segment, touchpoint or tags at the bottom.")  # fmt: skip
+        note.caption(
+            f"{plural(len(picked), 'insight')} selected: tick cards, then set their "
+            "stage, segment, touchpoint or tags at the bottom."
+        )
         if select_page.button("Select page"):
             for insight, _ in results:
                 picked.add(insight.id)
@@ -121,8 +132,12 @@ for insight, score in results:
     with st.container(border=True):
         if may_edit:
             pick, head, link = st.columns([0.4, 6, 1])
-            chosen = pick.checkbox("Select", value=insight.id in picked, key=f"pick{insight.id}",
-                                   label_visibility="collapsed")  # fmt: skip
+            chosen = pick.checkbox(
+                "Select",
+                value=insight.id in picked,
+                key=f"pick{insight.id}",
+                label_visibility="collapsed",
+            )
             (picked.add if chosen else picked.discard)(insight.id)
         else:
             head, link = st.columns([6, 1])
@@ -159,10 +174,12 @@ if may_edit and results:
         new_segment = c2.selectbox("Segment", [keep, *base.choices("segment")])
         new_touchpoint = c3.selectbox("Touchpoint", [keep, *base.choices("touchpoint")])
         new_tags = c4.text_input("Add tags", placeholder="comma, separated")
-        if st.form_submit_button(f"Apply to {plural(len(picked), 'insight')}",
-                                 disabled=not picked):  # fmt: skip
-            changes = {"journey_stage": new_stage, "segment": new_segment,
-                       "touchpoint": new_touchpoint}  # fmt: skip
+        if st.form_submit_button(f"Apply to {plural(len(picked), 'insight')}", disabled=not picked):
+            changes = {
+                "journey_stage": new_stage,
+                "segment": new_segment,
+                "touchpoint": new_touchpoint,
+            }
             changes = {k: v for k, v in changes.items() if v != keep}
             tags = [t for t in new_tags.split(",") if t.strip()]
             if attempt(base.bulk_edit, sorted(picked), add_tags=tags, **changes):

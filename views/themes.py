@@ -15,8 +15,11 @@ STRONG_SOURCES = 3  # independent sources (source kinds and studies) that make a
 
 def recompute() -> None:
     bar = st.progress(0.0, text="Recomputing themes")
-    base.recompute_themes(progress=lambda done, total: bar.progress(done / total,
-                          text=f"Recomputing themes: step {done} of {total}"))  # fmt: skip
+    base.recompute_themes(
+        progress=lambda done, total: bar.progress(
+            done / total, text=f"Recomputing themes: step {done} of {total}"
+        )
+    )
     bar.empty()
 
 
@@ -29,14 +32,19 @@ def theme_page(theme_id: int) -> None:
         return
     st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
     st.title(escape_markdown(theme.label), anchor=False)
-    st.caption(f"{plural(len(theme.insight_ids), 'insight')} · distinctive words: {theme.terms}"
-               + (" · pinned" if theme.pinned else ""))  # fmt: skip
+    st.caption(
+        f"{plural(len(theme.insight_ids), 'insight')} · distinctive words: {theme.terms}"
+        + (" · pinned" if theme.pinned else "")
+    )
 
     follow_toggle("theme", theme.id, "this theme")
     with st.expander("Rename, pin, merge or split"):
         with st.form("rename"):
-            name = st.text_input("Name", value=theme.name or "",
-                                 help="Kept when themes are recomputed. Empty: its words.")  # fmt: skip
+            name = st.text_input(
+                "Name",
+                value=theme.name or "",
+                help="Kept when themes are recomputed. Empty: its words.",
+            )
             if st.form_submit_button("Save name"):
                 base.rename_theme(theme.id, name)
                 st.rerun()
@@ -59,24 +67,31 @@ def theme_page(theme_id: int) -> None:
     c1, c2, c3 = st.columns(3)
     if trend:
         frame = pd.DataFrame({"month": trend[0].periods, "insights": trend[0].counts})
-        c1.altair_chart(alt.Chart(frame, title=f"Insights per month · {trend[0].trend}")
-                        .mark_bar().encode(x=alt.X("yearmonth(month):T", title=None),
-                                           y=alt.Y("insights:Q", title=None)),
-                        width="stretch")  # fmt: skip
+        c1.altair_chart(
+            alt.Chart(frame, title=f"Insights per month · {trend[0].trend}")
+            .mark_bar()
+            .encode(x=alt.X("yearmonth(month):T", title=None), y=alt.Y("insights:Q", title=None)),
+            width="stretch",
+        )
     for column, key, title in ((c2, "sentiment", "Sentiment"), (c3, "segment", "Segments")):
         frame = pd.DataFrame(profile[key], columns=[key, "insights"]).fillna("(none)")
-        column.altair_chart(alt.Chart(frame, title=title).mark_bar().encode(
-            x=alt.X("insights:Q", title=None), y=alt.Y(f"{key}:N", title=None, sort="-x")),
-            width="stretch")  # fmt: skip
+        column.altair_chart(
+            alt.Chart(frame, title=title)
+            .mark_bar()
+            .encode(x=alt.X("insights:Q", title=None), y=alt.Y(f"{key}:N", title=None, sort="-x")),
+            width="stretch",
+        )
 
     sources = [s for s, _ in profile["source"]]
     studies = {s.id: s.title for s in base.studies()}
     used = [studies[i] for i, _ in profile["study_id"] if i in studies]
     independent = len(set(sources)) + len(used)
     verdict = "strong evidence" if independent >= STRONG_SOURCES else "thin evidence"
-    st.markdown(f"**{plural(independent, 'independent source')} — {verdict}.** Sources: "
-                + ", ".join(f"{escape_markdown(str(s))} ({n})" for s, n in profile["source"])
-                + (". Studies: " + ", ".join(escape_markdown(u) for u in used) if used else ""))  # fmt: skip
+    st.markdown(
+        f"**{plural(independent, 'independent source')} — {verdict}.** Sources: "
+        + ", ".join(f"{escape_markdown(str(s))} ({n})" for s, n in profile["source"])
+        + (". Studies: " + ", ".join(escape_markdown(u) for u in used) if used else "")
+    )
 
     questions = {}
     for insight_id in theme.insight_ids[:200]:
@@ -85,8 +100,12 @@ def theme_page(theme_id: int) -> None:
     if questions:
         st.subheader("Questions it bears on", anchor=False)
         for question in questions.values():
-            st.page_link("views/backlog.py", label=escape_markdown(question.text), icon=":material/help:",
-                         query_params={"question": str(question.id)})  # fmt: skip
+            st.page_link(
+                "views/backlog.py",
+                label=escape_markdown(question.text),
+                icon=":material/help:",
+                query_params={"question": str(question.id)},
+            )
 
     st.subheader("Insights, most central first", anchor=False)
     shown = st.session_state.get(f"theme-shown-{theme.id}", 10)
@@ -104,10 +123,16 @@ def theme_list() -> None:
     computed = base.themes_computed()
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     if computed:
-        c1.caption(f"{plural(computed['themes'], 'theme')} over {plural(computed['insights'], 'insight')}, computed "
-                   f"{computed['at']:%Y-%m-%d %H:%M} in {computed['seconds']:.1f} s"
-                   + (f" · {plural(computed['new_insights'], 'insight')} added since"
-                      if computed["new_insights"] else ""))  # fmt: skip
+        c1.caption(
+            f"{plural(computed['themes'], 'theme')} over "
+            f"{plural(computed['insights'], 'insight')}, computed "
+            f"{computed['at']:%Y-%m-%d %H:%M} in {computed['seconds']:.1f} s"
+            + (
+                f" · {plural(computed['new_insights'], 'insight')} added since"
+                if computed["new_insights"]
+                else ""
+            )
+        )
     else:
         c1.caption("Themes group insights by meaning. Compute them to start.")
     if c2.button("Recompute themes", type="primary" if not computed else "secondary"):
@@ -120,19 +145,44 @@ def theme_list() -> None:
     st.subheader("Trends", anchor=False)
     period = st.radio("Per", ["month", "week"], horizontal=True, label_visibility="collapsed")
     trends = base.theme_trends(period)
-    st.caption("Rising / falling: the latest period's count against the mean of the four before "
-               "it, when a Poisson count with that mean would reach it with p < 0.05 (at least "
-               "5 insights).")  # fmt: skip
+    st.caption(
+        "Rising / falling: the latest period's count against the mean of the four before "
+        "it, when a Poisson count with that mean would reach it with p < 0.05 (at least "
+        "5 insights)."
+    )
     if trends:
         top = trends[:8]
-        frame = pd.DataFrame([{"theme": t.label, "period": p, "insights": c}
-                              for t in top for p, c in zip(t.periods, t.counts, strict=True)])  # fmt: skip
-        st.altair_chart(alt.Chart(frame).mark_line(point=True).encode(
-            x=alt.X("period:T", title=None), y=alt.Y("insights:Q"), color=alt.Color("theme:N"),
-            tooltip=["theme", "period", "insights"]), width="stretch")  # fmt: skip
+        frame = pd.DataFrame(
+            [
+                {"theme": t.label, "period": p, "insights": c}
+                for t in top
+                for p, c in zip(t.periods, t.counts, strict=True)
+            ]
+        )
+        st.altair_chart(
+            alt.Chart(frame)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("period:T", title=None),
+                y=alt.Y("insights:Q"),
+                color=alt.Color("theme:N"),
+                tooltip=["theme", "period", "insights"],
+            ),
+            width="stretch",
+        )
         flags = {"rising": "▲ rising", "falling": "▼ falling", "steady": "steady"}
-        table = pd.DataFrame([{"theme": t.label, "latest": t.current, "usual": round(t.baseline, 1),
-                               "trend": flags[t.trend], "p": round(t.p_value, 3)} for t in trends])  # fmt: skip
+        table = pd.DataFrame(
+            [
+                {
+                    "theme": t.label,
+                    "latest": t.current,
+                    "usual": round(t.baseline, 1),
+                    "trend": flags[t.trend],
+                    "p": round(t.p_value, 3),
+                }
+                for t in trends
+            ]
+        )
         st.dataframe(table, hide_index=True, width="stretch")
 
     st.subheader("All themes", anchor=False)
@@ -144,15 +194,20 @@ def theme_list() -> None:
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             pin = "📌 " if theme.pinned else ""
             c1.markdown(
-                f"{pin}**{escape_markdown(theme.label)}** · {plural(len(theme.insight_ids), 'insight')}"
+                f"{pin}**{escape_markdown(theme.label)}** · "
+                f"{plural(len(theme.insight_ids), 'insight')}"
             )
             if theme.insight_ids and theme.insight_ids[0] in names:
                 c1.caption(
                     "Most central: " + escape_markdown(names[theme.insight_ids[0]].text[:160])
                 )
             with c2:
-                st.page_link("views/themes.py", label="Open", icon=":material/open_in_new:",
-                             query_params={"theme": str(theme.id)})  # fmt: skip
+                st.page_link(
+                    "views/themes.py",
+                    label="Open",
+                    icon=":material/open_in_new:",
+                    query_params={"theme": str(theme.id)},
+                )
 
 
 if "theme" in st.query_params and st.query_params["theme"].isdigit():

@@ -21,8 +21,10 @@ SECONDS = 4
 
 def test_twenty_people_adding_voting_and_searching(kb):
     kb.ensure_admin("reliability admin pw")
-    people = [kb.acting_as(kb.create_user(f"p{i}", f"Person {i}", role="contributor"))
-              for i in range(USERS)]  # fmt: skip
+    people = [
+        kb.acting_as(kb.create_user(f"p{i}", f"Person {i}", role="contributor"))
+        for i in range(USERS)
+    ]
     questions = [
         kb.ask(QuestionIn(text=f"Open question number {q} about delivery")) for q in range(5)
     ]
