@@ -14,20 +14,18 @@ if "views.common" not in sys.modules:  # only while the imports below are slow
         "language libraries. This happens only after a restart."
     )
 
-import streamlit.components.v1 as components  # noqa: E402
 
 from insights.errors import OivallusError  # noqa: E402
 from insights.people import PermissionDenied  # noqa: E402
-from insights.signin import SignInThrottled  # noqa: E402
 from insights.text import escape_markdown  # noqa: E402
 from views.common import (  # noqa: E402
-    account_menu,
     accounts,
     current_user,
     db_path,
     get_kb,
     get_opening,
 )
+from views.signin import account_sidebar, resume_session, sign_in_page  # noqa: E402
 
 splash.empty()
 
@@ -74,47 +72,7 @@ if one_time:  # the very first run: the only time this password is ever shown
         "and set a new one (or set OIVALLUS_ADMIN_PASSWORD before the first run).",
         flush=True,
     )
-
-
-def single_sign_on() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
-        return False
-
-
-if not st.session_state.get("user") and single_sign_on() and st.user.is_logged_in:
-    try:
-        found = base.sso_user(st.user.email, st.user.get("name"))
-        st.session_state.user = found.username
-        st.session_state.session = base.start_session(found)
-    except PermissionDenied as error:
-        st.error(str(error))
-COOKIE = "oivallus_session"
-
-
-def write_cookie(value: str, max_age: int) -> None:
-    """Set or clear the "stay signed in" cookie from a zero-height component (its iframe shares
-    the app's origin); Streamlit reads cookies but has no call to set one."""
-    components.html(
-        f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; "
-        f"max-age={max_age}; SameSite=Strict';</script>",
-        height=0,
-    )
-
-
-if not st.session_state.get("user") and not st.session_state.get("signed_out"):
-    cookie = st.context.cookies.get(COOKIE)
-    remembered = base.user_from_token(cookie)
-    if remembered is not None:
-        st.session_state.user = remembered.username
-        st.session_state.session = cookie
-if st.session_state.get("session") and base.user_from_token(st.session_state.session) is None:
-    # Revoked elsewhere (sign-out, a new password, a new role, a disabled account) or expired.
-    st.session_state.pop("user", None)
-    st.session_state.pop("session", None)
-    st.session_state.signed_out = True
-    st.session_state.ended = True
+resume_session(base)  # single sign-on, the "stay signed in" cookie, or a revoked session
 user = current_user()
 if user is not None and get_opening(db_path()).ready:  # never wait for the model here
     unread = get_kb().acting_as(user).unread_count()  # beside "For you" in the sidebar
@@ -128,50 +86,11 @@ if user is not None and user.role == "admin":
     sections["People"] = [admin]
 current = st.navigation(sections, position="sidebar" if user else "hidden")
 if user is None:
-    st.title("Sign in to Oivallus")
-    if st.session_state.pop("ended", False):
-        st.info(
-            "Your session ended (signed out, a new password or role, or it expired). Sign in again."
-        )
-    if single_sign_on():
-        st.button("Sign in with your organisation account", type="primary", on_click=st.login)
-    else:
-        with st.form("sign-in"):
-            username = st.text_input("Username")
-            password = st.text_input("Password", type="password")
-            if st.form_submit_button("Sign in", type="primary"):
-                try:
-                    found = base.authenticate(username, password, st.context.ip_address)
-                except SignInThrottled as error:
-                    st.error(str(error))
-                    found = False
-                if found is None:
-                    st.error("Wrong username or password (or the account is disabled).")
-                elif found:
-                    token = base.start_session(found)
-                    st.session_state.user = found.username
-                    st.session_state.session = st.session_state.remember = token
-                    st.session_state.pop("signed_out", None)
-                    st.rerun()
-    if st.session_state.get("signed_out"):
-        write_cookie("", 0)
+    sign_in_page(base)
     st.stop()
 
 with st.sidebar:
-    st.caption(
-        f"Signed in as **{escape_markdown(user.display_name)}** · {user.role}"
-        + (f" · {escape_markdown(user.team)}" if user.team else "")
-    )
-    if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
-        write_cookie(st.session_state.pop("remember"), 14 * 86400)
-    account_menu(get_kb().acting_as(user))
-    if st.button("Sign out", key="sign-out"):
-        base.end_session(st.session_state.pop("session", None))
-        st.session_state.pop("user", None)
-        st.session_state.signed_out = True
-        if single_sign_on():
-            st.logout()
-        st.rerun()
+    account_sidebar(base, user)
 
 # Deep links to an insight (?insight=ID) from any page.
 if "insight" in st.query_params and current.url_path != "insight":

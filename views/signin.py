@@ -1,0 +1,105 @@
+"""Signing in and out: single sign-on or the built-in accounts, the "stay signed in" cookie,
+sessions revoked elsewhere, and the account part of the sidebar. The username is kept in the
+session key "user", the session id in "session"."""
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from insights.people import PermissionDenied
+from insights.signin import SESSION_DAYS, SignInThrottled
+from insights.text import escape_markdown
+from views.common import account_menu, get_kb
+
+COOKIE = "oivallus_session"
+
+
+def single_sign_on() -> bool:
+    """Whether .streamlit/secrets.toml configures [auth] (st.login) instead of local accounts."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def write_cookie(value: str, max_age: int) -> None:
+    """Set or clear the "stay signed in" cookie from a zero-height component (its iframe shares
+    the app's origin); Streamlit reads cookies but has no call to set one."""
+    components.html(
+        f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; "
+        f"max-age={max_age}; SameSite=Strict';</script>",
+        height=0,
+    )
+
+
+def resume_session(accounts) -> None:
+    """Who this browser is: a single sign-on person, a remembered session from the cookie, or
+    nobody when the session was revoked elsewhere (sign-out, a new password or role, a disabled
+    account) or expired."""
+    state = st.session_state
+    if not state.get("user") and single_sign_on() and st.user.is_logged_in:
+        try:
+            found = accounts.sso_user(st.user.email, st.user.get("name"))
+            state.user = found.username
+            state.session = accounts.start_session(found)
+        except PermissionDenied as error:
+            st.error(str(error))
+    if not state.get("user") and not state.get("signed_out"):
+        cookie = st.context.cookies.get(COOKIE)
+        remembered = accounts.user_from_token(cookie)
+        if remembered is not None:
+            state.user = remembered.username
+            state.session = cookie
+    if state.get("session") and accounts.user_from_token(state.session) is None:
+        state.pop("user", None)
+        state.pop("session", None)
+        state.signed_out = True
+        state.ended = True
+
+
+def sign_in_page(accounts) -> None:
+    """The sign-in page (the caller stops the run after it)."""
+    st.title("Sign in to Oivallus")
+    if st.session_state.pop("ended", False):
+        st.info(
+            "Your session ended (signed out, a new password or role, or it expired). Sign in again."
+        )
+    if single_sign_on():
+        st.button("Sign in with your organisation account", type="primary", on_click=st.login)
+    else:
+        with st.form("sign-in"):
+            username = st.text_input("Username")
+            password = st.text_input("Password", type="password")
+            if st.form_submit_button("Sign in", type="primary"):
+                try:
+                    found = accounts.authenticate(username, password, st.context.ip_address)
+                except SignInThrottled as error:
+                    st.error(str(error))
+                    found = False
+                if found is None:
+                    st.error("Wrong username or password (or the account is disabled).")
+                elif found:
+                    token = accounts.start_session(found)
+                    st.session_state.user = found.username
+                    st.session_state.session = st.session_state.remember = token
+                    st.session_state.pop("signed_out", None)
+                    st.rerun()
+    if st.session_state.get("signed_out"):
+        write_cookie("", 0)
+
+
+def account_sidebar(accounts, user) -> None:
+    """Who is signed in, "My password" and Sign out (call inside `st.sidebar`)."""
+    st.caption(
+        f"Signed in as **{escape_markdown(user.display_name)}** · {user.role}"
+        + (f" · {escape_markdown(user.team)}" if user.team else "")
+    )
+    if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
+        write_cookie(st.session_state.pop("remember"), SESSION_DAYS * 86400)
+    account_menu(get_kb().acting_as(user))
+    if st.button("Sign out", key="sign-out"):
+        accounts.end_session(st.session_state.pop("session", None))
+        st.session_state.pop("user", None)
+        st.session_state.signed_out = True
+        if single_sign_on():
+            st.logout()
+        st.rerun()
