@@ -102,20 +102,15 @@ if results:
     export, *_ = st.columns([3, 1, 1])
     export.caption("Export this result (every page, all fields and links):")
     e1, e2, bulk = st.columns([1, 1, 3])
-    e1.download_button(
-        "CSV",
-        lambda: base.export_insights(query, filters, "csv"),
-        file_name="insights.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
-    e2.download_button(
-        "Parquet",
-        lambda: base.export_insights(query, filters, "parquet"),
-        file_name="insights.parquet",
-        mime="application/vnd.apache.parquet",
-        icon=":material/download:",
-    )
+    formats = {"csv": ("CSV", "text/csv"), "parquet": ("Parquet", "application/vnd.apache.parquet")}
+    for column, (fmt, (label, mime)) in zip((e1, e2), formats.items(), strict=True):
+        column.download_button(  # the file is built only when the button is pressed
+            label,
+            lambda fmt=fmt: base.export_insights(query, filters, fmt),
+            file_name=f"insights.{fmt}",
+            mime=mime,
+            icon=":material/download:",
+        )
     if may_edit:
         note, select_page = bulk.columns([3, 1], vertical_alignment="center")
         note.caption(
