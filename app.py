@@ -15,8 +15,8 @@ if "views.common" not in sys.modules:  # only while the imports below are slow
     )
 
 
+from insights.acting import PermissionDenied  # noqa: E402
 from insights.errors import OivallusError  # noqa: E402
-from insights.people import PermissionDenied  # noqa: E402
 from insights.text import escape_markdown  # noqa: E402
 from views.common import (  # noqa: E402
     accounts,
@@ -45,6 +45,11 @@ import_files = st.Page(
 themes = st.Page("views/themes.py", title="Themes", icon=":material/hub:", url_path="themes")
 journey = st.Page("views/journey.py", title="Journey", icon=":material/route:", url_path="journey")
 kpis = st.Page("views/kpis.py", title="KPIs", icon=":material/monitoring:", url_path="kpis")
+funnel = st.Page("views/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel")
+behaviour = st.Page(
+    "views/behaviour.py", title="Behaviour", icon=":material/shopping_cart:", url_path="behaviour"
+)
+brief = st.Page("views/brief.py", title="Briefs", icon=":material/summarize:", url_path="brief")
 
 
 def for_you_page(unread: int = 0) -> st.Page:
@@ -75,11 +80,11 @@ if one_time:  # the very first run: the only time this password is ever shown
 resume_session(base)  # single sign-on, the "stay signed in" cookie, or a revoked session
 user = current_user()
 if user is not None and get_opening(db_path()).ready:  # never wait for the model here
-    unread = get_kb().acting_as(user).unread_count()  # beside "For you" in the sidebar
+    unread = get_kb().acting_as(user).inbox.unread_count()  # beside "For you" in the sidebar
     for_you = for_you_page(unread)
 sections = {
     "Insights": [overview, for_you, search, add, insight, studies, import_files],
-    "Analysis": [themes, journey, kpis],
+    "Analysis": [themes, journey, funnel, kpis, behaviour, brief],
     "Questions": [backlog],
 }
 if user is not None and user.role == "admin":

@@ -92,7 +92,7 @@ def main() -> int:
         ]
         work = [
             threading.Thread(target=kb.add_many, args=(extra,)),
-            threading.Thread(target=kb.recompute_themes),
+            threading.Thread(target=kb.themes.recompute_themes),
         ]
         before = kb.index.background_rows
         for thread in work:

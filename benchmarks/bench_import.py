@@ -62,7 +62,7 @@ def model_throughput(rows: int) -> dict:
         path = Path(tmp) / "feedback.csv"
         write_csv(path, texts)
         kb = KnowledgeBase.open(Path(tmp) / "i.duckdb", embedder=embedder)
-        report = kb.import_file(path)
+        report = kb.imports.import_file(path)
         kb.close()
     return {
         "encode_rows_per_s": encode_rate,
@@ -90,7 +90,7 @@ def big_file(megabytes: int, row_chars: int) -> dict:
                 writer.writerow([number, " ".join(parts)])
         kb = KnowledgeBase.open(Path(tmp) / "b.duckdb", embedder=HashingEmbedder())
         start = time.perf_counter()
-        report = kb.import_file(path, batch=2048)
+        report = kb.imports.import_file(path, batch=2048)
         seconds = time.perf_counter() - start
         kb.close()
     return {

@@ -54,9 +54,11 @@ raise SystemExit(main([sys.argv[2], "--db", sys.argv[1], "--no-themes"]))
 def concurrent_users(users: int, seconds: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         kb = KnowledgeBase.open(Path(tmp) / "u.duckdb", embedder=HashingEmbedder())
-        kb.ensure_admin("reliability benchmark")
-        views = [kb.acting_as(kb.create_user(f"p{i}", f"P {i}")) for i in range(users)]
-        questions = [kb.ask(QuestionIn(text=f"Question {q} about the cold bag")) for q in range(10)]
+        kb.people.ensure_admin("reliability benchmark")
+        views = [kb.acting_as(kb.people.create_user(f"p{i}", f"P {i}")) for i in range(users)]
+        questions = [
+            kb.backlog.ask(QuestionIn(text=f"Question {q} about the cold bag")) for q in range(10)
+        ]
         errors, added, votes = [], [[] for _ in range(users)], [set() for _ in range(users)]
         stop = time.monotonic() + seconds
 
@@ -68,7 +70,7 @@ def concurrent_users(users: int, seconds: float) -> dict:
                     added[n].append(views[n].add({"text": f"P{n} note {step}"}).insight.id)
                     q = questions[step % len(questions)].id
                     if q not in votes[n]:
-                        views[n].vote(q, f"p{n}")
+                        views[n].backlog.vote(q, f"p{n}")
                         votes[n].add(q)
                     views[n].search(f"note {step}", k=5)
             except BaseException as error:  # noqa: BLE001 - counted below
@@ -82,7 +84,7 @@ def concurrent_users(users: int, seconds: float) -> dict:
         ids = [i for a in added for i in a]
         missing = len(set(ids)) - kb.count()
         wrong_votes = sum(
-            sorted(kb.question(q.id).voters)
+            sorted(kb.backlog.question(q.id).voters)
             != sorted(f"p{n}" for n in range(users) if q.id in votes[n])
             for q in questions
         )

@@ -60,8 +60,8 @@ def quality() -> dict:
         rows = np.asarray([kb.index.row_of[i] for i in sorted(set(ids))])
         row_labels = np.asarray([label[i] for i in sorted(set(ids))], dtype=object)
         for category, text in zip(questions["category"], questions["text"], strict=True):
-            question = kb.ask(QuestionIn(text=text, team="Support"))
-            hits = kb.question_suggestions(question.id, k=5)
+            question = kb.backlog.ask(QuestionIn(text=text, team="Support"))
+            hits = kb.backlog.question_suggestions(question.id, k=5)
             shares.append(np.mean([label[h.insight_id] == category for h in hits]))
             sims = raw[rows] @ kb._text_vector(text, detect_language(text))
             pairs.append((sims, row_labels == category))
@@ -93,7 +93,7 @@ def build(path: Path, questions: int, votes: int) -> None:
     ]
     for i in range(questions):
         text = f"Question {i}: why do customers mention {rng.choice(words)} {rng.choice(words)}?"
-        kb.ask(
+        kb.backlog.ask(
             QuestionIn(
                 text=text,
                 team=f"team{i % 12}",
@@ -129,16 +129,16 @@ def speed(path: Path) -> dict:
     results: dict = {}
     kb = KnowledgeBase.open(path, embedder=HashingEmbedder())
     t = time.perf_counter()
-    results["questions"] = len(kb.questions())
+    results["questions"] = len(kb.backlog.questions())
     results["backlog_uncached_read_ms"] = (time.perf_counter() - t) * 1000
     timings = []
     for i in range(200):
         t = time.perf_counter()
-        kb.vote(1 + i * 37 % 9000, f"bench{i % 20}", on=bool(i % 2), team="Bench")
+        kb.backlog.vote(1 + i * 37 % 9000, f"bench{i % 20}", on=bool(i % 2), team="Bench")
         timings.append(time.perf_counter() - t)
     results["vote_p50_ms"] = statistics.median(timings) * 1000
     t = time.perf_counter()
-    kb.backlog()
+    kb.backlog.ranked()
     results["backlog_cached_read_ms"] = (time.perf_counter() - t) * 1000
     kb.close()
     insights.kb.default_embedder = HashingEmbedder  # size, not quality
@@ -158,7 +158,7 @@ def speed(path: Path) -> dict:
     app_kb = get_kb(str(path))
     after_write = []
     for i in range(5):
-        app_kb.vote(1 + i, "bench-writer", on=True, team="Bench")  # invalidates the cache
+        app_kb.backlog.vote(1 + i, "bench-writer", on=True, team="Bench")  # invalidates the cache
         t = time.perf_counter()
         at.run()
         after_write.append(time.perf_counter() - t)

@@ -1,5 +1,9 @@
 """Import files from the command line: python -m ingest FILE... --db PATH [--mapping NAME]
 
+`--behaviour metrics|purchase|churn` imports behaviour instead of insights: metrics over time
+(a date or month column, one column per metric), purchases or churned customers (a customer id
+column; the ids are kept only as a keyed hash). See ingest/metrics.py.
+
 DuckDB lets one process open the file: run this while the app is stopped (or on another file).
 Exit code 0 when every file could be read (bad rows are listed), 1 otherwise. An import cut
 short (Ctrl-C, a crash) resumes when the same command runs again.
@@ -45,16 +49,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stage", default=None, help="journey stage of every row without one of its own"
     )
+    parser.add_argument(
+        "--behaviour",
+        choices=("metrics", "purchase", "churn"),
+        default=None,
+        help="import behaviour (metrics over time, purchases, churn) instead of insights",
+    )
+    parser.add_argument("--segment", default=None, help="segment of behaviour rows without one")
     parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
     parser.add_argument("--no-themes", action="store_true", help="do not recompute themes after")
     args = parser.parse_args(argv)
     kb = KnowledgeBase.open(args.db)
+    if args.behaviour:
+        try:
+            return _import_behaviour(kb, args)
+        finally:
+            kb.close()
     failed = inserted = 0
     try:
         for path in args.files:
             print(f"{path}:", file=sys.stderr)
             try:
-                report = kb.import_file(
+                report = kb.imports.import_file(
                     path,
                     mapping=args.mapping,
                     scrub_pii=not args.no_scrub,
@@ -83,9 +99,34 @@ def main(argv: list[str] | None = None) -> int:
         kb.wait_for_links()
         if inserted and not args.no_themes:
             print("Updating themes ...", file=sys.stderr)
-            print(f"{len(kb.recompute_themes())} themes", file=sys.stderr)
+            print(f"{len(kb.themes.recompute_themes())} themes", file=sys.stderr)
     finally:
         kb.close()
+    return 1 if failed else 0
+
+
+def _import_behaviour(kb: KnowledgeBase, args) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            report = kb.metrics.import_file(
+                path,
+                kind=args.behaviour,
+                sheet=args.sheet,
+                segment=args.segment,
+                journey_stage=args.stage,
+            )
+        except (ReadError, OSError) as error:
+            print(f"{path}: not imported: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            f"{path}: {report.stored} values stored from {report.rows} rows "
+            f"({', '.join(report.metrics) or args.behaviour}), {len(report.rejected)} rejected, "
+            f"{report.rows_per_second:.0f} rows/s"
+        )
+        for row in report.rejected[:20]:
+            print(f"  - line {row.line}: {row.reason}")
     return 1 if failed else 0
 
 

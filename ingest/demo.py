@@ -28,29 +28,43 @@ def load_demo(kb: KnowledgeBase, progress=None) -> int:
     study_ids = {}
     for row in _read("studies.csv"):
         key = row.pop("key")
-        study_ids[key] = kb.create_study(StudyIn(**{k: v or None for k, v in row.items()})).id
+        given = StudyIn.model_validate({k: v or None for k, v in row.items()})
+        study_ids[key] = kb.catalog.create_study(given).id
     items = []
     for row in _read("insights.csv"):
         study = row.pop("study")
         tags = row.pop("tags")
-        values = {k: v for k, v in row.items() if v}
-        items.append(
-            InsightIn(**values, study_id=study_ids.get(study), tags=tags.split(";") if tags else [])
-        )
+        values: dict[str, object] = {k: v for k, v in row.items() if v}
+        values |= {"study_id": study_ids.get(study), "tags": tags.split(";") if tags else []}
+        items.append(InsightIn.model_validate(values))
     count = len(kb.add_many(items, progress=progress))
     kb.wait_for_links()  # so that questions asked below find their evidence at once
     for row in _read("questions.csv"):
         voters = row.pop("voters")
-        values = {k: v for k, v in row.items() if v}
+        asked: dict[str, object] = {k: v for k, v in row.items() if v}
         for key in ("tags", "segments"):
-            values[key] = values[key].split(";") if key in values else []
-        question = kb.ask(QuestionIn(**values))
+            asked[key] = row[key].split(";") if row.get(key) else []
+        question = kb.backlog.ask(QuestionIn.model_validate(asked))
         for voter in filter(None, voters.split(";")):
             name, team = voter.split(":")
-            kb.vote(question.id, name, team=team)
-    report = kb.import_file(DEMO_DIR / "survey.csv", by="demo")  # NPS responses, some comments
+            kb.backlog.vote(question.id, name, team=team)
+    report = kb.imports.import_file(
+        DEMO_DIR / "survey.csv", by="demo"
+    )  # NPS responses, some comments
+    # What customers did: per month and segment, customers at each journey stage, visits,
+    # orders and revenue; the Overview shows orders and revenue against their targets.
+    kb.metrics.import_file(DEMO_DIR / "behaviour.csv")
+    for name, unit, target in (
+        ("customers", "customers", None),
+        ("visits", "visits", None),
+        ("orders", "orders", 6500),
+        ("revenue", "€", 300_000),
+    ):
+        kb.metrics.define(name, unit, "higher", target)
+    for name in ("orders", "revenue"):
+        kb.metrics.show_on_overview(name)
     kb.wait_for_links()
-    kb.recompute_themes()
+    kb.themes.recompute_themes()
     return count + report.inserted
 
 
@@ -78,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"\rembedding {done}/{total}", end="", file=sys.stderr
             ),
         )
-        print(f"\nLoaded {count} demo insights and {len(kb.studies())} studies into {args.db}.")
+        studies = len(kb.catalog.studies())
+        print(f"\nLoaded {count} demo insights and {studies} studies into {args.db}.")
     finally:
         kb.close()
     return 0

@@ -75,7 +75,7 @@ def write_digests(kb, out: Path, settings: dict | None = None) -> int:
     `out`; with SMTP `settings`, each person with an e-mail address and news also gets theirs.
     Returns how many digests were written."""
     out.mkdir(parents=True, exist_ok=True)
-    users = [u for u in kb.users() if u.disabled_at is None]
+    users = [u for u in kb.people.users() if u.disabled_at is None]
     digests = [(u.email, u.username, build_digest(kb, username=u.username)) for u in users]
     teams = sorted({u.team for u in users if u.team})
     digests += [(None, f"team-{t}", build_digest(kb, team=t)) for t in teams]

@@ -51,7 +51,7 @@ def markdown(path: Path, encoding: str) -> Iterator[Record]:
     """Paragraphs and list items of a Markdown or text file; headings become their titles."""
     with open(path, encoding=encoding, errors="replace") as handle:
         lines = handle.read().splitlines()
-    title, block, start, paragraph = None, [], 1, 0
+    title, block, start, paragraph = None, list[str](), 1, 0
 
     def flush() -> Iterator[Record]:
         nonlocal paragraph

@@ -100,13 +100,13 @@ class Jobs:
         ran = [f"import {name}" for name in self.import_waiting(now)]
         for job, schedule in SCHEDULES.items():
             key = f"job:{job}:last"
-            last = self.kb.people.setting(key)
+            last = self.kb.repos.people.setting(key)
             if last is None:  # the first start: the clock starts now
-                self.kb.people.set_setting(key, now.isoformat())
+                self.kb.repos.people.set_setting(key, now.isoformat())
                 continue
             if now >= schedule(datetime.fromisoformat(last)):
                 getattr(self, f"_{job}")(now)
-                self.kb.people.set_setting(key, now.isoformat())
+                self.kb.repos.people.set_setting(key, now.isoformat())
                 ran.append(job)
         return ran
 
@@ -120,7 +120,7 @@ class Jobs:
             if now_ts - path.stat().st_mtime < SETTLE_SECONDS:
                 continue  # still being written
             try:
-                report = self.kb.import_file(path, by="import folder", name=name)
+                report = self.kb.imports.import_file(path, by="import folder", name=name)
                 log.info("imported %s: %s insights", name, report.inserted)
                 self._move(path, IMPORTED)
             except (ReadError, OSError, ValueError) as error:
@@ -132,7 +132,7 @@ class Jobs:
             done.append(name)
         if done:
             self.kb.wait_for_links()
-            self.kb.recompute_themes()
+            self.kb.themes.recompute_themes()
         return done
 
     def _move(self, path: Path, folder: str) -> Path:

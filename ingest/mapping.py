@@ -37,6 +37,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "arvio",
     ),
     "title": ("title", "otsikko", "subject", "aihe", "summary", "yhteenveto"),
+    # kept only as a keyed hash beside survey answers (joined with purchases and churn)
+    "customer": ("customer id", "customer", "customerid", "asiakasnumero", "asiakas id"),
     "observed_at": (
         "date",
         "pvm",
@@ -184,9 +186,9 @@ def guess_mapping(columns: list[str], rows: list[dict[str, str]] | None = None) 
         column = normal.get(name)
         if column is None or column in mapping.values():
             continue
-        field = scale_of(values(column)) if rows else "score"
-        if field is not None and field not in mapping:
-            mapping[field] = column
+        scale = scale_of(values(column)) if rows else "score"
+        if scale is not None and scale not in mapping:
+            mapping[scale] = column
     if "text" not in mapping:
         free = [c for c in columns if c not in mapping.values() and not c.startswith("__")]
         texts = [c for c in free if _looks_like_text(values(c))]

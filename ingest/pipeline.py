@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -26,6 +27,9 @@ from ingest.surveys import SCALES, parse_score, response_key, sentiment_of
 from insights.errors import describe_validation_error
 from insights.models import InsightIn
 from insights.records import SurveyResponse
+
+if TYPE_CHECKING:  # the imports service calls this module: no import at run time
+    from insights.imports import Imports
 
 BATCH = 2048
 GUESS_ROWS = 500  # rows read to guess a mapping from values
@@ -80,7 +84,7 @@ def _to_insight(record: dict[str, str], mapping: dict[str, str], defaults: dict)
     fields = dict(defaults)
     for field, column in mapping.items():
         value = (record.get(column) or "").strip()
-        if not value or field in SCALES:
+        if not value or field in SCALES or field == "customer":
             continue
         if field == "observed_at":
             fields[field] = parse_date(value)
@@ -107,7 +111,7 @@ def _estimate_rows(path: Path) -> int:
 
 
 def import_file(
-    kb,
+    imports: Imports,
     path: str | Path,
     mapping: dict[str, str] | str | None = None,
     scrub_pii: bool = True,
@@ -120,7 +124,7 @@ def import_file(
     name: str | None = None,
     journey_stage: str | None = None,
 ) -> ImportReport:
-    """Import one file into a knowledge base; see the module docstring.
+    """Import one file through a knowledge base's `kb.imports`; see the module docstring.
 
     `mapping` is field -> column, or the name of a saved mapping; `name` is the file name to
     record (an uploaded file's own name rather than its temporary path); `journey_stage` is
@@ -138,7 +142,7 @@ def import_file(
             f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)"
         )
     if isinstance(mapping, str):
-        saved = kb.mappings()
+        saved = imports.mappings()
         if mapping not in saved:
             raise ReadError(f"there is no saved mapping {mapping!r}; saved: {sorted(saved)}")
         mapping = saved[mapping]
@@ -163,15 +167,15 @@ def import_file(
         names = load_names() if scrub_pii else None
     except ValueError as error:
         raise ReadError(str(error)) from None
-    earlier = kb.imports_repo.unfinished(name, size)
+    earlier = imports.repo.unfinished(name, size)
     if earlier is not None:
         import_id = earlier.id
-        kb.imports_repo.set_status(import_id, "running")
+        imports.repo.set_status(import_id, "running")
     else:
-        import_id = kb.imports_repo.start(name, str(path), size, by, source, mapping)
+        import_id = imports.repo.start(name, str(path), size, by, source, mapping)
     defaults = {"source": source, "study_id": study_id, "journey_stage": journey_stage}
     run = _Run(
-        kb,
+        imports,
         mapping,
         defaults,
         scrub_pii,
@@ -185,7 +189,7 @@ def import_file(
     run.report.file, run.report.mapping, run.report.import_id = name, mapping, import_id
     status = "cancelled"  # unless the loop below finishes
     try:
-        with kb.linker.held():  # links and question matches follow once the rows are stored
+        with imports.linker.held():  # links and question matches follow once the rows are stored
             try:
                 for line, record in records:
                     run.add(line, record)
@@ -205,7 +209,7 @@ def import_file(
     finally:
         run.report.status = status
         run.report.seconds = time.perf_counter() - started
-        kb.imports_repo.set_status(import_id, status, run.totals(earlier))
+        imports.repo.set_status(import_id, status, run.totals(earlier))
     return run.report
 
 
@@ -222,15 +226,26 @@ class _Run:
     """The state of one import: the report, and the rows waiting to be stored."""
 
     def __init__(
-        self, kb, mapping, defaults, scrub_pii, progress, total, batch, import_id, resuming
+        self, imports, mapping, defaults, scrub_pii, progress, total, batch, import_id, resuming
     ) -> None:
-        self.kb, self.mapping, self.defaults = kb, mapping, defaults
+        self.imports, self.mapping, self.defaults = imports, mapping, defaults
         self.scrub_pii, self.progress, self.total, self.batch = scrub_pii, progress, total, batch
         self.import_id, self.resuming = import_id, resuming
         self.report = ImportReport(file="")
         self.pending: list[_Pending] = []
         self.size = min(FIRST_BATCH, batch)  # rows in the next batch
-        self.names = None  # the names list's pattern, when there is one
+        self.names: re.Pattern | None = None  # the names list's pattern, when there is one
+        self._customer_key: bytes | None = None
+
+    def pseudonym(self, customer_id: str | None) -> str | None:
+        """A survey answer's customer id as its keyed hash (see ingest.metrics.pseudonym)."""
+        if not customer_id:
+            return None
+        from ingest.metrics import pseudonym
+
+        if self._customer_key is None:
+            self._customer_key = self.imports.customer_key()
+        return pseudonym(customer_id, self._customer_key)
 
     def totals(self, earlier) -> dict:
         """Counts to record at the end (inserted and responses are counted batch by batch)."""
@@ -293,6 +308,7 @@ class _Run:
             segment=value("segment"),
             touchpoint=value("touchpoint"),
             observed_at=parse_date(when) if when else None,
+            customer=self.pseudonym(value("customer")),
         )
 
     def flush(self) -> None:
@@ -304,27 +320,25 @@ class _Run:
             def record(cur, ids, created) -> None:
                 nonlocal stored_responses
                 new_ids = [i for i, new in zip(ids, created, strict=True) if new]
-                self.kb.imports_repo.add_items(cur, self.import_id, new_ids)
+                self.imports.repo.add_items(cur, self.import_id, new_ids)
                 for p, insight_id, new in zip(with_item, ids, created, strict=True):
                     for response in p.responses:
                         response.insight_id = insight_id
                     if new and p.location:
                         where = f"{self.report.file}, {p.location}"
-                        self.kb.insights.add_quote(cur, insight_id, p.item.text, where)
+                        self.imports.insights.repo.add_quote(cur, insight_id, p.item.text, where)
                 responses = [r for p in self.pending for r in p.responses]
-                stored_responses = self.kb.imports_repo.add_responses(cur, responses)
-                self.kb.imports_repo.count_stored(
-                    cur, self.import_id, len(new_ids), stored_responses
-                )
+                stored_responses = self.imports.repo.add_responses(cur, responses)
+                self.imports.repo.count_stored(cur, self.import_id, len(new_ids), stored_responses)
 
             started = time.perf_counter()
-            outcomes = self.kb.add_batch([p.item for p in with_item], during=record)
+            outcomes = self.imports.insights.add_batch([p.item for p in with_item], during=record)
             rate = len(self.pending) / max(time.perf_counter() - started, 1e-3)
             self.size = max(FIRST_BATCH, min(self.batch, int(rate * BATCH_SECONDS)))
             self.report.inserted += sum(created for _, created in outcomes)
             self.report.responses += stored_responses
             known = [i for i, created in outcomes if not created]
-            ours = self.kb.imports_repo.items_of(self.import_id, known) if self.resuming else set()
+            ours = self.imports.repo.items_of(self.import_id, known) if self.resuming else set()
             self.report.resumed += sum(i in ours for i in known)
             self.report.duplicates += sum(i not in ours for i in known)
             self.pending = []

@@ -11,8 +11,9 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from ingest import documents, spreadsheets
 from ingest.errors import ReadError
@@ -51,7 +52,7 @@ def detect_delimiter(text_sample: str) -> str:
     """The delimiter of the header line: the most frequent of tab, semicolon and comma."""
     header = text_sample.splitlines()[0] if text_sample else ""
     counts = {d: header.count(d) for d in ("\t", ";", ",")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
@@ -116,6 +117,8 @@ def sheet_names(path: Path) -> list[str]:
 def _delimited(path: Path, encoding: str, sample: bytes):
     text_sample = sample.decode(encoding, errors="ignore")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text_sample)
+    handle: IO
+    lines: Iterable[str]
     if encoding in ("utf-16", "utf-32"):
         handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
         lines = handle

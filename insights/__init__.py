@@ -32,6 +32,23 @@ from insights.models import (
 from insights.records import AuditEntry, ImportRecord, Role, SurveyResponse, Theme, User
 
 __all__ = [
+    "Brief",
+    "BriefPoint",
+    "CustomerOutcomes",
+    "Digest",
+    "Funnel",
+    "FunnelStage",
+    "GroupShare",
+    "InboxItem",
+    "JourneyCell",
+    "JourneyMap",
+    "Kpi",
+    "KpiChange",
+    "KpiRow",
+    "MetricDefinition",
+    "MetricTile",
+    "Ratio",
+    "ThemeTrend",
     "AddResult",
     "AuditEntry",
     "Evidence",
@@ -67,9 +84,32 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name == "KnowledgeBase":
-        from insights.kb import KnowledgeBase
+# Loaded on first use (they build on storage, which builds on the models above).
+LAZY = {
+    "KnowledgeBase": "insights.kb",
+    "Brief": "insights.briefs",
+    "BriefPoint": "insights.briefs",
+    "CustomerOutcomes": "insights.funnel",
+    "Digest": "insights.digest",
+    "Funnel": "insights.funnel",
+    "FunnelStage": "insights.funnel",
+    "GroupShare": "insights.funnel",
+    "InboxItem": "insights.inbox",
+    "JourneyCell": "insights.analysis",
+    "JourneyMap": "insights.analysis",
+    "Kpi": "insights.kpis",
+    "KpiChange": "insights.kpis",
+    "KpiRow": "insights.analysis",
+    "MetricDefinition": "insights.metrics",
+    "MetricTile": "insights.funnel",
+    "Ratio": "insights.funnel",
+    "ThemeTrend": "insights.themes",
+}
 
-        return KnowledgeBase
+
+def __getattr__(name: str):
+    if name in LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(LAZY[name]), name)
     raise AttributeError(f"module 'insights' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""KPIs, the journey map and the overview's figures (mixed into KnowledgeBase)."""
+"""KPIs and the journey map (`kb.analysis`)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from insights.catalog import Catalog
 from insights.errors import InvalidInput
 from insights.kpis import CALCULATORS, Kpi, KpiChange, compare, previous_period
-from insights.models import Insight, SearchFilters
+from storage.analysis import AnalysisRepository
 
 METRICS = tuple(CALCULATORS)
 GROUPS = ("segment", "touchpoint", "month")
-EXPORT_LIMIT = 10_000  # insights in one export of a search result
 MIN_CELL = 5  # a journey cell needs this many insights before its negative share is trusted
 
 
@@ -53,8 +53,12 @@ def _expand(rows) -> dict[str, list[int]]:
     return groups
 
 
-class AnalysisMixin:
-    """Figures everyone sees: KPIs, the journey, the newest insights."""
+class Analysis:
+    """Figures everyone sees: KPIs with margins, the journey map."""
+
+    def __init__(self, repo: AnalysisRepository, catalog: Catalog) -> None:
+        self.repo = repo
+        self.catalog = catalog
 
     def kpi(
         self,
@@ -66,7 +70,7 @@ class AnalysisMixin:
     ) -> Kpi:
         """One KPI (nps, csat or ces) over the counted survey responses matching the filters."""
         self._check_metric(metric)
-        rows = self.analysis.score_counts(metric, None, segment, touchpoint, start, end)
+        rows = self.repo.score_counts(metric, None, segment, touchpoint, start, end)
         return CALCULATORS[metric](_expand(rows).get("all", []))
 
     def nps(
@@ -91,7 +95,7 @@ class AnalysisMixin:
         self._check_metric(metric)
         if by not in GROUPS:
             raise InvalidInput(f"group by one of {', '.join(GROUPS)}, not {by!r}")
-        rows = self.analysis.score_counts(metric, by, segment, None, start, end)
+        rows = self.repo.score_counts(metric, by, segment, None, start, end)
         result = [KpiRow(group=g, kpi=CALCULATORS[metric](s)) for g, s in _expand(rows).items()]
         if by != "month":
             result.sort(key=lambda r: (-r.kpi.n, r.group))
@@ -109,48 +113,20 @@ class AnalysisMixin:
 
     def latest_response_date(self, metric: str = "nps") -> date | None:
         """The date of the newest survey response (to place a default period)."""
-        return self.analysis.latest_response_date(metric)
+        return self.repo.latest_response_date(metric)
 
     def journey(self, start: date | None = None, end: date | None = None) -> JourneyMap:
         """Insight counts and negative shares per journey stage and segment."""
-        order = self.choices("journey_stage")
+        order = self.catalog.choices("journey_stage")
         cells = [
             JourneyCell(stage=s, segment=g, insights=n, negative=neg)
-            for s, g, n, neg in self.analysis.journey_cells(start, end)
+            for s, g, n, neg in self.repo.journey_cells(start, end)
         ]
         stages = order + sorted({c.stage for c in cells} - set(order))
         segments = sorted({c.segment for c in cells}, key=lambda g: (g == "(none)", g))
         trusted = [c for c in cells if c.insights >= MIN_CELL and c.negative]
         trusted.sort(key=lambda c: (-c.negative_share, -c.insights))
         return JourneyMap(stages=stages, segments=segments, cells=cells, hotspots=trusted[:3])
-
-    def insights_by_id(self, ids: list[int]) -> list[Insight]:
-        """Live insights with these ids, in the order given."""
-        return self.insights.get_many(ids)
-
-    def newest(self, limit: int = 10, segment: str | None = None) -> list[Insight]:
-        """The newest live insights."""
-        return self.insights.get_many(self.analysis.newest(limit, segment))
-
-    def export_insights(
-        self,
-        query: str = "",
-        filters: SearchFilters | None = None,
-        fmt: str = "csv",
-        limit: int = EXPORT_LIMIT,
-    ) -> bytes:
-        """A search result (best first; newest first without a query) with every field and
-        the ids of its confirmed and suggested links, as "csv" or "parquet" bytes."""
-        from insights.exports import insights_frame, to_csv, to_parquet
-
-        if fmt not in ("csv", "parquet"):
-            raise InvalidInput(f"export format must be csv or parquet, not {fmt!r}")
-        if query.strip():
-            found = [hit.insight for hit in self.search(query, k=limit, filters=filters)]
-        else:
-            found = self.browse(filters, limit=limit)[0]
-        frame = insights_frame(found, self.links_repo.partners_of([i.id for i in found]))
-        return to_csv(frame) if fmt == "csv" else to_parquet(frame)
 
     @staticmethod
     def _check_metric(metric: str) -> None:

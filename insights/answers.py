@@ -1,4 +1,4 @@
-"""Which insights may answer which open questions (mixed into the backlog).
+"""Which insights may answer which open questions (the backlog's matcher).
 
 Questions and insights share one vector space; a pair matches above its language pair's
 "answers" threshold (insights/pairs.py). Every new insight is checked against the open
@@ -7,33 +7,60 @@ questions, and every new question against the stored insights.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from insights import text as textlib
-from insights.embeddings import embed_texts
+from insights.collection import hits_from
+from insights.embeddings import Embedder, embed_texts
+from insights.linking import HybridIndex
 from insights.models import Hit
 from insights.pairs import answer_matches, threshold
+from storage.backlog import BacklogRepository
+from storage.db import Database
+from storage.insights import InsightRepository
 
 MATCHES_PER_NEW_QUESTION = 50
 
 
-class AnswerMatchingMixin:
+class AnswerMatcher:
     """Vectors of open questions (cached) and the "may answer" matching both ways."""
 
-    def _text_vector(self, text: str, language: str) -> np.ndarray:
+    def __init__(
+        self,
+        db: Database,
+        embedder: Embedder,
+        index: HybridIndex,
+        backlog: BacklogRepository,
+        insights: InsightRepository,
+        caches: dict,
+    ) -> None:
+        self.db = db
+        self.embedder = embedder
+        self.index = index
+        self.backlog = backlog
+        self.insights = insights
+        self.caches = caches
+
+    def forget_questions(self) -> None:
+        """The open questions changed: read their vectors afresh next time."""
+        self.caches.pop("question_vectors", None)
+
+    def text_vector(self, text: str, language: str) -> np.ndarray:
         """The vector of a question's text, stored like an insight's (same space and rules)."""
         return embed_texts(self.embedder, [text], [language])[0]
 
-    def _match_question(self, text: str, language: str, vector: np.ndarray, k: int) -> list[Hit]:
+    def match_question(self, text: str, language: str, vector: np.ndarray, k: int) -> list[Hit]:
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(text))
-        return self._hits(self.index.match(vector, term_ids, weights, language, k))
+        return hits_from(self.insights, self.index.match(vector, term_ids, weights, language, k))
 
-    def _match_stored_insights(
+    def match_stored_insights(
         self, cur, question_id: int, text: str, language: str, vector: np.ndarray
     ) -> None:
         """Suggest the stored insights that may answer a new question."""
-        found = self._match_question(text, language, vector, MATCHES_PER_NEW_QUESTION)
-        self.backlog_repo.suggest(
+        found = self.match_question(text, language, vector, MATCHES_PER_NEW_QUESTION)
+        self.backlog.suggest(
             cur,
             [
                 (question_id, h.insight_id, h.dense_score)
@@ -42,10 +69,10 @@ class AnswerMatchingMixin:
             ],
         )
 
-    def _open_question_vectors(self) -> tuple[list[int], np.ndarray, list[str]]:
+    def open_question_vectors(self) -> tuple[list[int], np.ndarray, list[str]]:
         """Ids, vectors and languages of the open questions (cached until a question changes)."""
-        if self._caches.get("question_vectors") is None:
-            ids, texts, vectors = self.backlog_repo.vectors(self.embedder.model_id)
+        if self.caches.get("question_vectors") is None:
+            ids, texts, vectors = self.backlog.vectors(self.embedder.model_id)
             languages = [textlib.detect_language(t) for t in texts]
             missing = [i for i, v in enumerate(vectors) if v is None]
             if missing:
@@ -54,24 +81,28 @@ class AnswerMatchingMixin:
                 )
                 with self.db.transaction() as cur:
                     for i, vector in zip(missing, fresh, strict=True):
-                        self.backlog_repo.store_vector(cur, ids[i], self.embedder.model_id, vector)
+                        self.backlog.store_vector(cur, ids[i], self.embedder.model_id, vector)
                         vectors[i] = vector
-            matrix = np.stack(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
-            self._caches["question_vectors"] = (ids, matrix, languages)
-        return self._caches["question_vectors"]
+            matrix = (
+                np.stack(cast(list[np.ndarray], vectors))
+                if vectors
+                else np.zeros((0, self.embedder.dim), np.float32)
+            )
+            self.caches["question_vectors"] = (ids, matrix, languages)
+        return self.caches["question_vectors"]
 
-    def _match_new_insights(
+    def match_new_insights(
         self, cur, insight_ids: list[int], vectors: np.ndarray, languages: list[str]
     ) -> None:
         """Every new insight is checked against the open questions it may answer."""
-        ids, matrix, question_languages = self._open_question_vectors()
+        ids, matrix, question_languages = self.open_question_vectors()
         if not ids or not len(insight_ids):
             return
         scale = getattr(self.embedder, "pair_scale", 1.0)
         rows, cols, scores = answer_matches(
             vectors @ matrix.T, languages, question_languages, scale
         )
-        self.backlog_repo.suggest(
+        self.backlog.suggest(
             cur,
             [
                 (ids[c], insight_ids[r], float(s))

@@ -13,8 +13,7 @@ __all__ = ["BackupError", "export_backup", "restore_backup"]
 def export_backup(kb, folder: str | Path) -> dict:
     """Write a full backup of an open knowledge base to a new folder; returns its manifest
     (schema version and rows per table)."""
-    from insights.models import now
-    from insights.people import PermissionDenied
+    from insights.acting import PermissionDenied
 
     actor = getattr(kb, "actor", None)
     if actor is not None and actor.role != "admin":
@@ -23,7 +22,7 @@ def export_backup(kb, folder: str | Path) -> dict:
             "it needs the admin role"
         )
     manifest = export_all(kb.db, Path(folder))
-    kb.people.log(kb.actor_name, "export", "backup", str(folder), None, manifest, now())
+    kb.acting.log("export", "backup", str(folder), None, manifest)
     return manifest
 
 

@@ -1,17 +1,28 @@
-"""Studies and choice lists: the part of the KnowledgeBase that organises insights."""
+"""Studies and choice lists: what organises insights (`kb.catalog`)."""
 
 from __future__ import annotations
 
 from pydantic import ValidationError
 
+from insights.acting import Acting, audited, requires
 from insights.errors import InvalidInput, NotFound, describe_validation_error
 from insights.models import CHOICE_FIELDS, Insight, SearchFilters, Study, StudyIn
-from insights.people import audited, requires
 from insights.records import Role
+from storage.catalog import CatalogRepository
+from storage.db import Database
+from storage.insights import InsightRepository
 
 
-class CatalogMixin:
+class Catalog:
     """Verbs on studies and on the editable lists of segments, touchpoints, stages, channels."""
+
+    def __init__(
+        self, acting: Acting, db: Database, repo: CatalogRepository, insights: InsightRepository
+    ) -> None:
+        self.acting = acting
+        self.db = db
+        self.repo = repo
+        self.insights = insights
 
     @audited("create", "study", key=lambda kb, result, *a, **k: result.id)
     @requires(Role.researcher)
@@ -24,16 +35,16 @@ class CatalogMixin:
         if study.started_on and study.ended_on and study.ended_on < study.started_on:
             raise InvalidInput("ended_on is before started_on; fix the dates", field="ended_on")
         with self.db.transaction() as cur:
-            study_id = self.catalog.create_study(cur, study)
+            study_id = self.repo.create_study(cur, study)
         return self.study(study_id)
 
     def studies(self) -> list[Study]:
         """All studies, newest first, with their insight counts."""
-        return self.catalog.studies()
+        return self.repo.studies()
 
     def study(self, study_id: int) -> Study:
         """One study; raises `NotFound`."""
-        found = self.catalog.studies([study_id])
+        found = self.repo.studies([study_id])
         if not found:
             raise NotFound(f"Study {study_id} does not exist.")
         return found[0]
@@ -48,7 +59,7 @@ class CatalogMixin:
     def choices(self, field: str) -> list[str]:
         """The values offered for segment, touchpoint, journey_stage or channel."""
         self._check_choice_field(field)
-        return self.catalog.choices(field)
+        return self.repo.choices(field)
 
     @requires(Role.contributor)
     def add_choice(self, field: str, value: str) -> list[str]:
@@ -58,7 +69,7 @@ class CatalogMixin:
         if not value or len(value) > 100:
             raise InvalidInput(f"A new {field} value must have 1 to 100 characters.", field=field)
         with self.db.transaction() as cur:
-            self.catalog.add_choice(cur, field, value)
+            self.repo.add_choice(cur, field, value)
         return self.choices(field)
 
     @audited("set choices", "choices")
@@ -84,10 +95,10 @@ class CatalogMixin:
         if not cleaned:
             raise InvalidInput(f"Keep at least one {field} value.", field=field)
         with self.db.transaction() as cur:
-            self.catalog.replace_choices(cur, field, cleaned)
+            self.repo.replace_choices(cur, field, cleaned)
             for old, new in (renames or {}).items():
                 if old != new:
-                    self.catalog.rename_value(cur, field, old, new)
+                    self.repo.rename_value(cur, field, old, new)
         return self.choices(field)
 
     @staticmethod

@@ -90,9 +90,11 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 def _initial_centroids(vectors: np.ndarray, seeds: np.ndarray | None, k: int) -> np.ndarray:
     from sklearn.cluster import kmeans_plusplus
 
-    usable = seeds is not None and len(seeds) and seeds.shape[1] == vectors.shape[1]
     # (seeds of another space: the collection changed from English-only to mixed or back)
-    kept = seeds[:k] if usable else np.zeros((0, vectors.shape[1]))
+    if seeds is not None and len(seeds) and seeds.shape[1] == vectors.shape[1]:
+        kept = seeds[:k]
+    else:
+        kept = np.zeros((0, vectors.shape[1]))
     if len(kept) == k:
         return kept.astype(vectors.dtype)
     sample = vectors if len(vectors) <= 50_000 else vectors[:: max(1, len(vectors) // 50_000)]
@@ -157,7 +159,7 @@ def labels_for(
     themes = int(labels.max()) + 1 if len(labels) else 0
     joined: list[list[str]] = [[] for _ in range(themes)]
     term_language: dict[str, str] = {}
-    language_counts = [dict() for _ in range(themes)]
+    language_counts: list[dict[str, int]] = [{} for _ in range(themes)]
     for text, label, language in zip(texts, labels, languages, strict=True):
         tokens = label_tokens(text, language)
         joined[label].extend(tokens)

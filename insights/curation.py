@@ -5,60 +5,79 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from insights import text as textlib
-from insights.embeddings import embed_texts
+from insights.acting import Acting, audited, requires
+from insights.collection import Insights
+from insights.embeddings import Embedder, embed_texts
 from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.indexing import Indexing
+from insights.linker import Linking
 from insights.models import (
     Evidence,
     Insight,
     InsightIn,
-    Link,
     LinkStatus,
     SearchFilters,
     StageSuggestion,
     now,
 )
-from insights.people import audited, requires
 from insights.records import Role
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.links import LinkRepository
 
 
-def _dump(kb, insight_id: int) -> dict:
-    return kb.get(insight_id, include_deleted=True).model_dump(mode="json")
+def _dump(curation: Curation, insight_id: int) -> dict:
+    return curation.insights.get(insight_id, include_deleted=True).model_dump(mode="json")
 
 
-def _own_insight(kb, actor, insight_id: int, *args, **kwargs) -> bool:
+def _own_insight(curation: Curation, actor, insight_id: int, *args, **kwargs) -> bool:
     """A contributor may edit an insight their own account added (by account, never by the
     free-text author name, which anyone may type)."""
-    return kb.get(insight_id, include_deleted=True).created_by == actor.username
+    return curation.insights.get(insight_id, include_deleted=True).created_by == actor.username
 
 
-class CurationMixin:
-    """Verbs of the KnowledgeBase for links between insights, merges, evidence and edits."""
+class Curation:
+    """What people do with insights once stored: links, merges, evidence, edits, deletes."""
 
-    def links(self, insight_id: int) -> list[Link]:
-        """Suggested and confirmed links of an insight, with the other insight attached."""
-        links = self.links_repo.for_insight(insight_id)
-        others = {i.id: i for i in self.insights.get_many([link.other_id for link in links])}
-        return [link.model_copy(update={"other": others.get(link.other_id)}) for link in links]
+    def __init__(
+        self,
+        acting: Acting,
+        db: Database,
+        embedder: Embedder,
+        insights: Insights,
+        repo: InsightRepository,
+        link_repo: LinkRepository,
+        indexing: Indexing,
+        linking: Linking,
+    ) -> None:
+        self.acting = acting
+        self.db = db
+        self.embedder = embedder
+        self.insights = insights
+        self.repo = repo
+        self.link_repo = link_repo
+        self.indexing = indexing
+        self.linking = linking
 
     @audited("confirm link", "link", key=lambda kb, r, a, b, *x, **k: f"{a}-{b}")
     @requires(Role.researcher)
     def confirm_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
         """A person says the two insights are related."""
-        self._decide(insight_id, other_id, LinkStatus.confirmed, self._who(by))
+        self._decide(insight_id, other_id, LinkStatus.confirmed, self.acting.who(by))
 
     @audited("reject link", "link", key=lambda kb, r, a, b, *x, **k: f"{a}-{b}")
     @requires(Role.researcher)
     def reject_link(self, insight_id: int, other_id: int, by: str | None = None) -> None:
         """A person says they are not related: never suggested again."""
-        self._decide(insight_id, other_id, LinkStatus.rejected, self._who(by))
+        self._decide(insight_id, other_id, LinkStatus.rejected, self.acting.who(by))
 
     def _decide(self, a: int, b: int, status: LinkStatus, by: str | None) -> None:
         if a == b:
             raise InvalidInput("An insight cannot be linked to itself.", field="other_id")
-        self.get(a)
-        self.get(b)
+        self.insights.get(a)
+        self.insights.get(b)
         with self.db.transaction() as cur:
-            self.links_repo.decide(cur, a, b, status, by)
+            self.link_repo.decide(cur, a, b, status, by)
 
     @audited(
         "merge",
@@ -72,8 +91,8 @@ class CurationMixin:
         the duplicate is soft-deleted (restorable) and the pair is marked confirmed."""
         if keep_id == duplicate_id:
             raise InvalidInput("An insight cannot be merged into itself.", field="duplicate_id")
-        kept = self.get(keep_id)
-        duplicate = self.get(duplicate_id)
+        kept = self.insights.get(keep_id)
+        duplicate = self.insights.get(duplicate_id)
         evidence = InsightIn(
             text=duplicate.text,
             source=duplicate.source,
@@ -81,34 +100,34 @@ class CurationMixin:
             observed_at=duplicate.observed_at,
         )
         with self.db.transaction() as cur:
-            self.insights.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
-            self.links_repo.decide(cur, kept.id, duplicate.id, LinkStatus.confirmed, self._who(by))
-            self.insights.set_deleted(cur, duplicate.id, now())
-            self._unindex([duplicate.id])
+            self.repo.add_evidence(cur, kept.id, evidence, duplicate.content_hash)
+            self.link_repo.decide(
+                cur, kept.id, duplicate.id, LinkStatus.confirmed, self.acting.who(by)
+            )
+            self.repo.set_deleted(cur, duplicate.id, now())
+            self.indexing.remove_after_commit([duplicate.id])
         return kept
 
     @audited("add evidence", "insight")
     @requires(Role.contributor)
     def add_evidence(self, insight_id: int, item: InsightIn) -> int:
         """Attach a text to an existing insight as further evidence instead of a new insight."""
-        self.get(insight_id)
+        self.insights.get(insight_id)
         with self.db.transaction() as cur:
-            return self.insights.add_evidence(
-                cur, insight_id, item, textlib.content_hash(item.text)
-            )
+            return self.repo.add_evidence(cur, insight_id, item, textlib.content_hash(item.text))
 
     def evidence(self, insight_id: int) -> list[Evidence]:
         """Evidence attached to an insight."""
-        return self.insights.evidence(insight_id)
+        return self.repo.evidence(insight_id)
 
     @audited("edit", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
     @requires(Role.researcher, own=_own_insight)
     def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
         """Replace an insight's content; the old version stays in its history."""
-        return self._replace_content(insight_id, changes, self._who(by))
+        return self._replace_content(insight_id, changes, self.acting.who(by))
 
     def _replace_content(self, insight_id: int, changes: InsightIn, by: str | None) -> Insight:
-        old = self.get(insight_id)
+        old = self.insights.get(insight_id)
         new_hash = textlib.content_hash(changes.text)
         new = Insight(
             **changes.model_dump(exclude={"language"}),
@@ -121,38 +140,35 @@ class CurationMixin:
             created_by=old.created_by,
         )
         with self.db.transaction() as cur:
-            self.insights.update(cur, old, new, by)
+            self.repo.update(cur, old, new, by)
             if new_hash != old.content_hash:
-                self._index(cur, [new], embed_texts(self.embedder, [new.text], [new.language]))
+                self.indexing.add(
+                    cur, [new], embed_texts(self.embedder, [new.text], [new.language])
+                )
         if new_hash != old.content_hash:
-            self._link([insight_id])
-        return self.get(insight_id)
+            self.linking.link([insight_id])
+        return self.insights.get(insight_id)
 
     @audited("delete", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
     @requires(Role.researcher, own=_own_insight)
     def delete(self, insight_id: int) -> None:
         """Soft-delete: hidden everywhere, restorable."""
-        self.get(insight_id)
+        self.insights.get(insight_id)
         with self.db.transaction() as cur:
-            self.insights.set_deleted(cur, insight_id, now())
-            self._unindex([insight_id])
+            self.repo.set_deleted(cur, insight_id, now())
+            self.indexing.remove_after_commit([insight_id])
 
     @audited("restore", "insight")
     @requires(Role.admin)
     def restore(self, insight_id: int) -> Insight:
         """Bring a soft-deleted insight back."""
-        insight = self.get(insight_id, include_deleted=True)
+        insight = self.insights.get(insight_id, include_deleted=True)
         with self.db.transaction() as cur:
-            self.insights.set_deleted(cur, insight_id, None)
-            if insight_id in self.index.row_of:
-                self._reindex([insight_id])
-            else:  # deleted before this process opened the file: index it afresh
-                self._index(
-                    cur, [insight], embed_texts(self.embedder, [insight.text], [insight.language])
-                )
-                self.insights.mark_linked(cur, [insight_id], None)
-        self._link([insight_id])
-        return self.get(insight_id)
+            self.repo.set_deleted(cur, insight_id, None)
+            if self.indexing.restore([insight_id]):  # deleted before this process opened it
+                self.indexing.add_afresh(cur, [insight])
+        self.linking.link([insight_id])
+        return self.insights.get(insight_id)
 
     @audited(
         "restore version", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id)
@@ -160,10 +176,12 @@ class CurationMixin:
     @requires(Role.admin)
     def restore_version(self, insight_id: int, version: int) -> Insight:
         """Make an earlier version the current one again (as a new version: nothing is lost)."""
-        earlier = next((v for v in self.versions(insight_id) if v.version == version), None)
+        earlier = next(
+            (v for v in self.insights.versions(insight_id) if v.version == version), None
+        )
         if earlier is None:
             raise NotFound(f"Insight {insight_id} has no earlier version {version}.")
-        return self._replace_content(insight_id, earlier.data, self.actor_name)
+        return self._replace_content(insight_id, earlier.data, self.acting.actor_name)
 
     @audited("bulk edit", "insight", key=lambda kb, result, ids, *a, **k: ",".join(map(str, ids)))
     @requires(Role.researcher)
@@ -184,7 +202,7 @@ class CurationMixin:
         if not values and not tags:
             raise InvalidInput("choose a value to set or a tag to add")
         changed = []
-        for insight in self.insights.get_many(list(dict.fromkeys(insight_ids))):
+        for insight in self.repo.get_many(list(dict.fromkeys(insight_ids))):
             data = insight.model_dump(include=set(InsightIn.model_fields)) | values
             data["tags"] = list(dict.fromkeys([*insight.tags, *tags]))
             try:
@@ -209,32 +227,34 @@ class CurationMixin:
             )
         with self.db.transaction() as cur:
             for old, new in changed:
-                self.insights.update(cur, old, new, self.actor_name)
+                self.repo.update(cur, old, new, self.acting.actor_name)
         return len(changed)
 
     def suggest_stage(self, insight_id: int, k: int = 7) -> StageSuggestion | None:
         """A journey stage for an insight without one, from its nearest insights that have a
         stage: the stage most of them share (at least two, and half of their weight), with
         those neighbours as the reason; None when they do not agree."""
-        insight = self.get(insight_id)
+        insight = self.insights.get(insight_id)
         if insight.journey_stage:
             return None
-        stages = [s for s in self.filter_values("journey_stage") if s]
+        stages = [s for s in self.insights.filter_values("journey_stage") if s]
         if not stages:
             return None
         hits = [
             h
-            for h in self.search(insight.text, k=k + 1, filters=SearchFilters(journey_stage=stages))
+            for h in self.insights.search(
+                insight.text, k=k + 1, filters=SearchFilters(journey_stage=stages)
+            )
             if h.insight_id != insight_id
         ][:k]
         weight: dict[str, float] = {}
         for hit in hits:
-            weight[hit.insight.journey_stage] = (
-                weight.get(hit.insight.journey_stage, 0.0) + hit.score
-            )
+            stage = hit.insight.journey_stage
+            if stage:
+                weight[stage] = weight.get(stage, 0.0) + hit.score
         if not weight:
             return None
-        best = max(weight, key=weight.get)
+        best = max(weight, key=lambda s: weight[s])
         agreeing = [h for h in hits if h.insight.journey_stage == best]
         if len(agreeing) < 2 or weight[best] < 0.5 * sum(weight.values()):
             return None

@@ -33,27 +33,33 @@ def build_digest(
     (the follows and votes of its members)."""
     end = end or date.today()
     start = end - timedelta(days=days - 1)
-    people = [kb.user(username)] if username else [u for u in kb.users() if u.team == team]
-    follows = {f for person in people for f in kb.follows(person.username)}
+    people = (
+        [kb.people.user(username)] if username else [u for u in kb.people.users() if u.team == team]
+    )
+    follows = {f for person in people for f in kb.people.follows(person.username)}
     names = {p.username for p in people}
     sections: list[tuple[str, list[str]]] = []
 
     segments = sorted(t for k, t in follows if k == "segment")
     for segment in segments:
-        new = [i for i in kb.newest(50, segment) if _since(i.created_at, start)]
+        new = [i for i in kb.insights.newest(50, segment) if _since(i.created_at, start)]
         sections.append((f"New in segment {segment}", [i.title or i.text[:140] for i in new]))
-    themes = {t.id: t for t in kb.themes()}
+    themes = {t.id: t for t in kb.themes.all()}
     for kind, target in sorted(follows):
         if kind == "theme" and target.isdigit() and int(target) in themes:
             theme = themes[int(target)]
-            fresh = [i for i in kb.insights_by_id(theme.insight_ids) if _since(i.created_at, start)]
+            fresh = [
+                i
+                for i in kb.insights.insights_by_id(theme.insight_ids)
+                if _since(i.created_at, start)
+            ]
             sections.append(
                 (f"New in theme {theme.label}", [i.title or i.text[:140] for i in fresh])
             )
     followed = {int(t) for k, t in follows if k == "question" and t.isdigit()}
-    followed |= {q for name in names for q in kb.my_votes(name)}
+    followed |= {q for name in names for q in kb.backlog.my_votes(name)}
     lines = []
-    for question in kb.questions():
+    for question in kb.backlog.questions():
         if question.id not in followed:
             continue
         if question.status == "answered" and _since(question.updated_at, start):
@@ -61,7 +67,7 @@ def build_digest(
         elif question.new_evidence:
             lines.append(f"{question.new_evidence} new insights may answer: {question.text}")
     sections.append(("Questions you follow or voted for", lines))
-    change = kb.kpi_change("nps", start, end)
+    change = kb.analysis.kpi_change("nps", start, end)
     sections.append(
         ("NPS", [_kpi_line(change.current, change.previous)] if change.current.n else [])
     )

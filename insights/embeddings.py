@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 
@@ -21,14 +21,15 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Vectors (len(texts), dim), float32, each of unit length."""
+        """Vectors (len(texts), dim), float32, each of unit length (an embedder whose
+        `uses_language` is true also takes `languages=`)."""
         ...
 
 
 def embed_texts(embedder: Embedder, texts: list[str], languages: list[str]) -> np.ndarray:
     """Embed texts whose languages are known; embedders that weigh by language use them."""
     if getattr(embedder, "uses_language", False):
-        return embedder.embed(texts, languages=languages)
+        return cast(Any, embedder).embed(texts, languages=languages)
     return embedder.embed(texts)
 
 
@@ -57,7 +58,7 @@ def embed_query(embedder: Embedder, text: str, language: str) -> np.ndarray:
     """One search query's vector: in its language's form where the embedder weighs by
     language, with "query: " before it for e5-style models."""
     if getattr(embedder, "uses_language", False):
-        return embedder.embed([text], languages=[language])[0]
+        return cast(Any, embedder).embed([text], languages=[language])[0]
     encode = getattr(embedder, "embed_query", None)
     return encode(text) if encode else embedder.embed([text])[0]
 
@@ -106,7 +107,7 @@ class SentenceTransformerEmbedder:
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
         self._model = SentenceTransformer(location, device=self.device)
         self.model_id = name
-        self.dim = int(self._model.get_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension() or 0)
         self.batch_size = batch_size or (512 if self.device == "cuda" else 64)
         self.prompts = ("query: ", "passage: ") if _e5_style(name) else ("", "")
 

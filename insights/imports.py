@@ -1,18 +1,48 @@
-"""Import history with undo, saved column mappings and survey responses (mixed into KB)."""
+"""Import history with undo, saved column mappings and survey responses (`kb.imports`)."""
 
 from __future__ import annotations
 
-from insights.embeddings import embed_in_batches
+from insights.acting import Acting, audited, requires
+from insights.collection import Insights
 from insights.errors import InvalidInput, NotFound
+from insights.indexing import Indexing
+from insights.linker import BackgroundLinker
 from insights.models import now
-from insights.people import audited, requires
 from insights.records import ImportRecord, Role, SurveyResponse
+from storage.db import Database
+from storage.imports import ImportRepository
+from storage.people import PeopleRepository
 
 METRICS = ("nps", "csat", "ces")
 
 
-class ImportsMixin:
-    """What the import pipeline leaves behind, and how to take it back."""
+class Imports:
+    """Importing files, what the imports leave behind, and how to take it back."""
+
+    def __init__(
+        self,
+        acting: Acting,
+        db: Database,
+        repo: ImportRepository,
+        insights: Insights,
+        indexing: Indexing,
+        linker: BackgroundLinker,
+        people: PeopleRepository,
+    ) -> None:
+        self.acting = acting
+        self.db = db
+        self.repo = repo
+        self.insights = insights
+        self.indexing = indexing
+        self.linker = linker
+        self.people = people
+
+    @requires(Role.researcher)
+    def customer_key(self) -> bytes:
+        """The secret customer ids are hashed with (see insights.metrics.customer_key)."""
+        from insights.metrics import customer_key
+
+        return customer_key(self.people)
 
     @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id, together=False)
     @requires(Role.researcher)
@@ -21,7 +51,7 @@ class ImportsMixin:
         see ingest.pipeline for the options and the returned ImportReport."""
         from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
 
-        options["by"] = self._who(options.get("by"))
+        options["by"] = self.acting.who(options.get("by"))
         return import_file(
             self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress, **options
         )
@@ -38,13 +68,13 @@ class ImportsMixin:
         columns, records = read_records(path, sheet)
         return sheets, columns, [record for _, record in itertools.islice(records, rows)]
 
-    def imports(self, limit: int = 100) -> list[ImportRecord]:
+    def history(self, limit: int = 100) -> list[ImportRecord]:
         """Import history, newest first: who imported which file, when, with what counts."""
-        return self.imports_repo.history(limit)
+        return self.repo.history(limit)
 
     def import_record(self, import_id: int) -> ImportRecord:
         """One import; raises `NotFound`."""
-        found = self.imports_repo.get(import_id)
+        found = self.repo.get(import_id)
         if found is None:
             raise NotFound(f"import {import_id} does not exist")
         return found
@@ -60,8 +90,8 @@ class ImportsMixin:
         if record.undone_at is not None:
             raise InvalidInput(f"import {import_id} ({record.file}) is already undone")
         with self.db.transaction() as cur:
-            ids = self.imports_repo.undo(cur, import_id, now())
-            self._unindex(ids)
+            ids = self.repo.undo(cur, import_id, now())
+            self.indexing.remove_after_commit(ids)
         return len(ids)
 
     @audited("restore", "import")
@@ -72,16 +102,9 @@ class ImportsMixin:
         if record.undone_at is None:
             raise InvalidInput(f"import {import_id} ({record.file}) is not undone")
         with self.db.transaction() as cur:
-            ids = self.imports_repo.redo(cur, import_id)
-            missing = [i for i in ids if i not in self.index.row_of]
-            self._reindex(ids)
-            if missing:  # deleted before this process opened the file: index them afresh
-                insights = self.insights.get_many(missing)
-                vectors = embed_in_batches(
-                    self.embedder, [i.text for i in insights], [i.language for i in insights]
-                )
-                self._index(cur, insights, vectors)
-                self.insights.mark_linked(cur, missing, None)
+            ids = self.repo.redo(cur, import_id)
+            missing = self.indexing.restore(ids)  # deleted before this process opened the file
+            self.indexing.add_afresh(cur, self.insights.repo.get_many(missing))
         self.linker.submit(missing)
         return len(ids)
 
@@ -93,19 +116,19 @@ class ImportsMixin:
             raise InvalidInput("a saved mapping needs a name")
         if "text" not in mapping:
             raise InvalidInput("a mapping must say which column holds the text")
-        self.imports_repo.save_mapping(name, mapping, self._who(by))
+        self.repo.save_mapping(name, mapping, self.acting.who(by))
 
     def mappings(self) -> dict[str, dict[str, str]]:
         """Saved column mappings by name."""
-        return self.imports_repo.mappings()
+        return self.repo.mappings()
 
     @requires(Role.researcher)
     def delete_mapping(self, name: str) -> None:
         """Forget a saved mapping."""
-        self.imports_repo.delete_mapping(name)
+        self.repo.delete_mapping(name)
 
     def survey_responses(self, metric: str = "nps") -> list[SurveyResponse]:
         """Every counted survey response of a metric (nps, csat or ces)."""
         if metric not in METRICS:
             raise InvalidInput(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
-        return self.imports_repo.responses(metric)
+        return self.repo.responses(metric)

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from insights.people import requires
+from insights.acting import Acting, requires
 from insights.records import Role
+from storage.inbox import InboxRepository
 
 LIMIT = 100
 
@@ -24,14 +25,18 @@ class InboxItem(BaseModel):
     unread: bool
 
 
-class InboxMixin:
-    """The signed-in person's "For you" list (mixed into KnowledgeBase)."""
+class Inbox:
+    """The signed-in person's "For you" list (`kb.inbox`)."""
+
+    def __init__(self, acting: Acting, repo: InboxRepository) -> None:
+        self.acting = acting
+        self.repo = repo
 
     def for_you(self, limit: int = LIMIT) -> list[InboxItem]:
         """What happened in what the acting person follows or voted for, newest first."""
-        if self.actor is None:
+        if self.acting.actor is None:
             return []
-        seen = self.inbox_repo.seen_at(self.actor.username)
+        seen = self.repo.seen_at(self.acting.actor.username)
         return [
             InboxItem(
                 kind=kind,
@@ -41,17 +46,17 @@ class InboxMixin:
                 at=at,
                 unread=seen is None or at > seen,
             )
-            for kind, about, insight_id, question_id, at in self.inbox_repo.items(
-                self.actor.username, limit
+            for kind, about, insight_id, question_id, at in self.repo.items(
+                self.acting.actor.username, limit
             )
         ]
 
     def unread_count(self) -> int:
         """How many items of the "For you" list came after the person last read it."""
-        return self.inbox_repo.unread(self.actor.username) if self.actor is not None else 0
+        return self.repo.unread(self.acting.actor.username) if self.acting.actor is not None else 0
 
     @requires(Role.viewer)
     def mark_read(self) -> None:
         """The acting person has read their "For you" list up to now."""
-        if self.actor is not None:  # to the microsecond: evidence is stamped that finely
-            self.inbox_repo.mark_seen(self.actor.username, datetime.now())
+        if self.acting.actor is not None:  # to the microsecond: evidence is stamped that finely
+            self.repo.mark_seen(self.acting.actor.username, datetime.now())

@@ -15,9 +15,25 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+import numpy as np
+
+from insights.linking import HybridIndex
+from insights.models import now
+from insights.pairs import is_near_duplicate, suggests_link
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.links import LinkRepository
+from storage.vectors import EmbeddingRepository
+
 log = logging.getLogger(__name__)
 BLOCK = 10_000
 BACKGROUND_NICE = 10
+SUGGESTIONS_PER_INSIGHT = 5
+LINK_BLOCK = 256
+
+# Told about freshly linked insights inside the unit of work that stores their links:
+# (cursor, ids, raw vectors, languages).
+NewInsightListener = Callable[[object, list[int], np.ndarray, list[str]], None]
 
 
 def _lower_priority() -> None:
@@ -108,40 +124,61 @@ class BackgroundLinker:
                     self._condition.notify_all()
 
 
-class Turns:
-    """Who goes first on the index lock: people (search, related, question matching) before
-    background work (linking), which takes the lock in short slices and, before each, waits
-    while a person's request is waiting or running (at most `patience` seconds, so that
-    background work never starves under a steady stream of searches)."""
+class Linking:
+    """What follows a new or changed insight: its smoothed vector, its suggested links and
+    whatever the registered listeners do with it (the backlog matches it to open questions),
+    all in one unit of work per block."""
 
-    def __init__(self, lock: threading.RLock, patience: float = 0.5) -> None:
-        self.lock = lock
-        self.patience = patience
-        self._people = 0
-        self._changed = threading.Condition()
+    def __init__(
+        self,
+        db: Database,
+        index: HybridIndex,
+        model_id: str,
+        insights: InsightRepository,
+        vectors: EmbeddingRepository,
+        links: LinkRepository,
+    ) -> None:
+        self.db = db
+        self.index = index
+        self.model_id = model_id
+        self.insights = insights
+        self.vectors = vectors
+        self.links = links
+        self.listeners: list[NewInsightListener] = []
 
-    @contextmanager
-    def person(self) -> Iterator[None]:
-        """Hold the lock for a person's request, ahead of any background slice."""
-        with self._changed:
-            self._people += 1
-        try:
-            with self.lock:
-                yield
-        finally:
-            with self._changed:
-                self._people -= 1
-                self._changed.notify_all()
+    def on_new_insights(self, listener: NewInsightListener) -> None:
+        """Register a listener told about every block of freshly linked insights."""
+        self.listeners.append(listener)
 
-    @contextmanager
-    def background(self) -> Iterator[None]:
-        """Hold the lock for one short slice of background work, after the people waiting."""
-        with self._changed:
-            self._changed.wait_for(lambda: self._people == 0, timeout=self.patience)
-        with self.lock:
-            yield
-
-    def give_way(self) -> None:
-        """Between slices of background work outside the lock: let waiting people go first."""
-        with self._changed:
-            self._changed.wait_for(lambda: self._people == 0, timeout=self.patience)
+    def link(self, ids: list[int]) -> None:
+        """Smooth the vectors of these insights, then suggest their links, in blocks."""
+        ids = [i for i in ids if i in self.index]
+        if not ids:
+            return
+        smoothed = dict(zip(ids, self.index.refine(ids, background=True), strict=True))
+        for start in range(0, len(ids), LINK_BLOCK):
+            block = ids[start : start + LINK_BLOCK]
+            neighbours = self.index.related_many(block, SUGGESTIONS_PER_INSIGHT, background=True)
+            wanted = set(block) | {n.insight_id for found in neighbours for n in found}
+            insights = {i.id: i for i in self.insights.get_many(list(wanted))}
+            suggestions = []
+            for insight_id, found in zip(block, neighbours, strict=True):
+                insight = insights.get(insight_id)
+                for n in found:
+                    other = insights.get(n.insight_id)
+                    if insight is None or other is None:
+                        continue
+                    duplicate = is_near_duplicate(insight.text, other, n.dense, insight.language)
+                    if duplicate or suggests_link(
+                        n.score, n.dense, insight.language, other.language
+                    ):
+                        suggestions.append((insight_id, n.insight_id, n.score, duplicate))
+            languages = [insights[i].language if i in insights else "en" for i in block]
+            with self.db.transaction() as cur:
+                vectors = np.stack([smoothed[i] for i in block])
+                self.vectors.set_smoothed(cur, self.model_id, block, vectors)
+                self.links.suggest(cur, suggestions)
+                raw = self.index.raw_vectors(block)
+                for listener in self.listeners:
+                    listener(cur, block, raw, languages)
+                self.insights.mark_linked(cur, block, now())

@@ -3,7 +3,8 @@
 Scores (tuned on ../shared/evaldata with benchmarks/eval_quality.py and
 benchmarks/eval_languages.py):
 - lexical similarity of a document to another is its BM25 score divided by its score against
-  itself, so 1.0 means "the same words"; its weight depends on the document's language;
+  itself, so 1.0 means "the same words"; its weight depends on the document's language
+  (insights/fusion.py);
 - dense similarity comes from one vector space for all languages (insights/bilingual.py); the
   dense score of a pair with exactly one English text is multiplied by the embedder's
   `pair_scale` so that every language pair's scores read alike;
@@ -17,24 +18,15 @@ benchmarks/eval_languages.py):
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Set
 
 import numpy as np
 
-from insights.linker import Turns
+from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, lexical_weight
 from insights.pairs import pair_scaled
 from insights.search import LexicalIndex, VectorIndex
+from insights.turns import Turns
 
-LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.2}
-LEXICAL_WEIGHT_OTHER = 0.5
-# Across languages only names and numbers are shared words; any more weight adds noise
-# (Tatoeba fi->en accuracy@1 through search: 0.61 at the same-language weight).
-CROSS_LEXICAL_WEIGHT = 0.05
-# In search, words count more in English (the weight users praised) than in Finnish, where the
-# multilingual model carries more (Turku paraphrase MRR@10 on a tuning half: 0.829 at 0.25-0.3,
-# 0.814 at 0.5, 0.789 at 1.0).
-SEARCH_LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.5}
-SEARCH_LEXICAL_WEIGHT_OTHER = 0.3
 SMOOTHING_NEIGHBOURS = 3
 SMOOTHING_FLOOR = 0.3
 CANDIDATES = 200
@@ -45,26 +37,6 @@ BACKGROUND_SLICE = 8
 # ... and the products outside the lock in pieces of this many stored rows, so that a search
 # arriving meanwhile shares the cores with at most one piece (a few ms) before the linker waits.
 PRODUCT_ROWS = 8192
-
-
-def search_lexical_weight(language: str) -> float:
-    """How much the words of a search query count against its meaning."""
-    return SEARCH_LEXICAL_WEIGHT_BY_LANGUAGE.get(language, SEARCH_LEXICAL_WEIGHT_OTHER)
-
-
-def lexical_weight(language: str) -> float:
-    """How much lexical similarity counts against dense similarity for a language."""
-    return LEXICAL_WEIGHT_BY_LANGUAGE.get(language, LEXICAL_WEIGHT_OTHER)
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    """A scored row of the index: fused score plus its dense and lexical parts."""
-
-    insight_id: int
-    score: float
-    dense: float
-    lexical: float
 
 
 class HybridIndex:
@@ -277,7 +249,7 @@ class HybridIndex:
             if row is not None:
                 self._alive[row] = True
 
-    def related(self, insight_id: int, k: int, exclude: set[int] = frozenset()) -> list[Neighbour]:
+    def related(self, insight_id: int, k: int, exclude: Set[int] = frozenset()) -> list[Neighbour]:
         """Nearest other live insights, best first, with the fused, expanded score."""
         return self.related_many([insight_id], k, exclude)[0]
 
@@ -285,7 +257,7 @@ class HybridIndex:
         self,
         insight_ids: list[int],
         k: int,
-        exclude: set[int] = frozenset(),
+        exclude: Set[int] = frozenset(),
         background: bool = False,
     ) -> list[list[Neighbour]]:
         """`related` for many insights at once (dense similarities in matrix blocks);
@@ -302,7 +274,7 @@ class HybridIndex:
         with self.turns.person():
             rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
             smooth = self.smooth.vectors()
-            out = []
+            out: list[list[Neighbour]] = []
             for block in range(0, len(rows), 256):
                 chunk = rows[block : block + 256]
                 dense = self.smooth.similarities(smooth[chunk])
@@ -313,7 +285,7 @@ class HybridIndex:
             return out
 
     def _related_row(
-        self, row: int, dense: np.ndarray, k: int, exclude: set[int]
+        self, row: int, dense: np.ndarray, k: int, exclude: Set[int]
     ) -> list[Neighbour]:
         weight = self._pair_weights(lexical_weight(self._languages[row]), self._english[row])
         lexical = self._lexical_row(row)
@@ -351,7 +323,7 @@ class HybridIndex:
         lexical: np.ndarray,
         weight: np.ndarray,
         k: int,
-        exclude: set[int],
+        exclude: Set[int],
         query_raw: np.ndarray,
         query_english: bool,
         exclude_row: int | None = None,

@@ -45,6 +45,7 @@ class SurveyResponse(BaseModel):
     segment: str | None = None
     touchpoint: str | None = None
     observed_at: date | None = None
+    customer: str | None = None  # a keyed hash of the customer id, never the id
 
 
 class Theme(BaseModel):

@@ -186,7 +186,7 @@ class LexicalIndex:
     def _weighted_rows(self, docs: list[Counter], first_row: int) -> sparse.csr_matrix:
         lengths = np.asarray(self._lengths[first_row : first_row + len(docs)], dtype=np.float32)
         avg = max(float(np.mean(self._lengths)), 1.0)
-        indptr, cols, tfs = [0], [], []
+        indptr, cols, tfs = [0], list[int](), list[int]()
         for counts in docs:
             cols.extend(counts.keys())
             tfs.extend(counts.values())

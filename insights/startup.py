@@ -75,7 +75,7 @@ class Opening:
     def _open(self) -> None:
         try:
             embedder = self._embedder or default_embedder()
-            self._kb = KnowledgeBase(self.db, embedder, progress=self._record)
+            self._kb = KnowledgeBase.on(self.db, embedder, progress=self._record)
         except BaseException as error:  # noqa: BLE001 - raised again to whoever waits
             self._error = error
         finally:

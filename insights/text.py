@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -87,7 +88,7 @@ def lemma_terms(tokens: list[str], query: bool = False) -> list[str]:
     "asiakaspalvelu" finds "asiakkaan palvelu", and "palvelu" finds "asiakaspalvelu" (a part
     counts less than a whole word: "toimitus" prefers "toimitus" to "toimitusjohtaja").
     """
-    out = []
+    out: list[str] = []
     for token in tokens:
         bases, parts = morphology.analyse(token)
         out.extend("w:" + b for b in bases)
@@ -115,7 +116,7 @@ def lexical_terms(text: str, language: str) -> list[str]:
         terms.extend(t for t in lemma_terms(tokens) if t not in known)
     distinct = set(terms)
     for stem in doc_stems:
-        grams = char_ngrams(stem)
+        grams: Sequence[str] = char_ngrams(stem)
         if len(distinct) >= MAX_INDEXED_TERMS and not distinct.issuperset(grams):
             grams = [g for g in grams if g in distinct]
         distinct.update(grams)

@@ -62,7 +62,7 @@ class AnalysisRepository:
 
     def journey_cells(self, start: date | None, end: date | None) -> list[tuple]:
         """(stage, segment, insights, negative insights) over live insights with a stage."""
-        clauses, params = ["deleted_at IS NULL", "journey_stage IS NOT NULL"], []
+        clauses, params = ["deleted_at IS NULL", "journey_stage IS NOT NULL"], list[object]()
         add_range(clauses, params, "coalesce(observed_at, CAST(created_at AS DATE))", start, end)
         with self.db.read() as cur:
             return cur.execute(
@@ -71,16 +71,3 @@ class AnalysisRepository:
                 f" WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
                 params,
             ).fetchall()
-
-    def newest(self, limit: int, segment: str | None = None) -> list[int]:
-        """Ids of the newest live insights."""
-        where, params = "deleted_at IS NULL", []
-        if segment is not None:
-            where += " AND segment = ?"
-            params.append(segment)
-        with self.db.read() as cur:
-            rows = cur.execute(
-                f"SELECT id FROM insights WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
-                [*params, limit],
-            ).fetchall()
-        return [r[0] for r in rows]

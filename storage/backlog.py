@@ -106,10 +106,11 @@ class BacklogRepository:
         self, ids: Sequence[int] | None = None, status: str | None = None
     ) -> list[tuple[Question, list[str]]]:
         """Questions (with the relations of their confirmed evidence), by id or by status."""
+        params: dict[str, object] = {}
         if ids is not None:
-            ids_filter, params = "{column} IN (SELECT unnest($ids::BIGINT[]))", {"ids": list(ids)}
+            ids_filter, params["ids"] = "{column} IN (SELECT unnest($ids::BIGINT[]))", list(ids)
         else:
-            ids_filter, params = "true", {}
+            ids_filter = "true"
         # Who voted is read for a few questions at a time; for the whole backlog, `my_votes`.
         sql = _select(ids_filter, voters=ids is not None)
         if status is not None:
@@ -118,6 +119,20 @@ class BacklogRepository:
         with self.db.read() as cur:
             rows = cur.execute(sql + " ORDER BY q.id", params).fetchall()
         return [_row_to_question(r) for r in rows]
+
+    def open_at_stage(self, stage: str) -> list[int]:
+        """Open or in-research questions with evidence (suggested or confirmed) from live
+        insights at a journey stage, most evidence first."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT q.id FROM questions q JOIN question_evidence e ON e.question_id = q.id"
+                " JOIN insights i ON i.id = e.insight_id"
+                " WHERE i.journey_stage = ? AND i.deleted_at IS NULL AND e.status <> 'dismissed'"
+                " AND q.status IN ('open', 'in research')"
+                " GROUP BY q.id ORDER BY count(*) DESC, q.id",
+                [stage],
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def my_votes(self, user_id: str) -> set[int]:
         """The questions a person has voted for."""
@@ -262,7 +277,7 @@ class BacklogRepository:
             [question_id, model_id, vector.astype(np.float32).tolist()],
         )
 
-    def vectors(self, model_id: str) -> tuple[list[int], list[str], np.ndarray]:
+    def vectors(self, model_id: str) -> tuple[list[int], list[str], list[np.ndarray | None]]:
         """Ids, texts and vectors (this model) of open and in-research questions."""
         with self.db.read() as cur:
             rows = cur.execute(

@@ -62,7 +62,9 @@ class Database:
                 row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()
             }
             folder = resources.files(__package__) / _MIGRATIONS
-            scripts = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+            scripts = sorted(
+                (f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
+            )
             for script in scripts:
                 version = int(script.name.split("_", 1)[0])
                 if version in applied:

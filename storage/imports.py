@@ -43,6 +43,7 @@ _RESPONSES = pa.schema(
         ("segment", pa.string()),
         ("touchpoint", pa.string()),
         ("observed_at", pa.date32()),
+        ("customer", pa.string()),
     ]
 )
 
@@ -236,7 +237,7 @@ class ImportRepository:
         with self.db.read() as cur:
             rows = cur.execute(
                 "SELECT r.response_key, r.metric, r.score, r.import_id, r.insight_id, r.segment,"
-                " r.touchpoint, r.observed_at FROM survey_responses r"
+                " r.touchpoint, r.observed_at, r.customer FROM survey_responses r"
                 " LEFT JOIN imports p ON p.id = r.import_id"
                 " WHERE r.metric = ? AND p.undone_at IS NULL ORDER BY r.observed_at",
                 [metric],

@@ -63,13 +63,14 @@ class InboxRepository:
     def unread(self, username: str) -> int:
         """How many events came after the person last read the list."""
         with self.db.read() as cur:
-            return cur.execute(
+            row = cur.execute(
                 _ITEMS
                 + " SELECT count(*) FROM (SELECT DISTINCT * FROM events) e WHERE e.happened_at >"
                 " coalesce((SELECT seen_at FROM inbox_seen WHERE username = $who),"
                 " TIMESTAMP '1970-01-01')",
                 {"who": username},
-            ).fetchone()[0]
+            ).fetchone()
+        return row[0] if row else 0
 
     def seen_at(self, username: str) -> datetime | None:
         """When the person last read the list (None: never)."""

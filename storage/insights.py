@@ -323,3 +323,16 @@ class InsightRepository:
             ).fetchall()
         keys = ("id", "insight_id", "text", "source", "author", "observed_at", "created_at")
         return [Evidence(**dict(zip(keys, r, strict=True))) for r in rows]
+
+    def newest_ids(self, limit: int, segment: str | None = None) -> list[int]:
+        """Ids of the newest live insights."""
+        where, params = "deleted_at IS NULL", []
+        if segment is not None:
+            where += " AND segment = ?"
+            params.append(segment)
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT id FROM insights WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        return [r[0] for r in rows]

@@ -25,7 +25,7 @@ class LinkRepository:
         self, cur: duckdb.DuckDBPyConnection, suggestions: list[tuple[int, int, float, bool]]
     ) -> None:
         """Record suggested links (a, b, score, duplicate); pairs already known are left alone."""
-        rows = {}
+        rows: dict[tuple[int, int], tuple] = {}
         for a, b, score, duplicate in suggestions:
             if a != b:
                 rows.setdefault(_pair(a, b), (float(score), bool(duplicate)))

@@ -67,6 +67,43 @@ class ThemeRepository:
             return [], None
         return [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
 
+    def centroids(self) -> tuple[list[int], np.ndarray | None, np.ndarray]:
+        """Theme ids, centroids, and each theme's weakest member score."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT t.id, any_value(t.centroid), min(m.score)"
+                " FROM themes t JOIN theme_members m ON m.theme_id = t.id"
+                " GROUP BY t.id ORDER BY t.id"
+            ).fetchall()
+        if not rows:
+            return [], None, np.zeros(0, np.float32)
+        return (
+            [r[0] for r in rows],
+            np.asarray([r[1] for r in rows], dtype=np.float32),
+            np.asarray([r[2] for r in rows], dtype=np.float32),
+        )
+
+    def join(self, cur, members: list[tuple[int, int, float]], when: datetime) -> None:
+        """Put insights into themes as (theme id, insight id, score), out of any theme they
+        were in; the sizes of the themes touched follow."""
+        ids = [insight_id for _, insight_id, _ in members]
+        left = cur.execute(
+            "SELECT DISTINCT theme_id FROM theme_members"
+            " WHERE insight_id IN (SELECT unnest(?::BIGINT[]))",
+            [ids],
+        ).fetchall()
+        touched = sorted({r[0] for r in left} | {theme_id for theme_id, _, _ in members})
+        cur.execute(
+            "DELETE FROM theme_members WHERE insight_id IN (SELECT unnest(?::BIGINT[]))", [ids]
+        )
+        cur.executemany("INSERT INTO theme_members VALUES (?, ?, ?)", members)
+        cur.execute(
+            "UPDATE themes SET updated_at = ?,"
+            " size = (SELECT count(*) FROM theme_members m WHERE m.theme_id = themes.id)"
+            " WHERE id IN (SELECT unnest(?::BIGINT[]))",
+            [when, touched],
+        )
+
     def memberships(self) -> dict[int, set[int]]:
         """Theme id -> its member insight ids (live or not), for matching a new run."""
         with self.db.read() as cur:
@@ -194,7 +231,7 @@ class ThemeRepository:
         """(theme id, period start, insights) by the insights' observation (else creation) date."""
         unit = PERIOD_SQL[period]
         day = "coalesce(i.observed_at, CAST(i.created_at AS DATE))"
-        clauses, params = ["i.deleted_at IS NULL"], []
+        clauses, params = ["i.deleted_at IS NULL"], list[object]()
         add_range(clauses, params, day, start, end)
         if theme_ids is not None:
             clauses.append("m.theme_id IN (SELECT unnest(?::BIGINT[]))")

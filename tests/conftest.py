@@ -78,7 +78,9 @@ def app_db(tmp_path, monkeypatch, real_embedder):
     """A database with two related insights and a study, used by the app under test."""
     path = tmp_path / "app.duckdb"
     kb = KnowledgeBase.open(path, embedder=real_embedder)
-    study = kb.create_study({"title": "Checkout usability test", "method": "usability test"})
+    study = kb.catalog.create_study(
+        {"title": "Checkout usability test", "method": "usability test"}
+    )
     kb.add_many(
         [
             {
@@ -105,7 +107,7 @@ def app_db(tmp_path, monkeypatch, real_embedder):
 
 def add_people(kb) -> None:
     """The accounts the page tests sign in as."""
-    kb.ensure_admin("page test admin password")
-    kb.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
-    kb.create_user("mikko", "Mikko Laine", role="contributor", team="Product")
-    kb.create_user("vera", "Vera Viewer", role="viewer")
+    kb.people.ensure_admin("page test admin password")
+    kb.people.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
+    kb.people.create_user("mikko", "Mikko Laine", role="contributor", team="Product")
+    kb.people.create_user("vera", "Vera Viewer", role="viewer")

@@ -74,7 +74,7 @@ SURVEY = (
 
 def test_kb_nps_filters_groups_and_periods(kb, tmp_path):
     (tmp_path / "s.csv").write_text(SURVEY, encoding="utf-8")
-    report = kb.import_file(
+    report = kb.imports.import_file(
         tmp_path / "s.csv",
         mapping={
             "external_id": "id",
@@ -86,20 +86,24 @@ def test_kb_nps_filters_groups_and_periods(kb, tmp_path):
         },
     )
     assert report.responses == 7
-    assert kb.nps().n == 7 and kb.nps().score == pytest.approx(100 * (3 - 3) / 7)
-    smb = kb.nps(segment="SMB")
+    assert kb.analysis.nps().n == 7 and kb.analysis.nps().score == pytest.approx(100 * (3 - 3) / 7)
+    smb = kb.analysis.nps(segment="SMB")
     assert (smb.n, smb.score) == (3, pytest.approx(100 * (2 - 1) / 3))
-    assert kb.nps(touchpoint="Checkout").score == -100
-    april = kb.nps(start=date(2026, 4, 1), end=date(2026, 4, 30))
+    assert kb.analysis.nps(touchpoint="Checkout").score == -100
+    april = kb.analysis.nps(start=date(2026, 4, 1), end=date(2026, 4, 30))
     assert (april.n, april.score) == (4, pytest.approx(100 * (1 - 2) / 4))
-    assert kb.nps(segment="Public sector").n == 0
-    months = kb.kpi_by("nps", "month")
+    assert kb.analysis.nps(segment="Public sector").n == 0
+    months = kb.analysis.kpi_by("nps", "month")
     assert [(r.group, r.kpi.n) for r in months] == [("2026-03", 3), ("2026-04", 4)]
-    assert {r.group for r in kb.kpi_by("nps", "touchpoint")} == {"Delivery", "Invoice", "Checkout"}
-    change = kb.kpi_change("nps", date(2026, 4, 1), date(2026, 4, 30))
+    assert {r.group for r in kb.analysis.kpi_by("nps", "touchpoint")} == {
+        "Delivery",
+        "Invoice",
+        "Checkout",
+    }
+    change = kb.analysis.kpi_change("nps", date(2026, 4, 1), date(2026, 4, 30))
     assert change.previous.n == 3 and change.change == pytest.approx(-25 - 100 / 3)
     with pytest.raises(InvalidInput, match="group by one of"):
-        kb.kpi_by("nps", "weekday")
+        kb.analysis.kpi_by("nps", "weekday")
 
 
 def grouped_texts(groups: int, per_group: int, seed: int = 0) -> list[str]:
@@ -116,38 +120,61 @@ def grouped_texts(groups: int, per_group: int, seed: int = 0) -> list[str]:
 def test_themes_are_stable_and_keep_names(kb):
     kb.add_many([InsightIn(text=t) for t in grouped_texts(8, 40)])
     kb.wait_for_links()
-    first = kb.recompute_themes()
+    first = kb.themes.recompute_themes()
     assert len(first) >= 8 and sum(len(t.insight_ids) for t in first) == 320
-    again = kb.recompute_themes()
+    again = kb.themes.recompute_themes()
     assert [(t.id, t.label, t.insight_ids) for t in again] == [
         (t.id, t.label, t.insight_ids) for t in first
     ]
-    named = kb.rename_theme(first[0].id, "Pricing confusion")
-    kb.pin_theme(first[1].id)
+    named = kb.themes.rename_theme(first[0].id, "Pricing confusion")
+    kb.themes.pin_theme(first[1].id)
     assert named.label == "Pricing confusion" and named.terms == first[0].terms
     kb.add_many([InsightIn(text=t) for t in grouped_texts(8, 2, seed=1)])  # 5 % more
     kb.wait_for_links()
-    grown = {t.id: t for t in kb.recompute_themes()}
+    grown = {t.id: t for t in kb.themes.recompute_themes()}
     assert grown[first[0].id].label == "Pricing confusion"
-    assert grown[first[1].id].pinned and kb.themes()[0].id == first[1].id
+    assert grown[first[1].id].pinned and kb.themes.all()[0].id == first[1].id
     kept = set(first[0].insight_ids) & set(grown[first[0].id].insight_ids)
     assert len(kept) >= 0.5 * len(first[0].insight_ids), (len(kept), len(first[0].insight_ids))
+
+
+def test_new_insights_join_the_theme_they_are_close_to(kb):
+    """Between recomputes a new insight joins its nearest theme when it is as close as the
+    theme's members are; one near no theme joins none."""
+    kb.add_many([InsightIn(text=t) for t in grouped_texts(4, 30)])
+    kb.wait_for_links()
+    before = {t.id: t for t in kb.themes.recompute_themes()}
+    joined = []
+    for text in grouped_texts(4, 3, seed=7):  # more of the same four topics
+        new = kb.add({"text": text}).insight.id
+        homes = [t for t in kb.themes.all() if new in t.insight_ids]
+        assert len(homes) <= 1
+        if homes:
+            topic = text.split("word")[0]
+            assert all(kb.get(i).text.startswith(topic) for i in homes[0].insight_ids)
+            assert homes[0].size == len(homes[0].insight_ids)
+            joined.append(homes[0].id)
+    assert len(joined) >= 6, joined  # most of them (a tenth of the members are further out)
+    for theme_id in set(joined):
+        assert kb.themes.theme(theme_id).size == before[theme_id].size + joined.count(theme_id)
+    far = kb.add({"text": "The weather forecast said nothing about parcels"}).insight.id
+    assert not any(far in t.insight_ids for t in kb.themes.all())
 
 
 def test_merge_and_split_themes(kb):
     kb.add_many([InsightIn(text=t) for t in grouped_texts(4, 30)])
     kb.wait_for_links()
-    themes = kb.recompute_themes()
+    themes = kb.themes.recompute_themes()
     a, b = themes[0], themes[1]
-    merged = kb.merge_themes(a.id, b.id)
+    merged = kb.themes.merge_themes(a.id, b.id)
     assert set(merged.insight_ids) == set(a.insight_ids) | set(b.insight_ids)
-    assert b.id not in {t.id for t in kb.themes()}
-    kept, part = kb.split_theme(merged.id)
+    assert b.id not in {t.id for t in kb.themes.all()}
+    kept, part = kb.themes.split_theme(merged.id)
     assert kept.id == merged.id and part.id != merged.id
     assert set(kept.insight_ids) | set(part.insight_ids) == set(merged.insight_ids)
     assert not set(kept.insight_ids) & set(part.insight_ids)
     with pytest.raises(InvalidInput):
-        kb.merge_themes(a.id, a.id)
+        kb.themes.merge_themes(a.id, a.id)
 
 
 def test_trend_rule():
@@ -167,8 +194,8 @@ def test_theme_trends_flag_a_rising_theme(kb):
     ]
     ids = kb.add_many(items)
     kb.wait_for_links()
-    members = {t.id: set(t.insight_ids) for t in kb.recompute_themes()}
-    trends = kb.theme_trends("month")
+    members = {t.id: set(t.insight_ids) for t in kb.themes.recompute_themes()}
+    trends = kb.themes.theme_trends("month")
     rising = [t for t in trends if t.trend == "rising"]
     assert rising and trends[0] is rising[0] and trends[0].periods[-1] == date(2026, 5, 1)
     steady_group = set(ids[:60])  # spread evenly over January-April
@@ -196,12 +223,14 @@ def test_journey_map_finds_where_negative_feedback_concentrates(kb):
         for i in range(6)
     ]
     kb.add_many(items)
-    journey = kb.journey()
+    journey = kb.analysis.journey()
     assert journey.stages[:3] == ["Awareness", "Consideration", "Purchase"]
     assert journey.hotspots[0].stage == "Support" and journey.hotspots[0].negative_share == 1
-    kb.set_choices("journey_stage", ["Purchase", "Support", "Renewal"], renames={"Support": "Tuki"})
-    assert kb.journey().stages[:2] == ["Purchase", "Support"]
-    assert {c.stage for c in kb.journey().cells} == {"Purchase", "Tuki"}
+    kb.catalog.set_choices(
+        "journey_stage", ["Purchase", "Support", "Renewal"], renames={"Support": "Tuki"}
+    )
+    assert kb.analysis.journey().stages[:2] == ["Purchase", "Support"]
+    assert {c.stage for c in kb.analysis.journey().cells} == {"Purchase", "Tuki"}
 
 
 @needs_evaldata()
@@ -213,7 +242,7 @@ def test_banking77_themes_match_the_intents(tmp_path, real_embedder):
     kb = KnowledgeBase.open(tmp_path / "themes.duckdb", embedder=real_embedder)
     ids = kb.add_many([InsightIn(text=t) for t in frame["text"]])
     kb.wait_for_links()
-    themes = kb.recompute_themes()
+    themes = kb.themes.recompute_themes()
     kb.close()
     theme_of = {i: t.id for t in themes for i in t.insight_ids}
     label = dict(zip(ids, frame["category"], strict=True))

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from insights import InsightIn, InvalidInput, NotFound
-from insights.backlog import prioritise, rank_key
 from insights.models import Question, QuestionIn
+from insights.priority import prioritise, rank_key
 
 
 def ask(kb, text="Why do customers abandon the checkout?", **fields):
-    return kb.ask(QuestionIn(text=text, team=fields.pop("team", "Product"), **fields))
+    return kb.backlog.ask(QuestionIn(text=text, team=fields.pop("team", "Product"), **fields))
 
 
 def test_ask_and_read_back(kb):
@@ -39,18 +39,20 @@ def test_ask_and_read_back(kb):
         "already known",
     ]
     assert question.priority == pytest.approx(sum(p.contribution for p in question.explanation))
-    assert kb.backlog()[0].id == question.id
-    assert kb.history(question.id)[0].to_status == "open"
+    assert kb.backlog.ranked()[0].id == question.id
+    assert kb.backlog.history(question.id)[0].to_status == "open"
 
 
 def test_vote_toggles_one_per_person_and_counts_teams(kb):
     question = ask(kb)
-    kb.vote(question.id, "aino", team="Sales")
-    kb.vote(question.id, "aino", team="Sales")  # a second vote by the same person is one vote
-    kb.vote(question.id, "mikko", team="Product")
-    voted = kb.question(question.id)
+    kb.backlog.vote(question.id, "aino", team="Sales")
+    kb.backlog.vote(
+        question.id, "aino", team="Sales"
+    )  # a second vote by the same person is one vote
+    kb.backlog.vote(question.id, "mikko", team="Product")
+    voted = kb.backlog.question(question.id)
     assert voted.votes == 2 and voted.teams == ["Product", "Sales"]
-    assert kb.vote(question.id, "aino", on=False).votes == 1
+    assert kb.backlog.vote(question.id, "aino", on=False).votes == 1
 
 
 def test_database_refuses_two_votes_by_one_person(kb):
@@ -60,7 +62,7 @@ def test_database_refuses_two_votes_by_one_person(kb):
         cur.execute(plain_insert, [question.id, "aino"])
     with pytest.raises(duckdb.ConstraintException), kb.db.transaction() as cur:
         cur.execute(plain_insert, [question.id, "aino"])
-    assert kb.question(question.id).votes == 1
+    assert kb.backlog.question(question.id).votes == 1
 
 
 def test_twenty_threads_toggling_votes_end_exact(kb):
@@ -71,9 +73,9 @@ def test_twenty_threads_toggling_votes_end_exact(kb):
         try:
             for question in questions:
                 for on in (True, False, True, False, True):  # ends voted
-                    kb.vote(question.id, f"user{person}", on=on, team=f"team{person % 4}")
+                    kb.backlog.vote(question.id, f"user{person}", on=on, team=f"team{person % 4}")
             if person % 2:  # odd people take their vote back on the first question
-                kb.vote(questions[0].id, f"user{person}", on=False)
+                kb.backlog.vote(questions[0].id, f"user{person}", on=False)
         except Exception as error:  # noqa: BLE001 - asserted below
             errors.append(error)
 
@@ -83,8 +85,8 @@ def test_twenty_threads_toggling_votes_end_exact(kb):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert [kb.question(q.id).votes for q in questions] == [10, 20, 20]
-    assert len(kb.question(questions[1].id).teams) == 4
+    assert [kb.backlog.question(q.id).votes for q in questions] == [10, 20, 20]
+    assert len(kb.backlog.question(questions[1].id).teams) == 4
 
 
 @pytest.mark.parametrize(
@@ -99,101 +101,101 @@ def test_twenty_threads_toggling_votes_end_exact(kb):
 )
 def test_bad_question_names_the_field_and_stores_nothing(kb, fields, field):
     with pytest.raises(InvalidInput) as error:
-        kb.ask({"text": "A fine question?", **fields})
+        kb.backlog.ask({"text": "A fine question?", **fields})
     assert str(error.value).startswith(field)
-    assert kb.backlog(status=None) == []
+    assert kb.backlog.ranked(status=None) == []
 
 
 def test_vote_on_unknown_or_dropped_question_is_refused(kb):
     with pytest.raises(NotFound):
-        kb.vote(999, "aino")
+        kb.backlog.vote(999, "aino")
     question = ask(kb)
-    kb.set_status(question.id, "dropped", by="lead", reason="Out of scope this year")
+    kb.backlog.set_status(question.id, "dropped", by="lead", reason="Out of scope this year")
     with pytest.raises(InvalidInput, match="dropped"):
-        kb.vote(question.id, "aino")
+        kb.backlog.vote(question.id, "aino")
     with pytest.raises(InvalidInput, match="user id"):
-        kb.vote(ask(kb, "Another question entirely?").id, "  ")
+        kb.backlog.vote(ask(kb, "Another question entirely?").id, "  ")
 
 
 def test_status_changes_need_their_fields_and_are_kept(kb):
     question = ask(kb)
     with pytest.raises(InvalidInput, match="reason"):
-        kb.set_status(question.id, "dropped")
+        kb.backlog.set_status(question.id, "dropped")
     with pytest.raises(InvalidInput, match="answer"):
-        kb.set_status(question.id, "answered")
+        kb.backlog.set_status(question.id, "answered")
     with pytest.raises(InvalidInput, match="insights"):
-        kb.set_status(question.id, "answered", answer="Because of the fee")
+        kb.backlog.set_status(question.id, "answered", answer="Because of the fee")
     with pytest.raises(InvalidInput, match="Unknown status"):
-        kb.set_status(question.id, "done")
-    assert kb.question(question.id).status == "open"
+        kb.backlog.set_status(question.id, "done")
+    assert kb.backlog.question(question.id).status == "open"
     insight = kb.add(InsightIn(text="Delivery fee shown only at the last step")).insight
-    kb.set_status(question.id, "in research", by="sara")
-    answered = kb.set_status(
+    kb.backlog.set_status(question.id, "in research", by="sara")
+    answered = kb.backlog.set_status(
         question.id, "answered", by="sara", answer="The late delivery fee", insight_ids=[insight.id]
     )
     assert answered.status == "answered" and answered.answer == "The late delivery fee"
-    assert [(c.from_status, c.to_status, c.by) for c in kb.history(question.id)] == [
+    assert [(c.from_status, c.to_status, c.by) for c in kb.backlog.history(question.id)] == [
         (None, "open", None),
         ("open", "in research", "sara"),
         ("in research", "answered", "sara"),
     ]
-    assert kb.question_evidence(question.id)[0].relation == "answers"
+    assert kb.backlog.question_evidence(question.id)[0].relation == "answers"
 
 
 def test_new_insights_are_matched_to_open_questions(kb):
     question = ask(kb, "checkout slow on mobile phones")
     insight = kb.add(InsightIn(text="checkout slow on mobile phones for many users")).insight
-    matched = kb.questions_for_insight(insight.id)
+    matched = kb.backlog.questions_for_insight(insight.id)
     assert [q.id for q, _ in matched] == [question.id]
-    assert kb.question(question.id).new_evidence == 1
-    assert [q.id for q in kb.questions_with_new_evidence()] == [question.id]
-    kb.link_evidence(question.id, insight.id, "supports", by="sara")
-    assert kb.question(question.id).new_evidence == 0
-    assert kb.question(question.id).confidence > 0
+    assert kb.backlog.question(question.id).new_evidence == 1
+    assert [q.id for q in kb.backlog.questions_with_new_evidence()] == [question.id]
+    kb.backlog.link_evidence(question.id, insight.id, "supports", by="sara")
+    assert kb.backlog.question(question.id).new_evidence == 0
+    assert kb.backlog.question(question.id).confidence > 0
     other = kb.add(InsightIn(text="checkout slow on mobile phones at lunch time")).insight
-    kb.dismiss_evidence(question.id, other.id)
-    assert other.id not in [e.insight_id for e in kb.question_evidence(question.id)]
-    assert other.id not in [h.insight_id for h in kb.question_suggestions(question.id)]
+    kb.backlog.dismiss_evidence(question.id, other.id)
+    assert other.id not in [e.insight_id for e in kb.backlog.question_evidence(question.id)]
+    assert other.id not in [h.insight_id for h in kb.backlog.question_suggestions(question.id)]
     with pytest.raises(InvalidInput, match="relation"):
-        kb.link_evidence(question.id, insight.id, "proves")
+        kb.backlog.link_evidence(question.id, insight.id, "proves")
 
 
 def test_bulk_added_insights_are_matched_too(kb):
     question = ask(kb, "invoices as e-invoices for companies")
     kb.add_many([InsightIn(text="companies want invoices as e-invoices monthly")])
     kb.wait_for_links()
-    assert kb.question(question.id).new_evidence == 1
+    assert kb.backlog.question(question.id).new_evidence == 1
 
 
 def test_asking_finds_existing_evidence_and_similar_questions(kb):
     kb.add(InsightIn(text="customers pause the subscription for the summer cottage"))
     question = ask(kb, "pause the subscription for the summer cottage")
-    assert kb.question(question.id).new_evidence == 1
-    similar = kb.similar_questions("pause the subscription for the summer cottage season")
-    assert similar[0][0].id == question.id and kb.is_duplicate_question(similar[0][1])
+    assert kb.backlog.question(question.id).new_evidence == 1
+    similar = kb.backlog.similar_questions("pause the subscription for the summer cottage season")
+    assert similar[0][0].id == question.id and kb.backlog.is_duplicate_question(similar[0][1])
 
 
 def test_sorting_and_filters(kb):
     first = ask(kb, "Question one about pricing?", team="Sales", tags=["pricing"], impact=2)
     second = ask(kb, "Question two about delivery?", team="Logistics", segments=["SMB"], impact=5)
-    kb.vote(first.id, "a", team="Sales")
-    kb.vote(first.id, "b", team="Product")
-    assert [q.id for q in kb.backlog(sort="votes")] == [first.id, second.id]
-    assert [q.id for q in kb.backlog(sort="newest")] == [second.id, first.id]
-    assert [q.id for q in kb.backlog(tag="pricing")] == [first.id]
-    assert [q.id for q in kb.backlog(segment="SMB")] == [second.id]
-    assert [q.id for q in kb.backlog(team="Product")] == [first.id]
+    kb.backlog.vote(first.id, "a", team="Sales")
+    kb.backlog.vote(first.id, "b", team="Product")
+    assert [q.id for q in kb.backlog.ranked(sort="votes")] == [first.id, second.id]
+    assert [q.id for q in kb.backlog.ranked(sort="newest")] == [second.id, first.id]
+    assert [q.id for q in kb.backlog.ranked(tag="pricing")] == [first.id]
+    assert [q.id for q in kb.backlog.ranked(segment="SMB")] == [second.id]
+    assert [q.id for q in kb.backlog.ranked(team="Product")] == [first.id]
     with pytest.raises(InvalidInput):
-        kb.backlog(sort="random")
+        kb.backlog.ranked(sort="random")
 
 
 def test_exports(kb):
     question = ask(kb, 'Does "free delivery" raise the order size?', decision="Pricing, Q3")
-    kb.vote(question.id, "aino", team="Sales")
-    csv_text = kb.export_backlog_csv()
+    kb.backlog.vote(question.id, "aino", team="Sales")
+    csv_text = kb.backlog.export_backlog_csv()
     assert csv_text.splitlines()[0].startswith("rank,id,question")
     assert '"Does ""free delivery"" raise the order size?"' in csv_text
-    markdown = kb.export_backlog_markdown()
+    markdown = kb.backlog.export_backlog_markdown()
     assert '## 1. Does "free delivery" raise the order size?' in markdown
     assert "Why this rank: votes +0.69" in markdown
 
@@ -262,10 +264,10 @@ def test_ties_are_broken_deterministically(fields_list):
 
 def test_cached_backlog_follows_votes_and_other_writes(kb):
     first, second = ask(kb, "First question about refunds?"), ask(kb, "Second one on drivers?")
-    assert [q.votes for q in kb.questions()] == [0, 0]  # fills the cache
-    kb.vote(second.id, "aino", team="Sales")  # patched into the cache
-    assert [q.votes for q in kb.questions()] == [0, 1]
-    assert kb.questions()[1].voters == []  # the whole backlog carries no voters
-    kb.set_status(first.id, "dropped", reason="No budget")  # any other write: re-read
-    assert [q.status for q in kb.questions()] == ["dropped", "open"]
-    assert kb.my_votes("aino") == {second.id}
+    assert [q.votes for q in kb.backlog.questions()] == [0, 0]  # fills the cache
+    kb.backlog.vote(second.id, "aino", team="Sales")  # patched into the cache
+    assert [q.votes for q in kb.backlog.questions()] == [0, 1]
+    assert kb.backlog.questions()[1].voters == []  # the whole backlog carries no voters
+    kb.backlog.set_status(first.id, "dropped", reason="No budget")  # any other write: re-read
+    assert [q.status for q in kb.backlog.questions()] == ["dropped", "open"]
+    assert kb.backlog.my_votes("aino") == {second.id}

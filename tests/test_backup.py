@@ -43,7 +43,7 @@ def snapshot(kb) -> dict:
 
 
 def test_round_trip_keeps_every_row_and_vector(kb, tmp_path):
-    study = kb.create_study({"title": "Delivery interviews"})
+    study = kb.catalog.create_study({"title": "Delivery interviews"})
     ids = kb.add_many(
         [
             InsightIn(text=f"Delivery was late on day {i}", study_id=study.id, segment="SMB")
@@ -51,13 +51,15 @@ def test_round_trip_keeps_every_row_and_vector(kb, tmp_path):
         ]
     )
     kb.wait_for_links()
-    kb.edit(ids[0], InsightIn(text="Delivery was very late on Monday", segment="SMB"), by="Aino")
-    kb.delete(ids[1])
-    question = kb.ask(QuestionIn(text="Why are deliveries late?", impact=4, effort=2))
-    kb.vote(question.id, "aino", team="Research")
+    kb.curation.edit(
+        ids[0], InsightIn(text="Delivery was very late on Monday", segment="SMB"), by="Aino"
+    )
+    kb.curation.delete(ids[1])
+    question = kb.backlog.ask(QuestionIn(text="Why are deliveries late?", impact=4, effort=2))
+    kb.backlog.vote(question.id, "aino", team="Research")
     (tmp_path / "s.csv").write_text("nps;palaute\n9;Hyvä\n3;Huono palvelu\n", encoding="utf-8")
-    kb.import_file(tmp_path / "s.csv")
-    kb.recompute_themes()
+    kb.imports.import_file(tmp_path / "s.csv")
+    kb.themes.recompute_themes()
     before = snapshot(kb)
     manifest = export_backup(kb, tmp_path / "backup")
     assert (
@@ -70,7 +72,7 @@ def test_round_trip_keeps_every_row_and_vector(kb, tmp_path):
         assert restored.search("late delivery Monday")[0].insight_id == ids[0]
         new = restored.add(InsightIn(text="A brand new note after the restore"))
         assert new.insight.id > max(ids) + 1  # sequences continue past the restored ids
-        assert restored.nps().n == 2 and len(restored.themes()) == len(kb.themes())
+        assert restored.analysis.nps().n == 2 and len(restored.themes.all()) == len(kb.themes.all())
     finally:
         restored.close()
 

@@ -480,3 +480,42 @@ def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(brow
         page.close()
     finally:
         next(server, None)
+
+
+def test_behaviour_import_funnel_and_a_brief_as_pdf(demo_url, browser, tmp_path):
+    """Import metrics on Behaviour, see the funnel's largest drop with what customers say
+    there, open the stage's brief and download its PDF."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    upload = tmp_path / "december.csv"
+    upload.write_text(
+        "kuukausi;vaihe;asiakkaat\n"
+        "2026-12;Awareness;20000\n2026-12;Consideration;11000\n2026-12;Purchase;2600\n",
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(90_000)
+    visit(page, demo_url + "/behaviour")
+    page.get_by_text("Import a behaviour file").click()
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    page.get_by_text("december.csv").first.wait_for()
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("december.csv: 3 values stored from 3 rows").wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "behaviour.png"), full_page=True)
+
+    visit(page, demo_url + "/funnel")
+    page.get_by_text("Where they leave: after Consideration").wait_for()
+    page.get_by_text("What they say there").wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "funnel.png"), full_page=True)
+    page.get_by_role("link", name="Brief of the stage Consideration").click()
+    page.get_by_text("What the evidence says").wait_for()
+    page.get_by_text("In their own words").wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "brief.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PDF").click()
+    pdf = tmp_path / "brief.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    page.close()

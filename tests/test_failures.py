@@ -65,7 +65,7 @@ def test_a_failed_write_leaves_no_phantom_hits(kb):
         raise duckdb.IOException("No space left on device")
 
     with pytest.raises(StorageFailure, match="nothing of it was stored"):
-        kb.add_batch([InsightIn(text="Invoices arrive twice every month")], during=fail)
+        kb.insights.add_batch([InsightIn(text="Invoices arrive twice every month")], during=fail)
     assert kb.count() == 1
     assert all("Invoices" not in h.insight.text for h in kb.search("invoices arrive twice"))
     assert len(kb.index) == 1  # the rolled-back insight is not in the index either

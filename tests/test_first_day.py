@@ -10,8 +10,8 @@ import pytest
 
 from ingest.mapping import guess_mapping, row_plan, unclear_scores
 from ingest.readers import ReadError
+from insights.acting import PermissionDenied
 from insights.models import SearchFilters
-from insights.people import PermissionDenied
 
 
 def _rows(column: str, values: list[str]) -> list[dict[str, str]]:
@@ -89,20 +89,20 @@ def test_importing_a_rating_file_makes_csat_responses_and_insights(kb, tmp_path)
         f"Review {i}: the courier left the parcel at the wrong door,{1 + i % 5}" for i in range(60)
     ]
     (tmp_path / "reviews.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = kb.import_file(tmp_path / "reviews.csv")
+    report = kb.imports.import_file(tmp_path / "reviews.csv")
     assert (report.inserted, report.responses) == (60, 60)
     assert report.mapping == {"text": "review", "csat": "rating"}
-    assert len(kb.survey_responses("csat")) == 60 and not kb.survey_responses("nps")
+    assert len(kb.imports.survey_responses("csat")) == 60 and not kb.imports.survey_responses("nps")
 
 
 def test_an_import_of_only_responses_can_be_undone_and_restored(kb, tmp_path):
     (tmp_path / "nps.csv").write_text("nps\n" + "\n".join(str(i % 11) for i in range(40)) + "\n")
-    report = kb.import_file(tmp_path / "nps.csv")
+    report = kb.imports.import_file(tmp_path / "nps.csv")
     assert (report.inserted, report.responses) == (0, 40)
-    kb.undo_import(report.import_id)
-    assert kb.survey_responses("nps") == []
-    kb.restore_import(report.import_id)
-    assert len(kb.survey_responses("nps")) == 40
+    kb.imports.undo_import(report.import_id)
+    assert kb.imports.survey_responses("nps") == []
+    kb.imports.restore_import(report.import_id)
+    assert len(kb.imports.survey_responses("nps")) == 40
 
 
 # --- 2. progress moves within the first seconds ----------------------------------------------
@@ -114,7 +114,9 @@ def test_progress_is_reported_in_small_batches_first(kb, tmp_path):
     )
     (tmp_path / "notes.csv").write_text("text\n" + rows + "\n", encoding="utf-8")
     seen = []
-    kb.import_file(tmp_path / "notes.csv", progress=lambda done, total: seen.append((done, total)))
+    kb.imports.import_file(
+        tmp_path / "notes.csv", progress=lambda done, total: seen.append((done, total))
+    )
     assert seen[0] == (32, 301)  # the first report after 32 rows, not after 2,048
     assert seen[-1][0] == 300
 
@@ -127,8 +129,8 @@ def test_a_stage_for_the_file_fills_rows_without_their_own(kb, tmp_path):
         "text;stage\nThe app crashed when paying;Purchase\nNobody told me the order had shipped;\n",
         encoding="utf-8",
     )
-    kb.import_file(tmp_path / "s.csv", journey_stage="Delivery")
-    stages = sorted(i.journey_stage for i in kb.browse(limit=10)[0])
+    kb.imports.import_file(tmp_path / "s.csv", journey_stage="Delivery")
+    stages = sorted(i.journey_stage for i in kb.insights.browse(limit=10)[0])
     assert stages == ["Delivery", "Purchase"]
 
 
@@ -212,7 +214,9 @@ def test_a_contributor_sees_only_what_they_may_use(app_db):
         own = _as(kb, "mikko").add(
             {"text": "Drivers cannot find the loading dock at the new office."}
         )
-        question = kb.ask({"text": "Where do deliveries to offices go wrong?", "asked_by": "aino"})
+        question = kb.backlog.ask(
+            {"text": "Where do deliveries to offices go wrong?", "asked_by": "aino"}
+        )
         kb.wait_for_links()
     finally:
         kb.close()
@@ -273,22 +277,22 @@ def test_bulk_edit_sets_stage_and_tags_in_one_go_and_keeps_versions(kb):
         kb.add({"text": f"Parcel {i} came late and the tracking page never updated."}).insight.id
         for i in range(3)
     ]
-    assert kb.bulk_edit(ids[:2], journey_stage="Delivery", add_tags=["tracking"]) == 2
+    assert kb.curation.bulk_edit(ids[:2], journey_stage="Delivery", add_tags=["tracking"]) == 2
     first, second, third = (kb.get(i) for i in ids)
     assert (first.journey_stage, first.tags, first.version) == ("Delivery", ["tracking"], 2)
     assert second.journey_stage == "Delivery" and third.journey_stage is None
-    assert kb.versions(ids[0])[0].data.journey_stage is None
-    assert kb.bulk_edit(ids[:2], journey_stage="Delivery") == 0  # nothing left to change
-    assert [i.id for i in kb.browse(SearchFilters(journey_stage=["Delivery"]))[0]] == sorted(
-        ids[:2], reverse=True
-    )
+    assert kb.insights.versions(ids[0])[0].data.journey_stage is None
+    assert kb.curation.bulk_edit(ids[:2], journey_stage="Delivery") == 0  # nothing left to change
+    assert [
+        i.id for i in kb.insights.browse(SearchFilters(journey_stage=["Delivery"]))[0]
+    ] == sorted(ids[:2], reverse=True)
 
 
 def test_bulk_edit_needs_a_researcher(kb):
-    kb.create_user("mikko", "Mikko Laine", role="contributor")
+    kb.people.create_user("mikko", "Mikko Laine", role="contributor")
     own = _as(kb, "mikko").add({"text": "The driver could not find the loading dock."})
     with pytest.raises(PermissionDenied):
-        _as(kb, "mikko").bulk_edit([own.insight.id], journey_stage="Delivery")
+        _as(kb, "mikko").curation.bulk_edit([own.insight.id], journey_stage="Delivery")
 
 
 def test_a_stage_is_suggested_from_the_nearest_staged_insights(kb):
@@ -300,11 +304,11 @@ def test_a_stage_is_suggested_from_the_nearest_staged_insights(kb):
     ]:
         kb.add({"text": text, "journey_stage": stage})
     new = kb.add({"text": "My parcel was late and the courier did not call"}).insight
-    suggestion = kb.suggest_stage(new.id)
+    suggestion = kb.curation.suggest_stage(new.id)
     assert suggestion is not None and suggestion.stage == "Delivery"
     assert len(suggestion.neighbours) >= 2
-    staged = kb.browse(SearchFilters(journey_stage=["Purchase"]))[0][0]
-    assert kb.suggest_stage(staged.id) is None  # it has a stage already
+    staged = kb.insights.browse(SearchFilters(journey_stage=["Purchase"]))[0][0]
+    assert kb.curation.suggest_stage(staged.id) is None  # it has a stage already
 
 
 # --- 8. the journey map opens on the worst cell, shows every stage ------------------------------
@@ -323,7 +327,7 @@ def test_the_journey_map_opens_on_the_worst_cell_and_shows_every_stage(app_db):
                 for i in range(6)
             ]
         )
-        stages = kb.choices("journey_stage")
+        stages = kb.catalog.choices("journey_stage")
     finally:
         kb.close()
     at = open_app("views/journey.py")
@@ -339,33 +343,33 @@ def test_the_journey_map_opens_on_the_worst_cell_and_shows_every_stage(app_db):
 
 
 def test_for_you_lists_evidence_answers_and_new_insights_with_unread_counts(kb):
-    kb.create_user("aino", "Aino Virtanen", role="researcher")
+    kb.people.create_user("aino", "Aino Virtanen", role="researcher")
     aino = _as(kb, "aino")
-    question = kb.ask({"text": "Why do parcels arrive late?", "asked_by": "admin"})
-    aino.vote(question.id, "aino")
-    aino.follow("segment", "SMB")
-    assert aino.unread_count() == 0
+    question = kb.backlog.ask({"text": "Why do parcels arrive late?", "asked_by": "admin"})
+    aino.backlog.vote(question.id, "aino")
+    aino.people.follow("segment", "SMB")
+    assert aino.inbox.unread_count() == 0
     time.sleep(1.1)  # insights and follows are stamped to the second
     kb.add({"text": "A small business owner waited a week for a parcel.", "segment": "SMB"})
     answer = kb.add({"text": "Parcels arrive late because the courier skips rural routes."})
     kb.wait_for_links()
-    kb.set_status(
+    kb.backlog.set_status(
         question.id, "answered", answer="Rural routes are skipped", insight_ids=[answer.insight.id]
     )
-    items = aino.for_you()
+    items = aino.inbox.for_you()
     kinds = {item.kind for item in items}
     assert {"segment", "answer"} <= kinds, items
-    assert aino.unread_count() == len(items) and all(item.unread for item in items)
-    aino.mark_read()
-    assert aino.unread_count() == 0 and not any(item.unread for item in aino.for_you())
+    assert aino.inbox.unread_count() == len(items) and all(item.unread for item in items)
+    aino.inbox.mark_read()
+    assert aino.inbox.unread_count() == 0 and not any(item.unread for item in aino.inbox.for_you())
     _as(kb, "aino").add({"text": "Another SMB parcel story, mine this time.", "segment": "SMB"})
-    assert aino.unread_count() == 0  # one's own insights are not news
+    assert aino.inbox.unread_count() == 0  # one's own insights are not news
 
 
 def test_for_you_page_and_the_sidebar_count(app_db):
     kb = KnowledgeBase.open(app_db)
     try:
-        _as(kb, "aino").follow("segment", "Consumer")
+        _as(kb, "aino").people.follow("segment", "Consumer")
         time.sleep(1.1)  # insights and follows are stamped to the second
         kb.add({"text": "A consumer asked for evening deliveries.", "segment": "Consumer"})
     finally:
@@ -394,13 +398,15 @@ def test_a_search_result_exports_to_csv_and_parquet_with_links(kb, tmp_path):
         }
     )
     b = kb.add({"text": "Invoices cannot be opened on a phone, the PDF is tiny"})
-    kb.confirm_link(a.insight.id, b.insight.id)
+    kb.curation.confirm_link(a.insight.id, b.insight.id)
     kb.add({"text": "Lunch was cold"})
-    table = pd.read_parquet(io.BytesIO(kb.export_insights("invoice pdf phone", fmt="parquet")))
+    table = pd.read_parquet(
+        io.BytesIO(kb.insights.export_insights("invoice pdf phone", fmt="parquet"))
+    )
     assert set(table["id"]) >= {a.insight.id, b.insight.id}
     row = table[table["id"] == a.insight.id].iloc[0]
     assert list(row["confirmed_links"]) == [b.insight.id] and list(row["tags"]) == ["invoice"]
-    text = kb.export_insights(filters=SearchFilters(tags=["invoice"]), fmt="csv").decode(
+    text = kb.insights.export_insights(filters=SearchFilters(tags=["invoice"]), fmt="csv").decode(
         "utf-8-sig"
     )
     frame = pd.read_csv(io.StringIO(text))
@@ -430,13 +436,13 @@ def test_a_names_list_scrubs_names_on_import(kb, tmp_path, monkeypatch):
     (tmp_path / "notes.csv").write_text(
         "text\nAnna Virtanen said Mikko's invoice was wrong; Mikkola was fine\n", encoding="utf-8"
     )
-    report = kb.import_file(tmp_path / "notes.csv")
+    report = kb.imports.import_file(tmp_path / "notes.csv")
     assert report.pii == {"name": 2}
-    [insight] = kb.browse()[0]
+    [insight] = kb.insights.browse()[0]
     assert insight.text == "[name] said [name] invoice was wrong; Mikkola was fine"
     monkeypatch.setenv("OIVALLUS_SCRUB_NAMES", str(tmp_path / "missing.txt"))
     with pytest.raises(ReadError, match="missing.txt"):
-        kb.import_file(tmp_path / "notes.csv")
+        kb.imports.import_file(tmp_path / "notes.csv")
 
 
 def test_a_card_without_its_own_title_shows_its_text_once(app_db):
@@ -507,6 +513,6 @@ def test_a_duplicate_found_after_saving_can_become_evidence(app_db):
     kb = KnowledgeBase.open(app_db)
     try:
         assert kb.get(3, include_deleted=True).deleted_at is not None
-        assert len(kb.evidence(1)) == 1
+        assert len(kb.curation.evidence(1)) == 1
     finally:
         kb.close()

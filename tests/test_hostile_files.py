@@ -51,9 +51,9 @@ def test_a_zip_bomb_is_refused_before_it_unpacks(kb, tmp_path, kind):
     assert path.stat().st_size < 2 << 20  # a small file ...
     before = peak_mb()
     with pytest.raises(ReadError, match="unpacks to more than|inflates more than"):
-        kb.import_file(path)
+        kb.imports.import_file(path)
     with pytest.raises(ReadError):
-        kb.preview_file(path)
+        kb.imports.preview_file(path)
     assert peak_mb() - before < 200  # ... that would have been 300 MB and more in memory
     assert kb.count() == 0
 
@@ -76,9 +76,9 @@ def test_an_excel_sheet_claiming_too_many_cells_is_refused(tmp_path):
 def test_deeply_nested_json_says_so(kb, tmp_path):
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(ReadError, match="nested too deeply"):
-        kb.import_file(tmp_path / "deep.json")
+        kb.imports.import_file(tmp_path / "deep.json")
     (tmp_path / "deep.jsonl").write_text('{"text": "fine"}\n' + "[" * 100_000 + "\n")
-    report = kb.import_file(tmp_path / "deep.jsonl")
+    report = kb.imports.import_file(tmp_path / "deep.jsonl")
     assert report.inserted == 1 and "nested too deeply" in report.rejected[0].reason
 
 
@@ -93,7 +93,7 @@ def test_a_cp1252_row_in_a_utf8_file_is_read_in_its_own_encoding(kb, tmp_path):
     rows = [f"Toimitus {i} myöhästyi päivällä".encode() for i in range(3_000)]
     rows.append("Äänestys oli hyvä kiitos".encode("cp1252"))
     (tmp_path / "mixed.csv").write_bytes(b"text\n" + b"\n".join(rows) + b"\n")
-    report = kb.import_file(tmp_path / "mixed.csv")
+    report = kb.imports.import_file(tmp_path / "mixed.csv")
     assert report.inserted == 3_001 and not report.rejected
     assert kb.search("Äänestys oli hyvä", k=1)[0].insight.text == "Äänestys oli hyvä kiitos"
 
@@ -106,15 +106,15 @@ def test_a_file_breaking_off_midway_says_partly_imported_with_the_right_line(kb,
     limit = csv.field_size_limit(1_000)  # a field over the limit stops the reader at line 3002
     try:
         with pytest.raises(ReadError) as error:
-            kb.import_file(tmp_path / "cut.csv", batch=1_000)
+            kb.imports.import_file(tmp_path / "cut.csv", batch=1_000)
     finally:
         csv.field_size_limit(limit)
     message = str(error.value)
     assert "partly imported: 3,000 insights" in message and "line 3002" in message, message
     assert "Undo import #1" in message
-    record = kb.import_record(1)
+    record = kb.imports.import_record(1)
     assert record.status == "partial" and record.inserted == 3_000
-    assert kb.undo_import(1) == 3_000 and kb.count() == 0
+    assert kb.imports.undo_import(1) == 3_000 and kb.count() == 0
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
@@ -142,8 +142,10 @@ def test_csv_exports_neutralise_formulas(kb):
     for cell in ('=HYPERLINK("http://x")', "@SUM(A1)", "+1+1", "-2+3", "\t=1"):
         assert csv_safe(cell).startswith("'")
     assert csv_safe(-5) == -5 and csv_safe("plain") == "plain"
-    kb.ask(QuestionIn(text='=HYPERLINK("http://evil.example","click")', decision="@SUM(A1)"))
-    exported = kb.export_backlog_csv()
+    kb.backlog.ask(
+        QuestionIn(text='=HYPERLINK("http://evil.example","click")', decision="@SUM(A1)")
+    )
+    exported = kb.backlog.export_backlog_csv()
     assert "'=HYPERLINK" in exported and "'@SUM" in exported
     assert "\n=" not in exported and ",=" not in exported and ",@" not in exported
     assert csv_text(pd.DataFrame({"group": ["=cmd|' /C calc'!A0"], "n": [3]})).startswith(
@@ -152,7 +154,7 @@ def test_csv_exports_neutralise_formulas(kb):
 
 
 def test_backup_files_are_private_and_a_sealed_copy_needs_its_passphrase(kb, tmp_path):
-    kb.ensure_admin("correct horse battery")
+    kb.people.ensure_admin("correct horse battery")
     kb.add_many([InsightIn(text="Delivery was late on Monday")])
     folder = tmp_path / "backups" / "one"
     export_backup(kb, folder)
@@ -170,17 +172,17 @@ def test_backup_files_are_private_and_a_sealed_copy_needs_its_passphrase(kb, tmp
         sealed, tmp_path / "new.duckdb", HashingEmbedder(), "a long backup passphrase"
     )
     try:
-        assert restored.count() == 1 and restored.user("admin").role == "admin"
+        assert restored.count() == 1 and restored.people.user("admin").role == "admin"
     finally:
         restored.close()
 
 
 def test_only_people_who_may_import_can_look_inside_a_file(kb, tmp_path):
-    from insights.people import PermissionDenied
+    from insights.acting import PermissionDenied
 
-    kb.ensure_admin("correct horse battery")
-    viewer = kb.acting_as(kb.create_user("vera", "Vera", role="viewer"))
+    kb.people.ensure_admin("correct horse battery")
+    viewer = kb.acting_as(kb.people.create_user("vera", "Vera", role="viewer"))
     (tmp_path / "a.csv").write_text("text\nhello\n")
     with pytest.raises(PermissionDenied):
-        viewer.preview_file(tmp_path / "a.csv")
-    assert kb.preview_file(tmp_path / "a.csv") == ([], ["text"], [{"text": "hello"}])
+        viewer.imports.preview_file(tmp_path / "a.csv")
+    assert kb.imports.preview_file(tmp_path / "a.csv") == ([], ["text"], [{"text": "hello"}])

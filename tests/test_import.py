@@ -37,7 +37,7 @@ def write(tmp_path, name: str, content, encoding: str = "utf-8"):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
 def test_finnish_export_in_any_encoding(kb, tmp_path, encoding):
-    report = kb.import_file(write(tmp_path, "palaute.csv", FINNISH_CSV, encoding))
+    report = kb.imports.import_file(write(tmp_path, "palaute.csv", FINNISH_CSV, encoding))
     assert (report.inserted, report.duplicates, report.rejected) == (3, 0, [])
     assert report.mapping == {
         "text": "palaute",
@@ -52,26 +52,26 @@ def test_finnish_export_in_any_encoding(kb, tmp_path, encoding):
 
 
 def test_personal_data_is_scrubbed_and_counted(kb, tmp_path):
-    report = kb.import_file(write(tmp_path, "p.csv", FINNISH_CSV))
+    report = kb.imports.import_file(write(tmp_path, "p.csv", FINNISH_CSV))
     assert report.pii == {"phone": 1, "iban": 1}
-    texts = [i.text for i in kb.browse(limit=10)[0]]
+    texts = [i.text for i in kb.insights.browse(limit=10)[0]]
     assert any("[phone]" in t for t in texts) and not any("040 123" in t for t in texts)
     kept = KnowledgeBase.open(tmp_path / "raw.duckdb", embedder=kb.embedder)
-    assert kept.import_file(tmp_path / "p.csv", scrub_pii=False).pii == {}
+    assert kept.imports.import_file(tmp_path / "p.csv", scrub_pii=False).pii == {}
     kept.close()
 
 
 def test_importing_again_inserts_nothing(kb, tmp_path):
     path = write(tmp_path, "f.csv", FINNISH_CSV)
-    kb.import_file(path)
-    again = kb.import_file(path)
+    kb.imports.import_file(path)
+    again = kb.imports.import_file(path)
     assert (again.inserted, again.duplicates) == (0, 3)
     assert kb.count() == 3
 
 
 def test_duplicate_rows_inside_one_file(kb, tmp_path):
     text = "text\nSame feedback twice\nSame feedback twice\nOther feedback\n"
-    report = kb.import_file(write(tmp_path, "d.csv", text))
+    report = kb.imports.import_file(write(tmp_path, "d.csv", text))
     assert (report.inserted, report.duplicates, kb.count()) == (2, 1, 2)
 
 
@@ -85,7 +85,7 @@ def test_bad_rows_are_reported_with_line_and_reason(kb, tmp_path):
         f"{'x' * 20_001},2026-01-04,\n"
         "Good row two,,\n"
     )
-    report = kb.import_file(write(tmp_path, "bad.csv", content))
+    report = kb.imports.import_file(write(tmp_path, "bad.csv", content))
     assert report.inserted == 2
     reasons = {r.line: r.reason for r in report.rejected}
     assert set(reasons) == {3, 4, 5, 6}
@@ -96,7 +96,7 @@ def test_bad_rows_are_reported_with_line_and_reason(kb, tmp_path):
 
 
 def test_row_without_text_is_rejected(kb, tmp_path):
-    report = kb.import_file(write(tmp_path, "e.csv", "text,team\n,Sales\nFine,Sales\n"))
+    report = kb.imports.import_file(write(tmp_path, "e.csv", "text,team\n,Sales\nFine,Sales\n"))
     assert report.inserted == 1
     assert [r.line for r in report.rejected] == [2]
     assert "text is empty" in report.rejected[0].reason
@@ -104,32 +104,32 @@ def test_row_without_text_is_rejected(kb, tmp_path):
 
 def test_unreadable_files_say_why_and_store_nothing(kb, tmp_path, monkeypatch):
     with pytest.raises(ReadError, match="empty"):
-        kb.import_file(write(tmp_path, "empty.csv", b""))
+        kb.imports.import_file(write(tmp_path, "empty.csv", b""))
     with pytest.raises(ReadError, match="binary"):
-        kb.import_file(write(tmp_path, "garbage.csv", os.urandom(2048) + b"\x00\x00"))
+        kb.imports.import_file(write(tmp_path, "garbage.csv", os.urandom(2048) + b"\x00\x00"))
     with pytest.raises(ReadError, match="no column holds the insight text"):
-        kb.import_file(write(tmp_path, "nocol.csv", "alpha,beta\n1,2\n"))
+        kb.imports.import_file(write(tmp_path, "nocol.csv", "alpha,beta\n1,2\n"))
     with pytest.raises(ReadError, match=r"\.pptx cannot be imported; use one of csv"):
-        kb.import_file(write(tmp_path, "deck.pptx", b"PK\x03\x04"))
+        kb.imports.import_file(write(tmp_path, "deck.pptx", b"PK\x03\x04"))
     monkeypatch.setenv("OIVALLUS_IMPORT_LIMIT_MB", "0.001")
     with pytest.raises(ReadError, match="over the import limit"):
-        kb.import_file(write(tmp_path, "big.csv", "text\n" + "word " * 1000))
+        kb.imports.import_file(write(tmp_path, "big.csv", "text\n" + "word " * 1000))
     assert kb.count() == 0
 
 
 def test_header_only_imports_nothing(kb, tmp_path):
-    report = kb.import_file(write(tmp_path, "h.csv", "text,team\n"))
+    report = kb.imports.import_file(write(tmp_path, "h.csv", "text,team\n"))
     assert (report.rows, report.inserted, report.rejected) == (0, 0, [])
 
 
 def test_json_jsonl_and_markdown(kb, tmp_path):
     items = [{"feedback": "Checkout is slow", "team": "Web"}, {"feedback": "App crashes"}]
-    assert kb.import_file(write(tmp_path, "a.json", json.dumps(items))).inserted == 2
+    assert kb.imports.import_file(write(tmp_path, "a.json", json.dumps(items))).inserted == 2
     lines = "\n".join(json.dumps({"text": f"Line note {i}"}) for i in range(3)) + "\nnot json\n"
-    report = kb.import_file(write(tmp_path, "b.jsonl", lines))
+    report = kb.imports.import_file(write(tmp_path, "b.jsonl", lines))
     assert report.inserted == 3 and report.rejected[0].line == 4
     markdown = "First finding paragraph.\nStill first.\n\nSecond finding about delivery.\n"
-    assert kb.import_file(write(tmp_path, "c.md", markdown)).inserted == 2
+    assert kb.imports.import_file(write(tmp_path, "c.md", markdown)).inserted == 2
 
 
 def test_cli_imports_and_reports(tmp_path):
@@ -146,8 +146,10 @@ def test_cli_imports_and_reports(tmp_path):
     assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
     kb = KnowledgeBase.open(db)
     try:
-        assert {i.journey_stage for i in kb.browse()[0]} == {"Support"}
-        kb.save_mapping("feedback export", {"text": "palaute", "segment": "asiakassegmentti"})
+        assert {i.journey_stage for i in kb.insights.browse()[0]} == {"Support"}
+        kb.imports.save_mapping(
+            "feedback export", {"text": "palaute", "segment": "asiakassegmentti"}
+        )
     finally:
         kb.close()
     other = write(
@@ -214,7 +216,7 @@ def test_cli_banking77_train_with_sigkill_and_resume(tmp_path):
             texts = [row["text"] for row in csv.DictReader(handle)]
         assert kb.count() == len({content_hash(t) for t in texts})  # each distinct text once
         assert "stored before (resumed)" in done.stdout
-        [record] = kb.imports()  # the second run resumed the interrupted import
+        [record] = kb.imports.history()  # the second run resumed the interrupted import
         assert (record.status, record.inserted) == ("finished", kb.count())
     finally:
         kb.close()

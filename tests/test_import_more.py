@@ -52,24 +52,24 @@ SURVEY = (
 
 
 def evidence_sources(kb, report_ids):
-    return {e.source for i in report_ids for e in kb.evidence(i)}
+    return {e.source for i in report_ids for e in kb.curation.evidence(i)}
 
 
 def live_texts(kb):
-    return {i.text for i in kb.browse()[0]}
+    return {i.text for i in kb.insights.browse()[0]}
 
 
 def test_transcripts_become_speaker_turns_with_their_place_as_evidence(kb, tmp_path):
     (tmp_path / "interview.vtt").write_text(VTT, encoding="utf-8")
-    report = kb.import_file(tmp_path / "interview.vtt")
+    report = kb.imports.import_file(tmp_path / "interview.vtt")
     assert report.inserted == 2  # the interviewer's "Okay." is too short to be a finding
-    turn = next(i for i in kb.browse()[0] if i.text.startswith("Honestly"))
+    turn = next(i for i in kb.insights.browse()[0] if i.text.startswith("Honestly"))
     assert turn.text.endswith("before the second delivery.")  # two cues of Anna, one turn
     assert turn.source == "interview"
-    [evidence] = kb.evidence(turn.id)
+    [evidence] = kb.curation.evidence(turn.id)
     assert evidence.source == "interview.vtt, 00:00:04-00:00:12, Anna"
     (tmp_path / "haastattelu.srt").write_text(SRT, encoding="utf-8")
-    assert kb.import_file(tmp_path / "haastattelu.srt").inserted == 2
+    assert kb.imports.import_file(tmp_path / "haastattelu.srt").inserted == 2
     assert (
         "Sovellus kaatui maksuvaiheessa kaksi kertaa. Piti soittaa asiakaspalveluun."
         in live_texts(kb)
@@ -88,19 +88,19 @@ def test_word_and_markdown_split_by_headings_and_paragraphs(kb, tmp_path):
             ("", "They use the weekly menu every Sunday evening with the family."),
         ],
     )
-    assert kb.import_file(path).inserted == 2
-    found = {i.text: i for i in kb.browse()[0]}
+    assert kb.imports.import_file(path).inserted == 2
+    found = {i.text: i for i in kb.insights.browse()[0]}
     setup = found["The setup took three days because the invoice address was wrong."]
     assert setup.title == "Onboarding"
-    assert kb.evidence(setup.id)[0].source == "study.docx, paragraph 3, section Onboarding"
+    assert kb.curation.evidence(setup.id)[0].source == "study.docx, paragraph 3, section Onboarding"
     notes = (
         "# Field visit\n\n## Delivery\n- Drivers cannot find the loading dock at Ruoholahti.\n"
         "- The cold bags are left outside in the rain.\n\nA paragraph about the\nlobby door "
         "codes that change weekly.\n"
     )
     (tmp_path / "visit.md").write_text(notes, encoding="utf-8")
-    assert kb.import_file(tmp_path / "visit.md").inserted == 3
-    lobby = next(i for i in kb.browse()[0] if i.text.startswith("A paragraph"))
+    assert kb.imports.import_file(tmp_path / "visit.md").inserted == 3
+    lobby = next(i for i in kb.insights.browse()[0] if i.text.startswith("A paragraph"))
     assert lobby.text == "A paragraph about the lobby door codes that change weekly."
     assert lobby.title == "Delivery"
 
@@ -116,28 +116,28 @@ def test_pdf_pages_and_paragraphs(kb, tmp_path):
             ["Invoices arrive late every month for SMB customers."],
         ],
     )
-    report = kb.import_file(path)
+    report = kb.imports.import_file(path)
     assert report.inserted == 3
-    late = next(i for i in kb.browse()[0] if i.text.startswith("Invoices"))
-    assert kb.evidence(late.id)[0].source == "report.pdf, page 2"
+    late = next(i for i in kb.insights.browse()[0] if i.text.startswith("Invoices"))
+    assert kb.curation.evidence(late.id)[0].source == "report.pdf, page 2"
 
 
 def test_empty_encrypted_and_damaged_files_say_why_and_store_nothing(kb, tmp_path):
     (tmp_path / "empty.pdf").write_bytes(b"")
     with pytest.raises(ReadError, match="empty"):
-        kb.import_file(tmp_path / "empty.pdf")
+        kb.imports.import_file(tmp_path / "empty.pdf")
     plain = write_pdf(tmp_path / "plain.pdf", [["A secret finding about pricing of the boxes."]])
     locked = encrypt_pdf(plain, tmp_path / "locked.pdf", "salasana")
     with pytest.raises(ReadError, match="password-protected"):
-        kb.import_file(locked)
+        kb.imports.import_file(locked)
     (tmp_path / "cut.pdf").write_bytes(plain.read_bytes()[:60])
     with pytest.raises(ReadError, match="PDF"):
-        kb.import_file(tmp_path / "cut.pdf")
+        kb.imports.import_file(tmp_path / "cut.pdf")
     book = write_xlsx(tmp_path / "book.xlsx", {"S": [["palaute"], ["Hyvä palvelu aina"]]})
     (tmp_path / "truncated.xlsx").write_bytes(book.read_bytes()[: book.stat().st_size // 2])
     with pytest.raises(ReadError, match="damaged or incomplete"):
-        kb.import_file(tmp_path / "truncated.xlsx")
-    assert kb.count() == 0 and kb.imports() == []
+        kb.imports.import_file(tmp_path / "truncated.xlsx")
+    assert kb.count() == 0 and kb.imports.history() == []
 
 
 def test_excel_sheet_title_rows_and_formula_values(kb, tmp_path):
@@ -170,47 +170,47 @@ def test_excel_sheet_title_rows_and_formula_values(kb, tmp_path):
             },
         )
     ]
-    report = kb.import_file(path, sheet="Vastaukset")
+    report = kb.imports.import_file(path, sheet="Vastaukset")
     assert (report.inserted, report.responses) == (1, 1)
     with pytest.raises(ReadError, match="no sheet 'Missing'"):
-        kb.import_file(path, sheet="Missing")
+        kb.imports.import_file(path, sheet="Missing")
 
 
 def test_survey_scores_become_nps_responses(kb, tmp_path):
     (tmp_path / "kysely.csv").write_text(SURVEY, encoding="utf-8")
-    report = kb.import_file(tmp_path / "kysely.csv")
+    report = kb.imports.import_file(tmp_path / "kysely.csv")
     assert report.mapping["score"] == "nps"
     assert (report.inserted, report.responses) == (2, 4)  # R3 and R4 count without comments
     assert [r.line for r in report.rejected] == [6, 7]
     assert "NPS score '11' is not a whole number from 0 to 10" in report.rejected[0].reason
     assert "'ten'" in report.rejected[1].reason
-    responses = {r.response_key: r for r in kb.survey_responses("nps")}
+    responses = {r.response_key: r for r in kb.imports.survey_responses("nps")}
     assert sorted(r.score for r in responses.values()) == [3, 8, 9, 10]
     assert responses["id:R1"].insight_id is not None and responses["id:R3"].insight_id is None
     assert responses["id:R2"].segment == "SMB"
     bad = kb.get(responses["id:R2"].insight_id)
     assert (bad.sentiment, bad.source) == ("negative", "survey")
-    again = kb.import_file(tmp_path / "kysely.csv")
+    again = kb.imports.import_file(tmp_path / "kysely.csv")
     assert (again.inserted, again.responses) == (0, 0)
-    assert len(kb.survey_responses("nps")) == 4
+    assert len(kb.imports.survey_responses("nps")) == 4
     with pytest.raises(InvalidInput, match="metric must be one of"):
-        kb.survey_responses("likes")
+        kb.imports.survey_responses("likes")
 
 
 def test_saved_mapping_by_name(kb, tmp_path):
     (tmp_path / "export.csv").write_text("a,b,c\nSMB,Tilaus oli helppo tehdä,7\n", encoding="utf-8")
     mapping = {"segment": "a", "text": "b", "score": "c"}
-    kb.save_mapping("crm export", mapping, by="Aino")
-    assert kb.mappings() == {"crm export": mapping}
-    report = kb.import_file(tmp_path / "export.csv", mapping="crm export")
+    kb.imports.save_mapping("crm export", mapping, by="Aino")
+    assert kb.imports.mappings() == {"crm export": mapping}
+    report = kb.imports.import_file(tmp_path / "export.csv", mapping="crm export")
     assert (report.inserted, report.responses) == (1, 1)
-    assert kb.browse()[0][0].segment == "SMB"
+    assert kb.insights.browse()[0][0].segment == "SMB"
     with pytest.raises(ReadError, match="no saved mapping 'nope'"):
-        kb.import_file(tmp_path / "export.csv", mapping="nope")
+        kb.imports.import_file(tmp_path / "export.csv", mapping="nope")
     with pytest.raises(InvalidInput, match="which column holds the text"):
-        kb.save_mapping("broken", {"segment": "a"})
-    kb.delete_mapping("crm export")
-    assert kb.mappings() == {}
+        kb.imports.save_mapping("broken", {"segment": "a"})
+    kb.imports.delete_mapping("crm export")
+    assert kb.imports.mappings() == {}
 
 
 def test_history_and_undo_of_exactly_one_import(kb, tmp_path):
@@ -219,11 +219,11 @@ def test_history_and_undo_of_exactly_one_import(kb, tmp_path):
         "text\nDelivery was late again this week\nThe soup was too salty\nPortions too small\n",
         encoding="utf-8",
     )
-    report = kb.import_file(tmp_path / "first.csv", by="Aino")
+    report = kb.imports.import_file(tmp_path / "first.csv", by="Aino")
     assert (report.inserted, report.duplicates) == (2, 1)
     (tmp_path / "kysely.csv").write_text(SURVEY, encoding="utf-8")
-    survey = kb.import_file(tmp_path / "kysely.csv", by="Ville")
-    [second, first] = kb.imports()
+    survey = kb.imports.import_file(tmp_path / "kysely.csv", by="Ville")
+    [second, first] = kb.imports.history()
     assert (first.file, first.imported_by, first.status, first.inserted, first.duplicates) == (
         "first.csv",
         "Aino",
@@ -232,21 +232,21 @@ def test_history_and_undo_of_exactly_one_import(kb, tmp_path):
         1,
     )
     assert (second.responses, second.rejected) == (4, 2)
-    assert kb.undo_import(first.id) == 2
+    assert kb.imports.undo_import(first.id) == 2
     assert live_texts(kb) >= {"Delivery was late again this week"}
     assert "The soup was too salty" not in live_texts(kb)
     assert kb.search("salty soup") == [] or all(
         "salty" not in h.insight.text for h in kb.search("salty soup")
     )
     with pytest.raises(InvalidInput, match="already undone"):
-        kb.undo_import(first.id)
-    assert kb.restore_import(first.id) == 2
+        kb.imports.undo_import(first.id)
+    assert kb.imports.restore_import(first.id) == 2
     assert {"The soup was too salty", "Portions too small"} <= live_texts(kb)
     assert kb.search("salty soup")[0].insight.text == "The soup was too salty"
-    kb.undo_import(survey.import_id)
-    assert kb.survey_responses("nps") == []  # responses of an undone import stop counting
-    kb.restore_import(survey.import_id)
-    assert len(kb.survey_responses("nps")) == 4
+    kb.imports.undo_import(survey.import_id)
+    assert kb.imports.survey_responses("nps") == []  # responses of an undone import stop counting
+    kb.imports.restore_import(survey.import_id)
+    assert len(kb.imports.survey_responses("nps")) == 4
 
 
 def test_cancelled_import_resumes_without_duplicates(kb, tmp_path):
@@ -260,13 +260,13 @@ def test_cancelled_import_resumes_without_duplicates(kb, tmp_path):
         raise Cancel  # what Streamlit's rerun or Ctrl-C does to a running import
 
     with pytest.raises(Cancel):
-        kb.import_file(tmp_path / "big.csv", batch=20, progress=stop_after_first_batch)
-    [cancelled] = kb.imports()
+        kb.imports.import_file(tmp_path / "big.csv", batch=20, progress=stop_after_first_batch)
+    [cancelled] = kb.imports.history()
     assert (cancelled.status, cancelled.inserted) == ("cancelled", 20)
     assert kb.count() == 20
-    report = kb.import_file(tmp_path / "big.csv", batch=20)
+    report = kb.imports.import_file(tmp_path / "big.csv", batch=20)
     assert (report.inserted, report.resumed, report.duplicates) == (30, 20, 0)
-    [finished] = kb.imports()
+    [finished] = kb.imports.history()
     assert (finished.id, finished.status, finished.inserted) == (cancelled.id, "finished", 50)
     assert kb.count() == 50
 
@@ -274,6 +274,6 @@ def test_cancelled_import_resumes_without_duplicates(kb, tmp_path):
 def test_a_five_megabyte_cell_is_rejected_by_line(kb, tmp_path):
     big = "x" * (5 * 1024 * 1024)
     (tmp_path / "huge.csv").write_text(f"text\nA normal row of feedback\n{big}\n", encoding="utf-8")
-    report = kb.import_file(tmp_path / "huge.csv")
+    report = kb.imports.import_file(tmp_path / "huge.csv")
     assert report.inserted == 1
     assert report.rejected[0].line == 3 and "text" in report.rejected[0].reason

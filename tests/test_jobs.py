@@ -31,12 +31,12 @@ def test_dropped_files_are_imported_and_moved_aside(kb, tmp_path):
     assert (folder / "imported" / "notes.csv").exists() and not (folder / "notes.csv").exists()
     assert (folder / "failed" / "broken.xlsx.error.txt").read_text(encoding="utf-8").strip()
     assert (folder / "fresh.csv").exists()  # changed seconds ago: left for the next poll
-    [record] = kb.imports()
+    [record] = kb.imports.history()
     assert (record.file, record.imported_by, record.inserted) == ("notes.csv", "import folder", 1)
 
 
 def test_digests_and_backups_run_at_their_times_not_on_the_first_start(kb, tmp_path):
-    kb.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
+    kb.people.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
     jobs = Jobs(kb, tmp_path / "none", tmp_path)
     assert jobs.run_due(datetime(2026, 12, 1, 12, 0)) == []  # the clocks start
     assert jobs.run_due(datetime(2026, 12, 1, 23, 0)) == []

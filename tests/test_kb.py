@@ -84,8 +84,8 @@ def test_related_never_returns_itself_deleted_or_rejected(kb):
     ids = kb.add_many([InsightIn(text=t) for t in TEXTS])
     related = [h.insight_id for h in kb.related(ids[0], k=10)]
     assert ids[0] not in related and len(related) == 4
-    kb.delete(ids[2])
-    kb.reject_link(ids[0], ids[1])
+    kb.curation.delete(ids[2])
+    kb.curation.reject_link(ids[0], ids[1])
     related = [h.insight_id for h in kb.related(ids[0], k=10)]
     assert ids[2] not in related and ids[1] not in related
     with pytest.raises(NotFound):
@@ -96,27 +96,27 @@ def test_rejected_link_is_never_suggested_again(kb):
     a = kb.add(InsightIn(text="checkout slow mobile app payment")).insight.id
     b = kb.add(InsightIn(text="checkout slow mobile app payment step"))
     assert a in [link.other_id for link in b.links]
-    kb.reject_link(b.insight.id, a, by="Aino")
-    assert a not in [link.other_id for link in kb.links(b.insight.id)]
-    kb.edit(b.insight.id, InsightIn(text="checkout slow mobile app payment page"))
-    assert a not in [link.other_id for link in kb.links(b.insight.id)]
+    kb.curation.reject_link(b.insight.id, a, by="Aino")
+    assert a not in [link.other_id for link in kb.insights.links(b.insight.id)]
+    kb.curation.edit(b.insight.id, InsightIn(text="checkout slow mobile app payment page"))
+    assert a not in [link.other_id for link in kb.insights.links(b.insight.id)]
 
 
 def test_confirm_link_is_kept_with_who(kb):
     a, b = kb.add_many([InsightIn(text=TEXTS[0]), InsightIn(text=TEXTS[2])])
-    kb.confirm_link(a, b, by="Sara")
-    link = next(link for link in kb.links(a) if link.other_id == b)
+    kb.curation.confirm_link(a, b, by="Sara")
+    link = next(link for link in kb.insights.links(a) if link.other_id == b)
     assert link.status == "confirmed" and link.decided_by == "Sara"
     with pytest.raises(InvalidInput):
-        kb.confirm_link(a, a)
+        kb.curation.confirm_link(a, a)
 
 
 def test_edit_keeps_every_version(kb):
     insight_id = kb.add(InsightIn(text="first wording", team="Sales")).insight.id
-    kb.edit(insight_id, InsightIn(text="second wording", team="Sales"), by="Mikko")
-    edited = kb.edit(insight_id, InsightIn(text="third wording", team="Sales"), by="Leena")
+    kb.curation.edit(insight_id, InsightIn(text="second wording", team="Sales"), by="Mikko")
+    edited = kb.curation.edit(insight_id, InsightIn(text="third wording", team="Sales"), by="Leena")
     assert edited.text == "third wording" and edited.version == 3
-    versions = kb.versions(insight_id)
+    versions = kb.insights.versions(insight_id)
     assert [v.data.text for v in versions] == ["first wording", "second wording"]
     assert [v.edited_by for v in versions] == ["Mikko", "Leena"]
     assert kb.search("third wording")[0].insight_id == insight_id
@@ -124,50 +124,54 @@ def test_edit_keeps_every_version(kb):
 
 def test_soft_delete_and_restore(kb, db_path):
     ids = kb.add_many([InsightIn(text=t) for t in TEXTS])
-    kb.delete(ids[0])
+    kb.curation.delete(ids[0])
     assert ids[0] not in [h.insight_id for h in kb.search(TEXTS[0], k=10)]
     with pytest.raises(NotFound):
         kb.get(ids[0])
     assert kb.get(ids[0], include_deleted=True).deleted_at is not None
     kb.close()
     reopened = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
-    reopened.restore(ids[0])
+    reopened.curation.restore(ids[0])
     assert reopened.search(TEXTS[0], k=1)[0].insight_id == ids[0]
     reopened.close()
 
 
 def test_evidence_attaches_text_to_existing_insight(kb):
     insight_id = kb.add(InsightIn(text=TEXTS[1])).insight.id
-    kb.add_evidence(
+    kb.curation.add_evidence(
         insight_id, InsightIn(text="Delivery late again, second customer", author="Petri")
     )
-    evidence = kb.evidence(insight_id)
+    evidence = kb.curation.evidence(insight_id)
     assert [e.text for e in evidence] == ["Delivery late again, second customer"]
     assert kb.count() == 1
 
 
 def test_studies_and_their_findings(kb):
-    study = kb.create_study(StudyIn(title="Checkout test", method="usability test", owner="Sara"))
+    study = kb.catalog.create_study(
+        StudyIn(title="Checkout test", method="usability test", owner="Sara")
+    )
     kb.add_many(
         [InsightIn(text=t, study_id=study.id) for t in TEXTS[:3]] + [InsightIn(text=TEXTS[3])]
     )
-    findings, total = kb.study_insights(study.id, limit=2)
+    findings, total = kb.catalog.study_insights(study.id, limit=2)
     assert total == 3 and len(findings) == 2
-    assert kb.studies()[0].insight_count == 3
+    assert kb.catalog.studies()[0].insight_count == 3
     with pytest.raises(InvalidInput):
-        kb.create_study({"title": " "})
+        kb.catalog.create_study({"title": " "})
     with pytest.raises(InvalidInput):
-        kb.create_study({"title": "x", "started_on": "2026-05-02", "ended_on": "2026-05-01"})
+        kb.catalog.create_study(
+            {"title": "x", "started_on": "2026-05-02", "ended_on": "2026-05-01"}
+        )
 
 
 def test_choice_lists_have_defaults_and_can_grow(kb):
-    assert "SMB" in kb.choices("segment")
-    assert kb.add_choice("touchpoint", "Parcel locker")[-1] == "Parcel locker"
-    assert kb.choices("touchpoint").count("Parcel locker") == 1
-    kb.add_choice("touchpoint", "Parcel locker")
-    assert kb.choices("touchpoint").count("Parcel locker") == 1
+    assert "SMB" in kb.catalog.choices("segment")
+    assert kb.catalog.add_choice("touchpoint", "Parcel locker")[-1] == "Parcel locker"
+    assert kb.catalog.choices("touchpoint").count("Parcel locker") == 1
+    kb.catalog.add_choice("touchpoint", "Parcel locker")
+    assert kb.catalog.choices("touchpoint").count("Parcel locker") == 1
     with pytest.raises(InvalidInput):
-        kb.add_choice("kind", "anything")
+        kb.catalog.add_choice("kind", "anything")
 
 
 def test_reopen_keeps_index(kb, db_path):
@@ -200,14 +204,14 @@ def test_merge_keeps_both_texts_and_hides_the_duplicate(kb):
     keep, dup = kb.add_many(
         [InsightIn(text=TEXTS[1]), InsightIn(text="Delivery arrived late again!")]
     )
-    kb.merge(keep, dup, by="Petri")
-    assert [e.text for e in kb.evidence(keep)] == ["Delivery arrived late again!"]
+    kb.curation.merge(keep, dup, by="Petri")
+    assert [e.text for e in kb.curation.evidence(keep)] == ["Delivery arrived late again!"]
     assert kb.get(dup, include_deleted=True).deleted_at is not None
     assert dup not in [h.insight_id for h in kb.related(keep, k=5)]
-    kb.restore(dup)
+    kb.curation.restore(dup)
     assert kb.get(dup).text == "Delivery arrived late again!"
     with pytest.raises(InvalidInput):
-        kb.merge(keep, keep)
+        kb.curation.merge(keep, keep)
 
 
 def test_bulk_links_follow_in_background_and_resume_after_close(kb, db_path):
@@ -217,6 +221,26 @@ def test_bulk_links_follow_in_background_and_resume_after_close(kb, db_path):
     kb.close()  # may stop the linker half-way
     reopened = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
     assert reopened.wait_for_links(timeout=120)
-    assert reopened.insights.unlinked_ids() == []
-    assert any(reopened.links(i) for i in ids[:20])
+    assert reopened.repos.insights.unlinked_ids() == []
+    assert any(reopened.insights.links(i) for i in ids[:20])
     reopened.close()
+
+
+def test_every_public_model_is_importable_from_insights():
+    """A model any service returns can be imported from `insights` (DESIGN.md's promise)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import insights
+
+    missing = set()
+    for module in pkgutil.iter_modules(insights.__path__):
+        loaded = importlib.import_module(f"insights.{module.name}")
+        for name, member in inspect.getmembers(loaded, inspect.isclass):
+            public = not name.startswith("_") and name not in insights.__all__
+            if public and issubclass(member, BaseModel) and member.__module__ == loaded.__name__:
+                missing.add(name)
+    assert not missing, sorted(missing)

@@ -38,7 +38,7 @@ def test_finnish_note_and_its_english_twin_link_and_find_each_other(pool):
     kb, ids = pool
     fi_id, en_id = ids[0], ids[1]
     assert kb.get(fi_id).language == "fi" and kb.get(en_id).language == "en"
-    suggested = {link.other.id: link for link in kb.links(fi_id)}
+    suggested = {link.other.id: link for link in kb.insights.links(fi_id)}
     assert en_id in suggested, [(k, v.score) for k, v in suggested.items()]
     assert suggested[en_id].duplicate, "a near-translation is flagged as a possible duplicate"
     assert kb.related(fi_id, k=1)[0].insight_id == en_id
@@ -92,7 +92,7 @@ def test_translations_share_a_theme_with_a_two_language_label(tmp_path, real_emb
         for offset in range(len(twins) * 2):
             topic_of[ids[start + offset]] = topic
     kb.wait_for_links()
-    themes = kb.recompute_themes()
+    themes = kb.themes.recompute_themes()
     labels = [t.label for t in themes]
     for theme in themes:
         assert len({topic_of[i] for i in theme.insight_ids}) == 1, labels

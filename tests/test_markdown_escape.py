@@ -36,9 +36,9 @@ LITERAL = {
 def hostile_db(tmp_path, monkeypatch, real_embedder):
     path = tmp_path / "hostile.duckdb"
     kb = KnowledgeBase.open(path, embedder=real_embedder)
-    kb.ensure_admin("page test admin password")
-    kb.create_user("eve", PAYLOAD, role="admin", team=PAYLOAD)
-    study = kb.create_study({"title": PAYLOAD, "method": PAYLOAD})
+    kb.people.ensure_admin("page test admin password")
+    kb.people.create_user("eve", PAYLOAD, role="admin", team=PAYLOAD)
+    study = kb.catalog.create_study({"title": PAYLOAD, "method": PAYLOAD})
     added = kb.add_many(
         [
             InsightIn(
@@ -60,17 +60,27 @@ def hostile_db(tmp_path, monkeypatch, real_embedder):
         ]
     )
     kb.wait_for_links()
-    open_one = kb.ask(QuestionIn(text=PAYLOAD, decision=PAYLOAD, team=PAYLOAD))
-    answered = kb.ask(QuestionIn(text=f"Why {PAYLOAD}"))
-    kb.set_status(answered.id, "answered", answer=PAYLOAD, insight_ids=[added[0]])
-    dropped = kb.ask(QuestionIn(text=f"How {PAYLOAD}"))
-    kb.set_status(dropped.id, "dropped", reason=PAYLOAD)
-    kb.recompute_themes()
-    for theme in kb.themes():
-        kb.rename_theme(theme.id, PAYLOAD)
+    open_one = kb.backlog.ask(QuestionIn(text=PAYLOAD, decision=PAYLOAD, team=PAYLOAD))
+    answered = kb.backlog.ask(QuestionIn(text=f"Why {PAYLOAD}"))
+    kb.backlog.set_status(answered.id, "answered", answer=PAYLOAD, insight_ids=[added[0]])
+    dropped = kb.backlog.ask(QuestionIn(text=f"How {PAYLOAD}"))
+    kb.backlog.set_status(dropped.id, "dropped", reason=PAYLOAD)
+    kb.themes.recompute_themes()
+    for theme in kb.themes.all():
+        kb.themes.rename_theme(theme.id, PAYLOAD)
+    behaviour = tmp_path / "behaviour.csv"  # names in the funnel, the tiles and the charts
+    behaviour.write_text(
+        f"month,journey stage,segment,{PAYLOAD}\n"
+        f"2026-03,Awareness,{PAYLOAD},100\n2026-03,{PAYLOAD},{PAYLOAD},40\n"
+    )
+    kb.metrics.import_file(behaviour)
+    kb.metrics.define(PAYLOAD.lower(), PAYLOAD, "higher", 10)
+    kb.metrics.show_on_overview(PAYLOAD.lower())
+    themes = kb.themes.all()
     kb.close()
     monkeypatch.setenv("OIVALLUS_DB", str(path))
     return {
+        "theme": themes[0].id,
         "insight": added[0],
         "question": open_one.id,
         "answered": answered.id,
@@ -113,6 +123,10 @@ def test_no_page_renders_user_text_as_markdown(hostile_db):
         ("views/backlog.py", {"question": str(ids["question"])}),
         ("views/backlog.py", {"question": str(ids["answered"])}),
         ("views/backlog.py", {"question": str(ids["dropped"])}),
+        ("views/brief.py", {"brief": f"stage:{PAYLOAD}"}),
+        ("views/brief.py", {"brief": f"segment:{PAYLOAD}"}),
+        ("views/brief.py", {"brief": f"theme:{ids['theme']}"}),
+        ("views/brief.py", {"brief": f"question:{ids['question']}"}),
     ]
     problems = {}
     for page, query in views:

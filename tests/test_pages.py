@@ -21,6 +21,9 @@ PAGES = [
     "views/journey.py",
     "views/kpis.py",
     "views/for_you.py",
+    "views/funnel.py",
+    "views/behaviour.py",
+    "views/brief.py",
 ]
 TIMEOUT = 120
 
@@ -65,6 +68,25 @@ def test_insight_deep_link_shows_text(app_db):
     at = open_app(insight="1")
     assert not at.exception
     assert any("discount code" in t.value for t in at.text)
+
+
+def test_edit_uses_the_add_form_and_keeps_the_old_version(app_db, real_embedder):
+    """Edit shows the same fields as Add (lists, not free text), filled from the insight."""
+    at = open_app(insight="1")
+    assert at.selectbox(key="edit1_segment").value == "Consumer"
+    assert at.selectbox(key="edit1_study").value == "Checkout usability test"
+    at.text_area(key="edit1_text").input("Seven of nine participants missed the discount field.")
+    at.selectbox(key="edit1_stage").select("Purchase")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    kb = KnowledgeBase.open(app_db, embedder=real_embedder)
+    try:
+        edited = kb.get(1)
+        assert edited.text.startswith("Seven of nine") and edited.journey_stage == "Purchase"
+        assert edited.segment == "Consumer" and edited.study_id is not None
+        assert [v.data.text for v in kb.insights.versions(1)][0].startswith("Six of nine")
+    finally:
+        kb.close()
 
 
 def test_unknown_insight_deep_link_says_so(app_db):
@@ -198,7 +220,7 @@ def test_import_page_imports_banking77_from_the_import_folder(app_db, monkeypatc
     assert "0 rejected" in done
     kb = KnowledgeBase.open(app_db)
     try:
-        [record] = kb.imports()
+        [record] = kb.imports.history()
         assert record.file == "train.csv" and record.status == "finished"
         assert record.inserted == kb.count() - 2 and record.inserted > 9000
         assert f"{record.inserted} inserted" in done
@@ -232,8 +254,8 @@ def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monk
     assert "**kysely\\.csv** · undone" in " ".join(m.value for m in at.markdown)
     kb = KnowledgeBase.open(app_db)
     try:
-        assert kb.mappings()["kysely"] == {"text": "y", "segment": "x", "score": "z"}
-        assert kb.count() == 2 and kb.survey_responses() == []
+        assert kb.imports.mappings()["kysely"] == {"text": "y", "segment": "x", "score": "z"}
+        assert kb.count() == 2 and kb.imports.survey_responses() == []
     finally:
         kb.close()
 
@@ -270,7 +292,9 @@ def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
     kb = KnowledgeBase.open(demo_db)
     try:  # a theme holding an insight that may answer a backlog question
         theme = next(
-            t for t in kb.themes() if any(kb.questions_for_insight(i) for i in t.insight_ids)
+            t
+            for t in kb.themes.all()
+            if any(kb.backlog.questions_for_insight(i) for i in t.insight_ids)
         )
     finally:
         kb.close()
@@ -330,7 +354,47 @@ def test_admin_page_adds_a_person_and_exports(app_db, tmp_path):
     assert any(s.value.startswith("Exported") for s in at.success)
     kb = KnowledgeBase.open(app_db)
     try:
-        assert kb.user("sanna").role == "contributor"
-        assert [e.action for e in kb.audit(actor="admin")][:2] == ["export", "create"]
+        assert kb.people.user("sanna").role == "contributor"
+        assert [e.action for e in kb.people.audit(actor="admin")][:2] == ["export", "create"]
     finally:
         kb.close()
+
+
+STAGES_CSV = "month,journey stage,segment,customers\n" + "".join(
+    f"2026-03,{stage},Consumer,{count}\n"
+    for stage, count in [("Awareness", 900), ("Consideration", 500), ("Purchase", 100)]
+)
+
+
+def test_behaviour_funnel_and_brief_pages(app_db, real_embedder, tmp_path):
+    """Behaviour shows the imported metric, the Funnel its largest drop with what customers
+    say there, and the brief of that stage offers Markdown and PDF."""
+    kb = KnowledgeBase.open(app_db, embedder=real_embedder)
+    try:
+        (tmp_path / "stages.csv").write_text(STAGES_CSV)
+        kb.metrics.import_file(tmp_path / "stages.csv")
+        kb.add(
+            {
+                "text": "Comparing the plans took me an hour and I gave up.",
+                "journey_stage": "Purchase",
+                "sentiment": "negative",
+                "segment": "Consumer",
+                "tags": ["customers"],
+            }
+        )
+        kb.metrics.show_on_overview("customers")
+    finally:
+        kb.close()
+    at = open_app("views/behaviour.py", user="aino")
+    assert at.selectbox(key="behaviour_metric").value == "customers"
+    cards = " ".join(m.value for m in at.markdown)
+    assert "Filed against customers" in cards and "Comparing the plans" in cards
+    at = open_app("views/funnel.py", user="aino")
+    headings = " ".join(h.value for h in at.subheader)
+    assert "after Consideration" in headings and "80 %" in headings
+    at = open_app("views/brief.py", user="aino", brief="stage:Purchase")
+    assert at.title[0].value.replace("\\", "") == "Journey stage: Purchase"
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Markdown", "PDF"]
+    at = open_app(user="aino")
+    assert any(m.label.startswith("customers") for m in at.metric)

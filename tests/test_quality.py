@@ -33,18 +33,18 @@ def test_meaning_without_shared_words(demo_kb):
 
 def test_near_duplicate_field_notes_are_linked_as_duplicates(demo_kb):
     first = demo_kb.search("driver could not get past the locked lobby door", k=1)[0]
-    links = demo_kb.links(first.insight_id)
+    links = demo_kb.insights.links(first.insight_id)
     duplicates = [link for link in links if link.duplicate]
     assert duplicates, [(link.other.text, link.score) for link in links]
     assert all("lobby" in link.other.text for link in duplicates)
 
 
 def test_draft_check_flags_likely_duplicate(demo_kb):
-    similar = demo_kb.similar(
+    similar = demo_kb.insights.similar(
         "Participants could not find the discount code field, hidden under the gift card link."
     )
     assert similar and similar[0][1] is True
-    unrelated = demo_kb.similar("Our new office in Oulu opens in January.")
+    unrelated = demo_kb.insights.similar("Our new office in Oulu opens in January.")
     assert not any(duplicate for _, duplicate in unrelated)
 
 

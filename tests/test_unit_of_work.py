@@ -50,16 +50,16 @@ def test_after_commit_runs_only_after_a_commit_and_on_rollback_only_after_a_roll
 
 
 def test_a_failed_audit_entry_takes_the_write_back_and_search_stays_right(kb, monkeypatch):
-    kb.create_user("aino", "Aino Virtanen", role="researcher")
-    aino = kb.acting_as(kb.people.user("aino"))
+    kb.people.create_user("aino", "Aino Virtanen", role="researcher")
+    aino = kb.acting_as(kb.repos.people.user("aino"))
     kept = aino.add({"text": "The courier rang the wrong doorbell twice"}).insight
 
     def broken_log(*args, **kwargs):
         raise OSError("the audit log cannot be written")
 
-    monkeypatch.setattr(kb.people, "log", broken_log)
+    monkeypatch.setattr(kb.repos.people, "log", broken_log)
     with pytest.raises(OSError):
-        aino.delete(kept.id)
+        aino.curation.delete(kept.id)
     with pytest.raises(OSError):
         aino.add({"text": "A second note that must not stay without its audit entry"})
     monkeypatch.undo()
@@ -73,16 +73,16 @@ def test_a_failed_audit_entry_takes_the_write_back_and_search_stays_right(kb, mo
 def test_killed_between_a_write_and_its_audit_entry_leaves_both_or_neither(tmp_path, write):
     db = tmp_path / "k.duckdb"
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
-    kb.create_user("aino", "Aino Virtanen", role="researcher")
-    aino = kb.acting_as(kb.people.user("aino"))
+    kb.people.create_user("aino", "Aino Virtanen", role="researcher")
+    aino = kb.acting_as(kb.repos.people.user("aino"))
     first = aino.add({"text": "Lunch arrived cold at the office"}).insight
-    question = aino.ask({"text": "Why does lunch arrive cold?", "asked_by": "aino"})
-    entries = len(kb.audit())
+    question = aino.backlog.ask({"text": "Why does lunch arrive cold?", "asked_by": "aino"})
+    entries = len(kb.people.audit())
     kb.close()
     calls = {
         "add": "aino.add({'text': 'A note the kill must not leave without its entry'})",
-        "delete": f"aino.delete({first.id})",
-        "vote": f"aino.vote({question.id}, 'aino')",
+        "delete": f"aino.curation.delete({first.id})",
+        "vote": f"aino.backlog.vote({question.id}, 'aino')",
     }
     script = textwrap.dedent(f"""
         import os, signal
@@ -90,10 +90,10 @@ def test_killed_between_a_write_and_its_audit_entry_leaves_both_or_neither(tmp_p
         from tests.doubles import HashingEmbedder
         from storage.people import PeopleRepository
         kb = KnowledgeBase.open({str(db)!r}, embedder=HashingEmbedder())
-        aino = kb.acting_as(kb.people.user("aino"))
+        aino = kb.acting_as(kb.repos.people.user("aino"))
         def killed(*args, **kwargs):  # the write is done, its entry not yet written
             os.kill(os.getpid(), signal.SIGKILL)
-        kb.people.log = killed
+        kb.repos.people.log = killed
         {calls[write]}
     """)
     done = subprocess.run(
@@ -102,8 +102,8 @@ def test_killed_between_a_write_and_its_audit_entry_leaves_both_or_neither(tmp_p
     assert done.returncode == -9, done.stderr
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     try:
-        assert len(kb.audit()) == entries  # no entry ...
+        assert len(kb.people.audit()) == entries  # no entry ...
         assert kb.count() == 1 and kb.get(first.id).deleted_at is None  # ... and no write
-        assert kb.question(question.id).votes == 0
+        assert kb.backlog.question(question.id).votes == 0
     finally:
         kb.close()

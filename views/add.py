@@ -1,11 +1,8 @@
 """Add: capture an insight in under 30 seconds, catch duplicates, then confirm its links."""
 
 import streamlit as st
-from pydantic import ValidationError
 
 from insights import InsightIn, OivallusError
-from insights.errors import describe_validation_error
-from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown
 from views.common import (
     allowed,
@@ -18,17 +15,13 @@ from views.common import (
     team,
     title_of,
 )
+from views.insight_form import draft, insight_fields
 
 base = kb()
 st.title("Add an insight")
-if not allowed("add", InsightIn(text="a draft")):
+if not allowed(base.insights.add, InsightIn(text="a draft")):
     st.info("Adding insights needs the contributor role: ask an admin if you need it.")
     st.stop()
-
-
-def _optional(label: str, options: list[str], key: str, column) -> str | None:
-    choice = column.selectbox(label, ["—"] + options, key=key)
-    return None if choice == "—" else choice
 
 
 with st.expander("Missing a segment, touchpoint, journey stage or channel? Add it to the list"):
@@ -43,7 +36,7 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
     new_value = c2.text_input("New value", key="choice_value")
     if c3.button("Add to list"):
         try:
-            base.add_choice(labels[list_name], new_value)
+            base.catalog.add_choice(labels[list_name], new_value)
             st.toast(f"Added “{escape_markdown(new_value.strip())}” to {list_name.lower()}s.")
         except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
@@ -73,32 +66,8 @@ if st.session_state.pop("add_clear", False):  # saved: the next insight starts a
         st.session_state.pop(name, None)
 form_column, similar_column = st.columns([3, 2], gap="large")
 
-studies = {s.title: s.id for s in base.studies()}
 with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
-    text = st.text_area(
-        "What did you learn? *",
-        height=120,
-        key="add_text",
-        placeholder="e.g. Three customers in a row could not find the discount code field at "
-        "checkout.",
-    )
-    c1, c2, c3 = st.columns(3)
-    title = c1.text_input("Title", key="add_title")
-    kind = c2.selectbox("Kind", [k.value for k in Kind], key="add_kind")
-    source = c3.selectbox("Source", [s.value for s in Source], key="add_source")
-    c1, c2 = st.columns(2)
-    segment = _optional("Segment", base.choices("segment"), "add_segment", c1)
-    touchpoint = _optional("Touchpoint", base.choices("touchpoint"), "add_touchpoint", c2)
-    stage = _optional("Journey stage", base.choices("journey_stage"), "add_stage", c1)
-    channel = _optional("Channel", base.choices("channel"), "add_channel", c2)
-    c1, c2, c3 = st.columns(3)
-    sentiment = _optional("Sentiment", [s.value for s in Sentiment], "add_sentiment", c1)
-    observed = c2.date_input("Observed on", value="today", key="add_observed")
-    study = _optional("Study", list(studies), "add_study", c3)
-    c1, c2, c3 = st.columns(3)
-    tags = c1.text_input("Tags", key="add_tags", placeholder="comma, separated")
-    author = c2.text_input("Author", value=display_name() or person() or "", key="add_author")
-    team_name = c3.text_input("Team", value=team() or "", key="add_team")
+    values = insight_fields(base, "add", author=display_name() or person() or "", team=team() or "")
     b1, b2, _ = st.columns([1, 2, 2])
     save = b1.form_submit_button("Save", type="primary")
     check = b2.form_submit_button(
@@ -106,31 +75,14 @@ with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=
     )
 
 if check:
-    st.session_state.add_checked = text
+    st.session_state.add_checked = values["text"]
     st.session_state.pop("add_result", None)
 if save:
-    try:
-        draft = InsightIn(
-            text=text,
-            title=title,
-            kind=kind,
-            source=source,
-            segment=segment,
-            touchpoint=touchpoint,
-            journey_stage=stage,
-            channel=channel,
-            sentiment=sentiment,
-            observed_at=observed,
-            study_id=studies.get(study) if study else None,
-            tags=[t for t in tags.split(",") if t.strip()],
-            author=author,
-            team=team_name,
-        )
-    except ValidationError as error:
-        form_column.error(str(describe_validation_error(error)))
+    insight = draft(values, where=form_column)
+    if insight is None:
         st.stop()
     try:
-        st.session_state.add_result = base.add(draft)
+        st.session_state.add_result = base.add(insight)
     except OivallusError as error:  # a role that may not add, a file that cannot be written
         form_column.error(escape_markdown(str(error)))
         st.stop()
@@ -153,7 +105,7 @@ def show_similar(draft_text: str, saved_id: int | None) -> None:
     """Insights like the text checked (before saving) or saved (then: make it evidence of a
     likely duplicate instead)."""
     st.markdown("**Similar insights already stored**")
-    found = base.similar(draft_text, k=6) if draft_text.strip() else []
+    found = base.insights.similar(draft_text, k=6) if draft_text.strip() else []
     similar = [(h, d) for h, d in found if h.insight_id != saved_id][:5]
     if not similar:
         st.caption(
@@ -172,8 +124,8 @@ def show_similar(draft_text: str, saved_id: int | None) -> None:
             action = "Make it evidence of this" if saved_id else "Add as evidence to it"
             if duplicate and right.button(action, key=f"ev{hit.insight_id}"):
                 evidence = InsightIn(text=draft_text, author=display_name())
-                if attempt(base.add_evidence, hit.insight_id, evidence) and (
-                    saved_id is None or attempt(base.delete, saved_id)
+                if attempt(base.curation.add_evidence, hit.insight_id, evidence) and (
+                    saved_id is None or attempt(base.curation.delete, saved_id)
                 ):
                     st.session_state.add_clear = True
                     st.session_state.pop("add_result", None)
@@ -189,8 +141,12 @@ def show_result(result) -> None:
     else:
         st.info(f"This text is already stored as insight #{result.insight.id}; nothing was added.")
     open_link(result.insight.id, "Open the insight")
-    suggested = [link for link in base.links(result.insight.id) if link.status == "suggested"]
-    confirmed = [link for link in base.links(result.insight.id) if link.status == "confirmed"]
+    suggested = [
+        link for link in base.insights.links(result.insight.id) if link.status == "suggested"
+    ]
+    confirmed = [
+        link for link in base.insights.links(result.insight.id) if link.status == "confirmed"
+    ]
     if suggested or confirmed:
         st.subheader("Related insights")
         st.caption(
@@ -204,10 +160,10 @@ def show_result(result) -> None:
             card_heading(left, link.other, "", link.score)
             b1, b2 = right.columns(2)
             if b1.button("Confirm", key=f"c{link.other_id}"):
-                base.confirm_link(result.insight.id, link.other_id)
+                base.curation.confirm_link(result.insight.id, link.other_id)
                 st.rerun()
             if b2.button("Dismiss", key=f"d{link.other_id}"):
-                base.reject_link(result.insight.id, link.other_id)
+                base.curation.reject_link(result.insight.id, link.other_id)
                 st.rerun()
 
 

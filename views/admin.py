@@ -22,7 +22,7 @@ if not may("admin"):
 people, backup, audit = st.tabs(["People", "Backup", "Audit log"])
 
 with people:
-    users = base.users()
+    users = base.people.users()
     st.dataframe(
         pd.DataFrame(
             [
@@ -51,7 +51,7 @@ with people:
         )
         if st.form_submit_button("Add person"):
             try:
-                base.create_user(
+                base.people.create_user(
                     username, name, role=role, password=password or None, team=team or None
                 )
                 st.toast(f"{escape_markdown(username)} added")
@@ -63,15 +63,15 @@ with people:
     who = c1.selectbox("Person", [u.username for u in users], key="who")
     new_role = c2.selectbox("New role", [r.value for r in Role], key="new-role")
     if c3.button("Set role"):
-        base.set_role(who, new_role)
+        base.people.set_role(who, new_role)
         st.rerun()
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
     new_password = c1.text_input("New password", type="password", key="new-password")
     if c2.button("Set password", disabled=len(new_password) < 10):
-        base.set_password(who, new_password)
+        base.people.set_password(who, new_password)
         st.toast(f"Password of {escape_markdown(who)} changed")
     if st.button(f"Disable {escape_markdown(who)}", disabled=who == "admin"):
-        base.disable_user(who)
+        base.people.disable_user(who)
         st.rerun()
 
 with backup:
@@ -128,8 +128,8 @@ with audit:
             "themes",
         ],
     )
-    actor = c2.selectbox("Who", ["everyone"] + [u.username for u in base.users()])
-    entries = base.audit(
+    actor = c2.selectbox("Who", ["everyone"] + [u.username for u in base.people.users()])
+    entries = base.people.audit(
         None if entity == "everything" else entity,
         None,
         None if actor == "everyone" else actor,

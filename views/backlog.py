@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from insights import NotFound, OivallusError
-from insights.backlog import narrow, with_new_evidence
 from insights.models import EvidenceRelation, QuestionStatus
+from insights.priority import narrow, with_new_evidence
 from insights.text import escape_markdown, plural
 from views.common import (
     allowed,
@@ -38,7 +38,7 @@ def vote_button(question, key: str, mine: bool | None = None) -> None:
         type="primary" if mine else "secondary",
         help="Closed questions take no votes" if closed else None,
     )
-    if clicked and attempt(base.vote, question.id, me, on=not mine, team=my_team):
+    if clicked and attempt(base.backlog.vote, question.id, me, on=not mine, team=my_team):
         st.session_state.pop("backlog_similar", None)
         st.rerun()
 
@@ -46,7 +46,7 @@ def vote_button(question, key: str, mine: bool | None = None) -> None:
 def review_buttons(question_id: int, insight_id: int) -> None:
     """Confirm an insight as evidence (with its relation) or dismiss it: only for those who
     may review evidence."""
-    if not allowed("dismiss_evidence", question_id, insight_id):
+    if not allowed(base.backlog.dismiss_evidence, question_id, insight_id):
         return
     relation = st.selectbox(
         "Relation",
@@ -56,11 +56,11 @@ def review_buttons(question_id: int, insight_id: int) -> None:
     )
     b1, b2 = st.columns(2)
     if b1.button("Confirm", key=f"ok{insight_id}") and attempt(
-        base.link_evidence, question_id, insight_id, relation
+        base.backlog.link_evidence, question_id, insight_id, relation
     ):
         st.rerun()
     if b2.button("Dismiss", key=f"no{insight_id}") and attempt(
-        base.dismiss_evidence, question_id, insight_id
+        base.backlog.dismiss_evidence, question_id, insight_id
     ):
         st.rerun()
 
@@ -76,12 +76,18 @@ def why(question) -> None:
 
 def show_question(question_id: int) -> None:
     try:
-        question = base.question(question_id)
+        question = base.backlog.question(question_id)
     except NotFound as error:
         st.error(str(error))
         return
     st.page_link("views/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
     st.title(escape_markdown(question.text), anchor=False)
+    st.page_link(
+        "views/brief.py",
+        label="Brief of its evidence (Markdown, PDF)",
+        icon=":material/summarize:",
+        query_params={"brief": f"question:{question.id}"},
+    )
     facts = [
         question.status,
         f"priority {question.priority:.2f}",
@@ -111,7 +117,7 @@ def show_question(question_id: int) -> None:
         why(question)
 
     st.subheader("Evidence")
-    evidence = base.question_evidence(question.id)
+    evidence = base.backlog.question_evidence(question.id)
     if not evidence:
         st.caption("No insight matched yet. New insights are checked against this question.")
     for item in evidence:
@@ -129,7 +135,9 @@ def show_question(question_id: int) -> None:
                     review_buttons(question.id, item.insight_id)
 
     shown = {item.insight_id for item in evidence}
-    more = [h for h in base.question_suggestions(question.id, k=10) if h.insight_id not in shown]
+    more = [
+        h for h in base.backlog.question_suggestions(question.id, k=10) if h.insight_id not in shown
+    ]
     if more:
         st.subheader("More insights that may answer it")
         for hit in more[:5]:
@@ -140,7 +148,7 @@ def show_question(question_id: int) -> None:
                     open_link(hit.insight_id)
                     review_buttons(question.id, hit.insight_id)
 
-    if not allowed("set_status", question.id, "in research"):
+    if not allowed(base.backlog.set_status, question.id, "in research"):
         return
     st.subheader("Status")
     with st.form("status"):
@@ -150,11 +158,11 @@ def show_question(question_id: int) -> None:
         reason = st.text_input("Reason (for dropped)")
         if st.form_submit_button("Change status"):
             try:
-                base.set_status(question.id, new_status, answer=answer, reason=reason)
+                base.backlog.set_status(question.id, new_status, answer=answer, reason=reason)
                 st.rerun()
             except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))
-    for change in reversed(base.history(question.id)):
+    for change in reversed(base.backlog.history(question.id)):
         st.caption(
             escape_markdown(
                 f"{change.at:%Y-%m-%d %H:%M} · {change.from_status or '—'} → {change.to_status}"
@@ -201,7 +209,7 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
     decision_date = c4.date_input("Decision date", value=None, key="ask_date")
     c1, c2 = st.columns(2)
     tags = c1.text_input("Tags", placeholder="comma, separated", key="ask_tags")
-    segments = c2.multiselect("Segments", base.choices("segment"), key="ask_segments")
+    segments = c2.multiselect("Segments", base.catalog.choices("segment"), key="ask_segments")
     ask_anyway = st.checkbox("Ask even if a similar question exists", key="ask_anyway")
     if st.form_submit_button("Ask", type="primary"):
         draft = {
@@ -216,7 +224,11 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
             "asked_by": me,
         }
         similar = (
-            [(q, s) for q, s in base.similar_questions(text) if base.is_duplicate_question(s)]
+            [
+                (q, s)
+                for q, s in base.backlog.similar_questions(text)
+                if base.backlog.is_duplicate_question(s)
+            ]
             if text.strip()
             else []
         )
@@ -224,7 +236,7 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
             st.session_state.backlog_similar = [q.id for q, _ in similar]
         else:
             try:
-                asked = base.ask(draft)
+                asked = base.backlog.ask(draft)
             except OivallusError as error:  # bad input, or a role that may not
                 st.error(str(error))
             else:
@@ -233,13 +245,13 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
                 st.rerun()
 
 for question_id in st.session_state.get("backlog_similar", []):
-    similar = base.question(question_id)
+    similar = base.backlog.question(question_id)
     with st.container(border=True):
         st.warning("A similar question is already in the backlog: vote for that one instead?")
         st.markdown(f"**{escape_markdown(similar.text)}** · {plural(similar.votes, 'vote')}")
         vote_button(similar, f"dupvote{similar.id}")
 
-everything = base.questions()  # one read, narrowed below in several ways
+everything = base.backlog.questions()  # one read, narrowed below in several ways
 waiting = with_new_evidence(everything)
 if waiting:
     st.info(f"New evidence for {plural(len(waiting), 'open question')}: review it below.")
@@ -256,7 +268,7 @@ in_status = narrow(everything, status=chosen_status)
 teams = sorted({q.team for q in in_status if q.team} | {t for q in in_status for t in q.teams})
 team_filter = c3.selectbox("Team", ["any"] + teams)
 tag_filter = c4.selectbox("Tag", ["any"] + sorted({t for q in in_status for t in q.tags}))
-segment_filter = c5.selectbox("Segment", ["any"] + base.choices("segment"))
+segment_filter = c5.selectbox("Segment", ["any"] + base.catalog.choices("segment"))
 questions = narrow(
     everything,
     status=chosen_status,
@@ -270,13 +282,13 @@ d1, d2, _ = st.columns([1, 1, 3])
 # The files are written only when a button is pressed.
 d1.download_button(
     "Export CSV",
-    lambda: base.export_backlog_csv(questions=questions),
+    lambda: base.backlog.export_backlog_csv(questions=questions),
     file_name="backlog.csv",
     mime="text/csv",
 )
 d2.download_button(
     "Export Markdown",
-    lambda: base.export_backlog_markdown(questions=questions),
+    lambda: base.backlog.export_backlog_markdown(questions=questions),
     file_name="backlog.md",
     mime="text/markdown",
 )
@@ -284,7 +296,7 @@ d2.download_button(
 if not questions:
     st.info("No questions here yet. Ask the first one above.")
 PAGE = 20
-my_votes = base.my_votes(me)
+my_votes = base.backlog.my_votes(me)
 pages = max(1, -(-len(questions) // PAGE))
 page = st.number_input(f"Page (of {pages})", 1, pages, 1) if pages > 1 else 1
 first = (page - 1) * PAGE

@@ -120,21 +120,22 @@ def my_names() -> list[str]:
 
 def may(role: str) -> bool:
     """Whether the signed-in person has at least this role (to hide what they cannot do)."""
-    from insights.people import RANK
+    from insights.acting import RANK
 
     user = current_user()
     return user is not None and RANK[Role(user.role)] >= RANK[Role(role)]
 
 
-def allowed(action: str, *args, **kwargs) -> bool:
-    """Whether the signed-in person may do this write (see KnowledgeBase.allows)."""
-    return kb().allows(action, *args, **kwargs)
+def allowed(write, *args, **kwargs) -> bool:
+    """Whether the signed-in person may do this write, a service's method such as
+    `kb().curation.edit` (see KnowledgeBase.allows)."""
+    return kb().allows(write, *args, **kwargs)
 
 
 def attempt(action, *args, **kwargs) -> bool:
     """Do a write; a refusal or bad input shows its message where the control is, and the rest
     of the page stays (a refused Dismiss once blanked everything below it)."""
-    from insights.people import PermissionDenied
+    from insights.acting import PermissionDenied
 
     try:
         action(*args, **kwargs)
@@ -237,7 +238,7 @@ def period_picker(column, key: str, default: str = "Last 90 days"):
 
 def segment_picker(column, key: str) -> str | None:
     """A segment filter over the segments in use ("All segments" is None)."""
-    values = kb().filter_values("segment")
+    values = kb().insights.filter_values("segment")
     choice = column.selectbox("Segment", ["All segments", *values], key=key)
     return None if choice == "All segments" else choice
 
@@ -253,7 +254,7 @@ def kpi_text(kpi) -> str:
 def follow_toggle(kind: str, target, what: str) -> None:
     """A button to follow (or stop following) a theme, question or segment for the digest."""
     base = kb()
-    following = (kind, str(target)) in set(base.follows())
+    following = (kind, str(target)) in set(base.people.follows())
     label = f"Unfollow {what}" if following else f"Follow {what}"
     if st.button(
         label,
@@ -261,7 +262,7 @@ def follow_toggle(kind: str, target, what: str) -> None:
         icon=":material/notifications:",
         help="What you follow goes into your weekly digest.",
     ):
-        base.follow(kind, str(target), on=not following)
+        base.people.follow(kind, str(target), on=not following)
         st.rerun()
 
 
@@ -276,7 +277,7 @@ def account_menu(base) -> None:
                 st.error("The two new passwords differ.")
                 return
             try:
-                base.change_password(current, new)
+                base.people.change_password(current, new)
             except OivallusError as error:
                 st.error(str(error))
                 return

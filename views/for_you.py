@@ -15,7 +15,7 @@ LABELS = {
 
 base = kb()
 st.title("For you")
-items = base.for_you()
+items = base.inbox.for_you()
 unread = sum(item.unread for item in items)
 st.caption(
     f"{plural(unread, 'new item')} since you last looked · follow questions, themes and "
@@ -26,7 +26,9 @@ if not items:
         "Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on the "
         "Overview, and what happens there shows up here."
     )
-insights = {i.id: i for i in base.insights_by_id([i.insight_id for i in items if i.insight_id])}
+insights = {
+    i.id: i for i in base.insights.insights_by_id([i.insight_id for i in items if i.insight_id])
+}
 for item in items:
     with st.container(border=True):
         left, right = st.columns([6, 1], vertical_alignment="center")
@@ -53,4 +55,4 @@ for item in items:
                     query_params={"question": str(item.question_id)},
                 )
 if unread:
-    base.mark_read()  # seen now: the sidebar count drops on the next page
+    base.inbox.mark_read()  # seen now: the sidebar count drops on the next page

@@ -81,7 +81,7 @@ def run_import(name: str, path: Path, **options) -> int:
         )
 
     try:
-        report = base.import_file(path, progress=show, name=name, **options)
+        report = base.imports.import_file(path, progress=show, name=name, **options)
     except (ReadError, OivallusError) as error:
         st.error(f"{shown} was not imported: {escape_markdown(str(error))}.")
         return 0
@@ -96,16 +96,16 @@ def plan_for(name: str, path: Path, key: str):
         st.subheader(escape_markdown(name), anchor=False)
         sheet = None
         try:
-            sheets = base.preview_file(path)[0]
+            sheets = base.imports.preview_file(path)[0]
             if len(sheets) > 1:
                 sheet = st.selectbox("Sheet", sheets, key=f"sheet-{key}")
-            _, columns, sample = base.preview_file(path, sheet, rows=GUESS_ROWS)
+            _, columns, sample = base.imports.preview_file(path, sheet, rows=GUESS_ROWS)
         except ReadError as error:
             st.error(f"{escape_markdown(name)} cannot be imported: {escape_markdown(str(error))}.")
             return None
         shown = [c for c in columns if not c.startswith("__")]
         st.dataframe(pd.DataFrame(sample[:5], columns=shown), hide_index=True)
-        saved = base.mappings()
+        saved = base.imports.mappings()
         use = st.selectbox("Mapping", ["Guessed from the column names", *saved], key=f"use-{key}")
         guessed = saved.get(use) or guess_mapping(columns, sample)
         for column, found in unclear_scores(shown, sample).items():
@@ -131,7 +131,7 @@ def plan_for(name: str, path: Path, key: str):
         )
         if c2.button("Save mapping", key=f"save-{key}", disabled=not save_as.strip()):
             try:
-                base.save_mapping(save_as, mapping)
+                base.imports.save_mapping(save_as, mapping)
                 st.toast(f"Mapping '{escape_markdown(save_as.strip())}' saved")
             except OivallusError as error:
                 st.error(str(error))
@@ -191,11 +191,11 @@ if files:
     c1, c2, c3, c4 = st.columns(4)
     sources = [s.value for s in Source]
     source = c1.selectbox("Source", ["Guess from the file"] + sources)
-    studies = {s.title: s.id for s in base.studies()}
+    studies = {s.title: s.id for s in base.catalog.studies()}
     study = c2.selectbox("Study", ["—"] + list(studies))
     stage = c3.selectbox(
         "Journey stage",
-        ["—", *base.choices("journey_stage")],
+        ["—", *base.catalog.choices("journey_stage")],
         help="The stage of every row that does not have its own (a stage column wins).",
     )
     scrub = c4.checkbox(
@@ -226,7 +226,7 @@ if files:
         cancel.empty()
         if inserted:
             themes_bar = st.progress(0.0, text="Updating themes")
-            base.recompute_themes(
+            base.themes.recompute_themes(
                 progress=lambda done, total: themes_bar.progress(
                     done / total, text=f"Updating themes: step {done} of {total}"
                 )
@@ -235,7 +235,7 @@ if files:
         st.caption("Links and question matches for the new insights follow in the background.")
 
 st.header("Import history", anchor=False)
-history = base.imports()
+history = base.imports.history()
 if not history:
     st.caption("Nothing imported yet.")
 for record in history:
@@ -249,7 +249,7 @@ for record in history:
             f"{record.responses} survey responses"
         )
         if record.undone_at and c2.button("Restore", key=f"restore-{record.id}"):
-            count = base.restore_import(record.id)
+            count = base.imports.restore_import(record.id)
             st.toast(f"{plural(count, 'insight')} of {escape_markdown(record.file)} restored")
             st.rerun()
         resumable = (
@@ -271,7 +271,7 @@ for record in history:
                 "responses stop counting.",
             )
         ):
-            count = base.undo_import(record.id)
+            count = base.imports.undo_import(record.id)
             st.toast(
                 f"{plural(count, 'insight')} and {plural(record.responses, 'survey response')} of "
                 f"{escape_markdown(record.file)} removed (restorable)"

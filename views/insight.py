@@ -1,11 +1,8 @@
 """One insight (deep link ?insight=ID): text, metadata, evidence, study, links, edit, history."""
 
 import streamlit as st
-from pydantic import ValidationError
 
-from insights import InsightIn, NotFound
-from insights.errors import describe_validation_error
-from insights.models import Kind, Sentiment, Source
+from insights import NotFound
 from insights.text import escape_markdown
 from views.common import (
     allowed,
@@ -18,6 +15,7 @@ from views.common import (
     own_title,
     title_of,
 )
+from views.insight_form import draft, insight_fields
 
 base = kb()
 raw_id = st.query_params.get("insight", "")
@@ -28,7 +26,7 @@ if not raw_id:
         st.query_params["insight"] = str(int(chosen))
         st.rerun()
     st.subheader("Newest")
-    for item in base.browse(limit=10)[0]:
+    for item in base.insights.browse(limit=10)[0]:
         open_link(item.id, f"#{item.id} {escape_markdown(title_of(item))}")
     st.stop()
 
@@ -43,7 +41,7 @@ st.title(escape_markdown(heading) if heading else f"Insight #{insight.id}", anch
 if insight.deleted_at:
     st.warning(f"This insight was deleted on {insight.deleted_at:%Y-%m-%d %H:%M}.")
     if may("admin") and st.button("Restore it"):
-        base.restore(insight.id)
+        base.curation.restore(insight.id)
         st.rerun()
 st.caption(metadata_line(insight))
 with st.container(border=True):
@@ -57,8 +55,12 @@ details = {
 }
 st.caption(" · ".join(escape_markdown(f"{k}: {v}") for k, v in details.items() if v))
 
-if not insight.journey_stage and not insight.deleted_at and allowed("edit", insight.id, None):
-    suggestion = base.suggest_stage(insight.id)
+if (
+    not insight.journey_stage
+    and not insight.deleted_at
+    and allowed(base.curation.edit, insight.id, None)
+):
+    suggestion = base.curation.suggest_stage(insight.id)
     if suggestion is not None:
         with st.container(border=True):
             left, right = st.columns([4, 1], vertical_alignment="center")
@@ -68,19 +70,18 @@ if not insight.journey_stage and not insight.deleted_at and allowed("edit", insi
                 "insights with a stage are there."
             )
             if right.button("Accept", key="accept-stage", type="primary"):
-                data = insight.model_dump(include=set(InsightIn.model_fields))
-                data.update(journey_stage=suggestion.stage, language=None)
-                if attempt(base.edit, insight.id, InsightIn(**data)):
+                changes = draft({"journey_stage": suggestion.stage}, insight)
+                if changes is not None and attempt(base.curation.edit, insight.id, changes):
                     st.rerun()
 
 if insight.study_id:
-    study = base.study(insight.study_id)
+    study = base.catalog.study(insight.study_id)
     st.markdown(
         f"**Study:** {escape_markdown(study.title)}"
         + (f" ({escape_markdown(study.method)})" if study.method else "")
     )
 
-evidence = base.evidence(insight.id)
+evidence = base.curation.evidence(insight.id)
 if evidence:
     st.subheader(f"Evidence ({len(evidence)})")
     for item in evidence:
@@ -98,7 +99,7 @@ if evidence:
 
 if not insight.deleted_at:
     st.subheader("Linked insights")
-    links = base.links(insight.id)
+    links = base.insights.links(insight.id)
     if not links:
         st.caption("No links yet.")
     for link in links:
@@ -116,30 +117,30 @@ if not insight.deleted_at:
                 open_link(link.other_id)
                 if (
                     link.duplicate
-                    and allowed("merge", insight.id, link.other_id)
+                    and allowed(base.curation.merge, insight.id, link.other_id)
                     and st.button(
                         "Merge into this",
                         key=f"m{link.other_id}",
                         help="Its text becomes evidence of this insight; it is deleted "
                         "(restorable).",
                     )
-                    and attempt(base.merge, insight.id, link.other_id)
+                    and attempt(base.curation.merge, insight.id, link.other_id)
                 ):
                     st.rerun()
                 if link.status == "suggested" and allowed(
-                    "confirm_link", insight.id, link.other_id
+                    base.curation.confirm_link, insight.id, link.other_id
                 ):
                     b1, b2 = st.columns(2)
                     if b1.button("Confirm", key=f"c{link.other_id}") and attempt(
-                        base.confirm_link, insight.id, link.other_id
+                        base.curation.confirm_link, insight.id, link.other_id
                     ):
                         st.rerun()
                     if b2.button("Dismiss", key=f"d{link.other_id}") and attempt(
-                        base.reject_link, insight.id, link.other_id
+                        base.curation.reject_link, insight.id, link.other_id
                     ):
                         st.rerun()
 
-    matched = base.questions_for_insight(insight.id)
+    matched = base.backlog.questions_for_insight(insight.id)
     if matched:
         st.subheader("Questions it may answer")
         for question, evidence in matched:
@@ -152,53 +153,18 @@ if not insight.deleted_at:
                 query_params={"question": str(question.id)},
             )
 
-    editable = allowed("edit", insight.id, None)
+    editable = allowed(base.curation.edit, insight.id, None)
     if not editable:
         st.caption("Only its author's account, researchers and admins may edit or delete it.")
     if editable:
         with st.expander("Edit"), st.form("edit"):
-            text = st.text_area("Text", value=insight.text, height=150)
-            c1, c2, c3 = st.columns(3)
-            title = c1.text_input("Title", value=insight.title or "")
-            kinds = [k.value for k in Kind]
-            kind = c2.selectbox("Kind", kinds, index=kinds.index(insight.kind))
-            sources = [s.value for s in Source]
-            source = c3.selectbox("Source", sources, index=sources.index(insight.source))
-            c1, c2, c3 = st.columns(3)
-            segment = c1.text_input("Segment", value=insight.segment or "")
-            touchpoint = c2.text_input("Touchpoint", value=insight.touchpoint or "")
-            stage = c3.text_input("Journey stage", value=insight.journey_stage or "")
-            c1, c2, c3 = st.columns(3)
-            sentiments = ["—"] + [s.value for s in Sentiment]
-            sentiment = c1.selectbox(
-                "Sentiment", sentiments, index=sentiments.index(insight.sentiment or "—")
-            )
-            tags = c2.text_input("Tags", value=", ".join(insight.tags))
-            team_name = c3.text_input("Team", value=insight.team or "")
+            values = insight_fields(base, f"edit{insight.id}", insight, text_label="Text")
             if st.form_submit_button("Save changes", type="primary"):
-                data = insight.model_dump(include=set(InsightIn.model_fields))
-                data.update(
-                    text=text,
-                    title=title,
-                    kind=kind,
-                    source=source,
-                    segment=segment,
-                    touchpoint=touchpoint,
-                    journey_stage=stage,
-                    team=team_name,
-                    sentiment=None if sentiment == "—" else sentiment,
-                    language=None,
-                    tags=[t for t in tags.split(",") if t.strip()],
-                )
-                try:
-                    changed = attempt(base.edit, insight.id, InsightIn(**data))
-                except ValidationError as error:
-                    st.error(str(describe_validation_error(error)))
-                    changed = False
-                if changed:
+                changes = draft(values, insight)
+                if changes is not None and attempt(base.curation.edit, insight.id, changes):
                     st.rerun()
 
-    versions = base.versions(insight.id)
+    versions = base.insights.versions(insight.id)
     with st.expander(f"History ({len(versions)} earlier versions)"):
         for version in reversed(versions):
             st.markdown(
@@ -207,9 +173,9 @@ if not insight.deleted_at:
             )
             st.text(version.data.text)
             if may("admin") and st.button("Restore this version", key=f"v{version.version}"):
-                base.restore_version(insight.id, version.version)
+                base.curation.restore_version(insight.id, version.version)
                 st.rerun()
-        trail = base.audit("insight", insight.id) if may("researcher") else []
+        trail = base.people.audit("insight", insight.id) if may("researcher") else []
         if trail:
             st.markdown("**Audit trail**")
             for entry in trail:
@@ -219,8 +185,8 @@ if not insight.deleted_at:
                 )
 
     if (
-        allowed("delete", insight.id)
+        allowed(base.curation.delete, insight.id)
         and st.button("Delete this insight", icon=":material/delete:")
-        and attempt(base.delete, insight.id)
+        and attempt(base.curation.delete, insight.id)
     ):
         st.rerun()

@@ -15,7 +15,7 @@ base = kb()
 st.title("Customer journey")
 c1, _ = st.columns(2)
 _, start, end = period_picker(c1, "journey-period", default="All time")
-journey = base.journey(start, end)
+journey = base.analysis.journey(start, end)
 
 if not journey.cells:
     st.info(
@@ -104,19 +104,34 @@ else:
         "Segment", journey.segments, index=journey.segments.index(chosen_segment)
     )
     filters = SearchFilters(journey_stage=[stage], segment=[segment])
-    found, total = base.browse(filters, limit=20)
+    found, total = base.insights.browse(filters, limit=20)
     st.subheader(
         escape_markdown(f"{plural(total, 'insight')} at {stage} · {segment}"), anchor=False
     )
     if not total:
         st.caption("No insight here yet.")
+    else:
+        b1, b2 = st.columns(2)
+        b1.page_link(
+            "views/brief.py",
+            label=escape_markdown(f"Brief of the stage {stage}"),
+            icon=":material/summarize:",
+            query_params={"brief": f"stage:{stage}"},
+        )
+        if segment != "(none)":
+            b2.page_link(
+                "views/brief.py",
+                label=escape_markdown(f"Brief of the segment {segment}"),
+                icon=":material/summarize:",
+                query_params={"brief": f"segment:{segment}"},
+            )
     for insight in found:
         with st.container(border=True):
             text_card(insight)
             open_link(insight.id)
 
 with st.expander("Edit the journey stages"):
-    current = base.choices("journey_stage")
+    current = base.catalog.choices("journey_stage")
     stages = pd.DataFrame({"order": range(1, len(current) + 1), "stage": current})
     edited = st.data_editor(
         stages,
@@ -143,7 +158,7 @@ with st.expander("Edit the journey stages"):
             if i < len(current) and rows.loc[i, "stage"] != current[i]
         }
         try:
-            base.set_choices("journey_stage", new, renames=renames)
+            base.catalog.set_choices("journey_stage", new, renames=renames)
             st.rerun()
         except OivallusError as error:
             st.error(str(error))

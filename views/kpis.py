@@ -12,13 +12,13 @@ from views.common import kb, kpi_text, period_picker, segment_picker
 base = kb()
 st.title("Customer KPIs")
 NAMES = {"nps": "NPS", "csat": "CSAT (% satisfied)", "ces": "CES (mean, 1-7)"}
-available = [m for m in NAMES if base.kpi(m).n] or ["nps"]
+available = [m for m in NAMES if base.analysis.kpi(m).n] or ["nps"]
 c1, c2, c3 = st.columns(3)
 metric = c1.selectbox("KPI", available, format_func=NAMES.get)
 period, start, end = period_picker(c2, "kpi-period", default="Last 12 months")
 segment = segment_picker(c3, "kpi-segment")
 
-headline = base.kpi(metric, segment, None, start, end)
+headline = base.analysis.kpi(metric, segment, None, start, end)
 if headline.n == 0:
     st.info(
         "No survey responses in this selection. Import a survey with a 0-10 score column "
@@ -77,7 +77,7 @@ def chart(frame: pd.DataFrame, by: str, line: bool) -> alt.Chart:
 tabs = st.tabs(["By month", "By segment", "By touchpoint"])
 for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
     with tab:
-        rows = base.kpi_by(
+        rows = base.analysis.kpi_by(
             metric, by, segment=segment if by != "segment" else None, start=start, end=end
         )
         frame = table(rows)

@@ -29,10 +29,10 @@ columns = st.columns(4)
 shown = 0
 for metric, name in NAMES.items():
     if start is not None:
-        change = base.kpi_change(metric, start, end, segment)
+        change = base.analysis.kpi_change(metric, start, end, segment)
         kpi, delta = change.current, change.change
     else:
-        kpi, delta, change = base.kpi(metric, segment), None, None
+        kpi, delta, change = base.analysis.kpi(metric, segment), None, None
     if kpi.n == 0 and metric != "nps":
         continue
     digits = 1 if metric == "ces" else 0
@@ -59,6 +59,37 @@ for metric, name in NAMES.items():
     shown += 1
 columns[shown].metric("Insights", f"{base.count():,}".replace(",", " "))
 
+
+def number(value: float) -> str:
+    """A metric value as people read it: 12 345, 0.84."""
+    return f"{value:,.0f}".replace(",", " ") if abs(value) >= 100 else f"{value:.3g}"
+
+
+tiles = base.metrics.tiles()  # the metrics an admin chose for everyone (Behaviour page)
+for row in range(0, len(tiles), 4):
+    for column, tile in zip(st.columns(4), tiles[row : row + 4], strict=False):
+        if tile.value is None:
+            column.metric(escape_markdown(tile.metric), "—", help="No values yet.")
+            continue
+        delta = None if tile.previous is None else tile.value - tile.previous
+        column.metric(
+            escape_markdown(f"{tile.metric} ({tile.month:%b %Y})"),
+            escape_markdown(number(tile.value) + (f" {tile.unit}" if tile.unit else "")),
+            delta=None if delta is None else number(delta),
+            delta_color="normal" if tile.better == "higher" else "inverse",
+            chart_data=tile.trend,
+            chart_type="line",
+            help="Change against the month before; the line is the last 12 months."
+            + (
+                f" 95 % interval {number(tile.low)}-{number(tile.high)} (a count)."
+                if tile.low is not None and tile.high is not None
+                else ""
+            ),
+        )
+        if tile.target is not None:
+            verdict = "on target" if tile.on_target else "off target"
+            column.caption(f"target {number(tile.target)} · {verdict}")
+
 left, right = st.columns([3, 2], gap="large")
 with left:
     heading, mine_column = st.columns([3, 1], vertical_alignment="bottom")
@@ -67,11 +98,11 @@ with left:
         "Mine", key="overview_mine", help="Only insights you are the author of."
     )
     if mine:
-        newest = base.browse(
+        newest = base.insights.browse(
             SearchFilters(author=my_names(), segment=[segment] if segment else []), limit=6
         )[0]
     else:
-        newest = base.newest(6, segment)
+        newest = base.insights.newest(6, segment)
     if not newest:
         st.caption(
             "Nothing of yours yet: add an observation."
@@ -85,9 +116,9 @@ with left:
 
 with right:
     st.subheader("Rising themes", anchor=False)
-    trends = base.theme_trends("month")
+    trends = base.themes.theme_trends("month")
     rising = [t for t in trends if t.trend == "rising"][:5]
-    if not base.themes_computed():
+    if not base.themes.themes_computed():
         st.caption("Themes are not computed yet: open Themes and recompute.")
     for trend in rising or trends[:3]:
         st.page_link(
@@ -101,7 +132,7 @@ with right:
         st.caption("No theme is rising this month; the largest are shown.")
 
     st.subheader("Questions with new evidence", anchor=False)
-    waiting = base.questions_with_new_evidence()
+    waiting = base.backlog.questions_with_new_evidence()
     if not waiting:
         st.caption("No open question has new evidence to review.")
     for question in waiting[:5]:

@@ -21,7 +21,7 @@ MAX_RESULTS = 200
 
 base = kb()
 st.title("Search insights")
-waiting = base.questions_with_new_evidence()
+waiting = base.backlog.questions_with_new_evidence()
 if waiting:
     st.page_link(
         "views/backlog.py",
@@ -43,14 +43,14 @@ with st.expander("Filters", expanded=False):
     sources = c2.multiselect("Source", [s.value for s in Source])
     sentiments = c3.multiselect("Sentiment", [s.value for s in Sentiment])
     c1, c2, c3 = st.columns(3)
-    segments = c1.multiselect("Segment", base.choices("segment"))
-    touchpoints = c2.multiselect("Touchpoint", base.choices("touchpoint"))
-    stages = c3.multiselect("Journey stage", base.choices("journey_stage"))
+    segments = c1.multiselect("Segment", base.catalog.choices("segment"))
+    touchpoints = c2.multiselect("Touchpoint", base.catalog.choices("touchpoint"))
+    stages = c3.multiselect("Journey stage", base.catalog.choices("journey_stage"))
     c1, c2, c3 = st.columns(3)
-    studies = {s.title: s.id for s in base.studies()}
+    studies = {s.title: s.id for s in base.catalog.studies()}
     study_titles = c1.multiselect("Study", list(studies))
-    teams = c2.multiselect("Team", base.filter_values("team"))
-    tags = c3.multiselect("Tags", base.filter_values("tags"))
+    teams = c2.multiselect("Team", base.insights.filter_values("team"))
+    tags = c3.multiselect("Tags", base.insights.filter_values("tags"))
     c1, c2, _ = st.columns(3)
     observed_from = c1.date_input("Observed from", value=None)
     observed_to = c2.date_input("Observed to", value=None)
@@ -85,7 +85,7 @@ try:
         results = [(h.insight, h.score) for h in hits[:PAGE_SIZE]]
         st.caption(f"Best matches for “{escape_markdown(query.strip())}”, page {page + 1}")
     else:
-        insights, total = base.browse(filters, offset=offset, limit=PAGE_SIZE)
+        insights, total = base.insights.browse(filters, offset=offset, limit=PAGE_SIZE)
         has_next = offset + PAGE_SIZE < total
         results = [(i, None) for i in insights]
         st.caption(f"{plural(total, 'insight')}, newest first · page {page + 1}")
@@ -96,7 +96,7 @@ except InvalidInput as error:
 if not results:
     st.info("Nothing found. Try other words or fewer filters.")
 
-may_edit = allowed("bulk_edit", [])
+may_edit = allowed(base.curation.bulk_edit, [])
 picked: set[int] = st.session_state.setdefault("search_picked", set())
 if results:
     export, *_ = st.columns([3, 1, 1])
@@ -106,7 +106,7 @@ if results:
     for column, (fmt, (label, mime)) in zip((e1, e2), formats.items(), strict=True):
         column.download_button(  # the file is built only when the button is pressed
             label,
-            lambda fmt=fmt: base.export_insights(query, filters, fmt),
+            lambda fmt=fmt: base.insights.export_insights(query, filters, fmt),
             file_name=f"insights.{fmt}",
             mime=mime,
             icon=":material/download:",
@@ -165,9 +165,9 @@ if may_edit and results:
     ):
         c1, c2, c3, c4 = st.columns(4)
         keep = "— leave as it is —"
-        new_stage = c1.selectbox("Journey stage", [keep, *base.choices("journey_stage")])
-        new_segment = c2.selectbox("Segment", [keep, *base.choices("segment")])
-        new_touchpoint = c3.selectbox("Touchpoint", [keep, *base.choices("touchpoint")])
+        new_stage = c1.selectbox("Journey stage", [keep, *base.catalog.choices("journey_stage")])
+        new_segment = c2.selectbox("Segment", [keep, *base.catalog.choices("segment")])
+        new_touchpoint = c3.selectbox("Touchpoint", [keep, *base.catalog.choices("touchpoint")])
         new_tags = c4.text_input("Add tags", placeholder="comma, separated")
         if st.form_submit_button(f"Apply to {plural(len(picked), 'insight')}", disabled=not picked):
             changes = {
@@ -177,7 +177,7 @@ if may_edit and results:
             }
             changes = {k: v for k, v in changes.items() if v != keep}
             tags = [t for t in new_tags.split(",") if t.strip()]
-            if attempt(base.bulk_edit, sorted(picked), add_tags=tags, **changes):
+            if attempt(base.curation.bulk_edit, sorted(picked), add_tags=tags, **changes):
                 st.session_state.search_bulk_done = len(picked)
                 picked.clear()
                 for key in [k for k in st.session_state if str(k).startswith("pick")]:

@@ -5,7 +5,7 @@ session key "user", the session id in "session"."""
 import streamlit as st
 import streamlit.components.v1 as components
 
-from insights.people import PermissionDenied
+from insights.acting import PermissionDenied
 from insights.signin import SESSION_DAYS, SignInThrottled
 from insights.text import escape_markdown
 from views.common import account_menu, get_kb

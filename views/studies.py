@@ -26,7 +26,7 @@ with st.expander("New study", expanded=False), st.form("new_study", clear_on_sub
     description = st.text_area("Description")
     if st.form_submit_button("Create study", type="primary"):
         try:
-            created = base.create_study(
+            created = base.catalog.create_study(
                 {
                     "title": title,
                     "method": method or None,
@@ -40,7 +40,7 @@ with st.expander("New study", expanded=False), st.form("new_study", clear_on_sub
         except OivallusError as error:  # bad input, or a role that may not
             st.error(str(error))
 
-studies = base.studies()
+studies = base.catalog.studies()
 if not studies:
     st.info("No studies yet. Create the first one above.")
     st.stop()
@@ -60,7 +60,9 @@ with st.container(border=True):
         st.text(study.description)
 
 page = st.number_input("Page", min_value=1, value=1, step=1, key=f"study_page_{study.id}")
-findings, total = base.study_insights(study.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+findings, total = base.catalog.study_insights(
+    study.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+)
 st.caption(f"{total} findings")
 for insight in findings:
     with st.container(border=True):

@@ -15,7 +15,7 @@ STRONG_SOURCES = 3  # independent sources (source kinds and studies) that make a
 
 def recompute() -> None:
     bar = st.progress(0.0, text="Recomputing themes")
-    base.recompute_themes(
+    base.themes.recompute_themes(
         progress=lambda done, total: bar.progress(
             done / total, text=f"Recomputing themes: step {done} of {total}"
         )
@@ -25,7 +25,7 @@ def recompute() -> None:
 
 def theme_page(theme_id: int) -> None:
     try:
-        theme = base.theme(theme_id)
+        theme = base.themes.theme(theme_id)
     except OivallusError as error:
         st.error(f"{error}.")
         st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
@@ -38,6 +38,12 @@ def theme_page(theme_id: int) -> None:
     )
 
     follow_toggle("theme", theme.id, "this theme")
+    st.page_link(
+        "views/brief.py",
+        label="Brief of this theme (Markdown, PDF)",
+        icon=":material/summarize:",
+        query_params={"brief": f"theme:{theme.id}"},
+    )
     with st.expander("Rename, pin, merge or split"):
         with st.form("rename"):
             name = st.text_input(
@@ -46,24 +52,24 @@ def theme_page(theme_id: int) -> None:
                 help="Kept when themes are recomputed. Empty: its words.",
             )
             if st.form_submit_button("Save name"):
-                base.rename_theme(theme.id, name)
+                base.themes.rename_theme(theme.id, name)
                 st.rerun()
         c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
         if c1.button("Unpin" if theme.pinned else "Pin to top"):
-            base.pin_theme(theme.id, not theme.pinned)
+            base.themes.pin_theme(theme.id, not theme.pinned)
             st.rerun()
-        others = {t.label: t.id for t in base.themes() if t.id != theme.id}
+        others = {t.label: t.id for t in base.themes.all() if t.id != theme.id}
         target = c2.selectbox("Merge into this theme", ["—", *others])
         if c3.button("Merge", disabled=target == "—"):
-            base.merge_themes(theme.id, others[target])
+            base.themes.merge_themes(theme.id, others[target])
             st.rerun()
         if st.button("Split in two", disabled=len(theme.insight_ids) < 4):
-            _, part = base.split_theme(theme.id)
+            _, part = base.themes.split_theme(theme.id)
             st.toast(f"Split off: {escape_markdown(part.label)}")
             st.rerun()
 
-    profile = base.theme_profile(theme.id)
-    trend = base.theme_trends("month", theme_ids=[theme.id])
+    profile = base.themes.theme_profile(theme.id)
+    trend = base.themes.theme_trends("month", theme_ids=[theme.id])
     c1, c2, c3 = st.columns(3)
     if trend:
         frame = pd.DataFrame({"month": trend[0].periods, "insights": trend[0].counts})
@@ -83,7 +89,7 @@ def theme_page(theme_id: int) -> None:
         )
 
     sources = [s for s, _ in profile["source"]]
-    studies = {s.id: s.title for s in base.studies()}
+    studies = {s.id: s.title for s in base.catalog.studies()}
     used = [studies[i] for i, _ in profile["study_id"] if i in studies]
     independent = len(set(sources)) + len(used)
     verdict = "strong evidence" if independent >= STRONG_SOURCES else "thin evidence"
@@ -95,7 +101,7 @@ def theme_page(theme_id: int) -> None:
 
     questions = {}
     for insight_id in theme.insight_ids[:200]:
-        for question, _ in base.questions_for_insight(insight_id):
+        for question, _ in base.backlog.questions_for_insight(insight_id):
             questions[question.id] = question
     if questions:
         st.subheader("Questions it bears on", anchor=False)
@@ -109,7 +115,7 @@ def theme_page(theme_id: int) -> None:
 
     st.subheader("Insights, most central first", anchor=False)
     shown = st.session_state.get(f"theme-shown-{theme.id}", 10)
-    for insight in base.insights_by_id(theme.insight_ids[:shown]):
+    for insight in base.insights.insights_by_id(theme.insight_ids[:shown]):
         with st.container(border=True):
             text_card(insight)
             open_link(insight.id)
@@ -120,7 +126,7 @@ def theme_page(theme_id: int) -> None:
 
 def theme_list() -> None:
     st.title("Themes")
-    computed = base.themes_computed()
+    computed = base.themes.themes_computed()
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     if computed:
         c1.caption(
@@ -138,13 +144,13 @@ def theme_list() -> None:
     if c2.button("Recompute themes", type="primary" if not computed else "secondary"):
         recompute()
         st.rerun()
-    themes = base.themes()
+    themes = base.themes.all()
     if not themes:
         return
 
     st.subheader("Trends", anchor=False)
     period = st.radio("Per", ["month", "week"], horizontal=True, label_visibility="collapsed")
-    trends = base.theme_trends(period)
+    trends = base.themes.theme_trends(period)
     st.caption(
         "Rising / falling: the latest period's count against the mean of the four before "
         "it, when a Poisson count with that mean would reach it with p < 0.05 (at least "
@@ -187,7 +193,8 @@ def theme_list() -> None:
 
     st.subheader("All themes", anchor=False)
     names = {
-        i.id: i for i in base.insights_by_id([t.insight_ids[0] for t in themes if t.insight_ids])
+        i.id: i
+        for i in base.insights.insights_by_id([t.insight_ids[0] for t in themes if t.insight_ids])
     }
     for theme in themes:
         with st.container(border=True):

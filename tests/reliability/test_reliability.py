@@ -20,13 +20,14 @@ SECONDS = 4
 
 
 def test_twenty_people_adding_voting_and_searching(kb):
-    kb.ensure_admin("reliability admin pw")
+    kb.people.ensure_admin("reliability admin pw")
     people = [
-        kb.acting_as(kb.create_user(f"p{i}", f"Person {i}", role="contributor"))
+        kb.acting_as(kb.people.create_user(f"p{i}", f"Person {i}", role="contributor"))
         for i in range(USERS)
     ]
     questions = [
-        kb.ask(QuestionIn(text=f"Open question number {q} about delivery")) for q in range(5)
+        kb.backlog.ask(QuestionIn(text=f"Open question number {q} about delivery"))
+        for q in range(5)
     ]
     errors: list[BaseException] = []
     added: list[list[int]] = [[] for _ in range(USERS)]
@@ -42,7 +43,7 @@ def test_twenty_people_adding_voting_and_searching(kb):
                 added[n].append(result.insight.id)
                 question = questions[step % len(questions)]
                 if question.id not in voted[n]:
-                    view.vote(question.id, f"p{n}")
+                    view.backlog.vote(question.id, f"p{n}")
                     voted[n].add(question.id)
                 view.search(f"observation {step}", k=5)
         except BaseException as error:  # noqa: BLE001 - every error fails the test below
@@ -58,8 +59,8 @@ def test_twenty_people_adding_voting_and_searching(kb):
     assert len(ids) == len(set(ids)) and kb.count() == len(ids)
     for question in questions:
         expected = sorted(f"p{n}" for n in range(USERS) if question.id in voted[n])
-        assert sorted(kb.question(question.id).voters) == expected  # each vote counted once
-    assert len(kb.audit(entity="insight", limit=100_000)) == len(ids)
+        assert sorted(kb.backlog.question(question.id).voters) == expected  # each vote counted once
+    assert len(kb.people.audit(entity="insight", limit=100_000)) == len(ids)
 
 
 SUFFIXES = ["csv", "tsv", "json", "jsonl", "md", "txt", "vtt", "srt", "xlsx", "docx", "pdf"]
@@ -74,7 +75,7 @@ def test_importers_take_arbitrary_bytes(kb, tmp_path, data, suffix):
     path.write_bytes(data)
     before = kb.count()
     try:
-        report = kb.import_file(path)
+        report = kb.imports.import_file(path)
     except ReadError:
         assert kb.count() == before  # refused whole: nothing stored
         return

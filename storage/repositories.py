@@ -1,0 +1,55 @@
+"""Every repository of one database, built together (the services take the ones they need)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.analysis import AnalysisRepository
+from storage.backlog import BacklogRepository
+from storage.catalog import CatalogRepository
+from storage.db import Database
+from storage.imports import ImportRepository
+from storage.inbox import InboxRepository
+from storage.insights import InsightRepository
+from storage.links import LinkRepository
+from storage.metrics import MetricRepository
+from storage.people import PeopleRepository
+from storage.sessions import SessionRepository
+from storage.themes import ThemeRepository
+from storage.vectors import EmbeddingRepository
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """The typed SQL of one database, one repository per concept."""
+
+    insights: InsightRepository
+    vectors: EmbeddingRepository
+    links: LinkRepository
+    catalog: CatalogRepository
+    backlog: BacklogRepository
+    imports: ImportRepository
+    themes: ThemeRepository
+    analysis: AnalysisRepository
+    people: PeopleRepository
+    inbox: InboxRepository
+    sessions: SessionRepository
+    metrics: MetricRepository
+
+    @classmethod
+    def of(cls, db: Database) -> Repositories:
+        """All repositories over `db`."""
+        return cls(
+            insights=InsightRepository(db),
+            vectors=EmbeddingRepository(db),
+            links=LinkRepository(db),
+            catalog=CatalogRepository(db),
+            backlog=BacklogRepository(db),
+            imports=ImportRepository(db),
+            themes=ThemeRepository(db),
+            analysis=AnalysisRepository(db),
+            people=PeopleRepository(db),
+            inbox=InboxRepository(db),
+            sessions=SessionRepository(db),
+            metrics=MetricRepository(db),
+        )

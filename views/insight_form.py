@@ -1,0 +1,118 @@
+"""The insight form of Add and Edit: one set of fields, read back as one InsightIn."""
+
+from datetime import date
+
+import streamlit as st
+from pydantic import ValidationError
+
+from insights import Insight, InsightIn
+from insights.errors import describe_validation_error
+from insights.models import Kind, Sentiment, Source
+
+NONE = "—"
+LISTS = (
+    ("Segment", "segment"),
+    ("Touchpoint", "touchpoint"),
+    ("Journey stage", "journey_stage"),
+    ("Channel", "channel"),
+)
+
+
+def _pick(column, label: str, options: list[str], current: str | None, key: str) -> str | None:
+    """A choice from a list, or none; a value no longer on the list stays choosable."""
+    if current and current not in options:
+        options = [*options, current]
+    choices = [NONE, *options]
+    chosen = column.selectbox(
+        label, choices, index=choices.index(current) if current else 0, key=key
+    )
+    return None if chosen == NONE else chosen
+
+
+def insight_fields(
+    base,
+    key: str,
+    initial: Insight | None = None,
+    author: str = "",
+    team: str = "",
+    text_label: str = "What did you learn? *",
+) -> dict:
+    """Draw the fields of an insight inside the caller's `st.form` (widget keys start with
+    `key`), filled from `initial` when editing; returns what they hold, for `draft()`."""
+    studies = {s.title: s.id for s in base.catalog.studies()}
+    text = st.text_area(
+        text_label,
+        value=initial.text if initial else "",
+        height=120 if initial is None else 150,
+        key=f"{key}_text",
+        placeholder="e.g. Three customers in a row could not find the discount code field at "
+        "checkout.",
+    )
+    c1, c2, c3 = st.columns(3)
+    title = c1.text_input(
+        "Title", value=(initial.title or "") if initial else "", key=f"{key}_title"
+    )
+    kinds, sources = [k.value for k in Kind], [s.value for s in Source]
+    kind = c2.selectbox(
+        "Kind", kinds, index=kinds.index(initial.kind) if initial else 0, key=f"{key}_kind"
+    )
+    source = c3.selectbox(
+        "Source",
+        sources,
+        index=sources.index(initial.source) if initial else 0,
+        key=f"{key}_source",
+    )
+    values: dict = {"text": text, "title": title, "kind": kind, "source": source}
+    columns = st.columns(2)
+    for position, (label, field) in enumerate(LISTS):
+        current = getattr(initial, field) if initial else None
+        widget = f"{key}_{'stage' if field == 'journey_stage' else field}"
+        values[field] = _pick(
+            columns[position % 2], label, base.catalog.choices(field), current, widget
+        )
+    c1, c2, c3 = st.columns(3)
+    values["sentiment"] = _pick(
+        c1,
+        "Sentiment",
+        [s.value for s in Sentiment],
+        initial.sentiment if initial else None,
+        f"{key}_sentiment",
+    )
+    observed = initial.observed_at if initial else date.today()
+    values["observed_at"] = c2.date_input("Observed on", value=observed, key=f"{key}_observed")
+    by_id = {v: k for k, v in studies.items()}
+    study = _pick(
+        c3,
+        "Study",
+        list(studies),
+        by_id.get(initial.study_id) if initial and initial.study_id else None,
+        f"{key}_study",
+    )
+    values["study_id"] = studies.get(study) if study else None
+    c1, c2, c3 = st.columns(3)
+    tags = c1.text_input(
+        "Tags",
+        value=", ".join(initial.tags) if initial else "",
+        key=f"{key}_tags",
+        placeholder="comma, separated",
+    )
+    values["tags"] = [t.strip() for t in tags.split(",") if t.strip()]
+    values["author"] = c2.text_input(
+        "Author", value=(initial.author or "") if initial else author, key=f"{key}_author"
+    )
+    values["team"] = c3.text_input(
+        "Team", value=(initial.team or "") if initial else team, key=f"{key}_team"
+    )
+    return values
+
+
+def draft(values: dict, initial: Insight | None = None, where=st) -> InsightIn | None:
+    """The InsightIn the form's values make (an edit keeps the fields the form does not show,
+    and its language is detected afresh); None after showing in `where` what to fix."""
+    data = initial.model_dump(include=set(InsightIn.model_fields)) if initial else {}
+    data |= values | ({"language": None} if initial else {})
+    try:
+        return InsightIn.model_validate(data)
+    except ValidationError as error:
+        where.error(str(describe_validation_error(error)))
+        return None
