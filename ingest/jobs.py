@@ -27,6 +27,8 @@ from pathlib import Path
 from ingest.readers import ReadError, waiting_files
 
 log = logging.getLogger("oivallus.jobs")
+_STARTED: set[str] = set()
+_STARTING = threading.Lock()
 POLL_SECONDS = float(os.environ.get("OIVALLUS_JOBS_POLL", 20))
 SETTLE_SECONDS = 5  # a file changed more recently may still be being copied
 KEEP_BACKUPS = 7
@@ -157,3 +159,31 @@ class Jobs:
         nightly = sorted(p for p in folder.glob("nightly-*") if p.is_dir())
         for old in nightly[:-KEEP_BACKUPS]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def start_beside(opening, path: str | Path) -> None:
+    """Run the jobs in this process for the knowledge base `opening` loads (once per file,
+    whoever asks first: the server launcher at start, else the first page), unless
+    $OIVALLUS_JOBS is 0."""
+    key = str(Path(path).resolve())
+    with _STARTING:
+        if not enabled() or key in _STARTED:
+            return
+        _STARTED.add(key)
+    threading.Thread(
+        target=_start, args=(opening, path), name="oivallus-jobs-start", daemon=True
+    ).start()
+
+
+def _start(opening, path: str | Path) -> None:
+    import atexit
+
+    from ingest.digest import smtp_settings
+
+    try:
+        base = opening.knowledge_base()
+    except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
+        return
+    running = Jobs(base, import_dir(), Path(path).parent, smtp_settings())
+    running.start()
+    atexit.register(running.stop)

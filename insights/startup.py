@@ -8,6 +8,7 @@ pages that need it wait for it with a message saying what is loading.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from pathlib import Path
@@ -108,3 +109,29 @@ class Opening:
             self._kb.close()
         else:
             self.db.close()
+
+
+_OPENED: dict[str, Opening] = {}
+_OPENING = threading.Lock()
+
+
+def opening_for(path: str | Path) -> Opening:
+    """The one Opening of a file in this process: the app's sessions and the jobs beside them
+    share its KnowledgeBase (and its in-memory index); closed when the process ends."""
+    key = str(Path(path).resolve())
+    with _OPENING:
+        if key not in _OPENED:
+            _OPENED[key] = Opening(path)
+        return _OPENED[key]
+
+
+def close_all() -> None:
+    """Close every file this process opened through `opening_for`."""
+    with _OPENING:
+        opened = list(_OPENED.values())
+        _OPENED.clear()
+    for opening in opened:
+        opening.close()
+
+
+atexit.register(close_all)

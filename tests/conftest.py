@@ -66,9 +66,9 @@ def pytest_sessionfinish(session, exitstatus):
 
     import streamlit as st
 
-    from views.common import get_opening
+    from insights.startup import close_all
 
-    get_opening.clear()
+    close_all()
     st.cache_resource.clear()
     gc.collect()
 

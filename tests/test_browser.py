@@ -81,7 +81,9 @@ def demo_url(tmp_path_factory, real_embedder):
     yield from _serve(db)
 
 
-def _serve(db: Path, **extra_env: str):
+def _serve(db: Path, launcher: bool = False, **extra_env: str):
+    """`streamlit run app.py` on `db` (or, with `launcher`, `python -m ingest.serve`, which
+    starts the jobs before anyone visits)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -90,13 +92,12 @@ def _serve(db: Path, **extra_env: str):
         "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
         **extra_env,
     }
+    command = ["ingest.serve"] if launcher else ["streamlit", "run", str(ROOT / "app.py")]
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            *command,
             "--server.port",
             str(port),
             "--server.headless",
@@ -436,13 +437,15 @@ def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(brow
     folder = tmp_path / "drop"
     folder.mkdir()
     db = tmp_path / "jobs.duckdb"
-    server = _serve(db, OIVALLUS_JOBS="1", OIVALLUS_JOBS_POLL="2", OIVALLUS_IMPORT_DIR=str(folder))
+    server = _serve(
+        db,
+        launcher=True,  # `make run`: the jobs start with the server, before any visit
+        OIVALLUS_JOBS="1",
+        OIVALLUS_JOBS_POLL="2",
+        OIVALLUS_IMPORT_DIR=str(folder),
+    )
     url = next(server)
     try:
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.set_default_timeout(90_000)
-        visit(page, url + "/import")  # the first visit opens the knowledge base and its jobs
-        page.get_by_text("are imported within a minute").wait_for()
         dropped = folder / "kenttä.csv"
         dropped.write_text(
             "palaute;pvm\nKuljettaja ei löytänyt lastauslaituria;1.12.2026\n"
@@ -454,7 +457,10 @@ def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(brow
         while time.time() < deadline and not (folder / "imported" / "kenttä.csv").exists():
             time.sleep(1)
         assert (folder / "imported" / "kenttä.csv").exists(), "not imported within a minute"
-        page.reload()
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.set_default_timeout(90_000)
+        visit(page, url + "/import")  # the first visit, after the import
+        page.get_by_text("are imported within a minute").wait_for()
         page.get_by_text("kenttä.csv").first.wait_for()  # in Import history
         page.get_by_text("by import folder").first.wait_for()
         page.screenshot(path=str(ARTIFACTS / "import_folder.png"), full_page=True)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
-import threading
 import time
-from pathlib import Path
 
 import streamlit as st
 
@@ -13,7 +10,7 @@ from ingest import jobs
 from insights import Insight, KnowledgeBase
 from insights.errors import OivallusError
 from insights.records import Role, User
-from insights.startup import Accounts, Opening
+from insights.startup import Accounts, Opening, opening_for
 from insights.text import escape_markdown
 from storage.db import default_db_path
 
@@ -25,27 +22,13 @@ def db_path() -> str:
     return default_db_path()
 
 
-@st.cache_resource(show_spinner=False)
 def get_opening(path: str) -> Opening:
     """One knowledge base file per process: its accounts at once (the sign-in page never waits
-    for the model), the KnowledgeBase loading in the background; closed when the process ends."""
-    opening = Opening(path)
-    atexit.register(opening.close)
-    if jobs.enabled():  # imports from the folder, digests and backups run in this process
-        threading.Thread(target=_start_jobs, args=(opening, path), daemon=True).start()
+    for the model), the KnowledgeBase loading in the background; the jobs beside it (imports
+    from the folder, digests, backups) run in this process too."""
+    opening = opening_for(path)
+    jobs.start_beside(opening, path)  # started by `python -m ingest.serve` already
     return opening
-
-
-def _start_jobs(opening: Opening, path: str) -> None:
-    from ingest.digest import smtp_settings
-
-    try:
-        base = opening.knowledge_base()
-    except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
-        return
-    running = jobs.Jobs(base, jobs.import_dir(), Path(path).parent, smtp_settings())
-    running.start()
-    atexit.register(running.stop)
 
 
 def get_kb(path: str | None = None) -> KnowledgeBase:
