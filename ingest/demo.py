@@ -57,8 +57,8 @@ def load_demo(kb: KnowledgeBase, progress=None) -> int:
     for name, unit, target in (
         ("customers", "customers", None),
         ("visits", "visits", None),
-        ("orders", "orders", 6500),
-        ("revenue", "€", 300_000),
+        ("orders", "orders", 4500),
+        ("revenue", "€", 220_000),
     ):
         kb.metrics.define(name, unit, "higher", target)
     for name in ("orders", "revenue"):
