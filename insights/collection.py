@@ -88,7 +88,7 @@ class Insights:
                 raise describe_validation_error(error) from None
         ids, created = self._store([item], None)
         if created[0]:
-            self.linking.link(ids)
+            self.linking.link(ids, background=False)
         insight = self.get(ids[0])
         return AddResult(insight=insight, links=self.links(insight.id), created=created[0])
 

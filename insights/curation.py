@@ -146,7 +146,7 @@ class Curation:
                     cur, [new], embed_texts(self.embedder, [new.text], [new.language])
                 )
         if new_hash != old.content_hash:
-            self.linking.link([insight_id])
+            self.linking.link([insight_id], background=False)
         return self.insights.get(insight_id)
 
     @audited("delete", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
@@ -167,7 +167,7 @@ class Curation:
             self.repo.set_deleted(cur, insight_id, None)
             if self.indexing.restore([insight_id]):  # deleted before this process opened it
                 self.indexing.add_afresh(cur, [insight])
-        self.linking.link([insight_id])
+        self.linking.link([insight_id], background=False)
         return self.insights.get(insight_id)
 
     @audited(

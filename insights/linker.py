@@ -150,15 +150,21 @@ class Linking:
         """Register a listener told about every block of freshly linked insights."""
         self.listeners.append(listener)
 
-    def link(self, ids: list[int]) -> None:
-        """Smooth the vectors of these insights, then suggest their links, in blocks."""
+    def link(self, ids: list[int], background: bool = True) -> None:
+        """Smooth the vectors of these insights, then suggest their links, in blocks.
+
+        The background linker's work yields to people's requests (`background`); a person's
+        own add or edit is linked at once, as a person's request (slicing it cost an add at
+        100,000 insights 115 ms instead of about 25)."""
         ids = [i for i in ids if i in self.index]
         if not ids:
             return
-        smoothed = dict(zip(ids, self.index.refine(ids, background=True), strict=True))
+        smoothed = dict(zip(ids, self.index.refine(ids, background=background), strict=True))
         for start in range(0, len(ids), LINK_BLOCK):
             block = ids[start : start + LINK_BLOCK]
-            neighbours = self.index.related_many(block, SUGGESTIONS_PER_INSIGHT, background=True)
+            neighbours = self.index.related_many(
+                block, SUGGESTIONS_PER_INSIGHT, background=background
+            )
             wanted = set(block) | {n.insight_id for found in neighbours for n in found}
             insights = {i.id: i for i in self.insights.get_many(list(wanted))}
             suggestions = []
