@@ -32,7 +32,7 @@ demo: setup
 
 run: demo
 	$(PY) -m ingest.accounts --db $(DB)
-	OIVALLUS_DB=$(DB) $(PY) -m ingest.serve --server.port $(PORT)
+	OIVALLUS_DB=$(DB) $(PY) -m views.serve --server.port $(PORT)
 
 # Debian's chromium for the real-browser tests (never `playwright install`).
 browser:

@@ -82,7 +82,7 @@ def demo_url(tmp_path_factory, real_embedder):
 
 
 def _serve(db: Path, launcher: bool = False, **extra_env: str):
-    """`streamlit run app.py` on `db` (or, with `launcher`, `python -m ingest.serve`, which
+    """`streamlit run app.py` on `db` (or, with `launcher`, `python -m views.serve`, which
     starts the jobs before anyone visits)."""
     port = _free_port()
     env = {
@@ -92,7 +92,7 @@ def _serve(db: Path, launcher: bool = False, **extra_env: str):
         "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
         **extra_env,
     }
-    command = ["ingest.serve"] if launcher else ["streamlit", "run", str(ROOT / "app.py")]
+    command = ["views.serve"] if launcher else ["streamlit", "run", str(ROOT / "app.py")]
     process = subprocess.Popen(
         [
             sys.executable,

@@ -27,7 +27,7 @@ def get_opening(path: str) -> Opening:
     for the model), the KnowledgeBase loading in the background; the jobs beside it (imports
     from the folder, digests, backups) run in this process too."""
     opening = opening_for(path)
-    jobs.start_beside(opening, path)  # started by `python -m ingest.serve` already
+    jobs.start_beside(opening, path)  # started by `python -m views.serve` already
     return opening
 
 

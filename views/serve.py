@@ -1,4 +1,4 @@
-"""Serve the app with its jobs running from the start: python -m ingest.serve [streamlit flags]
+"""Serve the app with its jobs running from the start: python -m views.serve [streamlit flags]
 
 `streamlit run app.py` runs no code before the first visit, so the jobs beside the app (the
 import folder, weekly digests, nightly backups; see ingest/jobs.py) would wait for someone to
