@@ -34,9 +34,6 @@ CANDIDATES = 200
 # this many rows at a time under the lock (about 20-30 ms at 100,000 insights).
 BACKGROUND_BLOCK = 64
 BACKGROUND_SLICE = 8
-# ... and the products outside the lock in pieces of this many stored rows, so that a search
-# arriving meanwhile shares the cores with at most one piece (a few ms) before the linker waits.
-PRODUCT_ROWS = 8192
 
 
 class HybridIndex:
@@ -165,12 +162,7 @@ class HybridIndex:
                 part = insight_ids[start : start + BACKGROUND_BLOCK]
                 rows = np.asarray([self.row_of[i] for i in part], dtype=np.int64)
                 matrix = vectors.vectors()
-            queries = matrix[rows]
-            dense_block = np.empty((len(rows), len(matrix)), dtype=np.float32)
-            for first in range(0, len(matrix), PRODUCT_ROWS):  # a few ms each, people first
-                self.turns.give_way()
-                piece = matrix[first : first + PRODUCT_ROWS]
-                dense_block[:, first : first + PRODUCT_ROWS] = queries @ piece.T
+            dense_block = self.turns.products(matrix[rows], matrix)
             for first in range(0, len(rows), BACKGROUND_SLICE):
                 with self.turns.background():
                     dense = self._fit(dense_block[first : first + BACKGROUND_SLICE])

@@ -6,6 +6,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
+
+# Background dense products outside the lock in pieces of this many stored rows, so that a search
+# arriving meanwhile shares the cores with at most one piece (a few ms) before the linker waits.
+PRODUCT_ROWS = 8192
+
 
 class Turns:
     """Who goes first on the index lock: people (search, related, question matching) before
@@ -44,3 +50,12 @@ class Turns:
         """Between slices of background work outside the lock: let waiting people go first."""
         with self._changed:
             self._changed.wait_for(lambda: self._people == 0, timeout=self.patience)
+
+    def products(self, queries: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        """queries @ matrix.T for background work outside the lock, in pieces of PRODUCT_ROWS
+        stored rows (a few ms each), letting waiting people go first before each."""
+        out = np.empty((len(queries), len(matrix)), dtype=np.float32)
+        for first in range(0, len(matrix), PRODUCT_ROWS):
+            self.give_way()
+            out[:, first : first + PRODUCT_ROWS] = queries @ matrix[first : first + PRODUCT_ROWS].T
+        return out

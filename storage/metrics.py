@@ -148,18 +148,6 @@ class MetricRepository:
             row = cur.execute("SELECT count(*) FROM live_metric_values").fetchone()
         return row[0] if row else 0
 
-    def dimension_values(self, metric: str, column: str) -> list[str]:
-        """Distinct non-empty segments, touchpoints or stages of a metric."""
-        if column not in ("segment", "touchpoint", "journey_stage"):
-            raise ValueError(column)
-        with self.db.read() as cur:
-            rows = cur.execute(
-                f"SELECT DISTINCT {column} FROM live_metric_values WHERE metric = ?"
-                f" AND {column} <> '' ORDER BY 1",
-                [metric],
-            ).fetchall()
-        return [r[0] for r in rows]
-
     # --- customer records --------------------------------------------------------------------
 
     def add_records(self, cur: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
