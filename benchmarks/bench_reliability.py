@@ -97,8 +97,10 @@ def concurrent_users(users: int, seconds: float) -> dict:
     }
 
 
-def kill_trials(trials: int) -> dict:
-    rng = random.Random(11)
+def kill_trials(trials: int, new_store=None, seed: int = 11) -> dict:
+    """SIGKILL trials; `new_store(name)` gives a fresh database to each (default: a DuckDB
+    file in a temporary folder)."""
+    rng = random.Random(seed)
     partial, reruns_failed = 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "rows.csv"
@@ -108,7 +110,8 @@ def kill_trials(trials: int) -> dict:
         )
         for trial in range(trials):
             for script, args, whole in ((WRITER, [], BATCH), (IMPORTER, [str(csv_path)], None)):
-                db = Path(tmp) / f"k{trial}-{whole}.duckdb"
+                name = f"k{trial}{'w' if whole else 'i'}"
+                db = new_store(name) if new_store else Path(tmp) / f"{name}.duckdb"
                 command = [sys.executable, "-c", script, str(db), *args]
                 process = subprocess.Popen(
                     command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

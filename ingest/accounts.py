@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from insights.people import ensure_admin_account
-from storage.db import Database, default_db_path
+from storage.db import default_db_path, open_database
 from storage.people import PeopleRepository
 
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=default_db_path())
     parser.add_argument("--reset-admin", action="store_true")
     args = parser.parse_args(argv)
-    db = Database(args.db)  # no model, no index: only the accounts table
+    db = open_database(args.db)  # no model, no index: only the accounts table
     try:
         generated = ensure_admin_account(PeopleRepository(db), reset=args.reset_admin)
     finally:

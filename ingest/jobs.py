@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ingest.readers import ReadError, waiting_files
+from storage.db import data_dir_for
 
 log = logging.getLogger("oivallus.jobs")
 _STARTED: set[str] = set()
@@ -64,6 +65,9 @@ SCHEDULES: dict[str, Callable[[datetime], datetime]] = {
 }
 
 
+JOBS_RUNNER = 2  # the kind of lock held by the process that runs the jobs
+
+
 class Jobs:
     """The app's scheduled work on one open KnowledgeBase (acting as the system)."""
 
@@ -99,6 +103,10 @@ class Jobs:
         """Run what is due now: waiting imports always, digests and backups at their times.
         Returns what ran ("import survey.csv", "digest", "backup")."""
         now = now or datetime.now()
+        # Several app servers on one PostgreSQL database: one of them (the first to take the
+        # lock, until it ends) runs the jobs; on a DuckDB file the one process always does.
+        if not self.kb.db.try_hold(JOBS_RUNNER, 0):
+            return []
         ran = [f"import {name}" for name in self.import_waiting(now)]
         for job, schedule in SCHEDULES.items():
             key = f"job:{job}:last"
@@ -184,6 +192,6 @@ def _start(opening, path: str | Path) -> None:
         base = opening.knowledge_base()
     except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
         return
-    running = Jobs(base, import_dir(), Path(path).parent, smtp_settings())
+    running = Jobs(base, import_dir(), data_dir_for(path), smtp_settings())
     running.start()
     atexit.register(running.stop)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.backup import BackupError, export_all, restore_all
-from storage.db import Database
+from storage.db import open_database
 
 __all__ = ["BackupError", "export_backup", "restore_backup"]
 
@@ -52,7 +52,7 @@ def restore_backup(
             shutil.rmtree(unpacked, ignore_errors=True)
             raise BackupError(str(error)) from None
         source = unpacked / "backup"
-    db = Database(path)
+    db = open_database(path)
     try:
         restore_all(db, source)
     finally:

@@ -119,3 +119,32 @@ class Indexing:
             self.index.restore(insight_id)
         self.db.on_rollback(lambda: self.drop(known))
         return [i for i in ids if i not in self.index.row_of]
+
+    def follow(self, ids: list[int]) -> None:
+        """Bring the index in step with what another process wrote to these insights: new or
+        edited ones in (with the vectors it stored), deleted ones out. Safe to repeat."""
+        found = self.vectors.index_rows(self.embedder.model_id, ids)
+        present: set[int] = set()
+        if found is not None:
+            present = set(found.ids.tolist())
+            with self.index.lock:
+                fresh = []
+                for k, insight_id in enumerate(found.ids.tolist()):
+                    row = self.index.row_of.get(insight_id)
+                    if row is not None and np.array_equal(
+                        self.index.raw.vectors()[row], found.vectors[k]
+                    ):  # the same content: only its smoothing (or deletion) changed
+                        self.index.restore(insight_id)
+                        self.index.smooth.set_rows(np.asarray([row]), found.smoothed[k : k + 1])
+                    else:
+                        fresh.append(k)
+            if fresh:
+                terms = [textlib.lexical_terms(found.texts[k], found.languages[k]) for k in fresh]
+                self.index.add(
+                    [int(found.ids[k]) for k in fresh],
+                    found.vectors[fresh],
+                    [found.languages[k] for k in fresh],
+                    terms,
+                    found.smoothed[fresh],
+                )
+        self.drop([i for i in ids if i not in present])

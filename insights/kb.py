@@ -31,6 +31,7 @@ from insights.catalog import Catalog
 from insights.collection import Insights
 from insights.curation import Curation
 from insights.embeddings import Embedder, default_embedder
+from insights.following import ChangeFollower
 from insights.imports import Imports
 from insights.inbox import Inbox
 from insights.indexing import Indexing
@@ -43,7 +44,8 @@ from insights.records import User
 from insights.search import limit_blas_threads
 from insights.signin import SignIn
 from insights.themes import ThemeAssigner, Themes
-from storage.db import Database
+from storage.changes import ChangeFeed
+from storage.db import Database, open_database
 from storage.repositories import Repositories
 
 Progress = Callable[[int, int], None]
@@ -62,6 +64,7 @@ class Core:
     matcher: AnswerMatcher
     signin: SignIn
     caches: dict = field(default_factory=dict)
+    follower: ChangeFollower | None = None  # on a shared database: other processes' writes
 
     @classmethod
     def load(cls, db: Database, embedder: Embedder, progress: Progress | None = None) -> Core:
@@ -92,7 +95,10 @@ class Core:
         )
         limit_blas_threads()
         textlib.detect_language("warm up")  # load the language model now, not in the first add
+        since = ChangeFeed(db).latest() if db.shared else 0  # what the index will hold
         indexing.load(progress)
+        if db.shared:  # changes made while the index loaded are applied again: harmless
+            core.follower = ChangeFollower(db, indexing, since)
         core.linker.submit(repos.insights.unlinked_ids())
         return core
 
@@ -172,7 +178,7 @@ class KnowledgeBase:
                 else the bundled Finnish-English embedder (insights/bilingual.py).
             progress: called as (done, total) while vectors of a changed model are recomputed.
         """
-        return cls.on(Database(path), embedder or default_embedder(), progress)
+        return cls.on(open_database(path), embedder or default_embedder(), progress)
 
     @classmethod
     def on(
@@ -184,6 +190,8 @@ class KnowledgeBase:
     def close(self) -> None:
         """Stop background linking (unfinished work resumes at the next open) and close."""
         self.linker.stop()
+        if self.core.follower is not None:
+            self.core.follower.close()
         self.db.close()
 
     # --- who acts ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from insights.kb import KnowledgeBase
 from insights.people import ensure_admin_account, sso_account
 from insights.records import User
 from insights.signin import SESSION_DAYS, SignIn
-from storage.db import Database
+from storage.db import Database, open_database
 from storage.people import PeopleRepository
 from storage.sessions import SessionRepository
 
@@ -63,7 +63,7 @@ class Opening:
     """A knowledge base file: its accounts at once, the KnowledgeBase when it is loaded."""
 
     def __init__(self, path: str | Path, embedder: Embedder | None = None) -> None:
-        self.db = Database(path)
+        self.db = open_database(path)
         self.accounts = Accounts(self.db)
         self.progress: tuple[int, int] = (0, 0)  # re-embedding for a changed model
         self.started = time.monotonic()

@@ -9,7 +9,7 @@ from storage.db import Database, add_range
 RESPONSE_GROUPS = {
     "segment": "coalesce(r.segment, '(none)')",
     "touchpoint": "coalesce(r.touchpoint, '(none)')",
-    "month": "strftime(date_trunc('month', r.observed_at), '%Y-%m')",
+    "month": "substr(CAST(r.observed_at AS VARCHAR), 1, 7)",  # YYYY-MM
     None: "'all'",
 }
 PERIODS = {"week": "week", "month": "month"}
@@ -68,6 +68,6 @@ class AnalysisRepository:
             return cur.execute(
                 "SELECT journey_stage, coalesce(segment, '(none)'), count(*),"
                 " count(*) FILTER (WHERE sentiment = 'negative') FROM insights"
-                f" WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
+                f" WHERE {' AND '.join(clauses)} GROUP BY 1, 2 ORDER BY 1, 2",
                 params,
             ).fetchall()

@@ -37,18 +37,19 @@ def _select(ids_filter: str, voters: bool) -> str:
     return f"""
 WITH v AS (
     SELECT question_id, count(*) AS votes,
-        {"list(user_id ORDER BY user_id)" if voters else "[]::VARCHAR[]"} AS voters,
-        list(DISTINCT team ORDER BY team) FILTER (WHERE team IS NOT NULL) AS teams
+        {"array_agg(user_id ORDER BY user_id)" if voters else "ARRAY[]::VARCHAR[]"} AS voters,
+        array_agg(DISTINCT team ORDER BY team) FILTER (WHERE team IS NOT NULL) AS teams
     FROM question_votes WHERE {ids_filter.format(column="question_id")} GROUP BY question_id
 ), e AS (
     SELECT e.question_id,
-        list(e.relation) FILTER (WHERE e.status = 'confirmed') AS relations,
+        array_agg(e.relation) FILTER (WHERE e.status = 'confirmed') AS relations,
         count(*) FILTER (WHERE e.status = 'suggested') AS new_evidence
     FROM question_evidence e JOIN insights i ON i.id = e.insight_id AND i.deleted_at IS NULL
     WHERE {ids_filter.format(column="e.question_id")} GROUP BY e.question_id
 )
 SELECT {", ".join("q." + c for c in _QUESTION_COLUMNS)}, coalesce(v.votes, 0),
-    coalesce(v.voters, []), coalesce(v.teams, []), coalesce(e.relations, []),
+    coalesce(v.voters, ARRAY[]::VARCHAR[]), coalesce(v.teams, ARRAY[]::VARCHAR[]),
+    coalesce(e.relations, ARRAY[]::VARCHAR[]),
     coalesce(e.new_evidence, 0)
 FROM questions q LEFT JOIN v ON v.question_id = q.id LEFT JOIN e ON e.question_id = q.id
 WHERE {ids_filter.format(column="q.id")}
@@ -201,7 +202,8 @@ class BacklogRepository:
         with self.db.read() as cur:
             rows = cur.execute(
                 "SELECT question_id, from_status, to_status, changed_by, changed_at, note"
-                " FROM question_status_history WHERE question_id = ? ORDER BY changed_at, rowid",
+                " FROM question_status_history WHERE question_id = ?"
+                f" ORDER BY changed_at, {self.db.insertion_order}",
                 [question_id],
             ).fetchall()
         keys = ("question_id", "from_status", "to_status", "by", "at", "note")
@@ -242,7 +244,8 @@ class BacklogRepository:
         """Confirm (with a relation) or dismiss a match, creating it if a person links by hand."""
         cur.execute(
             "INSERT INTO question_evidence (question_id, insight_id, score, status, relation,"
-            " decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+            " decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (question_id, insight_id) DO UPDATE SET"
             " status = excluded.status, relation = excluded.relation,"
             " decided_by = excluded.decided_by, decided_at = excluded.decided_at",
             [question_id, insight_id, score, status, relation, by, when],
@@ -273,7 +276,8 @@ class BacklogRepository:
     def store_vector(self, cur, question_id: int, model_id: str, vector: np.ndarray) -> None:
         """Keep a question's vector for matching new insights against it."""
         cur.execute(
-            "INSERT OR REPLACE INTO question_vectors VALUES (?, ?, ?)",
+            "INSERT INTO question_vectors VALUES (?, ?, ?) ON CONFLICT (question_id, model_id)"
+            " DO UPDATE SET vector = excluded.vector",
             [question_id, model_id, vector.astype(np.float32).tolist()],
         )
 

@@ -28,14 +28,52 @@ class BackupError(ValueError):
 
 def _tables(cur) -> list[str]:
     rows = cur.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        " AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name"
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        # the change feed is PostgreSQL's own plumbing, not part of the knowledge base
+        " AND table_name NOT IN ('schema_migrations', 'changes') ORDER BY table_name"
     ).fetchall()
     return [r[0] for r in rows]
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def write_table(db: Database, cur, table: str, file: Path) -> None:
+    """One table to a Parquet file (DuckDB writes it itself; PostgreSQL's rows go through
+    Arrow)."""
+    if db.dialect == "duckdb":
+        target = str(file).replace("'", "''")
+        cur.execute(f"COPY {_quoted(table)} TO '{target}' (FORMAT parquet)")
+        return
+    import pyarrow.parquet as pq
+
+    pq.write_table(cur.sql(f"SELECT * FROM {_quoted(table)}").to_arrow_table(), file)
+
+
+def read_table(db: Database, cur, table: str, file: Path) -> None:
+    """Append a Parquet file's rows to a table, column by name."""
+    if db.dialect == "duckdb":
+        source = str(file).replace("'", "''")
+        cur.execute(f"INSERT INTO {_quoted(table)} BY NAME SELECT * FROM read_parquet('{source}')")
+        return
+    import pyarrow.parquet as pq
+
+    insert_arrow(db, cur, table, pq.read_table(file))
+
+
+def insert_arrow(db: Database, cur, table: str, rows) -> None:
+    """Append an Arrow table's rows to `table`, column by name (both dialects)."""
+    columns = ", ".join(_quoted(name) for name in rows.schema.names)
+    if db.dialect == "duckdb":
+        cur.register("restored_rows", rows)
+    else:  # typed as the table, so that a column of NULLs still has its type
+        cur.register("restored_rows", rows, like=table)
+    try:
+        cur.execute(f"INSERT INTO {_quoted(table)} ({columns}) SELECT {columns} FROM restored_rows")
+    finally:
+        cur.unregister("restored_rows")
 
 
 def export_all(db: Database, folder: Path) -> dict:
@@ -48,8 +86,7 @@ def export_all(db: Database, folder: Path) -> dict:
         version = cur.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
         counts = {}
         for table in _tables(cur):
-            target = str(folder / f"{table}.parquet").replace("'", "''")
-            cur.execute(f"COPY {_quoted(table)} TO '{target}' (FORMAT parquet)")
+            write_table(db, cur, table, folder / f"{table}.parquet")
             counts[table] = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
     manifest = {
         "format": "oivallus-backup",
@@ -87,10 +124,7 @@ def restore_all(db: Database, folder: Path) -> dict:
         for table, expected in manifest["tables"].items():
             if table not in tables:
                 raise BackupError(f"the backup has a table {table!r} this program does not know")
-            source = str(folder / f"{table}.parquet").replace("'", "''")
-            cur.execute(
-                f"INSERT INTO {_quoted(table)} BY NAME SELECT * FROM read_parquet('{source}')"
-            )
+            read_table(db, cur, table, folder / f"{table}.parquet")
             got = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
             if got != expected:
                 raise BackupError(f"{table}: {got} rows restored, the manifest says {expected}")
@@ -98,5 +132,7 @@ def restore_all(db: Database, folder: Path) -> dict:
             top = cur.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchall()[0][0]
             current = cur.execute(f"SELECT nextval('{sequence}')").fetchall()[0][0]
             if top >= current:
-                cur.execute(f"SELECT nextval('{sequence}') FROM range(?)", [top - current])
+                cur.execute(
+                    f"SELECT nextval('{sequence}') FROM generate_series(1, ?)", [top - current]
+                )
     return manifest

@@ -47,7 +47,8 @@ class CatalogRepository:
             rows = cur.execute(
                 f"SELECT {', '.join('s.' + c for c in _STUDY_COLUMNS)}, count(i.id)"
                 " FROM studies s LEFT JOIN insights i ON i.study_id = s.id AND i.deleted_at IS NULL"
-                f" {where} GROUP BY ALL ORDER BY s.created_at DESC, s.id DESC",
+                f" {where} GROUP BY {', '.join('s.' + c for c in _STUDY_COLUMNS)}"
+                " ORDER BY s.created_at DESC, s.id DESC",
                 params,
             ).fetchall()
         return [

@@ -1,4 +1,5 @@
-"""The DuckDB connection: migrations at open, a cursor per operation, one lock for writes."""
+"""The database connection (DuckDB file or PostgreSQL server): migrations at open, a cursor
+per operation, one lock for writes in this process."""
 
 from __future__ import annotations
 
@@ -21,35 +22,55 @@ def default_db_path() -> str:
     return os.environ.get("OIVALLUS_DB", str(DEFAULT_DB))
 
 
+def data_dir_for(target: str | Path) -> Path:
+    """Where digests and backups of a knowledge base go: beside its DuckDB file, or for a
+    PostgreSQL server $OIVALLUS_DATA_DIR (default data/)."""
+    if is_postgres(target):
+        return Path(os.environ.get("OIVALLUS_DATA_DIR", "data"))
+    return Path(target).parent
+
+
+def is_postgres(target: str | Path) -> bool:
+    """Whether a knowledge base target names a PostgreSQL server rather than a DuckDB file."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def open_database(target: str | Path) -> Database:
+    """The database a target names: `postgresql://...` a PostgreSQL server, else a DuckDB file
+    (created when missing). Migrations for its dialect are applied at open."""
+    if is_postgres(target):
+        from storage.postgres import PostgresDatabase  # psycopg is needed only there
+
+        return PostgresDatabase(str(target))
+    return DuckDatabase(target)
+
+
 class Database:
-    """One DuckDB file, opened once per process; every multi-row write is one transaction."""
+    """One knowledge base store, opened once per process; every multi-row write is one
+    transaction. The dialects differ in how they connect; the unit of work is shared."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # DuckDB's buffer pool defaults to 80 % of RAM; the in-memory index holds what search
-        # needs, so a small pool keeps the whole process within its memory target.
-        memory = os.environ.get("OIVALLUS_DUCKDB_MEMORY", "128MB")
-        try:
-            self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
-        except duckdb.IOException as error:
-            from insights.errors import DatabaseInUse, StorageFailure  # (insights imports us)
+    dialect = ""
+    insertion_order = ""  # a column that orders an append-only table's rows as they came
+    path = ""
+    errors: tuple[type[BaseException], ...] = ()  # the driver's own errors
+    storage_errors: tuple[type[BaseException], ...] = ()  # disk or memory full, server gone
 
-            if "lock" in str(error).lower():
-                raise DatabaseInUse(
-                    f"{self.path} is in use by another Oivallus process (the app started by "
-                    "`make run`, or another job). While the app runs, let it do the work: drop "
-                    "files into its import folder ($OIVALLUS_IMPORT_DIR, default data/imports), "
-                    "find the weekly digests in data/digests and nightly backups in "
-                    "data/backups, or use the Import and Admin pages; else stop the app first"
-                ) from None
-            raise StorageFailure(f"{self.path} cannot be opened: {_first_line(error)}") from None
+    def _setup_unit_of_work(self) -> None:
         self._write_lock = threading.RLock()
         self._local = threading.local()  # this thread's open unit of work, if any
-        # Bumped by every committed write: a cheap "has anything changed?" for caches.
+        # Bumped by every committed write (and, on a shared server, by every change seen from
+        # another process): a cheap "has anything changed?" for caches.
         self.generation = 0
-        self._migrate()
+
+    # What each dialect provides.
+    def _read_cursor(self) -> Iterator:
+        raise NotImplementedError
+
+    def _write_cursor(self):
+        raise NotImplementedError
+
+    def _release_write_cursor(self, cursor) -> None:
+        cursor.close()
 
     def _migrate(self) -> None:
         with self.transaction() as cur:
@@ -58,10 +79,11 @@ class Database:
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
                 " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
             )
+            self._lock_migrations(cur)
             applied = {
                 row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()
             }
-            folder = resources.files(__package__) / _MIGRATIONS
+            folder = resources.files(__package__) / _MIGRATIONS / self.dialect
             scripts = sorted(
                 (f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
             )
@@ -75,8 +97,11 @@ class Database:
                     [version, script.name],
                 )
 
+    def _lock_migrations(self, cur) -> None:
+        """Keep two processes opening a new database at once from migrating it twice."""
+
     @contextmanager
-    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def read(self) -> Iterator:
         """A cursor of its own for one read operation (safe from any thread); inside this
         thread's open transaction, that transaction's cursor, so a unit of work reads its own
         writes."""
@@ -84,14 +109,10 @@ class Database:
         if joined is not None:
             yield joined.cursor
             return
-        cur = self._connection.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+        yield from self._read_cursor()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self) -> Iterator:
         """A cursor inside one transaction, holding the write lock: all of it lands or none.
 
         A transaction opened while this thread has one open joins it (one unit of work: the
@@ -104,31 +125,31 @@ class Database:
             yield joined.cursor
             return
         with self._write_lock:
-            unit = _Unit(self._connection.cursor())
+            unit = _Unit(self._write_cursor())
             self._local.unit = unit
             try:
                 unit.cursor.execute("BEGIN TRANSACTION")
                 yield unit.cursor
                 unit.cursor.execute("COMMIT")
             except BaseException as error:
-                with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back itself
+                with contextlib.suppress(*self.errors):  # a failed COMMIT has rolled back itself
                     unit.cursor.execute("ROLLBACK")
                 self._local.unit = None
-                unit.cursor.close()
+                self._release_write_cursor(unit.cursor)
                 for undo in reversed(unit.on_rollback):
                     with contextlib.suppress(Exception):  # the first error is the one to tell
                         undo()
-                if isinstance(error, duckdb.IOException | duckdb.OutOfMemoryException):
+                if isinstance(error, self.storage_errors):
                     from insights.errors import StorageFailure  # (insights imports us)
 
                     raise StorageFailure(
-                        "the change could not be written to the database file "
+                        "the change could not be written to the database "
                         f"({_first_line(error)}); nothing of it was stored. Free disk space "
-                        "(or memory) and try again."
+                        "(or memory), check that the database server runs, and try again."
                     ) from None
                 raise
             self._local.unit = None
-            unit.cursor.close()
+            self._release_write_cursor(unit.cursor)
             self.generation += 1
             for work in unit.after_commit:
                 work()
@@ -159,6 +180,74 @@ class Database:
         """Held by writers; callers that must keep in-memory state in step with a write take it."""
         return self._write_lock
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may write to this database at the same time."""
+        return False
+
+    def hold(self, kind: int, key: int) -> None:
+        """Mark (kind, key) as held by this process until `release` or until it ends (an
+        import it runs). Only one process opens a DuckDB file: nothing to mark there."""
+
+    def release(self, kind: int, key: int) -> None:
+        """Give up what `hold` marked."""
+
+    def try_hold(self, kind: int, key: int) -> bool:
+        """`hold` unless another process holds (kind, key) already; whether this one does."""
+        return True
+
+    def held_elsewhere(self, kind: int, key: int) -> bool:
+        """Whether a live process (another one) holds (kind, key)."""
+        return False
+
+    def close(self) -> None:
+        """Close the connection(s)."""
+        raise NotImplementedError
+
+
+class DuckDatabase(Database):
+    """One DuckDB file: the embedded default, one process at a time."""
+
+    dialect = "duckdb"
+    insertion_order = "rowid"
+    errors = (duckdb.Error,)
+    storage_errors = (duckdb.IOException, duckdb.OutOfMemoryException)
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # DuckDB's buffer pool defaults to 80 % of RAM; the in-memory index holds what search
+        # needs, so a small pool keeps the whole process within its memory target.
+        memory = os.environ.get("OIVALLUS_DUCKDB_MEMORY", "128MB")
+        try:
+            self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
+        except duckdb.IOException as error:
+            from insights.errors import DatabaseInUse, StorageFailure  # (insights imports us)
+
+            if "lock" in str(error).lower():
+                raise DatabaseInUse(
+                    f"{self.path} is in use by another Oivallus process (the app started by "
+                    "`make run`, or another job). While the app runs, let it do the work: drop "
+                    "files into its import folder ($OIVALLUS_IMPORT_DIR, default data/imports), "
+                    "find the weekly digests in data/digests and nightly backups in "
+                    "data/backups, or use the Import and Admin pages; else stop the app first. "
+                    "Several processes at once need PostgreSQL (OIVALLUS_DB=postgresql://...)"
+                ) from None
+            raise StorageFailure(f"{self.path} cannot be opened: {_first_line(error)}") from None
+        self._setup_unit_of_work()
+        self._migrate()
+
+    def _read_cursor(self) -> Iterator:
+        cur = self._connection.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def _write_cursor(self):
+        return self._connection.cursor()
+
     def close(self) -> None:
         """Checkpoint and close the file."""
         with self._write_lock:
@@ -170,13 +259,13 @@ class _Unit:
 
     __slots__ = ("cursor", "after_commit", "on_rollback")
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, cursor) -> None:
         self.cursor = cursor
         self.after_commit: list[Callable[[], None]] = []
         self.on_rollback: list[Callable[[], None]] = []
 
 
-def _first_line(error: Exception) -> str:
+def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
 
 

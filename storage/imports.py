@@ -33,6 +33,7 @@ _IMPORT_COLUMNS = (
 )
 
 
+RUNNING_IMPORT = 1  # the kind of lock a process holds while it runs an import
 _RESPONSES = pa.schema(
     [
         ("response_key", pa.string()),
@@ -65,12 +66,14 @@ class ImportRepository:
     ) -> int:
         """Record an import as running; returns its id."""
         with self.db.transaction() as cur:
-            return cur.execute(
+            import_id = cur.execute(
                 "INSERT INTO imports (file, path, size, imported_by, source, mapping, status,"
-                " started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', current_localtimestamp())"
+                " started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', localtimestamp)"
                 " RETURNING id",
                 [file, path, size, by, source, json.dumps(mapping)],
             ).fetchall()[0][0]
+        self.db.hold(RUNNING_IMPORT, import_id)  # for as long as this process runs it
+        return import_id
 
     def unfinished(self, file: str, size: int) -> ImportRecord | None:
         """The newest cancelled or interrupted import of a file with this name and size."""
@@ -87,8 +90,10 @@ class ImportRepository:
         """Record a new status and the running totals of an import."""
         counts = counts or {}
         assignments = ", ".join(f"{k} = ?" for k in counts)
-        finished = "current_localtimestamp()" if status != "running" else "NULL"
+        finished = "localtimestamp" if status != "running" else "NULL"
         values = [json.dumps(v) if isinstance(v, dict) else v for v in counts.values()]
+        if status != "running":
+            self.db.release(RUNNING_IMPORT, import_id)
         with self.db.transaction() as cur:
             cur.execute(
                 f"UPDATE imports SET status = ?, finished_at = {finished}"
@@ -97,15 +102,27 @@ class ImportRepository:
             )
 
     def mark_interrupted(self) -> None:
-        """Imports still 'running' when a process opens the file died with their process."""
-        with self.db.transaction() as cur:
-            cur.execute("UPDATE imports SET status = 'interrupted' WHERE status = 'running'")
+        """Imports still 'running' whose process is gone (on DuckDB: every one, since only one
+        process opens the file; on PostgreSQL: those no live process holds) are interrupted."""
+        with self.db.read() as cur:
+            running = [
+                r[0]
+                for r in cur.execute("SELECT id FROM imports WHERE status = 'running'").fetchall()
+            ]
+        orphans = [i for i in running if not self.db.held_elsewhere(RUNNING_IMPORT, i)]
+        if orphans:
+            with self.db.transaction() as cur:
+                cur.execute(
+                    "UPDATE imports SET status = 'interrupted' WHERE status = 'running'"
+                    " AND id IN (SELECT unnest(?::BIGINT[]))",
+                    [orphans],
+                )
 
     def add_items(self, cur: duckdb.DuckDBPyConnection, import_id: int, ids: list[int]) -> None:
         """Remember which insights an import created (inside the transaction storing them)."""
         if ids:
             cur.execute(
-                "INSERT OR IGNORE INTO import_items SELECT ?, unnest(?::BIGINT[])",
+                "INSERT INTO import_items SELECT ?, unnest(?::BIGINT[]) ON CONFLICT DO NOTHING",
                 [import_id, ids],
             )
 
@@ -185,7 +202,9 @@ class ImportRepository:
         """Store (or replace) a named column mapping."""
         with self.db.transaction() as cur:
             cur.execute(
-                "INSERT OR REPLACE INTO saved_mappings VALUES (?, ?, ?, current_localtimestamp())",
+                "INSERT INTO saved_mappings VALUES (?, ?, ?, localtimestamp) ON CONFLICT (name)"
+                " DO UPDATE SET mapping = excluded.mapping, saved_by = excluded.saved_by,"
+                " saved_at = excluded.saved_at",
                 [name, json.dumps(mapping), by],
             )
 
@@ -226,7 +245,7 @@ class ImportRepository:
             try:
                 cur.execute(
                     f"INSERT INTO survey_responses ({', '.join(_RESPONSES.names)}, created_at)"
-                    f" SELECT *, current_localtimestamp() FROM new_responses"
+                    f" SELECT *, localtimestamp FROM new_responses"
                 )
             finally:
                 cur.unregister("new_responses")

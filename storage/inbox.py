@@ -13,8 +13,8 @@ from storage.db import Database
 _ITEMS = """
 WITH followed AS (SELECT kind, target, created_at FROM follows WHERE username = $who),
 questions_of_mine AS (
-    SELECT CAST(target AS BIGINT) AS question_id, created_at AS since FROM followed
-    WHERE kind = 'question' AND TRY_CAST(target AS BIGINT) IS NOT NULL
+    SELECT q.id AS question_id, f.created_at AS since FROM followed f
+    JOIN questions q ON CAST(q.id AS VARCHAR) = f.target WHERE f.kind = 'question'
     UNION ALL
     SELECT question_id, voted_at FROM question_votes WHERE user_id = $who
 ),
@@ -27,7 +27,7 @@ events AS (
       AND i.deleted_at IS NULL AND i.created_by IS DISTINCT FROM $who
     UNION ALL
     SELECT 'theme', coalesce(t.name, t.label), i.id, NULL, i.created_at
-    FROM followed f JOIN themes t ON t.id = TRY_CAST(f.target AS BIGINT)
+    FROM followed f JOIN themes t ON CAST(t.id AS VARCHAR) = f.target
     JOIN theme_members m ON m.theme_id = t.id JOIN insights i ON i.id = m.insight_id
     WHERE f.kind = 'theme' AND i.created_at > f.created_at
       AND i.deleted_at IS NULL AND i.created_by IS DISTINCT FROM $who

@@ -93,7 +93,7 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list]:
             clauses.append(clause)
             params.extend(values)
     if filters.tags:
-        clauses.append("list_has_any(tags, ?::VARCHAR[])")
+        clauses.append("tags && ?::VARCHAR[]")
         params.append(list(filters.tags))
     if filters.observed_from:
         clauses.append("observed_at >= ?")
@@ -112,7 +112,9 @@ class InsightRepository:
 
     def allocate_ids(self, cur: duckdb.DuckDBPyConnection, count: int) -> list[int]:
         """Reserve `count` new insight ids."""
-        rows = cur.execute("SELECT nextval('insight_id_seq') FROM range(?)", [count]).fetchall()
+        rows = cur.execute(
+            "SELECT nextval('insight_id_seq') FROM generate_series(1, ?)", [count]
+        ).fetchall()
         return [row[0] for row in rows]
 
     def insert(self, cur: duckdb.DuckDBPyConnection, insights: list[Insight]) -> None:

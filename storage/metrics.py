@@ -109,7 +109,7 @@ class MetricRepository:
             return cur.execute(
                 f"SELECT date_trunc('month', period_start)::DATE AS month, {column} AS grp,"
                 f" sum(value) FROM live_metric_values WHERE {' AND '.join(clauses)}"
-                " GROUP BY ALL ORDER BY month, grp",
+                " GROUP BY 1, 2 ORDER BY month, grp",
                 params,
             ).fetchall()
 
@@ -129,7 +129,7 @@ class MetricRepository:
         with self.db.read() as cur:
             return cur.execute(
                 "SELECT journey_stage, sum(value) FROM live_metric_values"
-                f" WHERE {' AND '.join(clauses)} GROUP BY ALL",
+                f" WHERE {' AND '.join(clauses)} GROUP BY journey_stage",
                 params,
             ).fetchall()
 
@@ -160,11 +160,10 @@ class MetricRepository:
             return cur.execute(
                 "WITH live_records AS (SELECT c.* FROM customer_records c"
                 "   JOIN imports p ON p.id = c.import_id WHERE p.undone_at IS NULL),"
-                " scores AS (SELECT r.customer, arg_max(r.score, coalesce(r.observed_at,"
-                "   DATE '1970-01-01')) AS score FROM survey_responses r"
-                "   LEFT JOIN imports p ON p.id = r.import_id"
+                " scores AS (SELECT DISTINCT ON (r.customer) r.customer, r.score"
+                "   FROM survey_responses r LEFT JOIN imports p ON p.id = r.import_id"
                 "   WHERE r.metric = ? AND r.customer IS NOT NULL AND p.undone_at IS NULL"
-                "   GROUP BY r.customer)"
+                "   ORDER BY r.customer, coalesce(r.observed_at, DATE '1970-01-01') DESC)"
                 " SELECT s.score,"
                 "   (SELECT count(*) FROM live_records c WHERE c.customer = s.customer"
                 "     AND c.kind = 'purchase'),"

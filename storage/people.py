@@ -127,7 +127,7 @@ class PeopleRepository:
         with self.db.transaction() as cur:
             if on:
                 cur.execute(
-                    "INSERT OR IGNORE INTO follows VALUES (?, ?, ?, ?)",
+                    "INSERT INTO follows VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     [username, kind, target, at],
                 )
             else:
@@ -140,13 +140,18 @@ class PeopleRepository:
         """(kind, target) a person follows."""
         with self.db.read() as cur:
             return cur.execute(
-                "SELECT kind, target FROM follows WHERE username = ? ORDER BY ALL", [username]
+                "SELECT kind, target FROM follows WHERE username = ? ORDER BY kind, target",
+                [username],
             ).fetchall()
 
     def set_setting(self, key: str, value: str) -> None:
         """Store (or replace) a setting."""
         with self.db.transaction() as cur:
-            cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+            cur.execute(
+                "INSERT INTO settings VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
 
     def setting(self, key: str, default_factory=None) -> str | None:
         """A stored setting; with `default_factory`, created on first use."""
@@ -155,5 +160,8 @@ class PeopleRepository:
         if rows or default_factory is None:
             return rows[0][0] if rows else None
         with self.db.transaction() as cur:
-            cur.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", [key, default_factory()])
+            cur.execute(
+                "INSERT INTO settings VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [key, default_factory()],
+            )
             return cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()[0][0]

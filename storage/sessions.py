@@ -70,7 +70,7 @@ class SessionRepository:
                 "INSERT INTO sign_in_failures VALUES (?, ?)", [[s, at] for s in subjects]
             )
             # Keep the table small: only the last day matters for backoff.
-            cur.execute("DELETE FROM sign_in_failures WHERE failed_at < ? - INTERVAL 1 DAY", [at])
+            cur.execute("DELETE FROM sign_in_failures WHERE failed_at < ? - INTERVAL '1 day'", [at])
 
     def failures(self, subject: str, since: datetime) -> tuple[int, datetime | None]:
         """Failed sign-ins of a subject since a moment, and the latest of them."""

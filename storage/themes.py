@@ -36,7 +36,7 @@ class ThemeRepository:
             members: dict[int, list[int]] = {}
             if with_members:
                 for theme_id, ids in cur.execute(
-                    "SELECT m.theme_id, list(m.insight_id ORDER BY m.score DESC, m.insight_id)"
+                    "SELECT m.theme_id, array_agg(m.insight_id ORDER BY m.score DESC, m.insight_id)"
                     " FROM theme_members m JOIN insights i ON i.id = m.insight_id"
                     " WHERE i.deleted_at IS NULL GROUP BY m.theme_id"
                 ).fetchall():
@@ -71,7 +71,7 @@ class ThemeRepository:
         """Theme ids, centroids, and each theme's weakest member score."""
         with self.db.read() as cur:
             rows = cur.execute(
-                "SELECT t.id, any_value(t.centroid), min(m.score)"
+                "SELECT t.id, min(t.centroid), min(m.score)"  # one centroid per theme
                 " FROM themes t JOIN theme_members m ON m.theme_id = t.id"
                 " GROUP BY t.id ORDER BY t.id"
             ).fetchall()
@@ -108,7 +108,7 @@ class ThemeRepository:
         """Theme id -> its member insight ids (live or not), for matching a new run."""
         with self.db.read() as cur:
             rows = cur.execute(
-                "SELECT theme_id, list(insight_id) FROM theme_members GROUP BY theme_id"
+                "SELECT theme_id, array_agg(insight_id) FROM theme_members GROUP BY theme_id"
             ).fetchall()
         return {theme_id: set(ids) for theme_id, ids in rows}
 
@@ -164,7 +164,10 @@ class ThemeRepository:
         )
         cur.register("new_members", table)
         try:
-            cur.execute("INSERT OR REPLACE INTO theme_members SELECT * FROM new_members")
+            cur.execute(
+                "INSERT INTO theme_members SELECT * FROM new_members"
+                " ON CONFLICT (theme_id, insight_id) DO UPDATE SET score = excluded.score"
+            )
         finally:
             cur.unregister("new_members")
 
@@ -197,8 +200,8 @@ class ThemeRepository:
     def move_members(self, cur, source: int, target: int) -> None:
         """Move every member of one theme into another and delete the emptied theme."""
         cur.execute(
-            "INSERT OR IGNORE INTO theme_members SELECT ?, insight_id, score FROM theme_members"
-            " WHERE theme_id = ?",
+            "INSERT INTO theme_members SELECT ?, insight_id, score FROM theme_members"
+            " WHERE theme_id = ? ON CONFLICT DO NOTHING",
             [target, source],
         )
         cur.execute("DELETE FROM theme_members WHERE theme_id = ?", [source])
@@ -240,7 +243,7 @@ class ThemeRepository:
             return cur.execute(
                 f"SELECT m.theme_id, CAST(date_trunc('{unit}', {day}) AS DATE) AS p, count(*)"
                 " FROM theme_members m JOIN insights i ON i.id = m.insight_id"
-                f" WHERE {' AND '.join(clauses)} GROUP BY ALL ORDER BY ALL",
+                f" WHERE {' AND '.join(clauses)} GROUP BY 1, 2 ORDER BY 1, 2",
                 params,
             ).fetchall()
 
@@ -252,7 +255,7 @@ class ThemeRepository:
                 out[column] = cur.execute(
                     f"SELECT i.{column}, count(*) FROM theme_members m JOIN insights i"
                     " ON i.id = m.insight_id WHERE m.theme_id = ? AND i.deleted_at IS NULL"
-                    " GROUP BY ALL ORDER BY 2 DESC, 1",
+                    " GROUP BY 1 ORDER BY 2 DESC, 1",
                     [theme_id],
                 ).fetchall()
         return out

@@ -101,22 +101,18 @@ class EmbeddingRepository:
             if low is None:
                 return
             for start in range(low, high + 1, chunk):
-                table = cur.sql(
-                    "SELECT i.id, i.text, i.language, e.vector, e.smooth FROM insights i"
-                    " JOIN embeddings e ON i.id = e.insight_id AND i.content_hash = e.content_hash"
-                    " WHERE i.deleted_at IS NULL AND e.model_id = ? AND i.id >= ? AND i.id < ?"
-                    " AND e.insight_id >= ? AND e.insight_id < ? ORDER BY i.id",
-                    params=[model_id, start, start + chunk, start, start + chunk],
-                ).to_arrow_table()
-                n = table.num_rows
-                if n:
-                    yield IndexChunk(
-                        table.column(0).to_numpy(),
-                        table.column(1).to_pylist(),
-                        table.column(2).to_pylist(),
-                        _matrix(table.column(3), n),
-                        _matrix(table.column(4), n),
-                    )
+                found = _index_chunk(
+                    cur,
+                    "i.id >= ? AND i.id < ? AND e.insight_id >= ? AND e.insight_id < ?",
+                    [model_id, start, start + chunk, start, start + chunk],
+                )
+                if found is not None:
+                    yield found
+
+    def index_rows(self, model_id: str, ids: list[int]) -> IndexChunk | None:
+        """What the index holds of these insights, for those live with a current vector."""
+        with self.db.read() as cur:
+            return _index_chunk(cur, "i.id IN (SELECT unnest(?::BIGINT[]))", [model_id, ids])
 
     def stale(self, model_id: str) -> list[tuple[int, str, str, str]]:
         """(id, text, content hash, language) of live insights lacking a current vector for
@@ -129,3 +125,22 @@ class EmbeddingRepository:
                 " WHERE i.deleted_at IS NULL AND e.insight_id IS NULL ORDER BY i.id",
                 [model_id],
             ).fetchall()
+
+
+def _index_chunk(cur, where: str, params: list) -> IndexChunk | None:
+    table = cur.sql(
+        "SELECT i.id, i.text, i.language, e.vector, e.smooth FROM insights i"
+        " JOIN embeddings e ON i.id = e.insight_id AND i.content_hash = e.content_hash"
+        f" WHERE i.deleted_at IS NULL AND e.model_id = ? AND {where} ORDER BY i.id",
+        params=params,
+    ).to_arrow_table()
+    n = table.num_rows
+    if not n:
+        return None
+    return IndexChunk(
+        table.column(0).to_numpy(),
+        table.column(1).to_pylist(),
+        table.column(2).to_pylist(),
+        _matrix(table.column(3), n),
+        _matrix(table.column(4), n),
+    )

@@ -1,4 +1,5 @@
-"""Shared fixtures: real DuckDB files in temp dirs, a fast fake embedder and the real model."""
+"""Shared fixtures: real DuckDB files in temp dirs and real PostgreSQL databases on a throwaway
+server, a fast fake embedder and the real model."""
 
 from __future__ import annotations
 
@@ -24,10 +25,38 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the whole run (Debian's, installed by `make test`)."""
+    from tests.postgres_server import LocalPostgres, binaries
+
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed here (`make test` installs Debian's postgresql)")
+    server = LocalPostgres()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def kb(db_path: Path):
-    """A knowledge base on a fresh file with the tiny deterministic embedder."""
-    base = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+def postgres_url(postgres_server, request) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[-50:].lower()
+    return postgres_server.create(name)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store(request, tmp_path: Path) -> str:
+    """Where a test's knowledge base lives: a DuckDB file, then a PostgreSQL database (every
+    repository is exercised through the services in both dialects)."""
+    if request.param == "duckdb":
+        return str(tmp_path / "test.duckdb")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def kb(store: str):
+    """A knowledge base on a fresh store with the tiny deterministic embedder."""
+    base = KnowledgeBase.open(store, embedder=HashingEmbedder())
     yield base
     base.close()
 

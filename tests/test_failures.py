@@ -7,11 +7,12 @@ import subprocess
 import sys
 
 import duckdb
+import psycopg
 import pytest
 
 from insights import InsightIn
 from insights.errors import DatabaseInUse, StorageFailure
-from storage.db import Database
+from storage.db import open_database
 from tests.conftest import ROOT
 
 HOLD = (
@@ -23,7 +24,7 @@ HOLD = (
 @pytest.fixture
 def held_file(tmp_path):
     path = tmp_path / "held.duckdb"
-    Database(path).close()  # a real, migrated file
+    open_database(path).close()  # a real, migrated file
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True
     )
@@ -55,14 +56,16 @@ def test_a_job_finding_the_database_held_says_so_in_one_line(held_file, tmp_path
 
 def test_opening_a_held_file_raises_a_domain_error(held_file):
     with pytest.raises(DatabaseInUse, match="drop files into its import folder"):
-        Database(held_file)
+        open_database(held_file)
 
 
 def test_a_failed_write_leaves_no_phantom_hits(kb):
     kb.add(InsightIn(text="Couriers wait at the lobby door"))
 
+    disk_full = duckdb.IOException if kb.db.dialect == "duckdb" else psycopg.errors.DiskFull
+
     def fail(cur, ids, created):
-        raise duckdb.IOException("No space left on device")
+        raise disk_full("No space left on device")
 
     with pytest.raises(StorageFailure, match="nothing of it was stored"):
         kb.insights.add_batch([InsightIn(text="Invoices arrive twice every month")], during=fail)

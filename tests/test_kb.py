@@ -122,7 +122,7 @@ def test_edit_keeps_every_version(kb):
     assert kb.search("third wording")[0].insight_id == insight_id
 
 
-def test_soft_delete_and_restore(kb, db_path):
+def test_soft_delete_and_restore(kb, store):
     ids = kb.add_many([InsightIn(text=t) for t in TEXTS])
     kb.curation.delete(ids[0])
     assert ids[0] not in [h.insight_id for h in kb.search(TEXTS[0], k=10)]
@@ -130,7 +130,7 @@ def test_soft_delete_and_restore(kb, db_path):
         kb.get(ids[0])
     assert kb.get(ids[0], include_deleted=True).deleted_at is not None
     kb.close()
-    reopened = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+    reopened = KnowledgeBase.open(store, embedder=HashingEmbedder())
     reopened.curation.restore(ids[0])
     assert reopened.search(TEXTS[0], k=1)[0].insight_id == ids[0]
     reopened.close()
@@ -174,28 +174,26 @@ def test_choice_lists_have_defaults_and_can_grow(kb):
         kb.catalog.add_choice("kind", "anything")
 
 
-def test_reopen_keeps_index(kb, db_path):
+def test_reopen_keeps_index(kb, store):
     ids = kb.add_many([InsightIn(text=t) for t in TEXTS])
     before = [h.insight_id for h in kb.related(ids[0], k=3)]
     kb.close()
-    reopened = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+    reopened = KnowledgeBase.open(store, embedder=HashingEmbedder())
     assert [h.insight_id for h in reopened.related(ids[0], k=3)] == before
     reopened.close()
 
 
-def test_model_change_reembeds_only_stale_and_never_mixes(kb, db_path):
+def test_model_change_reembeds_only_stale_and_never_mixes(kb, store):
     kb.add_many([InsightIn(text=t) for t in TEXTS])
     kb.close()
     calls = []
     other = HashingEmbedder(dim=64, model_id="test/other-model")
-    reopened = KnowledgeBase.open(
-        db_path, embedder=other, progress=lambda d, t: calls.append((d, t))
-    )
+    reopened = KnowledgeBase.open(store, embedder=other, progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (5, 5)
     assert reopened.index.raw.vectors().shape == (5, 64)
     reopened.close()
     calls.clear()
-    again = KnowledgeBase.open(db_path, embedder=other, progress=lambda d, t: calls.append((d, t)))
+    again = KnowledgeBase.open(store, embedder=other, progress=lambda d, t: calls.append((d, t)))
     assert calls == []  # nothing stale the second time
     again.close()
 
@@ -214,12 +212,12 @@ def test_merge_keeps_both_texts_and_hides_the_duplicate(kb):
         kb.curation.merge(keep, keep)
 
 
-def test_bulk_links_follow_in_background_and_resume_after_close(kb, db_path):
+def test_bulk_links_follow_in_background_and_resume_after_close(kb, store):
     texts = [f"checkout step {i % 7} was slow for customer group {i % 11}" for i in range(600)]
     ids = kb.add_many([InsightIn(text=t) for t in texts])
     assert kb.search("checkout step 3", k=1)  # searchable before linking finished
     kb.close()  # may stop the linker half-way
-    reopened = KnowledgeBase.open(db_path, embedder=HashingEmbedder())
+    reopened = KnowledgeBase.open(store, embedder=HashingEmbedder())
     assert reopened.wait_for_links(timeout=120)
     assert reopened.repos.insights.unlinked_ids() == []
     assert any(reopened.insights.links(i) for i in ids[:20])

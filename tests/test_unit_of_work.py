@@ -10,13 +10,13 @@ import textwrap
 import pytest
 
 from insights import KnowledgeBase
-from storage.db import Database
+from storage.db import open_database
 from tests.conftest import ROOT
 from tests.doubles import HashingEmbedder
 
 
 def test_a_nested_transaction_joins_the_open_one(tmp_path):
-    db = Database(tmp_path / "u.duckdb")
+    db = open_database(tmp_path / "u.duckdb")
     with db.transaction() as cur:
         cur.execute("CREATE TABLE t (x INTEGER)")
     with pytest.raises(RuntimeError), db.transaction() as outer:
@@ -32,7 +32,7 @@ def test_a_nested_transaction_joins_the_open_one(tmp_path):
 
 
 def test_after_commit_runs_only_after_a_commit_and_on_rollback_only_after_a_rollback(tmp_path):
-    db = Database(tmp_path / "u.duckdb")
+    db = open_database(tmp_path / "u.duckdb")
     seen = []
     with db.transaction():
         db.after_commit(lambda: seen.append("committed"))
