@@ -43,7 +43,8 @@ url, name, other, people, seconds, out = sys.argv[1:7]
 kb = KnowledgeBase.open(url, embedder=HashingEmbedder())
 questions = [q.id for q in kb.backlog.ranked()]
 log = open(f"{out}/{name}.writes", "a", buffering=1)
-errors, votes, lags, stop = [], {}, {}, threading.Event()
+errors, votes, lags = [], {}, {}
+stop, watched = threading.Event(), threading.Event()
 def person(n):
     rng, me = random.Random(n), f"{name}-p{n}"
     view = kb.acting_as(kb.people.create_user(me, me))
@@ -59,8 +60,8 @@ def person(n):
         except Exception as error:
             errors.append(repr(error))
 def watch():
-    seen, offset = set(), 0
-    while not stop.is_set() or offset == 0:
+    seen = set()
+    while not watched.is_set():
         try:
             lines = open(f"{out}/{other}.writes").read().split("\\n")
         except FileNotFoundError:
@@ -71,7 +72,6 @@ def watch():
                 if int(written_id) in kb.index:
                     seen.add(line)
                     lags[written_id] = time.time() - float(at)
-        offset = 1
         time.sleep(0.2)
 threads = [threading.Thread(target=person, args=(n,)) for n in range(int(people))]
 watcher = threading.Thread(target=watch)
@@ -82,6 +82,7 @@ stop.set()
 for t in threads:
     t.join()
 time.sleep(6)  # the last writes of the other process get their chance to arrive
+watched.set()
 watcher.join()
 json.dump({"errors": errors, "votes": votes, "lags": lags}, open(f"{out}/{name}.json", "w"))
 kb.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.2}
 LEXICAL_WEIGHT_OTHER = 0.5
 # Across languages only names and numbers are shared words; any more weight adds noise
@@ -35,3 +37,17 @@ class Neighbour:
     score: float
     dense: float
     lexical: float
+
+
+def top_rows(
+    scores: np.ndarray, alive: np.ndarray, k: int, exclude_row: int | None = None
+) -> np.ndarray:
+    """The k best live rows, best first (ties in row order)."""
+    scores = np.where(alive, scores, -np.inf)
+    if exclude_row is not None:
+        scores[exclude_row] = -np.inf
+    k = min(k, int(np.isfinite(scores).sum()))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top], kind="stable")]

@@ -7,15 +7,21 @@ database, so nobody sees an uncommitted insight.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 
 from insights import text as textlib
+from insights.ann import COMPACT_ROWS
 from insights.embeddings import EMBED_BATCH, Embedder, embed_in_batches, embed_texts
 from insights.linking import HybridIndex
 from insights.models import Insight
-from storage.db import Database
+from insights.search import LexicalIndex
+from insights.snapshot import SavedLexicon, row_keys, save_lexicon
+from storage.db import Database, data_dir_for, is_postgres
 from storage.insights import InsightRepository
 from storage.vectors import EmbeddingRepository
 
@@ -36,6 +42,7 @@ class Indexing:
         self.embedder = embedder
         self.insights = insights
         self.vectors = vectors
+        self.saving: threading.Thread | None = None  # the lexical index being saved
         self.index = HybridIndex(
             embedder.dim, getattr(embedder, "pair_scale", 1.0), getattr(embedder, "normalise", None)
         )
@@ -43,16 +50,71 @@ class Indexing:
     def load(self, progress: Progress | None = None) -> None:
         """Recompute the vectors of another model, then read every live vector into memory."""
         self._reembed_stale(progress)
-        self.index.reserve(self.insights.count() + 1024)
+        count = self.insights.count()
+        self.index.reserve(count + 1024)
+        # A large collection takes its lexical rows from the last open where texts are unchanged
+        large = count > COMPACT_ROWS and self.graph_file() is not None
+        lexicon_file = self._lexicon_file() if large else None
+        saved = SavedLexicon.load(lexicon_file)
+        if saved is not None:
+            saved.seed(self.index.lexical)
+        keys, split = [], 0
+        pending: list[np.ndarray] = []  # saved rows to append, in order, before any split one
+
+        def flush() -> None:
+            if pending and saved is not None:
+                saved.add_rows(self.index.lexical, np.concatenate(pending))
+                pending.clear()
+
         for chunk in self.vectors.iter_index(self.embedder.model_id):
-            terms = [
-                textlib.lexical_terms(t, lang)
-                for t, lang in zip(chunk.texts, chunk.languages, strict=True)
-            ]
-            self.index.add(
-                chunk.ids.tolist(), chunk.vectors, chunk.languages, terms, chunk.smoothed, bulk=True
-            )
-        self.index.compact()
+            chunk_keys = row_keys(chunk.ids, chunk.hashes) if large else np.zeros(0, np.int64)
+            keys.append(chunk_keys)
+            found = saved.find(chunk_keys) if saved is not None else None
+            for run in _runs(found, len(chunk.ids)):
+                if found is not None and found[run.start] >= 0:
+                    # the lexical rows are appended later, all at once (one block, no copies)
+                    pending.append(found[run])
+                    stored: Callable[[LexicalIndex], None] | None = _later
+                    terms: list[list[str]] = []
+                else:
+                    flush()
+                    stored = None
+                    terms = [textlib.lexical_terms(chunk.texts[i], chunk.languages[i]) for i in run]
+                    split += len(terms)
+                self.index.add(
+                    chunk.ids[run].tolist(),
+                    chunk.vectors[run],
+                    chunk.languages[run.start : run.stop],
+                    terms,
+                    chunk.smoothed[run],
+                    bulk=True,
+                    stored=stored,
+                )
+        flush()
+        saved = None  # its rows are the index's now
+        self.index.compact(saved_graph=self.graph_file())
+        if lexicon_file is not None and (split > count // 100 or not lexicon_file.exists()):
+            self.saving = save_lexicon(self.index.lexical, np.concatenate(keys), lexicon_file)
+
+    def wait_saved(self) -> None:
+        """Let a lexical index being saved finish (before the process ends)."""
+        if self.saving is not None:
+            self.saving.join()
+
+    def _lexicon_file(self) -> Path | None:
+        graph = self.graph_file()
+        return None if graph is None else graph.with_suffix(".lexical.npz")
+
+    def graph_file(self) -> Path | None:
+        """Where a large index keeps its neighbour graph between opens (insights/ann.py):
+        beside the DuckDB file, or for PostgreSQL in the data folder (one per database)."""
+        if self.db.path in ("", ":memory:"):
+            return None
+        model = hashlib.sha256(self.embedder.model_id.encode()).hexdigest()[:8]
+        if is_postgres(self.db.path):
+            where = hashlib.sha256(self.db.path.encode()).hexdigest()[:12]
+            return data_dir_for(self.db.path) / "graphs" / f"{where}-{model}.usearch"
+        return Path(f"{self.db.path}.{model}.usearch")
 
     def _reembed_stale(self, progress: Progress | None) -> None:
         stale = self.vectors.stale(self.embedder.model_id)
@@ -131,8 +193,9 @@ class Indexing:
                 fresh = []
                 for k, insight_id in enumerate(found.ids.tolist()):
                     row = self.index.row_of.get(insight_id)
+                    stored = self.index.raw.vectors()
                     if row is not None and np.array_equal(
-                        self.index.raw.vectors()[row], found.vectors[k]
+                        stored[row], found.vectors[k].astype(stored.dtype)
                     ):  # the same content: only its smoothing (or deletion) changed
                         self.index.restore(insight_id)
                         self.index.smooth.set_rows(np.asarray([row]), found.smoothed[k : k + 1])
@@ -148,3 +211,18 @@ class Indexing:
                     found.smoothed[fresh],
                 )
         self.drop([i for i in ids if i not in present])
+
+
+def _runs(found: np.ndarray | None, n: int) -> list[range]:
+    """Consecutive rows that are all saved (found >= 0) or all not: one range for the whole
+    chunk in the usual case."""
+    if found is None or not len(found):
+        return [range(0, n)] if n else []
+    saved = found >= 0
+    edges = np.flatnonzero(saved[1:] != saved[:-1]) + 1
+    bounds = [0, *edges.tolist(), n]
+    return [range(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _later(lexical: LexicalIndex) -> None:
+    """The lexical rows of these insights are appended after the load (see `load`)."""

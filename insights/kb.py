@@ -192,6 +192,7 @@ class KnowledgeBase:
         self.linker.stop()
         if self.core.follower is not None:
             self.core.follower.close()
+        self.core.indexing.wait_saved()
         self.db.close()
 
     # --- who acts ----------------------------------------------------------------------------

@@ -18,22 +18,22 @@ benchmarks/eval_languages.py):
 from __future__ import annotations
 
 import threading
-from collections.abc import Set
+from collections.abc import Callable, Set
+from pathlib import Path
 
 import numpy as np
 
-from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, lexical_weight
+from insights.candidates import search_candidates
+from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, lexical_weight, top_rows
 from insights.pairs import pair_scaled
 from insights.search import LexicalIndex, VectorIndex
-from insights.turns import Turns
+from insights.turns import Turns, in_slices
 
 SMOOTHING_NEIGHBOURS = 3
 SMOOTHING_FLOOR = 0.3
 CANDIDATES = 200
 # Background work: dense similarities for this many insights at a time (outside the lock), then
 # this many rows at a time under the lock (about 20-30 ms at 100,000 insights).
-BACKGROUND_BLOCK = 64
-BACKGROUND_SLICE = 8
 
 
 class HybridIndex:
@@ -45,7 +45,7 @@ class HybridIndex:
         self.pair_scale = pair_scale
         self._normalise = normalise
         self._english = np.zeros(0, dtype=bool)
-        self.raw = VectorIndex(dim)
+        self.raw = VectorIndex(dim, graph=True)  # past COMPACT_ROWS: proposes candidates
         self.smooth = VectorIndex(dim)
         self.lexical = LexicalIndex()
         self._ids = np.zeros(0, dtype=np.int64)
@@ -71,6 +71,7 @@ class HybridIndex:
         terms: list[list[str]],
         smoothed: np.ndarray | None = None,
         bulk: bool = False,
+        stored: Callable[[LexicalIndex], None] | None = None,
     ) -> None:
         """Index new insights (searchable at once).
 
@@ -90,25 +91,45 @@ class HybridIndex:
             self._languages.extend(languages)
             english = np.asarray([lang == "en" for lang in languages], dtype=bool)
             self._english = np.concatenate([self._english, english])
-            self.raw.add(vectors)
-            self.lexical.add(terms, bulk=bulk)
-            self.smooth.add(vectors if smoothed is None else smoothed)
+            self.raw.add(vectors, bulk=bulk)
+            if stored is not None:  # their lexical rows were saved at an earlier open
+                stored(self.lexical)
+            else:
+                self.lexical.add(terms, bulk=bulk)
+            self.smooth.add(vectors if smoothed is None else smoothed, bulk=bulk)
 
     def raw_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The unsmoothed vectors of some insights."""
         with self.lock:
-            return self.raw.vectors()[[self.row_of[i] for i in insight_ids]].copy()
+            return self.raw.vectors()[[self.row_of[i] for i in insight_ids]].astype(np.float32)
 
     def smoothed_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The smoothed vectors of some insights."""
         with self.lock:
-            return self.smooth.vectors()[[self.row_of[i] for i in insight_ids]].copy()
+            return self.smooth.vectors()[[self.row_of[i] for i in insight_ids]].astype(np.float32)
 
     def live_smoothed(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids and smoothed vectors (a copy) of every live insight, in row order."""
         with self.lock:
             rows = np.flatnonzero(self._alive)
             return self._ids[rows].copy(), self.smooth.vectors()[rows].copy()
+
+    def alive_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Which of these rows are live (a mask)."""
+        return self._alive[rows]
+
+    def english_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of these rows is in English."""
+        return self._english[rows]
+
+    def ids_of(self, rows: np.ndarray) -> np.ndarray:
+        """The insight ids of these rows."""
+        return self._ids[rows]
+
+    def dense_scores(self, query: np.ndarray, rows: np.ndarray, english: bool) -> np.ndarray:
+        """A query vector's similarity to some rows (cross-language pairs scaled)."""
+        vectors = self.raw.vectors()[rows].astype(np.float32)
+        return self._scaled(vectors @ query, english, rows)
 
     def english(self, insight_ids) -> np.ndarray:
         """Whether each of these insights is in English."""
@@ -121,15 +142,18 @@ class HybridIndex:
             self.raw.reserve(rows)
             self.smooth.reserve(rows)
 
-    def compact(self) -> None:
-        """Finish a bulk load."""
+    def compact(self, saved_graph: Path | None = None) -> None:
+        """Finish a bulk load (a large index's neighbour graph: from `saved_graph` where it
+        was kept, see insights/ann.py)."""
         with self.lock:
             self.lexical.compact()
+            self.raw.finish_bulk(saved_graph)
+            self.smooth.finish_bulk()
 
     def refine(self, insight_ids: list[int], background: bool = False) -> np.ndarray:
         """Smooth the vectors of these insights with their current neighbours; returns them.
 
-        `background` work (the linker) yields to searches: see `_in_slices`.
+        `background` work (the linker) yields to searches: see `insights.turns.in_slices`.
         """
         if not background:
             with self.turns.person():
@@ -143,48 +167,19 @@ class HybridIndex:
             self.smooth.set_rows(rows, smoothed)
             return list(smoothed)
 
-        out = self._in_slices(insight_ids, self.raw, smooth_slice)
+        out = in_slices(self, insight_ids, self.raw, smooth_slice)
         return np.stack(out) if out else np.zeros((0, self.raw.dim), dtype=np.float32)
-
-    def _in_slices(self, insight_ids: list[int], vectors: VectorIndex, work) -> list:
-        """Background work over many insights that keeps searches fast while it runs.
-
-        The dense similarities of a block are computed outside the lock (reading only the
-        vectors, which grow by appending) in pieces, each after the searches in flight, then
-        `work(rows, dense)` runs under the lock a few rows at a time, each slice after the
-        searches waiting for the lock. Measured at 100,000
-        insights (benchmarks/bench_busy.py): a 10,000-insight block under the lock held
-        searches up for up to 27 s; slices of 8 rows hold them up for about 20-30 ms.
-        """
-        out: list = []
-        for start in range(0, len(insight_ids), BACKGROUND_BLOCK):
-            with self.turns.background():
-                part = insight_ids[start : start + BACKGROUND_BLOCK]
-                rows = np.asarray([self.row_of[i] for i in part], dtype=np.int64)
-                matrix = vectors.vectors()
-            dense_block = self.turns.products(matrix[rows], matrix)
-            for first in range(0, len(rows), BACKGROUND_SLICE):
-                with self.turns.background():
-                    dense = self._fit(dense_block[first : first + BACKGROUND_SLICE])
-                    out.extend(work(rows[first : first + BACKGROUND_SLICE], dense))
-                    self.background_rows += len(dense)
-        return out
-
-    def _fit(self, dense: np.ndarray) -> np.ndarray:
-        """Similarities computed before rows were added, padded to the rows there are now
-        (the newcomers count as unrelated here; their own linking finds these insights)."""
-        missing = self.raw.size - dense.shape[1]
-        return dense if missing <= 0 else np.pad(dense, ((0, 0), (0, missing)), constant_values=-1)
 
     def _smoothed(self, rows: np.ndarray, dense_rows: np.ndarray | None = None) -> np.ndarray:
         raw = self.raw.vectors()
-        out = raw[rows].copy()
-        for block in range(0, len(rows), 256):
-            chunk = rows[block : block + 256]
+        out = raw[rows].astype(np.float32)
+        step = self.raw.block_rows
+        for block in range(0, len(rows), step):
+            chunk = rows[block : block + step]
             dense = (
                 self.raw.similarities(raw[chunk])
                 if dense_rows is None
-                else dense_rows[block : block + 256].copy()
+                else dense_rows[block : block + step].copy()
             )
             for i, row in enumerate(chunk):
                 dense[i] = self._scaled(dense[i], self._english[row])
@@ -218,14 +213,7 @@ class HybridIndex:
         return scores / max(float(scores[row]), 1e-9)
 
     def _top(self, scores: np.ndarray, k: int, exclude_row: int | None = None) -> np.ndarray:
-        scores = np.where(self._alive, scores, -np.inf)
-        if exclude_row is not None:
-            scores[exclude_row] = -np.inf
-        k = min(k, int(np.isfinite(scores).sum()))
-        if k <= 0:
-            return np.zeros(0, dtype=np.int64)
-        top = np.argpartition(-scores, k - 1)[:k]
-        return top[np.argsort(-scores[top], kind="stable")]
+        return top_rows(scores, self._alive, k, exclude_row)
 
     def remove(self, insight_id: int) -> None:
         """Take an insight out of every result (its row stays until the next open)."""
@@ -253,9 +241,10 @@ class HybridIndex:
         background: bool = False,
     ) -> list[list[Neighbour]]:
         """`related` for many insights at once (dense similarities in matrix blocks);
-        `background` work (the linker) yields to searches: see `_in_slices`."""
+        `background` work (the linker) yields to searches: see `insights.turns.in_slices`."""
         if background:
-            return self._in_slices(
+            return in_slices(
+                self,
                 insight_ids,
                 self.smooth,
                 lambda rows, dense: [
@@ -267,9 +256,10 @@ class HybridIndex:
             rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
             smooth = self.smooth.vectors()
             out: list[list[Neighbour]] = []
-            for block in range(0, len(rows), 256):
-                chunk = rows[block : block + 256]
-                dense = self.smooth.similarities(smooth[chunk])
+            step = self.smooth.block_rows
+            for block in range(0, len(rows), step):
+                chunk = rows[block : block + step]
+                dense = self.smooth.similarities(smooth[chunk], self.raw)
                 out.extend(
                     self._related_row(int(r), d, k, exclude)
                     for r, d in zip(chunk, dense, strict=True)
@@ -295,7 +285,7 @@ class HybridIndex:
             if not self.raw.size:
                 return []
             english = language == "en"
-            dense = self._scaled(self.smooth.similarities(query[None, :])[0], english)
+            dense = self._scaled(self.smooth.similarities(query[None, :], self.raw)[0], english)
             lexical = self.lexical.scores(term_ids, weights)
             top = float(lexical.max())
             lexical = lexical / top if top > 0 else lexical
@@ -379,6 +369,10 @@ class HybridIndex:
         with self.turns.person():
             if not self.raw.size:
                 return []
+            if self.raw.graph is not None and allowed is None:
+                found = search_candidates(self, query, term_ids, weights, lexical_weight_, english)
+                if len(found) >= k:
+                    return found[:k]
             dense = self._scaled(self.raw.similarities(query[None, :])[0], english)
             lexical = self.lexical.scores(term_ids, weights)
             top_lexical = float(lexical.max()) if len(lexical) else 0.0

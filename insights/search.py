@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+
+from insights.ann import COMPACT_ROWS, NeighbourGraph
 
 # Lexical feature weights (fusion weights live in insights/linking.py). In a search query a
 # whole stem or lemma ("w:") counts three times a character n-gram, the part of a compound word
@@ -67,45 +70,102 @@ _POOL = _QueryPool()
 
 
 class VectorIndex:
-    """Unit vectors in a growable float32 matrix; cosine similarity is one matrix product."""
+    """Unit vectors in a growable matrix; cosine similarity is one matrix product.
 
-    def __init__(self, dim: int, capacity: int = 1024) -> None:
+    Float32 up to `COMPACT_ROWS` rows; past it float16 with a neighbour graph proposing the
+    rows to score (see insights/ann.py), when the index was made with `graph=True`; an index
+    without one (the smoothed vectors) takes its candidates from one that has.
+    """
+
+    def __init__(self, dim: int, capacity: int = 1024, graph: bool = False) -> None:
         self.dim = dim
         self._matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.size = 0
+        self._wants_graph = graph
+        self.graph: NeighbourGraph | None = None
+        self._bulk = False  # rows are being loaded: the graph follows at `finish_bulk`
+
+    @property
+    def compact(self) -> bool:
+        """Whether the rows are float16 (a large collection)."""
+        return self._matrix.dtype == np.float16
+
+    @property
+    def block_rows(self) -> int:
+        """Rows whose similarities to every row are held at once (a large index: fewer)."""
+        return 16 if self.compact else 256
 
     def reserve(self, rows: int) -> None:
         """Make room for `rows` rows in all (avoids over-allocation when the size is known)."""
         if rows > len(self._matrix):
-            grown = np.zeros((rows, self.dim), dtype=np.float32)
+            dtype = np.float16 if rows > COMPACT_ROWS else self._matrix.dtype
+            grown = np.zeros((rows, self.dim), dtype=dtype)
             grown[: self.size] = self._matrix[: self.size]
             self._matrix = grown
 
-    def add(self, vectors: np.ndarray) -> None:
+    def add(self, vectors: np.ndarray, bulk: bool = False) -> None:
         """Append vectors (n, dim) as the next rows."""
         needed = self.size + len(vectors)
         if needed > len(self._matrix):
             # 1.5x rather than 2x: a large index wastes less, and the copy made while growing
             # is smaller (it sets the peak memory of a big import)
             self.reserve(max(needed, len(self._matrix) * 3 // 2))
-        self._matrix[self.size : needed] = vectors
+        first = self.size
+        self._matrix[first:needed] = vectors
         self.size = needed
+        self._bulk = self._bulk or bulk
+        if not self._bulk:
+            self._follow_graph(first, vectors)
+
+    def _follow_graph(self, first: int, vectors: np.ndarray) -> None:
+        if not (self._wants_graph and self.compact):
+            return
+        if self.graph is None:  # just grew past COMPACT_ROWS
+            self.graph = NeighbourGraph(self.dim)
+            self.graph.add(0, self._matrix[: self.size].astype(np.float32))
+        else:
+            self.graph.add(first, np.asarray(vectors, dtype=np.float32))
+
+    def finish_bulk(self, saved: Path | None = None) -> None:
+        """After a bulk load: the neighbour graph of a large index, from `saved` where it was
+        kept (only new or changed rows added again), else built."""
+        self._bulk = False
+        if not (self._wants_graph and self.compact):
+            return
+        if saved is None:
+            self.graph = NeighbourGraph(self.dim)
+            self.graph.add(0, self._matrix[: self.size].astype(np.float32))
+        else:
+            self.graph = NeighbourGraph.restore(saved, self.dim, self._matrix[: self.size])
 
     def set_rows(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Overwrite stored rows."""
         self._matrix[rows] = vectors
+        if self.graph is not None:
+            self.graph.put(np.asarray(rows), vectors)
 
     def vectors(self) -> np.ndarray:
         """A view of the stored rows."""
         return self._matrix[: self.size]
 
-    def similarities(self, queries: np.ndarray) -> np.ndarray:
+    def similarities(self, queries: np.ndarray, proposer: VectorIndex | None = None) -> np.ndarray:
         """Cosine similarities of each query (m, dim) to every row: (m, size).
+
+        In a large index only the rows the neighbour graph (this index's, else `proposer`'s)
+        proposes are scored; the others count as unrelated (-1).
 
         A person's query over a large index is split over the cores by threads of our own
         (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
         `insights.kb.limit_blas_threads`): background products then never crowd a search.
         """
+        queries = np.asarray(queries, dtype=np.float32)
+        graph = self.graph or (proposer.graph if proposer is not None else None)
+        if self.compact and graph is not None:
+            out = np.full((len(queries), self.size), -1.0, dtype=np.float32)
+            for i, rows in enumerate(graph.candidates(queries)):
+                rows = rows[rows < self.size]
+                out[i, rows] = self._matrix[rows].astype(np.float32) @ queries[i]
+            return out
         matrix = self.vectors()
         if len(queries) > 4 or len(matrix) < SPLIT_ROWS or _POOL.workers < 2:
             return queries @ matrix.T
@@ -140,6 +200,7 @@ class LexicalIndex:
         self._delta_docs: list[Counter] = []
         self._frozen: list[sparse.csr_matrix] = []
         self._delta: tuple[sparse.csc_matrix, sparse.csr_matrix] | None = None
+        self._stored_df: np.ndarray | None = None  # counts of `add_stored` rows until compact
 
     @property
     def size(self) -> int:
@@ -180,8 +241,41 @@ class LexicalIndex:
 
     def compact(self) -> None:
         """Merge everything set aside by bulk additions into the large block."""
+        if self._stored_df is not None:  # fold in the document counts of stored rows
+            counts = self._stored_df
+            self._stored_df = None
+            df = np.asarray(self._df, dtype=np.int64)
+            df[: len(counts)] += counts
+            self._df = df.tolist()
         if self._frozen or self._delta_docs:
             self._merge()
+
+    def seed(self, terms: list[str], features: np.ndarray) -> None:
+        """Start an empty index with a saved vocabulary (term ids as they were saved)."""
+        self.vocab = {term: i for i, term in enumerate(terms)}
+        self._feature = features.tolist()
+        self._df = [0] * len(terms)
+
+    def add_stored(self, rows: sparse.csr_matrix, lengths: np.ndarray) -> None:
+        """Append documents saved earlier as weighted rows over the seeded vocabulary (bulk,
+        like `add(..., bulk=True)`): a reopened index need not split and weigh every text."""
+        if self._stored_df is None:
+            self._stored_df = np.zeros(len(self._feature), dtype=np.int64)
+        self._stored_df += np.bincount(rows.indices, minlength=len(self._stored_df))[
+            : len(self._stored_df)
+        ]
+        self._lengths.extend(np.asarray(lengths, dtype=np.float64).tolist())
+        self._frozen.append(rows)
+        self._delta = None
+
+    def saved_state(self) -> tuple[list[str], np.ndarray, sparse.csr_matrix, np.ndarray]:
+        """(terms in id order, feature weights, weighted rows, lengths) of a compacted index."""
+        terms = [""] * len(self.vocab)
+        for term, i in self.vocab.items():
+            terms[i] = term
+        rows = self._main[1]
+        rows.resize((rows.shape[0], len(terms)))
+        return terms, np.asarray(self._feature), rows, np.asarray(self._lengths)
 
     def _weighted_rows(self, docs: list[Counter], first_row: int) -> sparse.csr_matrix:
         lengths = np.asarray(self._lengths[first_row : first_row + len(docs)], dtype=np.float32)
@@ -211,9 +305,13 @@ class LexicalIndex:
             blocks.append(self._delta_blocks()[1])
         self._main = (None, None)  # let the old column-wise copy go before building the new
         self._frozen, self._delta_docs, self._delta = [], [], None
+        blocks = [b for b in blocks if b.shape[0]]
         for block in blocks:
             block.resize((block.shape[0], len(self._df)))
-        merged = sparse.vstack(blocks, format="csr")
+        if len(blocks) == 1:  # (a reopened large index: its saved rows as they are)
+            merged = blocks[0]
+        else:
+            merged = sparse.vstack(blocks, format="csr") if blocks else _empty(len(self._df))
         del blocks
         self._main = (merged.tocsc(), merged)
 
@@ -265,6 +363,21 @@ class LexicalIndex:
             out[main_rows:] = self._delta_blocks()[0][:, term_ids] @ weights
         return out
 
+    def scores_at(self, term_ids: np.ndarray, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """BM25 scores of some rows only (a large index's candidates) for a weighted query."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        if not len(term_ids) or not len(rows):
+            return out
+        main = self._main[1]
+        in_main = rows < main.shape[0]
+        known = term_ids < main.shape[1]
+        if in_main.any() and known.any():
+            out[in_main] = main[rows[in_main]][:, term_ids[known]] @ weights[known]
+        if (~in_main).any() and self._delta_docs:
+            delta = self._delta_blocks()[1]
+            out[~in_main] = delta[rows[~in_main] - main.shape[0]][:, term_ids] @ weights
+        return out
+
     def cross_scores(self, query_rows: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """BM25 scores of stored documents (as queries) against some rows: (queries, rows)."""
         size = len(self._df)
@@ -288,3 +401,7 @@ class LexicalIndex:
             delta = self._delta_blocks()[1]
             out[~in_main] = (delta[rows[~in_main] - main_rows] @ queries).toarray()
         return out.T
+
+
+def _empty(columns: int) -> sparse.csr_matrix:
+    return sparse.csr_matrix((0, columns), dtype=np.float32)

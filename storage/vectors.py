@@ -21,6 +21,7 @@ class IndexChunk:
     languages: list[str]
     vectors: np.ndarray
     smoothed: np.ndarray
+    hashes: list[str]  # content hash of each insight (what its text was when indexed)
 
 
 def _lists(vectors: np.ndarray) -> pa.ListArray:
@@ -129,7 +130,7 @@ class EmbeddingRepository:
 
 def _index_chunk(cur, where: str, params: list) -> IndexChunk | None:
     table = cur.sql(
-        "SELECT i.id, i.text, i.language, e.vector, e.smooth FROM insights i"
+        "SELECT i.id, i.text, i.language, e.vector, e.smooth, i.content_hash FROM insights i"
         " JOIN embeddings e ON i.id = e.insight_id AND i.content_hash = e.content_hash"
         f" WHERE i.deleted_at IS NULL AND e.model_id = ? AND {where} ORDER BY i.id",
         params=params,
@@ -143,4 +144,5 @@ def _index_chunk(cur, where: str, params: list) -> IndexChunk | None:
         table.column(2).to_pylist(),
         _matrix(table.column(3), n),
         _matrix(table.column(4), n),
+        table.column(5).to_pylist(),
     )
