@@ -4,6 +4,7 @@ knowledge base moves over with `ingest.migrate`."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -155,3 +156,28 @@ def test_an_unreachable_server_is_one_clear_message():
 
     with pytest.raises(StorageFailure, match="cannot be reached"):
         KnowledgeBase.open("postgresql://nobody:secret@127.0.0.1:1/none", HashingEmbedder())
+
+
+def test_one_of_several_servers_runs_the_jobs_until_it_stops(postgres_url, tmp_path):
+    from ingest.jobs import Jobs
+
+    drop = tmp_path / "imports"
+    drop.mkdir()
+    one = KnowledgeBase.open(postgres_url, embedder=HashingEmbedder())
+    two = KnowledgeBase.open(postgres_url, embedder=HashingEmbedder())
+    try:
+        (drop / "notes.csv").write_text("text\nCouriers ring twice\n", encoding="utf-8")
+        later = time.time() + 60
+        os.utime(drop / "notes.csv", (later - 120, later - 120))  # settled
+        first, second = Jobs(one, drop, tmp_path / "a"), Jobs(two, drop, tmp_path / "b")
+        assert first.run_due() == ["import notes.csv"]
+        (drop / "more.csv").write_text("text\nParcels left outside\n", encoding="utf-8")
+        os.utime(drop / "more.csv", (later - 120, later - 120))
+        assert second.run_due() == []  # the first server holds the jobs
+    finally:
+        one.close()
+    try:
+        assert second.run_due() == ["import more.csv"]  # it stopped: another takes over
+        assert two.count() == 2
+    finally:
+        two.close()
