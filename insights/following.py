@@ -34,9 +34,8 @@ class ChangeFollower:
         self.indexing = indexing
         self.feed = ChangeFeed(db)
         self.origin = getattr(db, "origin", "")
-        self.applied = since  # every change up to here is applied (or given up)
-        self._seen_after: set[int] = set()  # applied numbers above `applied`
-        self._gaps: dict[int, float] = {}  # missing number -> when first missed
+        self.top = since  # the highest change number read
+        self._gaps: dict[int, float] = {}  # a number below `top` not read yet -> since when
         self._stop = threading.Event()
         self._pruned = time.monotonic()
         self.changes_applied = 0
@@ -55,41 +54,34 @@ class ChangeFollower:
 
     def poll(self) -> int:
         """Apply what other processes changed since the last poll; returns how many changes."""
-        rows = self.feed.after(self.applied)
+        rows = self.feed.among(sorted(self._gaps)) if self._gaps else []
+        while True:  # everything after the highest number read, a page at a time
+            page = self.feed.after(self.top)
+            rows.extend(page)
+            now = time.monotonic()
+            for seq, _, _ in page:
+                for missing in range(max(self.top + 1, seq - 10_000), seq):  # still open
+                    self._gaps.setdefault(missing, now)
+                self.top = max(self.top, seq)
+            if len(page) < 1000:
+                break
         ids: set[int] = set()
-        count = foreign = 0
+        foreign = 0
         for seq, origin, changed in rows:
-            if seq in self._seen_after:
-                continue
-            self._seen_after.add(seq)
             self._gaps.pop(seq, None)
-            count += 1
             if origin != self.origin:
                 foreign += 1
                 ids.update(changed)
-        if rows:
-            top = max(seq for seq, _, _ in rows)
-            now = time.monotonic()
-            for missing in range(self.applied + 1, top):
-                if missing not in self._seen_after:
-                    self._gaps.setdefault(missing, now)
-        self._advance()
+        now = time.monotonic()
+        for missing, since in list(self._gaps.items()):
+            if now - since > GAP_SECONDS:  # its transaction rolled back: no such change
+                del self._gaps[missing]
         if ids:
             self.indexing.follow(sorted(ids))
         if foreign:
             self.db.generation += 1  # what this process cached (the backlog, themes) is stale
             self.changes_applied += foreign
-        return count
-
-    def _advance(self) -> None:
-        now = time.monotonic()
-        for missing, since in list(self._gaps.items()):
-            if now - since > GAP_SECONDS:  # its transaction rolled back: no such change
-                del self._gaps[missing]
-                self._seen_after.add(missing)
-        while self.applied + 1 in self._seen_after:
-            self.applied += 1
-            self._seen_after.discard(self.applied)
+        return len(rows)
 
     def close(self) -> None:
         """Stop following."""

@@ -34,6 +34,15 @@ class ChangeFeed:
                 [seq, limit],
             ).fetchall()
 
+    def among(self, seqs: list[int]) -> list[tuple[int, str, list[int]]]:
+        """The changes with these numbers that have committed by now."""
+        with self.db.read() as cur:
+            return cur.execute(
+                "SELECT seq, origin, ids FROM changes WHERE seq IN (SELECT unnest(?::BIGINT[]))"
+                " ORDER BY seq",
+                [seqs],
+            ).fetchall()
+
     def prune(self) -> None:
         """Forget changes older than every process needs."""
         with self.db.transaction() as cur:
