@@ -41,9 +41,9 @@ from insights.metrics import Metrics
 from insights.models import AddResult, Hit, Insight, InsightIn
 from insights.people import People
 from insights.records import User
-from insights.search import limit_blas_threads
 from insights.signin import SignIn
 from insights.themes import ThemeAssigner, Themes
+from insights.threads import limit_blas_threads
 from storage.changes import ChangeFeed
 from storage.db import Database, open_database
 from storage.repositories import Repositories

@@ -27,29 +27,6 @@ _DELTA_LIMIT = 4096
 MAX_DOCUMENT_TERMS = 48
 
 
-BLAS_THREADS_ENV = "OIVALLUS_BLAS_THREADS"
-
-
-def limit_blas_threads() -> None:
-    """One BLAS thread per process by default ($OIVALLUS_BLAS_THREADS to change it, 0: as
-    the library likes).
-
-    While linking, an import or theme recomputation ran beside searches, multi-threaded BLAS
-    products fought over the 2 cores (100,000 insights, bench_busy.py: search p95 145-157 ms
-    while linking, 365 ms with an import and themes beside it). With one BLAS thread each and a
-    person's own query product split over the cores by threads of ours (`VectorIndex`), search
-    p50/p95 is 30/63 ms while linking, 45/90 ms with an import and themes beside it, and 22/30
-    ms when quiet (it was 23/29 ms with the library's threads).
-    """
-    import os
-
-    from threadpoolctl import threadpool_limits
-
-    threads = int(os.environ.get(BLAS_THREADS_ENV, "1"))
-    if threads > 0:
-        threadpool_limits(limits=threads, user_api="blas")
-
-
 SPLIT_ROWS = 20_000
 
 
@@ -156,7 +133,7 @@ class VectorIndex:
 
         A person's query over a large index is split over the cores by threads of our own
         (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
-        `insights.kb.limit_blas_threads`): background products then never crowd a search.
+        `insights.threads.limit_blas_threads`): background products then never crowd a search.
         """
         queries = np.asarray(queries, dtype=np.float32)
         graph = self.graph or (proposer.graph if proposer is not None else None)
