@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +50,26 @@ def _texts(rows: range, clusters: int, seed: int = 5) -> tuple[list[str], np.nda
         words[k, :OWN] = topic * TOPIC_WORDS + rng.choice(TOPIC_WORDS, OWN, replace=False)
         words[k, OWN:] = clusters * TOPIC_WORDS + rng.integers(COMMON_WORDS, size=COMMON)
     return [" ".join(_word_name(w, clusters) for w in ws) for ws in words], words
+
+
+def query_texts(clusters: int, count: int = 200) -> list[str]:
+    """Queries of 4 words of one topic and one common word: near, not equal, to rows."""
+    rng = np.random.default_rng(17)
+    queries = []
+    for _ in range(count):
+        topic = rng.integers(clusters)
+        own = topic * TOPIC_WORDS + rng.choice(TOPIC_WORDS, 4, replace=False)
+        common = clusters * TOPIC_WORDS + rng.integers(COMMON_WORDS, size=1)
+        queries.append(" ".join(_word_name(int(w), clusters) for w in [*own, *common]))
+    return queries
+
+
+def collection_vectors(rows: int, clusters: int) -> Iterator[np.ndarray]:
+    """The collection's vectors, CHUNK rows at a time (row i is insight i + 1)."""
+    matrix = _word_matrix(HashingEmbedder(), clusters)
+    for first in range(0, rows, CHUNK):
+        _, words = _texts(range(first, min(first + CHUNK, rows)), clusters)
+        yield _vectors(words, matrix)
 
 
 def _word_name(index: int, clusters: int) -> str:
@@ -150,13 +171,7 @@ def measure(db: str, rows: int, clusters: int, full: bool) -> dict:
     if not full:
         kb.close()
         return result
-    rng = np.random.default_rng(17)
-    queries = []
-    for _ in range(200):  # 4 words of one topic and one common word: near, not equal, to rows
-        topic = rng.integers(clusters)
-        own = topic * TOPIC_WORDS + rng.choice(TOPIC_WORDS, 4, replace=False)
-        common = clusters * TOPIC_WORDS + rng.integers(COMMON_WORDS, size=1)
-        queries.append(" ".join(_word_name(int(w), clusters) for w in [*own, *common]))
+    queries = query_texts(clusters)
     kb.search(queries[0], k=10)
     times = []
     for text in queries:

@@ -18,6 +18,7 @@ import psycopg
 import pyarrow as pa
 
 from storage.db import Database
+from storage.pgarrays import encode_lists, float_type_oid, list_column, register_loaders
 
 _IDLE_CONNECTIONS = 8
 # One pass over the SQL: quoted strings and dollar-quoted bodies are kept, `?` and `$name`
@@ -72,8 +73,12 @@ def _params(params):
     return [_plain(v) for v in params]
 
 
+def _is_list(field: pa.Field) -> bool:
+    return pa.types.is_list(field.type) or pa.types.is_large_list(field.type)
+
+
 def _column_type(field: pa.Field) -> str:
-    if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+    if _is_list(field):
         inner = _TYPES.get(field.type.value_type)
         if inner is None:
             raise TypeError(f"no PostgreSQL type for a list of {field.type.value_type}")
@@ -87,24 +92,39 @@ def _column_type(field: pa.Field) -> str:
 
 
 class _Result:
-    """What `cursor.sql(...)` gives in DuckDB: the result as Arrow."""
+    """What `cursor.sql(...)` gives in DuckDB: the result as Arrow (float arrays read as NumPy,
+    storage/pgarrays.py, so a million vectors do not pass through Python floats)."""
 
     def __init__(self, cursor: PgCursor, sql: str, params) -> None:
         self._cursor, self._sql, self._params = cursor, sql, params
 
+    def _run(self) -> PgCursor:
+        raw = self._cursor.raw.connection.cursor(binary=True)  # the same transaction
+        register_loaders(raw)
+        return PgCursor(raw).execute(self._sql, self._params)
+
     def to_arrow_table(self) -> pa.Table:
-        self._cursor.execute(self._sql, self._params)
-        names = [c.name for c in self._cursor.raw.description or ()]
-        rows = self._cursor.fetchall()
-        return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
+        cursor = self._run()
+        try:
+            return _arrow(cursor.raw.description, cursor.fetchall())
+        finally:
+            cursor.close()
 
     def to_arrow_reader(self, chunk: int) -> Iterator[pa.RecordBatch]:
-        self._cursor.execute(self._sql, self._params)
-        names = [c.name for c in self._cursor.raw.description or ()]
-        while rows := self._cursor.raw.fetchmany(chunk):
-            yield pa.RecordBatch.from_pydict(
-                {name: [row[i] for row in rows] for i, name in enumerate(names)}
-            )
+        cursor = self._run()
+        try:
+            while rows := cursor.raw.fetchmany(chunk):
+                yield pa.RecordBatch.from_arrays(
+                    _arrow(cursor.raw.description, rows).columns,
+                    names=[c.name for c in cursor.raw.description],
+                )
+        finally:
+            cursor.close()
+
+
+def _arrow(description, rows: list[tuple]) -> pa.Table:
+    names = [c.name for c in description or ()]
+    return pa.table({name: list_column([row[i] for row in rows]) for i, name in enumerate(names)})
 
 
 class PgCursor:
@@ -156,9 +176,27 @@ class PgCursor:
             columns = ", ".join(f'"{f.name}" {_column_type(f)}' for f in table.schema)
             self.raw.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
         names = ", ".join(f'"{n}"' for n in table.schema.names)
-        with self.raw.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+        if like is not None:  # typed by that table: text COPY lets the server convert
+            with self.raw.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                for batch in table.to_batches(max_chunksize=10_000):
+                    for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+                        copy.write_row(row)
+            return
+        # Typed by the Arrow schema: binary COPY, float lists packed by NumPy (sent as bytea,
+        # which in binary COPY is the field's bytes as they are).
+        floats = [float_type_oid(f.type.value_type) if _is_list(f) else None for f in table.schema]
+        types = [
+            "bytea" if oid else _column_type(f).lower()
+            for f, oid in zip(table.schema, floats, strict=True)
+        ]
+        with self.raw.copy(f"COPY {name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for batch in table.to_batches(max_chunksize=10_000):
-                for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+                columns = [
+                    encode_lists(column, oid) if oid else column.to_pylist()
+                    for column, oid in zip(batch.columns, floats, strict=True)
+                ]
+                for row in zip(*columns, strict=True):
                     copy.write_row(row)
 
     def unregister(self, name: str) -> None:

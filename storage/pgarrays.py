@@ -1,0 +1,134 @@
+"""Vectors in PostgreSQL's binary array format, encoded and decoded with NumPy.
+
+psycopg turns a REAL[] into a Python list one float at a time (a million insights carry some
+768 million of them): writing 100,000 vectors through text COPY took minutes, reading them back
+most of an open. Here a whole batch of vectors becomes the binary form the server reads in one
+NumPy pass, and a binary REAL[] result is read with one `frombuffer` per row.
+
+The format (array_send): int32 dimensions, int32 has-nulls flag, uint32 element type, per
+dimension int32 length and int32 lower bound, then per element int32 length and the value.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pyarrow as pa
+from psycopg.adapt import Loader
+from psycopg.pq import Format
+
+FLOAT4_OID, FLOAT8_OID = 700, 701
+FLOAT4_ARRAY_OID, FLOAT8_ARRAY_OID = 1021, 1022
+_ELEMENTS = {FLOAT4_OID: np.dtype(">f4"), FLOAT8_OID: np.dtype(">f8")}
+_HEADER = struct.Struct(">iiIii")
+
+
+def float_type_oid(value_type: pa.DataType) -> int | None:
+    """The element type a list of this Arrow type is sent as, or None where it is not floats."""
+    if value_type == pa.float32():
+        return FLOAT4_OID
+    if value_type == pa.float64():
+        return FLOAT8_OID
+    return None
+
+
+def encode_lists(column: pa.Array, element_oid: int) -> list[bytes | None]:
+    """Each row of an Arrow list-of-floats column as one binary array field (None for null)."""
+    element = _ELEMENTS[element_oid]
+    lengths = _lengths(column)
+    if column.null_count == 0 and len(column) and (lengths == lengths[0]).all():
+        return _encode_fixed(column, element, element_oid, int(lengths[0]))
+    values = column.flatten().to_numpy(zero_copy_only=False)
+    out: list[bytes | None] = []
+    start = 0
+    for row, length in enumerate(lengths):
+        if not column[row].is_valid:
+            out.append(None)
+            continue
+        out.append(_encode_one(values[start : start + length], element, element_oid))
+        start += length
+    return out
+
+
+def _lengths(column: pa.Array) -> np.ndarray:
+    offsets = column.offsets.to_numpy(zero_copy_only=False)
+    return np.diff(offsets)
+
+
+def _encode_fixed(column: pa.Array, element: np.dtype, oid: int, dim: int) -> list[bytes | None]:
+    rows = len(column)
+    layout = np.dtype([("header", "V20"), ("items", [("size", ">i4"), ("value", element)], dim)])
+    packed = np.zeros(rows, dtype=layout)
+    if dim == 0:
+        header = struct.pack(">iiI", 0, 0, oid) + b"\0" * 8  # no dimensions, padding cut below
+        return [header[:12]] * rows
+    packed["header"] = np.frombuffer(_HEADER.pack(1, 0, oid, dim, 1), dtype="V20")[0]
+    packed["items"]["size"] = element.itemsize
+    values = column.flatten().to_numpy(zero_copy_only=False)
+    packed["items"]["value"] = values.reshape(rows, dim)
+    data = packed.tobytes()
+    width = layout.itemsize
+    return [data[i * width : (i + 1) * width] for i in range(rows)]
+
+
+def _encode_one(values: np.ndarray, element: np.dtype, oid: int) -> bytes:
+    if not len(values):
+        return struct.pack(">iiI", 0, 0, oid)
+    items = np.empty(len(values), dtype=[("size", ">i4"), ("value", element)])
+    items["size"] = element.itemsize
+    items["value"] = values
+    return _HEADER.pack(1, 0, oid, len(values), 1) + items.tobytes()
+
+
+def decode_array(data: bytes | memoryview) -> np.ndarray | None:
+    """A binary float array as a NumPy vector (native byte order); None where it holds a null
+    (the caller then takes psycopg's own loader)."""
+    dims, has_null, oid = struct.unpack_from(">iiI", data)
+    element = _ELEMENTS.get(oid)
+    if element is None or has_null or dims > 1:
+        return None
+    if dims == 0:
+        return np.empty(0, dtype=element.newbyteorder("="))
+    count = struct.unpack_from(">i", data, 12)[0]
+    items = np.frombuffer(data, dtype=[("size", ">i4"), ("value", element)], count=count, offset=20)
+    return items["value"].astype(element.newbyteorder("="))
+
+
+class FloatArrayLoader(Loader):
+    """Loads a binary REAL[] or DOUBLE PRECISION[] result as a NumPy vector."""
+
+    format = Format.BINARY
+
+    def __init__(self, oid: int, context=None) -> None:
+        super().__init__(oid, context)
+        self._fallback = None
+
+    def load(self, data) -> np.ndarray:
+        found = decode_array(data)
+        if found is not None:
+            return found
+        if self._fallback is None:  # nulls inside an array: the general loader
+            from psycopg.types.array import ArrayBinaryLoader
+
+            self._fallback = ArrayBinaryLoader(self.oid, self._tx)
+        return np.asarray(self._fallback.load(data), dtype=float)
+
+
+def register_loaders(cursor) -> None:
+    """Read float arrays of this cursor's binary results as NumPy vectors."""
+    for oid in (FLOAT4_ARRAY_OID, FLOAT8_ARRAY_OID):
+        cursor.adapters.register_loader(oid, FloatArrayLoader)
+
+
+def list_column(values: list) -> pa.Array:
+    """A result column as Arrow; vectors loaded as NumPy become one list array at once."""
+    if values and all(isinstance(v, np.ndarray) for v in values):
+        lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+        offsets = np.zeros(len(values) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.concatenate(values) if len(values) else np.empty(0)
+        return pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat))
+    if any(isinstance(v, np.ndarray) for v in values):
+        values = [v.tolist() if isinstance(v, np.ndarray) else v for v in values]
+    return pa.array(values)
