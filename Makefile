@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup voikko postgres run test lint format demo browser bench clean
+.PHONY: setup voikko postgres run test lint format demo browser bench bench-chroma clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,5 +62,14 @@ bench: setup
 	$(PY) benchmarks/eval_languages.py
 	$(PY) benchmarks/bench_speed.py
 
+# ChromaDB beside Oivallus's vector index (issue 13); ChromaDB lives in its own environment.
+.venv-chroma/.installed:
+	$(PYTHON) -m venv .venv-chroma
+	.venv-chroma/bin/pip install -q chromadb==1.5.9
+	touch $@
+
+bench-chroma: setup .venv-chroma/.installed
+	$(PY) benchmarks/bench_chroma.py --chroma-python .venv-chroma/bin/python
+
 clean:
-	rm -rf $(VENV) tests/artifacts .pytest_cache
+	rm -rf $(VENV) .venv-chroma tests/artifacts .pytest_cache

@@ -13,7 +13,7 @@ real texts is another benchmark), marked linked.
 Phases: build (once; --db keeps the file), then in a fresh process each: the first open (builds
 and saves the neighbour graph), the second open (restores it), searches, adds and memory.
 
-Usage: python benchmarks/bench_million.py [--rows 1000000] [--db /tmp/million.duckdb]
+Usage: python benchmarks/bench_million.py [--rows 1000000] [--dim 384] [--db /tmp/million.duckdb]
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from insights.models import Insight  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
 
 CHUNK = 50_000
+# The bundled bilingual embedder gives 768 dimensions; --dim 768 measures memory at that size.
+DIM = int(os.environ.get("OIVALLUS_BENCH_DIM", "384"))
 TOPIC_WORDS, OWN, COMMON, COMMON_WORDS = 12, 6, 3, 5_000
 
 
@@ -66,7 +68,7 @@ def query_texts(clusters: int, count: int = 200) -> list[str]:
 
 def collection_vectors(rows: int, clusters: int) -> Iterator[np.ndarray]:
     """The collection's vectors, CHUNK rows at a time (row i is insight i + 1)."""
-    matrix = _word_matrix(HashingEmbedder(), clusters)
+    matrix = _word_matrix(HashingEmbedder(DIM), clusters)
     for first in range(0, rows, CHUNK):
         _, words = _texts(range(first, min(first + CHUNK, rows)), clusters)
         yield _vectors(words, matrix)
@@ -91,7 +93,7 @@ def _vectors(words: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 def build(db: str, rows: int, clusters: int) -> float:
     from insights.kb import KnowledgeBase
 
-    embedder = HashingEmbedder()
+    embedder = HashingEmbedder(DIM)
     matrix = _word_matrix(embedder, clusters)
     kb = KnowledgeBase.open(db, embedder=embedder)
     started = time.monotonic()
@@ -164,7 +166,7 @@ def measure(db: str, rows: int, clusters: int, full: bool) -> dict:
     from insights import InsightIn
     from insights.kb import KnowledgeBase
 
-    embedder = HashingEmbedder()
+    embedder = HashingEmbedder(DIM)
     started = time.monotonic()
     kb = KnowledgeBase.open(db, embedder=embedder)
     result: dict = {"open_s": round(time.monotonic() - started, 1), "rows": kb.count()}
@@ -256,11 +258,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--clusters", type=int, default=5_000)
+    parser.add_argument("--dim", type=int, default=DIM, help="vector dimensions (384)")
     parser.add_argument("--db", help="keep the collection in this file (or postgresql:// URL)")
     parser.add_argument(
         "--postgres", action="store_true", help="on a throwaway PostgreSQL server instead"
     )
     args = parser.parse_args()
+    if args.dim != DIM:  # the measuring processes read it from their environment
+        os.environ["OIVALLUS_BENCH_DIM"] = str(args.dim)
+        raise SystemExit(subprocess.call([sys.executable, *sys.argv]))
     server = None
     if args.postgres:
         from tests.postgres_server import LocalPostgres
@@ -279,7 +285,7 @@ def main() -> int:
 
 def _run(db: str, args) -> int:
     seconds = build(db, args.rows, args.clusters)
-    print(f"store                {db.split('@')[-1]}")
+    print(f"store                {db.split('@')[-1]} ({DIM} dimensions)")
     print(f"build                {seconds:.0f} s")
     first = _child(db, args.rows, args.clusters, full=False)
     print(f"first open           {first['open_s']} s (builds and saves the neighbour graph)")

@@ -3,8 +3,9 @@
 Up to `COMPACT_ROWS` vectors the index compares a query with every stored vector (exact, a
 few ms at 100,000). Past it that product alone takes longer than a search may (about 60-150 ms
 at 1,000,000 on two cores) and the float32 vectors alone would need 3 GB, so the vectors are
-kept as float16 and a graph over int8-quantised copies proposes `CANDIDATES` rows per query;
-those are then scored exactly from the float16 rows, and every other row counts as unrelated.
+kept as int8 with a scale per row (insights/dense.py) and a graph over int8 copies proposes
+`CANDIDATES` rows per query; those are then scored from the index's rows, and every other row
+counts as unrelated.
 
 Building the graph over a million vectors takes minutes on two cores, longer than an open may:
 it is saved beside the database with a hash of each row's vector, and at the next open only the
@@ -29,8 +30,8 @@ log = logging.getLogger(__name__)
 
 
 def row_hashes(matrix: np.ndarray, step: int = 20_000) -> np.ndarray:
-    """One 64-bit fingerprint per row (float16 rows of a dimension divisible by 4), a block
-    of rows at a time (a whole million at once would need twice the matrix again)."""
+    """One 64-bit fingerprint per row (rows of a multiple of 8 bytes: int8 rows of 384 or 768
+    dimensions), a block of rows at a time (a million at once would need the matrix again)."""
     out = np.empty(len(matrix), dtype=np.uint64)
     for first in range(0, len(matrix), step):
         words = np.ascontiguousarray(matrix[first : first + step]).view(np.uint64)
@@ -89,30 +90,35 @@ class NeighbourGraph:
         os.replace(str(partial) + ".rows.npy", str(path) + ".rows.npy")
         os.replace(partial, path)
 
+    def build(self, index) -> None:
+        """Add every row of a `VectorIndex`, a block at a time."""
+        for first in range(0, index.size, 50_000):
+            self.add(first, index.rows(slice(first, min(first + 50_000, index.size))))
+
     @classmethod
-    def restore(cls, path: Path, dim: int, matrix: np.ndarray) -> NeighbourGraph:
-        """The graph saved for these rows: loaded, and brought up to date with the rows that
-        are new or changed since (rebuilt whole when there is no usable file)."""
-        graph = cls(dim)
-        hashes = row_hashes(matrix)
+    def restore(cls, path: Path, index) -> NeighbourGraph:
+        """The graph saved for the rows of a `VectorIndex`: loaded, and brought up to date with
+        the rows that are new or changed since (built afresh when there is no usable file)."""
+        graph = cls(index.dim)
+        hashes = row_hashes(index.stored())
         try:
             saved = np.load(str(path) + ".rows.npy")
             graph._index.load(str(path))
         except (OSError, ValueError, RuntimeError) as error:
             log.info("building the neighbour graph afresh (%s)", error)
-            graph.add(0, matrix.astype(np.float32))
+            graph.build(index)
             graph.save(path, hashes)
             return graph
         common = min(len(saved), len(hashes))
         stale = np.flatnonzero(saved[:common] != hashes[:common])
         fresh = np.arange(common, len(hashes))
         if len(saved) > len(hashes):  # fewer rows than when saved: rows are numbers, redo all
-            graph = cls(dim)
+            graph = cls(index.dim)
             stale, fresh = np.zeros(0, np.int64), np.arange(len(hashes))
         todo = np.concatenate([stale, fresh])
         for start in range(0, len(todo), 50_000):
             rows = todo[start : start + 50_000]
-            graph.put(rows, matrix[rows].astype(np.float32))
+            graph.put(rows, index.rows(rows))
         if len(todo):
             graph.save(path, hashes)
         return graph

@@ -193,10 +193,8 @@ class Indexing:
                 fresh = []
                 for k, insight_id in enumerate(found.ids.tolist()):
                     row = self.index.row_of.get(insight_id)
-                    stored = self.index.raw.vectors()
-                    if row is not None and np.array_equal(
-                        stored[row], found.vectors[k].astype(stored.dtype)
-                    ):  # the same content: only its smoothing (or deletion) changed
+                    # the same content: only its smoothing (or deletion) changed
+                    if row is not None and self.index.raw.holds(row, found.vectors[k]):
                         self.index.restore(insight_id)
                         self.index.smooth.set_rows(np.asarray([row]), found.smoothed[k : k + 1])
                     else:

@@ -101,18 +101,19 @@ class HybridIndex:
     def raw_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The unsmoothed vectors of some insights."""
         with self.lock:
-            return self.raw.vectors()[[self.row_of[i] for i in insight_ids]].astype(np.float32)
+            return self.raw.rows([self.row_of[i] for i in insight_ids])
 
     def smoothed_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The smoothed vectors of some insights."""
         with self.lock:
-            return self.smooth.vectors()[[self.row_of[i] for i in insight_ids]].astype(np.float32)
+            return self.smooth.rows([self.row_of[i] for i in insight_ids])
 
     def live_smoothed(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids and smoothed vectors (a copy) of every live insight, in row order."""
         with self.lock:
             rows = np.flatnonzero(self._alive)
-            return self._ids[rows].copy(), self.smooth.vectors()[rows].copy()
+            kept = np.float16 if self.smooth.compact else np.float32  # a large index: half
+            return self._ids[rows].copy(), self.smooth.rows(rows, kept)
 
     def alive_rows(self, rows: np.ndarray) -> np.ndarray:
         """Which of these rows are live (a mask)."""
@@ -128,7 +129,7 @@ class HybridIndex:
 
     def dense_scores(self, query: np.ndarray, rows: np.ndarray, english: bool) -> np.ndarray:
         """A query vector's similarity to some rows (cross-language pairs scaled)."""
-        vectors = self.raw.vectors()[rows].astype(np.float32)
+        vectors = self.raw.rows(rows)
         return self._scaled(vectors @ query, english, rows)
 
     def english(self, insight_ids) -> np.ndarray:
@@ -171,13 +172,12 @@ class HybridIndex:
         return np.stack(out) if out else np.zeros((0, self.raw.dim), dtype=np.float32)
 
     def _smoothed(self, rows: np.ndarray, dense_rows: np.ndarray | None = None) -> np.ndarray:
-        raw = self.raw.vectors()
-        out = raw[rows].astype(np.float32)
+        out = self.raw.rows(rows)
         step = self.raw.block_rows
         for block in range(0, len(rows), step):
             chunk = rows[block : block + step]
             dense = (
-                self.raw.similarities(raw[chunk])
+                self.raw.similarities(self.raw.rows(chunk))
                 if dense_rows is None
                 else dense_rows[block : block + step].copy()
             )
@@ -190,7 +190,7 @@ class HybridIndex:
                 top = self._top(fused, SMOOTHING_NEIGHBOURS, exclude_row=row)
                 # In a small or young collection the nearest rows may be unrelated: skip those.
                 top = top[fused[top] >= SMOOTHING_FLOOR * (1 + weight[top])]
-                out[block + i] += raw[top].sum(axis=0)
+                out[block + i] += self.raw.rows(top).sum(axis=0)
         if self._normalise is not None:
             return self._normalise(out, self._english[rows])
         out /= np.linalg.norm(out, axis=1, keepdims=True)
@@ -254,12 +254,11 @@ class HybridIndex:
             )
         with self.turns.person():
             rows = np.asarray([self.row_of[i] for i in insight_ids], dtype=np.int64)
-            smooth = self.smooth.vectors()
             out: list[list[Neighbour]] = []
             step = self.smooth.block_rows
             for block in range(0, len(rows), step):
                 chunk = rows[block : block + step]
-                dense = self.smooth.similarities(smooth[chunk], self.raw)
+                dense = self.smooth.similarities(self.smooth.rows(chunk), self.raw)
                 out.extend(
                     self._related_row(int(r), d, k, exclude)
                     for r, d in zip(chunk, dense, strict=True)
@@ -271,10 +270,10 @@ class HybridIndex:
     ) -> list[Neighbour]:
         weight = self._pair_weights(lexical_weight(self._languages[row]), self._english[row])
         lexical = self._lexical_row(row)
-        raw = self.raw.vectors()
         dense = self._scaled(dense, self._english[row])
+        own = self.raw.rows(row)
         return self._expanded(
-            dense, lexical, weight, k, exclude, raw[row], self._english[row], exclude_row=row
+            dense, lexical, weight, k, exclude, own, self._english[row], exclude_row=row
         )
 
     def match(
@@ -311,7 +310,6 @@ class HybridIndex:
         exclude_row: int | None = None,
     ) -> list[Neighbour]:
         """Rank by fused similarity re-scored with the best candidates' own similarities."""
-        smooth = self.smooth.vectors()
         first = dense + weight * lexical
         candidates = self._top(first, CANDIDATES, exclude_row=exclude_row)
         if not len(candidates):
@@ -327,7 +325,7 @@ class HybridIndex:
             own = lexical_n[np.arange(len(neighbours)), positions][:, None]
             lexical_n = lexical_n / np.maximum(own, 1e-9)
             dense_n = pair_scaled(
-                smooth[neighbours] @ smooth[candidates].T,
+                self.smooth.rows(neighbours) @ self.smooth.rows(candidates).T,
                 self._english[neighbours][:, None],
                 self._english[candidates][None, :],
                 self.pair_scale,
@@ -336,13 +334,13 @@ class HybridIndex:
         expanded = expansion / len(neighbours) if len(neighbours) else first[candidates]
         # Divided so that 1.0 means "identical" whatever the language's lexical weight.
         final = (first[candidates] + expanded) / (2 * (1 + weight[candidates]))
-        raw = self.raw.vectors()
+        raw = self.raw.rows(candidates)
         found = []
         for i in np.argsort(-final, kind="stable"):
             other = int(self._ids[candidates[i]])
             if other in exclude:
                 continue
-            dense_raw = float(raw[candidates[i]] @ query_raw)
+            dense_raw = float(raw[i] @ query_raw)
             if self._english[candidates[i]] != query_english:
                 dense_raw *= self.pair_scale
             found.append(

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-from insights.ann import COMPACT_ROWS, NeighbourGraph
+from insights.dense import VectorIndex  # noqa: F401 - where callers have found it
 
 # Lexical feature weights (fusion weights live in insights/linking.py). In a search query a
 # whole stem or lemma ("w:") counts three times a character n-gram, the part of a compound word
@@ -25,136 +24,6 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 _DELTA_LIMIT = 4096
 MAX_DOCUMENT_TERMS = 48
-
-
-SPLIT_ROWS = 20_000
-
-
-class _QueryPool:
-    """Threads that share out one query's product (started at import, never by the niced
-    background linker, so they run at a person's priority)."""
-
-    def __init__(self) -> None:
-        import os
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.workers = min(os.cpu_count() or 1, 4)
-        self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix="oivallus-query")
-        list(self.executor.map(lambda _: None, range(self.workers * 4)))  # start them now
-
-
-_POOL = _QueryPool()
-
-
-class VectorIndex:
-    """Unit vectors in a growable matrix; cosine similarity is one matrix product.
-
-    Float32 up to `COMPACT_ROWS` rows; past it float16 with a neighbour graph proposing the
-    rows to score (see insights/ann.py), when the index was made with `graph=True`; an index
-    without one (the smoothed vectors) takes its candidates from one that has.
-    """
-
-    def __init__(self, dim: int, capacity: int = 1024, graph: bool = False) -> None:
-        self.dim = dim
-        self._matrix = np.zeros((capacity, dim), dtype=np.float32)
-        self.size = 0
-        self._wants_graph = graph
-        self.graph: NeighbourGraph | None = None
-        self._bulk = False  # rows are being loaded: the graph follows at `finish_bulk`
-
-    @property
-    def compact(self) -> bool:
-        """Whether the rows are float16 (a large collection)."""
-        return self._matrix.dtype == np.float16
-
-    @property
-    def block_rows(self) -> int:
-        """Rows whose similarities to every row are held at once (a large index: fewer)."""
-        return 16 if self.compact else 256
-
-    def reserve(self, rows: int) -> None:
-        """Make room for `rows` rows in all (avoids over-allocation when the size is known)."""
-        if rows > len(self._matrix):
-            dtype = np.float16 if rows > COMPACT_ROWS else self._matrix.dtype
-            grown = np.zeros((rows, self.dim), dtype=dtype)
-            grown[: self.size] = self._matrix[: self.size]
-            self._matrix = grown
-
-    def add(self, vectors: np.ndarray, bulk: bool = False) -> None:
-        """Append vectors (n, dim) as the next rows."""
-        needed = self.size + len(vectors)
-        if needed > len(self._matrix):
-            # 1.5x rather than 2x: a large index wastes less, and the copy made while growing
-            # is smaller (it sets the peak memory of a big import)
-            self.reserve(max(needed, len(self._matrix) * 3 // 2))
-        first = self.size
-        self._matrix[first:needed] = vectors
-        self.size = needed
-        self._bulk = self._bulk or bulk
-        if not self._bulk:
-            self._follow_graph(first, vectors)
-
-    def _follow_graph(self, first: int, vectors: np.ndarray) -> None:
-        if not (self._wants_graph and self.compact):
-            return
-        if self.graph is None:  # just grew past COMPACT_ROWS
-            self.graph = NeighbourGraph(self.dim)
-            self.graph.add(0, self._matrix[: self.size].astype(np.float32))
-        else:
-            self.graph.add(first, np.asarray(vectors, dtype=np.float32))
-
-    def finish_bulk(self, saved: Path | None = None) -> None:
-        """After a bulk load: the neighbour graph of a large index, from `saved` where it was
-        kept (only new or changed rows added again), else built."""
-        self._bulk = False
-        if not (self._wants_graph and self.compact):
-            return
-        if saved is None:
-            self.graph = NeighbourGraph(self.dim)
-            self.graph.add(0, self._matrix[: self.size].astype(np.float32))
-        else:
-            self.graph = NeighbourGraph.restore(saved, self.dim, self._matrix[: self.size])
-
-    def set_rows(self, rows: np.ndarray, vectors: np.ndarray) -> None:
-        """Overwrite stored rows."""
-        self._matrix[rows] = vectors
-        if self.graph is not None:
-            self.graph.put(np.asarray(rows), vectors)
-
-    def vectors(self) -> np.ndarray:
-        """A view of the stored rows."""
-        return self._matrix[: self.size]
-
-    def similarities(self, queries: np.ndarray, proposer: VectorIndex | None = None) -> np.ndarray:
-        """Cosine similarities of each query (m, dim) to every row: (m, size).
-
-        In a large index only the rows the neighbour graph (this index's, else `proposer`'s)
-        proposes are scored; the others count as unrelated (-1).
-
-        A person's query over a large index is split over the cores by threads of our own
-        (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
-        `insights.threads.limit_blas_threads`): background products then never crowd a search.
-        """
-        queries = np.asarray(queries, dtype=np.float32)
-        graph = self.graph or (proposer.graph if proposer is not None else None)
-        if self.compact and graph is not None:
-            out = np.full((len(queries), self.size), -1.0, dtype=np.float32)
-            for i, rows in enumerate(graph.candidates(queries)):
-                rows = rows[rows < self.size]
-                out[i, rows] = self._matrix[rows].astype(np.float32) @ queries[i]
-            return out
-        matrix = self.vectors()
-        if len(queries) > 4 or len(matrix) < SPLIT_ROWS or _POOL.workers < 2:
-            return queries @ matrix.T
-        bounds = np.linspace(0, len(matrix), _POOL.workers + 1).astype(int)
-        out = np.empty((len(queries), len(matrix)), dtype=np.float32)
-
-        def part(i: int) -> None:
-            a, b = bounds[i], bounds[i + 1]
-            out[:, a:b] = queries @ matrix[a:b].T
-
-        list(_POOL.executor.map(part, range(_POOL.workers)))
-        return out
 
 
 class LexicalIndex:

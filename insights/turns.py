@@ -83,9 +83,10 @@ def in_slices(index, insight_ids: list[int], vectors, work) -> list:
         with turns.background():
             part = insight_ids[start : start + BACKGROUND_BLOCK]
             rows = np.asarray([index.row_of[i] for i in part], dtype=np.int64)
-            matrix = vectors.vectors()
-        if vectors.compact:  # a large index: the graph's candidates, not every row
-            dense_block = vectors.similarities(matrix[rows], index.raw)
+            compact = vectors.compact
+            matrix = vectors.rows(rows) if compact else vectors.vectors()
+        if compact:  # a large index: the graph's candidates, not every row
+            dense_block = vectors.similarities(matrix, index.raw)
         else:
             dense_block = turns.products(matrix[rows], matrix)
         for first in range(0, len(rows), BACKGROUND_SLICE):

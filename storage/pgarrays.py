@@ -20,7 +20,7 @@ from psycopg.pq import Format
 
 FLOAT4_OID, FLOAT8_OID = 700, 701
 FLOAT4_ARRAY_OID, FLOAT8_ARRAY_OID = 1021, 1022
-_ELEMENTS = {FLOAT4_OID: np.dtype(">f4"), FLOAT8_OID: np.dtype(">f8")}
+_ELEMENTS: dict[int, np.dtype] = {FLOAT4_OID: np.dtype(">f4"), FLOAT8_OID: np.dtype(">f8")}
 _HEADER = struct.Struct(">iiIii")
 
 
@@ -102,17 +102,15 @@ class FloatArrayLoader(Loader):
 
     def __init__(self, oid: int, context=None) -> None:
         super().__init__(oid, context)
-        self._fallback = None
+        self._context = context
 
     def load(self, data) -> np.ndarray:
         found = decode_array(data)
         if found is not None:
             return found
-        if self._fallback is None:  # nulls inside an array: the general loader
-            from psycopg.types.array import ArrayBinaryLoader
+        from psycopg.types.array import ArrayBinaryLoader  # nulls inside: the general loader
 
-            self._fallback = ArrayBinaryLoader(self.oid, self._tx)
-        return np.asarray(self._fallback.load(data), dtype=float)
+        return np.asarray(ArrayBinaryLoader(self.oid, self._context).load(data), dtype=float)
 
 
 def register_loaders(cursor) -> None:

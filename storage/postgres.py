@@ -116,7 +116,7 @@ class _Result:
             while rows := cursor.raw.fetchmany(chunk):
                 yield pa.RecordBatch.from_arrays(
                     _arrow(cursor.raw.description, rows).columns,
-                    names=[c.name for c in cursor.raw.description],
+                    names=[c.name for c in cursor.raw.description or ()],
                 )
         finally:
             cursor.close()
@@ -192,11 +192,11 @@ class PgCursor:
         with self.raw.copy(f"COPY {name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(types)
             for batch in table.to_batches(max_chunksize=10_000):
-                columns = [
+                values = [
                     encode_lists(column, oid) if oid else column.to_pylist()
                     for column, oid in zip(batch.columns, floats, strict=True)
                 ]
-                for row in zip(*columns, strict=True):
+                for row in zip(*values, strict=True):
                     copy.write_row(row)
 
     def unregister(self, name: str) -> None:

@@ -1,12 +1,14 @@
-"""A large collection's index (past COMPACT_ROWS, lowered here): float16 vectors, a neighbour
+"""A large collection's index (past COMPACT_ROWS, lowered here): int8 vectors, a neighbour
 graph proposing candidates, and the graph and lexical rows kept between opens, with edited,
 deleted and new insights brought up to date at the next open."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from insights import InsightIn, KnowledgeBase
+from insights.dense import VectorIndex
 from tests.doubles import HashingEmbedder
 
 TOPICS = ["courier parcel door", "invoice payment twice", "app login password", "store queue"]
@@ -14,11 +16,35 @@ TOPICS = ["courier parcel door", "invoice payment twice", "app login password", 
 
 @pytest.fixture
 def small_threshold(monkeypatch):
+    import insights.dense
     import insights.indexing
-    import insights.search
 
-    monkeypatch.setattr(insights.search, "COMPACT_ROWS", 40)
+    monkeypatch.setattr(insights.dense, "COMPACT_ROWS", 40)
     monkeypatch.setattr(insights.indexing, "COMPACT_ROWS", 40)
+
+
+def test_compact_rows_score_within_a_thousandth_of_float32(small_threshold):
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(size=(300, 768)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = VectorIndex(768, capacity=16, graph=True)
+    index.add(vectors[:30])
+    assert not index.compact
+    index.add(vectors[30:])  # past the threshold: int8 rows and a graph
+    assert index.compact and index.graph is not None
+    assert index.stored().dtype == np.int8
+    queries = vectors[:5] + 0.1 * rng.normal(size=(5, 768)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = queries @ vectors.T
+    found = index.similarities(queries)
+    proposed = found > -1
+    assert proposed.sum(axis=1).min() >= 10
+    assert np.abs(found[proposed] - exact[proposed]).max() < 1e-3
+    assert (np.argmax(found, axis=1) == np.arange(5)).all()  # each query's own source
+    assert np.abs(index.rows(7) - vectors[7]).max() < 1e-3
+    assert index.holds(7, vectors[7]) and not index.holds(7, vectors[8])
+    index.set_rows(np.asarray([7]), vectors[8:9])
+    assert index.holds(7, vectors[8])
 
 
 def texts(n: int) -> list[str]:

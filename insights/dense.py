@@ -1,0 +1,200 @@
+"""The dense index: unit vectors in a growable matrix, cosine similarity by matrix products.
+
+Up to `COMPACT_ROWS` rows the vectors are float32 and a query is compared with every row.
+Past it (a large collection, see insights/ann.py) each row is kept as int8 with a scale of its
+own (the row's largest component maps to 127): a quarter of float32's memory, which a million
+insights of the bundled 768-dimension embedder need to fit in a few GB, with a similarity error
+of about 3e-4 (a few times smaller than the gaps between neighbours that decide a top 10,
+benchmarks/bench_million.py measures recall); a neighbour graph proposes the rows to score.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from insights.ann import COMPACT_ROWS, NeighbourGraph
+
+SPLIT_ROWS = 20_000
+_STEP = 50_000  # rows quantised or read out at once (bounds the memory a large index borrows)
+
+
+class _QueryPool:
+    """Threads that share out one query's product (started at import, never by the niced
+    background linker, so they run at a person's priority)."""
+
+    def __init__(self) -> None:
+        self.workers = min(os.cpu_count() or 1, 4)
+        self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix="oivallus-query")
+        list(self.executor.map(lambda _: None, range(self.workers * 4)))  # start them now
+
+
+_POOL = _QueryPool()
+
+
+def quantised(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows as int8 and the scale of each (row ~= int8 * scale)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    scale = np.abs(vectors).max(axis=1) / 127 if len(vectors) else np.zeros(0, np.float32)
+    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+    return np.rint(vectors / scale[:, None]).astype(np.int8), scale
+
+
+class VectorIndex:
+    """Unit vectors in a growable matrix; cosine similarity is one matrix product.
+
+    Float32 up to `COMPACT_ROWS` rows; past it int8 rows with a scale each, and, when the index
+    was made with `graph=True`, a neighbour graph proposing the rows to score (insights/ann.py);
+    an index without one (the smoothed vectors) takes its candidates from one that has. Read
+    rows with `rows()`: it gives float32 whatever the index keeps.
+    """
+
+    def __init__(self, dim: int, capacity: int = 1024, graph: bool = False) -> None:
+        self.dim = dim
+        self._matrix: np.ndarray = np.zeros((capacity, dim), dtype=np.float32)
+        self._scale: np.ndarray | None = None  # per row, once compact
+        self.size = 0
+        self._wants_graph = graph
+        self.graph: NeighbourGraph | None = None
+        self._bulk = False  # rows are being loaded: the graph follows at `finish_bulk`
+
+    @property
+    def compact(self) -> bool:
+        """Whether the rows are int8 (a large collection)."""
+        return self._scale is not None
+
+    @property
+    def block_rows(self) -> int:
+        """Rows whose similarities to every row are held at once (a large index: fewer)."""
+        return 16 if self.compact else 256
+
+    def reserve(self, rows: int) -> None:
+        """Make room for `rows` rows in all (avoids over-allocation when the size is known)."""
+        if rows <= len(self._matrix):
+            return
+        if self.compact or rows > COMPACT_ROWS:
+            grown = np.zeros((rows, self.dim), dtype=np.int8)
+            scale = np.ones(rows, dtype=np.float32)
+            for first in range(0, self.size, _STEP):
+                part = slice(first, min(first + _STEP, self.size))
+                if self._scale is not None:
+                    grown[part], scale[part] = self._matrix[part], self._scale[part]
+                else:
+                    grown[part], scale[part] = quantised(self._matrix[part])
+            self._matrix, self._scale = grown, scale
+        else:
+            grown = np.zeros((rows, self.dim), dtype=np.float32)
+            grown[: self.size] = self._matrix[: self.size]
+            self._matrix = grown
+
+    def _store(self, rows, vectors: np.ndarray) -> None:
+        if self._scale is None:
+            self._matrix[rows] = vectors
+        else:
+            self._matrix[rows], self._scale[rows] = quantised(vectors)
+
+    def add(self, vectors: np.ndarray, bulk: bool = False) -> None:
+        """Append vectors (n, dim) as the next rows."""
+        needed = self.size + len(vectors)
+        if needed > len(self._matrix):
+            # 1.5x rather than 2x: a large index wastes less, and the copy made while growing
+            # is smaller (it sets the peak memory of a big import)
+            self.reserve(max(needed, len(self._matrix) * 3 // 2))
+        first = self.size
+        self._store(slice(first, needed), vectors)
+        self.size = needed
+        self._bulk = self._bulk or bulk
+        if not self._bulk:
+            self._follow_graph(first, vectors)
+
+    def _follow_graph(self, first: int, vectors: np.ndarray) -> None:
+        if not (self._wants_graph and self.compact):
+            return
+        if self.graph is None:  # just grew past COMPACT_ROWS
+            self.graph = NeighbourGraph(self.dim)
+            self.graph.build(self)
+        else:
+            self.graph.add(first, np.asarray(vectors, dtype=np.float32))
+
+    def finish_bulk(self, saved: Path | None = None) -> None:
+        """After a bulk load: the neighbour graph of a large index, from `saved` where it was
+        kept (only new or changed rows added again), else built."""
+        self._bulk = False
+        if not (self._wants_graph and self.compact):
+            return
+        if saved is None:
+            self.graph = NeighbourGraph(self.dim)
+            self.graph.build(self)
+        else:
+            self.graph = NeighbourGraph.restore(saved, self)
+
+    def set_rows(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        """Overwrite stored rows."""
+        self._store(rows, vectors)
+        if self.graph is not None:
+            self.graph.put(np.asarray(rows), vectors)
+
+    def rows(self, rows, dtype=np.float32) -> np.ndarray:
+        """Stored rows (an index or an array of them) as float vectors (a copy)."""
+        if self._scale is None:
+            return self._matrix[rows].astype(dtype)
+        found = self._matrix[rows].astype(dtype)
+        found *= self._scale[rows][..., None].astype(dtype)
+        return found
+
+    def stored(self) -> np.ndarray:
+        """A view of the rows as kept (float32, or int8 in a large index): for fingerprints."""
+        return self._matrix[: self.size]
+
+    def holds(self, row: int, vector: np.ndarray) -> bool:
+        """Whether a row keeps this vector (as exactly as the index keeps any)."""
+        if self._scale is None:
+            return bool(np.array_equal(self._matrix[row], vector.astype(np.float32)))
+        values, scale = quantised(vector[None, :])
+        return bool(np.array_equal(self._matrix[row], values[0]) and self._scale[row] == scale[0])
+
+    def vectors(self) -> np.ndarray:
+        """Every row as float32: a view while exact (small); a copy of a large index."""
+        if self._scale is None:
+            return self._matrix[: self.size]
+        return self.rows(slice(0, self.size))
+
+    def similarities(self, queries: np.ndarray, proposer: VectorIndex | None = None) -> np.ndarray:
+        """Cosine similarities of each query (m, dim) to every row: (m, size).
+
+        In a large index only the rows the neighbour graph (this index's, else `proposer`'s)
+        proposes are scored; the others count as unrelated (-1).
+
+        A person's query over a large index is split over the cores by threads of our own
+        (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
+        `insights.threads.limit_blas_threads`): background products then never crowd a search.
+        """
+        queries = np.asarray(queries, dtype=np.float32)
+        graph = self.graph or (proposer.graph if proposer is not None else None)
+        if self.compact and graph is not None:
+            out = np.full((len(queries), self.size), -1.0, dtype=np.float32)
+            for i, rows in enumerate(graph.candidates(queries)):
+                rows = rows[rows < self.size]
+                out[i, rows] = self.rows(rows) @ queries[i]
+            return out
+        if self.compact:  # no graph: every row, a block at a time (bounded borrowed memory)
+            out = np.empty((len(queries), self.size), dtype=np.float32)
+            for first in range(0, self.size, _STEP):
+                block = slice(first, min(first + _STEP, self.size))
+                out[:, block] = queries @ self.rows(block).T
+            return out
+        matrix = self.vectors()
+        if len(queries) > 4 or len(matrix) < SPLIT_ROWS or _POOL.workers < 2:
+            return queries @ matrix.T
+        bounds = np.linspace(0, len(matrix), _POOL.workers + 1).astype(int)
+        out = np.empty((len(queries), len(matrix)), dtype=np.float32)
+
+        def part(i: int) -> None:
+            a, b = bounds[i], bounds[i + 1]
+            out[:, a:b] = queries @ matrix[a:b].T
+
+        list(_POOL.executor.map(part, range(_POOL.workers)))
+        return out
