@@ -81,6 +81,35 @@ def _encode_one(values: np.ndarray, element: np.dtype, oid: int) -> bytes:
     return _HEADER.pack(1, 0, oid, len(values), 1) + items.tobytes()
 
 
+def unpack_arrays(blob: bytes, rows: int) -> np.ndarray:
+    """Rows of equal-length float arrays sent one after another (`string_agg(array_send(..))`)
+    as one float32 matrix (rows, dim)."""
+    if rows == 0 or not blob:
+        return np.zeros((rows, 0), dtype=np.float32)
+    dims, has_null, oid = struct.unpack_from(">iiI", blob)
+    element = _ELEMENTS[oid]
+    dim = struct.unpack_from(">i", blob, 12)[0] if dims == 1 else 0
+    width = 20 + (4 + element.itemsize) * dim
+    if dims == 1 and not has_null and len(blob) == rows * width:
+        layout = np.dtype(
+            [("header", "V20"), ("items", [("size", ">i4"), ("value", element)], dim)]
+        )
+        packed = np.frombuffer(blob, dtype=layout, count=rows)
+        return packed["items"]["value"].astype(np.float32)
+    out: list[np.ndarray] = []
+    offset = 0  # not all alike (empty or ragged rows): one at a time
+    for _ in range(rows):
+        dims = struct.unpack_from(">i", blob, offset)[0]
+        count = struct.unpack_from(">i", blob, offset + 12)[0] if dims else 0
+        size = (20 if dims else 12) + (4 + element.itemsize) * count
+        found = decode_array(blob[offset : offset + size])
+        if found is None:
+            raise ValueError("a stored vector holds a null element")
+        out.append(found)
+        offset += size
+    return np.stack(out).astype(np.float32)
+
+
 def decode_array(data: bytes | memoryview) -> np.ndarray | None:
     """A binary float array as a NumPy vector (native byte order); None where it holds a null
     (the caller then takes psycopg's own loader)."""

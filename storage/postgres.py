@@ -2,8 +2,9 @@
 
 The repositories write their SQL once, in the dialect DuckDB and PostgreSQL share; this module
 gives PostgreSQL the cursor the repositories expect (DuckDB's `?` and `$name` parameters,
-`register` of an Arrow table as a table to select from, `fetchnumpy`, Arrow results). What the
-two dialects cannot share lives in storage/dialect.py and in each dialect's migrations.
+`register` of an Arrow table as a table to select from, `fetchnumpy`, Arrow results; vectors in
+binary form, storage/pgarrays.py). What the two dialects cannot share lives in each dialect's
+migrations and, for the few statements written twice, beside the other spelling.
 """
 
 from __future__ import annotations

@@ -7,7 +7,14 @@ import numpy as np
 import pyarrow as pa
 
 from storage.db import open_database
-from storage.pgarrays import FLOAT4_OID, FLOAT8_OID, decode_array, encode_lists, list_column
+from storage.pgarrays import (
+    FLOAT4_OID,
+    FLOAT8_OID,
+    decode_array,
+    encode_lists,
+    list_column,
+    unpack_arrays,
+)
 
 
 def test_fixed_width_vectors_round_trip_bit_for_bit():
@@ -56,3 +63,34 @@ def test_registered_vectors_come_back_exactly_in_both_dialects(store):
         assert list(rows[0][1]) == ["a", "b"]
     finally:
         db.close()
+
+
+def test_vectors_sent_one_after_another_unpack_into_one_matrix():
+    vectors = np.random.default_rng(5).normal(size=(40, 12)).astype(np.float32)
+    column = pa.array(list(vectors), pa.list_(pa.float32()))
+    blob = b"".join(encode_lists(column, FLOAT4_OID))
+    assert np.array_equal(unpack_arrays(blob, 40), vectors)
+    empty = b"".join(encode_lists(pa.array([[], []], pa.list_(pa.float32())), FLOAT4_OID))
+    assert unpack_arrays(empty, 2).shape == (2, 0)
+
+
+def test_the_index_reads_the_same_chunk_from_either_dialect(store):
+    from insights import InsightIn, KnowledgeBase
+    from tests.doubles import HashingEmbedder
+
+    kb = KnowledgeBase.open(store, embedder=HashingEmbedder())
+    try:
+        kb.add_many([InsightIn(text=f"parcel {i} left at the wrong door") for i in range(30)])
+        kb.curation.delete(3)
+        (chunk,) = list(kb.repos.vectors.iter_index(kb.embedder.model_id))
+        assert chunk.ids.tolist() == [i for i in range(1, 31) if i != 3]
+        assert chunk.vectors.shape == (29, 384) and chunk.vectors.dtype == np.float32
+        expected = HashingEmbedder().embed(
+            [f"parcel {i - 1} left at the wrong door" for i in chunk.ids]
+        )
+        assert np.allclose(chunk.vectors, expected, atol=1e-6)
+        assert chunk.texts[0] == "parcel 0 left at the wrong door" and chunk.languages[0] == "en"
+        one = kb.repos.vectors.index_rows(kb.embedder.model_id, [5, 3])
+        assert one is not None and one.ids.tolist() == [5]
+    finally:
+        kb.close()
