@@ -26,9 +26,6 @@ CANDIDATES = 500
 # bench_million.py) recall@10 against exact search was 0.89 at 1,000, 0.93 at 2,000 and
 # 0.96 at 4,000, costing 3, 7 and 12 ms a query.
 SEARCH_BREADTH = 4000
-# Leads the saved row hashes: a graph saved in another format (float32 cast by usearch, inner
-# product: before int8 rows under cosine) is built afresh rather than loaded.
-GRAPH_FORMAT = np.uint64(0x0C05_1808)
 log = logging.getLogger(__name__)
 
 
@@ -43,13 +40,6 @@ def row_hashes(matrix: np.ndarray, step: int = 20_000) -> np.ndarray:
     return out
 
 
-def _as_int8(vectors: np.ndarray) -> np.ndarray:
-    """Rows as int8, each scaled to its largest component (cosine ignores the scale)."""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    peak = np.abs(vectors).max(axis=1, keepdims=True) if len(vectors) else 1.0
-    return np.rint(vectors * (127 / np.maximum(peak, 1e-12))).astype(np.int8)
-
-
 class NeighbourGraph:
     """An HNSW graph whose keys are row numbers of a `VectorIndex`."""
 
@@ -57,12 +47,9 @@ class NeighbourGraph:
         from usearch.index import Index
 
         self.dim = dim
-        # Cosine over int8 rows scaled each to its own largest component: usearch's own cast
-        # of float32 to int8 (x * 127 after normalising) leaves a 768-dimension unit vector
-        # about 5 levels per component, and recall@10 at a million fell to 0.85 with it.
         self._index = Index(
             ndim=dim,
-            metric="cos",
+            metric="ip",
             dtype="i8",
             connectivity=16,
             expansion_add=64,
@@ -85,11 +72,11 @@ class NeighbourGraph:
         present = np.atleast_1d(np.asarray(self._index.contains(rows), dtype=bool))
         if present.any():
             self._index.remove(rows[present])
-        self._index.add(rows, _as_int8(vectors), threads=os.cpu_count() or 1)
+        self._index.add(rows, np.asarray(vectors, dtype=np.float32), threads=os.cpu_count() or 1)
 
     def candidates(self, queries: np.ndarray, count: int = CANDIDATES) -> list[np.ndarray]:
         """The rows nearest to each query (a proposal, to be scored exactly)."""
-        found = self._index.search(_as_int8(np.atleast_2d(queries)), count)
+        found = self._index.search(np.atleast_2d(np.asarray(queries, dtype=np.float32)), count)
         keys = np.atleast_2d(found.keys)
         counts = np.atleast_1d(getattr(found, "counts", [keys.shape[1]]))
         return [keys[i, : counts[i]].astype(np.int64) for i in range(len(keys))]
@@ -99,7 +86,7 @@ class NeighbourGraph:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
         self._index.save(str(partial))
-        np.save(str(partial) + ".rows.npy", np.concatenate([[GRAPH_FORMAT], hashes]))
+        np.save(str(partial) + ".rows.npy", hashes)
         os.replace(str(partial) + ".rows.npy", str(path) + ".rows.npy")
         os.replace(partial, path)
 
@@ -116,9 +103,6 @@ class NeighbourGraph:
         hashes = row_hashes(index.stored())
         try:
             saved = np.load(str(path) + ".rows.npy")
-            if not len(saved) or saved[0] != GRAPH_FORMAT:
-                raise ValueError("saved in an older format")
-            saved = saved[1:]
             graph._index.load(str(path))
         except (OSError, ValueError, RuntimeError) as error:
             log.info("building the neighbour graph afresh (%s)", error)
