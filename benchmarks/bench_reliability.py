@@ -127,8 +127,15 @@ def kill_trials(trials: int, new_store=None, seed: int = 11) -> dict:
                 done = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=900)
                 kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
                 expected = 40 * BATCH if whole else 20_000
-                reruns_failed += done.returncode != 0 or kb.count() != expected
+                complete = done.returncode == 0 and kb.count() == expected
+                reruns_failed += not complete
                 kb.close()
+                print(  # as it goes: a long run cut short still tells what it saw
+                    f"  trial {trial} {'add_many' if whole else 'import'}: {count} rows after"
+                    f" the kill, rerun {'complete' if complete else 'INCOMPLETE'}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return {
         "kill_trials": trials * 2,
         "partial_batches": partial,
