@@ -202,6 +202,7 @@ def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
 
 
 @needs_evaldata()
+@pytest.mark.timeout(1200)  # 10,000 real embeddings: 490 s alone on 2 cores, more beside other work
 def test_import_page_imports_banking77_from_the_import_folder(app_db, monkeypatch):
     monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(EVALDATA / "banking77"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
