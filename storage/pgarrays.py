@@ -58,11 +58,10 @@ def _lengths(column: pa.Array) -> np.ndarray:
 
 def _encode_fixed(column: pa.Array, element: np.dtype, oid: int, dim: int) -> list[bytes | None]:
     rows = len(column)
+    if dim == 0:  # empty arrays: no dimensions, header only
+        return [struct.pack(">iiI", 0, 0, oid)] * rows
     layout = np.dtype([("header", "V20"), ("items", [("size", ">i4"), ("value", element)], dim)])
     packed = np.zeros(rows, dtype=layout)
-    if dim == 0:
-        header = struct.pack(">iiI", 0, 0, oid) + b"\0" * 8  # no dimensions, padding cut below
-        return [header[:12]] * rows
     packed["header"] = np.frombuffer(_HEADER.pack(1, 0, oid, dim, 1), dtype="V20")[0]
     packed["items"]["size"] = element.itemsize
     values = column.flatten().to_numpy(zero_copy_only=False)
