@@ -10,8 +10,8 @@ random vectors), so vectors and texts agree and the lexical index carries a real
 written through the repositories (no model, no linking: the embedding and linking of a million
 real texts is another benchmark), marked linked.
 
-Phases: build (once; --db keeps the file), then in a fresh process each: the first open (builds
-and saves the neighbour graph), the second open (restores it), searches, adds and memory.
+Phases: build (once; --db keeps the file), then in a fresh process each: the first open (splits
+every text and saves the lexical rows), the second open (takes them), searches, adds and memory.
 
 Usage: python benchmarks/bench_million.py [--rows 1000000] [--dim 384] [--db /tmp/million.duckdb]
 """
@@ -273,7 +273,7 @@ def main() -> int:
 
         server = LocalPostgres()
         db = server.create("million")
-        os.environ.setdefault("OIVALLUS_DATA_DIR", tempfile.mkdtemp())  # the saved graph
+        os.environ.setdefault("OIVALLUS_DATA_DIR", tempfile.mkdtemp())  # the saved lexical rows
     else:
         db = args.db or str(Path(tempfile.mkdtemp()) / "million.duckdb")
     try:
@@ -288,7 +288,7 @@ def _run(db: str, args) -> int:
     print(f"store                {db.split('@')[-1]} ({DIM} dimensions)")
     print(f"build                {seconds:.0f} s")
     first = _child(db, args.rows, args.clusters, full=False)
-    print(f"first open           {first['open_s']} s (builds and saves the neighbour graph)")
+    print(f"first open           {first['open_s']} s (splits and saves the lexical rows)")
     second = _child(db, args.rows, args.clusters, full=True)
     for key, value in second.items():
         print(f"{key:20} {value}")

@@ -1,5 +1,5 @@
-"""Search in a large index (past COMPACT_ROWS, insights/ann.py): only the rows the neighbour
-graph proposes are scored, the way a small index scores every row (dense and lexical fused);
+"""Search in a large index (past COMPACT_ROWS, insights/ann.py): only the rows its codes
+propose are scored, the way a small index scores every row (dense and lexical fused);
 the rows it does not propose count as unrelated. Scoring a million rows for every query would
 cost more than the whole search may (the target is 50 ms at 1,000,000 insights)."""
 
@@ -24,10 +24,10 @@ def search_candidates(
     english: bool,
 ) -> list[Neighbour]:
     """The live candidates of a query, best first, scored as `HybridIndex.search` does."""
-    graph = index.raw.graph
-    if graph is None:
+    proposed = index.raw.propose(query[None, :])
+    if proposed is None:
         return []
-    rows = graph.candidates(query[None, :])[0]
+    rows = proposed[0]
     rows = rows[rows < index.raw.size]
     rows = rows[index.alive_rows(rows)]
     dense = index.dense_scores(query, rows, english)

@@ -5,18 +5,18 @@ Past it (a large collection, see insights/ann.py) each row is kept as int8 with 
 own (the row's largest component maps to 127): a quarter of float32's memory, which a million
 insights of the bundled 768-dimension embedder need to fit in a few GB, with a similarity error
 of about 3e-4 (a few times smaller than the gaps between neighbours that decide a top 10,
-benchmarks/bench_million.py measures recall); a neighbour graph proposes the rows to score.
+benchmarks/bench_million.py measures recall); the rows' RaBitQ codes propose the rows to score
+(insights/ann.py).
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
-from insights.ann import COMPACT_ROWS, NeighbourGraph
+from insights.ann import COMPACT_ROWS, RaBitQCodes
 
 SPLIT_ROWS = 20_000
 _STEP = 50_000  # rows quantised or read out at once (bounds the memory a large index borrows)
@@ -38,28 +38,33 @@ _POOL = _QueryPool()
 def quantised(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows as int8 and the scale of each (row ~= int8 * scale)."""
     vectors = np.asarray(vectors, dtype=np.float32)
-    scale = np.abs(vectors).max(axis=1) / 127 if len(vectors) else np.zeros(0, np.float32)
-    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
-    return np.rint(vectors / scale[:, None]).astype(np.int8), scale
+    if not len(vectors):
+        return np.zeros((0, vectors.shape[-1]), np.int8), np.zeros(0, np.float32)
+    # two reductions and one scratch matrix (this runs over every row at open)
+    peak = np.maximum(vectors.max(axis=1), -vectors.min(axis=1))
+    scale = np.where(peak > 0, peak / 127, 1.0).astype(np.float32)
+    scratch = vectors * (1 / scale)[:, None]
+    np.rint(scratch, out=scratch)
+    return scratch.astype(np.int8), scale
 
 
 class VectorIndex:
     """Unit vectors in a growable matrix; cosine similarity is one matrix product.
 
     Float32 up to `COMPACT_ROWS` rows; past it int8 rows with a scale each, and, when the index
-    was made with `graph=True`, a neighbour graph proposing the rows to score (insights/ann.py);
-    an index without one (the smoothed vectors) takes its candidates from one that has. Read
-    rows with `rows()`: it gives float32 whatever the index keeps.
+    was made with `proposes=True`, the RaBitQ codes of its rows, which propose the rows to score
+    (insights/ann.py); an index without them (the smoothed vectors) takes its candidates from
+    one that has. Read rows with `rows()`: it gives float32 whatever the index keeps.
     """
 
-    def __init__(self, dim: int, capacity: int = 1024, graph: bool = False) -> None:
+    def __init__(self, dim: int, capacity: int = 1024, proposes: bool = False) -> None:
         self.dim = dim
         self._matrix: np.ndarray = np.zeros((capacity, dim), dtype=np.float32)
         self._scale: np.ndarray | None = None  # per row, once compact
         self.size = 0
-        self._wants_graph = graph
-        self.graph: NeighbourGraph | None = None
-        self._bulk = False  # rows are being loaded: the graph follows at `finish_bulk`
+        self._proposes = proposes
+        self.codes: RaBitQCodes | None = None
+        self._bulk = False  # rows are being loaded: the codes follow at `finish_bulk`
 
     @property
     def compact(self) -> bool:
@@ -107,35 +112,32 @@ class VectorIndex:
         self._store(slice(first, needed), vectors)
         self.size = needed
         self._bulk = self._bulk or bulk
-        if not self._bulk:
-            self._follow_graph(first, vectors)
-
-    def _follow_graph(self, first: int, vectors: np.ndarray) -> None:
-        if not (self._wants_graph and self.compact):
+        if self._bulk or not (self._proposes and self.compact):
             return
-        if self.graph is None:  # just grew past COMPACT_ROWS
-            self.graph = NeighbourGraph(self.dim)
-            self.graph.build(self)
+        if self.codes is None:  # just grew past COMPACT_ROWS
+            self.codes = RaBitQCodes.build(self, _POOL.executor)
         else:
-            self.graph.add(first, np.asarray(vectors, dtype=np.float32))
+            self.codes.put(np.arange(first, needed), vectors)
 
-    def finish_bulk(self, saved: Path | None = None) -> None:
-        """After a bulk load: the neighbour graph of a large index, from `saved` where it was
-        kept (only new or changed rows added again), else built."""
+    def finish_bulk(self) -> None:
+        """After a bulk load: the codes of a large index's rows (insights/ann.py)."""
         self._bulk = False
-        if not (self._wants_graph and self.compact):
-            return
-        if saved is None:
-            self.graph = NeighbourGraph(self.dim)
-            self.graph.build(self)
-        else:
-            self.graph = NeighbourGraph.restore(saved, self)
+        if self._proposes and self.compact:
+            self.codes = RaBitQCodes.build(self, _POOL.executor)
 
     def set_rows(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Overwrite stored rows."""
         self._store(rows, vectors)
-        if self.graph is not None:
-            self.graph.put(np.asarray(rows), vectors)
+        if self.codes is not None:
+            self.codes.put(rows, vectors)
+
+    def propose(self, queries: np.ndarray, count: int | None = None) -> list[np.ndarray] | None:
+        """The rows worth scoring for each query (a large index with codes), best first;
+        None where every row is to be scored."""
+        if self.codes is None:
+            return None
+        extra = {} if count is None else {"count": count}
+        return self.codes.candidates(queries, pool=_POOL.executor, **extra)
 
     def rows(self, rows, dtype=np.float32) -> np.ndarray:
         """Stored rows (an index or an array of them) as float vectors (a copy)."""
@@ -165,22 +167,23 @@ class VectorIndex:
     def similarities(self, queries: np.ndarray, proposer: VectorIndex | None = None) -> np.ndarray:
         """Cosine similarities of each query (m, dim) to every row: (m, size).
 
-        In a large index only the rows the neighbour graph (this index's, else `proposer`'s)
-        proposes are scored; the others count as unrelated (-1).
+        In a large index only the rows its codes (this index's, else `proposer`'s)
+        propose are scored; the others count as unrelated (-1).
 
         A person's query over a large index is split over the cores by threads of our own
         (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
         `insights.threads.limit_blas_threads`): background products then never crowd a search.
         """
         queries = np.asarray(queries, dtype=np.float32)
-        graph = self.graph or (proposer.graph if proposer is not None else None)
-        if self.compact and graph is not None:
+        source = self if self.codes is not None or proposer is None else proposer
+        proposed = source.propose(queries) if self.compact else None
+        if proposed is not None:
             out = np.full((len(queries), self.size), -1.0, dtype=np.float32)
-            for i, rows in enumerate(graph.candidates(queries)):
+            for i, rows in enumerate(proposed):
                 rows = rows[rows < self.size]
                 out[i, rows] = self.rows(rows) @ queries[i]
             return out
-        if self.compact:  # no graph: every row, a block at a time (bounded borrowed memory)
+        if self.compact:  # no codes: every row, a block at a time (bounded borrowed memory)
             out = np.empty((len(queries), self.size), dtype=np.float32)
             for first in range(0, self.size, _STEP):
                 block = slice(first, min(first + _STEP, self.size))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Set
-from pathlib import Path
 
 import numpy as np
 
@@ -45,7 +44,7 @@ class HybridIndex:
         self.pair_scale = pair_scale
         self._normalise = normalise
         self._english = np.zeros(0, dtype=bool)
-        self.raw = VectorIndex(dim, graph=True)  # past COMPACT_ROWS: proposes candidates
+        self.raw = VectorIndex(dim, proposes=True)  # past COMPACT_ROWS: proposes candidates
         self.smooth = VectorIndex(dim)
         self.lexical = LexicalIndex()
         self._ids = np.zeros(0, dtype=np.int64)
@@ -143,12 +142,11 @@ class HybridIndex:
             self.raw.reserve(rows)
             self.smooth.reserve(rows)
 
-    def compact(self, saved_graph: Path | None = None) -> None:
-        """Finish a bulk load (a large index's neighbour graph: from `saved_graph` where it
-        was kept, see insights/ann.py)."""
+    def compact(self) -> None:
+        """Finish a bulk load (a large index's codes, see insights/ann.py)."""
         with self.lock:
             self.lexical.compact()
-            self.raw.finish_bulk(saved_graph)
+            self.raw.finish_bulk()
             self.smooth.finish_bulk()
 
     def refine(self, insight_ids: list[int], background: bool = False) -> np.ndarray:
@@ -367,7 +365,7 @@ class HybridIndex:
         with self.turns.person():
             if not self.raw.size:
                 return []
-            if self.raw.graph is not None and allowed is None:
+            if self.raw.codes is not None and allowed is None:
                 found = search_candidates(self, query, term_ids, weights, lexical_weight_, english)
                 if len(found) >= k:
                     return found[:k]

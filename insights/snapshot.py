@@ -3,7 +3,8 @@
 Splitting a text into stems and n-grams and weighing them takes about 0.1 ms, which is two
 minutes over a million insights. At open the saved weighted rows of every insight whose text is
 unchanged (same id and content hash) are taken as they are; only new or edited ones are split
-again. Saved beside the neighbour graph (insights/ann.py), only past `COMPACT_ROWS`.
+again. Saved beside the database (or for PostgreSQL in the data folder), only past
+`COMPACT_ROWS` (insights/ann.py).
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def in_slices(index, insight_ids: list[int], vectors, work) -> list:
             rows = np.asarray([index.row_of[i] for i in part], dtype=np.int64)
             compact = vectors.compact
             matrix = vectors.rows(rows) if compact else vectors.vectors()
-        if compact:  # a large index: the graph's candidates, not every row
+        if compact:  # a large index: the proposed candidates, not every row
             dense_block = vectors.similarities(matrix, index.raw)
         else:
             dense_block = turns.products(matrix[rows], matrix)

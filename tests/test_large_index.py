@@ -1,6 +1,6 @@
-"""A large collection's index (past COMPACT_ROWS, lowered here): int8 vectors, a neighbour
-graph proposing candidates, and the graph and lexical rows kept between opens, with edited,
-deleted and new insights brought up to date at the next open."""
+"""A large collection's index (past COMPACT_ROWS, lowered here): int8 vectors, RaBitQ codes
+proposing candidates, and the lexical rows kept between opens, with edited, deleted and new
+insights brought up to date at the next open."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ def test_compact_rows_score_within_a_thousandth_of_float32(small_threshold):
     rng = np.random.default_rng(4)
     vectors = rng.normal(size=(300, 768)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = VectorIndex(768, capacity=16, graph=True)
+    index = VectorIndex(768, capacity=16, proposes=True)
     index.add(vectors[:30])
     assert not index.compact
-    index.add(vectors[30:])  # past the threshold: int8 rows and a graph
-    assert index.compact and index.graph is not None
+    index.add(vectors[30:])  # past the threshold: int8 rows and codes
+    assert index.compact and index.codes is not None
     assert index.stored().dtype == np.int8
     queries = vectors[:5] + 0.1 * rng.normal(size=(5, 768)).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
@@ -45,6 +45,36 @@ def test_compact_rows_score_within_a_thousandth_of_float32(small_threshold):
     assert index.holds(7, vectors[7]) and not index.holds(7, vectors[8])
     index.set_rows(np.asarray([7]), vectors[8:9])
     assert index.holds(7, vectors[8])
+    assert index.propose(vectors[8:9])[0][:2].tolist() in ([7, 8], [8, 7])  # codes follow
+    index.add(vectors[:1])  # a new row after the switch gets its code too
+    assert index.propose(vectors[:1])[0][:2].tolist() in ([0, 300], [300, 0])
+
+
+def test_codes_propose_the_nearest_rows_of_clustered_vectors():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from insights.ann import RaBitQCodes
+
+    rng = np.random.default_rng(9)
+    centres = rng.normal(size=(50, 384)).astype(np.float32)
+    rows = centres[rng.integers(50, size=5000)] + 0.8 * rng.normal(size=(5000, 384))
+    rows = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    queries = rows[:20] + 0.3 * rng.normal(size=(20, 384)).astype(np.float32)
+    exact = np.argsort(-(queries @ rows.T), axis=1)[:, :10]
+    index = VectorIndex(384, capacity=5000)
+    index.add(rows)
+    with ThreadPoolExecutor(2) as pool:
+        codes = RaBitQCodes.build(index, pool)  # two shards, filled and searched side by side
+        proposed = codes.candidates(queries, count=500, pool=pool)
+    # a flat set (rank 10 and rank 100 differ by 0.04): a tenth of the rows holds the top 10
+    held = np.mean([len(set(e) & set(p)) / 10 for e, p in zip(exact, proposed, strict=True)])
+    assert held >= 0.95
+    assert all(len(p) == 500 and len(set(p.tolist())) == 500 for p in proposed)
+    # a changed row is found for its new vector, and proposed once
+    codes.put([3], queries[5:6])
+    again = codes.candidates(queries[5:6], count=100)[0]
+    assert again[0] == 3 or 3 in again[:3]
+    assert len(set(again.tolist())) == len(again)
 
 
 def texts(n: int) -> list[str]:
@@ -61,11 +91,12 @@ def test_a_large_index_is_compact_and_survives_reopening_with_changes(
     exact = kb.search("invoice payment twice note 5", k=1)[0].insight_id
     kb.close()
 
-    kb = KnowledgeBase.open(path, embedder=HashingEmbedder())  # builds and saves
-    assert kb.index.raw.compact and kb.index.raw.graph is not None
+    kb = KnowledgeBase.open(path, embedder=HashingEmbedder())  # codes built, lexical rows saved
+    assert kb.index.raw.compact and kb.index.raw.codes is not None
     assert kb.search("invoice payment twice note 5", k=1)[0].insight_id == exact
-    graph = kb.core.indexing.graph_file()
-    assert graph is not None and graph.exists()
+    kb.core.indexing.wait_saved()
+    lexicon = kb.core.indexing._lexicon_file()
+    assert lexicon is not None and lexicon.exists()
     edited, deleted = ids[10], ids[11]
     kb.curation.edit(edited, InsightIn(text="refund arrived late from the warehouse"), by="Aino")
     kb.curation.delete(deleted)
