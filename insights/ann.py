@@ -39,8 +39,13 @@ _STEP = 50_000
 def _faiss():
     import faiss
 
-    faiss.omp_set_num_threads(1)  # the shards are searched by the caller's threads instead
     return faiss
+
+
+def _one_thread(faiss) -> None:
+    """No OpenMP team under this thread of ours: the shards are already spread over the cores.
+    (OpenMP's thread count is per thread: the app's other threads, torch's, keep theirs.)"""
+    faiss.omp_set_num_threads(1)
 
 
 class RaBitQCodes:
@@ -73,6 +78,8 @@ class RaBitQCodes:
         codes = cls(index.dim, sample, shards)
 
         def fill(shard: int) -> None:
+            if shards > 1:
+                _one_thread(_faiss())
             for first in range(shard * _STEP, index.size, _STEP * shards):
                 rows = np.arange(first, min(first + _STEP, index.size), dtype=np.int64)
                 codes._shards[shard].add_with_ids(index.rows(rows), rows)
@@ -96,6 +103,8 @@ class RaBitQCodes:
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
 
         def search(shard) -> tuple[np.ndarray, np.ndarray]:
+            if many:
+                _one_thread(_faiss())
             return shard.search(queries, min(count, shard.ntotal))
 
         with self._lock:

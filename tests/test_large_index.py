@@ -53,6 +53,8 @@ def test_compact_rows_score_within_a_thousandth_of_float32(small_threshold):
 def test_codes_propose_the_nearest_rows_of_clustered_vectors():
     from concurrent.futures import ThreadPoolExecutor
 
+    import faiss
+
     from insights.ann import RaBitQCodes
 
     rng = np.random.default_rng(9)
@@ -63,12 +65,14 @@ def test_codes_propose_the_nearest_rows_of_clustered_vectors():
     exact = np.argsort(-(queries @ rows.T), axis=1)[:, :10]
     index = VectorIndex(384, capacity=5000)
     index.add(rows)
+    threads = faiss.omp_get_max_threads()  # this thread's OpenMP count (torch shares it)
     with ThreadPoolExecutor(2) as pool:
         codes = RaBitQCodes.build(index, pool)  # two shards, filled and searched side by side
         proposed = codes.candidates(queries, count=500, pool=pool)
     # a flat set (rank 10 and rank 100 differ by 0.04): a tenth of the rows holds the top 10
     held = np.mean([len(set(e) & set(p)) / 10 for e, p in zip(exact, proposed, strict=True)])
     assert held >= 0.95
+    assert faiss.omp_get_max_threads() == threads
     assert all(len(p) == 500 and len(set(p.tolist())) == 500 for p in proposed)
     # a changed row is found for its new vector, and proposed once
     codes.put([3], queries[5:6])
