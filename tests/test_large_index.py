@@ -4,6 +4,8 @@ insights brought up to date at the next open."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -132,3 +134,32 @@ def test_a_large_index_is_compact_and_survives_reopening_with_changes(
         assert kb.search("invoice payment twice note 5", k=1)[0].insight_id == exact
     finally:
         kb.close()
+
+
+def test_read_ahead_keeps_order_raises_the_readers_error_and_closes_early():
+    from insights.indexing import read_ahead
+
+    assert list(read_ahead(iter(range(50)))) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("chunk 2 unreadable")
+
+    with pytest.raises(ValueError, match="chunk 2"):
+        list(read_ahead(failing()))
+
+    closed = []
+
+    def chunks():
+        try:
+            yield from range(1000)
+        finally:
+            closed.append(True)
+
+    for item in read_ahead(chunks()):
+        if item == 3:
+            break
+    deadline = time.monotonic() + 5
+    while not closed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert closed  # the reader stopped and let the database cursor go
