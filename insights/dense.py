@@ -115,7 +115,7 @@ class VectorIndex:
         if self._bulk or not (self._proposes and self.compact):
             return
         if self.codes is None:  # just grew past COMPACT_ROWS
-            self.codes = RaBitQCodes.build(self, _POOL.executor)
+            self.codes = RaBitQCodes.build(self, _POOL.executor, _POOL.workers)
         else:
             self.codes.put(np.arange(first, needed), vectors)
 
@@ -123,7 +123,7 @@ class VectorIndex:
         """After a bulk load: the codes of a large index's rows (insights/ann.py)."""
         self._bulk = False
         if self._proposes and self.compact:
-            self.codes = RaBitQCodes.build(self, _POOL.executor)
+            self.codes = RaBitQCodes.build(self, _POOL.executor, _POOL.workers)
 
     def set_rows(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         """Overwrite stored rows."""

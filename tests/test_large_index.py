@@ -69,7 +69,7 @@ def test_codes_propose_the_nearest_rows_of_clustered_vectors():
     index.add(rows)
     threads = faiss.omp_get_max_threads()  # this thread's OpenMP count (torch shares it)
     with ThreadPoolExecutor(2) as pool:
-        codes = RaBitQCodes.build(index, pool)  # two shards, filled and searched side by side
+        codes = RaBitQCodes.build(index, pool, 2)  # two shards, filled and searched side by side
         proposed = codes.candidates(queries, count=500, pool=pool)
     # a flat set (rank 10 and rank 100 differ by 0.04): a tenth of the rows holds the top 10
     held = np.mean([len(set(e) & set(p)) / 10 for e, p in zip(exact, proposed, strict=True)])
