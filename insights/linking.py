@@ -59,8 +59,10 @@ class HybridIndex:
         return int(self._alive.sum())
 
     def __contains__(self, insight_id: int) -> bool:
+        # read without the lock: `add` points the id at its row before the row is there
+        alive = self._alive
         row = self.row_of.get(insight_id)
-        return row is not None and bool(self._alive[row])
+        return row is not None and row < len(alive) and bool(alive[row])
 
     def add(
         self,

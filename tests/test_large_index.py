@@ -163,3 +163,13 @@ def test_read_ahead_keeps_order_raises_the_readers_error_and_closes_early():
     while not closed and time.monotonic() < deadline:
         time.sleep(0.05)
     assert closed  # the reader stopped and let the database cursor go
+
+
+def test_an_id_being_added_reads_as_absent_until_its_row_is_there():
+    from insights.linking import HybridIndex
+
+    index = HybridIndex(8)
+    index.add([1], np.eye(8, dtype=np.float32)[:1], ["en"], [["courier"]])
+    assert 1 in index and 2 not in index
+    index.row_of[2] = 1  # what a reader without the lock can see mid-`add`
+    assert 2 not in index
