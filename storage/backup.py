@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.db import Database
+from storage.pgarrays import as_lists, as_packed
 
 MANIFEST = "manifest.json"
 # sequence -> (table, id column): advanced past the restored ids
@@ -49,7 +50,8 @@ def write_table(db: Database, cur, table: str, file: Path) -> None:
         return
     import pyarrow.parquet as pq
 
-    pq.write_table(cur.sql(f"SELECT * FROM {_quoted(table)}").to_arrow_table(), file)
+    rows = cur.sql(f"SELECT * FROM {_quoted(table)}").to_arrow_table()
+    pq.write_table(as_lists(table, rows), file)  # a backup reads the same in either dialect
 
 
 def read_table(db: Database, cur, table: str, file: Path) -> None:
@@ -69,7 +71,7 @@ def insert_arrow(db: Database, cur, table: str, rows) -> None:
     if db.dialect == "duckdb":
         cur.register("restored_rows", rows)
     else:  # typed as the table, so that a column of NULLs still has its type
-        cur.register("restored_rows", rows, like=table)
+        cur.register("restored_rows", as_packed(table, rows), like=table)
     try:
         cur.execute(f"INSERT INTO {_quoted(table)} ({columns}) SELECT {columns} FROM restored_rows")
     finally:

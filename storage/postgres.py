@@ -34,6 +34,7 @@ _TYPES = {
     pa.string(): "VARCHAR",
     pa.large_string(): "VARCHAR",
     pa.bool_(): "BOOLEAN",
+    pa.binary(): "BYTEA",
     pa.date32(): "DATE",
     pa.timestamp("us"): "TIMESTAMP",
 }
@@ -152,6 +153,11 @@ class PgCursor:
 
     def sql(self, sql: str, params=None) -> _Result:
         return _Result(self, sql, params)
+
+    @property
+    def description(self):
+        """The result's columns (each indexable as DuckDB's: [0] is the name), None if none."""
+        return self.raw.description
 
     def fetchall(self) -> list[tuple]:
         return self.raw.fetchall() if self.raw.description else []

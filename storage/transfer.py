@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from storage.backup import SEQUENCES, BackupError, _quoted, _tables, insert_arrow
 from storage.db import Database
+from storage.pgarrays import portable_row
 
 CHUNK = 20_000
 # Tables a fresh database already holds rows of (seeded by its migrations).
@@ -71,6 +72,7 @@ def checksum(db: Database, table: str, columns: list[str]) -> tuple[int, str]:
         cur.execute(f"SELECT {names} FROM {_quoted(table)}")
         while batch := cur.fetchmany(CHUNK):
             for row in batch:
+                row = portable_row(table, columns, row)
                 digest = hashlib.blake2b(repr(row).encode(), digest_size=8).digest()
                 total = (total + int.from_bytes(digest, "big")) % (1 << 64)
             rows += len(batch)

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from storage.db import Database
-from storage.pgarrays import unpack_arrays
+from storage.pgarrays import pack_rows, unpack_rows
 
 
 @dataclass
@@ -25,7 +25,11 @@ class IndexChunk:
     hashes: list[str]  # content hash of each insight (what its text was when indexed)
 
 
-def _lists(vectors: np.ndarray) -> pa.ListArray:
+def _column(vectors: np.ndarray, dialect: str) -> pa.Array:
+    """Vectors as the column type of the dialect: lists of floats (DuckDB), packed bytes
+    (PostgreSQL, storage/pgarrays.py)."""
+    if dialect == "postgresql":
+        return pa.array(pack_rows(vectors), pa.binary())
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
     offsets = pa.array(np.arange(0, (n + 1) * dim, dim, dtype=np.int32))
@@ -62,8 +66,8 @@ class EmbeddingRepository:
                 "insight_id": pa.array(ids, pa.int64()),
                 "model_id": pa.array([model_id] * len(ids), pa.string()),
                 "content_hash": pa.array(hashes, pa.string()),
-                "vector": _lists(vectors),
-                "smooth": _lists(smoothed),
+                "vector": _column(vectors, self.db.dialect),
+                "smooth": _column(smoothed, self.db.dialect),
             }
         )
         cur.register("new_vectors", table)
@@ -81,7 +85,9 @@ class EmbeddingRepository:
         self, cur: duckdb.DuckDBPyConnection, model_id: str, ids: list[int], smoothed: np.ndarray
     ) -> None:
         """Replace the smoothed vectors of these insights (computed after their neighbours)."""
-        table = pa.table({"insight_id": pa.array(ids, pa.int64()), "smooth": _lists(smoothed)})
+        table = pa.table(
+            {"insight_id": pa.array(ids, pa.int64()), "smooth": _column(smoothed, self.db.dialect)}
+        )
         cur.register("new_smooth", table)
         try:
             cur.execute(
@@ -161,11 +167,11 @@ def _index_chunk(cur, where: str, params: list, dialect: str) -> IndexChunk | No
 
 
 def _packed_chunk(cur, where: str, params: list) -> IndexChunk | None:
-    """PostgreSQL: each vector in its binary form (bytes), unpacked for the whole chunk at
-    once: loading ten thousand arrays one by one cost more than the query itself."""
+    """PostgreSQL: the vectors are packed bytes, unpacked for the whole chunk at once."""
     rows = cur.execute(
-        "SELECT i.id, i.text, i.language, array_send(e.vector), array_send(e.smooth),"
-        " i.content_hash" + _CHUNK_ROWS.format(where=where) + " ORDER BY i.id",
+        "SELECT i.id, i.text, i.language, e.vector, e.smooth, i.content_hash"
+        + _CHUNK_ROWS.format(where=where)
+        + " ORDER BY i.id",
         params,
     ).fetchall()
     if not rows:
@@ -175,7 +181,7 @@ def _packed_chunk(cur, where: str, params: list) -> IndexChunk | None:
         np.asarray(ids, dtype=np.int64),
         list(texts),
         list(languages),
-        unpack_arrays(b"".join(vectors), len(rows)),
-        unpack_arrays(b"".join(smoothed), len(rows)),
+        unpack_rows(list(vectors)),
+        unpack_rows(list(smoothed)),
         list(hashes),
     )

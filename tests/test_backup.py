@@ -10,6 +10,7 @@ import pytest
 from insights import InsightIn, KnowledgeBase
 from insights.backup import BackupError, export_backup, restore_backup
 from insights.models import QuestionIn
+from storage.pgarrays import portable_row
 from tests.conftest import ROOT
 from tests.doubles import HashingEmbedder
 
@@ -38,7 +39,10 @@ def snapshot(kb) -> dict:
     out = {}
     with kb.db.read() as cur:
         for table in TABLES:
-            out[table] = sorted(map(repr, cur.execute(f"SELECT * FROM {table}").fetchall()))
+            found = cur.execute(f"SELECT * FROM {table}")
+            columns = [c[0] for c in found.description]
+            rows = [portable_row(table, columns, row) for row in found.fetchall()]
+            out[table] = sorted(map(repr, rows))
     return out
 
 

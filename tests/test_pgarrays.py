@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from storage.db import open_database
 from storage.pgarrays import (
     FLOAT4_OID,
     FLOAT8_OID,
+    as_lists,
+    as_packed,
     decode_array,
     encode_lists,
     list_column,
-    unpack_arrays,
+    pack_rows,
+    portable_row,
+    unpack_rows,
 )
 
 
@@ -65,13 +70,22 @@ def test_registered_vectors_come_back_exactly_in_both_dialects(store):
         db.close()
 
 
-def test_vectors_sent_one_after_another_unpack_into_one_matrix():
+def test_packed_vectors_round_trip_and_read_as_lists_elsewhere():
     vectors = np.random.default_rng(5).normal(size=(40, 12)).astype(np.float32)
-    column = pa.array(list(vectors), pa.list_(pa.float32()))
-    blob = b"".join(encode_lists(column, FLOAT4_OID))
-    assert np.array_equal(unpack_arrays(blob, 40), vectors)
-    empty = b"".join(encode_lists(pa.array([[], []], pa.list_(pa.float32())), FLOAT4_OID))
-    assert unpack_arrays(empty, 2).shape == (2, 0)
+    fields = pack_rows(vectors)
+    assert len(fields) == 40 and all(len(f) == 48 for f in fields)
+    assert np.array_equal(unpack_rows(fields), vectors)
+    assert unpack_rows(pack_rows(np.zeros((2, 0)))).shape == (2, 0)
+    with pytest.raises(ValueError, match="differ in length"):
+        unpack_rows([fields[0], fields[1][:8]])
+    rows = pa.table({"insight_id": [1, 2], "vector": pa.array(fields[:2], pa.binary())})
+    lists = as_lists("embeddings", rows)
+    assert lists.column("vector").to_pylist()[1] == vectors[1].tolist()
+    assert as_packed("embeddings", lists).column("vector").to_pylist() == fields[:2]
+    assert as_packed("embeddings", rows).equals(rows)  # already packed: left as it is
+    assert as_lists("links", rows).equals(rows)  # a table without packed columns
+    row = portable_row("embeddings", ["insight_id", "vector"], (1, fields[0]))
+    assert row == (1, vectors[0].tolist())
 
 
 def test_the_index_reads_the_same_chunk_from_either_dialect(store):
@@ -94,3 +108,39 @@ def test_the_index_reads_the_same_chunk_from_either_dialect(store):
         assert one is not None and one.ids.tolist() == [5]
     finally:
         kb.close()
+
+
+def test_migration_004_packs_the_vectors_a_database_already_holds(postgres_url):
+    import psycopg
+
+    from tests.conftest import ROOT
+
+    folder = ROOT / "storage" / "migrations" / "postgresql"
+    vectors = np.random.default_rng(9).normal(size=(3, 5)).astype(np.float32)
+    with psycopg.connect(postgres_url, autocommit=True) as raw:  # a database of before 004
+        raw.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
+        for script in sorted(folder.glob("00[1-3]_*.sql")):
+            raw.execute(script.read_text(encoding="utf-8"))
+            raw.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                [int(script.name[:3]), script.name],
+            )
+        for i, vector in enumerate(vectors):
+            raw.execute(
+                "INSERT INTO embeddings VALUES (%s, 'm', 'h', %s, %s)",
+                [i + 1, vector.tolist(), [] if i == 2 else (vector * 2).tolist()],
+            )
+    db = open_database(postgres_url)  # applies 004
+    try:
+        with db.read() as cur:
+            rows = cur.execute(
+                "SELECT vector, smooth FROM embeddings ORDER BY insight_id"
+            ).fetchall()
+        assert np.array_equal(unpack_rows([r[0] for r in rows]), vectors)
+        assert np.array_equal(unpack_rows([r[1] for r in rows[:2]]), vectors[:2] * 2)
+        assert rows[2][1] == b""
+    finally:
+        db.close()
