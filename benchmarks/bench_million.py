@@ -189,10 +189,13 @@ def measure(db: str, rows: int, clusters: int, full: bool) -> dict:
     extra_texts = kb.repos.insights.texts(extra)
     extra_vectors = embedder.embed([extra_texts[i] for i in extra]) if extra else None
     adds = []
+    run = time.strftime("%Y%m%d%H%M%S")  # a kept collection would find last run's adds stored
     for i in range(20):
         t = time.perf_counter()
-        kb.add(InsightIn(text=f"{queries[i]} added while measuring {i}"))
+        added = kb.add(InsightIn(text=f"{queries[i]} added while measuring {i}, run {run}"))
         adds.append((time.perf_counter() - t) * 1000)
+        if not added.created:
+            raise RuntimeError("an add found its text already stored: not an add to measure")
     rss, peak = _rss_mb()
     result.update(
         search_p50_ms=round(float(np.median(times)), 1),
