@@ -139,6 +139,13 @@ class VectorIndex:
         extra = {} if count is None else {"count": count}
         return self.codes.candidates(queries, pool=_POOL.executor, **extra)
 
+    def _scored(self, rows: np.ndarray, queries: np.ndarray) -> np.ndarray:
+        """Queries (m, dim) against stored rows, scaled after the product (no scaled copy)."""
+        found = queries @ self._matrix[rows].astype(np.float32).T
+        if self._scale is not None:
+            found *= self._scale[rows]
+        return found
+
     def rows(self, rows, dtype=np.float32) -> np.ndarray:
         """Stored rows (an index or an array of them) as float vectors (a copy)."""
         if self._scale is None:
@@ -164,11 +171,17 @@ class VectorIndex:
             return self._matrix[: self.size]
         return self.rows(slice(0, self.size))
 
-    def similarities(self, queries: np.ndarray, proposer: VectorIndex | None = None) -> np.ndarray:
+    def similarities(
+        self,
+        queries: np.ndarray,
+        proposer: VectorIndex | None = None,
+        also: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Cosine similarities of each query (m, dim) to every row: (m, size).
 
         In a large index only the rows its codes (this index's, else `proposer`'s)
-        propose are scored; the others count as unrelated (-1).
+        propose are scored, and the rows `also` names (a filtered search's own); the others
+        count as unrelated (-1).
 
         A person's query over a large index is split over the cores by threads of our own
         (numpy lets go of the GIL), since BLAS itself runs one thread per process (see
@@ -182,6 +195,10 @@ class VectorIndex:
             for i, rows in enumerate(proposed):
                 rows = rows[rows < self.size]
                 out[i, rows] = self.rows(rows) @ queries[i]
+            if also is not None:
+                for first in range(0, len(also), _STEP):
+                    block = also[first : first + _STEP]
+                    out[:, block] = self._scored(block, queries)
             return out
         if self.compact:  # no codes: every row, a block at a time (bounded borrowed memory)
             out = np.empty((len(queries), self.size), dtype=np.float32)

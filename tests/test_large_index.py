@@ -173,3 +173,42 @@ def test_an_id_being_added_reads_as_absent_until_its_row_is_there():
     assert 1 in index and 2 not in index
     index.row_of[2] = 1  # what a reader without the lock can see mid-`add`
     assert 2 not in index
+
+
+def test_a_narrow_filter_over_a_large_index_scores_each_of_its_rows(
+    small_threshold, tmp_path, monkeypatch
+):
+    query = "invoice payment twice note customer said times"  # SMB's texts, near word for word
+    kb = KnowledgeBase.open(tmp_path / "filtered.duckdb", embedder=HashingEmbedder())
+    kb.add_many([InsightIn(text=t, segment="SMB") for t in texts(120)])
+    few = kb.add_many(
+        [
+            InsightIn(text="invoice payment twice for the enterprise account", segment="ENT"),
+            InsightIn(text="store queue at the enterprise pilot site", segment="ENT"),
+        ]
+    )
+    kb.wait_for_links()
+    kb.close()
+    kb = KnowledgeBase.open(tmp_path / "filtered.duckdb", embedder=HashingEmbedder())
+    try:
+        assert kb.index.raw.codes is not None
+        original = VectorIndex.propose  # the codes propose 5 rows: all of them from SMB
+        monkeypatch.setattr(
+            VectorIndex, "propose", lambda self, q, count=None: original(self, q, 5)
+        )
+        proposed = set(kb.index.raw.propose(kb.embedder.embed([query]))[0])
+        assert not proposed & {kb.index.row_of[i] for i in few}
+
+        hits = kb.search(query, k=2, segment="ENT")
+        assert [h.insight_id for h in hits] == few
+        expected = kb.embedder.embed([query, kb.get(few[0]).text])
+        assert hits[0].dense_score == pytest.approx(float(expected[0] @ expected[1]), abs=0.02)
+        assert hits[1].dense_score > -1  # scored, not counted unrelated
+
+        import insights.linking
+
+        monkeypatch.setattr(insights.linking, "FILTERED_EXACT_ROWS", 1)  # a wide filter
+        wide = kb.search(query, k=2, segment="ENT")
+        assert min(h.dense_score for h in wide) == -1  # left to the proposed rows
+    finally:
+        kb.close()
