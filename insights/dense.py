@@ -197,8 +197,8 @@ class VectorIndex:
                 out[i, rows] = self.rows(rows) @ queries[i]
             if also is not None:
                 for first in range(0, len(also), _STEP):
-                    block = also[first : first + _STEP]
-                    out[:, block] = self._scored(block, queries)
+                    chosen = also[first : first + _STEP]
+                    out[:, chosen] = self._scored(chosen, queries)
             return out
         if self.compact:  # no codes: every row, a block at a time (bounded borrowed memory)
             out = np.empty((len(queries), self.size), dtype=np.float32)
