@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -39,6 +40,7 @@ kb = KnowledgeBase.open(sys.argv[1], embedder=HashingEmbedder())
 start = kb.count()
 for b in range(start // {BATCH}, 40):
     kb.add_many([InsightIn(text=f"batch {{b}} row {{i}} about deliveries") for i in range({BATCH})])
+    print(f"stored {{b + 1}}", flush=True)
 kb.close()
 """
 IMPORTER = """
@@ -101,7 +103,7 @@ def kill_trials(trials: int, new_store=None, seed: int = 11) -> dict:
     """SIGKILL trials; `new_store(name)` gives a fresh database to each (default: a DuckDB
     file in a temporary folder)."""
     rng = random.Random(seed)
-    partial, reruns_failed = 0, 0
+    partial, reruns_failed, finished_first = 0, 0, 0
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "rows.csv"
         csv_path.write_text(
@@ -113,12 +115,22 @@ def kill_trials(trials: int, new_store=None, seed: int = 11) -> dict:
                 name = f"k{trial}{'w' if whole else 'i'}"
                 db = new_store(name) if new_store else Path(tmp) / f"{name}.duckdb"
                 command = [sys.executable, "-c", script, str(db), *args]
-                process = subprocess.Popen(
-                    command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                )
-                time.sleep(rng.uniform(4.0, 12.0))  # past start-up, somewhere in the writes
-                os.kill(process.pid, signal.SIGKILL)
+                # Killed where its own progress says it is midway (a fixed delay let a fast
+                # run finish first: nothing was cut): after 1-38 of the writer's 40 batches,
+                # then up to half a second into the next; the import at 1,000-19,000 rows.
+                if whole:
+                    process = subprocess.Popen(
+                        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                    )
+                    cut = _kill_midway(process, process.stdout, _STORED, rng.randint(1, 38), rng)
+                else:
+                    process = subprocess.Popen(
+                        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+                    )
+                    target = rng.randint(1_000, 19_000)
+                    cut = _kill_midway(process, process.stderr, _IMPORTED, target, rng)
                 process.wait()
+                finished_first += not cut
                 kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
                 count = kb.count()
                 kb.close()
@@ -132,7 +144,8 @@ def kill_trials(trials: int, new_store=None, seed: int = 11) -> dict:
                 kb.close()
                 print(  # as it goes: a long run cut short still tells what it saw
                     f"  trial {trial} {'add_many' if whole else 'import'}: {count} rows after"
-                    f" the kill, rerun {'complete' if complete else 'INCOMPLETE'}",
+                    f" the kill{'' if cut else ' (it had finished)'},"
+                    f" rerun {'complete' if complete else 'INCOMPLETE'}",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -140,7 +153,27 @@ def kill_trials(trials: int, new_store=None, seed: int = 11) -> dict:
         "kill_trials": trials * 2,
         "partial_batches": partial,
         "reruns_incomplete": reruns_failed,
+        "finished_before_the_kill": finished_first,
     }
+
+
+_STORED = re.compile(rb"stored (\d+)\n")
+_IMPORTED = re.compile(rb"(\d+)/\d+ rows")
+
+
+def _kill_midway(process, stream, pattern: re.Pattern, target: int, rng) -> bool:
+    """SIGKILL `process` once the last progress number `pattern` finds in its `stream`
+    reaches `target` (then after up to half a second more); False where it ended first."""
+    seen = b""
+    while chunk := stream.read1(4096):
+        seen = (seen + chunk)[-512:]
+        found = pattern.findall(seen)
+        if found and int(found[-1]) >= target:
+            time.sleep(rng.uniform(0.0, 0.5))
+            os.kill(process.pid, signal.SIGKILL)
+            stream.close()
+            return True
+    return False
 
 
 def main() -> int:
@@ -159,6 +192,7 @@ def main() -> int:
             "questions_with_wrong_votes",
             "partial_batches",
             "reruns_incomplete",
+            "finished_before_the_kill",  # a trial not cut proves nothing
         )
     )
     for key, value in results.items():

@@ -162,6 +162,7 @@ def main() -> int:
         and results["votes_wrong"] == 0
         and results.get("partial_batches", 0) == 0
         and results.get("reruns_incomplete", 0) == 0
+        and results.get("finished_before_the_kill", 0) == 0
     )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
