@@ -7,10 +7,13 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from storage.db import Database
-from storage.pgarrays import as_lists, as_packed
+from storage.pgarrays import PACKED, as_lists, as_packed
 
 MANIFEST = "manifest.json"
+EXPORT_CHUNK = 20_000  # rows of a table of vectors read at a time from PostgreSQL
 # sequence -> (table, id column): advanced past the restored ids
 SEQUENCES = {
     "insight_id_seq": ("insights", "id"),
@@ -50,8 +53,24 @@ def write_table(db: Database, cur, table: str, file: Path) -> None:
         return
     import pyarrow.parquet as pq
 
-    rows = cur.sql(f"SELECT * FROM {_quoted(table)}").to_arrow_table()
-    pq.write_table(as_lists(table, rows), file)  # a backup reads the same in either dialect
+    query = cur.sql(f"SELECT * FROM {_quoted(table)}")
+    if table not in PACKED:
+        pq.write_table(query.to_arrow_table(), file)
+        return
+    # The vectors (6 GB at a million 768-d insights) by chunks, never whole in memory; as
+    # lists of floats, so that a backup reads the same in either dialect. Their columns are
+    # never null: every chunk has the same schema.
+    writer = None
+    try:
+        for batch in query.to_arrow_reader(EXPORT_CHUNK):
+            part = as_lists(table, pa.Table.from_batches([batch]))
+            writer = writer or pq.ParquetWriter(file, part.schema)
+            writer.write_table(part)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:  # no rows
+        pq.write_table(as_lists(table, query.to_arrow_table()), file)
 
 
 def read_table(db: Database, cur, table: str, file: Path) -> None:

@@ -46,7 +46,10 @@ def snapshot(kb) -> dict:
     return out
 
 
-def test_round_trip_keeps_every_row_and_vector(kb, tmp_path):
+def test_round_trip_keeps_every_row_and_vector(kb, tmp_path, monkeypatch):
+    import storage.backup
+
+    monkeypatch.setattr(storage.backup, "EXPORT_CHUNK", 7)  # PostgreSQL's vectors: by chunks
     study = kb.catalog.create_study({"title": "Delivery interviews"})
     ids = kb.add_many(
         [
@@ -69,6 +72,11 @@ def test_round_trip_keeps_every_row_and_vector(kb, tmp_path):
     assert (
         manifest["tables"]["insights"] == 32 and (tmp_path / "backup" / "insights.parquet").exists()
     )
+    if kb.db.dialect == "postgresql":
+        import pyarrow.parquet as pq
+
+        vectors = pq.ParquetFile(tmp_path / "backup" / "embeddings.parquet")
+        assert vectors.metadata.num_row_groups == 5  # 32 rows, 7 at a time
 
     restored = restore_backup(tmp_path / "backup", tmp_path / "restored.duckdb", HashingEmbedder())
     try:
