@@ -255,23 +255,6 @@ class InsightRepository:
                 )
             return sorted(str(r[0]) for r in cur.execute(sql).fetchall())
 
-    def iter_live(
-        self, chunk: int = 20_000
-    ) -> Iterator[tuple[np.ndarray, list[str], list[str], list[str]]]:
-        """Live insights in id order, in chunks: (ids, texts, languages, content hashes)."""
-        with self.db.read() as cur:
-            reader = cur.sql(
-                "SELECT id, text, language, content_hash FROM insights"
-                " WHERE deleted_at IS NULL ORDER BY id"
-            ).to_arrow_reader(chunk)
-            for batch in reader:
-                yield (
-                    batch.column(0).to_numpy(),
-                    batch.column(1).to_pylist(),
-                    batch.column(2).to_pylist(),
-                    batch.column(3).to_pylist(),
-                )
-
     def unlinked_ids(self) -> list[int]:
         """Live insights whose links are still to be computed."""
         with self.db.read() as cur:
