@@ -319,7 +319,11 @@ def test_a_copied_session_cookie_stops_working_after_sign_out(app_url, browser):
     page.set_default_timeout(90_000)
     visit(page, app_url + "/")
     page.get_by_text("Signed in as").wait_for()
-    page.goto(app_url + "/search")  # the cookie is written once the app has signed in
+    for _ in range(300):  # the cookie is written once the app has signed in: wait for it
+        if any(c["name"] == "oivallus_session" for c in context.cookies()):
+            break
+        page.wait_for_timeout(100)
+    page.goto(app_url + "/search")
     page.get_by_text("Signed in as").wait_for()
     copied = [c for c in context.cookies() if c["name"] == "oivallus_session"]
     assert copied and "|" not in copied[0]["value"]  # a random id, no username or signature
