@@ -158,16 +158,18 @@ def unpack_rows(fields: list[bytes]) -> np.ndarray:
     return flat.reshape(len(fields), -1).astype(np.float32)
 
 
+def _floats(field: bytes) -> np.ndarray:
+    return np.frombuffer(field, _PACKED_FLOAT).astype(np.float32)
+
+
 def as_lists(table: str, rows: pa.Table) -> pa.Table:
     """A table's rows as read from PostgreSQL, its packed columns as lists of float32."""
     for name in PACKED.get(table, ()):
         index = rows.schema.get_field_index(name)
         if index >= 0 and pa.types.is_binary(rows.schema.field(index).type):
             values = rows.column(index).to_pylist()
-            lists = [None if v is None else np.frombuffer(v, _PACKED_FLOAT) for v in values]
             column = pa.array(
-                [None if v is None else v.astype(np.float32) for v in lists],
-                pa.list_(pa.float32()),
+                [None if v is None else _floats(v) for v in values], pa.list_(pa.float32())
             )
             rows = rows.set_column(index, name, column)
     return rows
@@ -194,8 +196,6 @@ def portable_row(table: str, columns: list[str], row: tuple) -> tuple:
     if not packed:
         return row
     return tuple(
-        np.frombuffer(value, _PACKED_FLOAT).astype(np.float32).tolist()
-        if name in packed and isinstance(value, bytes)
-        else value
+        _floats(value).tolist() if name in packed and isinstance(value, bytes) else value
         for name, value in zip(columns, row, strict=True)
     )
