@@ -16,7 +16,8 @@ from insights.collection import hits_from
 from insights.embeddings import Embedder, embed_texts
 from insights.linking import HybridIndex
 from insights.models import Hit
-from insights.pairs import answer_matches, threshold
+from insights.pairs import answer_matches, duplicate_question_threshold, pair_scaled, threshold
+from insights.priority import DUPLICATE_QUESTION
 from storage.backlog import BacklogRepository
 from storage.db import Database
 from storage.insights import InsightRepository
@@ -90,6 +91,19 @@ class AnswerMatcher:
             )
             self.caches["question_vectors"] = (ids, matrix, languages)
         return self.caches["question_vectors"]
+
+    def question_similarities(
+        self, vector: np.ndarray, language: str, vectors: np.ndarray, languages: list[str]
+    ) -> np.ndarray:
+        """A text's similarity to some questions, each pair's dense score scaled so that its
+        "duplicate" threshold (insights/pairs.py) reads as DUPLICATE_QUESTION, at most 1."""
+        english = np.asarray([lang == "en" for lang in languages])
+        scale = getattr(self.embedder, "pair_scale", 1.0)
+        sims = pair_scaled(vectors @ vector, language == "en", english, scale)
+        if scale == 1.0:  # one space for every language: the scores read alike as they are
+            return sims
+        limits = np.asarray([duplicate_question_threshold(language, lang) for lang in languages])
+        return np.minimum(sims * (DUPLICATE_QUESTION / limits), 1.0)
 
     def match_new_insights(
         self, cur, insight_ids: list[int], vectors: np.ndarray, languages: list[str]

@@ -71,11 +71,17 @@ class Backlog:
         return self.question(question_id)
 
     def similar_questions(self, text: str, k: int = 3) -> list[tuple[Question, float]]:
-        """Open or in-research questions like this text, with cosine similarity, best first."""
-        ids, vectors, _ = self.matcher.open_question_vectors()
+        """Open or in-research questions like this text, in any language, with their similarity,
+        best first: the dense similarity of the language pair, scaled so that each pair's
+        duplicate threshold reads as DUPLICATE_QUESTION (a Finnish question and its English
+        twin compare as two English ones would)."""
+        ids, vectors, languages = self.matcher.open_question_vectors()
         if not ids:
             return []
-        sims = vectors @ self.matcher.text_vector(text, textlib.detect_language(text))
+        language = textlib.detect_language(text)
+        sims = self.matcher.question_similarities(
+            self.matcher.text_vector(text, language), language, vectors, languages
+        )
         order = np.argsort(-sims)[:k]
         found = {q.id: q for q in self.questions([ids[i] for i in order])}
         return [(found[ids[i]], float(sims[i])) for i in order if ids[i] in found]

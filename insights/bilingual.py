@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from insights import text as textlib
+from insights.pairs import CALIBRATION
 
 WEIGHTS = Path(__file__).parent / "weights" / "fi_en_adapter.npz"
 # Share of MiniLM in English-English similarity (tuned on banking77 train, see README).
@@ -116,6 +117,7 @@ class BilingualEmbedder:
         )
         self.dim = self.english.dim + self.multilingual.dim
         self.pair_scale = 1.0 / BETA
+        self.pair_calibration = CALIBRATION
 
     def embed(self, texts: list[str], languages: list[str] | None = None) -> np.ndarray:
         """Vectors (len(texts), dim); each text's language is detected unless given."""
@@ -146,11 +148,16 @@ class BilingualEmbedder:
         out[:, split:] = _unit(vectors[:, split:]) * weight[:, None]
         return out
 
+    def themes_across_languages(self, english: np.ndarray) -> bool:
+        """Whether a collection with these languages finds its themes across languages:
+        MIXED_SHARE or more of it not in English."""
+        english = np.asarray(english, dtype=bool)
+        return bool(len(english)) and float(np.mean(~english)) >= MIXED_SHARE
+
     def theme_vectors(self, vectors: np.ndarray, english: np.ndarray) -> np.ndarray:
         """Vectors to cluster themes on. An English collection keeps both parts (MiniLM sorts
-        English topics best); once MIXED_SHARE or more of it is in other languages, only the
-        shared part counts, so that a Finnish and an English text on one topic meet."""
-        english = np.asarray(english, dtype=bool)
-        if not len(english) or np.mean(~english) < MIXED_SHARE:
+        English topics best); across languages only the shared part counts, so that a Finnish
+        and an English text on one topic meet."""
+        if not self.themes_across_languages(english):
             return vectors
         return _unit(vectors[:, self.english.dim :])

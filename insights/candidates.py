@@ -31,13 +31,12 @@ def search_candidates(
     rows = rows[rows < index.raw.size]
     rows = rows[index.alive_rows(rows)]
     dense = index.dense_scores(query, rows, english)
-    lexical = index.lexical.scores_at(term_ids, weights, rows)
-    top_lexical = float(lexical.max()) if len(lexical) else 0.0
-    if top_lexical > 0:
-        lexical = lexical / top_lexical
+    lexical = index.query_lexical(
+        term_ids, weights, index.lexical.scores_at(term_ids, weights, rows)
+    )
     same = index.english_rows(rows) == english
     weight = np.where(same, lexical_weight, min(lexical_weight, CROSS_LEXICAL_WEIGHT))
-    fused = (dense + weight * lexical) / (1 + weight)
+    fused = index.fuse(dense, lexical, weight, english, rows=rows, kind="search")
     ids = index.ids_of(rows)
     return [
         Neighbour(int(ids[i]), float(fused[i]), float(dense[i]), float(lexical[i]))

@@ -84,7 +84,10 @@ class Indexing:
         self.vectors = vectors
         self.saving: threading.Thread | None = None  # the lexical index being saved
         self.index = HybridIndex(
-            embedder.dim, getattr(embedder, "pair_scale", 1.0), getattr(embedder, "normalise", None)
+            embedder.dim,
+            getattr(embedder, "pair_scale", 1.0),
+            getattr(embedder, "normalise", None),
+            getattr(embedder, "pair_calibration", None),
         )
 
     def load(self, progress: Progress | None = None) -> None:

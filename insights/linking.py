@@ -24,7 +24,7 @@ import numpy as np
 
 from insights.candidates import search_candidates
 from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, lexical_weight, top_rows
-from insights.pairs import pair_scaled
+from insights.pairs import Calibration, calibrated, pair_scaled
 from insights.search import LexicalIndex, VectorIndex
 from insights.turns import Turns, in_slices
 
@@ -44,10 +44,18 @@ FILTERED_EXACT_ROWS = 20_000
 class HybridIndex:
     """Raw and smoothed vectors plus a lexical index over the live insights, row-aligned."""
 
-    def __init__(self, dim: int, pair_scale: float = 1.0, normalise=None) -> None:
+    def __init__(
+        self,
+        dim: int,
+        pair_scale: float = 1.0,
+        normalise=None,
+        calibration: Calibration | None = None,
+    ) -> None:
         """`normalise(vectors, english)` turns sums of vectors back into the embedder's form
-        (default: unit length); `pair_scale` see `pair_scaled`."""
+        (default: unit length); `pair_scale` see `pair_scaled`; `calibration` puts the fused
+        scores of every language pair on one scale (see `insights.pairs.calibrated`)."""
         self.pair_scale = pair_scale
+        self.calibration = calibration
         self._normalise = normalise
         self._english = np.zeros(0, dtype=bool)
         self.raw = VectorIndex(dim, proposes=True)  # past COMPACT_ROWS: proposes candidates
@@ -115,12 +123,18 @@ class HybridIndex:
         with self.lock:
             return self.smooth.rows([self.row_of[i] for i in insight_ids])
 
-    def live_smoothed(self) -> tuple[np.ndarray, np.ndarray]:
-        """Ids and smoothed vectors (a copy) of every live insight, in row order."""
+    def live_vectors(self, smoothed: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and smoothed (or raw) vectors, a copy, of every live insight, in row order."""
         with self.lock:
             rows = np.flatnonzero(self._alive)
             kept = np.float16 if self.smooth.compact else np.float32  # a large index: half
-            return self._ids[rows].copy(), self.smooth.rows(rows, kept)
+            source = self.smooth if smoothed else self.raw
+            return self._ids[rows].copy(), source.rows(rows, kept)
+
+    def live_english(self) -> np.ndarray:
+        """Whether each live insight is in English, in row order."""
+        with self.lock:
+            return self._english[np.flatnonzero(self._alive)].copy()
 
     def alive_rows(self, rows: np.ndarray) -> np.ndarray:
         """Which of these rows are live (a mask)."""
@@ -192,10 +206,14 @@ class HybridIndex:
                 weight = self._pair_weights(
                     lexical_weight(self._languages[row]), self._english[row]
                 )
-                fused = dense[i] + weight * self._lexical_row(row)
+                fused = (dense[i] + weight * self._lexical_row(row)) / (1 + weight)
+                # Only neighbours in its own language: a smoothed vector then moves within its
+                # language's part of the space, and a mixed pool smooths each language as a
+                # pool of that language alone would (no calibration enters it).
+                fused[self._english[: len(fused)] != self._english[row]] = -np.inf
                 top = self._top(fused, SMOOTHING_NEIGHBOURS, exclude_row=row)
                 # In a small or young collection the nearest rows may be unrelated: skip those.
-                top = top[fused[top] >= SMOOTHING_FLOOR * (1 + weight[top])]
+                top = top[fused[top] >= SMOOTHING_FLOOR]
                 out[block + i] += self.raw.rows(top).sum(axis=0)
         if self._normalise is not None:
             return self._normalise(out, self._english[rows])
@@ -206,6 +224,31 @@ class HybridIndex:
         """Dense scores of one text against rows (all rows by default), cross pairs scaled."""
         target = self._english[: len(dense)] if rows is None else self._english[rows]
         return pair_scaled(dense, english, target, self.pair_scale)
+
+    def fuse(
+        self,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        weight: np.ndarray,
+        english: bool,
+        rows: np.ndarray | None = None,
+        kind: str = "related",
+    ) -> np.ndarray:
+        """One text's dense and lexical scores against rows (all rows by default), each pair
+        weighted by its own lexical weight, on the one scale of every language pair (1.0 means
+        "identical")."""
+        target = self._english[: len(dense)] if rows is None else self._english[rows]
+        fused = (dense + weight * lexical) / (1 + weight)
+        return calibrated(fused, english, target, kind, self.calibration)
+
+    def query_lexical(self, term_ids: np.ndarray, weights: np.ndarray, scores: np.ndarray):
+        """A query's lexical scores where 1.0 means "every query word matched" (not "the best
+        match here": that lifted whatever shared one word with a short query above its
+        translation in another language)."""
+        top = max(
+            float(scores.max()) if len(scores) else 0.0, self.lexical.own_score(term_ids, weights)
+        )
+        return scores / top if top > 0 else scores
 
     def _pair_weights(self, weight: float, english: bool) -> np.ndarray:
         """The lexical weight for every row: the language's own within a language, and
@@ -282,6 +325,20 @@ class HybridIndex:
             dense, lexical, weight, k, exclude, own, self._english[row], exclude_row=row
         )
 
+    def pair_scores(self, insight_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """The other live insights' ids and this one's fused score against each before
+        calibration: what `related` ranks first (benchmarks/eval_pool.py fits the calibration
+        on it)."""
+        with self.lock:
+            row = self.row_of[insight_id]
+            english = bool(self._english[row])
+            dense = self._scaled(self.smooth.similarities(self.smooth.rows([row]))[0], english)
+            weight = self._pair_weights(lexical_weight(self._languages[row]), english)
+            fused = (dense + weight * self._lexical_row(row)) / (1 + weight)
+            keep = self._alive[: len(fused)].copy()
+            keep[row] = False
+            return self._ids[: len(fused)][keep], fused[keep]
+
     def match(
         self, query: np.ndarray, term_ids: np.ndarray, weights: np.ndarray, language: str, k: int
     ) -> list[Neighbour]:
@@ -291,9 +348,7 @@ class HybridIndex:
                 return []
             english = language == "en"
             dense = self._scaled(self.smooth.similarities(query[None, :], self.raw)[0], english)
-            lexical = self.lexical.scores(term_ids, weights)
-            top = float(lexical.max())
-            lexical = lexical / top if top > 0 else lexical
+            lexical = self.query_lexical(term_ids, weights, self.lexical.scores(term_ids, weights))
             return self._expanded(
                 dense,
                 lexical,
@@ -316,30 +371,38 @@ class HybridIndex:
         exclude_row: int | None = None,
     ) -> list[Neighbour]:
         """Rank by fused similarity re-scored with the best candidates' own similarities."""
-        first = dense + weight * lexical
+        first = self.fuse(dense, lexical, weight, query_english)
         candidates = self._top(first, CANDIDATES, exclude_row=exclude_row)
         if not len(candidates):
             return []
         # Expand with the nearest neighbours that are related at all (see SMOOTHING_FLOOR).
         lead = candidates[:SMOOTHING_NEIGHBOURS]
-        related_enough = first[lead] >= SMOOTHING_FLOOR * (1 + weight[lead])
-        positions = np.flatnonzero(related_enough)  # neighbours lead the candidate list
+        positions = np.flatnonzero(first[lead] >= SMOOTHING_FLOOR)  # they lead the list
         neighbours = candidates[positions]
-        expansion = np.zeros(len(candidates), dtype=np.float32)
+        expanded = first[candidates]
         if len(neighbours):
             lexical_n = self.lexical.cross_scores(neighbours, candidates)
             own = lexical_n[np.arange(len(neighbours)), positions][:, None]
             lexical_n = lexical_n / np.maximum(own, 1e-9)
+            english_n = self._english[neighbours][:, None]
+            english_c = self._english[candidates][None, :]
             dense_n = pair_scaled(
                 self.smooth.rows(neighbours) @ self.smooth.rows(candidates).T,
-                self._english[neighbours][:, None],
-                self._english[candidates][None, :],
+                english_n,
+                english_c,
                 self.pair_scale,
             )
-            expansion = (dense_n + weight[candidates][None, :] * lexical_n).sum(axis=0)
-        expanded = expansion / len(neighbours) if len(neighbours) else first[candidates]
-        # Divided so that 1.0 means "identical" whatever the language's lexical weight.
-        final = (first[candidates] + expanded) / (2 * (1 + weight[candidates]))
+            # each neighbour-candidate pair weighs words as its own languages do
+            weight_n = np.where(
+                english_n == english_c,
+                np.where(english_n, lexical_weight("en"), lexical_weight("fi")),
+                CROSS_LEXICAL_WEIGHT,
+            ).astype(np.float32)
+            fused_n = (dense_n + weight_n * lexical_n) / (1 + weight_n)
+            expanded = calibrated(fused_n, english_n, english_c, "related", self.calibration).mean(
+                axis=0
+            )
+        final = (first[candidates] + expanded) / 2
         raw = self.raw.rows(candidates)
         found = []
         for i in np.argsort(-final, kind="stable"):
@@ -384,13 +447,9 @@ class HybridIndex:
                 if len(own_rows) > FILTERED_EXACT_ROWS:
                     own_rows = None  # enough of them among the proposed rows
             dense = self._scaled(self.raw.similarities(query[None, :], also=own_rows)[0], english)
-            lexical = self.lexical.scores(term_ids, weights)
-            top_lexical = float(lexical.max()) if len(lexical) else 0.0
-            if top_lexical > 0:
-                lexical = lexical / top_lexical
-            # Divided so that 1.0 means "same meaning and every query word matched".
+            lexical = self.query_lexical(term_ids, weights, self.lexical.scores(term_ids, weights))
             weight = self._pair_weights(lexical_weight_, english)
-            fused = (dense + weight * lexical) / (1 + weight)
+            fused = self.fuse(dense, lexical, weight, english, kind="search")
             if mask is not None:
                 fused = np.where(mask, fused, -np.inf)
             top = self._top(fused, k)

@@ -179,6 +179,16 @@ class LexicalIndex:
         feature = np.fromiter((self._feature[t] for t in ids), dtype=np.float32, count=len(ids))
         return ids, self._idf(ids) * freq * feature
 
+    def own_score(self, term_ids: np.ndarray, weights: np.ndarray) -> float:
+        """The score of a document made of exactly a query's known terms (`query_vector`):
+        the most its words can match, whatever else the collection holds."""
+        if not len(term_ids):
+            return 0.0
+        avg = max(self._total_length / max(len(self._lengths), 1), 1.0)
+        length = float(len(term_ids))
+        tf = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
+        return float(weights.sum() * tf)
+
     def row_vector(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """A stored document as a query: its term ids weighted by idf x BM25 term weight."""
         main_rows = self._main[1].shape[0]

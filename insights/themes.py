@@ -95,7 +95,10 @@ class ThemeAssigner:
         live = [i for i in insight_ids if i in self.index]
         if centroids is None or not live:
             return
-        space = self._space_of(self.index.smoothed_vectors(live), centroids.shape[1])
+        # themes found across languages were clustered on raw vectors (see Themes._vectors)
+        across = centroids.shape[1] < self.index.raw.dim
+        vectors = self.index.raw_vectors(live) if across else self.index.smoothed_vectors(live)
+        space = self._space_of(vectors, centroids.shape[1])
         if space is None:  # themes of another model: the next recompute places them
             return
         scores = space @ clustering.unit(centroids).T
@@ -152,7 +155,7 @@ class Themes:
         themes overlap the old ones; returns the themes."""
         started = time.perf_counter()
         step = (lambda done: progress(done, 4)) if progress else (lambda done: None)
-        ids, vectors = self.index.live_smoothed()
+        ids, vectors = self.index.live_vectors(smoothed=not self._across(self.index.live_english()))
         vectors = self._theme_space(ids, vectors)
         step(1)
         old_ids, seeds = self.repo.seeds()
@@ -253,7 +256,7 @@ class Themes:
         ids = np.asarray([i for i in theme.insight_ids if i in self.index], dtype=np.int64)
         if len(ids) < 4:
             raise InvalidInput("A theme needs at least 4 insights to be split.")
-        vectors = self._theme_space(ids, self.index.smoothed_vectors(ids.tolist()))
+        vectors = self._theme_space(ids, self._vectors(ids.tolist()))
         labels, centroids = clustering.cluster(vectors, k=2)
         if np.sum(labels == 0) < np.sum(labels == 1):
             labels, centroids = 1 - labels, centroids[::-1]
@@ -273,7 +276,20 @@ class Themes:
 
     def _centroid(self, ids: list[int]) -> np.ndarray:
         live = [i for i in ids if i in self.index]
-        return self._theme_space(live, self.index.smoothed_vectors(live)).mean(axis=0)
+        return self._theme_space(live, self._vectors(live)).mean(axis=0)
+
+    def _across(self, english: np.ndarray) -> bool:
+        """Whether themes are found across languages here (the embedder's rule)."""
+        across = getattr(self.embedder, "themes_across_languages", None)
+        return bool(across(english)) if across else False
+
+    def _vectors(self, ids: list[int]) -> np.ndarray:
+        """The vectors of some insights that themes are clustered on: smoothed, or raw where
+        themes are found across languages (smoothing stays within a language, which would
+        pull a Finnish text and its English twin apart)."""
+        if self._across(self.index.english(ids)):
+            return self.index.raw_vectors(ids)
+        return self.index.smoothed_vectors(ids)
 
     def _theme_space(self, ids, vectors: np.ndarray) -> np.ndarray:
         """The vectors themes are clustered on (across languages where the embedder can)."""

@@ -313,6 +313,35 @@ def test_finnish_note_shows_its_english_twin_before_saving(demo_url, browser):
     page.close()
 
 
+def test_one_pool_an_english_query_finds_finnish_and_a_finnish_question_its_english_twin(
+    demo_url, browser
+):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(90_000)
+    visit(page, demo_url + "/search")
+    box = page.get_by_placeholder("e.g. slow checkout on mobile · toimitukset")
+    box.fill("the driver could not get into the office")
+    box.press("Enter")
+    page.get_by_text("Best matches for").wait_for()
+    # the Finnish field note on the same subject is on the first page of English results
+    page.get_by_text("Kuljettaja ei päässyt toimistoon", exact=False).first.wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "search_english_finds_finnish.png"), full_page=True)
+
+    visit(page, demo_url + "/backlog")
+    page.get_by_text("Ask a question").click()
+    question = page.get_by_label("What do we need to find out about customers? *")
+    question.fill("Miksi torstain toimitukset myöhästyvät?")
+    settle(page)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.get_by_text("vote for that one instead?", exact=False).wait_for()
+    page.get_by_text("Why are Thursday deliveries late?").first.wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "backlog_finnish_duplicate.png"), full_page=True)
+    page.close()
+
+
 def test_a_copied_session_cookie_stops_working_after_sign_out(app_url, browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()

@@ -207,3 +207,57 @@ def test_without_voikko_finnish_falls_back_with_one_clear_log_line(monkeypatch, 
         morphology._voikko.cache_clear()
         morphology.analyse.cache_clear()
         morphology.content_lemma.cache_clear()
+
+
+def test_calibration_maps_each_language_pair_onto_the_english_scale():
+    table = {"related": {"fi-fi": (2.0, -0.5), "fi-en": (1.0, -0.1), "en-fi": (1.0, 0.2)}}
+    scores = np.asarray([0.5, 0.5, 0.5, 0.9], dtype=np.float32)
+    english = np.asarray([True, False, True, False])
+    # a Finnish text against rows in English, Finnish, English, Finnish
+    out = pairs.calibrated(scores, False, english, "related", table)
+    assert np.allclose(out, [0.4, 0.5, 0.4, 1.0])  # at most 1.0 ("identical")
+    # an English text: English rows as they are, Finnish ones by the "en-fi" line
+    out = pairs.calibrated(scores, True, english, "related", table)
+    assert np.allclose(out, [0.5, 0.7, 0.5, 1.0])
+    assert pairs.calibrated(scores, True, english, "related", None) is scores
+    # the shipped table has every pair of both kinds, fitted (not the identity)
+    for kind in ("related", "search"):
+        assert set(pairs.CALIBRATION[kind]) == {"fi-fi", "fi-en", "en-fi"}
+    assert pairs.CALIBRATION["related"]["fi-en"] != (1.0, 0.0)
+
+
+YOUNG = [
+    "The mobile checkout is so slow that customers give up before paying.",
+    "Paying with a phone takes ages: the checkout page keeps loading.",
+    "Sohvan toimitus myöhästyi kaksi viikkoa luvatusta.",
+    "Torstain toimitukset myöhästyvät aina.",
+    "Our invoice is missing the company's VAT number.",
+]
+
+
+@pytest.mark.slow
+def test_a_five_insight_collection_keeps_its_subjects_apart(tmp_path, real_embedder):
+    """Two English checkout notes, two Finnish delivery notes, one invoice note: each note's
+    nearest is its twin, in either language, with a clear gap to the other subject."""
+    kb = KnowledgeBase.open(tmp_path / "young.duckdb", real_embedder)
+    ids = kb.add_many([InsightIn(text=t) for t in YOUNG])
+    kb.wait_for_links()
+    for one, twin in ((0, 1), (1, 0), (2, 3), (3, 2)):
+        hits = kb.related(ids[one], k=4)
+        assert hits[0].insight_id == ids[twin], [(kb.get(h.insight_id).text, h.score) for h in hits]
+        others = [h.score for h in hits[1:]]
+        assert hits[0].score > max(others) + 0.08, [h.score for h in hits]
+    kb.close()
+
+
+@pytest.mark.slow
+def test_a_finnish_question_is_caught_as_a_duplicate_of_its_english_twin(tmp_path, real_embedder):
+    kb = KnowledgeBase.open(tmp_path / "questions.duckdb", real_embedder)
+    english = kb.backlog.ask({"text": "Why are Thursday deliveries late?"})
+    kb.backlog.ask({"text": "Where in checkout do mobile customers give up?"})
+    similar = kb.backlog.similar_questions("Miksi torstain toimitukset myöhästyvät?")
+    assert similar[0][0].id == english.id
+    assert kb.backlog.is_duplicate_question(similar[0][1]), similar[0][1]
+    unrelated = kb.backlog.similar_questions("Miksi asiakkaat haluavat verkkolaskun?")
+    assert not any(kb.backlog.is_duplicate_question(s) for _, s in unrelated), unrelated
+    kb.close()
