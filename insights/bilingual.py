@@ -13,8 +13,9 @@ A text's vector is the two parts side by side, weighted by its language:
 `[ALPHA x MiniLM ; BETA x adapted e5]` for English and `[0 ; adapted e5]` for other languages.
 Two English texts are thus compared by `ALPHA² x MiniLM + BETA² x e5` (MiniLM keeps English as
 good as before), any pair with a non-English text by e5 alone (MiniLM only adds noise there),
-scaled by BETA when exactly one is English; `pair_scale` undoes that scale so that the scores
-of all language pairs read alike.
+scaled by BETA when exactly one is English; `pair_scale` undoes that scale, and
+`pair_calibration` (insights/pairs.py) puts the fused scores of every language pair on the
+English-English scale.
 """
 
 from __future__ import annotations

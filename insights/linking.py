@@ -7,10 +7,13 @@ benchmarks/eval_languages.py):
   (insights/fusion.py);
 - dense similarity comes from one vector space for all languages (insights/bilingual.py); the
   dense score of a pair with exactly one English text is multiplied by the embedder's
-  `pair_scale` so that every language pair's scores read alike;
-- each stored vector is smoothed with its three nearest neighbours (database-side
-  augmentation), and a neighbour list is re-ranked with the neighbours' own similarities
-  (query expansion). Together they lift banking77 precision@5 above 0.85;
+  `pair_scale` (the e5 part's weight in English vectors);
+- each pair's fused score (dense and lexical, 1.0 = identical) is put on the one scale of every
+  language pair by the embedder's calibration (`insights.pairs.calibrated`), so that a Finnish
+  text's Finnish and English neighbours compete fairly;
+- each stored vector is smoothed with its three nearest neighbours in its own language
+  (database-side augmentation), and a neighbour list is re-ranked with the neighbours' own
+  similarities (query expansion). Together they lift banking77 precision@5 above 0.85;
 - suggested links, duplicate flags, similar-insight hints and "may answer" matches use a
   threshold per language pair (insights/pairs.py).
 """
