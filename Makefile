@@ -60,6 +60,7 @@ test: setup browser postgres lint
 bench: setup
 	$(PY) benchmarks/eval_quality.py
 	$(PY) benchmarks/eval_languages.py
+	$(PY) benchmarks/eval_pool.py
 	$(PY) benchmarks/bench_speed.py
 
 # ChromaDB beside Oivallus's vector index (issue 13); ChromaDB lives in its own environment.
