@@ -31,7 +31,7 @@ def search_candidates(
     rows = rows[rows < index.raw.size]
     rows = rows[index.alive_rows(rows)]
     dense = index.dense_scores(query, rows, english)
-    lexical = index.query_lexical(
+    lexical = index.lexical.share_of_query(
         term_ids, weights, index.lexical.scores_at(term_ids, weights, rows)
     )
     same = index.english_rows(rows) == english

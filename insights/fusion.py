@@ -13,7 +13,7 @@ LEXICAL_WEIGHT_OTHER = 0.5
 # (Tatoeba fi->en accuracy@1 through search: 0.61 at the same-language weight).
 CROSS_LEXICAL_WEIGHT = 0.05
 # In search, words count as much in English (the weight users praised) as in Finnish, where
-# a query's lexical score is its share of the query's own (HybridIndex.query_lexical; Turku
+# a query's lexical score is its share of the query's own (LexicalIndex.share_of_query; Turku
 # paraphrase MRR@10 on a tuning half: 0.811 at 0.3, 0.820 at 0.6, 0.821 at 1.0).
 SEARCH_LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.5}
 SEARCH_LEXICAL_WEIGHT_OTHER = 0.6
@@ -37,6 +37,12 @@ class Neighbour:
     score: float
     dense: float
     lexical: float
+
+
+def fused(dense: np.ndarray, lexical: np.ndarray, weight) -> np.ndarray:
+    """Dense and lexical scores weighed into one, where 1.0 means "identical" whatever the
+    lexical weight (one weight, or one per score)."""
+    return (dense + weight * lexical) / (1 + weight)
 
 
 def top_rows(

@@ -26,7 +26,7 @@ from collections.abc import Callable, Set
 import numpy as np
 
 from insights.candidates import search_candidates
-from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, lexical_weight, top_rows
+from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, fused, lexical_weight, top_rows
 from insights.pairs import Calibration, calibrated, pair_scaled
 from insights.search import LexicalIndex, VectorIndex
 from insights.turns import Turns, in_slices
@@ -205,28 +205,27 @@ class HybridIndex:
                 else dense_rows[block : block + step].copy()
             )
             for i, row in enumerate(chunk):
-                dense[i] = self._scaled(dense[i], self._english[row])
-                weight = self._pair_weights(
-                    lexical_weight(self._languages[row]), self._english[row]
-                )
-                fused = (dense[i] + weight * self._lexical_row(row)) / (1 + weight)
+                scores = self._own_scores(row, dense[i])[2]
                 # Only neighbours in its own language: a smoothed vector then moves within its
                 # language's part of the space, and a mixed pool smooths each language as a
                 # pool of that language alone would (no calibration enters it).
-                fused[self._english[: len(fused)] != self._english[row]] = -np.inf
-                top = self._top(fused, SMOOTHING_NEIGHBOURS, exclude_row=row)
+                scores[self._english[: len(scores)] != self._english[row]] = -np.inf
+                top = self._top(scores, SMOOTHING_NEIGHBOURS, exclude_row=row)
                 # In a small or young collection the nearest rows may be unrelated: skip those.
-                top = top[fused[top] >= SMOOTHING_FLOOR]
+                top = top[scores[top] >= SMOOTHING_FLOOR]
                 out[block + i] += self.raw.rows(top).sum(axis=0)
         if self._normalise is not None:
             return self._normalise(out, self._english[rows])
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 
+    def _targets(self, rows: np.ndarray | None, count: int) -> np.ndarray:
+        """Whether each of these rows (else the first `count`) is in English."""
+        return self._english[:count] if rows is None else self._english[rows]
+
     def _scaled(self, dense: np.ndarray, english: bool, rows: np.ndarray | None = None):
         """Dense scores of one text against rows (all rows by default), cross pairs scaled."""
-        target = self._english[: len(dense)] if rows is None else self._english[rows]
-        return pair_scaled(dense, english, target, self.pair_scale)
+        return pair_scaled(dense, english, self._targets(rows, len(dense)), self.pair_scale)
 
     def fuse(
         self,
@@ -240,24 +239,25 @@ class HybridIndex:
         """One text's dense and lexical scores against rows (all rows by default), each pair
         weighted by its own lexical weight, on the one scale of every language pair (1.0 means
         "identical")."""
-        target = self._english[: len(dense)] if rows is None else self._english[rows]
-        fused = (dense + weight * lexical) / (1 + weight)
-        return calibrated(fused, english, target, kind, self.calibration)
+        target = self._targets(rows, len(dense))
+        return calibrated(fused(dense, lexical, weight), english, target, kind, self.calibration)
 
-    def query_lexical(self, term_ids: np.ndarray, weights: np.ndarray, scores: np.ndarray):
-        """A query's lexical scores where 1.0 means "every query word matched" (not "the best
-        match here": that lifted whatever shared one word with a short query above its
-        translation in another language)."""
-        top = max(
-            float(scores.max()) if len(scores) else 0.0, self.lexical.own_score(term_ids, weights)
-        )
-        return scores / top if top > 0 else scores
-
-    def _pair_weights(self, weight: float, english: bool) -> np.ndarray:
-        """The lexical weight for every row: the language's own within a language, and
-        CROSS_LEXICAL_WEIGHT across languages."""
-        same = self._english[: self.raw.size] == english
+    def _pair_weights(
+        self, weight: float, english: bool, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The lexical weight for these rows (every row by default): the language's own
+        within a language, and CROSS_LEXICAL_WEIGHT across languages."""
+        same = self._targets(rows, self.raw.size) == english
         return np.where(same, weight, min(weight, CROSS_LEXICAL_WEIGHT)).astype(np.float32)
+
+    def _own_scores(self, row: int, dense: np.ndarray) -> tuple[np.ndarray, ...]:
+        """A stored text's dense (cross pairs scaled), lexical (relative to its own) and fused
+        scores against every row, before calibration."""
+        english = bool(self._english[row])
+        dense = self._scaled(dense, english)
+        lexical = self._lexical_row(row)
+        weight = self._pair_weights(lexical_weight(self._languages[row]), english)
+        return dense, lexical, fused(dense, lexical, weight)
 
     def _lexical_row(self, row: int) -> np.ndarray:
         ids, weights = self.lexical.row_vector(row)
@@ -320,13 +320,12 @@ class HybridIndex:
     def _related_row(
         self, row: int, dense: np.ndarray, k: int, exclude: Set[int]
     ) -> list[Neighbour]:
-        weight = self._pair_weights(lexical_weight(self._languages[row]), self._english[row])
-        lexical = self._lexical_row(row)
-        dense = self._scaled(dense, self._english[row])
-        own = self.raw.rows(row)
-        return self._expanded(
-            dense, lexical, weight, k, exclude, own, self._english[row], exclude_row=row
+        english = bool(self._english[row])
+        _, lexical, scores = self._own_scores(row, dense)
+        first = calibrated(
+            scores, english, self._english[: len(scores)], "related", self.calibration
         )
+        return self._expanded(first, lexical, k, exclude, self.raw.rows(row), english, row)
 
     def pair_scores(self, insight_id: int) -> tuple[np.ndarray, np.ndarray]:
         """The other live insights' ids and this one's fused score against each before
@@ -334,13 +333,11 @@ class HybridIndex:
         on it)."""
         with self.lock:
             row = self.row_of[insight_id]
-            english = bool(self._english[row])
-            dense = self._scaled(self.smooth.similarities(self.smooth.rows([row]))[0], english)
-            weight = self._pair_weights(lexical_weight(self._languages[row]), english)
-            fused = (dense + weight * self._lexical_row(row)) / (1 + weight)
-            keep = self._alive[: len(fused)].copy()
+            dense = self.smooth.similarities(self.smooth.rows([row]))[0]
+            scores = self._own_scores(row, dense)[2]
+            keep = self._alive[: len(scores)].copy()
             keep[row] = False
-            return self._ids[: len(fused)][keep], fused[keep]
+            return self._ids[: len(scores)][keep], scores[keep]
 
     def match(
         self, query: np.ndarray, term_ids: np.ndarray, weights: np.ndarray, language: str, k: int
@@ -351,30 +348,25 @@ class HybridIndex:
                 return []
             english = language == "en"
             dense = self._scaled(self.smooth.similarities(query[None, :], self.raw)[0], english)
-            lexical = self.query_lexical(term_ids, weights, self.lexical.scores(term_ids, weights))
-            return self._expanded(
-                dense,
-                lexical,
-                self._pair_weights(lexical_weight(language), english),
-                k,
-                set(),
-                query,
-                english,
+            lexical = self.lexical.share_of_query(
+                term_ids, weights, self.lexical.scores(term_ids, weights)
             )
+            weight = self._pair_weights(lexical_weight(language), english)
+            first = self.fuse(dense, lexical, weight, english)
+            return self._expanded(first, lexical, k, set(), query, english)
 
     def _expanded(
         self,
-        dense: np.ndarray,
+        first: np.ndarray,
         lexical: np.ndarray,
-        weight: np.ndarray,
         k: int,
         exclude: Set[int],
         query_raw: np.ndarray,
         query_english: bool,
         exclude_row: int | None = None,
     ) -> list[Neighbour]:
-        """Rank by fused similarity re-scored with the best candidates' own similarities."""
-        first = self.fuse(dense, lexical, weight, query_english)
+        """Rank by the calibrated fused similarity `first`, re-scored with the best
+        candidates' own similarities."""
         candidates = self._top(first, CANDIDATES, exclude_row=exclude_row)
         if not len(candidates):
             return []
@@ -396,15 +388,15 @@ class HybridIndex:
                 self.pair_scale,
             )
             # each neighbour-candidate pair weighs words as its own languages do
-            weight_n = np.where(
-                english_n == english_c,
-                np.where(english_n, lexical_weight("en"), lexical_weight("fi")),
-                CROSS_LEXICAL_WEIGHT,
-            ).astype(np.float32)
-            fused_n = (dense_n + weight_n * lexical_n) / (1 + weight_n)
-            expanded = calibrated(fused_n, english_n, english_c, "related", self.calibration).mean(
-                axis=0
+            weight_n = np.stack(
+                [
+                    self._pair_weights(lexical_weight(self._languages[n]), english, candidates)
+                    for n, english in zip(neighbours, english_n[:, 0], strict=True)
+                ]
             )
+            scores_n = fused(dense_n, lexical_n, weight_n)
+            expanded = calibrated(scores_n, english_n, english_c, "related", self.calibration)
+            expanded = expanded.mean(axis=0)
         final = (first[candidates] + expanded) / 2
         raw = self.raw.rows(candidates)
         found = []
@@ -450,7 +442,9 @@ class HybridIndex:
                 if len(own_rows) > FILTERED_EXACT_ROWS:
                     own_rows = None  # enough of them among the proposed rows
             dense = self._scaled(self.raw.similarities(query[None, :], also=own_rows)[0], english)
-            lexical = self.query_lexical(term_ids, weights, self.lexical.scores(term_ids, weights))
+            lexical = self.lexical.share_of_query(
+                term_ids, weights, self.lexical.scores(term_ids, weights)
+            )
             weight = self._pair_weights(lexical_weight_, english)
             fused = self.fuse(dense, lexical, weight, english, kind="search")
             if mask is not None:

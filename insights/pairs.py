@@ -89,15 +89,19 @@ def calibrated(
     scale of `calibration` (none: as they are). Either side may be one flag or an array."""
     if not calibration:
         return scores
-    table = calibration[kind]
+    lines = calibration[kind]
+    # (slope, offset) by [a is English][b is English]; English-English is the reference
+    table = np.asarray(
+        [[lines.get(f"{a}-{b}", (1.0, 0.0)) for b in ("fi", "en")] for a in ("fi", "en")],
+        dtype=np.float32,
+    )
     a = np.asarray(english_a, dtype=bool)
     b = np.asarray(english_b, dtype=bool)
-    slope = np.ones(np.broadcast_shapes(a.shape, b.shape), dtype=np.float32)
-    offset = np.zeros_like(slope)
-    for key, (k, c) in table.items():
-        where = (a == key.startswith("en")) & (b == key.endswith("en"))
-        slope = np.where(where, np.float32(k), slope)
-        offset = np.where(where, np.float32(c), offset)
+    # where: one pass over the rows (a fancy-indexed gather of the table took 2 ms at 100,000)
+    slope, offset = (
+        np.where(b, np.where(a, t[1, 1], t[0, 1]), np.where(a, t[1, 0], t[0, 0]))
+        for t in (table[..., 0], table[..., 1])
+    )
     # at most 1.0 ("identical"), as on the reference's scale
     return np.minimum(scores * slope + offset, 1.0).astype(np.float32)
 

@@ -179,7 +179,7 @@ class LexicalIndex:
         feature = np.fromiter((self._feature[t] for t in ids), dtype=np.float32, count=len(ids))
         return ids, self._idf(ids) * freq * feature
 
-    def own_score(self, term_ids: np.ndarray, weights: np.ndarray) -> float:
+    def _own_score(self, term_ids: np.ndarray, weights: np.ndarray) -> float:
         """The score of a document made of exactly a query's known terms (`query_vector`):
         the most its words can match, whatever else the collection holds."""
         if not len(term_ids):
@@ -188,6 +188,15 @@ class LexicalIndex:
         length = float(len(term_ids))
         tf = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
         return float(weights.sum() * tf)
+
+    def share_of_query(
+        self, term_ids: np.ndarray, weights: np.ndarray, scores: np.ndarray
+    ) -> np.ndarray:
+        """A query's scores where 1.0 means "every query word matched" (not "the best match
+        here": that lifted whatever shared one word with a short query above its translation
+        in another language)."""
+        top = max(float(scores.max()) if len(scores) else 0.0, self._own_score(term_ids, weights))
+        return scores / top if top > 0 else scores
 
     def row_vector(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """A stored document as a query: its term ids weighted by idf x BM25 term weight."""
