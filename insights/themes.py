@@ -156,6 +156,8 @@ class Themes:
         started = time.perf_counter()
         step = (lambda done: progress(done, 4)) if progress else (lambda done: None)
         ids, vectors = self.index.live_vectors(smoothed=not self._across(self.index.live_english()))
+        if not len(ids):  # nothing to cluster (e.g. every file of an import run failed)
+            return self.all()
         vectors = self._theme_space(ids, vectors)
         step(1)
         old_ids, seeds = self.repo.seeds()

@@ -46,3 +46,53 @@ def test_digests_and_backups_run_at_their_times_not_on_the_first_start(kb, tmp_p
     assert jobs.run_due(datetime(2026, 12, 7, 7, 1)) == ["digest", "backup"]
     written = sorted(p.name for p in (tmp_path / "digests" / "2026-12-07").iterdir())
     assert "aino.md" in written and "team-Sales.html" in written
+
+
+def _settled(*paths):
+    past = time.time() - 60
+    for path in paths:
+        os.utime(path, (past, past), follow_symlinks=False)
+
+
+def test_the_import_folder_never_writes_or_moves_through_links(kb, tmp_path):
+    """A planted failed/ link and a planted NAME.error.txt link must not let a broken file
+    overwrite a file elsewhere; a hard link to a file elsewhere is neither read nor moved."""
+    folder, elsewhere = tmp_path / "imports", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    victim = elsewhere / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    secret = elsewhere / "secret.csv"
+    secret.write_text("text\nThe payroll of the whole company\n", encoding="utf-8")
+    (folder / "failed").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    _settled(folder / "broken.json")
+    jobs = Jobs(kb, folder, tmp_path)
+    assert jobs.import_waiting() == []  # paused while failed/ is a link
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert (folder / "broken.json").exists() and sorted(os.listdir(elsewhere)) == [
+        "secret.csv",
+        "victim.txt",
+    ]
+
+    (folder / "failed").unlink()
+    (folder / "failed").mkdir()
+    (folder / "failed" / "broken.json.error.txt").symlink_to(victim)
+    os.link(secret, folder / "payroll.csv")
+    _settled(folder / "payroll.csv")
+    assert sorted(jobs.import_waiting()) == ["broken.json", "payroll.csv"]
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    errors = {p.name: p for p in (folder / "failed").iterdir() if not p.is_symlink()}
+    assert "not valid JSON" in errors["broken.json.1.error.txt"].read_text(encoding="utf-8")
+    assert "link" in errors["payroll.csv.error.txt"].read_text(encoding="utf-8")
+    assert secret.read_text(encoding="utf-8").startswith("text\nThe payroll")
+    assert kb.count() == 0 and all(r.inserted == 0 for r in kb.imports.history())
+    assert kb.search("payroll", k=5) == []
+
+
+def test_a_file_left_claimed_by_an_interrupted_run_is_imported_next_time(kb, tmp_path):
+    folder = tmp_path / "imports"
+    (folder / ".importing").mkdir(parents=True)
+    (folder / ".importing" / "notes.csv").write_text("text\nThe lift was out of order\n")
+    assert Jobs(kb, folder, tmp_path).import_waiting() == ["notes.csv"]
+    assert (folder / "imported" / "notes.csv").exists() and kb.count() == 1
