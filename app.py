@@ -24,7 +24,9 @@ from views.common import (  # noqa: E402
     db_path,
     get_kb,
     get_opening,
+    session_id,
 )
+from views.gate import mark_session  # noqa: E402
 from views.signin import account_sidebar, resume_session, sign_in_page  # noqa: E402
 
 splash.empty()
@@ -79,6 +81,7 @@ if one_time:  # the very first run: the only time this password is ever shown
     )
 resume_session(base)  # single sign-on, the "stay signed in" cookie, or a revoked session
 user = current_user()
+mark_session(session_id(), user.username if user else None)  # the gate lets its uploads in
 if user is not None and get_opening(db_path()).ready:  # never wait for the model here
     unread = get_kb().acting_as(user).inbox.unread_count()  # beside "For you" in the sidebar
     for_you = for_you_page(unread)

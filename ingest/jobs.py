@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ingest import uploads
 from ingest.readers import ReadError, waiting_files
 from storage.db import data_dir_for
 
@@ -153,6 +154,7 @@ class Jobs:
         if not self.kb.db.try_hold(JOBS_RUNNER, 0):
             return []
         ran = [f"import {name}" for name in self.import_waiting(now)]
+        uploads.prune(self.data_dir / "uploads")
         for job, schedule in SCHEDULES.items():
             key = f"job:{job}:last"
             last = self.kb.repos.people.setting(key)

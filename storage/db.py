@@ -235,6 +235,10 @@ class DuckDatabase(Database):
                     "Several processes at once need PostgreSQL (OIVALLUS_DB=postgresql://...)"
                 ) from None
             raise StorageFailure(f"{self.path} cannot be opened: {_first_line(error)}") from None
+        if self.path != ":memory:":  # personal data: only the server's user reads the file
+            for file in (Path(self.path), Path(self.path + ".wal")):
+                if file.is_file() and not file.is_symlink():
+                    file.chmod(0o600)
         self._setup_unit_of_work()
         self._migrate()
 

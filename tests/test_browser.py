@@ -81,9 +81,9 @@ def demo_url(tmp_path_factory, real_embedder):
     yield from _serve(db)
 
 
-def _serve(db: Path, launcher: bool = False, **extra_env: str):
-    """`streamlit run app.py` on `db` (or, with `launcher`, `python -m views.serve`, which
-    starts the jobs before anyone visits)."""
+def _serve(db: Path, **extra_env: str):
+    """`python -m views.serve` on `db`, as `make run` serves it: the gate in front of
+    Streamlit's routes, the jobs started before anyone visits."""
     port = _free_port()
     env = {
         **os.environ,
@@ -92,12 +92,11 @@ def _serve(db: Path, launcher: bool = False, **extra_env: str):
         "OIVALLUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
         **extra_env,
     }
-    command = ["views.serve"] if launcher else ["streamlit", "run", str(ROOT / "app.py")]
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            *command,
+            "views.serve",
             "--server.port",
             str(port),
             "--server.headless",
@@ -356,6 +355,7 @@ def test_a_copied_session_cookie_stops_working_after_sign_out(app_url, browser):
     page.get_by_text("Signed in as").wait_for()
     copied = [c for c in context.cookies() if c["name"] == "oivallus_session"]
     assert copied and "|" not in copied[0]["value"]  # a random id, no username or signature
+    assert copied[0]["httpOnly"] and "oivallus_session" not in page.evaluate("document.cookie")
     page.get_by_role("button", name="Sign out").click()
     page.get_by_text("Sign in to Oivallus").wait_for()
     context.close()
@@ -472,7 +472,6 @@ def test_the_running_app_imports_the_folder_and_jobs_beside_it_get_one_line(brow
     db = tmp_path / "jobs.duckdb"
     server = _serve(
         db,
-        launcher=True,  # `make run`: the jobs start with the server, before any visit
         OIVALLUS_JOBS="1",
         OIVALLUS_JOBS_POLL="2",
         OIVALLUS_IMPORT_DIR=str(folder),

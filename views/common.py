@@ -60,6 +60,14 @@ def accounts() -> Accounts:
     return get_opening(db_path()).accounts
 
 
+def session_id() -> str | None:
+    """This browser session's id in Streamlit (the key of its uploads), None outside a run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return context.session_id if context else None
+
+
 def current_user() -> User | None:
     """The signed-in person (None before sign-in)."""
     username = st.session_state.get("user")

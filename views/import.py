@@ -2,7 +2,6 @@
 on a preview, import with progress and a cancel button, read the report; the import history
 with undo, restore and resume."""
 
-import tempfile
 import time
 from pathlib import Path
 
@@ -10,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from ingest import jobs
+from ingest import uploads as kept_uploads
 from ingest.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
 from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
 from insights.models import Source
 from insights.text import csv_text, escape_markdown, plural
-from views.common import kb, may
+from views.common import db_path, kb, may
 
 FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
 FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)
@@ -85,6 +85,8 @@ def run_import(name: str, path: Path, **options) -> int:
     except (ReadError, OivallusError) as error:
         st.error(f"{shown} was not imported: {escape_markdown(str(error))}.")
         return 0
+    if report.status == "finished":  # nothing left to resume
+        kept_uploads.discard(path, kept_uploads.folder_for(db_path()))
     bar.progress(1.0, text=f"{shown}: done")
     show_report(name, report)
     return report.inserted
@@ -178,12 +180,9 @@ else:
     )
 
 files = []
-folder = Path(tempfile.gettempdir()) / "oivallus-uploads"
-folder.mkdir(exist_ok=True)
+folder = kept_uploads.folder_for(db_path())
 for upload in uploads or []:
-    path = folder / f"{upload.file_id}-{Path(upload.name).name}"
-    if not path.exists():
-        path.write_bytes(upload.getvalue())
+    path = kept_uploads.keep(folder, upload.file_id, upload.name, upload.getvalue())
     files.append((upload.name, path, upload.file_id))
 files += [(name, IMPORT_DIR / name, f"dir-{name}") for name in from_folder]
 

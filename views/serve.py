@@ -1,32 +1,70 @@
-"""Serve the app with its jobs running from the start: python -m views.serve [streamlit flags]
+"""Serve the app: python -m views.serve [--server.port 8501 and other Streamlit flags]
 
-`streamlit run app.py` runs no code before the first visit, so the jobs beside the app (the
-import folder, weekly digests, nightly backups; see ingest/jobs.py) would wait for someone to
-open a page. This opens the knowledge base ($OIVALLUS_DB) and starts them first, then hands
-over to Streamlit in the same process: the pages find the same knowledge base (and the same
-in-memory index) through `insights.startup.opening_for`. `make run` uses it.
+Streamlit serves app.py as an ASGI application (`st.App`) with three things of ours around it:
+- the gate (views/gate.py) in front of Streamlit's routes: uploads only from signed-in
+  sessions, downloads only with a live session cookie, and the HttpOnly session cookie;
+- the jobs beside the app (the import folder, weekly digests, nightly backups, see
+  ingest/jobs.py), started with the server rather than at the first visit: the server opens
+  the knowledge base ($OIVALLUS_DB) and the pages find the same one (and the same in-memory
+  index) through `insights.startup.opening_for`.
+`make run` uses it. `streamlit run app.py` still works for development, without the gate.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+import streamlit as st
+from starlette.middleware import Middleware
 
 from ingest import jobs
 from insights.startup import opening_for
 from storage.db import default_db_path
+from views.gate import Gate, session_routes
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Open the knowledge base, start the jobs, then run Streamlit on app.py with `argv`."""
-    from streamlit.web import cli
-
+@asynccontextmanager
+async def lifespan(_app):
+    """Open the knowledge base and start the jobs as the server starts."""
     path = default_db_path()
     jobs.start_beside(opening_for(path), path)
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
-    cli.main()
+    yield None
+
+
+app = st.App(str(APP), middleware=[Middleware(Gate)], routes=session_routes(), lifespan=lifespan)
+
+
+def flags(argv: list[str]) -> dict[str, object]:
+    """Streamlit's command-line flags (`--server.port 8501`, `--server.headless=true`) as the
+    config overrides `App.run` takes; raises SystemExit naming a malformed one."""
+    config: dict[str, object] = {}
+    words = iter(argv)
+    for word in words:
+        if not word.startswith("--"):
+            raise SystemExit(f"not a Streamlit flag: {word} (use --section.option VALUE)")
+        name, _, value = word[2:].partition("=")
+        value = value or next(words, "")
+        lowered = value.lower()
+        config[name] = (
+            lowered == "true"
+            if lowered in ("true", "false")
+            else int(value)
+            if value.isdigit()
+            else value
+        )
+    return config
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve app.py with the gate and the jobs until stopped. Files the server writes (the
+    database's log, uploads, backups, digests) are for its own user only."""
+    os.umask(0o077)
+    app.run(config=flags(sys.argv[1:] if argv is None else argv))
 
 
 if __name__ == "__main__":

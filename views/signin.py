@@ -9,8 +9,7 @@ from insights.acting import PermissionDenied
 from insights.signin import SESSION_DAYS, SignInThrottled
 from insights.text import escape_markdown
 from views.common import account_menu, get_kb
-
-COOKIE = "oivallus_session"
+from views.gate import COOKIE, SESSION_ROUTE
 
 
 def single_sign_on() -> bool:
@@ -22,11 +21,16 @@ def single_sign_on() -> bool:
 
 
 def write_cookie(value: str, max_age: int) -> None:
-    """Set or clear the "stay signed in" cookie from a zero-height component (its iframe shares
-    the app's origin); Streamlit reads cookies but has no call to set one."""
+    """Set (a live session token) or clear (empty) the "stay signed in" cookie. The server sets
+    it HttpOnly through the gate's route (views/gate.py), from a zero-height component whose
+    iframe shares the app's origin; a development server without the gate (`streamlit run
+    app.py`, the route answers 404) gets a plain cookie instead."""
+    method = "POST" if value else "DELETE"
+    fallback = f"{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict"
     components.html(
-        f"<script>parent.document.cookie = '{COOKIE}={value}; path=/; "
-        f"max-age={max_age}; SameSite=Strict';</script>",
+        f"<script>fetch(parent.location.origin + '{SESSION_ROUTE}', {{method: '{method}', "
+        f"body: '{value}', credentials: 'same-origin'}}).then(r => {{ if (r.status === 404) "
+        f"parent.document.cookie = '{fallback}'; }});</script>",
         height=0,
     )
 
