@@ -238,10 +238,10 @@ class _Run:
         self._customer_key: bytes | None = None
 
     def pseudonym(self, customer_id: str | None) -> str | None:
-        """A survey answer's customer id as its keyed hash (see ingest.metrics.pseudonym)."""
+        """A survey answer's customer id as its keyed hash (see insights.metrics.pseudonym)."""
         if not customer_id:
             return None
-        from ingest.metrics import pseudonym
+        from insights.metrics import pseudonym
 
         if self._customer_key is None:
             self._customer_key = self.imports.customer_key()

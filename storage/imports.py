@@ -30,6 +30,7 @@ _IMPORT_COLUMNS = (
     "started_at",
     "finished_at",
     "undone_at",
+    "raw_dropped_at",
 )
 
 
