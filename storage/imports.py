@@ -146,6 +146,11 @@ class ImportRepository:
             ).fetchall()
         return {r[0] for r in rows}
 
+    def set_path(self, import_id: int, path: str) -> None:
+        """Where an import's raw file is kept now (the import folder moves it aside)."""
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE imports SET path = ? WHERE id = ?", [path, import_id])
+
     def get(self, import_id: int) -> ImportRecord | None:
         """One import."""
         with self.db.read() as cur:

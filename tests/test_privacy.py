@@ -127,3 +127,19 @@ def test_erasure_of_a_customer_id_deletes_their_records(kb, tmp_path):
     assert (again.customer_records, again.survey_responses) == (0, 0)
     assert kb.erasure.find("C002", "customer").customer_records == 1
     assert len(kb.imports.survey_responses("nps")) == 2  # the score still counts, anonymous
+
+
+def test_the_postgresql_migration_applies(postgres_url):
+    from storage.db import open_database
+
+    db = open_database(postgres_url)
+    try:
+        with db.read() as cur:
+            versions = {
+                r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()
+            }
+            cur.execute("SELECT source, months, set_by, set_at FROM retention_rules").fetchall()
+            cur.execute("SELECT raw_dropped_at FROM imports").fetchall()
+        assert 5 in versions
+    finally:
+        db.close()
