@@ -68,6 +68,9 @@ for_you = for_you_page()
 admin = st.Page(
     "views/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"
 )
+privacy = st.Page(
+    "views/privacy.py", title="Privacy", icon=":material/shield_person:", url_path="privacy"
+)
 
 # Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
 # [auth], else the built-in accounts. The username is kept in the session key "user".
@@ -91,7 +94,7 @@ sections = {
     "Questions": [backlog],
 }
 if user is not None and user.role == "admin":
-    sections["People"] = [admin]
+    sections["People"] = [admin, privacy]
 current = st.navigation(sections, position="sidebar" if user else "hidden")
 if user is None:
     sign_in_page(base)

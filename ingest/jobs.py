@@ -8,6 +8,7 @@ the DuckDB file: it imports what is dropped into the import folder, writes the w
       failed/bad.csv         a file that could not be imported, with bad.csv.error.txt
     data/digests/2026-12-07/ every Monday from 07:00: one .md and .html per person and team
     data/backups/nightly-*/  every night from 02:00, the last 7 kept
+    retention rules          every night from 03:00 (insights/retention.py; Admin > Privacy)
 
 A job that finds its time passed while the app was stopped runs at the next poll; on the very
 first start the clocks start, so a new installation does not back up or send at once.
@@ -65,6 +66,7 @@ def next_weekly(after: datetime, weekday: int, hour: int) -> datetime:
 SCHEDULES: dict[str, Callable[[datetime], datetime]] = {
     "digest": lambda last: next_weekly(last, weekday=0, hour=7),
     "backup": lambda last: next_daily(last, hour=2),
+    "retention": lambda last: next_daily(last, hour=3),
 }
 
 
@@ -199,7 +201,8 @@ class Jobs:
                 _refuse_links(claimed_path)
                 report = self.kb.imports.import_file(claimed_path, by="import folder", name=name)
                 log.info("imported %s: %s insights", name, report.inserted)
-                _move(claimed_path, imported)
+                moved = _move(claimed_path, imported)  # where the raw file is, for retention
+                self.kb.repos.imports.set_path(report.import_id, str(moved))
             except (ReadError, OSError, ValueError) as error:
                 _write_new(_move(claimed_path, failed), f"{error}\n")
                 log.warning("could not import %s: %s", name, error)
@@ -233,6 +236,10 @@ class Jobs:
         nightly = sorted(p for p in folder.glob("nightly-*") if p.is_dir())
         for old in nightly[:-KEEP_BACKUPS]:
             shutil.rmtree(old, ignore_errors=True)
+
+    def _retention(self, now: datetime) -> None:
+        report = self.kb.retention.apply(now)
+        log.info("retention: %s raw files and %s quotes dropped", report.imports, report.evidence)
 
 
 def start_beside(opening, path: str | Path) -> None:

@@ -16,8 +16,6 @@ its line and reason and the rest lands, or a file that cannot be read stores not
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import re
 from datetime import date
@@ -27,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from ingest.pipeline import RejectedRow, parse_date
 from ingest.readers import ReadError, read_records
+from insights.metrics import pseudonym
 
 PERIOD_NAMES = (
     "date",
@@ -78,13 +77,6 @@ class MetricsReport(BaseModel):
     def rows_per_second(self) -> float:
         """Throughput of the whole import."""
         return self.rows / self.seconds if self.seconds else 0.0
-
-
-def pseudonym(customer_id: str, key: bytes) -> str:
-    """A customer id as a keyed hash: the same id always gives the same pseudonym under one
-    key, and without the key nobody can tell which id it was."""
-    normal = " ".join(customer_id.split()).casefold()
-    return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def parse_period(value) -> tuple[date, str]:

@@ -1,7 +1,15 @@
 """Personal data scrubbing: e-mail addresses, phone numbers, Finnish personal identity codes
 (henkilötunnus), IBANs and payment card numbers become placeholders before anything is stored,
-and so do the person names of a names list when one is given ($OIVALLUS_SCRUB_NAMES: a text
-file, one name per line). Names are not recognised otherwise: a name not on the list stays.
+and so do person names:
+
+- in Finnish text, the words Voikko reads as first names or surnames, in any inflected form
+  ("Virtaselle", "Mattilan"; the rule against common words such as "Onni" or "Toivo" at a
+  sentence's start is in insights/person_names.py);
+- in any language, the names of a names list when one is given ($OIVALLUS_SCRUB_NAMES: a text
+  file, one name per line), as written and in their inflected forms (a listed "Virtanen" also
+  catches "Virtaselle", a listed "Smith" "Smithille").
+
+Names in English text are found only through the list.
 
 Codes with a check character or digit (henkilötunnus, IBAN, card) are replaced only when the
 check holds, so order numbers and amounts that merely look alike stay.
@@ -12,7 +20,11 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+
+from insights import person_names
+from insights.text import detect_language
 
 NAMES_ENV = "OIVALLUS_SCRUB_NAMES"
 
@@ -77,8 +89,26 @@ def names_pattern(names: list[str]) -> re.Pattern | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?:['’]s)?(?!\w)")
 
 
-def load_names(path: str | Path | None = None) -> re.Pattern | None:
-    """The names list of $OIVALLUS_SCRUB_NAMES (or `path`) as a pattern; None without one.
+@dataclass(frozen=True)
+class NameList:
+    """A names list: its names as written (`pattern`) and the forms their words are matched by
+    in any inflection (`forms`, see insights.person_names.target_forms)."""
+
+    pattern: re.Pattern | None
+    forms: frozenset[str]
+
+
+def name_list(names: list[str]) -> NameList | None:
+    """A `NameList` of these names; None for an empty list."""
+    cleaned = [n for n in names if n.strip()]
+    if not cleaned:
+        return None
+    forms = frozenset().union(*(person_names.target_forms(n) for n in cleaned))
+    return NameList(names_pattern(cleaned), forms)
+
+
+def load_names(path: str | Path | None = None) -> NameList | None:
+    """The names list of $OIVALLUS_SCRUB_NAMES (or `path`); None without one.
     Raises ValueError naming the file when it cannot be read."""
     path = path or os.environ.get(NAMES_ENV)
     if not path:
@@ -87,12 +117,34 @@ def load_names(path: str | Path | None = None) -> re.Pattern | None:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"the names list {path} ({NAMES_ENV}) cannot be read: {error}") from None
-    return names_pattern([line for line in lines if not line.lstrip().startswith("#")])
+    return name_list([line for line in lines if not line.lstrip().startswith("#")])
 
 
-def scrub(text: str, names: re.Pattern | None = None) -> tuple[str, Counter]:
-    """Replace personal data in `text` (and the names of a `names_pattern`); returns the text
-    and a count per kind."""
+def _name_spans(text: str, forms: frozenset[str], finnish: bool) -> list[tuple[int, int]]:
+    """Spans of names to replace, neighbours joined ("Onni Virtanen" is one name)."""
+    spans = sorted(
+        set(person_names.find_forms(text, forms) if forms else [])
+        | set(person_names.find_names(text) if finnish else [])
+    )
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and (start <= joined[-1][1] or not text[joined[-1][1] : start].strip()):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def scrub(
+    text: str,
+    names: NameList | re.Pattern | None = None,
+    language: str | None = None,
+    finnish_names: bool = True,
+) -> tuple[str, Counter]:
+    """Replace personal data in `text`: the codes above, the names of a names list (a
+    `NameList`, or a bare `names_pattern`) and, with `finnish_names` in Finnish text (the
+    `language` given, else detected), the names Voikko reads. Returns the text and a count per
+    kind."""
     counts: Counter = Counter()
 
     def replace(kind: str, check=None):
@@ -109,6 +161,13 @@ def scrub(text: str, names: re.Pattern | None = None) -> tuple[str, Counter]:
     text = _IBAN.sub(replace("iban", lambda m: valid_iban(m.group(1))), text)
     text = _CARD.sub(replace("card", lambda m: valid_card(m.group(0))), text)
     text = _PHONE.sub(replace("phone", lambda m: sum(c.isdigit() for c in m.group(0)) >= 7), text)
-    if names is not None:
-        text = names.sub(replace("name"), text)
+    pattern = names.pattern if isinstance(names, NameList) else names
+    if pattern is not None:
+        text = pattern.sub(replace("name"), text)
+    forms = names.forms if isinstance(names, NameList) else frozenset()
+    finnish = finnish_names and (language or detect_language(text)) == "fi"
+    if forms or finnish:
+        for start, end in reversed(_name_spans(text, forms, finnish)):
+            text = text[:start] + PLACEHOLDERS["name"] + text[end:]
+            counts["name"] += 1
     return text, counts

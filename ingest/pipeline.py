@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, ValidationError
 
 from ingest.mapping import guess_mapping
-from ingest.pii import load_names, scrub
+from ingest.pii import NameList, load_names, scrub
 from ingest.readers import ReadError, default_source, read_records
 from ingest.surveys import SCALES, parse_score, response_key, sentiment_of
 from insights.errors import describe_validation_error
@@ -234,14 +234,14 @@ class _Run:
         self.report = ImportReport(file="")
         self.pending: list[_Pending] = []
         self.size = min(FIRST_BATCH, batch)  # rows in the next batch
-        self.names: re.Pattern | None = None  # the names list's pattern, when there is one
+        self.names: NameList | None = None  # the names list, when there is one
         self._customer_key: bytes | None = None
 
     def pseudonym(self, customer_id: str | None) -> str | None:
-        """A survey answer's customer id as its keyed hash (see ingest.metrics.pseudonym)."""
+        """A survey answer's customer id as its keyed hash (see insights.metrics.pseudonym)."""
         if not customer_id:
             return None
-        from ingest.metrics import pseudonym
+        from insights.metrics import pseudonym
 
         if self._customer_key is None:
             self._customer_key = self.imports.customer_key()
@@ -285,11 +285,16 @@ class _Run:
         except ValueError as error:
             return self.reject(line, f"Line {line}: {error}")
         if item is not None and self.scrub_pii:
-            cleaned, counts = scrub(item.text, self.names)
-            if counts:
+            update = {}
+            for field in ("text", "title"):  # a title column can hold a name as well
+                value = getattr(item, field)
+                cleaned, counts = scrub(value, self.names, item.language) if value else ("", {})
                 for kind, count in counts.items():
                     self.report.pii[kind] = self.report.pii.get(kind, 0) + count
-                item = item.model_copy(update={"text": cleaned})
+                if counts:
+                    update[field] = cleaned
+            if update:
+                item = item.model_copy(update=update)
         responses = [self._response(line, record, m, s) for m, s in scores.items()]
         self.pending.append(_Pending(line, item, record.get("__location__"), responses))
         if len(self.pending) >= self.size:

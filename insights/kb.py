@@ -10,6 +10,7 @@ the services on top of them, each with the parts it needs:
     kb.analysis  KPIs, the journey map     kb.people    accounts, sessions, audit, follows
     kb.inbox     the "For you" list         kb.metrics   behaviour: metrics, funnel, churn
     kb.briefs    one-page conclusions of a theme, question, stage or segment
+    kb.retention raw material dropped per source   kb.erasure  a person's erasure request
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -31,6 +32,7 @@ from insights.catalog import Catalog
 from insights.collection import Insights
 from insights.curation import Curation
 from insights.embeddings import Embedder, default_embedder
+from insights.erasure import Erasure
 from insights.following import ChangeFollower
 from insights.imports import Imports
 from insights.inbox import Inbox
@@ -41,6 +43,7 @@ from insights.metrics import Metrics
 from insights.models import AddResult, Hit, Insight, InsightIn
 from insights.people import People
 from insights.records import User
+from insights.retention import Retention
 from insights.signin import SignIn
 from insights.themes import ThemeAssigner, Themes
 from insights.threads import limit_blas_threads
@@ -164,6 +167,16 @@ class KnowledgeBase:
         )
         self.briefs = Briefs(
             self.insights, self.themes, self.backlog, self.analysis, self.metrics, self.index
+        )
+        self.retention = Retention(acting, core.db, repos.privacy)
+        self.erasure = Erasure(
+            acting,
+            core.db,
+            repos.privacy,
+            repos.people,
+            repos.insights,
+            core.indexing,
+            core.embedder,
         )
 
     @classmethod

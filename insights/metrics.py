@@ -3,6 +3,8 @@ time, customer records joined with survey answers, the journey as a funnel."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import time
@@ -45,6 +47,13 @@ class MetricDefinition(BaseModel):
     better: str = "higher"
     target: float | None = None
     on_overview: bool = False
+
+
+def pseudonym(customer_id: str, key: bytes) -> str:
+    """A customer id as a keyed hash: the same id always gives the same pseudonym under one
+    key, and without the key nobody can tell which id it was."""
+    normal = " ".join(customer_id.split()).casefold()
+    return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def customer_key(people: PeopleRepository) -> bytes:

@@ -32,6 +32,7 @@ class ImportRecord(BaseModel):
     started_at: datetime
     finished_at: datetime | None = None
     undone_at: datetime | None = None
+    raw_dropped_at: datetime | None = None  # the raw file dropped by a retention rule
 
 
 class SurveyResponse(BaseModel):

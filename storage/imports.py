@@ -30,6 +30,7 @@ _IMPORT_COLUMNS = (
     "started_at",
     "finished_at",
     "undone_at",
+    "raw_dropped_at",
 )
 
 
@@ -144,6 +145,11 @@ class ImportRepository:
                 [import_id, ids],
             ).fetchall()
         return {r[0] for r in rows}
+
+    def set_path(self, import_id: int, path: str) -> None:
+        """Where an import's raw file is kept now (the import folder moves it aside)."""
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE imports SET path = ? WHERE id = ?", [path, import_id])
 
     def get(self, import_id: int) -> ImportRecord | None:
         """One import."""

@@ -14,6 +14,7 @@ from storage.insights import InsightRepository
 from storage.links import LinkRepository
 from storage.metrics import MetricRepository
 from storage.people import PeopleRepository
+from storage.privacy import PrivacyRepository
 from storage.sessions import SessionRepository
 from storage.themes import ThemeRepository
 from storage.vectors import EmbeddingRepository
@@ -35,6 +36,7 @@ class Repositories:
     inbox: InboxRepository
     sessions: SessionRepository
     metrics: MetricRepository
+    privacy: PrivacyRepository
 
     @classmethod
     def of(cls, db: Database) -> Repositories:
@@ -52,4 +54,5 @@ class Repositories:
             inbox=InboxRepository(db),
             sessions=SessionRepository(db),
             metrics=MetricRepository(db),
+            privacy=PrivacyRepository(db),
         )

@@ -1,4 +1,5 @@
-"""The app's own scheduled work: the import folder, weekly digests, nightly backups."""
+"""The app's own scheduled work: the import folder, weekly digests, nightly backups and
+retention."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def test_dropped_files_are_imported_and_moved_aside(kb, tmp_path):
     assert (folder / "fresh.csv").exists()  # changed seconds ago: left for the next poll
     [record] = kb.imports.history()
     assert (record.file, record.imported_by, record.inserted) == ("notes.csv", "import folder", 1)
+    assert record.path == str(folder / "imported" / "notes.csv")  # retention finds it there
 
 
 def test_digests_and_backups_run_at_their_times_not_on_the_first_start(kb, tmp_path):
@@ -42,8 +44,10 @@ def test_digests_and_backups_run_at_their_times_not_on_the_first_start(kb, tmp_p
     assert jobs.run_due(datetime(2026, 12, 1, 23, 0)) == []
     assert jobs.run_due(datetime(2026, 12, 2, 2, 5)) == ["backup"]
     assert len(list((tmp_path / "backups").glob("nightly-*"))) == 1
-    assert jobs.run_due(datetime(2026, 12, 2, 3, 0)) == []
-    assert jobs.run_due(datetime(2026, 12, 7, 7, 1)) == ["digest", "backup"]
+    assert jobs.run_due(datetime(2026, 12, 2, 3, 0)) == ["retention"]
+    assert kb.people.audit(entity="retention")[0].action == "apply retention"
+    assert jobs.run_due(datetime(2026, 12, 2, 4, 0)) == []
+    assert jobs.run_due(datetime(2026, 12, 7, 7, 1)) == ["digest", "backup", "retention"]
     written = sorted(p.name for p in (tmp_path / "digests" / "2026-12-07").iterdir())
     assert "aino.md" in written and "team-Sales.html" in written
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights import KnowledgeBase
+from insights import InsightIn, KnowledgeBase
 from insights.text import escape_markdown
 from tests.conftest import EVALDATA, ROOT, add_people, needs_evaldata
 
@@ -399,3 +399,33 @@ def test_behaviour_funnel_and_brief_pages(app_db, real_embedder, tmp_path):
     assert labels == ["Markdown", "PDF"]
     at = open_app(user="aino")
     assert any(m.label.startswith("customers") for m in at.metric)
+
+
+def test_privacy_page_sets_a_rule_and_erases_a_name(app_db):
+    kb = KnowledgeBase.open(app_db)
+    try:
+        kb.add(InsightIn(text="Asiakas kertoi, että Virtaselle ei tullut laskua.", segment="SMB"))
+    finally:
+        kb.close()
+    at = open_app("views/privacy.py")
+    assert at.title[0].value == "Privacy"
+    at.selectbox(key="retention-source").select("interview")
+    next(b for b in at.button if b.label == "Set rule").click().run()
+    assert not at.exception, at.exception
+    next(b for b in at.button if b.label == "Apply the rules now").click().run()
+    assert any(s.value.startswith("Dropped") for s in at.success)
+    at.text_input(key="erasure-identifier").input("Virtanen").run()
+    next(b for b in at.button if b.label == "Find mentions").click().run()
+    assert any("mentions**" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Erase all of these").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Erased") for s in at.success)
+    kb = KnowledgeBase.open(app_db)
+    try:
+        assert kb.retention.rules() == {"interview": 12}
+        assert not kb.erasure.find("Virtanen", "name").mentions
+        assert kb.people.audit(entity="person")[0].actor == "admin"
+    finally:
+        kb.close()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_app("views/privacy.py", user="aino")  # a researcher: not listed, and refused

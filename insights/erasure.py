@@ -1,0 +1,288 @@
+"""Erasure requests (`kb.erasure`, admins only): find everything that mentions a person, then
+replace each mention with "[erased]".
+
+An admin gives a name, an e-mail address, a phone number or a customer id. `find` lists every
+mention with its snippet: insight texts, titles and authors (deleted insights too), their
+version history, evidence and quotes, backlog questions (text, decision, answer, reason) and
+their status notes, import history (file names, paths) and the audit log's stored states; for a
+customer id also the customer records and survey answers keyed by its pseudonym. Names match in
+any inflected Finnish form through Voikko's base forms ("Virtanen" finds "Virtaselle"); a full
+name ("Anna Virtanen") matches by its surname, taking the first name along where it stands just
+before it.
+
+`erase` then, in one transaction with one audit entry: replaces the mentions, re-embeds and
+re-indexes the live insights whose text changed (as an edit does), deletes the customer's
+records, unlinks their survey answers from them (the scores still count, anonymous), and
+deletes the raw files of the imports that brought in a mentioning insight. The audit entry
+names who, when, the kind of identifier and the counts, and the identifier only as a keyed
+hash. Backups are not touched (README, Security).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from insights import person_names
+from insights import text as textlib
+from insights.acting import Acting, audited, requires
+from insights.embeddings import Embedder, embed_texts
+from insights.errors import InvalidInput
+from insights.indexing import Indexing
+from insights.metrics import customer_key, pseudonym
+from insights.models import now
+from insights.records import Role
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.people import PeopleRepository
+from storage.privacy import TEXT_PLACES, PrivacyRepository
+
+ERASED = "[erased]"
+KINDS = ("name", "email", "phone", "customer")
+_PHONE = re.compile(r"\+?\d[\d \-()]{5,}\d")
+SNIPPET = 60
+
+
+class Mention(BaseModel):
+    """One place that mentions the person."""
+
+    place: str  # a kind of TEXT_PLACES: "insight", "insight version", "question", ...
+    key: list
+    field: str
+    snippet: str
+
+
+class ErasurePlan(BaseModel):
+    """What an erasure request would change."""
+
+    kind: str
+    mentions: list[Mention]
+    customer_records: int = 0
+    survey_responses: int = 0
+    raw_files: int = 0
+
+
+class ErasureReport(BaseModel):
+    """What an erasure did (no identifier in it, only its keyed hash)."""
+
+    kind: str
+    identifier_hash: str
+    rows: int  # rows whose text changed
+    mentions: int
+    reindexed: int
+    customer_records: int
+    survey_responses: int
+    raw_files: int
+
+
+def _digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return "0" + digits[3:] if text.strip().startswith("+358") else digits
+
+
+def _like_prefix(word: str) -> str:
+    """The part of a Finnish name that its inflected forms keep (consonant gradation and
+    -nen/-se change the end): "Virtanen" -> "virt", "Satu" -> "sa"."""
+    lower = word.lower().removesuffix("nen")
+    stem = lower.rstrip("aeiouyäö")
+    stem = stem.rstrip("bcdfghjklmnpqrstvwxzšž") or lower
+    return stem if len(stem) >= 2 else lower[:2]
+
+
+class Matcher:
+    """Where one identifier stands in a text."""
+
+    def __init__(self, identifier: str, kind: str) -> None:
+        if kind not in KINDS:
+            raise InvalidInput(f"the kind must be one of {', '.join(KINDS)}", field="kind")
+        identifier = " ".join(identifier.split())
+        if len(identifier) < 2:
+            raise InvalidInput("give the name, e-mail, phone or id to look for", field="identifier")
+        self.kind, self.identifier = kind, identifier
+        words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", identifier)
+        if kind == "name" and not words:
+            raise InvalidInput("a name needs letters", field="identifier")
+        if kind == "name":
+            self.last = person_names.target_forms(words[-1])
+            self.first = person_names.target_forms(" ".join(words[:-1])) if words[1:] else None
+            self.patterns = [_like_prefix(words[-1])]
+        elif kind == "phone":
+            self.digits = _digits(identifier)
+            if len(self.digits) < 6:
+                raise InvalidInput("a phone number has at least 6 digits", field="identifier")
+            self.patterns = [self.digits[-2:]]
+        else:
+            self.literal = re.compile(rf"(?<![\w.@-]){re.escape(identifier)}(?![\w@-])", re.I)
+            self.patterns = [identifier]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each mention in `text`, in order."""
+        if self.kind == "name":
+            found = []
+            words = person_names.words(text)
+            for i, word in enumerate(words):
+                if not person_names.matches(word.text, self.last):
+                    continue
+                start = word.start
+                before = words[i - 1] if i else None
+                if (
+                    self.first
+                    and before
+                    and not text[before.end : word.start].strip()
+                    and person_names.matches(before.text, self.first)
+                ):
+                    start = before.start
+                found.append((start, word.end))
+            return found
+        if self.kind == "phone":
+            return [m.span() for m in _PHONE.finditer(text) if _digits(m.group()) == self.digits]
+        return [m.span() for m in self.literal.finditer(text)]
+
+    def replace(self, text: str) -> tuple[str, int]:
+        """The text with each mention replaced by ERASED, and how many there were."""
+        spans = self.spans(text)
+        for start, end in reversed(spans):
+            text = text[:start] + ERASED + text[end:]
+        return text, len(spans)
+
+    def replace_json(self, value):
+        """The same inside every string of a JSON value; (value, count)."""
+        if isinstance(value, str):
+            return self.replace(value)
+        if isinstance(value, list):
+            pairs = [self.replace_json(v) for v in value]
+            return [v for v, _ in pairs], sum(n for _, n in pairs)
+        if isinstance(value, dict):
+            pairs = {k: self.replace_json(v) for k, v in value.items()}
+            return {k: v for k, (v, _) in pairs.items()}, sum(n for _, n in pairs.values())
+        return value, 0
+
+
+def _snippet(text: str, span: tuple[int, int]) -> str:
+    start, end = max(0, span[0] - SNIPPET), min(len(text), span[1] + SNIPPET)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+class Erasure:
+    """Erasure requests: find a person's mentions, then erase them."""
+
+    def __init__(
+        self,
+        acting: Acting,
+        db: Database,
+        repo: PrivacyRepository,
+        people: PeopleRepository,
+        insights: InsightRepository,
+        indexing: Indexing,
+        embedder: Embedder,
+    ) -> None:
+        self.acting = acting
+        self.db = db
+        self.repo = repo
+        self.people = people
+        self.insights = insights
+        self.indexing = indexing
+        self.embedder = embedder
+
+    def _changes(self, matcher: Matcher):
+        """(place, key, {column: new value}, [mentions]) of every row that mentions them."""
+        for place, (_, _, _, jsons) in TEXT_PLACES.items():
+            for key, values in self.repo.candidates(place, matcher.patterns):
+                changes, mentions = {}, []
+                for column, value in values.items():
+                    if not value:
+                        continue
+                    if column in jsons:
+                        new, count = matcher.replace_json(json.loads(value))
+                        if count:
+                            changes[column] = json.dumps(new, default=str)
+                    else:
+                        new, count = matcher.replace(value)
+                        if count:
+                            changes[column] = new
+                    if count:
+                        snippets = [_snippet(value, s) for s in matcher.spans(value)] or [""]
+                        mentions += [
+                            Mention(place=place, key=list(key), field=column, snippet=snippet)
+                            for snippet in snippets
+                        ]
+                if changes:
+                    yield place, key, changes, mentions
+
+    def _raw_files(self, found: list) -> list[tuple[int, str | None]]:
+        """Imports holding a raw file with the mentions: those named, and those that brought in
+        an insight that mentions them now or did in an earlier version."""
+        insights = [k[0] for place, k, _, _ in found if place in ("insight", "insight version")]
+        imports = [k[0] for place, k, _, _ in found if place == "import"]
+        return self.repo.imports_of(insights, imports) if insights or imports else []
+
+    def _pseudonym(self, matcher: Matcher) -> str | None:
+        if matcher.kind != "customer":
+            return None
+        return pseudonym(matcher.identifier, customer_key(self.people))
+
+    @requires(Role.admin)
+    def find(self, identifier: str, kind: str) -> ErasurePlan:
+        """Every mention of a person (see the module docstring), nothing changed yet."""
+        matcher = Matcher(identifier, kind)
+        found = list(self._changes(matcher))
+        plan = ErasurePlan(kind=kind, mentions=[m for *_, ms in found for m in ms])
+        plan.raw_files = len(self._raw_files(found))
+        name = self._pseudonym(matcher)
+        if name:
+            plan.customer_records, plan.survey_responses = self.repo.customer_rows(name)
+        return plan
+
+    def identifier_hash(self, identifier: str) -> str:
+        """The identifier as the audit log keeps it: a keyed hash, never in clear text."""
+        normal = " ".join(identifier.split()).casefold()
+        key = customer_key(self.people)
+        return hmac.new(key, b"erasure:" + normal.encode(), hashlib.sha256).hexdigest()[:24]
+
+    @audited("erase", "person", key=lambda service, result, *a, **k: result.identifier_hash)
+    @requires(Role.admin)
+    def erase(self, identifier: str, kind: str) -> ErasureReport:
+        """Replace every mention of a person with "[erased]" and delete their customer records
+        (one transaction, one audit entry without the identifier)."""
+        matcher = Matcher(identifier, kind)
+        found = list(self._changes(matcher))
+        report = ErasureReport(
+            kind=kind,
+            identifier_hash=self.identifier_hash(identifier),
+            rows=len(found),
+            mentions=sum(len(ms) for *_, ms in found),
+            reindexed=0,
+            customer_records=0,
+            survey_responses=0,
+            raw_files=0,
+        )
+        insight_ids = [key[0] for place, key, _, _ in found if place == "insight"]
+        files = self._raw_files(found)
+        with self.db.transaction() as cur:
+            for place, key, changes, _ in found:
+                if place == "insight" and "text" in changes:
+                    changes["content_hash"] = textlib.content_hash(changes["text"])
+                self.repo.update_place(cur, place, key, changes)
+            live = [i for i in self.insights.get_many(insight_ids) if i.deleted_at is None]
+            if live:
+                vectors = embed_texts(
+                    self.embedder, [i.text for i in live], [i.language for i in live]
+                )
+                self.indexing.add(cur, live, vectors)
+                report.reindexed = len(live)
+            name = self._pseudonym(matcher)
+            if name:
+                report.customer_records, report.survey_responses = self.repo.customer_rows(name)
+                self.repo.erase_customer(cur, name)
+            if files:
+                self.repo.drop_import_files(cur, [i for i, _ in files], now())
+            for _, path in files:
+                if path and Path(path).is_file():
+                    Path(path).unlink()
+                    report.raw_files += 1
+        return report
