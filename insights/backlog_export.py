@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 from insights.models import Question
-from insights.text import csv_safe
+from insights.text import csv_safe, escape_markdown
 
 
 def backlog_csv(chosen: list[Question]) -> str:
@@ -58,7 +58,8 @@ def backlog_csv(chosen: list[Question]) -> str:
 
 
 def backlog_markdown(questions: list[Question]) -> str:
-    """Questions (in the order given, ranked from 1) as Markdown."""
+    """Questions (in the order given, ranked from 1) as Markdown; what people wrote is escaped,
+    so a viewer of the file renders it as text (no images fetched, no HTML, no links)."""
     lines = [
         f"# Research backlog ({date.today().isoformat()})",
         "",
@@ -66,21 +67,21 @@ def backlog_markdown(questions: list[Question]) -> str:
         "",
     ]
     for rank, q in enumerate(questions, start=1):
-        cell = q.text.replace("\n", " ")
+        cell = escape_markdown(q.text.replace("\n", " "))
         lines.append(f"## {rank}. {cell}")
         lines.append("")
         lines.append(
             f"- Status: {q.status}; priority {q.priority:.2f}; {q.votes} votes"
-            + (f" from {', '.join(q.teams)}" if q.teams else "")
+            + (f" from {escape_markdown(', '.join(q.teams))}" if q.teams else "")
         )
         lines.append(
             f"- Impact {q.impact}/5, effort {q.effort}/5"
             + (f", decision by {q.decision_date}" if q.decision_date else "")
         )
         if q.decision:
-            lines.append(f"- Decision it informs: {q.decision}")
+            lines.append(f"- Decision it informs: {escape_markdown(q.decision)}")
         if q.answer:
-            lines.append(f"- Answer: {q.answer}")
+            lines.append(f"- Answer: {escape_markdown(q.answer)}")
         lines.append(
             "- Why this rank: "
             + "; ".join(f"{p.name} {p.contribution:+.2f}" for p in q.explanation)

@@ -183,16 +183,16 @@ def snippet(text: str, query: str, language: str, width: int = 240) -> list[tupl
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
-_BARE_LINK = re.compile(r"(?i)(://|\bwww(?=\.))")
+_BARE_LINK = re.compile(r"(?i)(://|\bwww(?=\.)|@(?=\w))")
 _WORD_JOINER = "\u2060"  # invisible; stops the browser's own link detection
 
 
 def escape_markdown(text: str) -> str:
     """Escape text so that Markdown renders it literally (no links, HTML, emphasis or LaTeX).
 
-    Escaping is not enough for bare addresses ("http://...", "www..."), which the app's
-    Markdown renderer turns into live links on its own: an invisible word joiner goes into
-    them, so they show as text.
+    Escaping is not enough for bare addresses ("http://...", "www...", "aino@example.com"),
+    which the app's Markdown renderer turns into live (mailto:) links on its own: an invisible
+    word joiner goes into them, so they show as text.
     """
     return _MARKDOWN_SPECIAL.sub(
         r"\\\1", _BARE_LINK.sub(lambda m: m.group(1)[0] + _WORD_JOINER + m.group(1)[1:], text)

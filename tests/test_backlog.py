@@ -273,3 +273,19 @@ def test_cached_backlog_follows_votes_and_other_writes(kb):
     kb.backlog.set_status(first.id, "dropped", reason="No budget")  # any other write: re-read
     assert [q.status for q in kb.backlog.questions()] == ["dropped", "open"]
     assert kb.backlog.my_votes("aino") == {second.id}
+
+
+def test_the_markdown_export_renders_what_people_wrote_as_text(kb):
+    """A viewer of the exported file must not fetch images, run HTML or follow links."""
+    from markdown_it import MarkdownIt
+
+    ask(
+        kb,
+        "Why? ![i](http://127.0.0.1:9/x.png) <img src=x onerror=alert(1)> [go](http://e.vil)",
+        decision="**Pricing** <script>alert(2)</script> mail aino.v@example.com",
+    )
+    markdown = kb.backlog.export_backlog_markdown()
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "<img" not in html and "<script" not in html and "<a " not in html, html
+    assert "<strong>" not in html
+    assert "aino.v@example.com" not in markdown  # a GFM renderer would make it a mailto: link
