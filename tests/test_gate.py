@@ -68,6 +68,7 @@ def test_downloads_need_a_live_session_cookie():
     assert _call(door, "GET", media)[0] == 403
     assert _call(door, "GET", media, {"Cookie": "oivallus_session=revoked"})[0] == 403
     assert _call(door, "GET", media, {"Cookie": f"a=b; oivallus_session={LIVE}"})[0] == 200
+    assert _call(door, "GET", "/static/media/MaterialSymbols.woff2")[0] == 200  # the app's own
 
 
 def test_the_session_cookie_is_http_only_and_set_only_for_live_sessions():

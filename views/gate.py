@@ -101,17 +101,27 @@ class Gate:
     async def _allowed(self, scope) -> bool:
         from anyio import to_thread
 
-        path = scope.get("path", "")
-        if UPLOAD in path and scope.get("method") in ("PUT", "POST"):
+        path = _route(scope.get("path", ""))
+        if path.startswith(UPLOAD) and scope.get("method") in ("PUT", "POST"):
             session_id = path.split(UPLOAD, 1)[1].split("/", 1)[0]
             return is_signed_in(session_id)
-        if MEDIA in path:
+        if path.startswith(MEDIA):  # (Streamlit's own assets are under /static/media/)
             cookies = _cookies(scope)
             if SSO_COOKIE in cookies:
                 return True  # single sign-on: Streamlit signs and checks that cookie
             token = cookies.get(COOKIE)
             return bool(token) and await to_thread.run_sync(self.user_of, token) is not None
         return True
+
+
+def _route(path: str) -> str:
+    """The path without the server's base URL (server.baseUrlPath), from its first slash."""
+    from streamlit import config
+
+    base = "/" + str(config.get_option("server.baseUrlPath") or "").strip("/")
+    if base != "/" and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :]
+    return path
 
 
 def _user_of_token(token: str | None):
