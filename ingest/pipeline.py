@@ -99,6 +99,17 @@ def _limit_bytes() -> int:
     return int(float(os.environ.get(LIMIT_ENV, DEFAULT_LIMIT_MB)) * 1024 * 1024)
 
 
+def check_size(path: Path, name: str) -> int:
+    """A file's size in bytes; raises `ReadError` when it is over the import limit."""
+    size = path.stat().st_size
+    if size > _limit_bytes():
+        raise ReadError(
+            f"{name} is {size / 2**20:.0f} MB, over the import limit of "
+            f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)"
+        )
+    return size
+
+
 def _estimate_rows(path: Path) -> int:
     if path.suffix.lower() in (".csv", ".tsv", ".tab", ".jsonl"):
         with open(path, "rb") as handle:
@@ -135,12 +146,7 @@ def import_file(
     path = Path(path)
     name = name or path.name
     started = time.perf_counter()
-    size = path.stat().st_size
-    if size > _limit_bytes():
-        raise ReadError(
-            f"{name} is {size / 2**20:.0f} MB, over the import limit of "
-            f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)"
-        )
+    size = check_size(path, name)
     if isinstance(mapping, str):
         saved = imports.mappings()
         if mapping not in saved:

@@ -399,3 +399,20 @@ def test_behaviour_funnel_and_brief_pages(app_db, real_embedder, tmp_path):
     assert labels == ["Markdown", "PDF"]
     at = open_app(user="aino")
     assert any(m.label.startswith("customers") for m in at.metric)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"month,orders\n9999-12,-inf\n2026-01,nan\n", "none of its 2 rows could be imported"),
+        (b"segment,orders\nSMB,4\n", "columns are ['segment', 'orders']"),
+    ],
+)
+def test_behaviour_page_says_why_a_file_was_not_imported(app_db, content, said):
+    at = open_app("views/behaviour.py", user="aino")
+    at.file_uploader[0].upload("bad.csv", content, "text/csv").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "bad.csv was not imported" in errors and said in errors, errors
+    assert "Traceback" not in errors and "/" not in errors.split("imported:")[1]
