@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import IO
 
 from ingest import documents, spreadsheets
-from ingest.errors import ReadError
+from ingest.errors import MAX_COLUMNS, ReadError, too_many_columns
 
 SAMPLE_BYTES = 64 * 1024
-MAX_COLUMNS = 1_000  # a header past this is a broken or hostile file, not a table
 csv.field_size_limit(64 * 1024 * 1024)
 
 
@@ -136,10 +135,7 @@ def _delimited(path: Path, encoding: str, sample: bytes):
         raise ReadError("the first line holds no column names")
     if len(header) > MAX_COLUMNS:
         handle.close()
-        raise ReadError(
-            f"the header has {len(header):,} columns (at most {MAX_COLUMNS:,}); "
-            "check the delimiter, or export only the columns to import"
-        )
+        raise too_many_columns(len(header))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:

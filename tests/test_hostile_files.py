@@ -89,6 +89,20 @@ def test_a_header_of_millions_of_columns_gets_a_short_message(tmp_path):
     assert "2,000,000 columns" in str(error.value) and len(str(error.value)) < 300
 
 
+def test_an_excel_sheet_of_too_many_columns_gets_the_csv_message(tmp_path):
+    header = [f"c{i}" for i in range(1_001)]
+    path = write_xlsx(tmp_path / "wide.xlsx", {"Sheet": [header, ["x"] * 1_001]})
+    (tmp_path / "wide.csv").write_text(",".join(header) + "\n" + ",".join(["x"] * 1_001))
+    with pytest.raises(ReadError) as from_excel:
+        read_records(path)
+    with pytest.raises(ReadError) as from_csv:
+        read_records(tmp_path / "wide.csv")
+    assert str(from_excel.value) == str(from_csv.value)
+    assert "1,001 columns (at most 1,000)" in str(from_excel.value)
+    fits = write_xlsx(tmp_path / "fits.xlsx", {"Sheet": [header[:1_000], ["x"] * 1_000]})
+    assert len(read_records(fits)[0]) == 1_000
+
+
 def test_a_cp1252_row_in_a_utf8_file_is_read_in_its_own_encoding(kb, tmp_path):
     rows = [f"Toimitus {i} myöhästyi päivällä".encode() for i in range(3_000)]
     rows.append("Äänestys oli hyvä kiitos".encode("cp1252"))
