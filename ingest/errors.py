@@ -7,6 +7,10 @@ class ReadError(ValueError):
     """The file cannot be read as the kind of file it claims to be."""
 
 
+class PartlyImported(ReadError):
+    """The file broke off midway: the rows before were stored (undoable), the rest not."""
+
+
 def too_many_columns(count: int) -> ReadError:
     """The one message for a header wider than `MAX_COLUMNS`, whatever the file kind."""
     return ReadError(

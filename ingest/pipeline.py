@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError
 
+from ingest.errors import PartlyImported
 from ingest.mapping import guess_mapping
 from ingest.pii import load_names, scrub
 from ingest.readers import ReadError, default_source, read_records
@@ -205,7 +206,7 @@ def import_file(
                 status = "partial"
                 if not (run.report.inserted or run.report.responses):
                     raise
-                raise ReadError(
+                raise PartlyImported(
                     f"partly imported: {run.report.inserted:,} insights and "
                     f"{run.report.responses:,} responses from the rows before were stored, "
                     f"then {error}. Undo import #{import_id} on the Import page, or fix the "

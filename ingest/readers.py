@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -19,7 +19,13 @@ from ingest import documents, spreadsheets
 from ingest.errors import MAX_COLUMNS, ReadError, too_many_columns
 
 SAMPLE_BYTES = 64 * 1024
-csv.field_size_limit(64 * 1024 * 1024)
+MAX_LINE_MB = 2  # a physical line (an insight is at most 20,000 characters) past this is no table
+csv.field_size_limit(MAX_LINE_MB << 20)  # a quoted field spanning lines, likewise
+_MARK = "oivallus-broken"  # the decoding error handler that marks a broken character
+_BROKEN = "\udc00"  # a lone surrogate: never the result of decoding valid UTF-16 or UTF-32
+_TOO_LONG = "\udc01"  # in place of a line past MAX_LINE_MB
+_TOO_LONG_SAID = f"is longer than {MAX_LINE_MB} MB: is this a CSV file?"
+codecs.register_error(_MARK, lambda error: (_BROKEN, error.end))  # type: ignore[attr-defined]
 
 
 TABLES = ("csv", "tsv", "tab", "xlsx", "json", "jsonl")
@@ -117,19 +123,23 @@ def _delimited(path: Path, encoding: str, sample: bytes):
     text_sample = sample.decode(encoding, errors="ignore")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text_sample)
     handle: IO
-    lines: Iterable[str]
     if encoding in ("utf-16", "utf-32"):
-        handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
-        lines = handle
+        # decoded line by line, a broken character marked: a bad row is rejected at its own
+        # line (a decoder reading ahead in blocks would fail lines before it, mid-import)
+        handle = open(path, encoding=encoding, newline="", errors=_MARK)  # noqa: SIM115
+        lines = _lines(handle, delimiter, lambda line, _: line)
     else:
         handle = open(path, "rb")  # noqa: SIM115 - streamed, closed by rows()
-        lines = _decoded_lines(handle)
+        lines = _lines(handle, delimiter.encode(), _decoded_line)
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = [h.strip().lstrip("\ufeff").strip() for h in next(reader)]
     except (StopIteration, UnicodeDecodeError, csv.Error) as error:
         handle.close()
         raise ReadError(f"the header line cannot be read ({error})") from None
+    except ReadError:
+        handle.close()
+        raise
     if not any(header):
         handle.close()
         raise ReadError("the first line holds no column names")
@@ -142,6 +152,12 @@ def _delimited(path: Path, encoding: str, sample: bytes):
             for values in reader:
                 line = reader.line_num
                 if not any(v.strip() for v in values):
+                    continue
+                if any(_TOO_LONG in v for v in values):
+                    yield line, {"__error__": _TOO_LONG_SAID}
+                    continue
+                if any(_BROKEN in v for v in values):
+                    yield line, {"__error__": f"is not {encoding} text; save the file as UTF-8"}
                     continue
                 if len(values) != len(header):
                     yield (
@@ -161,22 +177,40 @@ def _delimited(path: Path, encoding: str, sample: bytes):
     return header, rows()
 
 
-def _decoded_lines(handle) -> Iterator[str]:
-    """Lines decoded one by one: a file mixing UTF-8 and cp1252 (rows pasted from another
+def _lines(handle, delimiter, decode: Callable) -> Iterator[str]:
+    """A file's physical lines, decoded. A line past MAX_LINE_MB is never split into fields
+    (a 100 MB line of commas would be 100 million of them): it streams by and becomes a
+    marked line, its row rejected; a header that long raises `ReadError`, saying how many
+    columns it has when that is the trouble."""
+    limit = MAX_LINE_MB << 20
+    newline = "\n" if isinstance(delimiter, str) else b"\n"
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) <= limit:
+            yield decode(line, number)
+            continue
+        separators = line.count(delimiter)
+        while not line.endswith(newline) and (line := handle.readline(limit)):
+            separators += line.count(delimiter)
+        if number == 1 and separators + 1 > MAX_COLUMNS:
+            raise too_many_columns(separators + 1)
+        if number == 1:
+            raise ReadError(f"line 1 {_TOO_LONG_SAID}")
+        yield _TOO_LONG + "\n"
+
+
+def _decoded_line(raw: bytes, number: int) -> str:
+    """A line decoded on its own: a file mixing UTF-8 and cp1252 (rows pasted from another
     export) reads whole, each line in the encoding it is in, so an error can never point at
     the wrong line and no half of a file is stored."""
-    first = True
-    for raw in handle:
-        if first and raw.startswith(codecs.BOM_UTF8):
+    if number == 1:
+        while raw.startswith(codecs.BOM_UTF8):  # a doubled BOM too (a file saved twice)
             raw = raw[len(codecs.BOM_UTF8) :]
-        if first:
-            while raw.startswith(codecs.BOM_UTF8):  # a doubled BOM (a file saved twice)
-                raw = raw[len(codecs.BOM_UTF8) :]
-            first = False
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield raw.decode("cp1252", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _json_lines(path: Path, encoding: str):

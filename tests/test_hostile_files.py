@@ -11,6 +11,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from ingest.errors import PartlyImported
 from ingest.readers import ReadError, read_records, waiting_files
 from insights import InsightIn
 from insights.backup import BackupError, export_backup, restore_backup
@@ -124,11 +125,32 @@ def test_a_file_breaking_off_midway_says_partly_imported_with_the_right_line(kb,
     finally:
         csv.field_size_limit(limit)
     message = str(error.value)
+    assert isinstance(error.value, PartlyImported)  # the pages head it "partly imported"
     assert "partly imported: 3,000 insights" in message and "line 3002" in message, message
     assert "Undo import #1" in message
     record = kb.imports.import_record(1)
     assert record.status == "partial" and record.inserted == 3_000
     assert kb.imports.undo_import(1) == 3_000 and kb.count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_broken_character_in_utf16_rejects_its_own_row_and_the_rest_lands(kb, tmp_path, encoding):
+    def rows(numbers):
+        return "".join(f"Row {i} is fine\n" for i in numbers).encode(encoding + "-le")
+
+    broken = "Bad ".encode(encoding + "-le") + b"\x00\xd8\x00\x00"[: 2 if "16" in encoding else 4]
+    data = (
+        "text\n".encode(encoding)
+        + rows(range(2_000))
+        + broken
+        + " row\n".encode(encoding + "-le")
+        + rows(range(2_000, 4_000))
+    )
+    (tmp_path / "wide.csv").write_bytes(data)
+    report = kb.imports.import_file(tmp_path / "wide.csv")
+    assert report.inserted == 4_000 and report.status == "finished"
+    [rejected] = report.rejected
+    assert rejected.line == 2_002 and f"not {encoding} text" in rejected.reason
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
@@ -200,3 +222,17 @@ def test_only_people_who_may_import_can_look_inside_a_file(kb, tmp_path):
     with pytest.raises(PermissionDenied):
         viewer.imports.preview_file(tmp_path / "a.csv")
     assert kb.imports.preview_file(tmp_path / "a.csv") == ([], ["text"], [{"text": "hello"}])
+
+
+def test_a_line_of_a_hundred_megabytes_is_refused_without_splitting_it(kb, tmp_path):
+    (tmp_path / "commas.csv").write_bytes(b"text\nfine\n" + b"," * (100 << 20) + b"\nalso fine\n")
+    before = peak_mb()
+    report = kb.imports.import_file(tmp_path / "commas.csv")
+    assert report.inserted == 2
+    assert [
+        (r.line, "longer than 2 MB: is this a CSV file?" in r.reason) for r in report.rejected
+    ] == [(3, True)]
+    (tmp_path / "header.csv").write_bytes(b"a" * (3 << 20) + b"\nx\n")
+    with pytest.raises(ReadError, match="line 1 is longer than 2 MB"):
+        kb.imports.preview_file(tmp_path / "header.csv")
+    assert peak_mb() - before < 150  # a line split into its fields was 1.2 GB

@@ -261,6 +261,22 @@ def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monk
         kb.close()
 
 
+def test_import_page_heads_a_partly_imported_file_so(app_db, tmp_path, monkeypatch):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    rows = "".join(f"Palaute numero {i} on hyvä\n" for i in range(600))  # past the preview
+    endless = '"' + "a quoted field that never ends\n" * 100_000  # past the field limit
+    (folder / "cut.csv").write_text("text\n" + rows + endless, encoding="utf-8")
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
+    at = open_app("views/import.py")
+    at.multiselect[0].select("cut.csv").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    said = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "cut.csv was partly imported: 600 insights" in said, said
+    assert "field larger than field limit" in said and not at.error
+
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, real_embedder):
     """The demo data (insights, survey responses, computed themes) in a closed file."""
