@@ -236,3 +236,43 @@ def test_a_line_of_a_hundred_megabytes_is_refused_without_splitting_it(kb, tmp_p
     with pytest.raises(ReadError, match="line 1 is longer than 2 MB"):
         kb.imports.preview_file(tmp_path / "header.csv")
     assert peak_mb() - before < 150  # a line split into its fields was 1.2 GB
+
+
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("short", "at least 12 characters"),
+        ("x" * 20, "one repeated character"),
+        ("123456789012345", "digits only"),
+        ("password1234", "common words"),
+        ("Salasana2026!", "common words"),
+        ("qwertyqwerty", "common words"),
+    ],
+)
+def test_a_weak_backup_passphrase_is_refused_with_why(tmp_path, weak, why):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "manifest.json").write_text("{}")
+    with pytest.raises(InvalidInput, match=why):
+        seal_folder(tmp_path / "b", weak)
+    for fine in ("1234567890123456", "correct horse battery"):
+        assert seal_folder(tmp_path / "b", fine).startswith(b"OIVALLUS")
+
+
+def test_a_sealed_backup_unpacking_too_large_is_refused_before_it_fills_memory(
+    tmp_path, monkeypatch
+):
+    import insights.sealed
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes(b"\0" * (8 << 20))  # 8 MB of zeros, 8 KB sealed
+    sealed = tmp_path / "bomb.oivb"
+    sealed.write_bytes(seal_folder(folder, "correct horse battery"))
+    monkeypatch.setattr(insights.sealed, "MIN_LIMIT_MB", 1)  # 50 x 8 KB is under 8 MB
+    with pytest.raises(BackupError, match="unpacks to more than 1 MB"):
+        restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")
+    assert not (tmp_path / "new.duckdb").exists()
+    monkeypatch.setattr(insights.sealed, "MIN_LIMIT_MB", 64)
+    monkeypatch.setenv("OIVALLUS_RESTORE_LIMIT_MB", "2")  # the absolute cap wins
+    with pytest.raises(BackupError, match="more than 2 MB"):
+        restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")

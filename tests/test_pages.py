@@ -369,6 +369,14 @@ def test_admin_page_adds_a_person_and_exports(app_db, tmp_path):
     next(b for b in at.button if b.label == "Export everything now").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Exported") for s in at.success)
+    download = next(b for b in at.get("download_button") if "sealed" in b.label)
+    assert download.disabled
+    at.text_input(key="backup-passphrase").input("password2026").run()
+    assert "common words" in " ".join(w.value for w in at.warning)
+    assert next(b for b in at.get("download_button") if "sealed" in b.label).disabled
+    at.text_input(key="backup-passphrase").input("orange piano under lamp").run()
+    assert not at.warning
+    assert not next(b for b in at.get("download_button") if "sealed" in b.label).disabled
     kb = KnowledgeBase.open(app_db)
     try:
         assert kb.people.user("sanna").role == "contributor"
