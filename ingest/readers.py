@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from ingest import documents, spreadsheets
+from ingest import documents, jsonstream, spreadsheets
 from ingest.errors import MAX_COLUMNS, ReadError, too_many_columns
 
 SAMPLE_BYTES = 64 * 1024
@@ -214,8 +214,19 @@ def _decoded_line(raw: bytes, number: int) -> str:
 
 
 def _json_lines(path: Path, encoding: str):
+    limit = MAX_LINE_MB << 20
     with open(path, encoding=encoding, errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+        number = 0
+        while line := handle.readline(limit + 1):
+            number += 1
+            if len(line) > limit:
+                while not line.endswith("\n") and (line := handle.readline(limit)):
+                    pass  # the rest of the line streams by
+                yield (
+                    number,
+                    {"__error__": f"is longer than {MAX_LINE_MB} MB; give one object a line"},
+                )
+                continue
             if not line.strip():
                 continue
             try:
@@ -230,28 +241,28 @@ def _json_lines(path: Path, encoding: str):
 
 
 def _json(path: Path, encoding: str):
+    """Read twice, as a stream: once for the keys (and to refuse a bad file before a row is
+    stored), once for the rows."""
+    columns: set[str] = set()
     try:
         with open(path, encoding=encoding) as handle:
-            data = json.load(handle)
-    except RecursionError:
-        raise ReadError(
-            "the JSON is nested too deeply to read; export a flat list of objects"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ReadError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
+            for item in jsonstream.items(handle):
+                if isinstance(item, dict):
+                    columns.update(str(k) for k in item)
+                if len(columns) > MAX_COLUMNS:
+                    raise ReadError(
+                        f"the objects have more than {MAX_COLUMNS:,} different keys; "
+                        "export the fields to import"
+                    )
     except UnicodeDecodeError as error:
         raise ReadError(f"the file is not text in {encoding} ({error.reason})") from None
-    if isinstance(data, dict):
-        data = next((v for v in data.values() if isinstance(v, list)), [data])
-    if not isinstance(data, list):
-        raise ReadError("expected a list of objects")
-    columns = sorted({k for item in data if isinstance(item, dict) for k in item}) or ["text"]
-    if len(columns) > MAX_COLUMNS:
-        raise ReadError(
-            f"the objects have {len(columns):,} different keys (at most "
-            f"{MAX_COLUMNS:,}); export the fields to import"
-        )
-    return columns, ((i, _as_record(item)) for i, item in enumerate(data, start=1))
+
+    def rows():
+        with open(path, encoding=encoding) as handle:
+            for number, item in enumerate(jsonstream.items(handle), start=1):
+                yield number, _as_record(item)
+
+    return sorted(columns) or ["text"], rows()
 
 
 def _as_record(value) -> dict[str, str]:

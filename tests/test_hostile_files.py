@@ -276,3 +276,35 @@ def test_a_sealed_backup_unpacking_too_large_is_refused_before_it_fills_memory(
     monkeypatch.setenv("OIVALLUS_RESTORE_LIMIT_MB", "2")  # the absolute cap wins
     with pytest.raises(BackupError, match="more than 2 MB"):
         restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")
+
+
+def test_json_is_read_as_a_stream_and_refuses_a_list_past_its_limits(kb, tmp_path, monkeypatch):
+    import json
+
+    from ingest import jsonstream
+
+    rows = [{"text": f"Palaute {i}", "segment": "SMB" if i % 2 else "Consumer"} for i in range(9)]
+    (tmp_path / "wrapped.json").write_text(json.dumps({"meta": {"n": 9}, "rows": rows}, indent=1))
+    columns, records = read_records(tmp_path / "wrapped.json")
+    assert columns == ["segment", "text"] and [r for _, r in records] == [
+        {k: str(v) for k, v in row.items()} for row in rows
+    ]
+    monkeypatch.setattr(jsonstream, "_CHUNK", 7)  # objects and numbers cut across chunks
+    (tmp_path / "n.json").write_text('[{"text": "a", "n": 123456789}, {"text": "b", "n": 1.5e3}]')
+    assert [r["n"] for _, r in read_records(tmp_path / "n.json")[1]] == ["123456789", "1500.0"]
+    (tmp_path / "bad.json").write_text('[{"text": "a"},\n{"text": "b"},\n{"text": oops}]')
+    with pytest.raises(ReadError, match="not valid JSON at line 3"):
+        kb.imports.import_file(tmp_path / "bad.json")
+    assert kb.count() == 0  # refused before a row was stored
+    monkeypatch.setattr(jsonstream, "MAX_ITEMS", 100)
+    (tmp_path / "empties.json").write_text("[" + ",".join(["{}"] * 101) + "]")
+    with pytest.raises(ReadError, match="more than 100 items; split the file"):
+        kb.imports.preview_file(tmp_path / "empties.json")
+    monkeypatch.setattr(jsonstream, "_CHUNK", 1 << 20)
+    monkeypatch.setattr(jsonstream, "MAX_ITEM_MB", 1)
+    (tmp_path / "big.json").write_text('[{"text": "' + "x" * (3 << 20) + '"}]')
+    with pytest.raises(ReadError, match="longer than 1 MB"):
+        kb.imports.preview_file(tmp_path / "big.json")
+    (tmp_path / "long.jsonl").write_text('{"text": "fine"}\n' + "x" * (3 << 20) + "\n")
+    report = kb.imports.import_file(tmp_path / "long.jsonl")
+    assert report.inserted == 1 and "longer than 2 MB" in report.rejected[0].reason
