@@ -62,6 +62,7 @@ bench: setup
 	$(PY) benchmarks/eval_languages.py
 	$(PY) benchmarks/eval_pool.py
 	$(PY) benchmarks/bench_speed.py
+	$(PY) benchmarks/upload_memory.py
 
 # ChromaDB beside Oivallus's vector index (issue 13); ChromaDB lives in its own environment.
 .venv-chroma/.installed:

@@ -16,6 +16,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from ingest.errors import PartlyImported
 from ingest.readers import ReadError
 from insights import KnowledgeBase
 from storage.db import default_db_path
@@ -81,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                     journey_stage=args.stage,
                 )
             except (ReadError, OSError) as error:
-                print(f"\n  not imported: {error}", file=sys.stderr)
+                heading = "" if isinstance(error, PartlyImported) else "not imported: "
+                print(f"\n  {heading}{error}", file=sys.stderr)
                 failed += 1
                 continue
             inserted += report.inserted

@@ -12,18 +12,25 @@ id is stored only as a keyed hash (`pseudonym`), never as given.
 
 One file is one import (recorded, undoable) and one transaction: a bad row is reported with
 its line and reason and the rest lands, or a file that cannot be read stores nothing.
+
+What a value may be: finite, at most 1e15 in size, and 0 or more. A metric's values are
+summed per month, so they are counts and amounts (visits, orders, revenue), never negative; a
+purchase's amount and quantity likewise (a negative quantity in a sales log is a return or a
+cancellation, not a purchase: counting it as one would inflate purchases per customer, so it
+is rejected with that reason). Dates lie between 1900 and a year from today.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ingest.pipeline import RejectedRow, parse_date
+from ingest.pipeline import RejectedRow, check_size, parse_date
 from ingest.readers import ReadError, read_records
 from insights.metrics import pseudonym
 
@@ -58,6 +65,9 @@ QUANTITY_NAMES = ("quantity", "qty", "kpl", "lukumäärä")  # amount = quantity
 KINDS = ("metrics", "purchase", "churn")
 GUESS_ROWS = 200
 NUMERIC_SHARE = 0.8
+MAX_ROWS = 1_048_576  # Excel's own limit; a longer behaviour file is split by month
+MAX_MAGNITUDE = 1e15  # past this a "value" is an id, a sum of sums or a typing slip
+FIRST_YEAR = 1900
 
 
 class MetricsReport(BaseModel):
@@ -83,24 +93,56 @@ def parse_period(value) -> tuple[date, str]:
     """(start, "day" or "month") of a date or period: 2026-03-15, 15.3.2026, 2026-03, 3/2026;
     spreadsheet dates as they come."""
     if isinstance(value, date):
-        return value, "day"
+        return _in_range(value, str(value)), "day"
     text = str(value).strip()
     month = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(r"(\d{1,2})/(\d{4})", text)
     if month:
         year, number = (month[1], month[2]) if len(month[1]) == 4 else (month[2], month[1])
         if not 1 <= int(number) <= 12:
             raise ValueError(f"{text!r} is not a month; write 2026-03 or 3/2026")
-        return date(int(year), int(number), 1), "month"
+        return _in_range(date(int(year), int(number), 1), text), "month"
     try:
-        return parse_date(text), "day"
+        day = parse_date(text)
     except ValueError:
         raise ValueError(
             f"{text!r} is not a date or a month; write 2026-03-15 or 2026-03"
         ) from None
+    return _in_range(day, text), "day"
+
+
+def _in_range(day: date, text: str) -> date:
+    latest = date.today() + timedelta(days=366)
+    if not date(FIRST_YEAR, 1, 1) <= day <= latest:
+        raise ValueError(
+            f"the date {text!r} is outside {FIRST_YEAR} to {latest.isoformat()}; check the year"
+        )
+    return day
 
 
 def parse_number(value) -> float:
-    """A number as people write it: 1234.5, 1 234,5, 1,234.5, 12 %."""
+    """A number as people write it: 1234.5, 1 234,5, 1,234.5, 12 %; raises ValueError for
+    anything else, for inf and NaN in any spelling and for magnitudes past 1e15."""
+    number = _parse_float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a number; write a number such as 1234.5")
+    if abs(number) > MAX_MAGNITUDE:
+        raise ValueError(f"{value!r} is larger than {MAX_MAGNITUDE:.0e}; check the number")
+    return number
+
+
+def parse_count(value, field: str) -> float:
+    """A count or an amount: a number (see `parse_number`) of 0 or more; an error names the
+    field (the column) it is in."""
+    try:
+        number = parse_number(value)
+    except ValueError as error:
+        raise ValueError(f"{field}: {error}") from None
+    if number < 0:
+        raise ValueError(f"{field}: {value!r} is negative; a count or amount is 0 or more")
+    return number
+
+
+def _parse_float(value) -> float:
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").rstrip("%€$")
@@ -161,8 +203,8 @@ def guess_mapping(columns: list[str], rows: list[dict], kind: str = "metrics") -
 
 
 def _is_number(value) -> bool:
-    try:
-        parse_number(value)
+    try:  # inf or 1e300 still marks a column of numbers: its rows are rejected with why
+        _parse_float(value)
     except ValueError:
         return False
     return True
@@ -178,13 +220,15 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
     cells: dict[tuple, float] = {}
     wide = {k.split(":", 1)[1]: c for k, c in mapping.items() if k.startswith("metric:")}
     for line, record in records:
-        report.rows += 1
+        _count(report)
         try:
+            if "__error__" in record:
+                raise ValueError(record["__error__"])
             start, period = parse_period(record.get(mapping["period"]) or "")
             dims = tuple(_cell(record, mapping, f) or defaults.get(f) or "" for f in DIMENSIONS)
             if wide:
                 values = [
-                    (name, parse_number(record[column]))
+                    (name, parse_count(record[column], column))
                     for name, column in wide.items()
                     if str(record.get(column) or "").strip()
                 ]
@@ -192,7 +236,8 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
                 name = _cell(record, mapping, "metric")
                 if not name:
                     raise ValueError("the metric name is empty")
-                values = [(name, parse_number(record.get(mapping["value"]) or ""))]
+                value = record.get(mapping["value"]) or ""
+                values = [(name, parse_count(value, mapping["value"]))]
         except (ValueError, KeyError) as error:
             report.rejected.append(RejectedRow(line=line, reason=str(error)))
             continue
@@ -203,13 +248,24 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
     return [dict(zip(fields, key, strict=True)) | {"value": value} for key, value in cells.items()]
 
 
+def _count(report: MetricsReport) -> None:
+    report.rows += 1
+    if report.rows > MAX_ROWS:
+        raise ReadError(
+            f"the file has more than {MAX_ROWS:,} rows; split it (by month, say) and import "
+            "the parts one by one. Nothing was stored"
+        )
+
+
 def read_customer_rows(records, mapping, kind: str, key: bytes, defaults: dict, report):
     """Customer records from records, the ids replaced by their pseudonyms."""
     rows = []
     for line, record in records:
-        report.rows += 1
+        _count(report)
         customer = _cell(record, mapping, "customer")
         try:
+            if "__error__" in record:
+                raise ValueError(record["__error__"])
             if not customer:
                 raise ValueError("the customer id is empty")
             raw_day = record.get(mapping["period"]) if "period" in mapping else None
@@ -217,10 +273,16 @@ def read_customer_rows(records, mapping, kind: str, key: bytes, defaults: dict, 
             if kind == "purchase" and day is None:
                 raise ValueError("a purchase needs its date")
             amount_text = _cell(record, mapping, "amount")
-            amount = parse_number(amount_text) if amount_text else None
+            amount = parse_count(amount_text, mapping["amount"]) if amount_text else None
             quantity = _cell(record, mapping, "quantity")
             if amount is not None and quantity:
-                amount *= parse_number(quantity)
+                if quantity.startswith("-"):
+                    raise ValueError(
+                        f"{mapping['quantity']}: {quantity!r} is negative; a return or a "
+                        "cancellation is not a purchase"
+                    )
+                count = parse_count(quantity, mapping["quantity"])
+                amount = parse_count(amount * count, "amount x quantity")
         except ValueError as error:
             report.rejected.append(RejectedRow(line=line, reason=str(error)))
             continue
@@ -240,6 +302,7 @@ def read_file(path: Path, kind: str, mapping: dict[str, str] | None, sheet: str 
     """(mapping, records) of a metrics or customer file; raises ReadError saying what to fix."""
     if kind not in KINDS:
         raise ReadError(f"a behaviour file holds metrics, purchases or churn, not {kind!r}")
+    check_size(path, path.name)
     columns, records = read_records(path, sheet)
     first = list(itertools.islice(records, GUESS_ROWS))
     mapping = mapping or guess_mapping(columns, [r for _, r in first], kind)
@@ -263,4 +326,20 @@ def read_file(path: Path, kind: str, mapping: dict[str, str] | None, sheet: str 
             f"no column holds the customer id; columns are {columns}. Name it 'customer_id' "
             "(or 'asiakas')"
         )
+    elif kind == "purchase" and "period" not in mapping:
+        raise ReadError(
+            f"no column holds the date of each purchase; columns are {columns}. Add one "
+            "named 'date' (or 'order date', 'ostopäivä')"
+        )
     return mapping, records
+
+
+def nothing_to_store(report: MetricsReport) -> ReadError:
+    """The one message for a file none of whose rows can be stored."""
+    if not report.rows:
+        return ReadError("the file holds no rows under its header; nothing was imported")
+    examples = "; ".join(f"line {r.line}: {r.reason}" for r in report.rejected[:3])
+    return ReadError(
+        f"none of its {report.rows:,} rows could be imported, so nothing was stored. "
+        f"For example {examples}. Fix these rows and import the file again"
+    )

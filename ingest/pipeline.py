@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError
 
+from ingest.errors import PartlyImported
 from ingest.mapping import guess_mapping
 from ingest.pii import NameList, load_names, scrub
 from ingest.readers import ReadError, default_source, read_records
@@ -99,6 +100,17 @@ def _limit_bytes() -> int:
     return int(float(os.environ.get(LIMIT_ENV, DEFAULT_LIMIT_MB)) * 1024 * 1024)
 
 
+def check_size(path: Path, name: str) -> int:
+    """A file's size in bytes; raises `ReadError` when it is over the import limit."""
+    size = path.stat().st_size
+    if size > _limit_bytes():
+        raise ReadError(
+            f"{name} is {size / 2**20:.0f} MB, over the import limit of "
+            f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)"
+        )
+    return size
+
+
 def _estimate_rows(path: Path) -> int:
     if path.suffix.lower() in (".csv", ".tsv", ".tab", ".jsonl"):
         with open(path, "rb") as handle:
@@ -135,12 +147,7 @@ def import_file(
     path = Path(path)
     name = name or path.name
     started = time.perf_counter()
-    size = path.stat().st_size
-    if size > _limit_bytes():
-        raise ReadError(
-            f"{name} is {size / 2**20:.0f} MB, over the import limit of "
-            f"{_limit_bytes() / 2**20:.0f} MB (set {LIMIT_ENV} to change it)"
-        )
+    size = check_size(path, name)
     if isinstance(mapping, str):
         saved = imports.mappings()
         if mapping not in saved:
@@ -199,7 +206,7 @@ def import_file(
                 status = "partial"
                 if not (run.report.inserted or run.report.responses):
                     raise
-                raise ReadError(
+                raise PartlyImported(
                     f"partly imported: {run.report.inserted:,} insights and "
                     f"{run.report.responses:,} responses from the rows before were stored, "
                     f"then {error}. Undo import #{import_id} on the Import page, or fix the "

@@ -11,16 +11,21 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from ingest import documents, spreadsheets
-from ingest.errors import ReadError
+from ingest import documents, jsonstream, spreadsheets
+from ingest.errors import MAX_COLUMNS, ReadError, too_many_columns
 
 SAMPLE_BYTES = 64 * 1024
-MAX_COLUMNS = 1_000  # a header past this is a broken or hostile file, not a table
-csv.field_size_limit(64 * 1024 * 1024)
+MAX_LINE_MB = 2  # a physical line (an insight is at most 20,000 characters) past this is no table
+csv.field_size_limit(MAX_LINE_MB << 20)  # a quoted field spanning lines, likewise
+_MARK = "oivallus-broken"  # the decoding error handler that marks a broken character
+_BROKEN = "\udc00"  # a lone surrogate: never the result of decoding valid UTF-16 or UTF-32
+_TOO_LONG = "\udc01"  # in place of a line past MAX_LINE_MB
+_TOO_LONG_SAID = f"is longer than {MAX_LINE_MB} MB: is this a CSV file?"
+codecs.register_error(_MARK, lambda error: (_BROKEN, error.end))  # type: ignore[attr-defined]
 
 
 TABLES = ("csv", "tsv", "tab", "xlsx", "json", "jsonl")
@@ -118,34 +123,41 @@ def _delimited(path: Path, encoding: str, sample: bytes):
     text_sample = sample.decode(encoding, errors="ignore")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text_sample)
     handle: IO
-    lines: Iterable[str]
     if encoding in ("utf-16", "utf-32"):
-        handle = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
-        lines = handle
+        # decoded line by line, a broken character marked: a bad row is rejected at its own
+        # line (a decoder reading ahead in blocks would fail lines before it, mid-import)
+        handle = open(path, encoding=encoding, newline="", errors=_MARK)  # noqa: SIM115
+        lines = _lines(handle, delimiter, lambda line, _: line)
     else:
         handle = open(path, "rb")  # noqa: SIM115 - streamed, closed by rows()
-        lines = _decoded_lines(handle)
+        lines = _lines(handle, delimiter.encode(), _decoded_line)
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = [h.strip().lstrip("\ufeff").strip() for h in next(reader)]
     except (StopIteration, UnicodeDecodeError, csv.Error) as error:
         handle.close()
         raise ReadError(f"the header line cannot be read ({error})") from None
+    except ReadError:
+        handle.close()
+        raise
     if not any(header):
         handle.close()
         raise ReadError("the first line holds no column names")
     if len(header) > MAX_COLUMNS:
         handle.close()
-        raise ReadError(
-            f"the header has {len(header):,} columns (at most {MAX_COLUMNS:,}); "
-            "check the delimiter, or export only the columns to import"
-        )
+        raise too_many_columns(len(header))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
             for values in reader:
                 line = reader.line_num
                 if not any(v.strip() for v in values):
+                    continue
+                if any(_TOO_LONG in v for v in values):
+                    yield line, {"__error__": _TOO_LONG_SAID}
+                    continue
+                if any(_BROKEN in v for v in values):
+                    yield line, {"__error__": f"is not {encoding} text; save the file as UTF-8"}
                     continue
                 if len(values) != len(header):
                     yield (
@@ -165,27 +177,56 @@ def _delimited(path: Path, encoding: str, sample: bytes):
     return header, rows()
 
 
-def _decoded_lines(handle) -> Iterator[str]:
-    """Lines decoded one by one: a file mixing UTF-8 and cp1252 (rows pasted from another
+def _lines(handle, delimiter, decode: Callable) -> Iterator[str]:
+    """A file's physical lines, decoded. A line past MAX_LINE_MB is never split into fields
+    (a 100 MB line of commas would be 100 million of them): it streams by and becomes a
+    marked line, its row rejected; a header that long raises `ReadError`, saying how many
+    columns it has when that is the trouble."""
+    limit = MAX_LINE_MB << 20
+    newline = "\n" if isinstance(delimiter, str) else b"\n"
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) <= limit:
+            yield decode(line, number)
+            continue
+        separators = line.count(delimiter)
+        while not line.endswith(newline) and (line := handle.readline(limit)):
+            separators += line.count(delimiter)
+        if number == 1 and separators + 1 > MAX_COLUMNS:
+            raise too_many_columns(separators + 1)
+        if number == 1:
+            raise ReadError(f"line 1 {_TOO_LONG_SAID}")
+        yield _TOO_LONG + "\n"
+
+
+def _decoded_line(raw: bytes, number: int) -> str:
+    """A line decoded on its own: a file mixing UTF-8 and cp1252 (rows pasted from another
     export) reads whole, each line in the encoding it is in, so an error can never point at
     the wrong line and no half of a file is stored."""
-    first = True
-    for raw in handle:
-        if first and raw.startswith(codecs.BOM_UTF8):
+    if number == 1:
+        while raw.startswith(codecs.BOM_UTF8):  # a doubled BOM too (a file saved twice)
             raw = raw[len(codecs.BOM_UTF8) :]
-        if first:
-            while raw.startswith(codecs.BOM_UTF8):  # a doubled BOM (a file saved twice)
-                raw = raw[len(codecs.BOM_UTF8) :]
-            first = False
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield raw.decode("cp1252", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _json_lines(path: Path, encoding: str):
+    limit = MAX_LINE_MB << 20
     with open(path, encoding=encoding, errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+        number = 0
+        while line := handle.readline(limit + 1):
+            number += 1
+            if len(line) > limit:
+                while not line.endswith("\n") and (line := handle.readline(limit)):
+                    pass  # the rest of the line streams by
+                yield (
+                    number,
+                    {"__error__": f"is longer than {MAX_LINE_MB} MB; give one object a line"},
+                )
+                continue
             if not line.strip():
                 continue
             try:
@@ -200,28 +241,28 @@ def _json_lines(path: Path, encoding: str):
 
 
 def _json(path: Path, encoding: str):
+    """Read twice, as a stream: once for the keys (and to refuse a bad file before a row is
+    stored), once for the rows."""
+    columns: set[str] = set()
     try:
         with open(path, encoding=encoding) as handle:
-            data = json.load(handle)
-    except RecursionError:
-        raise ReadError(
-            "the JSON is nested too deeply to read; export a flat list of objects"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ReadError(f"not valid JSON at line {error.lineno}: {error.msg}") from None
+            for item in jsonstream.items(handle):
+                if isinstance(item, dict):
+                    columns.update(str(k) for k in item)
+                if len(columns) > MAX_COLUMNS:
+                    raise ReadError(
+                        f"the objects have more than {MAX_COLUMNS:,} different keys; "
+                        "export the fields to import"
+                    )
     except UnicodeDecodeError as error:
         raise ReadError(f"the file is not text in {encoding} ({error.reason})") from None
-    if isinstance(data, dict):
-        data = next((v for v in data.values() if isinstance(v, list)), [data])
-    if not isinstance(data, list):
-        raise ReadError("expected a list of objects")
-    columns = sorted({k for item in data if isinstance(item, dict) for k in item}) or ["text"]
-    if len(columns) > MAX_COLUMNS:
-        raise ReadError(
-            f"the objects have {len(columns):,} different keys (at most "
-            f"{MAX_COLUMNS:,}); export the fields to import"
-        )
-    return columns, ((i, _as_record(item)) for i, item in enumerate(data, start=1))
+
+    def rows():
+        with open(path, encoding=encoding) as handle:
+            for number, item in enumerate(jsonstream.items(handle), start=1):
+                yield number, _as_record(item)
+
+    return sorted(columns) or ["text"], rows()
 
 
 def _as_record(value) -> dict[str, str]:

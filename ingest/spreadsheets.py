@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ingest.archives import check_archive
-from ingest.errors import ReadError
+from ingest.errors import MAX_COLUMNS, ReadError, too_many_columns
 
 HEADER_SEARCH_ROWS = 20
 
@@ -84,6 +84,10 @@ def rows(path: Path, sheet: str | None = None):
         workbook.close()
         raise ReadError(f"the sheet {worksheet.title!r} is empty")
     header_at = filled.index(max(filled))
+    width = max((i + 1 for i, v in enumerate(top[header_at]) if v), default=0)
+    if width > MAX_COLUMNS:
+        workbook.close()
+        raise too_many_columns(width)
     header = [h or f"column {i + 1}" for i, h in enumerate(top[header_at])]
 
     def records() -> Iterator[tuple[int, dict[str, str]]]:

@@ -157,9 +157,16 @@ class Metrics:
     ):
         """Import a metrics file ("metrics") or customer records ("purchase", "churn") as
         one recorded, undoable import in one transaction; returns a `MetricsReport`
-        (see ingest.metrics for the columns). `segment` and `journey_stage` apply to rows
-        without their own."""
-        from ingest.metrics import MetricsReport, read_customer_rows, read_file, read_metric_rows
+        (see ingest.metrics for the columns and what a value may be). `segment` and
+        `journey_stage` apply to rows without their own. Raises `ReadError` (nothing stored,
+        nothing recorded) for a file that cannot be read or none of whose rows can be stored."""
+        from ingest.metrics import (
+            MetricsReport,
+            nothing_to_store,
+            read_customer_rows,
+            read_file,
+            read_metric_rows,
+        )
 
         path = Path(path)
         clock = time.perf_counter()
@@ -172,6 +179,8 @@ class Metrics:
             rows = read_customer_rows(
                 records, mapping, kind, customer_key(self.people), defaults, report
             )
+        if not rows:  # one message, and no import recorded for a file that stores nothing
+            raise nothing_to_store(report)
         import_id = self.imports.start(
             report.file, str(path), path.stat().st_size, self.acting.actor_name, kind, mapping
         )

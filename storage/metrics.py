@@ -72,6 +72,8 @@ class MetricRepository:
 
     def ensure_defined(self, cur, names: list[str], when: datetime) -> None:
         """Define metrics met for the first time in a file (higher is better, no target)."""
+        if not names:
+            return
         cur.executemany(
             "INSERT INTO metrics (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [[n, when] for n in names],

@@ -307,3 +307,69 @@ def test_an_online_retail_log_is_read_as_purchases_and_its_audit_entry_stays_sma
     assert amounts == (round(6 * 2.55 + 2 * 1.85 + 32 * 1.69, 2), 2)
     [entry] = kb.people.audit(entity="import")
     assert len(entry.after["rejected"]) == 51 and entry.after["rejected"][-1] == "... and 150 more"
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("inf", "not a number"),
+        ("-Infinity", "not a number"),
+        ("NaN", "not a number"),
+        ("-nan", "not a number"),
+        ("1e16", "larger than"),
+        ("-5", "negative"),
+    ],
+)
+def test_a_value_that_is_no_count_is_a_rejected_row_naming_its_column(kb, tmp_path, cell, reason):
+    text = f"month,visits,orders\n2026-01,10,5\n2026-02,11,{cell}\n"
+    report = kb.metrics.import_file(write(tmp_path, "bad.csv", text))
+    [rejected] = report.rejected
+    assert rejected.line == 3 and "orders" in rejected.reason and reason in rejected.reason
+    assert kb.metrics.monthly("orders")["all"] == [(date(2026, 1, 1), 5.0)]
+
+
+@pytest.mark.parametrize("day", ["9999-12", "1899-12-31", "12/9999"])
+def test_a_date_outside_1900_to_next_year_is_a_rejected_row(kb, tmp_path, day):
+    report = kb.metrics.import_file(
+        write(tmp_path, "far.csv", f"month,visits\n2026-01,10\n{day},5\n")
+    )
+    assert [(r.line, "check the year" in r.reason) for r in report.rejected] == [(3, True)]
+    assert kb.metrics.monthly("visits")["all"] == [(date(2026, 1, 1), 10.0)]
+
+
+def test_a_file_of_only_bad_rows_says_so_once_and_records_nothing(kb, tmp_path):
+    text = "month,orders,revenue\n9999-12,-inf,nan\n2026-01,5,Infinity\nlater,1,2\n"
+    with pytest.raises(ReadError) as error:
+        kb.metrics.import_file(write(tmp_path, "bad.csv", text))
+    message = str(error.value)
+    assert "none of its 3 rows could be imported, so nothing was stored" in message
+    assert "line 2:" in message and "Error" not in message and "executemany" not in message
+    with pytest.raises(ReadError, match="no rows under its header"):
+        kb.metrics.import_file(write(tmp_path, "empty.csv", "date,metric,value\n"))
+    assert kb.imports.history() == [] and kb.metrics.definitions() == []
+
+
+def test_purchases_refuse_returns_and_a_file_without_dates_names_its_columns(kb, tmp_path):
+    log = "customer_id,date,quantity,unit price\nA1,2026-01-02,-2,3.5\nA1,2026-01-03,2,3.5\n"
+    report = kb.metrics.import_file(write(tmp_path, "p.csv", log), kind="purchase")
+    assert report.stored == 1
+    assert [(r.line, "return or a cancellation" in r.reason) for r in report.rejected] == [
+        (2, True)
+    ]
+    with pytest.raises(ReadError) as error:
+        kb.metrics.import_file(write(tmp_path, "n.csv", "customer_id,amount\nA,3\n"), "purchase")
+    assert "['customer_id', 'amount']" in str(error.value) and "'date'" in str(error.value)
+
+
+def test_behaviour_files_have_the_import_size_limit_and_a_row_limit(kb, tmp_path, monkeypatch):
+    import ingest.metrics
+
+    path = write(tmp_path, "m.csv", "month,visits\n" + "2026-01,1\n" * 50)
+    monkeypatch.setenv("OIVALLUS_IMPORT_LIMIT_MB", "0.0001")
+    with pytest.raises(ReadError, match="over the import limit"):
+        kb.metrics.import_file(path)
+    monkeypatch.delenv("OIVALLUS_IMPORT_LIMIT_MB")
+    monkeypatch.setattr(ingest.metrics, "MAX_ROWS", 20)
+    with pytest.raises(ReadError, match="more than 20 rows"):
+        kb.metrics.import_file(path)
+    assert kb.imports.history() == []

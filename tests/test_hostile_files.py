@@ -11,6 +11,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from ingest.errors import PartlyImported
 from ingest.readers import ReadError, read_records, waiting_files
 from insights import InsightIn
 from insights.backup import BackupError, export_backup, restore_backup
@@ -89,6 +90,20 @@ def test_a_header_of_millions_of_columns_gets_a_short_message(tmp_path):
     assert "2,000,000 columns" in str(error.value) and len(str(error.value)) < 300
 
 
+def test_an_excel_sheet_of_too_many_columns_gets_the_csv_message(tmp_path):
+    header = [f"c{i}" for i in range(1_001)]
+    path = write_xlsx(tmp_path / "wide.xlsx", {"Sheet": [header, ["x"] * 1_001]})
+    (tmp_path / "wide.csv").write_text(",".join(header) + "\n" + ",".join(["x"] * 1_001))
+    with pytest.raises(ReadError) as from_excel:
+        read_records(path)
+    with pytest.raises(ReadError) as from_csv:
+        read_records(tmp_path / "wide.csv")
+    assert str(from_excel.value) == str(from_csv.value)
+    assert "1,001 columns (at most 1,000)" in str(from_excel.value)
+    fits = write_xlsx(tmp_path / "fits.xlsx", {"Sheet": [header[:1_000], ["x"] * 1_000]})
+    assert len(read_records(fits)[0]) == 1_000
+
+
 def test_a_cp1252_row_in_a_utf8_file_is_read_in_its_own_encoding(kb, tmp_path):
     rows = [f"Toimitus {i} myöhästyi päivällä".encode() for i in range(3_000)]
     rows.append("Äänestys oli hyvä kiitos".encode("cp1252"))
@@ -110,11 +125,32 @@ def test_a_file_breaking_off_midway_says_partly_imported_with_the_right_line(kb,
     finally:
         csv.field_size_limit(limit)
     message = str(error.value)
+    assert isinstance(error.value, PartlyImported)  # the pages head it "partly imported"
     assert "partly imported: 3,000 insights" in message and "line 3002" in message, message
     assert "Undo import #1" in message
     record = kb.imports.import_record(1)
     assert record.status == "partial" and record.inserted == 3_000
     assert kb.imports.undo_import(1) == 3_000 and kb.count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_broken_character_in_utf16_rejects_its_own_row_and_the_rest_lands(kb, tmp_path, encoding):
+    def rows(numbers):
+        return "".join(f"Row {i} is fine\n" for i in numbers).encode(encoding + "-le")
+
+    broken = "Bad ".encode(encoding + "-le") + b"\x00\xd8\x00\x00"[: 2 if "16" in encoding else 4]
+    data = (
+        "text\n".encode(encoding)
+        + rows(range(2_000))
+        + broken
+        + " row\n".encode(encoding + "-le")
+        + rows(range(2_000, 4_000))
+    )
+    (tmp_path / "wide.csv").write_bytes(data)
+    report = kb.imports.import_file(tmp_path / "wide.csv")
+    assert report.inserted == 4_000 and report.status == "finished"
+    [rejected] = report.rejected
+    assert rejected.line == 2_002 and f"not {encoding} text" in rejected.reason
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
@@ -186,3 +222,89 @@ def test_only_people_who_may_import_can_look_inside_a_file(kb, tmp_path):
     with pytest.raises(PermissionDenied):
         viewer.imports.preview_file(tmp_path / "a.csv")
     assert kb.imports.preview_file(tmp_path / "a.csv") == ([], ["text"], [{"text": "hello"}])
+
+
+def test_a_line_of_a_hundred_megabytes_is_refused_without_splitting_it(kb, tmp_path):
+    (tmp_path / "commas.csv").write_bytes(b"text\nfine\n" + b"," * (100 << 20) + b"\nalso fine\n")
+    before = peak_mb()
+    report = kb.imports.import_file(tmp_path / "commas.csv")
+    assert report.inserted == 2
+    assert [
+        (r.line, "longer than 2 MB: is this a CSV file?" in r.reason) for r in report.rejected
+    ] == [(3, True)]
+    (tmp_path / "header.csv").write_bytes(b"a" * (3 << 20) + b"\nx\n")
+    with pytest.raises(ReadError, match="line 1 is longer than 2 MB"):
+        kb.imports.preview_file(tmp_path / "header.csv")
+    assert peak_mb() - before < 150  # a line split into its fields was 1.2 GB
+
+
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("short", "at least 12 characters"),
+        ("x" * 20, "one repeated character"),
+        ("123456789012345", "digits only"),
+        ("password1234", "common words"),
+        ("Salasana2026!", "common words"),
+        ("qwertyqwerty", "common words"),
+    ],
+)
+def test_a_weak_backup_passphrase_is_refused_with_why(tmp_path, weak, why):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "manifest.json").write_text("{}")
+    with pytest.raises(InvalidInput, match=why):
+        seal_folder(tmp_path / "b", weak)
+    for fine in ("1234567890123456", "correct horse battery"):
+        assert seal_folder(tmp_path / "b", fine).startswith(b"OIVALLUS")
+
+
+def test_a_sealed_backup_unpacking_too_large_is_refused_before_it_fills_memory(
+    tmp_path, monkeypatch
+):
+    import insights.sealed
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes(b"\0" * (8 << 20))  # 8 MB of zeros, 8 KB sealed
+    sealed = tmp_path / "bomb.oivb"
+    sealed.write_bytes(seal_folder(folder, "correct horse battery"))
+    monkeypatch.setattr(insights.sealed, "MIN_LIMIT_MB", 1)  # 50 x 8 KB is under 8 MB
+    with pytest.raises(BackupError, match="unpacks to more than 1 MB"):
+        restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")
+    assert not (tmp_path / "new.duckdb").exists()
+    monkeypatch.setattr(insights.sealed, "MIN_LIMIT_MB", 64)
+    monkeypatch.setenv("OIVALLUS_RESTORE_LIMIT_MB", "2")  # the absolute cap wins
+    with pytest.raises(BackupError, match="more than 2 MB"):
+        restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")
+
+
+def test_json_is_read_as_a_stream_and_refuses_a_list_past_its_limits(kb, tmp_path, monkeypatch):
+    import json
+
+    from ingest import jsonstream
+
+    rows = [{"text": f"Palaute {i}", "segment": "SMB" if i % 2 else "Consumer"} for i in range(9)]
+    (tmp_path / "wrapped.json").write_text(json.dumps({"meta": {"n": 9}, "rows": rows}, indent=1))
+    columns, records = read_records(tmp_path / "wrapped.json")
+    assert columns == ["segment", "text"] and [r for _, r in records] == [
+        {k: str(v) for k, v in row.items()} for row in rows
+    ]
+    monkeypatch.setattr(jsonstream, "_CHUNK", 7)  # objects and numbers cut across chunks
+    (tmp_path / "n.json").write_text('[{"text": "a", "n": 123456789}, {"text": "b", "n": 1.5e3}]')
+    assert [r["n"] for _, r in read_records(tmp_path / "n.json")[1]] == ["123456789", "1500.0"]
+    (tmp_path / "bad.json").write_text('[{"text": "a"},\n{"text": "b"},\n{"text": oops}]')
+    with pytest.raises(ReadError, match="not valid JSON at line 3"):
+        kb.imports.import_file(tmp_path / "bad.json")
+    assert kb.count() == 0  # refused before a row was stored
+    monkeypatch.setattr(jsonstream, "MAX_ITEMS", 100)
+    (tmp_path / "empties.json").write_text("[" + ",".join(["{}"] * 101) + "]")
+    with pytest.raises(ReadError, match="more than 100 items; split the file"):
+        kb.imports.preview_file(tmp_path / "empties.json")
+    monkeypatch.setattr(jsonstream, "_CHUNK", 1 << 20)
+    monkeypatch.setattr(jsonstream, "MAX_ITEM_MB", 1)
+    (tmp_path / "big.json").write_text('[{"text": "' + "x" * (3 << 20) + '"}]')
+    with pytest.raises(ReadError, match="longer than 1 MB"):
+        kb.imports.preview_file(tmp_path / "big.json")
+    (tmp_path / "long.jsonl").write_text('{"text": "fine"}\n' + "x" * (3 << 20) + "\n")
+    report = kb.imports.import_file(tmp_path / "long.jsonl")
+    assert report.inserted == 1 and "longer than 2 MB" in report.rejected[0].reason

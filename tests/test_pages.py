@@ -261,6 +261,22 @@ def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monk
         kb.close()
 
 
+def test_import_page_heads_a_partly_imported_file_so(app_db, tmp_path, monkeypatch):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    rows = "".join(f"Palaute numero {i} on hyvä\n" for i in range(600))  # past the preview
+    endless = '"' + "a quoted field that never ends\n" * 100_000  # past the field limit
+    (folder / "cut.csv").write_text("text\n" + rows + endless, encoding="utf-8")
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
+    at = open_app("views/import.py")
+    at.multiselect[0].select("cut.csv").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    said = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "cut.csv was partly imported: 600 insights" in said, said
+    assert "field larger than field limit" in said and not at.error
+
+
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, real_embedder):
     """The demo data (insights, survey responses, computed themes) in a closed file."""
@@ -353,6 +369,14 @@ def test_admin_page_adds_a_person_and_exports(app_db, tmp_path):
     next(b for b in at.button if b.label == "Export everything now").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Exported") for s in at.success)
+    download = next(b for b in at.get("download_button") if "sealed" in b.label)
+    assert download.disabled
+    at.text_input(key="backup-passphrase").input("password2026").run()
+    assert "common words" in " ".join(w.value for w in at.warning)
+    assert next(b for b in at.get("download_button") if "sealed" in b.label).disabled
+    at.text_input(key="backup-passphrase").input("orange piano under lamp").run()
+    assert not at.warning
+    assert not next(b for b in at.get("download_button") if "sealed" in b.label).disabled
     kb = KnowledgeBase.open(app_db)
     try:
         assert kb.people.user("sanna").role == "contributor"
@@ -429,3 +453,20 @@ def test_privacy_page_sets_a_rule_and_erases_a_name(app_db):
         kb.close()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_app("views/privacy.py", user="aino")  # a researcher: not listed, and refused
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"month,orders\n9999-12,-inf\n2026-01,nan\n", "none of its 2 rows could be imported"),
+        (b"segment,orders\nSMB,4\n", "columns are ['segment', 'orders']"),
+    ],
+)
+def test_behaviour_page_says_why_a_file_was_not_imported(app_db, content, said):
+    at = open_app("views/behaviour.py", user="aino")
+    at.file_uploader[0].upload("bad.csv", content, "text/csv").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "bad.csv was not imported" in errors and said in errors, errors
+    assert "Traceback" not in errors and "/" not in errors.split("imported:")[1]

@@ -9,7 +9,7 @@ import streamlit as st
 from insights.backup import BackupError, export_backup
 from insights.errors import OivallusError
 from insights.records import Role
-from insights.sealed import MIN_PASSPHRASE, SUFFIX, seal_folder
+from insights.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, seal_folder
 from insights.text import escape_markdown
 from storage.db import data_dir_for
 from views.common import db_path, kb, may
@@ -104,12 +104,15 @@ with backup:
             type="password",
             key="backup-passphrase",
         )
+        problem = passphrase_problem(passphrase)
+        if passphrase and problem:
+            st.warning(f"{problem.capitalize()}.")
         st.download_button(
             "Download the sealed backup",
             lambda: seal_folder(folder, passphrase),  # built only when clicked
             file_name=f"oivallus-{folder.name}{SUFFIX}",
             mime="application/octet-stream",
-            disabled=len(passphrase) < MIN_PASSPHRASE,
+            disabled=problem is not None,
         )
 
 with audit:

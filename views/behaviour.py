@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ingest.readers import ReadError
 from insights import OivallusError
 from insights.models import SearchFilters
 from insights.text import escape_markdown
@@ -51,8 +52,11 @@ if may("researcher"):
                         segment=segment.strip() or None,
                         journey_stage=None if stage == "—" else stage,
                     )
-                except (OivallusError, OSError) as error:
-                    st.error(f"{escape_markdown(upload.name)} was not imported: {error}")
+                except (ReadError, OivallusError, OSError) as error:
+                    st.error(
+                        f"{escape_markdown(upload.name)} was not imported: "
+                        f"{escape_markdown(str(error))}"
+                    )
                 else:
                     what = ", ".join(report.metrics) or KINDS[kind].split(" (")[0].lower()
                     st.success(

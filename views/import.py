@@ -10,6 +10,7 @@ import streamlit as st
 
 from ingest import jobs
 from ingest import uploads as kept_uploads
+from ingest.errors import PartlyImported
 from ingest.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
 from ingest.readers import SUPPORTED, ReadError, waiting_files
 from insights.errors import OivallusError
@@ -82,6 +83,9 @@ def run_import(name: str, path: Path, **options) -> int:
 
     try:
         report = base.imports.import_file(path, progress=show, name=name, **options)
+    except PartlyImported as error:  # its message says what was stored and how to undo it
+        st.warning(f"{shown} was {escape_markdown(str(error))}.")
+        return 0
     except (ReadError, OivallusError) as error:
         st.error(f"{shown} was not imported: {escape_markdown(str(error))}.")
         return 0
