@@ -4,7 +4,7 @@ Every public model is importable from here; `KnowledgeBase` is loaded on first u
 `storage` (which builds on the models) can be imported on its own without a cycle.
 """
 
-from insights.errors import InvalidInput, NotFound, OivallusError
+from insights.errors import EditConflict, InvalidInput, NotFound, OivallusError
 from insights.models import (
     AddResult,
     Evidence,
@@ -51,6 +51,7 @@ __all__ = [
     "ThemeTrend",
     "AddResult",
     "AuditEntry",
+    "EditConflict",
     "Evidence",
     "EvidenceRelation",
     "Hit",
