@@ -429,3 +429,36 @@ def test_privacy_page_sets_a_rule_and_erases_a_name(app_db):
         kb.close()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_app("views/privacy.py", user="aino")  # a researcher: not listed, and refused
+
+
+def test_edit_conflict_shows_what_changed_and_merges(app_db):
+    """Someone saves while the form is open: Save is refused with who changed it, the page
+    shows theirs against mine, and Merge then Save keeps both edits (issue 26)."""
+    from insights.startup import opening_for
+
+    at = open_app(insight="1")
+    at.text_input(key="edit1_tags").input("discount, checkout")
+    shared = opening_for(str(app_db)).knowledge_base()  # the app's own knowledge base
+    theirs = shared.get(1)
+    aino = shared.acting_as(shared.people.user("aino"))
+    edited = theirs.model_dump(include=set(InsightIn.model_fields)) | {"language": None}
+    edited["text"] = "Seven of nine participants could not find the discount code field."
+    aino.curation.edit(1, InsightIn(**edited), expected_version=theirs.version)
+
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception, at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "Not saved" in message and "aino" in message and "version 1" in message
+    shown = " ".join(t.value for t in at.text)
+    assert "Theirs: Seven of nine" in shown and "Yours: Six of nine" in shown
+    assert "Yours: discount, checkout" in shown
+    assert shared.get(1).tags == []  # nothing of mine was stored
+
+    next(b for b in at.button if b.label == "Merge").click().run()
+    assert at.text_area(key="edit1_text").value.startswith("Seven of nine")
+    assert at.text_input(key="edit1_tags").value == "discount, checkout"
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    stored = shared.get(1)
+    assert stored.version == 3 and stored.text.startswith("Seven of nine")
+    assert stored.tags == ["discount", "checkout"]
