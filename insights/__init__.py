@@ -4,7 +4,7 @@ Every public model is importable from here; `KnowledgeBase` is loaded on first u
 `storage` (which builds on the models) can be imported on its own without a cycle.
 """
 
-from insights.errors import InvalidInput, NotFound, OivallusError
+from insights.errors import EditConflict, InvalidInput, NotFound, OivallusError
 from insights.models import (
     AddResult,
     Evidence,
@@ -36,6 +36,8 @@ __all__ = [
     "BriefPoint",
     "CustomerOutcomes",
     "Digest",
+    "ErasurePlan",
+    "ErasureReport",
     "Funnel",
     "FunnelStage",
     "GroupShare",
@@ -46,11 +48,14 @@ __all__ = [
     "KpiChange",
     "KpiRow",
     "MetricDefinition",
+    "Mention",
     "MetricTile",
     "Ratio",
+    "RetentionReport",
     "ThemeTrend",
     "AddResult",
     "AuditEntry",
+    "EditConflict",
     "Evidence",
     "EvidenceRelation",
     "Hit",
@@ -91,6 +96,8 @@ LAZY = {
     "BriefPoint": "insights.briefs",
     "CustomerOutcomes": "insights.funnel",
     "Digest": "insights.digest",
+    "ErasurePlan": "insights.erasure",
+    "ErasureReport": "insights.erasure",
     "Funnel": "insights.funnel",
     "FunnelStage": "insights.funnel",
     "GroupShare": "insights.funnel",
@@ -101,8 +108,10 @@ LAZY = {
     "KpiChange": "insights.kpis",
     "KpiRow": "insights.analysis",
     "MetricDefinition": "insights.metrics",
+    "Mention": "insights.erasure",
     "MetricTile": "insights.funnel",
     "Ratio": "insights.funnel",
+    "RetentionReport": "insights.retention",
     "ThemeTrend": "insights.themes",
 }
 

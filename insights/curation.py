@@ -8,7 +8,13 @@ from insights import text as textlib
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
 from insights.embeddings import Embedder, embed_texts
-from insights.errors import InvalidInput, NotFound, describe_validation_error
+from insights.errors import (
+    Changed,
+    EditConflict,
+    InvalidInput,
+    NotFound,
+    describe_validation_error,
+)
 from insights.indexing import Indexing
 from insights.linker import Linking
 from insights.models import (
@@ -122,25 +128,47 @@ class Curation:
 
     @audited("edit", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
     @requires(Role.researcher, own=_own_insight)
-    def edit(self, insight_id: int, changes: InsightIn, by: str | None = None) -> Insight:
-        """Replace an insight's content; the old version stays in its history."""
-        return self._replace_content(insight_id, changes, self.acting.who(by))
+    def edit(
+        self,
+        insight_id: int,
+        changes: InsightIn,
+        by: str | None = None,
+        expected_version: int | None = None,
+    ) -> Insight:
+        """Replace an insight's content; the old version stays in its history.
 
-    def _replace_content(self, insight_id: int, changes: InsightIn, by: str | None) -> Insight:
-        old = self.insights.get(insight_id)
+        `expected_version` is the version the person started from (what their form loaded):
+        when someone else saved a newer one meanwhile, the edit raises `EditConflict` (naming
+        who changed it and when) and stores nothing. Without it, the edit replaces whatever
+        version is stored (the behaviour of earlier releases: the last save wins). Either way
+        the compare and the write are one step (insights/conflicts.py has the merge to offer).
+        """
+        return self._replace_content(insight_id, changes, self.acting.who(by), expected_version)
+
+    def _replace_content(
+        self,
+        insight_id: int,
+        changes: InsightIn,
+        by: str | None,
+        expected_version: int | None = None,
+    ) -> Insight:
         new_hash = textlib.content_hash(changes.text)
-        new = Insight(
-            **changes.model_dump(exclude={"language"}),
-            id=old.id,
-            content_hash=new_hash,
-            language=changes.language or textlib.detect_language(changes.text),
-            version=old.version + 1,
-            created_at=old.created_at,
-            updated_at=now(),
-            created_by=old.created_by,
-        )
         with self.db.transaction() as cur:
-            self.repo.update(cur, old, new, by)
+            old = self.insights.get(insight_id)  # inside the unit: the version it writes over
+            if expected_version is not None and old.version != expected_version:
+                raise self._conflict({insight_id: expected_version})
+            new = Insight(
+                **changes.model_dump(exclude={"language"}),
+                id=old.id,
+                content_hash=new_hash,
+                language=changes.language or textlib.detect_language(changes.text),
+                version=old.version + 1,
+                created_at=old.created_at,
+                updated_at=now(),
+                created_by=old.created_by,
+            )
+            if not self.repo.update(cur, old, new, by):  # another process saved in between
+                raise self._conflict({insight_id: expected_version or old.version})
             if new_hash != old.content_hash:
                 self.indexing.add(
                     cur, [new], embed_texts(self.embedder, [new.text], [new.language])
@@ -148,6 +176,20 @@ class Curation:
         if new_hash != old.content_hash:
             self.linking.link([insight_id], background=False)
         return self.insights.get(insight_id)
+
+    def _conflict(self, expected: dict[int, int]) -> EditConflict:
+        """The refusal for edits begun from versions (id -> version) that moved on."""
+        current = self.repo.current_versions(list(expected))
+        changed = []
+        for insight_id, version in expected.items():
+            now_at = current.get(insight_id, version)
+            if now_at == version:
+                continue
+            who, when = self.repo.last_edit(insight_id, now_at)
+            changed.append(Changed(insight_id, version, now_at, who, when))
+        if not changed:  # moved on and back within the moment of the check: say so all the same
+            changed = [Changed(i, v, v, None, None) for i, v in expected.items()][:1]
+        return EditConflict(changed)
 
     @audited("delete", "insight", before=lambda kb, insight_id, *a, **k: _dump(kb, insight_id))
     @requires(Role.researcher, own=_own_insight)
@@ -192,43 +234,57 @@ class Curation:
         touchpoint: str | None = None,
         journey_stage: str | None = None,
         add_tags: list[str] | None = None,
+        remove_tags: list[str] | None = None,
+        expected_versions: dict[int, int] | None = None,
     ) -> int:
-        """Set segment, touchpoint and/or journey stage and add tags on many insights at once
-        (None leaves a field as it is), in one transaction, each keeping its old version in its
-        history; returns how many changed."""
+        """Set segment, touchpoint and/or journey stage, add and remove tags on many insights
+        at once (None leaves a field as it is), in one transaction, each keeping its old version
+        in its history; returns how many changed.
+
+        Tags are applied as a change to each insight's tags as stored (these added, those
+        removed), never as a replacement list. `expected_versions` (id -> the version the
+        person saw when choosing them) refuses the whole edit with `EditConflict`, naming every
+        insight changed meanwhile, when any of them moved on; nothing of it is stored. Without
+        it, the edit applies to the versions stored (as in earlier releases)."""
         values = {"segment": segment, "touchpoint": touchpoint, "journey_stage": journey_stage}
         values = {k: " ".join(v.split()) for k, v in values.items() if v is not None and v.strip()}
-        tags = [t.strip() for t in add_tags or [] if t.strip()]
-        if not values and not tags:
-            raise InvalidInput("choose a value to set or a tag to add")
-        changed = []
-        for insight in self.repo.get_many(list(dict.fromkeys(insight_ids))):
-            data = insight.model_dump(include=set(InsightIn.model_fields)) | values
-            data["tags"] = list(dict.fromkeys([*insight.tags, *tags]))
-            try:
-                checked = InsightIn.model_validate(data)
-            except ValidationError as error:
-                raise describe_validation_error(error) from None
-            if (
-                checked.model_dump()
-                == InsightIn.model_validate(
-                    insight.model_dump(include=set(InsightIn.model_fields))
-                ).model_dump()
-            ):
-                continue
-            update = checked.model_dump(exclude={"language"}) | {"language": insight.language}
-            changed.append(
-                (
-                    insight,
-                    insight.model_copy(
-                        update=update | {"version": insight.version + 1, "updated_at": now()}
-                    ),
-                )
-            )
-        with self.db.transaction() as cur:
+        tags = [t.strip().lower() for t in add_tags or [] if t.strip()]
+        dropped = {t.strip().lower() for t in remove_tags or [] if t.strip()}
+        if not values and not tags and not dropped:
+            raise InvalidInput("choose a value to set or a tag to add or remove")
+        expected = {int(i): int(v) for i, v in (expected_versions or {}).items()}
+        with self.db.transaction() as cur:  # read, compare and write as one unit
+            stored = self.repo.get_many(list(dict.fromkeys(insight_ids)))
+            if any(expected.get(i.id, i.version) != i.version for i in stored):
+                raise self._conflict({i.id: expected[i.id] for i in stored if i.id in expected})
+            changed = []
+            for insight in stored:
+                data = insight.model_dump(include=set(InsightIn.model_fields)) | values
+                data["tags"] = [
+                    t for t in dict.fromkeys([*insight.tags, *tags]) if t not in dropped
+                ]
+                new = self._bulk_version(insight, data)
+                if new is not None:
+                    changed.append((insight, new))
             for old, new in changed:
-                self.repo.update(cur, old, new, self.acting.actor_name)
+                if not self.repo.update(cur, old, new, self.acting.actor_name):
+                    raise self._conflict({old.id: expected.get(old.id, old.version)})
         return len(changed)
+
+    @staticmethod
+    def _bulk_version(insight: Insight, data: dict) -> Insight | None:
+        """The next version of an insight with `data` (validated), None when nothing changes."""
+        try:
+            checked = InsightIn.model_validate(data)
+        except ValidationError as error:
+            raise describe_validation_error(error) from None
+        current = InsightIn.model_validate(insight.model_dump(include=set(InsightIn.model_fields)))
+        if checked.model_dump() == current.model_dump():
+            return None
+        update = checked.model_dump(exclude={"language"}) | {"language": insight.language}
+        return insight.model_copy(
+            update=update | {"version": insight.version + 1, "updated_at": now()}
+        )
 
     def suggest_stage(self, insight_id: int, k: int = 7) -> StageSuggestion | None:
         """A journey stage for an insight without one, from its nearest insights that have a

@@ -1,5 +1,8 @@
 """Domain errors: what went wrong, in words a person can act on."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 
 class OivallusError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -46,3 +49,55 @@ class DatabaseInUse(OivallusError):
 
 class StorageFailure(OivallusError):
     """A write could not be stored (disk full, file not writable): nothing of it was kept."""
+
+
+@dataclass(frozen=True)
+class Changed:
+    """One insight someone else changed after a person loaded it: which, from which version
+    to which, and who made the latest change when (from its history)."""
+
+    insight_id: int
+    expected_version: int
+    current_version: int
+    changed_by: str | None
+    changed_at: datetime | None
+
+    def describe(self) -> str:
+        """'insight #5 was changed by aino at 2026-12-05 14:03 (now version 3; you started
+        from version 1)'."""
+        who = self.changed_by or "the system"
+        when = f" at {self.changed_at:%Y-%m-%d %H:%M}" if self.changed_at else ""
+        return (
+            f"insight #{self.insight_id} was changed by {who}{when} (now version "
+            f"{self.current_version}; you started from version {self.expected_version})"
+        )
+
+
+class EditConflict(OivallusError):
+    """An edit started from a version of an insight that someone else has changed since: it is
+    refused and nothing of it stored (for a bulk edit: nothing at all). `changed` names each
+    insight that moved on; reload it (or merge) and save again against its new version."""
+
+    def __init__(self, changed: list[Changed]) -> None:
+        self.changed = changed
+        first = changed[0]
+        if len(changed) == 1:
+            message = f"Not saved: {first.describe()}. Reload it or merge, then save again."
+        else:
+            message = (
+                f"Not saved: {len(changed)} of the insights changed since you loaded them: "
+                + "; ".join(c.describe() for c in changed[:5])
+                + ("; …" if len(changed) > 5 else "")
+                + ". Nothing was changed; apply it again to their current versions."
+            )
+        super().__init__(message)
+
+    @property
+    def insight_id(self) -> int:
+        """The (first) insight that changed meanwhile."""
+        return self.changed[0].insight_id
+
+    @property
+    def current_version(self) -> int:
+        """Its version now (what to save against after a reload or merge)."""
+        return self.changed[0].current_version

@@ -119,24 +119,31 @@ class People:
 
     @requires(Role.admin)
     def set_role(self, username: str, role: str) -> User:
-        """Give a person another role."""
-        old = self.user(username)
+        """Give a person another role. Taking the admin role from someone is refused when it
+        would leave no enabled admin; the check and the change are one step, taken one at a
+        time across processes (two admins demoting each other at once: one is refused)."""
         Role(role)
-        if old.role == Role.admin and role != Role.admin:
-            self._keep_an_admin(username, "take the admin role from")
-        self.repo.update_user(username, role=role)
-        self.sessions.revoke_user(username, now())  # signs in again with the new role
-        self.acting.log("set role", "user", username, {"role": old.role}, {"role": role})
+        with self.repo.db.transaction() as cur:
+            self.repo.lock_role_changes(cur)
+            old = self.user(username)
+            if old.role == Role.admin and role != Role.admin:
+                self._keep_an_admin(username, "take the admin role from")
+            self.repo.update_user(username, role=role)
+            self.sessions.revoke_user(username, now(), cur=cur)  # signs in again with it
+            self.acting.log("set role", "user", username, {"role": old.role}, {"role": role}, cur)
         return self.user(username)
 
     @requires(Role.admin)
     def disable_user(self, username: str) -> User:
-        """Stop an account from signing in (its history stays)."""
-        if self.user(username).role == Role.admin:
-            self._keep_an_admin(username, "disable")
-        self.repo.update_user(username, disabled_at=now())
-        self.sessions.revoke_user(username, now())
-        self.acting.log("disable", "user", username, None, None)
+        """Stop an account from signing in (its history stays); never the last enabled admin
+        (checked and done in one step, as `set_role`)."""
+        with self.repo.db.transaction() as cur:
+            self.repo.lock_role_changes(cur)
+            if self.user(username).role == Role.admin:
+                self._keep_an_admin(username, "disable")
+            self.repo.update_user(username, disabled_at=now())
+            self.sessions.revoke_user(username, now(), cur=cur)
+            self.acting.log("disable", "user", username, None, None, cur)
         return self.user(username)
 
     @requires(
@@ -165,8 +172,17 @@ class People:
         self.set_password(self.acting.actor.username, new)
 
     def _keep_an_admin(self, username: str, what: str) -> None:
-        admins = [u for u in self.repo.users() if u.role == Role.admin and u.disabled_at is None]
-        if [u.username for u in admins] == [username]:
+        """Inside the role-change lock: refuse when the acting admin has lost the role since
+        their session began (another admin changed it a moment ago) or when `username` is
+        the last enabled admin."""
+        admins = self.repo.enabled_admins()
+        actor = self.acting.actor
+        if actor is not None and actor.username not in admins:
+            raise PermissionDenied(
+                f"{actor.display_name} is no longer an enabled admin (changed meanwhile by "
+                f"another admin), so may not {what} {username}"
+            )
+        if admins == [username]:
             raise InvalidInput(
                 f"{username} is the last admin: make someone else an admin before you {what} them",
                 field="role",

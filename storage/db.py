@@ -200,6 +200,12 @@ class Database:
         """Whether a live process (another one) holds (kind, key)."""
         return False
 
+    def serialise(self, cur, kind: int, key: int = 0) -> None:
+        """Inside a transaction: wait for, then hold until it ends, the lock of (kind, key), so
+        that units doing this kind of change (read, check, write) run one after another in
+        every process. One DuckDB file has one process, whose write lock the unit holds
+        already."""
+
     def close(self) -> None:
         """Close the connection(s)."""
         raise NotImplementedError

@@ -187,18 +187,46 @@ class InsightRepository:
 
     def update(
         self, cur: duckdb.DuckDBPyConnection, old: Insight, new: Insight, edited_by: str | None
-    ) -> None:
-        """Keep the old version in the history, then write the new one over it."""
+    ) -> bool:
+        """Write `new` over `old` only if the stored insight is still at `old`'s version (the
+        compare and the write are one statement, so another writer in between, in any process,
+        is seen), then keep `old` in the history; False, and nothing written, when it moved on."""
+        fields = [c for c in COLUMNS if c not in ("id", "created_at", "deleted_at", "created_by")]
+        written = cur.execute(
+            f"UPDATE insights SET {', '.join(f'{c} = ?' for c in fields)}"
+            " WHERE id = ? AND version = ? RETURNING id",
+            [getattr(new, c) for c in fields] + [old.id, old.version],
+        ).fetchall()
+        if not written:
+            return False
         data = InsightIn.model_validate(old.model_dump()).model_dump_json()
         cur.execute(
             "INSERT INTO insight_versions VALUES (?, ?, ?, ?, ?)",
             [old.id, old.version, data, edited_by, new.updated_at],
         )
-        fields = [c for c in COLUMNS if c not in ("id", "created_at", "deleted_at", "created_by")]
-        cur.execute(
-            f"UPDATE insights SET {', '.join(f'{c} = ?' for c in fields)} WHERE id = ?",
-            [getattr(new, c) for c in fields] + [old.id],
-        )
+        return True
+
+    def current_versions(self, ids: Sequence[int]) -> dict[int, int]:
+        """Id -> stored version of these insights (deleted ones included)."""
+        if not len(ids):
+            return {}
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT id, version FROM insights WHERE id IN (SELECT unnest(?::BIGINT[]))",
+                [list(map(int, ids))],
+            ).fetchall()
+        return dict(rows)
+
+    def last_edit(self, insight_id: int, version: int) -> tuple[str | None, datetime | None]:
+        """Who made `version` of an insight, and when (from the history row of the version it
+        replaced); (None, None) when that row is gone (erased) or it is the first version."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT edited_by, edited_at FROM insight_versions"
+                " WHERE insight_id = ? AND version = ?",
+                [insight_id, version - 1],
+            ).fetchall()
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
 
     def versions(self, insight_id: int) -> list[InsightVersion]:
         """Every earlier version of an insight, oldest first."""

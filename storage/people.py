@@ -8,6 +8,7 @@ from datetime import datetime
 from insights.records import AuditEntry, User
 from storage.db import Database
 
+ROLE_CHANGES = 3  # the lock (storage.db.Database.serialise) that role changes take one by one
 _USER = "SELECT username, display_name, role, team, email, created_at, disabled_at FROM users"
 _USER_KEYS = ("username", "display_name", "role", "team", "email", "created_at", "disabled_at")
 _AUDIT_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
@@ -50,6 +51,20 @@ class PeopleRepository:
         """Every account, by name."""
         with self.db.read() as cur:
             return [_user(r) for r in cur.execute(f"{_USER} ORDER BY username").fetchall()]
+
+    def lock_role_changes(self, cur) -> None:
+        """Inside the caller's transaction: wait until no other unit (in any process) changes
+        roles or disables accounts, and keep them waiting until this one ends."""
+        self.db.serialise(cur, ROLE_CHANGES)
+
+    def enabled_admins(self) -> list[str]:
+        """Usernames of the enabled admins (inside a transaction: as that unit sees them)."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT username FROM users WHERE role = 'admin' AND disabled_at IS NULL"
+                " ORDER BY username"
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def password_hash(self, username: str) -> str | None:
         """The stored argon2 hash of an enabled account (None when there is none)."""

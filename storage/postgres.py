@@ -281,6 +281,9 @@ class PostgresDatabase(Database):
     def shared(self) -> bool:
         return True
 
+    def serialise(self, cur, kind: int, key: int = 0) -> None:
+        cur.execute("SELECT pg_advisory_xact_lock(?::int, ?::int)", [kind, key])
+
     # Session advisory locks: the server drops them when a process's connection ends, so a
     # killed process's imports are seen as interrupted by the next one to look.
     def hold(self, kind: int, key: int) -> None:

@@ -470,3 +470,59 @@ def test_behaviour_page_says_why_a_file_was_not_imported(app_db, content, said):
     errors = " ".join(e.value for e in at.error).replace("\\", "")
     assert "bad.csv was not imported" in errors and said in errors, errors
     assert "Traceback" not in errors and "/" not in errors.split("imported:")[1]
+
+
+def test_edit_conflict_shows_what_changed_and_merges(app_db):
+    """Someone saves while the form is open: Save is refused with who changed it, the page
+    shows theirs against mine, and Merge then Save keeps both edits (issue 26)."""
+    from insights.startup import opening_for
+
+    at = open_app(insight="1")
+    at.text_input(key="edit1_tags").input("discount, checkout")
+    shared = opening_for(str(app_db)).knowledge_base()  # the app's own knowledge base
+    theirs = shared.get(1)
+    aino = shared.acting_as(shared.people.user("aino"))
+    edited = theirs.model_dump(include=set(InsightIn.model_fields)) | {"language": None}
+    edited["text"] = "Seven of nine participants could not find the discount code field."
+    aino.curation.edit(1, InsightIn(**edited), expected_version=theirs.version)
+
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception, at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "Not saved" in message and "aino" in message and "version 1" in message
+    shown = " ".join(t.value for t in at.text)
+    assert "Theirs: Seven of nine" in shown and "Yours: Six of nine" in shown
+    assert "Yours: discount, checkout" in shown
+    assert shared.get(1).tags == []  # nothing of mine was stored
+
+    next(b for b in at.button if b.label == "Merge").click().run()
+    assert at.text_area(key="edit1_text").value.startswith("Seven of nine")
+    assert at.text_input(key="edit1_tags").value == "discount, checkout"
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    stored = shared.get(1)
+    assert stored.version == 3 and stored.text.startswith("Seven of nine")
+    assert stored.tags == ["discount", "checkout"]
+
+
+def test_bulk_edit_conflict_names_the_insight_and_applies_as_a_change(app_db):
+    """A bulk edit of insights someone changed after they were ticked is refused as a whole,
+    naming them; applied again to the current versions it adds its tag and keeps theirs."""
+    from insights.startup import opening_for
+
+    at = open_app("views/search.py", user="aino")
+    next(c for c in at.checkbox if c.key == "pick1").check().run()
+    next(c for c in at.checkbox if c.key == "pick2").check().run()
+    shared = opening_for(str(app_db)).knowledge_base()
+    current = shared.get(1)
+    edited = current.model_dump(include=set(InsightIn.model_fields)) | {"tags": ["promo"]}
+    shared.curation.edit(1, InsightIn(**edited), by="leena")
+    next(t for t in at.text_input if t.label == "Add tags").input("checkout")
+    next(b for b in at.button if b.label.startswith("Apply to 2 insights")).click().run()
+    assert not at.exception, at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "#1 was changed by leena" in message and "#2" not in message
+    assert shared.get(2).tags == []  # nothing of the bulk edit stored
+    next(b for b in at.button if b.label == "Apply to the current versions").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert shared.get(1).tags == ["promo", "checkout"] and shared.get(2).tags == ["checkout"]

@@ -15,7 +15,7 @@ from views.common import (
     own_title,
     title_of,
 )
-from views.insight_form import draft, insight_fields
+from views.insight_form import draft, edit_form
 
 base = kb()
 raw_id = st.query_params.get("insight", "")
@@ -71,7 +71,9 @@ if (
             )
             if right.button("Accept", key="accept-stage", type="primary"):
                 changes = draft({"journey_stage": suggestion.stage}, insight)
-                if changes is not None and attempt(base.curation.edit, insight.id, changes):
+                if changes is not None and attempt(
+                    base.curation.edit, insight.id, changes, expected_version=insight.version
+                ):
                     st.rerun()
 
 if insight.study_id:
@@ -157,12 +159,7 @@ if not insight.deleted_at:
     if not editable:
         st.caption("Only its author's account, researchers and admins may edit or delete it.")
     if editable:
-        with st.expander("Edit"), st.form("edit"):
-            values = insight_fields(base, f"edit{insight.id}", insight, text_label="Text")
-            if st.form_submit_button("Save changes", type="primary"):
-                changes = draft(values, insight)
-                if changes is not None and attempt(base.curation.edit, insight.id, changes):
-                    st.rerun()
+        edit_form(base, insight)
 
     versions = base.insights.versions(insight.id)
     with st.expander(f"History ({len(versions)} earlier versions)"):

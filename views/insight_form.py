@@ -116,3 +116,118 @@ def draft(values: dict, initial: Insight | None = None, where=st) -> InsightIn |
     except ValidationError as error:
         where.error(str(describe_validation_error(error)))
         return None
+
+
+LABELS = {"journey_stage": "Journey stage", "study_id": "Study", "observed_at": "Observed on"}
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or NONE
+    return NONE if value in (None, "") else str(value)
+
+
+def _fields(insight: Insight) -> dict:
+    return insight.model_dump(mode="json", include=set(InsightIn.model_fields))
+
+
+def _forget_widgets(key: str) -> None:
+    """Drop the form's widget states, so that it is drawn afresh from its starting values."""
+    for name in [k for k in st.session_state if str(k).startswith(f"{key}_")]:
+        del st.session_state[name]
+
+
+def edit_form(base, insight: Insight) -> None:
+    """The Edit form of an insight with optimistic concurrency: it remembers the version it
+    loaded and saves against it; when someone saved meanwhile it shows what differs (theirs
+    against mine) and offers "Reload theirs" and "Merge" (insights/conflicts.py)."""
+    from insights.errors import EditConflict
+    from views.common import attempt
+
+    key, memo = f"edit{insight.id}", f"editing{insight.id}"
+    state = st.session_state.get(memo)
+    fresh = f"{key}_text" not in st.session_state  # no form alive: drawn from the insight
+    if state is None or (fresh and not state.pop("redraw", False)):
+        state = st.session_state[memo] = {"version": insight.version}
+    state.setdefault("loaded", _fields(insight))  # what the form began from
+    start = InsightIn.model_validate(state["start"]) if "start" in state else None
+    conflict = state.get("conflict")
+    opened = conflict is not None or start is not None or state.get("open", False)
+    with st.expander("Edit", expanded=opened):
+        if conflict is not None:
+            _conflict_panel(insight, state, conflict, key)
+        if state.get("my_text"):
+            st.info(
+                "Merged: their version, your tags and the fields only you changed. Save to "
+                "store it. Your text, to re-apply where you want it:"
+            )
+            st.text(state["my_text"])
+        began = InsightIn.model_validate(state["loaded"])
+        shown = insight.model_copy(update=(start or began).model_dump())
+        with st.form("edit"):
+            values = insight_fields(base, key, shown, text_label="Text")
+            if not st.form_submit_button("Save changes", type="primary"):
+                return
+        changes = draft(values, shown)
+        if changes is None:
+            return
+        refused: list[EditConflict] = []
+
+        def save() -> None:
+            try:
+                base.curation.edit(insight.id, changes, expected_version=state["version"])
+            except EditConflict as error:
+                refused.append(error)
+
+        if attempt(save):
+            if refused:
+                state["conflict"] = {
+                    "message": str(refused[0]),
+                    "mine": changes.model_dump(mode="json"),
+                    "started": state["loaded"],
+                }
+            else:
+                st.session_state.pop(memo, None)
+                _forget_widgets(key)
+            st.rerun()
+
+
+def _conflict_panel(insight: Insight, state: dict, conflict: dict, key: str) -> None:
+    """What changed (theirs against mine), with "Reload theirs" and "Merge"."""
+    from insights.conflicts import differences, merge_edit
+
+    st.error(conflict["message"])
+    mine = InsightIn.model_validate(conflict["mine"])
+    st.markdown(f"**What differs** (theirs: version {insight.version}; yours: this form)")
+    for name, theirs_value, my_value in differences(insight, mine):
+        st.caption(LABELS.get(name, name.replace("_", " ").capitalize()))
+        left, right = st.columns(2)
+        left.text("Theirs: " + _shown(theirs_value))
+        right.text("Yours: " + _shown(my_value))
+    reload, merge = st.columns(2)
+    if reload.button("Reload theirs", key=f"{key}-reload", help="Discard my changes"):
+        st.session_state[f"editing{insight.id}"] = {
+            "version": insight.version,
+            "loaded": _fields(insight),
+            "open": True,
+            "redraw": True,
+        }
+        _forget_widgets(key)
+        st.rerun()
+    if merge.button(
+        "Merge",
+        key=f"{key}-merge",
+        type="primary",
+        help="Tags of both; their text and fields, with my changes to fields they left alone",
+    ):
+        merged = merge_edit(conflict["started"], insight, mine)
+        state.clear()
+        state.update(
+            version=merged.version,
+            start=merged.draft.model_dump(mode="json"),
+            loaded=_fields(insight),
+            my_text=merged.my_text,
+            redraw=True,
+        )
+        _forget_widgets(key)
+        st.rerun()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from insights import InvalidInput, SearchFilters
+from insights import EditConflict, InvalidInput, SearchFilters
 from insights.models import Kind, Sentiment, Source
 from insights.text import escape_markdown, plural, snippet
 from views.common import (
@@ -98,6 +98,8 @@ if not results:
 
 may_edit = allowed(base.curation.bulk_edit, [])
 picked: set[int] = st.session_state.setdefault("search_picked", set())
+# The version of each picked insight as it was shown: the bulk edit is checked against it.
+seen: dict[int, int] = st.session_state.setdefault("search_picked_versions", {})
 if results:
     export, *_ = st.columns([3, 1, 1])
     export.caption("Export this result (every page, all fields and links):")
@@ -120,6 +122,7 @@ if results:
         if select_page.button("Select page"):
             for insight, _ in results:
                 picked.add(insight.id)
+                seen.setdefault(insight.id, insight.version)
                 st.session_state[f"pick{insight.id}"] = True
             st.rerun()
 
@@ -134,6 +137,10 @@ for insight, score in results:
                 label_visibility="collapsed",
             )
             (picked.add if chosen else picked.discard)(insight.id)
+            if chosen:
+                seen.setdefault(insight.id, insight.version)
+            else:
+                seen.pop(insight.id, None)
         else:
             head, link = st.columns([6, 1])
         title = own_title(insight)
@@ -158,31 +165,72 @@ if next_col.button("Next", disabled=not has_next, width="stretch"):
     st.session_state.search_page = page + 1
     st.rerun()
 
+
+def _apply_bulk(ids: list[int], changes: dict, versions: dict[int, int] | None) -> None:
+    """Run the bulk edit; on a conflict keep it pending (which insights changed meanwhile)."""
+    refused: list[EditConflict] = []
+
+    def run() -> None:
+        try:
+            base.curation.bulk_edit(ids, **changes, expected_versions=versions)
+        except EditConflict as error:
+            refused.append(error)
+
+    if not attempt(run):
+        return
+    if refused:
+        st.session_state.search_bulk_conflict = {
+            "ids": ids,
+            "changes": changes,
+            "message": str(refused[0]),
+        }
+        st.rerun()
+    st.session_state.pop("search_bulk_conflict", None)
+    st.session_state.search_bulk_done = len(ids)
+    picked.clear()
+    seen.clear()
+    for key in [k for k in st.session_state if str(k).startswith("pick")]:
+        del st.session_state[key]
+    st.rerun()
+
+
+pending = st.session_state.get("search_bulk_conflict")
+if may_edit and pending:
+    st.error(escape_markdown(pending["message"]))
+    st.caption(
+        "Tags are added and removed as a change, so applying it to the current versions keeps "
+        "what the others did to these insights."
+    )
+    again, drop = st.columns(2)
+    if again.button("Apply to the current versions", type="primary"):
+        _apply_bulk(pending["ids"], pending["changes"], None)
+    if drop.button("Cancel the bulk edit"):
+        st.session_state.pop("search_bulk_conflict", None)
+        st.rerun()
+
 if may_edit and results:
     with (
         st.expander(f"Edit the selected insights ({len(picked)})", expanded=bool(picked)),
         st.form("bulk-edit", clear_on_submit=True),
     ):
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2, c3, c4, c5 = st.columns(5)
         keep = "— leave as it is —"
         new_stage = c1.selectbox("Journey stage", [keep, *base.catalog.choices("journey_stage")])
         new_segment = c2.selectbox("Segment", [keep, *base.catalog.choices("segment")])
         new_touchpoint = c3.selectbox("Touchpoint", [keep, *base.catalog.choices("touchpoint")])
         new_tags = c4.text_input("Add tags", placeholder="comma, separated")
+        old_tags = c5.text_input("Remove tags", placeholder="comma, separated")
         if st.form_submit_button(f"Apply to {plural(len(picked), 'insight')}", disabled=not picked):
-            changes = {
+            changes: dict = {
                 "journey_stage": new_stage,
                 "segment": new_segment,
                 "touchpoint": new_touchpoint,
             }
             changes = {k: v for k, v in changes.items() if v != keep}
-            tags = [t for t in new_tags.split(",") if t.strip()]
-            if attempt(base.curation.bulk_edit, sorted(picked), add_tags=tags, **changes):
-                st.session_state.search_bulk_done = len(picked)
-                picked.clear()
-                for key in [k for k in st.session_state if str(k).startswith("pick")]:
-                    del st.session_state[key]
-                st.rerun()
+            changes["add_tags"] = [t for t in new_tags.split(",") if t.strip()]
+            changes["remove_tags"] = [t for t in old_tags.split(",") if t.strip()]
+            ids = sorted(picked)
+            _apply_bulk(ids, changes, {i: seen[i] for i in ids if i in seen})
 done = st.session_state.pop("search_bulk_done", None)
 if done:
     st.toast(f"Updated {plural(done, 'insight')}.", icon=":material/check_circle:")
