@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError, XMLParser
 from ingest.errors import ReadError
 
 _CHUNK = 1 << 16
-_PENDING_BYTES = 1 << 20  # spooled strings written out in blocks this size
+_PENDING_BYTES = 1 << 18  # spooled strings written out in blocks this size
 
 
 class _Collector:
