@@ -12,16 +12,17 @@ from pathlib import Path
 
 from ingest.archives import check_archive
 from ingest.errors import MAX_COLUMNS, ReadError, too_many_columns
+from ingest.sharedstrings import load_workbook
 
 HEADER_SEARCH_ROWS = 20
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook  # needed only for Excel files
-
     check_archive(path)  # before openpyxl unpacks anything
     try:
-        return load_workbook(str(path), read_only=True, data_only=True)
+        return load_workbook(path)
+    except ReadError:
+        raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
         raise ReadError(
             f"the Excel file is damaged or incomplete ({error}); open it in Excel "

@@ -104,3 +104,46 @@ def write_xlsx(
             for name, data in parts.items():
                 archive.writestr(name, data)
     return path
+
+
+_INLINE = re.compile(
+    rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: [^>]*)?>(.*?)</t></is></c>', re.DOTALL
+)
+_MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def use_shared_strings(path: Path) -> Path:
+    """Rewrite a workbook openpyxl saved (its text inline in each cell) the way Excel saves
+    one: each distinct text once in xl/sharedStrings.xml, the cells pointing at it."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    strings: dict[bytes, int] = {}
+
+    def shared(found: re.Match) -> bytes:
+        index = strings.setdefault(found.group(3), len(strings))
+        return b"<c " + found.group(1) + b't="s"' + found.group(2) + b"><v>%d</v></c>" % index
+
+    for name in parts:
+        if name.startswith("xl/worksheets/sheet"):
+            parts[name] = _INLINE.sub(shared, parts[name])
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="'
+        + _MAIN
+        + b'" uniqueCount="%d">' % len(strings)
+        + b"".join(b"<si><t>" + text + b"</t></si>" for text in strings)
+        + b"</sst>"
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdShared" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
