@@ -28,13 +28,18 @@ import threading
 
 import numpy as np
 
-COMPACT_ROWS = int(os.environ.get("OIVALLUS_COMPACT_ROWS", "250000"))
+# Past 50,000 rows the float32 rows of both indexes (raw and smoothed, 768 dimensions) would
+# hold 300 MB at 100,000 insights, more than the whole process's 1 GB target leaves them
+# (measured: 1.43 GB peak at 100,000 with 250,000 here, 0.9x GB with 50,000; recall and speed in
+# benchmarks/bench_million.py --rows 100000).
+COMPACT_ROWS = int(os.environ.get("OIVALLUS_COMPACT_ROWS", "50000"))
 # Rows proposed per query, to be scored from the int8 rows. On the real texts above, a share of
 # 0.2 % of the rows held 99.5 % of English queries' true top 10, 97 % of English-to-Finnish and
 # 95 % of Finnish-to-English ones (0.5 %: 99.6, 99.0, 98.6 %); 2,000 is 0.2 % of a million.
 CANDIDATES = 2000
 QUERY_BITS = 8  # RaBitQ's query quantisation (4 bits: 1-2 points less recall, no faster)
-_STEP = 50_000
+_STEP = 5_000  # rows read out as float32 at once by each thread filling the codes
+SAMPLE_ROWS = 10_000  # rows the codes are trained on (their centre): a float32 copy of them
 
 
 def _faiss():
@@ -76,7 +81,7 @@ class RaBitQCodes:
         """Codes of every row of a `VectorIndex` in `shards` shards, each filled by a thread of
         `pool` (an executor with at least that many threads)."""
         shards = shards if pool is not None else 1
-        sample = index.rows(np.arange(0, index.size, max(1, index.size // 100_000)))
+        sample = index.rows(np.arange(0, index.size, max(1, index.size // SAMPLE_ROWS)))
         codes = cls(index.dim, sample, shards)
 
         def fill(shard: int) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from insights import text as textlib
 from insights.ann import COMPACT_ROWS
+from insights.dense import release_freed_memory
 from insights.embeddings import EMBED_BATCH, Embedder, embed_in_batches, embed_texts
 from insights.linking import HybridIndex
 from insights.models import Insight
@@ -133,6 +134,7 @@ class Indexing:
                     bulk=True,
                     stored=stored,
                 )
+            release_freed_memory()  # each chunk's reading leaves freed pages behind
         flush()
         saved = None  # its rows are the index's now
         self.index.compact()

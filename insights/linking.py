@@ -26,6 +26,7 @@ from collections.abc import Callable, Set
 import numpy as np
 
 from insights.candidates import search_candidates
+from insights.dense import release_freed_memory
 from insights.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, fused, lexical_weight, top_rows
 from insights.pairs import Calibration, calibrated, pair_scaled
 from insights.search import LexicalIndex, VectorIndex
@@ -171,8 +172,10 @@ class HybridIndex:
         """Finish a bulk load (a large index's codes, see insights/ann.py)."""
         with self.lock:
             self.lexical.compact()
+            release_freed_memory()  # the merge's copies, before the codes' own
             self.raw.finish_bulk()
             self.smooth.finish_bulk()
+            release_freed_memory()
 
     def refine(self, insight_ids: list[int], background: bool = False) -> np.ndarray:
         """Smooth the vectors of these insights with their current neighbours; returns them.
