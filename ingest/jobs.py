@@ -16,18 +16,16 @@ first start the clocks start, so a new installation does not back up or send at 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
-import stat
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from ingest import uploads
+from ingest.dropfolder import DropFolder, UnsafeFolder
 from ingest.readers import ReadError, waiting_files
 from storage.db import data_dir_for
 
@@ -37,7 +35,6 @@ _STARTING = threading.Lock()
 POLL_SECONDS = float(os.environ.get("OIVALLUS_JOBS_POLL", 20))
 SETTLE_SECONDS = 5  # a file changed more recently may still be being copied
 KEEP_BACKUPS = 7
-IMPORTED, FAILED, WORK = "imported", "failed", ".importing"
 
 
 def import_dir() -> Path:
@@ -73,49 +70,6 @@ SCHEDULES: dict[str, Callable[[datetime], datetime]] = {
 JOBS_RUNNER = 2  # the kind of lock held by the process that runs the jobs
 
 
-class UnsafeFolder(OSError):
-    """An import folder's imported/, failed/ or work folder is a link or not a folder."""
-
-
-def _refuse_links(path: Path) -> None:
-    """Raise OSError unless `path` is a regular file with no other name (a hard link would
-    import, and later move, a file that lives outside the import folder)."""
-    found = path.lstat()
-    if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:
-        raise OSError(
-            f"{path.name} is a link (or has other names on the server) and was not read: "
-            "copy the file itself into the import folder"
-        )
-
-
-def _move(path: Path, folder: Path) -> Path:
-    """Rename `path` into `folder` under a name not taken yet (the same name again keeps
-    both); a link is moved as a link. Returns the new path."""
-    target = folder / path.name
-    number = 0
-    while os.path.lexists(target):
-        number += 1
-        target = folder / f"{path.stem}-{int(time.time())}-{number}{path.suffix}"
-    os.rename(path, target)
-    return target
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Write `text` next to `path` as PATH.error.txt, a new file: never through a link planted
-    under that name, never over an existing file."""
-    target = path.with_name(path.name + ".error.txt")
-    number = 0
-    while True:
-        try:
-            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            break
-        except FileExistsError:
-            number += 1
-            target = path.with_name(f"{path.name}.{number}.error.txt")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-
-
 class Jobs:
     """The app's scheduled work on one open KnowledgeBase (acting as the system)."""
 
@@ -127,6 +81,7 @@ class Jobs:
             smtp,
         )
         self._stop = threading.Event()
+        self._paused: str | None = None  # why the import folder is paused, once logged
 
     def start(self, poll: float = POLL_SECONDS) -> threading.Thread:
         """Run the jobs every `poll` seconds in a daemon thread until `stop()`."""
@@ -171,57 +126,45 @@ class Jobs:
 
     def import_waiting(self, now: datetime | None = None) -> list[str]:
         """Import the files waiting in the import folder (those unchanged for a few seconds)
-        and move each aside; returns their names.
-
-        The folder may be writable by others than the server, so nothing in it is trusted:
-        a file is first claimed by renaming it into a private work folder (a link is moved,
-        never followed), a link (symbolic, or a hard link to a file elsewhere) is refused
-        unread, and the imported/ and failed/ folders must be real folders: when one is a
-        link, nothing is imported until someone removes it."""
+        and move each aside; returns their names. Nothing in the folder is trusted (see
+        ingest/dropfolder.py): while imported/ or failed/ is a link, the folder is paused."""
         now_ts = (now or datetime.now()).timestamp()
         if not self.import_dir.is_dir():
             return []
         try:
-            work, imported, failed = (self._own_folder(n) for n in (WORK, IMPORTED, FAILED))
+            with DropFolder(self.import_dir) as folder:
+                self._paused = None
+                return self._import_from(folder, now_ts)
         except UnsafeFolder as error:
-            log.error("the import folder is paused: %s", error)
+            if str(error) != self._paused:  # once, not at every poll
+                log.error("the import folder is paused: %s", error)
+            self._paused = str(error)
             return []
-        claimed = sorted(work.iterdir())  # left by an interrupted run: tried again
+
+    def _import_from(self, folder: DropFolder, now_ts: float) -> list[str]:
+        names = folder.claimed()  # left by an interrupted run: tried again
         for name in waiting_files(self.import_dir):
-            path = self.import_dir / name
             try:
-                if now_ts - path.lstat().st_mtime >= SETTLE_SECONDS:  # else still being written
-                    claimed.append(_move(path, work))
+                if now_ts - (self.import_dir / name).lstat().st_mtime >= SETTLE_SECONDS:
+                    names.append(folder.claim(name))  # else still being written
             except OSError:
                 continue  # taken away meanwhile
-        done = []
-        for claimed_path in claimed:
-            name = claimed_path.name
+        for name in names:
             try:
-                _refuse_links(claimed_path)
-                report = self.kb.imports.import_file(claimed_path, by="import folder", name=name)
+                folder.check_plain(name)
+                report = self.kb.imports.import_file(
+                    folder.path(name), by="import folder", name=name
+                )
                 log.info("imported %s: %s insights", name, report.inserted)
-                moved = _move(claimed_path, imported)  # where the raw file is, for retention
-                self.kb.repos.imports.set_path(report.import_id, str(moved))
+                kept = folder.keep(name)  # where the raw file is, for retention
+                self.kb.repos.imports.set_path(report.import_id, str(kept))
             except (ReadError, OSError, ValueError) as error:
-                _write_new(_move(claimed_path, failed), f"{error}\n")
+                folder.fail(name, f"{error}\n")
                 log.warning("could not import %s: %s", name, error)
-            done.append(name)
-        if done:
+        if names:
             self.kb.wait_for_links()
             self.kb.themes.recompute_themes()
-        return done
-
-    def _own_folder(self, name: str) -> Path:
-        """import_dir/name as a real folder (made when missing); raises UnsafeFolder for a
-        link or a file in its place."""
-        folder = self.import_dir / name
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700 if name == WORK else 0o777)
-        mode = folder.lstat().st_mode
-        if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
-            raise UnsafeFolder(f"{folder} is a link or not a folder: remove it")
-        return folder
+        return names
 
     def _digest(self, now: datetime) -> None:
         from ingest.digest import write_digests

@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import json
 import re
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -36,6 +35,7 @@ from insights.errors import InvalidInput
 from insights.indexing import Indexing
 from insights.metrics import customer_key, pseudonym
 from insights.models import now
+from insights.rawfiles import delete_raw_file
 from insights.records import Role
 from storage.db import Database
 from storage.insights import InsightRepository
@@ -282,7 +282,6 @@ class Erasure:
             if files:
                 self.repo.drop_import_files(cur, [i for i, _ in files], now())
             for _, path in files:
-                if path and Path(path).is_file():
-                    Path(path).unlink()
-                    report.raw_files += 1
+                if path:
+                    report.raw_files += delete_raw_file(path)
         return report

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from insights.acting import Acting, audited, requires
 from insights.errors import InvalidInput
 from insights.models import Source, now
+from insights.rawfiles import delete_raw_file
 from insights.records import Role
 from storage.db import Database
 from storage.privacy import PrivacyRepository
@@ -128,7 +129,5 @@ class Retention:
                         self.repo.update_place(cur, "audit entry", (entry_id,), changes)
                         report.audit_entries += 1
             for path in files:  # last, so a failed write above keeps them
-                if path.is_file():
-                    path.unlink()
-                    report.files_deleted += 1
+                report.files_deleted += delete_raw_file(path)
         return report

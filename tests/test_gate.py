@@ -87,6 +87,7 @@ def test_the_session_cookie_is_http_only_and_set_only_for_live_sessions():
         in _call(server, "POST", gate.SESSION_ROUTE, behind_https, LIVE.encode())[1]["set-cookie"]
     )
     assert _call(server, "POST", gate.SESSION_ROUTE, host, b"made-up")[0] == 403
+    assert _call(server, "POST", gate.SESSION_ROUTE, host, b"x" * 10_000)[0] == 413
     elsewhere = {"Host": "127.0.0.1:8501", "Origin": "https://evil.example"}
     assert _call(server, "POST", gate.SESSION_ROUTE, elsewhere, LIVE.encode())[0] == 403
     assert _call(server, "DELETE", gate.SESSION_ROUTE, elsewhere)[0] == 403

@@ -100,3 +100,64 @@ def test_a_file_left_claimed_by_an_interrupted_run_is_imported_next_time(kb, tmp
     (folder / ".importing" / "notes.csv").write_text("text\nThe lift was out of order\n")
     assert Jobs(kb, folder, tmp_path).import_waiting() == ["notes.csv"]
     assert (folder / "imported" / "notes.csv").exists() and kb.count() == 1
+
+
+def test_a_folder_swapped_for_a_link_during_an_import_changes_nothing_outside(
+    kb, tmp_path, monkeypatch
+):
+    """The run keeps using the folders it opened: a link put in their place meanwhile is never
+    written through, and the raw file's recorded path is never one through a link."""
+    from insights.imports import Imports
+
+    folder, elsewhere = tmp_path / "imports", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "notes.csv").write_text("text\nThe lift was out of order\n", encoding="utf-8")
+    (folder / "zbad.json").write_text("{not json", encoding="utf-8")
+    _settled(folder / "notes.csv", folder / "zbad.json")
+    original = Imports.import_file
+
+    def swap_then_import(self, path, *args, **kwargs):
+        for name in ("imported", "failed"):
+            if not (folder / name).is_symlink():
+                (folder / name).rename(folder / f"{name}.real")
+                (folder / name).symlink_to(elsewhere, target_is_directory=True)
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Imports, "import_file", swap_then_import)
+    assert sorted(Jobs(kb, folder, tmp_path).import_waiting()) == ["notes.csv", "zbad.json"]
+    assert os.listdir(elsewhere) == []
+    assert (folder / "imported.real" / "notes.csv").exists()
+    assert (folder / "failed.real" / "zbad.json.error.txt").exists()
+
+
+def test_a_name_at_the_systems_limit_is_imported_and_never_jams_the_folder(kb, tmp_path):
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    jobs = Jobs(kb, folder, tmp_path)
+    name = "L" * 251 + ".csv"  # 255 bytes: a renamed copy would be longer
+    for text in ("The lift was out of order", "The lift was out of order", "Broken \0 file"):
+        (folder / name).write_bytes(f"text\n{text}\n".encode())
+        _settled(folder / name)
+        assert jobs.import_waiting() == [name]
+    assert os.listdir(folder / ".importing") == []
+    kept = os.listdir(folder / "imported") + os.listdir(folder / "failed")
+    assert len(kept) == 4 and all(len(n.encode()) <= 255 for n in kept)  # 3 files, 1 note
+    assert jobs.import_waiting() == []  # nothing tried again
+
+
+def test_a_raw_file_is_deleted_only_through_a_real_folder(tmp_path):
+    from insights.rawfiles import delete_raw_file
+
+    kept, elsewhere = tmp_path / "imported", tmp_path / "elsewhere"
+    kept.mkdir()
+    elsewhere.mkdir()
+    (kept / "survey.csv").write_text("raw\n")
+    assert delete_raw_file(kept / "survey.csv") and not (kept / "survey.csv").exists()
+    (elsewhere / "survey.csv").write_text("someone else's\n")
+    kept.rename(tmp_path / "imported.real")
+    kept.symlink_to(elsewhere, target_is_directory=True)
+    assert not delete_raw_file(kept / "survey.csv")
+    assert (elsewhere / "survey.csv").exists()
+    (elsewhere / "link.csv").symlink_to(elsewhere / "survey.csv")
+    assert not delete_raw_file(elsewhere / "link.csv")  # a link is not a raw file

@@ -20,6 +20,7 @@ COOKIE = "oivallus_session"
 SSO_COOKIE = "_streamlit_user"  # Streamlit's signed cookie after st.login
 SESSION_ROUTE = "/oivallus/session"
 UPLOAD, MEDIA = "/_stcore/upload_file/", "/media/"
+TOKEN_BYTES = 200  # a session token is 43 characters
 
 _signed_in: dict[str, str] = {}  # Streamlit session id -> username
 _lock = threading.Lock()
@@ -165,7 +166,12 @@ def session_routes(user_of: Callable[[str | None], object] | None = None) -> lis
             return Response("Not from this site.", status_code=403)
         token = ""
         if request.method == "POST":
-            token = (await request.body())[:200].decode("ascii", "replace").strip()
+            body = b""
+            async for chunk in request.stream():  # a token is short: never buffer more
+                body += chunk
+                if len(body) > TOKEN_BYTES:
+                    return Response("Not a session token.", status_code=413)
+            token = body.decode("ascii", "replace").strip()
             if await to_thread.run_sync(check, token) is None:
                 return Response("Not a live session.", status_code=403)
         response = Response(status_code=204)
