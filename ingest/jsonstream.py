@@ -70,6 +70,10 @@ class _Stream:
                 raise ReadError(
                     "the JSON is nested too deeply to read; export a flat list of objects"
                 ) from None
+            except ValueError:  # an integer of thousands of digits (Python's own limit)
+                raise ReadError(
+                    f"a number near line {self.here()} is too long to be a value; check the export"
+                ) from None
             # a number at the very end of the window may go on in the next chunk
             partial = end == len(self.buffer) and not isinstance(value, dict | list | str)
             if partial and self.more():

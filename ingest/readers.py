@@ -237,6 +237,9 @@ def _json_lines(path: Path, encoding: str):
             except RecursionError:
                 yield number, {"__error__": "is nested too deeply; give one flat object a line"}
                 continue
+            except ValueError:  # an integer of thousands of digits
+                yield number, {"__error__": "holds a number too long to be a value"}
+                continue
             yield number, _as_record(value)
 
 

@@ -150,6 +150,15 @@ class Matcher:
             text = text[:start] + ERASED + text[end:]
         return text, len(spans)
 
+    def replace_tag(self, tag: str) -> tuple[str, int]:
+        """`replace` for a tag, which the app keeps in lower case: a name is also looked for
+        capitalised ("virtanen" is Virtanen)."""
+        found = self.replace(tag)
+        if found[1] or self.kind != "name":
+            return found
+        capital, count = self.replace(tag[:1].upper() + tag[1:])
+        return (capital, count) if count else found
+
     def replace_json(self, value):
         """The same inside every string of a JSON value; (value, count)."""
         if isinstance(value, str):
@@ -193,11 +202,18 @@ class Erasure:
         """(place, key, {column: new value}, [mentions]) of every row that mentions them."""
         for place, (_, _, _, jsons) in TEXT_PLACES.items():
             for key, values in self.repo.candidates(place, matcher.patterns):
-                changes, mentions = {}, []
+                changes: dict[str, object] = {}
+                mentions = []
                 for column, value in values.items():
                     if not value:
                         continue
-                    if column in jsons:
+                    if isinstance(value, list):  # tags: each item on its own
+                        replaced = [matcher.replace_tag(str(item)) for item in value]
+                        count = sum(n for _, n in replaced)
+                        if count:
+                            changes[column] = [text for text, _ in replaced]
+                        value = ", ".join(map(str, value))  # for the snippets below
+                    elif column in jsons:
                         new, count = matcher.replace_json(json.loads(value))
                         if count:
                             changes[column] = json.dumps(new, default=str)

@@ -10,10 +10,15 @@ from storage.db import Database
 
 # Where free text is kept: kind -> (table, key columns, text columns, JSON columns).
 TEXT_PLACES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "insight": ("insights", ("id",), ("text", "title", "author"), ()),
+    "insight": ("insights", ("id",), ("text", "title", "author", "team"), ()),
     "insight version": ("insight_versions", ("insight_id", "version"), (), ("data",)),
     "evidence": ("evidence", ("id",), ("text", "source", "author"), ()),
-    "question": ("questions", ("id",), ("text", "decision", "answer", "drop_reason"), ()),
+    "question": (
+        "questions",
+        ("id",),
+        ("text", "decision", "answer", "drop_reason", "team"),
+        (),
+    ),
     "question note": (
         "question_status_history",
         ("question_id", "changed_at", "to_status"),
@@ -23,6 +28,8 @@ TEXT_PLACES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, .
     "import": ("imports", ("id",), ("file", "path"), ()),
     "audit entry": ("audit_log", ("id",), (), ("before", "after")),
 }
+# Columns holding a list of texts (tags), searched and rewritten item by item.
+LIST_PLACES: dict[str, tuple[str, ...]] = {"insight": ("tags",), "question": ("tags",)}
 _IDS = "(SELECT unnest(?::BIGINT[]))"
 
 
@@ -101,15 +108,18 @@ class PrivacyRepository:
     # --- erasure -----------------------------------------------------------------------------
 
     def candidates(self, kind: str, patterns: Sequence[str]) -> list[tuple[tuple, dict]]:
-        """(key, {column: text}) of the rows of one kind of place whose text columns contain
-        any of `patterns` (case-insensitive, soft-deleted rows included)."""
+        """(key, {column: text, or a list of texts for LIST_PLACES}) of the rows of one kind of
+        place whose text columns contain any of `patterns` (case-insensitive, soft-deleted
+        rows included)."""
         table, keys, texts, jsons = TEXT_PLACES[kind]
-        columns = texts + jsons
+        lists = LIST_PLACES.get(kind, ())
+        columns = texts + jsons + lists
         where = " OR ".join(
             f"CAST({c} AS VARCHAR) ILIKE ? ESCAPE '\\'" for _ in patterns for c in columns
         )
         params = [f"%{_escape_like(p)}%" for p in patterns for _ in columns]
-        select = ", ".join([*keys, *(f"CAST({c} AS VARCHAR)" for c in columns)])
+        shown = [f"CAST({c} AS VARCHAR)" for c in texts + jsons] + list(lists)
+        select = ", ".join([*keys, *shown])
         with self.db.read() as cur:
             rows = cur.execute(
                 f"SELECT {select} FROM {table} WHERE {where} ORDER BY {', '.join(keys)}", params

@@ -569,3 +569,44 @@ def test_behaviour_import_funnel_and_a_brief_as_pdf(demo_url, browser, tmp_path)
     download.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
     page.close()
+
+
+def test_two_people_editing_one_insight_and_a_merge_keeps_theirs(app_url, browser):
+    """Both open Edit; A saves; B's save is refused with what changed; B's Merge shows A's text
+    in the form (a new form: the browser keeps B's typing under the old one) and B's text
+    beside it; saving then keeps A's text and B's tags."""
+    page = draft_on_add(browser, app_url, "The parcel locker screen froze during pickup.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    saved = page.get_by_text("Saved as insight #").first
+    saved.wait_for()
+    number = saved.inner_text().split("#")[1].split()[0].rstrip(".")
+    page.close()
+    editors = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1400, "height": 1400})
+        tab = context.new_page()
+        tab.set_default_timeout(90_000)
+        visit(tab, f"{app_url}/insight?insight={number}")
+        tab.get_by_text("Edit", exact=True).click()
+        settle(tab)
+        editors.append((context, tab))
+    (_, first), (_, second) = editors
+    first.get_by_label("Text").fill("Text by A: the locker froze at pickup.")
+    first.get_by_role("button", name="Save changes").click()
+    settle(first)
+    second.get_by_label("Text").fill("Text by B: the screen froze.")
+    second.get_by_label("Tags").fill("locker")
+    second.get_by_role("button", name="Save changes").click()
+    second.get_by_text("Not saved", exact=False).wait_for()
+    second.get_by_role("button", name="Merge").click()
+    second.get_by_text("Your text, to re-apply", exact=False).wait_for()
+    settle(second)
+    assert second.get_by_label("Text").input_value() == "Text by A: the locker froze at pickup."
+    second.screenshot(path=str(ARTIFACTS / "edit_merge.png"), full_page=True)
+    second.get_by_role("button", name="Save changes").click()
+    settle(second)
+    visit(second, f"{app_url}/insight?insight={number}")
+    second.get_by_text("Text by A: the locker froze at pickup.").first.wait_for()
+    second.get_by_text("#locker").first.wait_for()
+    for context, _ in editors:
+        context.close()

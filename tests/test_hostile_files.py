@@ -308,3 +308,19 @@ def test_json_is_read_as_a_stream_and_refuses_a_list_past_its_limits(kb, tmp_pat
     (tmp_path / "long.jsonl").write_text('{"text": "fine"}\n' + "x" * (3 << 20) + "\n")
     report = kb.imports.import_file(tmp_path / "long.jsonl")
     assert report.inserted == 1 and "longer than 2 MB" in report.rejected[0].reason
+
+
+def test_a_number_of_thousands_of_digits_is_a_clear_refusal_not_a_traceback(kb, tmp_path):
+    from ingest.readers import ReadError
+
+    digits = "9" * 5000
+    listed = tmp_path / "visits.json"
+    listed.write_text(f'[{{"date": "2026-03-01", "visits": {digits}}}]', encoding="utf-8")
+    with pytest.raises(ReadError, match="too long to be a value"):
+        kb.imports.preview_file(listed)
+    with pytest.raises(ReadError, match="too long to be a value"):
+        kb.metrics.import_file(listed)
+    lines = tmp_path / "visits.jsonl"
+    lines.write_text(f'{{"text": "ok"}}\n{{"text": {digits}}}\n', encoding="utf-8")
+    report = kb.imports.import_file(lines)
+    assert report.inserted == 1 and "too long" in report.rejected[0].reason

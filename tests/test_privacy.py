@@ -143,3 +143,32 @@ def test_the_postgresql_migration_applies(postgres_url):
         assert 5 in versions
     finally:
         db.close()
+
+
+def test_erasure_reaches_tags_and_teams(kb):
+    first = kb.add(
+        InsightIn(
+            text="Asiakas soitti laskusta.", tags=["Virtanen", "lasku"], team="Virtasen tiimi"
+        )
+    )
+    second = kb.add(InsightIn(text="Toinen puhelu.", tags=["virtanen"]))
+    question = kb.backlog.ask(
+        QuestionIn(text="Miksi puhelu katkesi?", tags=["Virtanen"], team="Virtasen tiimi")
+    )
+    plan = kb.erasure.find("Virtanen", "name")
+    fields = {(m.place, m.field) for m in plan.mentions}
+    assert {
+        ("insight", "tags"),
+        ("insight", "team"),
+        ("question", "tags"),
+        ("question", "team"),
+    } <= fields, fields
+    kb.erasure.erase("Virtanen", "name")
+    for insight in (kb.get(first.insight.id), kb.get(second.insight.id)):
+        assert not any("virta" in t.lower() for t in insight.tags), insight.tags
+    assert "Virta" not in (kb.get(first.insight.id).team or "")
+    asked = kb.backlog.question(question.id)
+    assert not any("virta" in t.lower() for t in asked.tags) and "Virta" not in (asked.team or "")
+    for hit in kb.search("Virtasen", k=5):  # what search shows holds no mention either
+        shown = " ".join([hit.insight.text, hit.insight.team or "", *hit.insight.tags])
+        assert "virta" not in shown.lower() and hit.lexical_score == 0

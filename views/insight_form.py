@@ -144,11 +144,15 @@ def edit_form(base, insight: Insight) -> None:
     from insights.errors import EditConflict
     from views.common import attempt
 
-    key, memo = f"edit{insight.id}", f"editing{insight.id}"
+    memo = f"editing{insight.id}"
     state = st.session_state.get(memo)
+    # Reload and Merge draw a new form (new widget keys): a browser keeps a widget's value
+    # under its old key, whatever the server forgets.
+    generation = state.get("generation", 0) if state else 0
+    key = f"edit{insight.id}g{generation}"
     fresh = f"{key}_text" not in st.session_state  # no form alive: drawn from the insight
     if state is None or (fresh and not state.pop("redraw", False)):
-        state = st.session_state[memo] = {"version": insight.version}
+        state = st.session_state[memo] = {"version": insight.version, "generation": generation}
     state.setdefault("loaded", _fields(insight))  # what the form began from
     start = InsightIn.model_validate(state["start"]) if "start" in state else None
     conflict = state.get("conflict")
@@ -211,6 +215,7 @@ def _conflict_panel(insight: Insight, state: dict, conflict: dict, key: str) -> 
             "loaded": _fields(insight),
             "open": True,
             "redraw": True,
+            "generation": state.get("generation", 0) + 1,
         }
         _forget_widgets(key)
         st.rerun()
@@ -221,8 +226,10 @@ def _conflict_panel(insight: Insight, state: dict, conflict: dict, key: str) -> 
         help="Tags of both; their text and fields, with my changes to fields they left alone",
     ):
         merged = merge_edit(conflict["started"], insight, mine)
+        generation = state.get("generation", 0) + 1
         state.clear()
         state.update(
+            generation=generation,
             version=merged.version,
             start=merged.draft.model_dump(mode="json"),
             loaded=_fields(insight),
