@@ -527,3 +527,15 @@ def test_bulk_edit_conflict_names_the_insight_and_applies_as_a_change(app_db):
     next(b for b in at.button if b.label == "Apply to the current versions").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert shared.get(1).tags == ["promo", "checkout"] and shared.get(2).tags == ["checkout"]
+
+
+def test_behaviour_page_says_how_many_rejected_rows_it_does_not_list(app_db):
+    rows = "".join(f"2026-01-{day:02d},-{day}\n" for day in range(1, 13))
+    at = open_app("views/behaviour.py", user="aino")
+    content = f"date,orders\n2026-02-01,4\n{rows}".encode()
+    at.file_uploader[0].upload("orders.csv", content, "text/csv").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert sum(c.startswith("Line ") for c in captions) == 10
+    assert any("and 2 more rejected rows" in c for c in captions), captions

@@ -66,6 +66,8 @@ if may("researcher"):
                     )
                     for row in report.rejected[:10]:
                         st.caption(f"Line {row.line}: {escape_markdown(row.reason)}")
+                    if len(report.rejected) > 10:
+                        st.caption(f"… and {len(report.rejected) - 10:,} more rejected rows.")
 
 definitions = base.metrics.definitions()
 if not definitions:
