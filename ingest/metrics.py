@@ -241,9 +241,21 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
         except (ValueError, KeyError) as error:
             report.rejected.append(RejectedRow(line=line, reason=str(error)))
             continue
+        sums: dict[tuple, float] = {}
         for name, value in values:
             key = (name.strip().lower(), period, start, *dims)
-            cells[key] = cells.get(key, 0.0) + value
+            sums[key] = sums.get(key, cells.get(key, 0.0)) + value
+        too_big = [key[0] for key, total in sums.items() if total > MAX_MAGNITUDE]
+        if too_big:  # rows of one cell add up: the sum keeps the same bound as a value
+            report.rejected.append(
+                RejectedRow(
+                    line=line,
+                    reason=f"{too_big[0]} of {period} would add up past {MAX_MAGNITUDE:.0e}; "
+                    "check the values",
+                )
+            )
+            continue
+        cells.update(sums)
     fields = ("metric", "period", "period_start", "segment", "touchpoint", "journey_stage")
     return [dict(zip(fields, key, strict=True)) | {"value": value} for key, value in cells.items()]
 

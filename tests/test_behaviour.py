@@ -373,3 +373,12 @@ def test_behaviour_files_have_the_import_size_limit_and_a_row_limit(kb, tmp_path
     with pytest.raises(ReadError, match="more than 20 rows"):
         kb.metrics.import_file(path)
     assert kb.imports.history() == []
+
+
+def test_rows_of_one_cell_may_not_add_up_past_the_bound(kb, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("date,orders\n2026-02-04,1e15\n2026-02-04,1e15\n2026-02-05,3\n")
+    report = kb.metrics.import_file(path)
+    assert [r.line for r in report.rejected] == [3]
+    assert "add up past 1e+15" in report.rejected[0].reason
+    assert report.stored == 2
