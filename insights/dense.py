@@ -11,6 +11,7 @@ benchmarks/bench_million.py measures recall); the rows' RaBitQ codes propose the
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -220,12 +221,21 @@ class VectorIndex:
         return out
 
 
-def release_freed_memory() -> None:
-    """Hand the heap's freed pages back to the system after a bulk step (glibc keeps them
-    for reuse: about 250 MB after opening 100,000 insights, which the peak then builds on)."""
-    import contextlib
+@functools.cache
+def _libc():
+    """The C library, looked up once (find_library may run a subprocess)."""
     import ctypes
     import ctypes.util
 
-    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand the heap's freed pages back to the system after a bulk step (glibc keeps them
+    for reuse: about 250 MB after opening 100,000 insights, which the peak then builds on)."""
+    trim = getattr(_libc(), "malloc_trim", None)  # glibc only (not macOS, musl)
+    if trim is not None:
+        trim(0)

@@ -18,7 +18,7 @@ from insights.kb import KnowledgeBase
 from insights.people import ensure_admin_account, sso_account
 from insights.records import User
 from insights.signin import SESSION_DAYS, SignIn
-from storage.db import Database, open_database
+from storage.db import Database, data_dir_for, default_db_path, open_database
 from storage.people import PeopleRepository
 from storage.sessions import SessionRepository
 
@@ -135,3 +135,13 @@ def close_all() -> None:
 
 
 atexit.register(close_all)
+
+
+def default_target() -> str:
+    """The knowledge base the app serves: $OIVALLUS_DB, else data/oivallus.duckdb."""
+    return default_db_path()
+
+
+def data_folder(target: str | Path) -> Path:
+    """Where a knowledge base's digests, backups and uploads go (beside a DuckDB file)."""
+    return data_dir_for(target)

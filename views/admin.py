@@ -10,8 +10,8 @@ from insights.backup import BackupError, export_backup
 from insights.errors import OivallusError
 from insights.records import Role
 from insights.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, seal_folder
+from insights.startup import data_folder
 from insights.text import escape_markdown
-from storage.db import data_dir_for
 from views.common import db_path, kb, may
 
 base = kb()
@@ -81,7 +81,7 @@ with backup:
         "empty database with `python -m ingest.backup restore FOLDER --db NEW.duckdb`."
     )
     if st.button("Export everything now", type="primary"):
-        folder = data_dir_for(db_path()) / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = data_folder(db_path()) / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
         try:
             manifest = export_backup(base, folder)
         except BackupError as error:

@@ -10,16 +10,15 @@ from ingest import jobs
 from insights import Insight, KnowledgeBase
 from insights.errors import OivallusError
 from insights.records import Role, User
-from insights.startup import Accounts, Opening, opening_for
+from insights.startup import Accounts, Opening, default_target, opening_for
 from insights.text import escape_markdown
-from storage.db import default_db_path
 
 PAGE_SIZE = 10
 
 
 def db_path() -> str:
     """The database file: $OIVALLUS_DB, else data/oivallus.duckdb."""
-    return default_db_path()
+    return default_target()
 
 
 def get_opening(path: str) -> Opening:

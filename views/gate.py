@@ -126,10 +126,9 @@ def _route(path: str) -> str:
 
 
 def _user_of_token(token: str | None):
-    from insights.startup import opening_for
-    from storage.db import default_db_path
+    from insights.startup import default_target, opening_for
 
-    return opening_for(default_db_path()).accounts.user_from_token(token)
+    return opening_for(default_target()).accounts.user_from_token(token)
 
 
 async def _respond(send, status: int, body: bytes, headers: list | None = None) -> None:

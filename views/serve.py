@@ -21,8 +21,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from ingest import jobs
-from insights.startup import opening_for
-from storage.db import default_db_path
+from insights.startup import default_target, opening_for
 from views.gate import Gate, session_routes
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -31,7 +30,7 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 @asynccontextmanager
 async def lifespan(_app):
     """Open the knowledge base and start the jobs as the server starts."""
-    path = default_db_path()
+    path = default_target()
     jobs.start_beside(opening_for(path), path)
     yield None
 
