@@ -16,8 +16,7 @@ if "views.common" not in sys.modules:  # only while the imports below are slow
 
 
 from insights.acting import PermissionDenied  # noqa: E402
-from insights.errors import OivallusError  # noqa: E402
-from insights.text import escape_markdown  # noqa: E402
+from language.text import escape_markdown  # noqa: E402
 from views.common import (  # noqa: E402
     accounts,
     current_user,
@@ -28,6 +27,7 @@ from views.common import (  # noqa: E402
 )
 from views.gate import mark_session  # noqa: E402
 from views.signin import account_sidebar, resume_session, sign_in_page  # noqa: E402
+from vocabulary.errors import OivallusError  # noqa: E402
 
 splash.empty()
 

@@ -72,9 +72,9 @@ def retail_file(path: Path, rows: int) -> None:
 def overview_ms(db: Path) -> float:
     from streamlit.testing.v1 import AppTest
 
-    import insights.startup
+    import insights.runtime.startup
 
-    insights.startup.default_embedder = HashingEmbedder  # page time, not quality
+    insights.runtime.startup.default_embedder = HashingEmbedder  # page time, not quality
     os.environ["OIVALLUS_DB"] = str(db)
     os.environ["OIVALLUS_JOBS"] = "0"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)

@@ -4,7 +4,7 @@ Both get bench_million's synthetic clustered 384-d collection (--rows of it) and
 queries; both are measured in the same way: vectors added in batches of 5,000 (rows per second
 over the whole add), then each query alone for its top 10 (p50/p95), and recall@10 against
 exact float32 search. Oivallus's side is `VectorIndex`, the dense part of its search: exact up
-to OIVALLUS_COMPACT_ROWS rows, int8 rows and RaBitQ code candidates past it (insights/ann.py).
+to OIVALLUS_COMPACT_ROWS rows, int8 rows and RaBitQ code candidates past it (retrieval/ann.py).
 The whole hybrid search (words, fusion, filters) is bench_million's figure.
 
 ChromaDB is not a dependency of Oivallus: it runs in its own virtual environment
@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_million import collection_vectors, query_texts  # noqa: E402
 
-from insights.ann import COMPACT_ROWS  # noqa: E402
-from insights.search import VectorIndex  # noqa: E402
+from retrieval.ann import COMPACT_ROWS  # noqa: E402
+from retrieval.lexical import VectorIndex  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
 
 BATCH = 5_000

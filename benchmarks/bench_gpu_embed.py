@@ -1,6 +1,6 @@
 """Embedding throughput of the configured model on the GPU (when present) and on the CPU.
 
-Loads only insights/embeddings.py, so it runs where the rest of the stack is not installed
+Loads only language/embeddings.py, so it runs where the rest of the stack is not installed
 (a GPU machine with torch and sentence-transformers). Texts: synthetic, from the demo data's
 words, 12-30 words each. Usage: python benchmarks/bench_gpu_embed.py [--n 20000]
 """

@@ -50,7 +50,7 @@ def write_csv(path: Path, texts: list[str]) -> None:
 
 
 def model_throughput(rows: int) -> dict:
-    from insights.embeddings import default_embedder
+    from language.bilingual import default_embedder
 
     embedder = default_embedder()
     texts = synthetic_texts(rows, seed=21)

@@ -34,8 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from insights.models import Insight  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
+from vocabulary.knowledge import Insight  # noqa: E402
 
 CHUNK = 50_000
 # The bundled bilingual embedder gives 768 dimensions; --dim 768 measures memory at that size.

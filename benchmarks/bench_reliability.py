@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from insights import KnowledgeBase  # noqa: E402
-from insights.models import QuestionIn  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
+from vocabulary.backlog import QuestionIn  # noqa: E402
 
 BATCH = 500
 WRITER = f"""

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 from bench_reliability import IMPORTER, kill_trials  # noqa: E402
 
 from insights import KnowledgeBase  # noqa: E402
-from insights.models import QuestionIn  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
 from tests.postgres_server import LocalPostgres  # noqa: E402
+from vocabulary.backlog import QuestionIn  # noqa: E402
 
 # One app process: its people add, vote and search; a watcher notes when the other process's
 # writes (read from its log) become searchable here.

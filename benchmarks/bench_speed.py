@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
-from insights import text as textlib  # noqa: E402
+from language import text as textlib  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
 
 TARGETS = {
@@ -123,11 +123,11 @@ def bench_pages(path: Path) -> dict:
 
     from streamlit.testing.v1 import AppTest
 
-    import insights.startup
+    import insights.runtime.startup
 
-    # size, not quality (the app opens through insights.startup: patching insights.kb once let
+    # size, not quality (the app opens through insights.runtime.startup: patching kb once let
     # the real model re-embed all 100,000 insights and time the page out)
-    insights.startup.default_embedder = lambda: HashingEmbedder(dim=DIM)
+    insights.runtime.startup.default_embedder = lambda: HashingEmbedder(dim=DIM)
     os.environ["OIVALLUS_DB"] = str(path)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.session_state["user"] = "admin"  # signed in (created at the first open)
@@ -154,7 +154,7 @@ def bench_pages(path: Path) -> dict:
 
 
 def bench_add_many(results: dict) -> None:
-    from insights.embeddings import default_embedder
+    from language.bilingual import default_embedder
 
     embedder = default_embedder()  # every model the product runs (MiniLM and e5)
     texts = synthetic_texts(2000, seed=17)

@@ -134,9 +134,9 @@ def scale(n: int) -> dict:
             seconds = time.perf_counter() - start
         kb.linker.stop()
         kb.close()
-        import insights.startup
+        import insights.runtime.startup
 
-        insights.startup.default_embedder = HashingEmbedder  # page time, not quality
+        insights.runtime.startup.default_embedder = HashingEmbedder  # page time, not quality
         os.environ["OIVALLUS_DB"] = str(path)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.run()  # opens the knowledge base (cached), the first run is not timed

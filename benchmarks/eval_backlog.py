@@ -3,7 +3,7 @@
 Quality: banking77 train as insights; one question per category (its first test utterance);
 the share of the top-5 `question_suggestions` with the question's category (target >= 0.85),
 and the precision of "may answer" matches above several dense scores (English: the "answers"
-threshold of insights/pairs.py for en-en is chosen from these).
+threshold of language/pairs.py for en-en is chosen from these).
 Speed (fake embedder): 10,000 questions and 100,000 votes; `vote` p50 (target <= 20 ms) and
 the Backlog page script run (target <= 300 ms).
 
@@ -33,15 +33,15 @@ from insights import (  # noqa: E402
     KnowledgeBase,
     pairs,  # noqa: E402
 )
-from insights.models import QuestionIn  # noqa: E402
-from insights.text import detect_language  # noqa: E402
+from language.text import detect_language  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
+from vocabulary.backlog import QuestionIn  # noqa: E402
 
 EVALDATA = ROOT.parent / "shared" / "evaldata" / "banking77"
 
 
 def quality() -> dict:
-    from insights.embeddings import default_embedder
+    from language.bilingual import default_embedder
 
     train = pd.read_csv(EVALDATA / "train.csv")
     test = pd.read_csv(EVALDATA / "test.csv")

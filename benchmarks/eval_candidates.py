@@ -1,4 +1,4 @@
-"""Do a large index's candidates hold the true top 10 on real text? (issue 13, insights/ann.py)
+"""Do a large index's candidates hold the true top 10 on real text? (issue 13, retrieval/ann.py)
 
 Past COMPACT_ROWS a query is scored only against the rows its RaBitQ codes propose. This
 measures, on real English and Finnish texts of ../shared/evaldata embedded by the bundled
@@ -68,7 +68,7 @@ def embedded(cache: Path | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     if cache is not None and cache.exists():
         saved = np.load(cache)
         return saved["rows"], {kind: saved[kind] for kind in queries}
-    from insights.bilingual import BilingualEmbedder
+    from language.bilingual import BilingualEmbedder
 
     embedder = BilingualEmbedder()
     rows = np.concatenate(
@@ -99,8 +99,8 @@ def main() -> int:
         return 0
     import faiss
 
-    from insights.ann import RaBitQCodes
-    from insights.dense import VectorIndex, quantised
+    from retrieval.ann import RaBitQCodes
+    from retrieval.dense import VectorIndex, quantised
 
     rows, queries = embedded(args.cache)
     index = VectorIndex(rows.shape[1], capacity=len(rows))

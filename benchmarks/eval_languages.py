@@ -8,7 +8,7 @@
   pair stored, the first as query; MRR@10 >= 0.85.
 - Calibration (`--calibrate`): for each language pair, the lowest threshold whose suggestions
   reach a stated precision on labelled data (see THRESHOLD_TARGETS), as used in
-  insights/linking.py.
+  retrieval/hybrid.py.
 
 Usage: python benchmarks/eval_languages.py [--pairs 1000] [--calibrate] [--sets tatoeba news turku]
 """
@@ -27,8 +27,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
-from insights.embeddings import default_embedder  # noqa: E402
-from insights.text import normalise  # noqa: E402
+from language.bilingual import default_embedder  # noqa: E402
+from language.text import normalise  # noqa: E402
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 PARALLEL = {
@@ -172,7 +172,7 @@ def calibrate(embedder, pairs: int) -> None:
             if target is None:
                 continue
             if kind == "related" and key != "en-en":
-                values = dense  # see insights.pairs.suggests_link
+                values = dense  # see language.pairs.suggests_link
             right_here = fifi_dup if kind == "duplicate" and key == "fi-fi" else right
             t, p, kept = lowest_threshold(values, right_here, target)
             print(

@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.eval_languages import EVALDATA, held_out_pairs, turku_pairs  # noqa: E402
 from insights import InsightIn, KnowledgeBase  # noqa: E402
-from insights.embeddings import default_embedder  # noqa: E402
-from insights.pairs import CALIBRATION_FILE  # noqa: E402
+from language.bilingual import default_embedder  # noqa: E402
+from language.pairs import CALIBRATION_FILE  # noqa: E402
 
 SEED = 25
 PER_PAIR = 20  # each text's neighbours of one language pair that calibration fits on
@@ -292,7 +292,7 @@ def best_per_pair(rows: list[tuple], languages: list[str], right) -> dict[str, l
 
 
 def calibrate(embedder) -> None:
-    """Fit the calibration of insights/pairs.py and write it to CALIBRATION_FILE.
+    """Fit the calibration of language/pairs.py and write it to CALIBRATION_FILE.
 
     Right means the same topic, on a pool of the first half of sib200's ids (the Finnish of one
     quarter, the English of the other): `related` before re-ranking, and `search` with each
@@ -331,7 +331,7 @@ def calibrate(embedder) -> None:
             for key, (a, b) in fits.items()
             if key != "en-en"
         }
-        if kind == "search":  # see insights/pairs.py: an English query's Finnish hits stay
+        if kind == "search":  # see language/pairs.py: an English query's Finnish hits stay
             table[kind]["en-fi"] = (1.0, 0.0)
         shown = ", ".join(f"{key} {a:.2f}s{b:+.2f}" for key, (a, b) in fits.items())
         print(f"{kind}: logit of right per pair {shown} -> {table[kind]}")

@@ -23,7 +23,7 @@ from insights import (  # noqa: E402
     KnowledgeBase,
     pairs,  # noqa: E402
 )
-from insights.embeddings import default_embedder  # noqa: E402
+from language.bilingual import default_embedder  # noqa: E402
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 SETS = {

@@ -9,8 +9,8 @@ import csv
 import time
 from pathlib import Path
 
-from ingest.pii import scrub
-from insights import person_names
+from language import person_names
+from readers.pii import scrub
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 

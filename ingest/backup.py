@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
 
 from insights import KnowledgeBase
-from insights.backup import BackupError, export_backup, restore_backup
-from storage.db import default_db_path
+from insights.files.backup import export_backup, restore_backup
+from vocabulary import settings
+from vocabulary.errors import BackupError
+from vocabulary.settings import default_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             passphrase = None
             if Path(args.folder).is_file():
-                passphrase = os.environ.get("OIVALLUS_BACKUP_PASSPHRASE") or getpass.getpass(
+                passphrase = settings.current().backup_passphrase or getpass.getpass(
                     "Passphrase of the sealed backup: "
                 )
             restore_backup(args.folder, args.db, passphrase=passphrase).close()

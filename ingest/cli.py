@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from insights.errors import OivallusError
+from vocabulary.errors import OivallusError
 
 
 def run(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:

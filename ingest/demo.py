@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from insights import InsightIn, KnowledgeBase, StudyIn
-from insights.models import QuestionIn
-from storage.db import default_db_path
+from vocabulary.backlog import QuestionIn
+from vocabulary.settings import default_db_path
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 

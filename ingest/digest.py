@@ -24,7 +24,7 @@ from pathlib import Path
 
 from insights import KnowledgeBase
 from insights.digest import build_digest
-from storage.db import default_db_path
+from vocabulary.settings import default_db_path
 
 SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
 

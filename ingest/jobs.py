@@ -17,7 +17,6 @@ first start the clocks start, so a new installation does not back up or send at 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -26,25 +25,27 @@ from pathlib import Path
 
 from ingest import uploads
 from ingest.dropfolder import DropFolder, UnsafeFolder
-from ingest.readers import ReadError, waiting_files
-from storage.db import data_dir_for
+from readers.tables import waiting_files
+from vocabulary import settings
+from vocabulary.errors import ReadError
+from vocabulary.settings import data_dir_for
 
 log = logging.getLogger("oivallus.jobs")
 _STARTED: set[str] = set()
 _STARTING = threading.Lock()
-POLL_SECONDS = float(os.environ.get("OIVALLUS_JOBS_POLL", 20))
+POLL_SECONDS = settings.current().jobs_poll_seconds
 SETTLE_SECONDS = 5  # a file changed more recently may still be being copied
 KEEP_BACKUPS = 7
 
 
 def import_dir() -> Path:
     """The server's import folder: $OIVALLUS_IMPORT_DIR, else data/imports."""
-    return Path(os.environ.get("OIVALLUS_IMPORT_DIR", Path("data") / "imports"))
+    return settings.current().import_dir
 
 
 def enabled() -> bool:
     """Whether the app runs the jobs ($OIVALLUS_JOBS=0 turns them off, as the tests do)."""
-    return os.environ.get("OIVALLUS_JOBS", "1") != "0"
+    return settings.current().jobs
 
 
 def next_daily(after: datetime, hour: int) -> datetime:
@@ -172,7 +173,7 @@ class Jobs:
         write_digests(self.kb, self.data_dir / "digests" / now.date().isoformat(), self.smtp)
 
     def _backup(self, now: datetime) -> None:
-        from insights.backup import export_backup
+        from insights.files.backup import export_backup
 
         folder = self.data_dir / "backups"
         export_backup(self.kb, folder / f"nightly-{now:%Y%m%d-%H%M%S}")

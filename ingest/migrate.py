@@ -14,10 +14,9 @@ import argparse
 import sys
 import time
 
-from insights.errors import OivallusError
-from storage.backup import BackupError
-from storage.db import is_postgres, open_database
-from storage.transfer import copy_all, verify
+from insights.migration import move_database
+from vocabulary.errors import BackupError, OivallusError
+from vocabulary.settings import is_postgres
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,14 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     started = time.monotonic()
     try:
-        source = open_database(args.source)
-        target = open_database(args.target)
-        try:
-            copied = copy_all(source, target, _progress)
-            checked = verify(source, target)
-        finally:
-            source.close()
-            target.close()
+        copied, checked = move_database(args.source, args.target, _progress)
     except (BackupError, OivallusError) as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1

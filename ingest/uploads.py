@@ -14,7 +14,7 @@ import stat
 import time
 from pathlib import Path
 
-from storage.db import data_dir_for
+from vocabulary.settings import data_dir_for
 
 KEEP_HOURS = 24
 

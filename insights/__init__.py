@@ -1,14 +1,42 @@
 """Oivallus domain: capture, store, embed, link and search customer insights.
 
-Every public model is importable from here; `KnowledgeBase` is loaded on first use, so that
-`storage` (which builds on the models) can be imported on its own without a cycle.
+The public API: `KnowledgeBase` (the facade over the services) and every model people pass
+in or get back. The models themselves live in `vocabulary/`, which storage and readers build on.
 """
 
-from insights.errors import EditConflict, InvalidInput, NotFound, OivallusError
-from insights.models import (
+from insights.analysis import JourneyCell, JourneyMap, KpiRow
+from insights.briefs import Brief, BriefPoint
+from insights.digest import Digest
+from insights.erasure import ErasurePlan, ErasureReport, Mention
+from insights.import_loop import ImportReport
+from insights.inbox import InboxItem
+from insights.kb import KnowledgeBase
+from insights.metrics import MetricDefinition
+from insights.retention import RetentionReport
+from insights.rules.funnel import (
+    CustomerOutcomes,
+    Funnel,
+    FunnelStage,
+    GroupShare,
+    MetricTile,
+    Ratio,
+)
+from insights.rules.kpis import Kpi, KpiChange
+from insights.themes import ThemeTrend
+from vocabulary.backlog import (
+    EvidenceRelation,
+    PriorityPart,
+    Question,
+    QuestionEvidence,
+    QuestionIn,
+    QuestionStatus,
+    StatusChange,
+)
+from vocabulary.errors import EditConflict, InvalidInput, NotFound, OivallusError
+from vocabulary.imports import ImportRecord, SurveyResponse
+from vocabulary.knowledge import (
     AddResult,
     Evidence,
-    EvidenceRelation,
     Hit,
     Insight,
     InsightIn,
@@ -16,22 +44,18 @@ from insights.models import (
     Kind,
     Link,
     LinkStatus,
-    PriorityPart,
-    Question,
-    QuestionEvidence,
-    QuestionIn,
-    QuestionStatus,
     SearchFilters,
     Sentiment,
     Source,
     StageSuggestion,
-    StatusChange,
     Study,
     StudyIn,
+    Theme,
 )
-from insights.records import AuditEntry, ImportRecord, Role, SurveyResponse, Theme, User
+from vocabulary.people import AuditEntry, Role, User
 
 __all__ = [
+    "ImportReport",
     "Brief",
     "BriefPoint",
     "CustomerOutcomes",
@@ -87,38 +111,3 @@ __all__ = [
     "Theme",
     "User",
 ]
-
-
-# Loaded on first use (they build on storage, which builds on the models above).
-LAZY = {
-    "KnowledgeBase": "insights.kb",
-    "Brief": "insights.briefs",
-    "BriefPoint": "insights.briefs",
-    "CustomerOutcomes": "insights.funnel",
-    "Digest": "insights.digest",
-    "ErasurePlan": "insights.erasure",
-    "ErasureReport": "insights.erasure",
-    "Funnel": "insights.funnel",
-    "FunnelStage": "insights.funnel",
-    "GroupShare": "insights.funnel",
-    "InboxItem": "insights.inbox",
-    "JourneyCell": "insights.analysis",
-    "JourneyMap": "insights.analysis",
-    "Kpi": "insights.kpis",
-    "KpiChange": "insights.kpis",
-    "KpiRow": "insights.analysis",
-    "MetricDefinition": "insights.metrics",
-    "Mention": "insights.erasure",
-    "MetricTile": "insights.funnel",
-    "Ratio": "insights.funnel",
-    "RetentionReport": "insights.retention",
-    "ThemeTrend": "insights.themes",
-}
-
-
-def __getattr__(name: str):
-    if name in LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(LAZY[name]), name)
-    raise AttributeError(f"module 'insights' has no attribute {name!r}")

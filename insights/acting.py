@@ -14,11 +14,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from insights.errors import OivallusError
-from insights.models import now
-from insights.records import Role, User
 from storage.db import Database
 from storage.people import PeopleRepository
+from vocabulary.errors import OivallusError
+from vocabulary.knowledge import now
+from vocabulary.people import Role, User
 
 RANK = {Role.viewer: 0, Role.contributor: 1, Role.researcher: 2, Role.admin: 3}
 

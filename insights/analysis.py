@@ -7,9 +7,9 @@ from datetime import date
 from pydantic import BaseModel
 
 from insights.catalog import Catalog
-from insights.errors import InvalidInput
-from insights.kpis import CALCULATORS, Kpi, KpiChange, compare, previous_period
+from insights.rules.kpis import CALCULATORS, Kpi, KpiChange, compare, previous_period
 from storage.analysis import AnalysisRepository
+from vocabulary.errors import InvalidInput
 
 METRICS = tuple(CALCULATORS)
 GROUPS = ("segment", "touchpoint", "month")

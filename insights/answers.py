@@ -1,7 +1,7 @@
 """Which insights may answer which open questions (the backlog's matcher).
 
 Questions and insights share one vector space; a pair matches above its language pair's
-"answers" threshold (insights/pairs.py). Every new insight is checked against the open
+"answers" threshold (language/pairs.py). Every new insight is checked against the open
 questions, and every new question against the stored insights.
 """
 
@@ -11,16 +11,21 @@ from typing import cast
 
 import numpy as np
 
-from insights import text as textlib
 from insights.collection import hits_from
-from insights.embeddings import Embedder, embed_texts
-from insights.linking import HybridIndex
-from insights.models import Hit
-from insights.pairs import answer_matches, duplicate_question_threshold, pair_scaled, threshold
-from insights.priority import DUPLICATE_QUESTION
+from language import text as textlib
+from language.embeddings import Embedder, embed_texts
+from language.pairs import (
+    DUPLICATE_QUESTION,
+    answer_matches,
+    duplicate_question_threshold,
+    pair_scaled,
+    threshold,
+)
+from retrieval.hybrid import HybridIndex
 from storage.backlog import BacklogRepository
 from storage.db import Database
 from storage.insights import InsightRepository
+from vocabulary.knowledge import Hit
 
 MATCHES_PER_NEW_QUESTION = 50
 
@@ -96,7 +101,7 @@ class AnswerMatcher:
         self, vector: np.ndarray, language: str, vectors: np.ndarray, languages: list[str]
     ) -> np.ndarray:
         """A text's similarity to some questions, each pair's dense score scaled so that its
-        "duplicate" threshold (insights/pairs.py) reads as DUPLICATE_QUESTION, at most 1."""
+        "duplicate" threshold (language/pairs.py) reads as DUPLICATE_QUESTION, at most 1."""
         english = np.asarray([lang == "en" for lang in languages])
         scale = getattr(self.embedder, "pair_scale", 1.0)
         sims = pair_scaled(vectors @ vector, language == "en", english, scale)

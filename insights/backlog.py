@@ -1,4 +1,4 @@
-"""The research backlog: questions, votes, statuses, evidence (priority: insights.priority)."""
+"""The research backlog: questions, votes, statuses, evidence (priority: insights/rules/)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,27 @@ from datetime import date
 import numpy as np
 from pydantic import ValidationError
 
-from insights import text as textlib
 from insights.acting import Acting, PermissionDenied, audited, requires
 from insights.answers import AnswerMatcher
-from insights.backlog_export import backlog_csv, backlog_markdown
 from insights.collection import Insights
-from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.models import (
+from insights.files.backlog_export import backlog_csv, backlog_markdown
+from insights.rules.priority import SORTS, narrow, prioritise, with_new_evidence
+from language import text as textlib
+from language.pairs import DUPLICATE_QUESTION
+from storage.backlog import BacklogRepository
+from storage.db import Database
+from storage.people import PeopleRepository
+from vocabulary.backlog import (
     EvidenceRelation,
-    Hit,
     Question,
     QuestionEvidence,
     QuestionIn,
     QuestionStatus,
     StatusChange,
-    now,
 )
-from insights.priority import DUPLICATE_QUESTION, SORTS, narrow, prioritise, with_new_evidence
-from insights.records import Role
-from storage.backlog import BacklogRepository
-from storage.db import Database
-from storage.people import PeopleRepository
+from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
+from vocabulary.knowledge import Hit, now
+from vocabulary.people import Role
 
 
 class Backlog:

@@ -18,15 +18,16 @@ from datetime import datetime, timedelta
 import numpy as np
 from pydantic import BaseModel
 
-from insights import clustering
 from insights.analysis import Analysis
 from insights.backlog import Backlog
 from insights.collection import Insights
-from insights.errors import InvalidInput, NotFound
-from insights.linking import HybridIndex
 from insights.metrics import Metrics
-from insights.models import Insight, Question, SearchFilters
 from insights.themes import Themes
+from retrieval import clustering
+from retrieval.hybrid import HybridIndex
+from vocabulary.backlog import Question
+from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.knowledge import Insight, SearchFilters
 
 KINDS = ("theme", "question", "stage", "segment")
 REPRESENTATIVE = 5

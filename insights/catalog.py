@@ -5,12 +5,12 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from insights.acting import Acting, audited, requires
-from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.models import CHOICE_FIELDS, Insight, SearchFilters, Study, StudyIn
-from insights.records import Role
 from storage.catalog import CatalogRepository
 from storage.db import Database
 from storage.insights import InsightRepository
+from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
+from vocabulary.knowledge import CHOICE_FIELDS, Insight, SearchFilters, Study, StudyIn
+from vocabulary.people import Role
 
 
 class Catalog:

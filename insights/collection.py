@@ -6,14 +6,18 @@ from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
 
-from insights import text as textlib
 from insights.acting import Acting, audited, requires
-from insights.embeddings import Embedder, embed_in_batches, embed_query
-from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.fusion import search_lexical_weight
-from insights.indexing import Indexing
-from insights.linker import BackgroundLinker, Linking
-from insights.models import (
+from insights.runtime.indexing import Indexing
+from insights.runtime.linking import BackgroundLinker, Linking
+from language import text as textlib
+from language.embeddings import Embedder, embed_in_batches, embed_query
+from language.pairs import is_near_duplicate, threshold
+from retrieval.fusion import search_lexical_weight
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.links import LinkRepository
+from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
+from vocabulary.knowledge import (
     AddResult,
     Hit,
     Insight,
@@ -23,11 +27,7 @@ from insights.models import (
     SearchFilters,
     now,
 )
-from insights.pairs import is_near_duplicate, threshold
-from insights.records import Role
-from storage.db import Database
-from storage.insights import InsightRepository
-from storage.links import LinkRepository
+from vocabulary.people import Role
 
 Progress = Callable[[int, int], None]
 StoreHook = Callable[[object, list[int], list[bool]], None]
@@ -325,7 +325,7 @@ class Insights:
     ) -> bytes:
         """A search result (best first; newest first without a query) with every field and
         the ids of its confirmed and suggested links, as "csv" or "parquet" bytes."""
-        from insights.exports import insights_frame, to_csv, to_parquet
+        from insights.files.exports import insights_frame, to_csv, to_parquet
 
         if fmt not in ("csv", "parquet"):
             raise InvalidInput(f"export format must be csv or parquet, not {fmt!r}")

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from insights import text as textlib
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
-from insights.embeddings import Embedder, embed_texts
-from insights.errors import (
+from insights.runtime.indexing import Indexing
+from insights.runtime.linking import Linking
+from language import text as textlib
+from language.embeddings import Embedder, embed_texts
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.links import LinkRepository
+from vocabulary.errors import (
     Changed,
     EditConflict,
     InvalidInput,
     NotFound,
     describe_validation_error,
 )
-from insights.indexing import Indexing
-from insights.linker import Linking
-from insights.models import (
+from vocabulary.knowledge import (
     Evidence,
     Insight,
     InsightIn,
@@ -26,10 +29,7 @@ from insights.models import (
     StageSuggestion,
     now,
 )
-from insights.records import Role
-from storage.db import Database
-from storage.insights import InsightRepository
-from storage.links import LinkRepository
+from vocabulary.people import Role
 
 
 def _dump(curation: Curation, insight_id: int) -> dict:
@@ -141,7 +141,7 @@ class Curation:
         when someone else saved a newer one meanwhile, the edit raises `EditConflict` (naming
         who changed it and when) and stores nothing. Without it, the edit replaces whatever
         version is stored (the behaviour of earlier releases: the last save wins). Either way
-        the compare and the write are one step (insights/conflicts.py has the merge to offer).
+        the compare and the write are one step (insights/rules/conflicts.py has the merge to offer).
         """
         return self._replace_content(insight_id, changes, self.acting.who(by), expected_version)
 

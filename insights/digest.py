@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
-from insights.kpis import Kpi
+from insights.rules.kpis import Kpi
 
 
 class Digest(BaseModel):

@@ -27,20 +27,21 @@ import re
 
 from pydantic import BaseModel
 
-from insights import person_names
-from insights import text as textlib
 from insights.acting import Acting, audited, requires
-from insights.embeddings import Embedder, embed_texts
-from insights.errors import InvalidInput
-from insights.indexing import Indexing
-from insights.metrics import customer_key, pseudonym
-from insights.models import now
-from insights.rawfiles import delete_raw_file
-from insights.records import Role
+from insights.files.rawfiles import delete_raw_file
+from insights.metrics import customer_key
+from insights.runtime.indexing import Indexing
+from language import person_names
+from language import text as textlib
+from language.embeddings import Embedder, embed_texts
+from readers.pii import pseudonym
 from storage.db import Database
 from storage.insights import InsightRepository
 from storage.people import PeopleRepository
 from storage.privacy import TEXT_PLACES, PrivacyRepository
+from vocabulary.errors import InvalidInput
+from vocabulary.knowledge import now
+from vocabulary.people import Role
 
 ERASED = "[erased]"
 KINDS = ("name", "email", "phone", "customer")

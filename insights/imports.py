@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
-from insights.errors import InvalidInput, NotFound
-from insights.indexing import Indexing
-from insights.linker import BackgroundLinker
-from insights.models import now
-from insights.records import ImportRecord, Role, SurveyResponse
+from insights.import_loop import ImportTarget, import_file
+from insights.metrics import customer_key
+from insights.runtime.indexing import Indexing
+from insights.runtime.linking import BackgroundLinker
+from readers.tables import read_records, sheet_names
 from storage.db import Database
 from storage.imports import ImportRepository
 from storage.people import PeopleRepository
+from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.imports import ImportRecord, SurveyResponse
+from vocabulary.knowledge import now
+from vocabulary.people import Role
 
 METRICS = ("nps", "csat", "ces")
 
@@ -40,30 +46,25 @@ class Imports:
     @requires(Role.researcher)
     def customer_key(self) -> bytes:
         """The secret customer ids are hashed with (see insights.metrics.customer_key)."""
-        from insights.metrics import customer_key
-
         return customer_key(self.people)
 
     @audited("import", "import", key=lambda kb, result, *a, **k: result.import_id, together=False)
     @requires(Role.researcher)
     def import_file(self, path, mapping=None, scrub_pii: bool = True, progress=None, **options):
         """Import a file (tables, documents, transcripts, surveys) as one recorded import:
-        see ingest.pipeline for the options and the returned ImportReport."""
-        from ingest.pipeline import import_file  # ingest builds on insights, not the reverse
-
+        see insights.import_loop for the options and the returned ImportReport."""
         options["by"] = self.acting.who(options.get("by"))
+        target = ImportTarget(
+            self.repo, self.insights, self.linker, self.mappings, self.customer_key
+        )
         return import_file(
-            self, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress, **options
+            target, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress, **options
         )
 
     @requires(Role.researcher)
     def preview_file(self, path, sheet: str | None = None, rows: int = 5):
         """What an import would read: (sheets, columns, the first rows). Only those who may
         import may look inside a file (a reader is where a hostile file does its harm)."""
-        import itertools
-
-        from ingest.readers import read_records, sheet_names
-
         sheets = sheet_names(path)
         columns, records = read_records(path, sheet)
         return sheets, columns, [record for _, record in itertools.islice(records, rows)]

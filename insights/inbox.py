@@ -8,8 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from insights.acting import Acting, requires
-from insights.records import Role
 from storage.inbox import InboxRepository
+from vocabulary.people import Role
 
 LIMIT = 100
 

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from insights import text as textlib
 from insights.acting import Acting, permits
 from insights.analysis import Analysis
 from insights.answers import AnswerMatcher
@@ -31,25 +30,28 @@ from insights.briefs import Briefs
 from insights.catalog import Catalog
 from insights.collection import Insights
 from insights.curation import Curation
-from insights.embeddings import Embedder, default_embedder
 from insights.erasure import Erasure
-from insights.following import ChangeFollower
 from insights.imports import Imports
 from insights.inbox import Inbox
-from insights.indexing import Indexing
-from insights.linker import BackgroundLinker, Linking
-from insights.linking import HybridIndex
 from insights.metrics import Metrics
-from insights.models import AddResult, Hit, Insight, InsightIn
 from insights.people import People
-from insights.records import User
 from insights.retention import Retention
+from insights.runtime.following import ChangeFollower
+from insights.runtime.indexing import Indexing
+from insights.runtime.linking import BackgroundLinker, Linking
+from insights.runtime.threads import limit_blas_threads
 from insights.signin import SignIn
 from insights.themes import ThemeAssigner, Themes
-from insights.threads import limit_blas_threads
+from language import text as textlib
+from language.bilingual import default_embedder
+from language.embeddings import Embedder
+from retrieval.hybrid import HybridIndex
 from storage.changes import ChangeFeed
-from storage.db import Database, open_database
+from storage.connect import open_database
+from storage.db import Database
 from storage.repositories import Repositories
+from vocabulary.knowledge import AddResult, Hit, Insight, InsightIn
+from vocabulary.people import User
 
 Progress = Callable[[int, int], None]
 
@@ -188,7 +190,7 @@ class KnowledgeBase:
         Args:
             path: the DuckDB file.
             embedder: any `Embedder`; default: $OIVALLUS_MODEL (sentence-transformers) when set,
-                else the bundled Finnish-English embedder (insights/bilingual.py).
+                else the bundled Finnish-English embedder (language/bilingual.py).
             progress: called as (done, total) while vectors of a changed model are recomputed.
         """
         return cls.on(open_database(path), embedder or default_embedder(), progress)

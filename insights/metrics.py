@@ -3,9 +3,6 @@ time, customer records joined with survey answers, the journey as a funnel."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 import secrets
 import time
 from datetime import date
@@ -15,8 +12,7 @@ from pydantic import BaseModel
 
 from insights.acting import Acting, audited, requires
 from insights.catalog import Catalog
-from insights.errors import InvalidInput, NotFound
-from insights.funnel import (
+from insights.rules.funnel import (
     CustomerOutcomes,
     Funnel,
     MetricTile,
@@ -24,16 +20,17 @@ from insights.funnel import (
     customer_outcomes,
     metric_tile,
 )
-from insights.models import SearchFilters, now
-from insights.records import Role
 from storage.backlog import BacklogRepository
 from storage.db import Database
 from storage.imports import ImportRepository
 from storage.insights import InsightRepository
 from storage.metrics import MetricRepository
 from storage.people import PeopleRepository
+from vocabulary import settings
+from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.knowledge import SearchFilters, now
+from vocabulary.people import Role
 
-KEY_ENV = "OIVALLUS_CUSTOMER_KEY"
 BETTER = ("higher", "lower")
 GROUPS = ("segment", "touchpoint", "journey_stage")
 
@@ -49,17 +46,10 @@ class MetricDefinition(BaseModel):
     on_overview: bool = False
 
 
-def pseudonym(customer_id: str, key: bytes) -> str:
-    """A customer id as a keyed hash: the same id always gives the same pseudonym under one
-    key, and without the key nobody can tell which id it was."""
-    normal = " ".join(customer_id.split()).casefold()
-    return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()[:24]
-
-
 def customer_key(people: PeopleRepository) -> bytes:
     """The secret that customer ids are hashed with: $OIVALLUS_CUSTOMER_KEY, else one made
     for this knowledge base on first use (kept in its settings, and in its backups)."""
-    given = os.environ.get(KEY_ENV)
+    given = settings.current().customer_key
     if given:
         return given.encode()
     stored = people.setting("customer_key", lambda: secrets.token_hex(32))
@@ -157,10 +147,10 @@ class Metrics:
     ):
         """Import a metrics file ("metrics") or customer records ("purchase", "churn") as
         one recorded, undoable import in one transaction; returns a `MetricsReport`
-        (see ingest.metrics for the columns and what a value may be). `segment` and
+        (see readers.behaviour for the columns and what a value may be). `segment` and
         `journey_stage` apply to rows without their own. Raises `ReadError` (nothing stored,
         nothing recorded) for a file that cannot be read or none of whose rows can be stored."""
-        from ingest.metrics import (
+        from readers.behaviour import (
             MetricsReport,
             nothing_to_store,
             read_customer_rows,

@@ -10,14 +10,14 @@ import secrets
 from pydantic import ValidationError
 
 from insights.acting import Acting, PermissionDenied, requires
-from insights.errors import InvalidInput, NotFound, describe_validation_error
-from insights.models import now
-from insights.records import AuditEntry, Role, User
 from insights.signin import SESSION_DAYS, SignIn, check_password
+from storage.connect import open_database
 from storage.people import PeopleRepository
 from storage.sessions import SessionRepository
-
-ADMIN_ENV = "OIVALLUS_ADMIN_PASSWORD"
+from vocabulary import settings
+from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
+from vocabulary.knowledge import now
+from vocabulary.people import AuditEntry, Role, User
 
 
 def _hasher():
@@ -29,12 +29,11 @@ def _hasher():
 def ensure_admin_account(people, password: str | None = None, reset: bool = False) -> str | None:
     """Create (or with `reset`, re-key) the account "admin" in a PeopleRepository; returns a
     generated one-time password, or None when the password was given or nothing was done."""
-    import os
 
     exists = people.user("admin") is not None
     if (people.count_users() and not reset) or (reset and not exists and people.count_users()):
         return None
-    given = password or os.environ.get(ADMIN_ENV)
+    given = password or settings.current().admin_password
     chosen = given or secrets.token_urlsafe(12)
     if exists:  # a reset gives back the admin role too, whatever was done to the account
         people.update_user(
@@ -46,6 +45,16 @@ def ensure_admin_account(people, password: str | None = None, reset: bool = Fals
             _hasher().hash(chosen),
         )
     return None if given else chosen
+
+
+def ensure_admin_account_of(target: str, reset: bool = False) -> str | None:
+    """`ensure_admin_account` on the knowledge base `target` names, opened for that alone (no
+    model, no index: only the accounts table), as `make run` does before the app starts."""
+    db = open_database(target)
+    try:
+        return ensure_admin_account(PeopleRepository(db), reset=reset)
+    finally:
+        db.close()
 
 
 def sso_account(people, email: str, name: str | None) -> User:

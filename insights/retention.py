@@ -27,12 +27,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from insights.acting import Acting, audited, requires
-from insights.errors import InvalidInput
-from insights.models import Source, now
-from insights.rawfiles import delete_raw_file
-from insights.records import Role
+from insights.files.rawfiles import delete_raw_file
 from storage.db import Database
 from storage.privacy import PrivacyRepository
+from vocabulary.errors import InvalidInput
+from vocabulary.knowledge import Source, now
+from vocabulary.people import Role
 
 DROPPED = "[dropped by retention]"
 MAX_MONTHS = 600

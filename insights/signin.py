@@ -13,9 +13,9 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from insights.errors import InvalidInput, OivallusError
-from insights.models import now
-from insights.records import User
+from vocabulary.errors import InvalidInput, OivallusError
+from vocabulary.knowledge import now
+from vocabulary.people import User
 
 SESSION_DAYS = 14
 MIN_PASSWORD = 10

@@ -1,4 +1,4 @@
-"""Themes and trends (`kb.themes`); the algorithms live in insights.clustering.
+"""Themes and trends (`kb.themes`); the algorithms live in retrieval.clustering.
 
 Trend rule: a theme's count in the latest period is compared with the mean of the
 BASELINE_PERIODS periods before it (Poisson). It is *rising* when the count is at least
@@ -16,16 +16,16 @@ from datetime import date, timedelta
 import numpy as np
 from pydantic import BaseModel
 
-from insights import clustering
 from insights.acting import Acting, audited, requires
-from insights.embeddings import Embedder
-from insights.errors import InvalidInput, NotFound
-from insights.linking import HybridIndex
-from insights.models import now
-from insights.records import Role, Theme
+from language.embeddings import Embedder
+from retrieval import clustering
+from retrieval.hybrid import HybridIndex
 from storage.db import Database
 from storage.insights import InsightRepository
 from storage.themes import ThemeRepository
+from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.knowledge import Theme, now
+from vocabulary.people import Role
 
 BASELINE_PERIODS = 4
 MIN_TREND_COUNT = 5

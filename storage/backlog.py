@@ -9,8 +9,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from insights.models import Question, QuestionEvidence, QuestionIn, StatusChange
 from storage.db import Database
+from vocabulary.backlog import Question, QuestionEvidence, QuestionIn, StatusChange
 
 _QUESTION_COLUMNS = (
     "id",

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from storage.db import Database
 from storage.pgarrays import PACKED, as_lists, as_packed
+from vocabulary.errors import BackupError
 
 MANIFEST = "manifest.json"
 EXPORT_CHUNK = 20_000  # rows of a table of vectors read at a time from PostgreSQL
@@ -24,10 +25,6 @@ SEQUENCES = {
     "theme_id_seq": ("themes", "id"),
     "audit_id_seq": ("audit_log", "id"),
 }
-
-
-class BackupError(ValueError):
-    """A backup folder cannot be written or restored."""
 
 
 def _tables(cur) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from insights.models import Study, StudyIn
 from storage.db import Database
+from vocabulary.knowledge import Study, StudyIn
 
 _STUDY_COLUMNS = (
     "id",

@@ -4,7 +4,6 @@ per operation, one lock for writes in this process."""
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,36 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from vocabulary import settings
+
 _MIGRATIONS = "migrations"
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oivallus.duckdb"
-
-
-def default_db_path() -> str:
-    """The knowledge base file of the app and the jobs: $OIVALLUS_DB, else data/oivallus.duckdb."""
-    return os.environ.get("OIVALLUS_DB", str(DEFAULT_DB))
-
-
-def data_dir_for(target: str | Path) -> Path:
-    """Where digests and backups of a knowledge base go: beside its DuckDB file, or for a
-    PostgreSQL server $OIVALLUS_DATA_DIR (default data/)."""
-    if is_postgres(target):
-        return Path(os.environ.get("OIVALLUS_DATA_DIR", "data"))
-    return Path(target).parent
-
-
-def is_postgres(target: str | Path) -> bool:
-    """Whether a knowledge base target names a PostgreSQL server rather than a DuckDB file."""
-    return str(target).startswith(("postgresql://", "postgres://"))
-
-
-def open_database(target: str | Path) -> Database:
-    """The database a target names: `postgresql://...` a PostgreSQL server, else a DuckDB file
-    (created when missing). Migrations for its dialect are applied at open."""
-    if is_postgres(target):
-        from storage.postgres import PostgresDatabase  # psycopg is needed only there
-
-        return PostgresDatabase(str(target))
-    return DuckDatabase(target)
 
 
 class Database:
@@ -140,7 +112,7 @@ class Database:
                     with contextlib.suppress(Exception):  # the first error is the one to tell
                         undo()
                 if isinstance(error, self.storage_errors):
-                    from insights.errors import StorageFailure  # (insights imports us)
+                    from vocabulary.errors import StorageFailure  # (insights imports us)
 
                     raise StorageFailure(
                         "the change could not be written to the database "
@@ -225,11 +197,11 @@ class DuckDatabase(Database):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # DuckDB's buffer pool defaults to 80 % of RAM; the in-memory index holds what search
         # needs, so a small pool keeps the whole process within its memory target.
-        memory = os.environ.get("OIVALLUS_DUCKDB_MEMORY", "128MB")
+        memory = settings.current().duckdb_memory
         try:
             self._connection = duckdb.connect(self.path, config={"memory_limit": memory})
         except duckdb.IOException as error:
-            from insights.errors import DatabaseInUse, StorageFailure  # (insights imports us)
+            from vocabulary.errors import DatabaseInUse, StorageFailure  # (insights imports us)
 
             if "lock" in str(error).lower():
                 raise DatabaseInUse(

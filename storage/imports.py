@@ -9,8 +9,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from insights.records import ImportRecord, SurveyResponse
 from storage.db import Database
+from vocabulary.imports import ImportRecord, SurveyResponse
 
 _IMPORT_COLUMNS = (
     "id",

@@ -10,8 +10,15 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from insights.models import NO_VALUE, Evidence, Insight, InsightIn, InsightVersion, SearchFilters
 from storage.db import Database
+from vocabulary.knowledge import (
+    NO_VALUE,
+    Evidence,
+    Insight,
+    InsightIn,
+    InsightVersion,
+    SearchFilters,
+)
 
 COLUMNS = (
     "id",

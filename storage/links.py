@@ -7,8 +7,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from insights.models import Link, LinkStatus
 from storage.db import Database
+from vocabulary.knowledge import Link, LinkStatus
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from insights.records import AuditEntry, User
 from storage.db import Database
+from vocabulary.people import AuditEntry, User
 
 ROLE_CHANGES = 3  # the lock (storage.db.Database.serialise) that role changes take one by one
 _USER = "SELECT username, display_name, role, team, email, created_at, disabled_at FROM users"

@@ -240,7 +240,7 @@ class PostgresDatabase(Database):
         try:
             self._writer = self._connect(autocommit=True)
         except psycopg.OperationalError as error:
-            from insights.errors import StorageFailure  # (insights imports us)
+            from vocabulary.errors import StorageFailure  # (insights imports us)
 
             raise StorageFailure(
                 f"the PostgreSQL server of {_redacted(url)} cannot be reached: "

@@ -8,8 +8,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from insights.records import Theme
 from storage.db import Database, add_range
+from vocabulary.knowledge import Theme
 
 _THEME = "SELECT t.id, t.label, t.name, t.pinned, t.size, t.created_at, t.updated_at FROM themes t"
 _KEYS = ("id", "terms", "name", "pinned", "size", "created_at", "updated_at")

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
-from storage.backup import SEQUENCES, BackupError, _quoted, _tables, insert_arrow
+from storage.backup import SEQUENCES, _quoted, _tables, insert_arrow
 from storage.db import Database
 from storage.pgarrays import portable_row
+from vocabulary.errors import BackupError
 
 CHUNK = 20_000
 # Tables a fresh database already holds rows of (seeded by its migrations).

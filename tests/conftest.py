@@ -64,7 +64,7 @@ def kb(store: str):
 @pytest.fixture(scope="session")
 def real_embedder():
     """The product's real embedder (MiniLM + multilingual e5 + our adapter; loaded once)."""
-    from insights.embeddings import default_embedder
+    from language.bilingual import default_embedder
 
     return default_embedder()
 
@@ -95,7 +95,7 @@ def pytest_sessionfinish(session, exitstatus):
 
     import streamlit as st
 
-    from insights.startup import close_all
+    from insights.runtime.startup import close_all
 
     close_all()
     st.cache_resource.clear()

@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from insights import KnowledgeBase, OivallusError
-from insights.records import Role
 from tests.doubles import HashingEmbedder
+from vocabulary.people import Role
 
 TRIALS = 20
 

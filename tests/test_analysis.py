@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from insights import InsightIn, InvalidInput, KnowledgeBase
-from insights.kpis import ces, compare, csat, nps, previous_period
+from insights.rules.kpis import ces, compare, csat, nps, previous_period
 from insights.themes import trend_verdict
 from tests.conftest import EVALDATA, needs_evaldata
 

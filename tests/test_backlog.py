@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from insights import InsightIn, InvalidInput, NotFound
-from insights.models import Question, QuestionIn
-from insights.priority import prioritise, rank_key
+from insights.rules.priority import prioritise, rank_key
+from vocabulary.backlog import Question, QuestionIn
 
 
 def ask(kb, text="Why do customers abandon the checkout?", **fields):

@@ -8,11 +8,12 @@ import sys
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from insights.backup import BackupError, export_backup, restore_backup
-from insights.models import QuestionIn
+from insights.files.backup import export_backup, restore_backup
 from storage.pgarrays import portable_row
 from tests.conftest import ROOT
 from tests.doubles import HashingEmbedder
+from vocabulary.backlog import QuestionIn
+from vocabulary.errors import BackupError
 
 TABLES = [
     "insights",

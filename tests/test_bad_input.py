@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from insights import InsightIn, InvalidInput
-from insights.errors import describe_validation_error
+from vocabulary.errors import describe_validation_error
 
 
 def message_for(**fields) -> str:

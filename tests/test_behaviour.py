@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.readers import ReadError
 from insights import InsightIn, QuestionIn
 from insights.acting import PermissionDenied
-from insights.brief_export import brief_markdown, brief_pdf
-from insights.funnel import build_funnel, ratio_of_shares, wilson
+from insights.files.brief_export import brief_markdown, brief_pdf
+from insights.rules.funnel import build_funnel, ratio_of_shares, wilson
 from tests.test_analysis import grouped_texts
+from vocabulary.errors import ReadError
 
 WIDE = """month,segment,visits,orders
 2026-01,SMB,1000,50
@@ -362,14 +362,14 @@ def test_purchases_refuse_returns_and_a_file_without_dates_names_its_columns(kb,
 
 
 def test_behaviour_files_have_the_import_size_limit_and_a_row_limit(kb, tmp_path, monkeypatch):
-    import ingest.metrics
+    import readers.behaviour
 
     path = write(tmp_path, "m.csv", "month,visits\n" + "2026-01,1\n" * 50)
     monkeypatch.setenv("OIVALLUS_IMPORT_LIMIT_MB", "0.0001")
     with pytest.raises(ReadError, match="over the import limit"):
         kb.metrics.import_file(path)
     monkeypatch.delenv("OIVALLUS_IMPORT_LIMIT_MB")
-    monkeypatch.setattr(ingest.metrics, "MAX_ROWS", 20)
+    monkeypatch.setattr(readers.behaviour, "MAX_ROWS", 20)
     with pytest.raises(ReadError, match="more than 20 rows"):
         kb.metrics.import_file(path)
     assert kb.imports.history() == []

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from insights import EditConflict, InsightIn, KnowledgeBase
-from insights.conflicts import differences, merge_edit
+from insights.rules.conflicts import differences, merge_edit
 from tests.doubles import HashingEmbedder
 
 

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 
 from insights import InsightIn
-from insights.errors import DatabaseInUse, StorageFailure
-from storage.db import open_database
+from storage.connect import open_database
 from tests.conftest import ROOT
+from vocabulary.errors import DatabaseInUse, StorageFailure
 
 HOLD = (
     "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "

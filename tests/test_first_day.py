@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from ingest.mapping import guess_mapping, row_plan, unclear_scores
-from ingest.readers import ReadError
 from insights.acting import PermissionDenied
-from insights.models import SearchFilters
+from readers.mapping import guess_mapping, row_plan, unclear_scores
+from vocabulary.errors import ReadError
+from vocabulary.knowledge import SearchFilters
 
 
 def _rows(column: str, values: list[str]) -> list[dict[str, str]]:
@@ -419,7 +419,7 @@ def test_a_search_result_exports_to_csv_and_parquet_with_links(kb, tmp_path):
 
 
 def test_theme_words_drop_contractions_with_any_apostrophe():
-    from insights.clustering import label_tokens
+    from retrieval.clustering import label_tokens
 
     for text in (
         "I didn't know, haven't seen",

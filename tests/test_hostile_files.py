@@ -11,16 +11,15 @@ import zipfile
 import pandas as pd
 import pytest
 
-from ingest.errors import PartlyImported
-from ingest.readers import ReadError, read_records, waiting_files
 from insights import InsightIn
-from insights.backup import BackupError, export_backup, restore_backup
-from insights.errors import InvalidInput
-from insights.models import QuestionIn
-from insights.sealed import seal_folder
-from insights.text import csv_safe, csv_text
+from insights.files.backup import export_backup, restore_backup
+from insights.files.sealed import seal_folder
+from language.text import csv_safe, csv_text
+from readers.tables import read_records, waiting_files
 from tests.documents import write_docx, write_xlsx
 from tests.doubles import HashingEmbedder
+from vocabulary.backlog import QuestionIn
+from vocabulary.errors import BackupError, InvalidInput, PartlyImported, ReadError
 
 
 def bomb(path, part: str, megabytes: int) -> None:
@@ -261,18 +260,18 @@ def test_a_weak_backup_passphrase_is_refused_with_why(tmp_path, weak, why):
 def test_a_sealed_backup_unpacking_too_large_is_refused_before_it_fills_memory(
     tmp_path, monkeypatch
 ):
-    import insights.sealed
+    import insights.files.sealed
 
     folder = tmp_path / "b"
     folder.mkdir()
     (folder / "manifest.json").write_bytes(b"\0" * (8 << 20))  # 8 MB of zeros, 8 KB sealed
     sealed = tmp_path / "bomb.oivb"
     sealed.write_bytes(seal_folder(folder, "correct horse battery"))
-    monkeypatch.setattr(insights.sealed, "MIN_LIMIT_MB", 1)  # 50 x 8 KB is under 8 MB
+    monkeypatch.setattr(insights.files.sealed, "MIN_LIMIT_MB", 1)  # 50 x 8 KB is under 8 MB
     with pytest.raises(BackupError, match="unpacks to more than 1 MB"):
         restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")
     assert not (tmp_path / "new.duckdb").exists()
-    monkeypatch.setattr(insights.sealed, "MIN_LIMIT_MB", 64)
+    monkeypatch.setattr(insights.files.sealed, "MIN_LIMIT_MB", 64)
     monkeypatch.setenv("OIVALLUS_RESTORE_LIMIT_MB", "2")  # the absolute cap wins
     with pytest.raises(BackupError, match="more than 2 MB"):
         restore_backup(sealed, tmp_path / "new.duckdb", HashingEmbedder(), "correct horse battery")
@@ -281,7 +280,7 @@ def test_a_sealed_backup_unpacking_too_large_is_refused_before_it_fills_memory(
 def test_json_is_read_as_a_stream_and_refuses_a_list_past_its_limits(kb, tmp_path, monkeypatch):
     import json
 
-    from ingest import jsonstream
+    from readers import jsonstream
 
     rows = [{"text": f"Palaute {i}", "segment": "SMB" if i % 2 else "Consumer"} for i in range(9)]
     (tmp_path / "wrapped.json").write_text(json.dumps({"meta": {"n": 9}, "rows": rows}, indent=1))
@@ -311,7 +310,7 @@ def test_json_is_read_as_a_stream_and_refuses_a_list_past_its_limits(kb, tmp_pat
 
 
 def test_a_number_of_thousands_of_digits_is_a_clear_refusal_not_a_traceback(kb, tmp_path):
-    from ingest.readers import ReadError
+    from vocabulary.errors import ReadError
 
     digits = "9" * 5000
     listed = tmp_path / "visits.json"

@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from ingest.readers import ReadError
 from insights import KnowledgeBase
-from insights.text import content_hash
+from language.text import content_hash
 from tests.conftest import EVALDATA, ROOT, needs_evaldata
+from vocabulary.errors import ReadError
 
 FINNISH_CSV = (
     "pvm;asiakassegmentti;palaute;tiketti\n"

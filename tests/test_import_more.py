@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.readers import ReadError
 from insights import InvalidInput
 from tests.documents import encrypt_pdf, write_docx, write_pdf, write_xlsx
+from vocabulary.errors import ReadError
 
 VTT = """WEBVTT
 
@@ -154,7 +154,7 @@ def test_excel_sheet_title_rows_and_formula_values(kb, tmp_path):
         },
         cached={"=C4*2": "18"},
     )
-    from ingest.readers import read_records, sheet_names
+    from readers.tables import read_records, sheet_names
 
     assert sheet_names(path) == ["Ohjeet", "Vastaukset"]
     columns, records = read_records(path, "Vastaukset")

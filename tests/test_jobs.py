@@ -147,7 +147,7 @@ def test_a_name_at_the_systems_limit_is_imported_and_never_jams_the_folder(kb, t
 
 
 def test_a_raw_file_is_deleted_only_through_a_real_folder(tmp_path):
-    from insights.rawfiles import delete_raw_file
+    from insights.files.rawfiles import delete_raw_file
 
     kept, elsewhere = tmp_path / "imported", tmp_path / "elsewhere"
     kept.mkdir()

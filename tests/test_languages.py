@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from insights import InsightIn, KnowledgeBase, clustering, morphology, pairs
-from insights.embeddings import _e5_style
-from insights.text import lexical_terms, query_terms
+from insights import InsightIn, KnowledgeBase
+from language import morphology, pairs
+from language.embeddings import _e5_style
+from language.text import lexical_terms, query_terms
+from retrieval import clustering
 
 LATE_FI = "Tilaukseni saapui kolme viikkoa myöhässä, eikä kukaan vastannut sähköposteihini."
 LATE_EN = "My order arrived three weeks late, and nobody answered my emails."

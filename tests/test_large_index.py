@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from insights.dense import VectorIndex
+from retrieval.dense import VectorIndex
 from tests.doubles import HashingEmbedder
 
 TOPICS = ["courier parcel door", "invoice payment twice", "app login password", "store queue"]
@@ -18,11 +18,11 @@ TOPICS = ["courier parcel door", "invoice payment twice", "app login password", 
 
 @pytest.fixture
 def small_threshold(monkeypatch):
-    import insights.dense
-    import insights.indexing
+    import insights.runtime.indexing
+    import retrieval.dense
 
-    monkeypatch.setattr(insights.dense, "COMPACT_ROWS", 40)
-    monkeypatch.setattr(insights.indexing, "COMPACT_ROWS", 40)
+    monkeypatch.setattr(retrieval.dense, "COMPACT_ROWS", 40)
+    monkeypatch.setattr(insights.runtime.indexing, "COMPACT_ROWS", 40)
 
 
 def test_compact_rows_score_within_a_thousandth_of_float32(small_threshold):
@@ -57,7 +57,7 @@ def test_codes_propose_the_nearest_rows_of_clustered_vectors():
 
     import faiss
 
-    from insights.ann import RaBitQCodes
+    from retrieval.ann import RaBitQCodes
 
     rng = np.random.default_rng(9)
     centres = rng.normal(size=(50, 384)).astype(np.float32)
@@ -110,18 +110,18 @@ def test_a_large_index_is_compact_and_survives_reopening_with_changes(
     kb.wait_for_links()
     kb.close()
 
-    import insights.indexing
+    import insights.runtime.indexing
 
     split = []
-    real_terms = insights.indexing.textlib.lexical_terms
+    real_terms = insights.runtime.indexing.textlib.lexical_terms
 
     def counted(text, language):
         split.append(text)
         return real_terms(text, language)
 
-    monkeypatch.setattr(insights.indexing.textlib, "lexical_terms", counted)
+    monkeypatch.setattr(insights.runtime.indexing.textlib, "lexical_terms", counted)
     kb = KnowledgeBase.open(path, embedder=HashingEmbedder())  # restores, then catches up
-    monkeypatch.setattr(insights.indexing.textlib, "lexical_terms", real_terms)
+    monkeypatch.setattr(insights.runtime.indexing.textlib, "lexical_terms", real_terms)
     try:
         # only the edited and the new text are split again; the other 118 rows were saved
         assert sorted(split) == sorted(
@@ -137,7 +137,7 @@ def test_a_large_index_is_compact_and_survives_reopening_with_changes(
 
 
 def test_read_ahead_keeps_order_raises_the_readers_error_and_closes_early():
-    from insights.indexing import read_ahead
+    from insights.runtime.indexing import read_ahead
 
     assert list(read_ahead(iter(range(50)))) == list(range(50))
 
@@ -166,7 +166,7 @@ def test_read_ahead_keeps_order_raises_the_readers_error_and_closes_early():
 
 
 def test_an_id_being_added_reads_as_absent_until_its_row_is_there():
-    from insights.linking import HybridIndex
+    from retrieval.hybrid import HybridIndex
 
     index = HybridIndex(8)
     index.add([1], np.eye(8, dtype=np.float32)[:1], ["en"], [["courier"]])
@@ -205,9 +205,9 @@ def test_a_narrow_filter_over_a_large_index_scores_each_of_its_rows(
         assert hits[0].dense_score == pytest.approx(float(expected[0] @ expected[1]), abs=0.02)
         assert hits[1].dense_score > -1  # scored, not counted unrelated
 
-        import insights.linking
+        import retrieval.hybrid
 
-        monkeypatch.setattr(insights.linking, "FILTERED_EXACT_ROWS", 1)  # a wide filter
+        monkeypatch.setattr(retrieval.hybrid, "FILTERED_EXACT_ROWS", 1)  # a wide filter
         wide = kb.search(query, k=2, segment="ENT")
         assert min(h.dense_score for h in wide) == -1  # left to the proposed rows
     finally:

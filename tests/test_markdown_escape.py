@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights import InsightIn, KnowledgeBase
-from insights.models import QuestionIn
 from tests.conftest import ROOT
 from tests.test_pages import PAGES, TIMEOUT
+from vocabulary.backlog import QuestionIn
 
 PAYLOAD = "Q1 ![q](http://127.0.0.1:9/x.png) [here](http://127.0.0.1:9/) **bold** :red[x]"
 RAW = ("](http://127.0.0.1:9", "**bold**", ":red[x]")  # what only unescaped text shows

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights import InsightIn, KnowledgeBase
-from insights.text import escape_markdown
+from language.text import escape_markdown
 from tests.conftest import EVALDATA, ROOT, add_people, needs_evaldata
 
 PAGES = [
@@ -475,7 +475,7 @@ def test_behaviour_page_says_why_a_file_was_not_imported(app_db, content, said):
 def test_edit_conflict_shows_what_changed_and_merges(app_db):
     """Someone saves while the form is open: Save is refused with who changed it, the page
     shows theirs against mine, and Merge then Save keeps both edits (issue 26)."""
-    from insights.startup import opening_for
+    from insights.runtime.startup import opening_for
 
     at = open_app(insight="1")
     at.text_input(key="edit1g0_tags").input("discount, checkout")
@@ -509,7 +509,7 @@ def test_edit_conflict_shows_what_changed_and_merges(app_db):
 def test_bulk_edit_conflict_names_the_insight_and_applies_as_a_change(app_db):
     """A bulk edit of insights someone changed after they were ticked is refused as a whole,
     naming them; applied again to the current versions it adds its tag and keeps theirs."""
-    from insights.startup import opening_for
+    from insights.runtime.startup import opening_for
 
     at = open_app("views/search.py", user="aino")
     next(c for c in at.checkbox if c.key == "pick1").check().run()

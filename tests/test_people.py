@@ -8,8 +8,8 @@ import pytest
 
 from insights import InsightIn, KnowledgeBase
 from insights.acting import RANK, PermissionDenied
-from insights.models import QuestionIn
-from insights.records import Role
+from vocabulary.backlog import QuestionIn
+from vocabulary.people import Role
 
 # Arguments that get each write past its permission check (what happens after does not matter).
 ARGS = {

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from ingest.pii import name_list, scrub
-from insights import person_names
+from language import person_names
+from readers.pii import name_list, scrub
 from tests.conftest import EVALDATA
 from tests.finnish_names import texts
 

@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from storage.db import open_database
+from storage.connect import open_database
 from storage.pgarrays import (
     FLOAT4_OID,
     FLOAT8_OID,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pii import scrub, valid_card, valid_henkilotunnus, valid_iban
+from readers.pii import scrub, valid_card, valid_henkilotunnus, valid_iban
 
 POSITIVE = [
     ("Contact me at aino.virtanen@example.fi please", "email", "[email]"),

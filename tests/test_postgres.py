@@ -13,10 +13,10 @@ import time
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from insights.models import QuestionIn
 from storage.postgres import placeholders
 from tests.conftest import ROOT
 from tests.doubles import HashingEmbedder
+from vocabulary.backlog import QuestionIn
 
 
 def wait_until(condition, seconds: float = 10.0) -> bool:
@@ -152,7 +152,7 @@ def test_migrate_moves_a_whole_knowledge_base_and_verifies_it(tmp_path, postgres
 
 
 def test_an_unreachable_server_is_one_clear_message():
-    from insights.errors import StorageFailure
+    from vocabulary.errors import StorageFailure
 
     with pytest.raises(StorageFailure, match="cannot be reached"):
         KnowledgeBase.open("postgresql://nobody:secret@127.0.0.1:1/none", HashingEmbedder())

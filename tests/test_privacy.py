@@ -6,12 +6,13 @@ from datetime import datetime
 
 import pytest
 
-from insights import InsightIn, person_names
+from insights import InsightIn
 from insights.acting import PermissionDenied
-from insights.models import QuestionIn
 from insights.retention import months_before
+from language import person_names
 from tests.conftest import add_people
 from tests.finnish_names import NAMES, texts
+from vocabulary.backlog import QuestionIn
 
 
 def _import(kb, tmp_path, name="notes.csv", rows=("Kassa oli hidas ja jono pitkä",), scrub=True):
@@ -130,7 +131,7 @@ def test_erasure_of_a_customer_id_deletes_their_records(kb, tmp_path):
 
 
 def test_the_postgresql_migration_applies(postgres_url):
-    from storage.db import open_database
+    from storage.connect import open_database
 
     db = open_database(postgres_url)
     try:

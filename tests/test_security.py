@@ -9,9 +9,10 @@ import pytest
 
 from insights import InsightIn, KnowledgeBase, NotFound
 from insights.acting import PermissionDenied
-from insights.errors import InvalidInput
-from insights.models import QuestionIn, now
 from insights.signin import SignInThrottled, check_password, session_hash
+from vocabulary.backlog import QuestionIn
+from vocabulary.errors import InvalidInput
+from vocabulary.knowledge import now
 
 PASSWORD = "correct horse battery"
 

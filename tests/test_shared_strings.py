@@ -8,9 +8,10 @@ import zipfile
 
 import pytest
 
-from ingest import sharedstrings
-from ingest.readers import ReadError, read_records
+from readers import sharedstrings
+from readers.tables import read_records
 from tests.documents import use_shared_strings, write_xlsx
+from vocabulary.errors import ReadError
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

@@ -1,4 +1,4 @@
-from insights import text
+from language import text
 
 
 def test_content_hash_ignores_case_and_spacing_but_not_words():

@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from insights import KnowledgeBase
-from storage.db import open_database
+from storage.connect import open_database
 from tests.conftest import ROOT
 from tests.doubles import HashingEmbedder
 

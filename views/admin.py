@@ -6,13 +6,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from insights.backup import BackupError, export_backup
-from insights.errors import OivallusError
-from insights.records import Role
-from insights.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, seal_folder
-from insights.startup import data_folder
-from insights.text import escape_markdown
+from insights.files.backup import export_backup
+from insights.files.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, seal_folder
+from insights.runtime.startup import data_folder
+from language.text import escape_markdown
 from views.common import db_path, kb, may
+from vocabulary.errors import BackupError, OivallusError
+from vocabulary.people import Role
 
 base = kb()
 st.title("Admin")

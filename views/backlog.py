@@ -4,9 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from insights import NotFound, OivallusError
-from insights.models import EvidenceRelation, QuestionStatus
-from insights.priority import narrow, with_new_evidence
-from insights.text import escape_markdown, plural
+from insights.rules.priority import narrow, with_new_evidence
+from language.text import escape_markdown, plural
 from views.common import (
     allowed,
     attempt,
@@ -17,6 +16,7 @@ from views.common import (
     person,
     team,
 )
+from vocabulary.backlog import EvidenceRelation, QuestionStatus
 
 base = kb()
 me, my_team = person(), team()

@@ -9,11 +9,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ingest.readers import ReadError
 from insights import OivallusError
-from insights.models import SearchFilters
-from insights.text import escape_markdown
+from language.text import escape_markdown
 from views.common import attempt, card_heading, kb, may, open_link
+from vocabulary.errors import ReadError
+from vocabulary.knowledge import SearchFilters
 
 base = kb()
 st.title("Behaviour")

@@ -4,8 +4,8 @@ or a segment on one page, every sentence with its sources; Markdown and PDF to h
 import streamlit as st
 
 from insights import NotFound, OivallusError
-from insights.brief_export import brief_markdown, brief_pdf, source_line
-from insights.text import escape_markdown
+from insights.files.brief_export import brief_markdown, brief_pdf, source_line
+from language.text import escape_markdown
 from views.common import kb, open_link
 
 base = kb()

@@ -8,10 +8,10 @@ import streamlit as st
 
 from ingest import jobs
 from insights import Insight, KnowledgeBase
-from insights.errors import OivallusError
-from insights.records import Role, User
-from insights.startup import Accounts, Opening, default_target, opening_for
-from insights.text import escape_markdown
+from insights.runtime.startup import Accounts, Opening, default_target, opening_for
+from language.text import escape_markdown
+from vocabulary.errors import OivallusError
+from vocabulary.people import Role, User
 
 PAGE_SIZE = 10
 

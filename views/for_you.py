@@ -3,7 +3,7 @@ voted for: new evidence, answers and new insights; unread ones first marked, the
 
 import streamlit as st
 
-from insights.text import escape_markdown, plural
+from language.text import escape_markdown, plural
 from views.common import kb, open_link, title_of
 
 LABELS = {

@@ -5,9 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from insights.models import SearchFilters
-from insights.text import escape_markdown
+from language.text import escape_markdown
 from views.common import card_heading, kb, open_link, period_picker, segment_picker
+from vocabulary.knowledge import SearchFilters
 
 base = kb()
 st.title("Funnel")

@@ -126,7 +126,7 @@ def _route(path: str) -> str:
 
 
 def _user_of_token(token: str | None):
-    from insights.startup import default_target, opening_for
+    from insights.runtime.startup import default_target, opening_for
 
     return opening_for(default_target()).accounts.user_from_token(token)
 

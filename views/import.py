@@ -10,13 +10,12 @@ import streamlit as st
 
 from ingest import jobs
 from ingest import uploads as kept_uploads
-from ingest.errors import PartlyImported
-from ingest.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
-from ingest.readers import SUPPORTED, ReadError, waiting_files
-from insights.errors import OivallusError
-from insights.models import Source
-from insights.text import csv_text, escape_markdown, plural
+from language.text import csv_text, escape_markdown, plural
+from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
+from readers.tables import SUPPORTED, waiting_files
 from views.common import db_path, kb, may
+from vocabulary.errors import OivallusError, PartlyImported, ReadError
+from vocabulary.knowledge import Source
 
 FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
 FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)

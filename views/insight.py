@@ -3,7 +3,7 @@
 import streamlit as st
 
 from insights import NotFound
-from insights.text import escape_markdown
+from language.text import escape_markdown
 from views.common import (
     allowed,
     attempt,

@@ -6,8 +6,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from insights import Insight, InsightIn
-from insights.errors import describe_validation_error
-from insights.models import Kind, Sentiment, Source
+from vocabulary.errors import describe_validation_error
+from vocabulary.knowledge import Kind, Sentiment, Source
 
 NONE = "—"
 LISTS = (
@@ -140,9 +140,9 @@ def _forget_widgets(key: str) -> None:
 def edit_form(base, insight: Insight) -> None:
     """The Edit form of an insight with optimistic concurrency: it remembers the version it
     loaded and saves against it; when someone saved meanwhile it shows what differs (theirs
-    against mine) and offers "Reload theirs" and "Merge" (insights/conflicts.py)."""
-    from insights.errors import EditConflict
+    against mine) and offers "Reload theirs" and "Merge" (insights/rules/conflicts.py)."""
     from views.common import attempt
+    from vocabulary.errors import EditConflict
 
     memo = f"editing{insight.id}"
     state = st.session_state.get(memo)
@@ -198,7 +198,7 @@ def edit_form(base, insight: Insight) -> None:
 
 def _conflict_panel(insight: Insight, state: dict, conflict: dict, key: str) -> None:
     """What changed (theirs against mine), with "Reload theirs" and "Merge"."""
-    from insights.conflicts import differences, merge_edit
+    from insights.rules.conflicts import differences, merge_edit
 
     st.error(conflict["message"])
     mine = InsightIn.model_validate(conflict["mine"])

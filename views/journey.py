@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from insights.errors import OivallusError
-from insights.models import SearchFilters
-from insights.text import escape_markdown, plural
+from language.text import escape_markdown, plural
 from views.common import kb, open_link, period_picker, text_card
+from vocabulary.errors import OivallusError
+from vocabulary.knowledge import SearchFilters
 
 base = kb()
 st.title("Customer journey")

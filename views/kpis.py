@@ -5,8 +5,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from insights.kpis import SMALL_SAMPLE
-from insights.text import csv_text
+from insights.rules.kpis import SMALL_SAMPLE
+from language.text import csv_text
 from views.common import kb, kpi_text, period_picker, segment_picker
 
 base = kb()

@@ -3,9 +3,8 @@ rising themes and open questions with new evidence, for a period and a segment."
 
 import streamlit as st
 
-from insights.kpis import SMALL_SAMPLE
-from insights.models import SearchFilters
-from insights.text import escape_markdown
+from insights.rules.kpis import SMALL_SAMPLE
+from language.text import escape_markdown
 from views.common import (
     card_heading,
     follow_toggle,
@@ -15,6 +14,7 @@ from views.common import (
     period_picker,
     segment_picker,
 )
+from vocabulary.knowledge import SearchFilters
 
 base = kb()
 st.title("Overview")

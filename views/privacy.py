@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from insights.erasure import KINDS
-from insights.errors import OivallusError
-from insights.models import Source
-from insights.text import escape_markdown
+from language.text import escape_markdown
 from views.common import attempt, kb, may
+from vocabulary.errors import OivallusError
+from vocabulary.knowledge import Source
 
 base = kb()
 st.title("Privacy")

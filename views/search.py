@@ -3,8 +3,7 @@
 import streamlit as st
 
 from insights import EditConflict, InvalidInput, SearchFilters
-from insights.models import Kind, Sentiment, Source
-from insights.text import escape_markdown, plural, snippet
+from language.text import escape_markdown, plural, snippet
 from views.common import (
     PAGE_SIZE,
     allowed,
@@ -16,6 +15,7 @@ from views.common import (
     open_link,
     own_title,
 )
+from vocabulary.knowledge import Kind, Sentiment, Source
 
 MAX_RESULTS = 200
 

@@ -6,7 +6,7 @@ Streamlit serves app.py as an ASGI application (`st.App`) with three things of o
 - the jobs beside the app (the import folder, weekly digests, nightly backups, see
   ingest/jobs.py), started with the server rather than at the first visit: the server opens
   the knowledge base ($OIVALLUS_DB) and the pages find the same one (and the same in-memory
-  index) through `insights.startup.opening_for`.
+  index) through `insights.runtime.startup.opening_for`.
 `make run` uses it. `streamlit run app.py` still works for development, without the gate.
 """
 
@@ -21,7 +21,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from ingest import jobs
-from insights.startup import default_target, opening_for
+from insights.runtime.startup import default_target, opening_for
 from views.gate import Gate, session_routes
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

@@ -7,7 +7,7 @@ import streamlit.components.v1 as components
 
 from insights.acting import PermissionDenied
 from insights.signin import SESSION_DAYS, SignInThrottled
-from insights.text import escape_markdown
+from language.text import escape_markdown
 from views.common import account_menu, get_kb
 from views.gate import COOKIE, SESSION_ROUTE
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from insights import OivallusError
-from insights.text import escape_markdown, plural
+from language.text import escape_markdown, plural
 from views.common import (
     PAGE_SIZE,
     card_heading,

@@ -5,9 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from insights.errors import OivallusError
-from insights.text import escape_markdown, plural
+from language.text import escape_markdown, plural
 from views.common import follow_toggle, kb, open_link, text_card
+from vocabulary.errors import OivallusError
 
 base = kb()
 STRONG_SOURCES = 3  # independent sources (source kinds and studies) that make a theme well founded

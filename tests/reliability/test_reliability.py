@@ -10,10 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.readers import ReadError
 from insights import InvalidInput
-from insights.errors import OivallusError
-from insights.models import QuestionIn
+from vocabulary.backlog import QuestionIn
+from vocabulary.errors import OivallusError, ReadError
 
 USERS = 20
 SECONDS = 4

@@ -1,0 +1,64 @@
+"""Insights out of Oivallus: a search result as a table with every field and its links, as CSV
+(safe to open in a spreadsheet) or Parquet (types kept, for analysis tools)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from language.text import csv_text
+from vocabulary.knowledge import Insight
+
+COLUMNS = [
+    "id",
+    "title",
+    "text",
+    "kind",
+    "source",
+    "segment",
+    "touchpoint",
+    "journey_stage",
+    "channel",
+    "sentiment",
+    "language",
+    "observed_at",
+    "author",
+    "team",
+    "tags",
+    "study_id",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "confirmed_links",
+    "suggested_links",
+]
+
+
+def insights_frame(insights: list[Insight], links: dict[int, dict[str, list[int]]]) -> pd.DataFrame:
+    """One row per insight: its fields, and the ids of its confirmed and suggested links."""
+    rows = []
+    for insight in insights:
+        row = insight.model_dump(include=set(COLUMNS))
+        partners = links.get(insight.id, {})
+        row["confirmed_links"] = partners.get("confirmed", [])
+        row["suggested_links"] = partners.get("suggested", [])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with a byte order mark, so Excel reads Finnish letters); lists are joined
+    with "; " and no cell can run as a spreadsheet formula."""
+    flat = frame.copy()
+    for column in ("tags", "confirmed_links", "suggested_links"):
+        flat[column] = flat[column].map(lambda items: "; ".join(map(str, items)))
+    return ("\ufeff" + csv_text(flat)).encode("utf-8")
+
+
+def to_parquet(frame: pd.DataFrame) -> bytes:
+    """Parquet with the lists kept as lists and dates as dates."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()

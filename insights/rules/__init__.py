@@ -1,0 +1,2 @@
+"""Rules the services apply, as pure computations: backlog priority, KPIs, the funnel, edit
+conflicts."""

@@ -1,0 +1,1 @@
+"""The vocabulary every room speaks: pydantic models, errors, settings (imports nothing of ours)."""
