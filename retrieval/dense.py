@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from retrieval.ann import COMPACT_ROWS, RaBitQCodes
+from retrieval import ann
+from retrieval.ann import RaBitQCodes
 
 SPLIT_ROWS = 20_000
 _STEP = 10_000  # rows quantised or read out at once (bounds the memory a large index borrows)
@@ -81,7 +82,7 @@ class VectorIndex:
         """Make room for `rows` rows in all (avoids over-allocation when the size is known)."""
         if rows <= len(self._matrix):
             return
-        if self.compact or rows > COMPACT_ROWS:
+        if self.compact or rows > ann.COMPACT_ROWS:
             grown = np.zeros((rows, self.dim), dtype=np.int8)
             scale = np.ones(rows, dtype=np.float32)
             for first in range(0, self.size, _STEP):

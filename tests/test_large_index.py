@@ -18,11 +18,9 @@ TOPICS = ["courier parcel door", "invoice payment twice", "app login password", 
 
 @pytest.fixture
 def small_threshold(monkeypatch):
-    import insights.runtime.indexing
-    import retrieval.dense
+    import retrieval.ann
 
-    monkeypatch.setattr(retrieval.dense, "COMPACT_ROWS", 40)
-    monkeypatch.setattr(insights.runtime.indexing, "COMPACT_ROWS", 40)
+    monkeypatch.setattr(retrieval.ann, "COMPACT_ROWS", 40)  # the one place that holds it
 
 
 def test_compact_rows_score_within_a_thousandth_of_float32(small_threshold):

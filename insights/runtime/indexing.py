@@ -17,7 +17,7 @@ import numpy as np
 
 from language import text as textlib
 from language.embeddings import EMBED_BATCH, Embedder, embed_in_batches, embed_texts
-from retrieval.ann import COMPACT_ROWS
+from retrieval import ann
 from retrieval.dense import release_freed_memory
 from retrieval.hybrid import HybridIndex
 from retrieval.lexical import LexicalIndex
@@ -98,7 +98,7 @@ class Indexing:
         count = self.insights.count()
         self.index.reserve(count + 1024)
         # A large collection takes its lexical rows from the last open where texts are unchanged
-        large = count > COMPACT_ROWS and self._lexicon_file() is not None
+        large = count > ann.COMPACT_ROWS and self._lexicon_file() is not None
         lexicon_file = self._lexicon_file() if large else None
         saved = SavedLexicon.load(lexicon_file)
         if saved is not None:
