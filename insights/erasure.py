@@ -195,7 +195,7 @@ class Erasure:
         self.db = db
         self.repo = repo
         self.people = people
-        self.insights = insights
+        self.insight_repo = insights
         self.indexing = indexing
         self.embedder = embedder
 
@@ -285,7 +285,7 @@ class Erasure:
                 if place == "insight" and "text" in changes:
                     changes["content_hash"] = textlib.content_hash(changes["text"])
                 self.repo.update_place(cur, place, key, changes)
-            live = [i for i in self.insights.get_many(insight_ids) if i.deleted_at is None]
+            live = [i for i in self.insight_repo.get_many(insight_ids) if i.deleted_at is None]
             if live:
                 vectors = embed_texts(
                     self.embedder, [i.text for i in live], [i.language for i in live]

@@ -76,7 +76,7 @@ class Metrics:
         self.repo = repo
         self.imports = imports
         self.people = people
-        self.insights = insights
+        self.insight_repo = insights
         self.backlog = backlog
         self.catalog = catalog
 
@@ -247,7 +247,7 @@ class Metrics:
                 sentiment=["negative"],
                 segment=[segment] if segment else [],
             )
-            stage.negative_insights = self.insights.page(filters, 0, 1)[1]
+            stage.negative_insights = self.insight_repo.page(filters, 0, 1)[1]
             stage.open_questions = self.backlog.open_at_stage(stage.stage)
         return funnel
 
