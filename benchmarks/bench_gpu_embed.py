@@ -1,17 +1,19 @@
 """Embedding throughput of the configured model on the GPU (when present) and on the CPU.
 
-Loads only language/embeddings.py, so it runs where the rest of the stack is not installed
-(a GPU machine with torch and sentence-transformers). Texts: synthetic, from the demo data's
-words, 12-30 words each. Usage: python benchmarks/bench_gpu_embed.py [--n 20000]
+Loads only language/embeddings.py (and vocabulary/settings.py), so it runs where the rest of
+the stack is not installed (a GPU machine with torch and sentence-transformers). Texts:
+synthetic, from the demo data's words, 12-30 words each.
+Usage: python benchmarks/bench_gpu_embed.py [--n 20000]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
+import importlib
 import random
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -19,10 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_embeddings_module():
-    spec = importlib.util.spec_from_file_location("embeddings", ROOT / "insights" / "embeddings.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(ROOT))  # language/ and vocabulary/ import nothing else of ours
+    return importlib.import_module("language.embeddings")
 
 
 def texts(n: int) -> list[str]:

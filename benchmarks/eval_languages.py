@@ -2,7 +2,7 @@
 
 - Cross-language search: one language's sentences stored as insights, their translations as
   queries; accuracy@1 and MRR@10 both ways, on held-out pairs of ../shared/evaldata/
-  parallel_fi_en (odd lines: the adapter in insights/weights was trained on even lines only).
+  parallel_fi_en (odd lines: the adapter in language/weights was trained on even lines only).
   Targets: everyday (Tatoeba) >= 0.85 both ways, news >= 0.90.
 - Finnish paraphrase retrieval (Turku, labels 3-4; never trained on): the second text of each
   pair stored, the first as query; MRR@10 >= 0.85.

