@@ -28,11 +28,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from insights import (  # noqa: E402
-    InsightIn,
-    KnowledgeBase,
-    pairs,  # noqa: E402
-)
+from insights import InsightIn, KnowledgeBase  # noqa: E402
+from language import pairs  # noqa: E402
 from language.text import detect_language  # noqa: E402
 from tests.doubles import HashingEmbedder  # noqa: E402
 from vocabulary.backlog import QuestionIn  # noqa: E402

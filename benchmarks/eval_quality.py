@@ -18,11 +18,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from insights import (  # noqa: E402
-    InsightIn,
-    KnowledgeBase,
-    pairs,  # noqa: E402
-)
+from insights import InsightIn, KnowledgeBase  # noqa: E402
+from language import pairs  # noqa: E402
 from language.bilingual import default_embedder  # noqa: E402
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
