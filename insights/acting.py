@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.people import PeopleRepository
 from vocabulary.errors import OivallusError
@@ -46,9 +47,9 @@ class Acting:
         ("import folder", a CLI's --by)."""
         return self.actor.username if self.actor is not None else by
 
-    def log(self, action: str, entity: str, entity_id, before, after, cur=None) -> None:
-        """One audit entry under the actor's name (inside `cur`'s transaction when given)."""
-        self.people.log(self.actor_name, action, entity, entity_id, before, after, now(), cur=cur)
+    def log(self, cur: Cursor, action: str, entity: str, entity_id, before, after) -> None:
+        """One audit entry under the actor's name, in the caller's unit of work."""
+        self.people.log(cur, self.actor_name, action, entity, entity_id, before, after, now())
 
 
 def _allowed(service, actor: User, role: Role, own, own_from: Role, args, kwargs) -> bool:
@@ -104,11 +105,12 @@ def audited(
     """
 
     def decorate(method):
-        def run(self, cur, args, kwargs):
+        def run(self, args, kwargs):
             old = before(self, *args, **kwargs) if before else None
             result = method(self, *args, **kwargs)
             entity_id = key(self, result, *args, **kwargs) if key else (args[0] if args else None)
-            self.acting.log(action, entity, entity_id, old, _plain(result), cur=cur)
+            with self.acting.db.transaction() as cur:  # together: joins the write's unit
+                self.acting.log(cur, action, entity, entity_id, old, _plain(result))
             return result
 
         @functools.wraps(method)
@@ -116,9 +118,9 @@ def audited(
             if getattr(method, "permit", None):  # refuse before reading anything for the log
                 method.permit(self, *args, **kwargs)
             if not together:
-                return run(self, None, args, kwargs)
-            with self.acting.db.transaction() as cur:
-                return run(self, cur, args, kwargs)
+                return run(self, args, kwargs)
+            with self.acting.db.transaction():
+                return run(self, args, kwargs)
 
         logged.required_role = getattr(method, "required_role", None)
         logged.permit = getattr(method, "permit", None)

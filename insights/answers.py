@@ -11,6 +11,7 @@ from typing import cast
 
 import numpy as np
 
+from insights.caches import Caches
 from insights.collection import hits_from
 from language import text as textlib
 from language.embeddings import Embedder, embed_texts
@@ -23,6 +24,7 @@ from language.pairs import (
 )
 from retrieval.hybrid import HybridIndex
 from storage.backlog import BacklogRepository
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.insights import InsightRepository
 from vocabulary.knowledge import Hit
@@ -40,7 +42,7 @@ class AnswerMatcher:
         index: HybridIndex,
         backlog: BacklogRepository,
         insights: InsightRepository,
-        caches: dict,
+        caches: Caches,
     ) -> None:
         self.db = db
         self.embedder = embedder
@@ -51,7 +53,7 @@ class AnswerMatcher:
 
     def forget_questions(self) -> None:
         """The open questions changed: read their vectors afresh next time."""
-        self.caches.pop("question_vectors", None)
+        self.caches.question_vectors = None
 
     def text_vector(self, text: str, language: str) -> np.ndarray:
         """The vector of a question's text, stored like an insight's (same space and rules)."""
@@ -62,7 +64,7 @@ class AnswerMatcher:
         return hits_from(self.insights, self.index.match(vector, term_ids, weights, language, k))
 
     def match_stored_insights(
-        self, cur, question_id: int, text: str, language: str, vector: np.ndarray
+        self, cur: Cursor, question_id: int, text: str, language: str, vector: np.ndarray
     ) -> None:
         """Suggest the stored insights that may answer a new question."""
         found = self.match_question(text, language, vector, MATCHES_PER_NEW_QUESTION)
@@ -77,7 +79,7 @@ class AnswerMatcher:
 
     def open_question_vectors(self) -> tuple[list[int], np.ndarray, list[str]]:
         """Ids, vectors and languages of the open questions (cached until a question changes)."""
-        if self.caches.get("question_vectors") is None:
+        if self.caches.question_vectors is None:
             ids, texts, vectors = self.backlog.vectors(self.embedder.model_id)
             languages = [textlib.detect_language(t) for t in texts]
             missing = [i for i, v in enumerate(vectors) if v is None]
@@ -94,8 +96,8 @@ class AnswerMatcher:
                 if vectors
                 else np.zeros((0, self.embedder.dim), np.float32)
             )
-            self.caches["question_vectors"] = (ids, matrix, languages)
-        return self.caches["question_vectors"]
+            self.caches.question_vectors = (ids, matrix, languages)
+        return self.caches.question_vectors
 
     def question_similarities(
         self, vector: np.ndarray, language: str, vectors: np.ndarray, languages: list[str]
@@ -111,7 +113,7 @@ class AnswerMatcher:
         return np.minimum(sims * (DUPLICATE_QUESTION / limits), 1.0)
 
     def match_new_insights(
-        self, cur, insight_ids: list[int], vectors: np.ndarray, languages: list[str]
+        self, cur: Cursor, insight_ids: list[int], vectors: np.ndarray, languages: list[str]
     ) -> None:
         """Every new insight is checked against the open questions it may answer."""
         ids, matrix, question_languages = self.open_question_vectors()

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from insights.acting import Acting, PermissionDenied, audited, requires
 from insights.answers import AnswerMatcher
+from insights.caches import Caches
 from insights.collection import Insights
 from insights.files.backlog_export import backlog_csv, backlog_markdown
 from insights.rules.priority import SORTS, narrow, prioritise, with_new_evidence
@@ -41,7 +42,7 @@ class Backlog:
         people: PeopleRepository,
         insights: Insights,
         matcher: AnswerMatcher,
-        caches: dict,
+        caches: Caches,
     ) -> None:
         self.acting = acting
         self.db = db
@@ -99,11 +100,11 @@ class Backlog:
         today = date.today()
         if ids is None:
             key = (self.db.generation, today)
-            cached = self.caches.get("questions")
+            cached = self.caches.questions
             if cached is None or cached[0] != key:
                 rows = self.repo.questions()
                 cached = (key, [prioritise(q, relations, today) for q, relations in rows])
-                self.caches["questions"] = cached
+                self.caches.questions = cached
             return [q for q in cached[1] if status is None or q.status == status]
         rows = self.repo.questions(ids=ids, status=status)
         found = {q.id: prioritise(q, relations, today) for q, relations in rows}
@@ -168,24 +169,8 @@ class Backlog:
                 f"Question {question_id} is {status}; votes are closed.", field="question_id"
             )
         with self.db.transaction() as cur:
-            before = self.db.generation
             self.repo.set_vote(cur, question_id, user_id, team, on)
-        fresh = self.question(question_id)
-        self._patch_cache(before, fresh)
-        return fresh
-
-    def _patch_cache(self, before: int, fresh: Question) -> None:
-        """A vote changes one question: patch the cached backlog instead of re-reading it."""
-        cached = self.caches.get("questions")
-        if (
-            cached is None
-            or cached[0] != (before, date.today())
-            or self.db.generation != before + 1
-        ):
-            return  # stale already, or other writes happened meanwhile: re-read next time
-        listed = fresh.model_copy(update={"voters": []})  # the whole backlog carries no voters
-        questions = [listed if q.id == fresh.id else q for q in cached[1]]
-        self.caches["questions"] = ((before + 1, date.today()), questions)
+        return self.question(question_id)
 
     @audited(
         "set status",

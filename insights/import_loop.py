@@ -26,6 +26,7 @@ from readers.pii import NameList, load_names, pseudonym, scrub
 from readers.rows import RejectedRow, parse_date
 from readers.surveys import SCALES, parse_score, response_key, sentiment_of
 from readers.tables import default_source, read_records
+from storage.cursor import Cursor
 from storage.imports import ImportRepository
 from vocabulary.errors import PartlyImported, ReadError, describe_validation_error
 from vocabulary.imports import SurveyResponse
@@ -302,7 +303,7 @@ class _Run:
             with_item = [p for p in self.pending if p.item is not None]
             stored_responses = 0
 
-            def record(cur, ids, created) -> None:
+            def record(cur: Cursor, ids, created) -> None:
                 nonlocal stored_responses
                 new_ids = [i for i, new in zip(ids, created, strict=True) if new]
                 self.target.repo.add_items(cur, self.import_id, new_ids)

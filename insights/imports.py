@@ -117,7 +117,8 @@ class Imports:
             raise InvalidInput("a saved mapping needs a name")
         if "text" not in mapping:
             raise InvalidInput("a mapping must say which column holds the text")
-        self.repo.save_mapping(name, mapping, self.acting.who(by))
+        with self.db.transaction() as cur:
+            self.repo.save_mapping(cur, name, mapping, self.acting.who(by))
 
     def mappings(self) -> dict[str, dict[str, str]]:
         """Saved column mappings by name."""
@@ -126,7 +127,8 @@ class Imports:
     @requires(Role.researcher)
     def delete_mapping(self, name: str) -> None:
         """Forget a saved mapping."""
-        self.repo.delete_mapping(name)
+        with self.db.transaction() as cur:
+            self.repo.delete_mapping(cur, name)
 
     def survey_responses(self, metric: str = "nps") -> list[SurveyResponse]:
         """Every counted survey response of a metric (nps, csat or ces)."""

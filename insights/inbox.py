@@ -59,4 +59,5 @@ class Inbox:
     def mark_read(self) -> None:
         """The acting person has read their "For you" list up to now."""
         if self.acting.actor is not None:  # to the microsecond: evidence is stamped that finely
-            self.repo.mark_seen(self.acting.actor.username, datetime.now())
+            with self.acting.db.transaction() as cur:
+                self.repo.mark_seen(cur, self.acting.actor.username, datetime.now())

@@ -11,6 +11,7 @@ the services on top of them, each with the parts it needs:
     kb.inbox     the "For you" list         kb.metrics   behaviour: metrics, funnel, churn
     kb.briefs    one-page conclusions of a theme, question, stage or segment
     kb.retention raw material dropped per source   kb.erasure  a person's erasure request
+    kb.backups   a full export (admins only)
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -26,7 +27,9 @@ from insights.acting import Acting, permits
 from insights.analysis import Analysis
 from insights.answers import AnswerMatcher
 from insights.backlog import Backlog
+from insights.backups import Backups
 from insights.briefs import Briefs
+from insights.caches import Caches
 from insights.catalog import Catalog
 from insights.collection import Insights
 from insights.curation import Curation
@@ -68,7 +71,7 @@ class Core:
     linker: BackgroundLinker
     matcher: AnswerMatcher
     signin: SignIn
-    caches: dict = field(default_factory=dict)
+    caches: Caches = field(default_factory=Caches)
     follower: ChangeFollower | None = None  # on a shared database: other processes' writes
 
     @classmethod
@@ -81,7 +84,7 @@ class Core:
         linking = Linking(
             db, indexing.index, embedder.model_id, repos.insights, repos.vectors, repos.links
         )
-        caches: dict = {}
+        caches = Caches()
         matcher = AnswerMatcher(db, embedder, indexing.index, repos.backlog, repos.insights, caches)
         # New insights are checked against the open questions they may answer, and join the
         # themes they are close to.
@@ -171,6 +174,7 @@ class KnowledgeBase:
             self.insights, self.themes, self.backlog, self.analysis, self.metrics, self.index
         )
         self.retention = Retention(acting, core.db, repos.privacy)
+        self.backups = Backups(acting, core.db)
         self.erasure = Erasure(
             acting,
             core.db,

@@ -35,15 +35,16 @@ def ensure_admin_account(people, password: str | None = None, reset: bool = Fals
         return None
     given = password or settings.current().admin_password
     chosen = given or secrets.token_urlsafe(12)
-    if exists:  # a reset gives back the admin role too, whatever was done to the account
-        people.update_user(
-            "admin", password_hash=_hasher().hash(chosen), disabled_at=None, role=Role.admin.value
-        )
-    else:
-        people.add_user(
-            User(username="admin", display_name="Administrator", role=Role.admin),
-            _hasher().hash(chosen),
-        )
+    hashed = _hasher().hash(chosen)
+    with people.db.transaction() as cur:
+        if exists:  # a reset gives back the admin role too, whatever was done to the account
+            people.update_user(
+                cur, "admin", password_hash=hashed, disabled_at=None, role=Role.admin.value
+            )
+        else:
+            people.add_user(
+                cur, User(username="admin", display_name="Administrator", role=Role.admin), hashed
+            )
     return None if given else chosen
 
 
@@ -66,8 +67,9 @@ def sso_account(people, email: str, name: str | None) -> User:
         found = User(
             username=username, display_name=name or username, role=Role.viewer, email=username
         )
-        people.add_user(found, None)
-        people.log(username, "create", "user", username, None, {"sso": True}, now())
+        with people.db.transaction() as cur:
+            people.add_user(cur, found, None)
+            people.log(cur, username, "create", "user", username, None, {"sso": True}, now())
     if found.disabled_at is not None:
         raise PermissionDenied(f"the account {username} is disabled")
     return found
@@ -111,8 +113,12 @@ class People:
             raise InvalidInput(f"the username {username!r} is taken", field="username")
         if password is not None:
             check_password(password, user.username)
-        self.repo.add_user(user, _hasher().hash(password) if password else None)
-        self.acting.log("create", "user", user.username, None, user.model_dump(mode="json"))
+        hashed = _hasher().hash(password) if password else None
+        with self.repo.db.transaction() as cur:
+            self.repo.add_user(cur, user, hashed)
+            self.acting.log(
+                cur, "create", "user", user.username, None, user.model_dump(mode="json")
+            )
         return user
 
     def users(self) -> list[User]:
@@ -137,9 +143,9 @@ class People:
             old = self.user(username)
             if old.role == Role.admin and role != Role.admin:
                 self._keep_an_admin(username, "take the admin role from")
-            self.repo.update_user(username, role=role)
-            self.sessions.revoke_user(username, now(), cur=cur)  # signs in again with it
-            self.acting.log("set role", "user", username, {"role": old.role}, {"role": role}, cur)
+            self.repo.update_user(cur, username, role=role)
+            self.sessions.revoke_user(cur, username, now())  # signs in again with it
+            self.acting.log(cur, "set role", "user", username, {"role": old.role}, {"role": role})
         return self.user(username)
 
     @requires(Role.admin)
@@ -150,9 +156,9 @@ class People:
             self.repo.lock_role_changes(cur)
             if self.user(username).role == Role.admin:
                 self._keep_an_admin(username, "disable")
-            self.repo.update_user(username, disabled_at=now())
-            self.sessions.revoke_user(username, now(), cur=cur)
-            self.acting.log("disable", "user", username, None, None, cur)
+            self.repo.update_user(cur, username, disabled_at=now())
+            self.sessions.revoke_user(cur, username, now())
+            self.acting.log(cur, "disable", "user", username, None, None)
         return self.user(username)
 
     @requires(
@@ -164,9 +170,11 @@ class People:
         """A person sets their own password; an admin sets anyone's."""
         check_password(password, username)
         self.user(username)
-        self.repo.update_user(username, password_hash=_hasher().hash(password))
-        self.sessions.revoke_user(username, now())  # copied cookies stop working
-        self.acting.log("set password", "user", username, None, None)
+        hashed = _hasher().hash(password)
+        with self.repo.db.transaction() as cur:
+            self.repo.update_user(cur, username, password_hash=hashed)
+            self.sessions.revoke_user(cur, username, now())  # copied cookies stop working
+            self.acting.log(cur, "set password", "user", username, None, None)
 
     @requires(Role.viewer)
     def change_password(self, current: str, new: str) -> None:
@@ -234,7 +242,8 @@ class People:
             raise InvalidInput("sign in to follow")
         if kind not in ("theme", "question", "segment"):
             raise InvalidInput(f"follow a theme, question or segment, not {kind!r}")
-        self.repo.follow(self.acting.actor.username, kind, str(target), on, now())
+        with self.repo.db.transaction() as cur:
+            self.repo.follow(cur, self.acting.actor.username, kind, str(target), on, now())
 
     def follows(self, username: str | None = None) -> list[tuple[str, str]]:
         """What a person (default: the actor) follows, as (kind, target)."""

@@ -136,9 +136,11 @@ class SignIn:
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok:
-            self.sessions.record_failure(subjects, at)
+            with self.sessions.db.transaction() as cur:
+                self.sessions.record_failure(cur, subjects, at)
             return None
-        self.sessions.clear_failures(subjects[0])
+        with self.sessions.db.transaction() as cur:
+            self.sessions.clear_failures(cur, subjects[0])
         return self.people.user(name)
 
     def start(self, user: User, days: int = SESSION_DAYS) -> str:
@@ -146,7 +148,8 @@ class SignIn:
         token = new_session_id()
         at = now()
         lifetime = timedelta(days=min(days, SESSION_DAYS))
-        self.sessions.create(session_hash(token), user.username, at, at + lifetime)
+        with self.sessions.db.transaction() as cur:
+            self.sessions.create(cur, session_hash(token), user.username, at, at + lifetime)
         return token
 
     def user(self, token: str | None) -> User | None:
@@ -160,4 +163,5 @@ class SignIn:
     def end(self, token: str | None) -> None:
         """Sign one session out."""
         if token:
-            self.sessions.revoke(session_hash(token), now())
+            with self.sessions.db.transaction() as cur:
+                self.sessions.revoke(cur, session_hash(token), now())

@@ -20,6 +20,7 @@ from insights.acting import Acting, audited, requires
 from language.embeddings import Embedder
 from retrieval import clustering
 from retrieval.hybrid import HybridIndex
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.insights import InsightRepository
 from storage.themes import ThemeRepository
@@ -89,7 +90,7 @@ class ThemeAssigner:
         self.index = index
         self.repo = repo
 
-    def assign(self, cur, insight_ids: list[int], vectors: np.ndarray, languages) -> None:
+    def assign(self, cur: Cursor, insight_ids: list[int], vectors: np.ndarray, languages) -> None:
         """Join these insights to their nearest themes, inside the linking unit of work."""
         theme_ids, centroids, floors = self.repo.centroids()
         live = [i for i in insight_ids if i in self.index]
@@ -225,7 +226,8 @@ class Themes:
         name = " ".join(name.split())
         if len(name) > 120:
             raise InvalidInput("A theme name has at most 120 characters.", field="name")
-        self.repo.set_name(theme_id, name, None, now())
+        with self.db.transaction() as cur:
+            self.repo.set_name(cur, theme_id, name, None, now())
         return self.theme(theme_id)
 
     @audited("pin", "theme")
@@ -233,7 +235,8 @@ class Themes:
     def pin_theme(self, theme_id: int, pinned: bool = True) -> Theme:
         """Pin a theme to the top of the list (and first in line to keep its place)."""
         self.theme(theme_id)
-        self.repo.set_name(theme_id, None, pinned, now())
+        with self.db.transaction() as cur:
+            self.repo.set_name(cur, theme_id, None, pinned, now())
         return self.theme(theme_id)
 
     @audited("merge", "theme")

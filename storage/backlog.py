@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.backlog import Question, QuestionEvidence, QuestionIn, StatusChange
 
@@ -80,7 +80,7 @@ class BacklogRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def insert(self, cur: duckdb.DuckDBPyConnection, question: QuestionIn, when: datetime) -> int:
+    def insert(self, cur: Cursor, question: QuestionIn, when: datetime) -> int:
         """Store a new open question; returns its id."""
         question_id = cur.execute(
             "INSERT INTO questions (text, decision, team, impact, effort, decision_date, tags,"
@@ -153,7 +153,7 @@ class BacklogRepository:
 
     def set_vote(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         question_id: int,
         user_id: str,
         team: str | None,
@@ -174,7 +174,7 @@ class BacklogRepository:
 
     def update_status(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         question: Question,
         status: str,
         by: str | None,
@@ -190,7 +190,7 @@ class BacklogRepository:
         )
         self.log_status(cur, question.id, question.status, status, by, when, answer or reason)
 
-    def log_status(self, cur, question_id, from_status, to_status, by, when, note) -> None:
+    def log_status(self, cur: Cursor, question_id, from_status, to_status, by, when, note) -> None:
         """Append to the status history."""
         cur.execute(
             "INSERT INTO question_status_history VALUES (?, ?, ?, ?, ?, ?)",
@@ -209,7 +209,7 @@ class BacklogRepository:
         keys = ("question_id", "from_status", "to_status", "by", "at", "note")
         return [StatusChange(**dict(zip(keys, r, strict=True))) for r in rows]
 
-    def suggest(self, cur: duckdb.DuckDBPyConnection, rows: list[tuple[int, int, float]]) -> None:
+    def suggest(self, cur: Cursor, rows: list[tuple[int, int, float]]) -> None:
         """Record (question, insight, score) matches; pairs already known are left alone."""
         if not rows:
             return
@@ -232,7 +232,7 @@ class BacklogRepository:
 
     def decide_evidence(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         question_id: int,
         insight_id: int,
         status: str,
@@ -273,7 +273,9 @@ class BacklogRepository:
         keys = ("question_id", "insight_id", "score", "status", "relation", "decided_by")
         return [QuestionEvidence(**dict(zip(keys, r, strict=True))) for r in rows]
 
-    def store_vector(self, cur, question_id: int, model_id: str, vector: np.ndarray) -> None:
+    def store_vector(
+        self, cur: Cursor, question_id: int, model_id: str, vector: np.ndarray
+    ) -> None:
         """Keep a question's vector for matching new insights against it."""
         cur.execute(
             "INSERT INTO question_vectors VALUES (?, ?, ?) ON CONFLICT (question_id, model_id)"

@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.pgarrays import PACKED, as_lists, as_packed
 from vocabulary.errors import BackupError
+
+if TYPE_CHECKING:
+    from storage.postgres import PgCursor
 
 MANIFEST = "manifest.json"
 EXPORT_CHUNK = 20_000  # rows of a table of vectors read at a time from PostgreSQL
@@ -27,7 +32,7 @@ SEQUENCES = {
 }
 
 
-def _tables(cur) -> list[str]:
+def _tables(cur: Cursor) -> list[str]:
     rows = cur.execute(
         "SELECT table_name FROM information_schema.tables"
         " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
@@ -41,7 +46,7 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def write_table(db: Database, cur, table: str, file: Path) -> None:
+def write_table(db: Database, cur: Cursor, table: str, file: Path) -> None:
     """One table to a Parquet file (DuckDB writes it itself; PostgreSQL's rows go through
     Arrow)."""
     if db.dialect == "duckdb":
@@ -70,7 +75,7 @@ def write_table(db: Database, cur, table: str, file: Path) -> None:
         pq.write_table(as_lists(table, query.to_arrow_table()), file)
 
 
-def read_table(db: Database, cur, table: str, file: Path) -> None:
+def read_table(db: Database, cur: Cursor, table: str, file: Path) -> None:
     """Append a Parquet file's rows to a table, column by name."""
     if db.dialect == "duckdb":
         source = str(file).replace("'", "''")
@@ -81,13 +86,13 @@ def read_table(db: Database, cur, table: str, file: Path) -> None:
     insert_arrow(db, cur, table, pq.read_table(file))
 
 
-def insert_arrow(db: Database, cur, table: str, rows) -> None:
+def insert_arrow(db: Database, cur: Cursor, table: str, rows) -> None:
     """Append an Arrow table's rows to `table`, column by name (both dialects)."""
     columns = ", ".join(_quoted(name) for name in rows.schema.names)
     if db.dialect == "duckdb":
         cur.register("restored_rows", rows)
     else:  # typed as the table, so that a column of NULLs still has its type
-        cur.register("restored_rows", as_packed(table, rows), like=table)
+        cast("PgCursor", cur).register("restored_rows", as_packed(table, rows), like=table)
     try:
         cur.execute(f"INSERT INTO {_quoted(table)} ({columns}) SELECT {columns} FROM restored_rows")
     finally:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import duckdb
-
+from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.knowledge import Study, StudyIn
 
@@ -25,7 +24,7 @@ class CatalogRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create_study(self, cur: duckdb.DuckDBPyConnection, study: StudyIn) -> int:
+    def create_study(self, cur: Cursor, study: StudyIn) -> int:
         """Insert a study; returns its id."""
         return cur.execute(
             "INSERT INTO studies (title, method, started_on, ended_on, owner, description)"
@@ -64,7 +63,7 @@ class CatalogRepository:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def add_choice(self, cur: duckdb.DuckDBPyConnection, field: str, value: str) -> None:
+    def add_choice(self, cur: Cursor, field: str, value: str) -> None:
         """Append a value to a field's list (no-op when present)."""
         cur.execute(
             "INSERT INTO choices SELECT ?, ?, coalesce(max(position), 0) + 1 FROM choices"
@@ -72,9 +71,7 @@ class CatalogRepository:
             [field, value, field],
         )
 
-    def replace_choices(
-        self, cur: duckdb.DuckDBPyConnection, field: str, values: list[str]
-    ) -> None:
+    def replace_choices(self, cur: Cursor, field: str, values: list[str]) -> None:
         """Make `values`, in this order, a field's whole list."""
         cur.execute("DELETE FROM choices WHERE field = ?", [field])
         cur.executemany(
@@ -82,7 +79,7 @@ class CatalogRepository:
             [[field, value, position] for position, value in enumerate(values, start=1)],
         )
 
-    def rename_value(self, cur: duckdb.DuckDBPyConnection, field: str, old: str, new: str) -> None:
+    def rename_value(self, cur: Cursor, field: str, old: str, new: str) -> None:
         """Move the live insights carrying `old` in a choice field to `new`."""
         assert field in ("segment", "touchpoint", "journey_stage", "channel")  # a column name
         cur.execute(

@@ -10,6 +10,7 @@ covered: the app, the import CLI, `ingest.migrate`, a person's own SQL.
 
 from __future__ import annotations
 
+from storage.cursor import Cursor
 from storage.db import Database
 
 KEEP = "1 hour"  # how long rows stay for processes that fall behind
@@ -43,7 +44,6 @@ class ChangeFeed:
                 [seqs],
             ).fetchall()
 
-    def prune(self) -> None:
+    def prune(self, cur: Cursor) -> None:
         """Forget changes older than every process needs."""
-        with self.db.transaction() as cur:
-            cur.execute(f"DELETE FROM changes WHERE at < localtimestamp - INTERVAL '{KEEP}'")
+        cur.execute(f"DELETE FROM changes WHERE at < localtimestamp - INTERVAL '{KEEP}'")

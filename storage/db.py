@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from storage.cursor import Cursor
 from vocabulary import settings
 
 _MIGRATIONS = "migrations"
@@ -35,13 +36,13 @@ class Database:
         self.generation = 0
 
     # What each dialect provides.
-    def _read_cursor(self) -> Iterator:
+    def _read_cursor(self) -> Iterator[Cursor]:
         raise NotImplementedError
 
-    def _write_cursor(self):
+    def _write_cursor(self) -> Cursor:
         raise NotImplementedError
 
-    def _release_write_cursor(self, cursor) -> None:
+    def _release_write_cursor(self, cursor: Cursor) -> None:
         cursor.close()
 
     def _migrate(self) -> None:
@@ -69,11 +70,11 @@ class Database:
                     [version, script.name],
                 )
 
-    def _lock_migrations(self, cur) -> None:
+    def _lock_migrations(self, cur: Cursor) -> None:
         """Keep two processes opening a new database at once from migrating it twice."""
 
     @contextmanager
-    def read(self) -> Iterator:
+    def read(self) -> Iterator[Cursor]:
         """A cursor of its own for one read operation (safe from any thread); inside this
         thread's open transaction, that transaction's cursor, so a unit of work reads its own
         writes."""
@@ -84,7 +85,7 @@ class Database:
         yield from self._read_cursor()
 
     @contextmanager
-    def transaction(self) -> Iterator:
+    def transaction(self) -> Iterator[Cursor]:
         """A cursor inside one transaction, holding the write lock: all of it lands or none.
 
         A transaction opened while this thread has one open joins it (one unit of work: the
@@ -143,11 +144,6 @@ class Database:
             unit.on_rollback.append(undo)
 
     @property
-    def in_transaction(self) -> bool:
-        """Whether this thread has a transaction open."""
-        return getattr(self._local, "unit", None) is not None
-
-    @property
     def write_lock(self) -> threading.RLock:
         """Held by writers; callers that must keep in-memory state in step with a write take it."""
         return self._write_lock
@@ -172,7 +168,7 @@ class Database:
         """Whether a live process (another one) holds (kind, key)."""
         return False
 
-    def serialise(self, cur, kind: int, key: int = 0) -> None:
+    def serialise(self, cur: Cursor, kind: int, key: int = 0) -> None:
         """Inside a transaction: wait for, then hold until it ends, the lock of (kind, key), so
         that units doing this kind of change (read, check, write) run one after another in
         every process. One DuckDB file has one process, whose write lock the unit holds
@@ -220,14 +216,14 @@ class DuckDatabase(Database):
         self._setup_unit_of_work()
         self._migrate()
 
-    def _read_cursor(self) -> Iterator:
+    def _read_cursor(self) -> Iterator[Cursor]:
         cur = self._connection.cursor()
         try:
             yield cur
         finally:
             cur.close()
 
-    def _write_cursor(self):
+    def _write_cursor(self) -> Cursor:
         return self._connection.cursor()
 
     def close(self) -> None:
@@ -241,7 +237,7 @@ class _Unit:
 
     __slots__ = ("cursor", "after_commit", "on_rollback")
 
-    def __init__(self, cursor) -> None:
+    def __init__(self, cursor: Cursor) -> None:
         self.cursor = cursor
         self.after_commit: list[Callable[[], None]] = []
         self.on_rollback: list[Callable[[], None]] = []

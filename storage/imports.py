@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-import duckdb
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.imports import ImportRecord, SurveyResponse
 
@@ -119,7 +119,7 @@ class ImportRepository:
                     [orphans],
                 )
 
-    def add_items(self, cur: duckdb.DuckDBPyConnection, import_id: int, ids: list[int]) -> None:
+    def add_items(self, cur: Cursor, import_id: int, ids: list[int]) -> None:
         """Remember which insights an import created (inside the transaction storing them)."""
         if ids:
             cur.execute(
@@ -127,9 +127,7 @@ class ImportRepository:
                 [import_id, ids],
             )
 
-    def count_stored(
-        self, cur: duckdb.DuckDBPyConnection, import_id: int, inserted: int, responses: int
-    ) -> None:
+    def count_stored(self, cur: Cursor, import_id: int, inserted: int, responses: int) -> None:
         """Add a stored batch's counts to its import (inside the transaction storing it)."""
         cur.execute(
             "UPDATE imports SET inserted = inserted + ?, responses = responses + ? WHERE id = ?",
@@ -168,7 +166,7 @@ class ImportRepository:
             ).fetchall()
         return [_to_record(r) for r in rows]
 
-    def undo(self, cur: duckdb.DuckDBPyConnection, import_id: int, when: datetime) -> list[int]:
+    def undo(self, cur: Cursor, import_id: int, when: datetime) -> list[int]:
         """Soft-delete the live insights an import created; returns their ids."""
         ids = [
             r[0]
@@ -185,7 +183,7 @@ class ImportRepository:
         cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [when, import_id])
         return ids
 
-    def redo(self, cur: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:
+    def redo(self, cur: Cursor, import_id: int) -> list[int]:
         """Restore exactly the insights the undo of an import deleted; returns their ids."""
         ids = [
             r[0]
@@ -204,15 +202,14 @@ class ImportRepository:
 
     # --- saved mappings ----------------------------------------------------------------------
 
-    def save_mapping(self, name: str, mapping: dict[str, str], by: str | None) -> None:
+    def save_mapping(self, cur: Cursor, name: str, mapping: dict[str, str], by: str | None) -> None:
         """Store (or replace) a named column mapping."""
-        with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO saved_mappings VALUES (?, ?, ?, localtimestamp) ON CONFLICT (name)"
-                " DO UPDATE SET mapping = excluded.mapping, saved_by = excluded.saved_by,"
-                " saved_at = excluded.saved_at",
-                [name, json.dumps(mapping), by],
-            )
+        cur.execute(
+            "INSERT INTO saved_mappings VALUES (?, ?, ?, localtimestamp) ON CONFLICT (name)"
+            " DO UPDATE SET mapping = excluded.mapping, saved_by = excluded.saved_by,"
+            " saved_at = excluded.saved_at",
+            [name, json.dumps(mapping), by],
+        )
 
     def mappings(self) -> dict[str, dict[str, str]]:
         """Every saved mapping by name."""
@@ -220,14 +217,13 @@ class ImportRepository:
             rows = cur.execute("SELECT name, mapping FROM saved_mappings ORDER BY name").fetchall()
         return {name: json.loads(mapping) for name, mapping in rows}
 
-    def delete_mapping(self, name: str) -> None:
+    def delete_mapping(self, cur: Cursor, name: str) -> None:
         """Forget a saved mapping."""
-        with self.db.transaction() as cur:
-            cur.execute("DELETE FROM saved_mappings WHERE name = ?", [name])
+        cur.execute("DELETE FROM saved_mappings WHERE name = ?", [name])
 
     # --- survey responses --------------------------------------------------------------------
 
-    def add_responses(self, cur: duckdb.DuckDBPyConnection, responses: list[SurveyResponse]) -> int:
+    def add_responses(self, cur: Cursor, responses: list[SurveyResponse]) -> int:
         """Store responses not stored before (by key and metric); returns how many were new."""
         if not responses:
             return 0

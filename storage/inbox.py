@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage.cursor import Cursor
 from storage.db import Database
 
 # One row per event: (kind, about, insight_id, question_id, happened_at). A person's own
@@ -80,11 +81,10 @@ class InboxRepository:
             ).fetchone()
         return row[0] if row else None
 
-    def mark_seen(self, username: str, when: datetime) -> None:
+    def mark_seen(self, cur: Cursor, username: str, when: datetime) -> None:
         """Everything up to `when` is read."""
-        with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO inbox_seen VALUES (?, ?) ON CONFLICT (username) DO UPDATE"
-                " SET seen_at = excluded.seen_at",
-                [username, when],
-            )
+        cur.execute(
+            "INSERT INTO inbox_seen VALUES (?, ?) ON CONFLICT (username) DO UPDATE"
+            " SET seen_at = excluded.seen_at",
+            [username, when],
+        )

@@ -6,10 +6,10 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.knowledge import (
     NO_VALUE,
@@ -117,14 +117,14 @@ class InsightRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def allocate_ids(self, cur: duckdb.DuckDBPyConnection, count: int) -> list[int]:
+    def allocate_ids(self, cur: Cursor, count: int) -> list[int]:
         """Reserve `count` new insight ids."""
         rows = cur.execute(
             "SELECT nextval('insight_id_seq') FROM generate_series(1, ?)", [count]
         ).fetchall()
         return [row[0] for row in rows]
 
-    def insert(self, cur: duckdb.DuckDBPyConnection, insights: list[Insight]) -> None:
+    def insert(self, cur: Cursor, insights: list[Insight]) -> None:
         """Insert fully formed insights (ids allocated) inside the caller's transaction."""
         records = [insight.model_dump() for insight in insights]
         table = pa.Table.from_pylist(records, schema=_SCHEMA)
@@ -139,7 +139,7 @@ class InsightRepository:
 
     def existing(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         hashes: list[str],
         external_keys: list[tuple[str, str]],
     ) -> tuple[dict[str, int], dict[tuple, int]]:
@@ -192,9 +192,7 @@ class InsightRepository:
             ).fetchall()
         return dict(rows)
 
-    def update(
-        self, cur: duckdb.DuckDBPyConnection, old: Insight, new: Insight, edited_by: str | None
-    ) -> bool:
+    def update(self, cur: Cursor, old: Insight, new: Insight, edited_by: str | None) -> bool:
         """Write `new` over `old` only if the stored insight is still at `old`'s version (the
         compare and the write are one statement, so another writer in between, in any process,
         is seen), then keep `old` in the history; False, and nothing written, when it moved on."""
@@ -250,9 +248,7 @@ class InsightRepository:
             for v, d, by, at in rows
         ]
 
-    def set_deleted(
-        self, cur: duckdb.DuckDBPyConnection, insight_id: int, when: datetime | None
-    ) -> None:
+    def set_deleted(self, cur: Cursor, insight_id: int, when: datetime | None) -> None:
         """Soft-delete (a timestamp) or restore (None) an insight."""
         cur.execute("UPDATE insights SET deleted_at = ? WHERE id = ?", [when, insight_id])
 
@@ -298,9 +294,7 @@ class InsightRepository:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def mark_linked(
-        self, cur: duckdb.DuckDBPyConnection, ids: list[int], when: datetime | None
-    ) -> None:
+    def mark_linked(self, cur: Cursor, ids: list[int], when: datetime | None) -> None:
         """Record that the links of these insights were computed (or, with None, are due)."""
         cur.execute(
             "UPDATE insights SET linked_at = ? WHERE id IN (SELECT unnest(?::BIGINT[]))",
@@ -314,9 +308,7 @@ class InsightRepository:
                 0
             ][0]
 
-    def add_evidence(
-        self, cur: duckdb.DuckDBPyConnection, insight_id: int, item: InsightIn, content_hash: str
-    ) -> int:
+    def add_evidence(self, cur: Cursor, insight_id: int, item: InsightIn, content_hash: str) -> int:
         """Attach a text to an insight as further evidence; returns the evidence id."""
         return cur.execute(
             "INSERT INTO evidence (insight_id, text, source, author, observed_at, content_hash)"
@@ -324,9 +316,7 @@ class InsightRepository:
             [insight_id, item.text, item.source, item.author, item.observed_at, content_hash],
         ).fetchall()[0][0]
 
-    def add_quote(
-        self, cur: duckdb.DuckDBPyConnection, insight_id: int, text: str, where: str
-    ) -> None:
+    def add_quote(self, cur: Cursor, insight_id: int, text: str, where: str) -> None:
         """Keep the passage an insight was taken from, and where it stands, as its evidence."""
         cur.execute(
             "INSERT INTO evidence (insight_id, text, source, content_hash) VALUES (?, ?, ?, '')",

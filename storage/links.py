@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.knowledge import Link, LinkStatus
 
@@ -21,9 +21,7 @@ class LinkRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def suggest(
-        self, cur: duckdb.DuckDBPyConnection, suggestions: list[tuple[int, int, float, bool]]
-    ) -> None:
+    def suggest(self, cur: Cursor, suggestions: list[tuple[int, int, float, bool]]) -> None:
         """Record suggested links (a, b, score, duplicate); pairs already known are left alone."""
         rows: dict[tuple[int, int], tuple] = {}
         for a, b, score, duplicate in suggestions:
@@ -51,7 +49,7 @@ class LinkRepository:
 
     def decide(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         a: int,
         b: int,
         status: LinkStatus,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import duckdb
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 
 _VALUES = pa.schema(
@@ -34,7 +34,7 @@ _RECORDS = pa.schema(
 _DEFINITION = ("name", "unit", "better", "target", "on_overview", "created_at")
 
 
-def _insert(cur: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema) -> int:
+def _insert(cur: Cursor, table: str, rows: list[dict], schema) -> int:
     """Append rows to a table through Arrow (a million rows in seconds, not minutes)."""
     if not rows:
         return 0
@@ -61,7 +61,9 @@ class MetricRepository:
             rows = cur.execute(f"SELECT {', '.join(_DEFINITION)} FROM metrics ORDER BY name")
             return [dict(zip(_DEFINITION, r, strict=True)) for r in rows.fetchall()]
 
-    def define(self, cur, name: str, unit, better: str, target, on_overview: bool, when) -> None:
+    def define(
+        self, cur: Cursor, name: str, unit, better: str, target, on_overview: bool, when
+    ) -> None:
         """Create or change a metric's definition."""
         cur.execute(
             "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
@@ -70,7 +72,7 @@ class MetricRepository:
             [name, unit, better, target, on_overview, when],
         )
 
-    def ensure_defined(self, cur, names: list[str], when: datetime) -> None:
+    def ensure_defined(self, cur: Cursor, names: list[str], when: datetime) -> None:
         """Define metrics met for the first time in a file (higher is better, no target)."""
         if not names:
             return
@@ -81,7 +83,7 @@ class MetricRepository:
 
     # --- values ------------------------------------------------------------------------------
 
-    def add_values(self, cur: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    def add_values(self, cur: Cursor, rows: list[dict]) -> int:
         """Store one import's values (each cell once: the caller sums a file's rows)."""
         return _insert(cur, "metric_values", rows, _VALUES)
 
@@ -152,7 +154,7 @@ class MetricRepository:
 
     # --- customer records --------------------------------------------------------------------
 
-    def add_records(self, cur: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    def add_records(self, cur: Cursor, rows: list[dict]) -> int:
         """Store customer records of one import."""
         return _insert(cur, "customer_records", rows, _RECORDS)
 

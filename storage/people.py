@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.people import AuditEntry, User
 
@@ -25,21 +26,20 @@ class PeopleRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add_user(self, user: User, password_hash: str | None) -> None:
+    def add_user(self, cur: Cursor, user: User, password_hash: str | None) -> None:
         """Create an account; the username is the primary key (a duplicate raises)."""
-        with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                [
-                    user.username,
-                    user.display_name,
-                    user.role,
-                    user.team,
-                    user.email,
-                    password_hash,
-                    user.created_at,
-                ],
-            )
+        cur.execute(
+            "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            [
+                user.username,
+                user.display_name,
+                user.role,
+                user.team,
+                user.email,
+                password_hash,
+                user.created_at,
+            ],
+        )
 
     def user(self, username: str) -> User | None:
         """One account."""
@@ -52,7 +52,7 @@ class PeopleRepository:
         with self.db.read() as cur:
             return [_user(r) for r in cur.execute(f"{_USER} ORDER BY username").fetchall()]
 
-    def lock_role_changes(self, cur) -> None:
+    def lock_role_changes(self, cur: Cursor) -> None:
         """Inside the caller's transaction: wait until no other unit (in any process) changes
         roles or disables accounts, and keep them waiting until this one ends."""
         self.db.serialise(cur, ROLE_CHANGES)
@@ -75,23 +75,24 @@ class PeopleRepository:
             ).fetchall()
         return rows[0][0] if rows else None
 
-    def update_user(self, username: str, **changes) -> None:
+    def update_user(self, cur: Cursor, username: str, **changes) -> None:
         """Change columns of an account (role, team, display_name, password_hash, disabled_at)."""
         allowed = {"role", "team", "display_name", "password_hash", "disabled_at", "email"}
         assert set(changes) <= allowed, changes  # column names, never user input
-        with self.db.transaction() as cur:
-            cur.execute(
-                f"UPDATE users SET {', '.join(f'{k} = ?' for k in changes)} WHERE username = ?",
-                [*changes.values(), username],
-            )
+        cur.execute(
+            f"UPDATE users SET {', '.join(f'{k} = ?' for k in changes)} WHERE username = ?",
+            [*changes.values(), username],
+        )
 
     def count_users(self) -> int:
         """How many accounts exist."""
         with self.db.read() as cur:
             return cur.execute("SELECT count(*) FROM users").fetchall()[0][0]
 
-    def log(self, actor, action, entity, entity_id, before, after, at: datetime, cur=None) -> None:
-        """Append one entry to the audit log (inside the caller's transaction when given)."""
+    def log(
+        self, cur: Cursor, actor, action, entity, entity_id, before, after, at: datetime
+    ) -> None:
+        """Append one entry to the audit log."""
         values = [
             at,
             actor,
@@ -101,15 +102,11 @@ class PeopleRepository:
             None if before is None else json.dumps(before, default=str),
             None if after is None else json.dumps(after, default=str),
         ]
-        sql = (
+        cur.execute(
             "INSERT INTO audit_log (logged_at, actor, action, entity, entity_id, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values,
         )
-        if cur is not None:
-            cur.execute(sql, values)
-            return
-        with self.db.transaction() as own:
-            own.execute(sql, values)
 
     def audit(
         self, entity: str | None = None, entity_id=None, actor: str | None = None, limit: int = 200
@@ -137,19 +134,20 @@ class PeopleRepository:
             out.append(AuditEntry(**data))
         return out
 
-    def follow(self, username: str, kind: str, target: str, on: bool, at: datetime) -> None:
+    def follow(
+        self, cur: Cursor, username: str, kind: str, target: str, on: bool, at: datetime
+    ) -> None:
         """Start or stop following a theme, question or segment."""
-        with self.db.transaction() as cur:
-            if on:
-                cur.execute(
-                    "INSERT INTO follows VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [username, kind, target, at],
-                )
-            else:
-                cur.execute(
-                    "DELETE FROM follows WHERE username = ? AND kind = ? AND target = ?",
-                    [username, kind, target],
-                )
+        if on:
+            cur.execute(
+                "INSERT INTO follows VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [username, kind, target, at],
+            )
+        else:
+            cur.execute(
+                "DELETE FROM follows WHERE username = ? AND kind = ? AND target = ?",
+                [username, kind, target],
+            )
 
     def follows(self, username: str) -> list[tuple[str, str]]:
         """(kind, target) a person follows."""

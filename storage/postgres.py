@@ -18,6 +18,7 @@ import numpy as np
 import psycopg
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.pgarrays import encode_lists, float_type_oid, list_column, register_loaders
 
@@ -253,10 +254,10 @@ class PostgresDatabase(Database):
     def _connect(self, autocommit: bool) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=autocommit, connect_timeout=10)
 
-    def _lock_migrations(self, cur) -> None:
+    def _lock_migrations(self, cur: Cursor) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(80801)")  # held until this transaction ends
 
-    def _read_cursor(self) -> Iterator:
+    def _read_cursor(self) -> Iterator[Cursor]:
         try:
             connection = self._idle.get_nowait()
         except queue.Empty:
@@ -281,7 +282,7 @@ class PostgresDatabase(Database):
     def shared(self) -> bool:
         return True
 
-    def serialise(self, cur, kind: int, key: int = 0) -> None:
+    def serialise(self, cur: Cursor, kind: int, key: int = 0) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(?::int, ?::int)", [kind, key])
 
     # Session advisory locks: the server drops them when a process's connection ends, so a

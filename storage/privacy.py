@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from storage.cursor import Cursor
 from storage.db import Database
 
 # Where free text is kept: kind -> (table, key columns, text columns, JSON columns).
@@ -46,7 +47,9 @@ class PrivacyRepository:
         with self.db.read() as cur:
             return dict(cur.execute("SELECT source, months FROM retention_rules").fetchall())
 
-    def set_rule(self, cur, source: str, months: int | None, by: str | None, at: datetime) -> None:
+    def set_rule(
+        self, cur: Cursor, source: str, months: int | None, by: str | None, at: datetime
+    ) -> None:
         """Set (or with `months` None, remove) the rule of one source."""
         cur.execute("DELETE FROM retention_rules WHERE source = ?", [source])
         if months is not None:
@@ -75,14 +78,14 @@ class PrivacyRepository:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def drop_import_files(self, cur, ids: Sequence[int], at: datetime) -> None:
+    def drop_import_files(self, cur: Cursor, ids: Sequence[int], at: datetime) -> None:
         """Forget the raw files' paths of these imports and mark them dropped."""
         cur.execute(
             f"UPDATE imports SET path = NULL, raw_dropped_at = ? WHERE id IN {_IDS}",
             [at, list(ids)],
         )
 
-    def drop_raw_text(self, cur, ids: Sequence[int]) -> tuple[int, int]:
+    def drop_raw_text(self, cur: Cursor, ids: Sequence[int]) -> tuple[int, int]:
         """Delete the evidence (quotes included) and the earlier versions of these insights;
         returns (evidence, versions) deleted."""
         counts = []
@@ -129,7 +132,7 @@ class PrivacyRepository:
             for row in rows
         ]
 
-    def update_place(self, cur, kind: str, key: tuple, changes: dict) -> None:
+    def update_place(self, cur: Cursor, kind: str, key: tuple, changes: dict) -> None:
         """Write new values of some columns of one row of a place."""
         table, keys, _, _ = TEXT_PLACES[kind]
         sets = ", ".join(f"{c} = ?" for c in changes)
@@ -161,7 +164,7 @@ class PrivacyRepository:
                 ).fetchall()[0][0],
             )
 
-    def erase_customer(self, cur, pseudonym: str) -> None:
+    def erase_customer(self, cur: Cursor, pseudonym: str) -> None:
         """Delete a customer's records; their survey answers stay in the counts but lose the
         link to them."""
         cur.execute("DELETE FROM customer_records WHERE customer = ?", [pseudonym])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage.cursor import Cursor
 from storage.db import Database
 
 
@@ -13,13 +14,13 @@ class SessionRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(self, id_hash: str, username: str, created: datetime, expires: datetime) -> None:
+    def create(
+        self, cur: Cursor, id_hash: str, username: str, created: datetime, expires: datetime
+    ) -> None:
         """Record a new session (by the hash of its id)."""
-        with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, NULL)",
-                [id_hash, username, created, expires],
-            )
+        cur.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, NULL)", [id_hash, username, created, expires]
+        )
 
     def username(self, id_hash: str, at: datetime) -> str | None:
         """Whose session this is, when it is neither revoked nor expired."""
@@ -31,46 +32,25 @@ class SessionRepository:
             ).fetchall()
         return rows[0][0] if rows else None
 
-    def revoke(self, id_hash: str, at: datetime, cur=None) -> None:
-        """End one session (inside the caller's transaction when given)."""
-        self._write(
+    def revoke(self, cur: Cursor, id_hash: str, at: datetime) -> None:
+        """End one session."""
+        cur.execute(
             "UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL",
             [at, id_hash],
-            cur,
         )
 
-    def revoke_user(self, username: str, at: datetime, cur=None) -> None:
-        """End every session of one person (inside the caller's transaction when given)."""
-        self._write(
+    def revoke_user(self, cur: Cursor, username: str, at: datetime) -> None:
+        """End every session of one person."""
+        cur.execute(
             "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
             [at, username],
-            cur,
         )
 
-    def _write(self, sql: str, params: list, cur=None) -> None:
-        if cur is not None:
-            cur.execute(sql, params)
-            return
-        with self.db.transaction() as own:
-            own.execute(sql, params)
-
-    def live_count(self, username: str, at: datetime) -> int:
-        """How many sessions of a person are live."""
-        with self.db.read() as cur:
-            return cur.execute(
-                "SELECT count(*) FROM sessions WHERE username = ? AND revoked_at IS NULL"
-                " AND expires_at > ?",
-                [username, at],
-            ).fetchall()[0][0]
-
-    def record_failure(self, subjects: list[str], at: datetime) -> None:
+    def record_failure(self, cur: Cursor, subjects: list[str], at: datetime) -> None:
         """Remember a failed sign-in for each subject ("user:NAME", "address:IP")."""
-        with self.db.transaction() as cur:
-            cur.executemany(
-                "INSERT INTO sign_in_failures VALUES (?, ?)", [[s, at] for s in subjects]
-            )
-            # Keep the table small: only the last day matters for backoff.
-            cur.execute("DELETE FROM sign_in_failures WHERE failed_at < ? - INTERVAL '1 day'", [at])
+        cur.executemany("INSERT INTO sign_in_failures VALUES (?, ?)", [[s, at] for s in subjects])
+        # Keep the table small: only the last day matters for backoff.
+        cur.execute("DELETE FROM sign_in_failures WHERE failed_at < ? - INTERVAL '1 day'", [at])
 
     def failures(self, subject: str, since: datetime) -> tuple[int, datetime | None]:
         """Failed sign-ins of a subject since a moment, and the latest of them."""
@@ -82,7 +62,6 @@ class SessionRepository:
             ).fetchall()[0]
         return count, latest
 
-    def clear_failures(self, subject: str) -> None:
+    def clear_failures(self, cur: Cursor, subject: str) -> None:
         """Forget a subject's failed sign-ins (after a successful one)."""
-        with self.db.transaction() as cur:
-            cur.execute("DELETE FROM sign_in_failures WHERE subject = ?", [subject])
+        cur.execute("DELETE FROM sign_in_failures WHERE subject = ?", [subject])

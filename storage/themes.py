@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database, add_range
 from vocabulary.knowledge import Theme
 
@@ -83,7 +83,7 @@ class ThemeRepository:
             np.asarray([r[2] for r in rows], dtype=np.float32),
         )
 
-    def join(self, cur, members: list[tuple[int, int, float]], when: datetime) -> None:
+    def join(self, cur: Cursor, members: list[tuple[int, int, float]], when: datetime) -> None:
         """Put insights into themes as (theme id, insight id, score), out of any theme they
         were in; the sizes of the themes touched follow."""
         ids = [insight_id for _, insight_id, _ in members]
@@ -120,7 +120,7 @@ class ThemeRepository:
 
     def replace_all(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         themes: list[tuple[int | None, str, str | None, bool, np.ndarray, int]],
         members: list[tuple[int, np.ndarray, np.ndarray]],
         when: datetime,
@@ -150,7 +150,7 @@ class ThemeRepository:
         return ids
 
     @staticmethod
-    def _insert_members(cur, members: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
+    def _insert_members(cur: Cursor, members: list[tuple[int, np.ndarray, np.ndarray]]) -> None:
         if not members:
             return
         table = pa.table(
@@ -171,7 +171,9 @@ class ThemeRepository:
         finally:
             cur.unregister("new_members")
 
-    def record_run(self, cur, insights: int, themes: int, seconds: float, when: datetime) -> None:
+    def record_run(
+        self, cur: Cursor, insights: int, themes: int, seconds: float, when: datetime
+    ) -> None:
         """Remember when themes were last computed."""
         cur.execute("INSERT INTO theme_runs VALUES (?, ?, ?, ?)", [when, insights, themes, seconds])
 
@@ -183,21 +185,22 @@ class ThemeRepository:
             ).fetchall()
         return rows[0] if rows else None
 
-    def set_name(self, theme_id: int, name: str | None, pinned: bool | None, when) -> None:
+    def set_name(
+        self, cur: Cursor, theme_id: int, name: str | None, pinned: bool | None, when
+    ) -> None:
         """Rename and/or (un)pin a theme."""
-        with self.db.transaction() as cur:
-            if name is not None:
-                cur.execute(
-                    "UPDATE themes SET name = ?, updated_at = ? WHERE id = ?",
-                    [name or None, when, theme_id],
-                )
-            if pinned is not None:
-                cur.execute(
-                    "UPDATE themes SET pinned = ?, updated_at = ? WHERE id = ?",
-                    [pinned, when, theme_id],
-                )
+        if name is not None:
+            cur.execute(
+                "UPDATE themes SET name = ?, updated_at = ? WHERE id = ?",
+                [name or None, when, theme_id],
+            )
+        if pinned is not None:
+            cur.execute(
+                "UPDATE themes SET pinned = ?, updated_at = ? WHERE id = ?",
+                [pinned, when, theme_id],
+            )
 
-    def move_members(self, cur, source: int, target: int) -> None:
+    def move_members(self, cur: Cursor, source: int, target: int) -> None:
         """Move every member of one theme into another and delete the emptied theme."""
         cur.execute(
             "INSERT INTO theme_members SELECT ?, insight_id, score FROM theme_members"
@@ -207,14 +210,16 @@ class ThemeRepository:
         cur.execute("DELETE FROM theme_members WHERE theme_id = ?", [source])
         cur.execute("DELETE FROM themes WHERE id = ?", [source])
 
-    def update_theme(self, cur, theme_id: int, centroid: np.ndarray, size: int, when) -> None:
+    def update_theme(
+        self, cur: Cursor, theme_id: int, centroid: np.ndarray, size: int, when
+    ) -> None:
         """New centroid and size after members moved."""
         cur.execute(
             "UPDATE themes SET centroid = ?, size = ?, updated_at = ? WHERE id = ?",
             [centroid.tolist(), size, when, theme_id],
         )
 
-    def add_theme(self, cur, label: str, centroid: np.ndarray, ids, scores, when) -> int:
+    def add_theme(self, cur: Cursor, label: str, centroid: np.ndarray, ids, scores, when) -> int:
         """A new theme with these members (taken from wherever they were)."""
         theme_id = cur.execute(
             "INSERT INTO themes (label, centroid, size, created_at, updated_at)"

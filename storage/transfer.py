@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pyarrow as pa
 
 from storage.backup import SEQUENCES, _quoted, _tables, insert_arrow
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.pgarrays import portable_row
 from vocabulary.errors import BackupError
@@ -18,7 +19,7 @@ CHUNK = 20_000
 SEEDED = {"choices"}
 
 
-def _columns(cur, table: str) -> list[str]:
+def _columns(cur: Cursor, table: str) -> list[str]:
     rows = cur.execute(
         "SELECT column_name FROM information_schema.columns"
         " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.pgarrays import pack_rows, unpack_rows
 
@@ -51,7 +51,7 @@ class EmbeddingRepository:
 
     def upsert(
         self,
-        cur: duckdb.DuckDBPyConnection,
+        cur: Cursor,
         model_id: str,
         ids: list[int],
         hashes: list[str],
@@ -82,7 +82,7 @@ class EmbeddingRepository:
             cur.unregister("new_vectors")
 
     def set_smoothed(
-        self, cur: duckdb.DuckDBPyConnection, model_id: str, ids: list[int], smoothed: np.ndarray
+        self, cur: Cursor, model_id: str, ids: list[int], smoothed: np.ndarray
     ) -> None:
         """Replace the smoothed vectors of these insights (computed after their neighbours)."""
         table = pa.table(
@@ -144,7 +144,7 @@ _CHUNK_ROWS = (
 )
 
 
-def _index_chunk(cur, where: str, params: list, dialect: str) -> IndexChunk | None:
+def _index_chunk(cur: Cursor, where: str, params: list, dialect: str) -> IndexChunk | None:
     if dialect == "postgresql":
         return _packed_chunk(cur, where, params)
     table = cur.sql(
@@ -166,7 +166,7 @@ def _index_chunk(cur, where: str, params: list, dialect: str) -> IndexChunk | No
     )
 
 
-def _packed_chunk(cur, where: str, params: list) -> IndexChunk | None:
+def _packed_chunk(cur: Cursor, where: str, params: list) -> IndexChunk | None:
     """PostgreSQL: the vectors are packed bytes, unpacked for the whole chunk at once."""
     rows = cur.execute(
         "SELECT i.id, i.text, i.language, e.vector, e.smooth, i.content_hash"

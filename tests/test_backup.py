@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from insights import InsightIn, KnowledgeBase
+from insights.acting import PermissionDenied
 from insights.files.backup import export_backup, restore_backup
 from storage.pgarrays import portable_row
 from tests.conftest import ROOT
@@ -118,3 +119,15 @@ def test_backup_cli(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "export done" in done.stdout
+
+
+def test_only_an_admin_exports_everything_and_the_audit_log_says_so(kb, tmp_path):
+    kb.people.ensure_admin("correct horse battery")
+    rita = kb.acting_as(kb.people.create_user("rita", "Rita", role="researcher"))
+    with pytest.raises(PermissionDenied, match="may not export everything: it needs the admin"):
+        export_backup(rita, tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
+    manifest = export_backup(kb.acting_as(kb.people.user("admin")), tmp_path / "b")
+    [entry] = kb.people.audit("backup")
+    assert (entry.actor, entry.action, entry.entity_id) == ("admin", "export", str(tmp_path / "b"))
+    assert entry.after == manifest

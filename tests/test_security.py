@@ -71,7 +71,8 @@ def test_sign_in_backs_off_after_repeated_failures(folks):
     for _ in range(5):  # five free tries
         assert folks.people.authenticate("aino", "wrong password!!") is None
     # Three more failures in a row (recorded as the sign-in records them): 4 s to wait.
-    folks.repos.sessions.record_failure(["user:aino"] * 3, now())
+    with folks.db.transaction() as cur:
+        folks.repos.sessions.record_failure(cur, ["user:aino"] * 3, now())
     with pytest.raises(SignInThrottled, match="Wait"):
         folks.people.authenticate("aino", "field notes at dawn 42")  # even the right one must wait
     # Another account from the same place is not locked out by Aino's failures ...
@@ -81,7 +82,8 @@ def test_sign_in_backs_off_after_repeated_failures(folks):
 def test_an_address_is_throttled_across_accounts(folks):
     for number in range(20):
         folks.people.authenticate(f"guess{number}", "whatever it is", address="10.0.0.9")
-    folks.repos.sessions.record_failure(["address:10.0.0.9"] * 3, now())
+    with folks.db.transaction() as cur:
+        folks.repos.sessions.record_failure(cur, ["address:10.0.0.9"] * 3, now())
     with pytest.raises(SignInThrottled):
         folks.people.authenticate("aino", "field notes at dawn 42", address="10.0.0.9")
     assert folks.people.authenticate("aino", "field notes at dawn 42", address="10.0.0.10")
@@ -94,7 +96,8 @@ def test_a_failed_sign_in_takes_as_long_for_unknown_and_known_usernames(folks):
             start = time.perf_counter()
             folks.people.authenticate(name, "not the password")
             times.append(time.perf_counter() - start)
-            folks.repos.sessions.clear_failures(f"user:{name}")
+            with folks.db.transaction() as cur:
+                folks.repos.sessions.clear_failures(cur, f"user:{name}")
         return sorted(times)[len(times) // 2]
 
     known, unknown = median("aino"), median("nobody-here")

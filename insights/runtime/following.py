@@ -48,7 +48,8 @@ class ChangeFollower:
                 self.poll()
                 if time.monotonic() - self._pruned > PRUNE_SECONDS:
                     self._pruned = time.monotonic()
-                    self.feed.prune()
+                    with self.db.transaction() as cur:
+                        self.feed.prune(cur)
             except Exception:  # noqa: BLE001 - a server restart must not end following
                 log.exception("following the change feed failed; trying again")
 

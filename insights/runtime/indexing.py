@@ -22,6 +22,7 @@ from retrieval.dense import release_freed_memory
 from retrieval.hybrid import HybridIndex
 from retrieval.lexical import LexicalIndex
 from retrieval.snapshot import SavedLexicon, row_keys, save_lexicon
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.insights import InsightRepository
 from storage.vectors import EmbeddingRepository
@@ -190,7 +191,7 @@ class Indexing:
             if progress:
                 progress(min(start + EMBED_BATCH, len(stale)), len(stale))
 
-    def add(self, cur, stored: list[Insight], vectors: np.ndarray) -> None:
+    def add(self, cur: Cursor, stored: list[Insight], vectors: np.ndarray) -> None:
         """Store the vectors of these insights in the caller's unit and index them (out again
         if the unit rolls back)."""
         if not stored:
@@ -203,7 +204,7 @@ class Indexing:
         # The raw vectors stand in for the smoothed ones until linking computes those.
         self.vectors.upsert(cur, self.embedder.model_id, ids, hashes, vectors, vectors)
 
-    def add_afresh(self, cur, insights: list[Insight]) -> None:
+    def add_afresh(self, cur: Cursor, insights: list[Insight]) -> None:
         """Embed and index insights this process never indexed (deleted before it opened the
         file), marked for linking."""
         if not insights:

@@ -19,6 +19,7 @@ import numpy as np
 
 from language.pairs import is_near_duplicate, suggests_link
 from retrieval.hybrid import HybridIndex
+from storage.cursor import Cursor
 from storage.db import Database
 from storage.insights import InsightRepository
 from storage.links import LinkRepository
@@ -33,7 +34,7 @@ LINK_BLOCK = 256
 
 # Told about freshly linked insights inside the unit of work that stores their links:
 # (cursor, ids, raw vectors, languages).
-NewInsightListener = Callable[[object, list[int], np.ndarray, list[str]], None]
+NewInsightListener = Callable[[Cursor, list[int], np.ndarray, list[str]], None]
 
 
 def _lower_priority() -> None:
