@@ -57,10 +57,16 @@ ARGS = {
     "metrics.show_on_overview": ("visits",),
     "metrics.import_file": ("missing.csv",),
     "backups.export_everything": ("a new folder",),  # in tmp_path: see test_each_role_...
+    "retention.set_rule": ("support ticket", 12),
+    "retention.apply": (),
+    "erasure.find": ("Matti Meikäläinen", "name"),
+    "erasure.erase": ("Matti Meikäläinen", "name"),
 }
 # Every other public method, by hand: a new one must be put here or in ARGS, so a write without
 # a guard cannot slip past unnoticed (both lists once came from the decorator itself).
 READS = {
+    "retention.rules",
+    "erasure.identifier_hash",
     "metrics.customer_outcomes",
     "metrics.definition",
     "metrics.definitions",
@@ -159,6 +165,8 @@ SERVICES = (
     "inbox",
     "metrics",
     "backups",
+    "retention",
+    "erasure",
 )
 
 
