@@ -20,32 +20,6 @@ from vocabulary.knowledge import (
     SearchFilters,
 )
 
-COLUMNS = (
-    "id",
-    "text",
-    "title",
-    "kind",
-    "source",
-    "study_id",
-    "author",
-    "team",
-    "segment",
-    "touchpoint",
-    "journey_stage",
-    "channel",
-    "sentiment",
-    "observed_at",
-    "tags",
-    "language",
-    "external_id",
-    "content_hash",
-    "version",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "created_by",
-)
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM insights"
 _SCHEMA = pa.schema(
     [
         ("id", pa.int64()),
@@ -73,6 +47,9 @@ _SCHEMA = pa.schema(
         ("created_by", pa.string()),
     ]
 )
+# One list of the columns: a new insight field is a line here (and its migrations)
+COLUMNS = tuple(_SCHEMA.names)
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM insights"
 
 
 def _to_insight(row: Sequence) -> Insight:

@@ -10,7 +10,9 @@ import pandas as pd
 from language.text import csv_text
 from vocabulary.knowledge import Insight
 
-COLUMNS = [
+# People's order for the fields they read first; any other field of an insight follows (a new
+# field is exported without a line here), but not the bookkeeping below.
+FIRST = [
     "id",
     "title",
     "text",
@@ -31,6 +33,11 @@ COLUMNS = [
     "created_at",
     "updated_at",
     "created_by",
+]
+BOOKKEEPING = {"content_hash", "version", "deleted_at"}
+COLUMNS = [
+    *FIRST,
+    *(name for name in Insight.model_fields if name not in FIRST and name not in BOOKKEEPING),
     "confirmed_links",
     "suggested_links",
 ]
