@@ -133,19 +133,29 @@ def test_json_jsonl_and_markdown(kb, tmp_path):
     assert kb.imports.import_file(write(tmp_path, "c.md", markdown)).inserted == 2
 
 
+def command(*args, model: bool = False) -> subprocess.CompletedProcess:
+    """The import command in a process of its own: with the real model, else with the fake
+    embedder (tests/fake_cli.py; what the command does besides embedding is the same)."""
+    module = "ingest" if model else "tests.fake_cli"
+    run = [sys.executable, "-m", module, *map(str, args)]
+    return subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow  # the model loads in the command's own process
+def test_the_import_command_runs_with_the_real_model(tmp_path):
+    path = write(tmp_path, "cli.csv", FINNISH_CSV)
+    done = command(path, "--db", tmp_path / "cli.duckdb", model=True)
+    assert done.returncode == 0, done.stderr
+    assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
+
+
 def test_cli_imports_and_reports(tmp_path):
     path = write(tmp_path, "cli.csv", FINNISH_CSV)
     db = tmp_path / "cli.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", str(path), "--db", str(db), "--stage", "Support"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = command(path, "--db", db, "--stage", "Support")
     assert done.returncode == 0, done.stderr
     assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
-    kb = KnowledgeBase.open(db)
+    kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     try:
         assert {i.journey_stage for i in kb.insights.browse()[0]} == {"Support"}
         kb.imports.save_mapping(
@@ -156,32 +166,9 @@ def test_cli_imports_and_reports(tmp_path):
     other = write(
         tmp_path, "other.csv", "asiakassegmentti;palaute\nSMB;Sovellus on hidas aamulla\n"
     )
-    named = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ingest",
-            str(other),
-            "--db",
-            str(db),
-            "--mapping",
-            "feedback export",
-            "--by",
-            "ajastin",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    named = command(other, "--db", db, "--mapping", "feedback export", "--by", "ajastin")
     assert named.returncode == 0 and "1 inserted" in named.stdout, named.stderr
-    bad = subprocess.run(
-        [sys.executable, "-m", "ingest", str(tmp_path / "missing.csv"), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    bad = command(tmp_path / "missing.csv", "--db", db)
     assert bad.returncode == 1 and "not imported" in bad.stderr
 
 
@@ -236,9 +223,8 @@ def test_cli_import_killed_mid_way_resumes_with_every_row_once(tmp_path):
     with open(source, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([("text", "category"), *tickets(1600)])
     db = tmp_path / "b77.duckdb"
-    command = [sys.executable, "-m", "tests.fake_cli", str(source), "--db", str(db)]
-    command += ["--source", "support ticket"]
-    slow = [*command[:3], "--pause-ms", "4", *command[3:]]  # 4 ms a text: seconds a batch
+    args = [source, "--db", db, "--source", "support ticket"]
+    slow = [sys.executable, "-m", "tests.fake_cli", "--pause-ms", "4", *map(str, args)]
     process = subprocess.Popen(slow, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     buffer, done, total = "", 0, 0
     deadline = time.time() + 120
@@ -249,7 +235,7 @@ def test_cli_import_killed_mid_way_resumes_with_every_row_once(tmp_path):
     assert 0 < done < total, f"not interrupted mid-import: {buffer[-300:]!r}"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    resumed = command(*args)
     assert resumed.returncode == 0, resumed.stderr
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     try:
