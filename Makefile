@@ -1,4 +1,6 @@
-# Oivallus: `make run` sets everything up and starts the app; `make test` sets up and tests.
+# Oivallus: `make run` sets everything up and starts the app; `make test` sets up and tests
+# everything; `make check` is the quick loop (lint, types, the tests without the real model,
+# a browser or PostgreSQL).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup voikko postgres run test lint format demo browser bench bench-chroma clean
+.PHONY: setup voikko postgres run test check lint format demo browser bench bench-chroma clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +58,10 @@ format: setup
 
 test: setup browser postgres lint
 	$(PY) -m pytest -q
+
+# The tiers are marked in tests/conftest.py: slow (the real model), browser, postgres.
+check: setup lint
+	$(PY) -m pytest -q -m "not slow and not browser and not postgres"
 
 bench: setup
 	$(PY) benchmarks/eval_quality.py

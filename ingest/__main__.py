@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from insights import KnowledgeBase
+from language.embeddings import Embedder
 from vocabulary.errors import PartlyImported, ReadError
 from vocabulary.settings import default_db_path
 
@@ -32,7 +33,9 @@ def _bar(done: int, total: int) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, embedder: Embedder | None = None) -> int:
+    """The command; `embedder` replaces the default model (a caller that runs the command in
+    its own process with another embedder: the tests' fast fake one)."""
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument(
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scrub", action="store_true", help="keep personal data as it is")
     parser.add_argument("--no-themes", action="store_true", help="do not recompute themes after")
     args = parser.parse_args(argv)
-    kb = KnowledgeBase.open(args.db)
+    kb = KnowledgeBase.open(args.db, embedder=embedder)
     if args.behaviour:
         try:
             return _import_behaviour(kb, args)

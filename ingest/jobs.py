@@ -31,8 +31,6 @@ from vocabulary.errors import ReadError
 from vocabulary.settings import data_dir_for
 
 log = logging.getLogger("oivallus.jobs")
-_STARTED: set[str] = set()
-_STARTING = threading.Lock()
 POLL_SECONDS = settings.current().jobs_poll_seconds
 SETTLE_SECONDS = 5  # a file changed more recently may still be being copied
 KEEP_BACKUPS = 7
@@ -74,30 +72,37 @@ JOBS_RUNNER = 2  # the kind of lock held by the process that runs the jobs
 class Jobs:
     """The app's scheduled work on one open KnowledgeBase (acting as the system)."""
 
-    def __init__(self, kb, import_dir: Path, data_dir: Path, smtp: dict | None = None) -> None:
+    def __init__(
+        self,
+        kb,
+        import_dir: Path,
+        data_dir: Path,
+        smtp: dict | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.kb, self.import_dir, self.data_dir, self.smtp = (
             kb,
             Path(import_dir),
             Path(data_dir),
             smtp,
         )
-        self._stop = threading.Event()
+        self._stop = stop or threading.Event()  # once set, `run` ends
         self._paused: str | None = None  # why the import folder is paused, once logged
 
     def start(self, poll: float = POLL_SECONDS) -> threading.Thread:
         """Run the jobs every `poll` seconds in a daemon thread until `stop()`."""
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.run_due()
-                except Exception:  # noqa: BLE001 - a failed job must not end the others
-                    log.exception("a scheduled job failed")
-                self._stop.wait(poll)
-
-        thread = threading.Thread(target=loop, name="oivallus-jobs", daemon=True)
+        thread = threading.Thread(target=self.run, args=(poll,), name="oivallus-jobs", daemon=True)
         thread.start()
         return thread
+
+    def run(self, poll: float = POLL_SECONDS) -> None:
+        """Run the jobs every `poll` seconds in this thread until `stop()`."""
+        while not self._stop.is_set():
+            try:
+                self.run_due()
+            except Exception:  # noqa: BLE001 - a failed job must not end the others
+                log.exception("a scheduled job failed")
+            self._stop.wait(poll)
 
     def stop(self) -> None:
         """Stop after the job running now."""
@@ -186,29 +191,38 @@ class Jobs:
         log.info("retention: %s raw files and %s quotes dropped", report.imports, report.evidence)
 
 
-def start_beside(opening, path: str | Path) -> None:
-    """Run the jobs in this process for the knowledge base `opening` loads (once per file,
-    whoever asks first: the server launcher at start, else the first page), unless
-    $OIVALLUS_JOBS is 0."""
-    key = str(Path(path).resolve())
-    with _STARTING:
-        if not enabled() or key in _STARTED:
+class Beside:
+    """The jobs running beside the app on the knowledge base an `Opening` loads (see
+    `start_beside`)."""
+
+    def __init__(self, opening, path: str | Path) -> None:
+        self.opening, self.path = opening, path
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="oivallus-jobs", daemon=True)
+
+    def _run(self) -> None:
+        from ingest.digest import smtp_settings
+
+        try:
+            base = self.opening.knowledge_base()
+        except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
             return
-        _STARTED.add(key)
-    threading.Thread(
-        target=_start, args=(opening, path), name="oivallus-jobs-start", daemon=True
-    ).start()
+        data = data_dir_for(self.path)
+        Jobs(base, import_dir(), data, smtp_settings(), self._stop).run()
+
+    def stop(self, timeout: float = 60) -> None:
+        """Stop after the job running now (waiting for it at most `timeout` seconds)."""
+        self._stop.set()
+        self.thread.join(timeout)
 
 
-def _start(opening, path: str | Path) -> None:
-    import atexit
-
-    from ingest.digest import smtp_settings
-
-    try:
-        base = opening.knowledge_base()
-    except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
-        return
-    running = Jobs(base, import_dir(), data_dir_for(path), smtp_settings())
-    running.start()
-    atexit.register(running.stop)
+def start_beside(opening, path: str | Path) -> Beside | None:
+    """Run the jobs in this process for the knowledge base `opening` loads, once it has loaded,
+    unless $OIVALLUS_JOBS is 0 (then None). The server starts them once, as it starts
+    (views/serve.py's lifespan), and stops them before it closes the knowledge base; nothing
+    else starts them (the pages do not, so `streamlit run app.py` serves without jobs)."""
+    if not enabled():
+        return None
+    beside = Beside(opening, path)
+    beside.thread.start()
+    return beside

@@ -1,5 +1,14 @@
 """Shared fixtures: real DuckDB files in temp dirs and real PostgreSQL databases on a throwaway
-server, a fast fake embedder and the real model."""
+server, a fast fake embedder and the real model.
+
+Tiers (markers registered in pyproject.toml; `make check` runs the tests marked none of them):
+- `slow`: the test loads the real model. Set here, from the fixtures a test uses (any that
+  needs `real_embedder`), or by hand where the model loads in a process the test starts; a
+  test without the mark that loads the model in this process fails, naming the mark.
+- `postgres`: the test needs the throwaway PostgreSQL server (`postgres_server`, the
+  "postgresql" case of `store`).
+- `browser`: a real browser (tests/test_browser.py marks its module).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +27,39 @@ os.environ.setdefault("OIVALLUS_JOBS", "0")  # the app's scheduled jobs only whe
 ROOT = Path(__file__).resolve().parents[1]
 EVALDATA = ROOT.parent / "shared" / "evaldata"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+REAL_MODEL_FIXTURES = {"real_embedder"}  # and every fixture that needs it
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tiers: `slow` for tests that load the real model through a fixture, `postgres`
+    for tests on the PostgreSQL server."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & REAL_MODEL_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgres_server" in used or "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def _real_model_only_when_slow(request, monkeypatch):
+    """Outside the `slow` tier the real model never loads in this process (the fast tier
+    stays fast): loading it fails, saying which mark the test lacks."""
+    if request.node.get_closest_marker("slow"):
+        return
+    from language import bilingual, embeddings
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(
+            f"{request.node.nodeid} loads the real model: use the fake embedder "
+            "(tests/doubles.py) or mark it slow"
+        )
+
+    monkeypatch.setattr(bilingual.BilingualEmbedder, "__init__", refuse)
+    monkeypatch.setattr(embeddings.SentenceTransformerEmbedder, "__init__", refuse)
 
 
 @pytest.fixture
@@ -89,24 +131,33 @@ def needs_evaldata():
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Close and drop the knowledge bases the app cached, so DuckDB objects do not outlive
+    """Close and drop the knowledge bases the app kept, so DuckDB objects do not outlive
     the interpreter (nanobind then prints pages of leak warnings at exit)."""
     import gc
+    import sys
 
-    import streamlit as st
-
-    from insights.runtime.startup import close_all
-
-    close_all()
-    st.cache_resource.clear()
+    if "views.common" in sys.modules:
+        sys.modules["views.common"].OPENINGS.close_all()
+    if "streamlit" in sys.modules:
+        sys.modules["streamlit"].cache_resource.clear()
     gc.collect()
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, real_embedder):
-    """A database with two related insights and a study, used by the app under test."""
-    path = tmp_path / "app.duckdb"
-    kb = KnowledgeBase.open(path, embedder=real_embedder)
+def serve_to_app(path: Path, embedder, monkeypatch):
+    """The knowledge base at `path` as the app under test (AppTest runs app.py in this process)
+    finds it: $OIVALLUS_DB names it and the app's registry holds it opened with `embedder`
+    (the app would load the real model itself); closed after the test."""
+    from views.common import OPENINGS
+
+    monkeypatch.setenv("OIVALLUS_DB", str(path))
+    OPENINGS.open(path, embedder)
+    yield path
+    OPENINGS.close(path)
+
+
+def app_file(path: Path, embedder) -> Path:
+    """A database with two related insights, a study and the people of the page tests."""
+    kb = KnowledgeBase.open(path, embedder=embedder)
     study = kb.catalog.create_study(
         {"title": "Checkout usability test", "method": "usability test"}
     )
@@ -130,8 +181,21 @@ def app_db(tmp_path, monkeypatch, real_embedder):
     )
     add_people(kb)
     kb.close()
-    monkeypatch.setenv("OIVALLUS_DB", str(path))
     return path
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """The app under test on `app_file`, with the fake embedder (pages and flows)."""
+    path = app_file(tmp_path / "app.duckdb", HashingEmbedder())
+    yield from serve_to_app(path, HashingEmbedder(), monkeypatch)
+
+
+@pytest.fixture
+def real_app_db(tmp_path, monkeypatch, real_embedder):
+    """The app under test on `app_file`, with the real model (what the model finds)."""
+    path = app_file(tmp_path / "app.duckdb", real_embedder)
+    yield from serve_to_app(path, real_embedder, monkeypatch)
 
 
 def add_people(kb) -> None:

@@ -105,6 +105,7 @@ def test_restore_refuses_a_non_empty_database_and_a_bad_folder(kb, tmp_path):
         restore_backup(tmp_path / "b", other, HashingEmbedder())
 
 
+@pytest.mark.slow  # the command loads the model in its own process
 def test_backup_cli(tmp_path):
     db = tmp_path / "cli.duckdb"
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())

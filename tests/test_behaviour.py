@@ -269,7 +269,7 @@ def test_the_command_line_imports_behaviour(tmp_path):
         [
             sys.executable,
             "-m",
-            "ingest",
+            "tests.fake_cli",  # the import command with the fake embedder
             str(path),
             "--behaviour",
             "metrics",
@@ -280,7 +280,6 @@ def test_the_command_line_imports_behaviour(tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={**__import__("os").environ, "OIVALLUS_MODEL": ""},
     )
     assert done.returncode == 0, done.stderr
     assert "7 values stored from 5 rows (orders, visits), 1 rejected" in done.stdout

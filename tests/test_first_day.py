@@ -138,8 +138,7 @@ def test_a_stage_for_the_file_fills_rows_without_their_own(kb, tmp_path):
 
 from datetime import date  # noqa: E402
 
-from insights import KnowledgeBase  # noqa: E402
-from tests.test_pages import open_app, save_button  # noqa: E402
+from tests.test_pages import open_app, save_button, shared  # noqa: E402
 
 
 def test_import_page_guesses_csat_and_shows_what_rows_make(app_db, tmp_path, monkeypatch):
@@ -180,16 +179,13 @@ def test_add_confirms_a_save_and_keeps_the_defaults(app_db):
 
 
 def test_mine_filters_search_and_overview_to_my_notes(app_db):
-    kb = KnowledgeBase.open(app_db)
-    try:
-        kb.add(
-            {
-                "text": "Customers ask for a printable receipt after every delivery.",
-                "author": "Mikko Laine",
-            }
-        )
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    kb.add(
+        {
+            "text": "Customers ask for a printable receipt after every delivery.",
+            "author": "Mikko Laine",
+        }
+    )
     at = open_app("views/search.py", user="mikko")
     at.toggle(key="search_mine").set_value(True).run()
     cards = " ".join(m.value for m in at.markdown)
@@ -209,17 +205,12 @@ def _as(kb, username):
 
 
 def test_a_contributor_sees_only_what_they_may_use(app_db):
-    kb = KnowledgeBase.open(app_db)
-    try:
-        own = _as(kb, "mikko").add(
-            {"text": "Drivers cannot find the loading dock at the new office."}
-        )
-        question = kb.backlog.ask(
-            {"text": "Where do deliveries to offices go wrong?", "asked_by": "aino"}
-        )
-        kb.wait_for_links()
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    own = _as(kb, "mikko").add({"text": "Drivers cannot find the loading dock at the new office."})
+    question = kb.backlog.ask(
+        {"text": "Where do deliveries to offices go wrong?", "asked_by": "aino"}
+    )
+    kb.wait_for_links()
     at = open_app(user="mikko", insight="1")
     labels = {b.label for b in at.button}
     assert not labels & {"Confirm", "Dismiss", "Delete this insight", "Merge into this"}
@@ -231,11 +222,8 @@ def test_a_contributor_sees_only_what_they_may_use(app_db):
     at = open_app("views/backlog.py", user="mikko", question=str(question.id))
     assert not {b.label for b in at.button} & {"Confirm", "Dismiss", "Change status"}
     assert any(s.value == "Evidence" for s in at.subheader)  # the page stays whole
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.get(own.insight.id, include_deleted=True).deleted_at is not None
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.get(own.insight.id, include_deleted=True).deleted_at is not None
 
 
 def test_a_refused_action_shows_a_message_and_the_page_stays(app_db):
@@ -315,21 +303,18 @@ def test_a_stage_is_suggested_from_the_nearest_staged_insights(kb):
 
 
 def test_the_journey_map_opens_on_the_worst_cell_and_shows_every_stage(app_db):
-    kb = KnowledgeBase.open(app_db)
-    try:
-        kb.add_many(
-            [
-                {
-                    "text": f"Delivery {i} was late and cold",
-                    "journey_stage": "Delivery",
-                    "sentiment": "negative",
-                }
-                for i in range(6)
-            ]
-        )
-        stages = kb.catalog.choices("journey_stage")
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    kb.add_many(
+        [
+            {
+                "text": f"Delivery {i} was late and cold",
+                "journey_stage": "Delivery",
+                "sentiment": "negative",
+            }
+            for i in range(6)
+        ]
+    )
+    stages = kb.catalog.choices("journey_stage")
     at = open_app("views/journey.py")
     assert not at.exception, at.exception
     heading = next(s.value for s in at.subheader if " at " in s.value)
@@ -367,13 +352,10 @@ def test_for_you_lists_evidence_answers_and_new_insights_with_unread_counts(kb):
 
 
 def test_for_you_page_and_the_sidebar_count(app_db):
-    kb = KnowledgeBase.open(app_db)
-    try:
-        _as(kb, "aino").people.follow("segment", "Consumer")
-        time.sleep(1.1)  # insights and follows are stamped to the second
-        kb.add({"text": "A consumer asked for evening deliveries.", "segment": "Consumer"})
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    _as(kb, "aino").people.follow("segment", "Consumer")
+    time.sleep(1.1)  # insights and follows are stamped to the second
+    kb.add({"text": "A consumer asked for evening deliveries.", "segment": "Consumer"})
     at = open_app("views/for_you.py", user="aino")
     assert not at.exception, at.exception
     shown = " ".join(m.value for m in at.markdown)
@@ -464,40 +446,31 @@ def test_search_page_bulk_sets_a_stage_and_offers_exports(app_db):
     stage.select("Purchase")
     next(b for b in at.button if b.label.startswith("Apply to 1 insight")).click().run()
     assert not at.exception, at.exception
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.get(1).journey_stage == "Purchase" and kb.get(2).journey_stage is None
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.get(1).journey_stage == "Purchase" and kb.get(2).journey_stage is None
     at = open_app("views/search.py", user="mikko")  # a contributor has no selection to edit
     assert not [c for c in at.checkbox if str(c.key).startswith("pick")]
 
 
 def test_insight_page_offers_a_suggested_stage_to_accept(app_db):
-    kb = KnowledgeBase.open(app_db)
-    try:
-        kb.add_many(
-            [
-                {"text": t, "journey_stage": "Delivery"}
-                for t in (
-                    "The parcel arrived two days late",
-                    "Parcel came late again, courier lost",
-                    "Late parcel, the courier never called",
-                )
-            ]
-        )
-        new = kb.add({"text": "My parcel was late and the courier did not call"}).insight
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    kb.add_many(
+        [
+            {"text": t, "journey_stage": "Delivery"}
+            for t in (
+                "The parcel arrived two days late",
+                "Parcel came late again, courier lost",
+                "Late parcel, the courier never called",
+            )
+        ]
+    )
+    new = kb.add({"text": "My parcel was late and the courier did not call"}).insight
     at = open_app(user="aino", insight=str(new.id))
     assert any("Suggested journey stage: Delivery" in m.value for m in at.markdown)
     next(b for b in at.button if b.key == "accept-stage").click().run()
     assert not at.exception, at.exception
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.get(new.id).journey_stage == "Delivery"
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.get(new.id).journey_stage == "Delivery"
 
 
 def test_a_duplicate_found_after_saving_can_become_evidence(app_db):
@@ -510,9 +483,6 @@ def test_a_duplicate_found_after_saving_can_become_evidence(app_db):
     next(b for b in at.button if b.label == "Make it evidence of this").click().run()
     assert not at.exception, at.exception
     assert "Added as evidence to insight #1" in at.success[0].value
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.get(3, include_deleted=True).deleted_at is not None
-        assert len(kb.curation.evidence(1)) == 1
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.get(3, include_deleted=True).deleted_at is not None
+    assert len(kb.curation.evidence(1)) == 1

@@ -15,7 +15,8 @@ import pytest
 
 from insights import KnowledgeBase
 from language.text import content_hash
-from tests.conftest import EVALDATA, ROOT, needs_evaldata
+from tests.conftest import ROOT
+from tests.doubles import HashingEmbedder
 from vocabulary.errors import ReadError
 
 FINNISH_CSV = (
@@ -132,19 +133,29 @@ def test_json_jsonl_and_markdown(kb, tmp_path):
     assert kb.imports.import_file(write(tmp_path, "c.md", markdown)).inserted == 2
 
 
+def command(*args, model: bool = False) -> subprocess.CompletedProcess:
+    """The import command in a process of its own: with the real model, else with the fake
+    embedder (tests/fake_cli.py; what the command does besides embedding is the same)."""
+    module = "ingest" if model else "tests.fake_cli"
+    run = [sys.executable, "-m", module, *map(str, args)]
+    return subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow  # the model loads in the command's own process
+def test_the_import_command_runs_with_the_real_model(tmp_path):
+    path = write(tmp_path, "cli.csv", FINNISH_CSV)
+    done = command(path, "--db", tmp_path / "cli.duckdb", model=True)
+    assert done.returncode == 0, done.stderr
+    assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
+
+
 def test_cli_imports_and_reports(tmp_path):
     path = write(tmp_path, "cli.csv", FINNISH_CSV)
     db = tmp_path / "cli.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", str(path), "--db", str(db), "--stage", "Support"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = command(path, "--db", db, "--stage", "Support")
     assert done.returncode == 0, done.stderr
     assert "3 inserted, 0 duplicates skipped, 0 survey responses, 0 rejected" in done.stdout
-    kb = KnowledgeBase.open(db)
+    kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     try:
         assert {i.journey_stage for i in kb.insights.browse()[0]} == {"Support"}
         kb.imports.save_mapping(
@@ -155,67 +166,82 @@ def test_cli_imports_and_reports(tmp_path):
     other = write(
         tmp_path, "other.csv", "asiakassegmentti;palaute\nSMB;Sovellus on hidas aamulla\n"
     )
-    named = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ingest",
-            str(other),
-            "--db",
-            str(db),
-            "--mapping",
-            "feedback export",
-            "--by",
-            "ajastin",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    named = command(other, "--db", db, "--mapping", "feedback export", "--by", "ajastin")
     assert named.returncode == 0 and "1 inserted" in named.stdout, named.stderr
-    bad = subprocess.run(
-        [sys.executable, "-m", "ingest", str(tmp_path / "missing.csv"), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    bad = command(tmp_path / "missing.csv", "--db", db)
     assert bad.returncode == 1 and "not imported" in bad.stderr
 
 
-@needs_evaldata()
-@pytest.mark.slow
-def test_cli_banking77_train_with_sigkill_and_resume(tmp_path):
-    db = tmp_path / "b77.duckdb"
-    command = [
-        sys.executable,
-        "-m",
-        "ingest",
-        str(EVALDATA / "banking77" / "train.csv"),
-        "--db",
-        str(db),
-        "--source",
-        "support ticket",
+def tickets(rows: int) -> list[tuple[str, str]]:
+    """Support tickets in banking77's shape (text, category): distinct texts of words only
+    (nothing personal data scrubbing would change), every tenth one asked twice."""
+    who = ["I", "My partner", "The customer", "Our firm", "My mother", "A colleague", "We"]
+    what = [
+        "card",
+        "transfer",
+        "refund",
+        "top-up",
+        "PIN",
+        "statement",
+        "exchange rate",
+        "direct debit",
+        "cash withdrawal",
+        "account",
+        "payment",
+        "app login",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    buffer = ""
-    deadline = time.time() + 300
-    stored = 0
-    while time.time() < deadline and stored < 1000:  # some batches stored
-        buffer += process.stderr.read(64)
-        stored = max([int(n) for n in re.findall(r"(\d+)/\d+ rows", buffer)] or [0])
-    assert process.poll() is None, "the import finished before it could be interrupted"
+    how = [
+        "is still pending",
+        "was declined",
+        "failed twice",
+        "shows the wrong amount",
+        "never arrived",
+        "got blocked",
+        "was charged twice",
+        "is missing",
+        "keeps timing out",
+        "needs verifying",
+        "was reversed",
+        "looks suspicious",
+        "cannot be found",
+        "took a week",
+        "was cancelled",
+        "is not working",
+        "arrived late",
+        "was refused abroad",
+        "is stuck",
+    ]
+    texts = [f"{a} {b} {c} today" for c in how for b in what for a in who][: rows - rows // 10]
+    texts += texts[: rows - len(texts)]
+    return [(t, t.split()[-3].replace("-", "_")) for t in texts]
+
+
+def test_cli_import_killed_mid_way_resumes_with_every_row_once(tmp_path):
+    """SIGKILL lands while the import is under way (its progress shows rows stored, not all):
+    the same command run again resumes, and every distinct text is stored exactly once."""
+    source = tmp_path / "train.csv"
+    with open(source, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("text", "category"), *tickets(1600)])
+    db = tmp_path / "b77.duckdb"
+    args = [source, "--db", db, "--source", "support ticket"]
+    slow = [sys.executable, "-m", "tests.fake_cli", "--pause-ms", "4", *map(str, args)]
+    process = subprocess.Popen(slow, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    buffer, done, total = "", 0, 0
+    deadline = time.time() + 120
+    while time.time() < deadline and not 0 < done < total and process.poll() is None:
+        buffer += process.stderr.read(16)
+        counts = re.findall(r"(\d+)/(\d+) rows", buffer)
+        done, total = map(int, counts[-1]) if counts else (0, 0)
+    assert 0 < done < total, f"not interrupted mid-import: {buffer[-300:]!r}"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr
-    kb = KnowledgeBase.open(db)
+    resumed = command(*args)
+    assert resumed.returncode == 0, resumed.stderr
+    kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     try:
-        with open(EVALDATA / "banking77" / "train.csv", encoding="utf-8", newline="") as handle:
-            texts = [row["text"] for row in csv.DictReader(handle)]
-        assert kb.count() == len({content_hash(t) for t in texts})  # each distinct text once
-        assert "stored before (resumed)" in done.stdout
+        texts = [row["text"] for row in csv.DictReader(source.open(encoding="utf-8"))]
+        assert kb.count() == len({content_hash(t) for t in texts}) < len(texts)
+        assert "stored before (resumed)" in resumed.stdout
         [record] = kb.imports.history()  # the second run resumed the interrupted import
         assert (record.status, record.inserted) == ("finished", kb.count())
     finally:

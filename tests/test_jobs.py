@@ -7,6 +7,8 @@ import os
 import time
 from datetime import datetime
 
+import pytest
+
 from ingest.jobs import Jobs, next_daily, next_weekly
 
 
@@ -161,3 +163,41 @@ def test_a_raw_file_is_deleted_only_through_a_real_folder(tmp_path):
     assert (elsewhere / "survey.csv").exists()
     (elsewhere / "link.csv").symlink_to(elsewhere / "survey.csv")
     assert not delete_raw_file(elsewhere / "link.csv")  # a link is not a raw file
+
+
+def test_the_server_owns_one_opening_per_file_and_the_jobs_beside_it(tmp_path, monkeypatch):
+    """An `Openings` registry gives every caller the file's one Opening (its accounts at once,
+    the knowledge base loaded with the embedder it was opened with); the jobs started beside
+    it import the folder and stop when told, before the registry closes the file."""
+    from ingest.jobs import start_beside
+    from insights.runtime.startup import Openings
+    from tests.doubles import HashingEmbedder
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    dropped = folder / "notes.csv"
+    dropped.write_text("text\nThe lobby door was locked again\n", encoding="utf-8")
+    os.utime(dropped, (time.time() - 60, time.time() - 60))
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
+    openings, embedder, path = Openings(), HashingEmbedder(), tmp_path / "served.duckdb"
+    opening = openings.open(path, embedder)
+    assert openings.open(str(path)) is opening
+    with pytest.raises(ValueError, match="another embedder"):
+        openings.open(path, HashingEmbedder())
+    opening.people.ensure_admin("a long enough admin password")
+    assert opening.people.user("admin").role == "admin"
+    monkeypatch.setenv("OIVALLUS_JOBS", "0")
+    assert start_beside(opening, path) is None
+    monkeypatch.setenv("OIVALLUS_JOBS", "1")
+    beside = start_beside(opening, path)
+    assert beside is not None
+    deadline = time.time() + 60
+    while time.time() < deadline and not (folder / "imported" / "notes.csv").exists():
+        time.sleep(0.1)
+    beside.stop()
+    assert not beside.thread.is_alive()
+    assert opening.knowledge_base().count() == 1
+    assert opening.knowledge_base().embedder is embedder
+    openings.close_all()
+    assert openings.open(path, embedder) is not opening  # closed: a new one
+    openings.close(path)

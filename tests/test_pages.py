@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights import InsightIn, KnowledgeBase
 from language.text import escape_markdown
-from tests.conftest import EVALDATA, ROOT, add_people, needs_evaldata
+from tests.conftest import ROOT, add_people, serve_to_app
 
 PAGES = [
     "views/overview.py",
@@ -26,6 +28,13 @@ PAGES = [
     "views/brief.py",
 ]
 TIMEOUT = 120
+
+
+def shared(path) -> KnowledgeBase:
+    """The app's own knowledge base (the one its pages use, in this process)."""
+    from views.common import OPENINGS
+
+    return OPENINGS.open(path).knowledge_base()
 
 
 def save_button(at: AppTest):
@@ -70,7 +79,7 @@ def test_insight_deep_link_shows_text(app_db):
     assert any("discount code" in t.value for t in at.text)
 
 
-def test_edit_uses_the_add_form_and_keeps_the_old_version(app_db, real_embedder):
+def test_edit_uses_the_add_form_and_keeps_the_old_version(app_db):
     """Edit shows the same fields as Add (lists, not free text), filled from the insight."""
     at = open_app(insight="1")
     assert at.selectbox(key="edit1g0_segment").value == "Consumer"
@@ -79,14 +88,11 @@ def test_edit_uses_the_add_form_and_keeps_the_old_version(app_db, real_embedder)
     at.selectbox(key="edit1g0_stage").select("Purchase")
     next(b for b in at.button if b.label == "Save changes").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    kb = KnowledgeBase.open(app_db, embedder=real_embedder)
-    try:
-        edited = kb.get(1)
-        assert edited.text.startswith("Seven of nine") and edited.journey_stage == "Purchase"
-        assert edited.segment == "Consumer" and edited.study_id is not None
-        assert [v.data.text for v in kb.insights.versions(1)][0].startswith("Six of nine")
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    edited = kb.get(1)
+    assert edited.text.startswith("Seven of nine") and edited.journey_stage == "Purchase"
+    assert edited.segment == "Consumer" and edited.study_id is not None
+    assert [v.data.text for v in kb.insights.versions(1)][0].startswith("Six of nine")
 
 
 def test_unknown_insight_deep_link_says_so(app_db):
@@ -100,7 +106,7 @@ def test_add_empty_text_names_the_field(app_db):
     assert "text is empty" in at.error[0].value
 
 
-def test_flow_add_then_search_then_open_then_confirm(app_db):
+def test_flow_add_then_search_then_open_then_confirm(real_app_db):
     at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Participants could not find where to type the discount code during checkout."
@@ -129,7 +135,7 @@ def test_flow_add_then_search_then_open_then_confirm(app_db):
     assert any("confirmed" in m.value for m in at.markdown)
 
 
-def test_add_finnish_note_shows_its_english_twin_as_similar(app_db):
+def test_add_finnish_note_shows_its_english_twin_as_similar(real_app_db):
     at = open_app("views/add.py")
     at.text_area(key="add_text").input(
         "Kuusi yhdeksästä osallistujasta ei löytänyt alennuskoodin kenttää kassalla."
@@ -161,7 +167,7 @@ def test_add_page_extends_a_choice_list(app_db):
     assert "Parcel locker" in at.selectbox(key="add_touchpoint").options
 
 
-def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
+def test_backlog_flow_ask_vote_rank_evidence_answer(real_app_db):
     at = open_app("views/backlog.py")
     at.session_state["user"] = "aino"
     at.run()
@@ -201,11 +207,19 @@ def test_backlog_flow_ask_vote_rank_evidence_answer(app_db):
     assert any(f"Answer: {shown}" in s.value for s in at.success)
 
 
-@needs_evaldata()
-@pytest.mark.timeout(1200)  # 10,000 real embeddings: 490 s alone on 2 cores, more beside other work
-def test_import_page_imports_banking77_from_the_import_folder(app_db, monkeypatch):
-    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(EVALDATA / "banking77"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+def test_import_page_imports_a_file_from_the_import_folder(app_db, tmp_path, monkeypatch):
+    """A support-ticket export in banking77's shape (text, category) waiting in the import
+    folder: the page guesses the mapping and imports every row (the real model's speed is
+    benchmarks/bench_import.py's)."""
+    from tests.test_import import tickets
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    rows = tickets(1500)
+    with open(folder / "train.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("text", "category"), *rows])
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["user"] = "aino"
     at.run()
     at.switch_page("views/import.py").run()
@@ -219,14 +233,12 @@ def test_import_page_imports_banking77_from_the_import_folder(app_db, monkeypatc
     assert not at.exception, at.exception
     [done] = [s.value for s in at.success if s.value.startswith("train\\.csv")]
     assert "0 rejected" in done
-    kb = KnowledgeBase.open(app_db)
-    try:
-        [record] = kb.imports.history()
-        assert record.file == "train.csv" and record.status == "finished"
-        assert record.inserted == kb.count() - 2 and record.inserted > 9000
-        assert f"{record.inserted} inserted" in done
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    [record] = kb.imports.history()
+    assert record.file == "train.csv" and record.status == "finished"
+    distinct = len({text for text, _ in rows})
+    assert record.inserted == kb.count() - 2 == distinct
+    assert f"{record.inserted} inserted" in done and f"{len(rows) - distinct} duplicates" in done
 
 
 def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monkeypatch):
@@ -253,12 +265,9 @@ def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monk
     assert "**kysely\\.csv** · finished" in history and "by aino" in history
     next(b for b in at.button if b.label == "Undo").click().run()
     assert "**kysely\\.csv** · undone" in " ".join(m.value for m in at.markdown)
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.imports.mappings()["kysely"] == {"text": "y", "segment": "x", "score": "z"}
-        assert kb.count() == 2 and kb.imports.survey_responses() == []
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.imports.mappings()["kysely"] == {"text": "y", "segment": "x", "score": "z"}
+    assert kb.count() == 2 and kb.imports.survey_responses() == []
 
 
 def test_import_page_heads_a_partly_imported_file_so(app_db, tmp_path, monkeypatch):
@@ -290,8 +299,13 @@ def demo_db(tmp_path_factory, real_embedder):
     return path
 
 
-def test_overview_shows_kpis_newest_and_themes(demo_db, monkeypatch):
-    monkeypatch.setenv("OIVALLUS_DB", str(demo_db))
+@pytest.fixture
+def demo_app(demo_db, monkeypatch, real_embedder):
+    """The app under test on the demo data, with the real model (the themes are its)."""
+    yield from serve_to_app(demo_db, real_embedder, monkeypatch)
+
+
+def test_overview_shows_kpis_newest_and_themes(demo_app):
     at = open_app()
     assert at.title[0].value == "Overview"
     nps = next(m for m in at.metric if m.label == "NPS")
@@ -302,19 +316,15 @@ def test_overview_shows_kpis_newest_and_themes(demo_db, monkeypatch):
     assert any(c.value.startswith("n = ") for c in at.caption)
 
 
-def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
-    monkeypatch.setenv("OIVALLUS_DB", str(demo_db))
+def test_themes_page_lists_opens_renames_and_splits(demo_app):
     at = open_app("views/themes.py")
     assert any("themes over" in c.value for c in at.caption)
-    kb = KnowledgeBase.open(demo_db)
-    try:  # a theme holding an insight that may answer a backlog question
-        theme = next(
-            t
-            for t in kb.themes.all()
-            if any(kb.backlog.questions_for_insight(i) for i in t.insight_ids)
-        )
-    finally:
-        kb.close()
+    kb = shared(demo_app)
+    theme = next(
+        t
+        for t in kb.themes.all()
+        if any(kb.backlog.questions_for_insight(i) for i in t.insight_ids)
+    )
     at = open_app("views/themes.py", theme=str(theme.id))
     assert "independent source" in " ".join(m.value for m in at.markdown)
     assert "Questions it bears on" in [h.value for h in at.subheader]
@@ -326,8 +336,7 @@ def test_themes_page_lists_opens_renames_and_splits(demo_db, monkeypatch):
     assert not at.exception, at.exception
 
 
-def test_journey_and_kpi_pages(demo_db, monkeypatch):
-    monkeypatch.setenv("OIVALLUS_DB", str(demo_db))
+def test_journey_and_kpi_pages(demo_app):
     at = open_app("views/journey.py")
     assert any("customers may be leaving the path here" in w.value for w in at.warning)
     at.selectbox[1].select("Support").run()
@@ -377,12 +386,9 @@ def test_admin_page_adds_a_person_and_exports(app_db, tmp_path):
     at.text_input(key="backup-passphrase").input("orange piano under lamp").run()
     assert not at.warning
     assert not next(b for b in at.get("download_button") if "sealed" in b.label).disabled
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.people.user("sanna").role == "contributor"
-        assert [e.action for e in kb.people.audit(actor="admin")][:2] == ["export", "create"]
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.people.user("sanna").role == "contributor"
+    assert [e.action for e in kb.people.audit(actor="admin")][:2] == ["export", "create"]
 
 
 STAGES_CSV = "month,journey stage,segment,customers\n" + "".join(
@@ -391,25 +397,22 @@ STAGES_CSV = "month,journey stage,segment,customers\n" + "".join(
 )
 
 
-def test_behaviour_funnel_and_brief_pages(app_db, real_embedder, tmp_path):
+def test_behaviour_funnel_and_brief_pages(app_db, tmp_path):
     """Behaviour shows the imported metric, the Funnel its largest drop with what customers
     say there, and the brief of that stage offers Markdown and PDF."""
-    kb = KnowledgeBase.open(app_db, embedder=real_embedder)
-    try:
-        (tmp_path / "stages.csv").write_text(STAGES_CSV)
-        kb.metrics.import_file(tmp_path / "stages.csv")
-        kb.add(
-            {
-                "text": "Comparing the plans took me an hour and I gave up.",
-                "journey_stage": "Purchase",
-                "sentiment": "negative",
-                "segment": "Consumer",
-                "tags": ["customers"],
-            }
-        )
-        kb.metrics.show_on_overview("customers")
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    (tmp_path / "stages.csv").write_text(STAGES_CSV)
+    kb.metrics.import_file(tmp_path / "stages.csv")
+    kb.add(
+        {
+            "text": "Comparing the plans took me an hour and I gave up.",
+            "journey_stage": "Purchase",
+            "sentiment": "negative",
+            "segment": "Consumer",
+            "tags": ["customers"],
+        }
+    )
+    kb.metrics.show_on_overview("customers")
     at = open_app("views/behaviour.py", user="aino")
     assert at.selectbox(key="behaviour_metric").value == "customers"
     cards = " ".join(m.value for m in at.markdown)
@@ -426,11 +429,8 @@ def test_behaviour_funnel_and_brief_pages(app_db, real_embedder, tmp_path):
 
 
 def test_privacy_page_sets_a_rule_and_erases_a_name(app_db):
-    kb = KnowledgeBase.open(app_db)
-    try:
-        kb.add(InsightIn(text="Asiakas kertoi, että Virtaselle ei tullut laskua.", segment="SMB"))
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    kb.add(InsightIn(text="Asiakas kertoi, että Virtaselle ei tullut laskua.", segment="SMB"))
     at = open_app("views/privacy.py")
     assert at.title[0].value == "Privacy"
     at.selectbox(key="retention-source").select("interview")
@@ -444,13 +444,10 @@ def test_privacy_page_sets_a_rule_and_erases_a_name(app_db):
     next(b for b in at.button if b.label == "Erase all of these").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Erased") for s in at.success)
-    kb = KnowledgeBase.open(app_db)
-    try:
-        assert kb.retention.rules() == {"interview": 12}
-        assert not kb.erasure.find("Virtanen", "name").mentions
-        assert kb.people.audit(entity="person")[0].actor == "admin"
-    finally:
-        kb.close()
+    kb = shared(app_db)
+    assert kb.retention.rules() == {"interview": 12}
+    assert not kb.erasure.find("Virtanen", "name").mentions
+    assert kb.people.audit(entity="person")[0].actor == "admin"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_app("views/privacy.py", user="aino")  # a researcher: not listed, and refused
 
@@ -475,13 +472,11 @@ def test_behaviour_page_says_why_a_file_was_not_imported(app_db, content, said):
 def test_edit_conflict_shows_what_changed_and_merges(app_db):
     """Someone saves while the form is open: Save is refused with who changed it, the page
     shows theirs against mine, and Merge then Save keeps both edits (issue 26)."""
-    from insights.runtime.startup import opening_for
-
     at = open_app(insight="1")
     at.text_input(key="edit1g0_tags").input("discount, checkout")
-    shared = opening_for(str(app_db)).knowledge_base()  # the app's own knowledge base
-    theirs = shared.get(1)
-    aino = shared.acting_as(shared.people.user("aino"))
+    app_kb = shared(app_db)  # the app's own knowledge base
+    theirs = app_kb.get(1)
+    aino = app_kb.acting_as(app_kb.people.user("aino"))
     edited = theirs.model_dump(include=set(InsightIn.model_fields)) | {"language": None}
     edited["text"] = "Seven of nine participants could not find the discount code field."
     aino.curation.edit(1, InsightIn(**edited), expected_version=theirs.version)
@@ -493,7 +488,7 @@ def test_edit_conflict_shows_what_changed_and_merges(app_db):
     shown = " ".join(t.value for t in at.text)
     assert "Theirs: Seven of nine" in shown and "Yours: Six of nine" in shown
     assert "Yours: discount, checkout" in shown
-    assert shared.get(1).tags == []  # nothing of mine was stored
+    assert app_kb.get(1).tags == []  # nothing of mine was stored
 
     next(b for b in at.button if b.label == "Merge").click().run()
     # a new form (new keys: a browser would keep my text under the old ones)
@@ -501,7 +496,7 @@ def test_edit_conflict_shows_what_changed_and_merges(app_db):
     assert at.text_input(key="edit1g1_tags").value == "discount, checkout"
     next(b for b in at.button if b.label == "Save changes").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    stored = shared.get(1)
+    stored = app_kb.get(1)
     assert stored.version == 3 and stored.text.startswith("Seven of nine")
     assert stored.tags == ["discount", "checkout"]
 
@@ -509,24 +504,22 @@ def test_edit_conflict_shows_what_changed_and_merges(app_db):
 def test_bulk_edit_conflict_names_the_insight_and_applies_as_a_change(app_db):
     """A bulk edit of insights someone changed after they were ticked is refused as a whole,
     naming them; applied again to the current versions it adds its tag and keeps theirs."""
-    from insights.runtime.startup import opening_for
-
     at = open_app("views/search.py", user="aino")
     next(c for c in at.checkbox if c.key == "pick1").check().run()
     next(c for c in at.checkbox if c.key == "pick2").check().run()
-    shared = opening_for(str(app_db)).knowledge_base()
-    current = shared.get(1)
+    app_kb = shared(app_db)
+    current = app_kb.get(1)
     edited = current.model_dump(include=set(InsightIn.model_fields)) | {"tags": ["promo"]}
-    shared.curation.edit(1, InsightIn(**edited), by="leena")
+    app_kb.curation.edit(1, InsightIn(**edited), by="leena")
     next(t for t in at.text_input if t.label == "Add tags").input("checkout")
     next(b for b in at.button if b.label.startswith("Apply to 2 insights")).click().run()
     assert not at.exception, at.exception
     message = " ".join(e.value for e in at.error)
     assert "#1 was changed by leena" in message and "#2" not in message
-    assert shared.get(2).tags == []  # nothing of the bulk edit stored
+    assert app_kb.get(2).tags == []  # nothing of the bulk edit stored
     next(b for b in at.button if b.label == "Apply to the current versions").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert shared.get(1).tags == ["promo", "checkout"] and shared.get(2).tags == ["checkout"]
+    assert app_kb.get(1).tags == ["promo", "checkout"] and app_kb.get(2).tags == ["checkout"]
 
 
 def test_behaviour_page_says_how_many_rejected_rows_it_does_not_list(app_db):

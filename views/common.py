@@ -6,11 +6,11 @@ import time
 
 import streamlit as st
 
-from ingest import jobs
 from insights import Insight, KnowledgeBase
-from insights.runtime.startup import Accounts, Opening, default_target, opening_for
+from insights.people import People
+from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
-from vocabulary.errors import OivallusError
+from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
 PAGE_SIZE = 10
@@ -21,13 +21,16 @@ def db_path() -> str:
     return default_target()
 
 
+OPENINGS = Openings()
+"""The app process's knowledge bases, one per file: every session's pages and the jobs beside
+them (started by views/serve.py's lifespan, which closes these as the server stops) share it.
+A test of the pages opens its file here first, with the embedder it wants."""
+
+
 def get_opening(path: str) -> Opening:
-    """One knowledge base file per process: its accounts at once (the sign-in page never waits
-    for the model), the KnowledgeBase loading in the background; the jobs beside it (imports
-    from the folder, digests, backups) run in this process too."""
-    opening = opening_for(path)
-    jobs.start_beside(opening, path)  # started by `python -m views.serve` already
-    return opening
+    """One knowledge base file per process (from `OPENINGS`): its accounts at once (the sign-in
+    page never waits for the model), the KnowledgeBase loading in the background."""
+    return OPENINGS.open(path)
 
 
 def get_kb(path: str | None = None) -> KnowledgeBase:
@@ -54,9 +57,10 @@ def get_kb(path: str | None = None) -> KnowledgeBase:
     return opening.knowledge_base()
 
 
-def accounts() -> Accounts:
-    """Accounts and sessions, usable before the KnowledgeBase has loaded."""
-    return get_opening(db_path()).accounts
+def accounts() -> People:
+    """Accounts and sessions (the People service acting as the system: signing in), usable
+    before the KnowledgeBase has loaded."""
+    return get_opening(db_path()).people
 
 
 def session_id() -> str | None:
@@ -72,8 +76,11 @@ def current_user() -> User | None:
     username = st.session_state.get("user")
     if not username:
         return None
-    user = accounts().user(username)
-    return None if user is None or user.disabled_at else user
+    try:
+        user = accounts().user(username)
+    except NotFound:  # the account was removed meanwhile
+        return None
+    return None if user.disabled_at else user
 
 
 def kb() -> KnowledgeBase:

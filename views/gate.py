@@ -126,9 +126,9 @@ def _route(path: str) -> str:
 
 
 def _user_of_token(token: str | None):
-    from insights.runtime.startup import default_target, opening_for
+    from views.common import db_path, get_opening
 
-    return opening_for(default_target()).accounts.user_from_token(token)
+    return get_opening(db_path()).people.user_from_token(token)
 
 
 async def _respond(send, status: int, body: bytes, headers: list | None = None) -> None:

@@ -5,8 +5,8 @@ Streamlit serves app.py as an ASGI application (`st.App`) with three things of o
   sessions, downloads only with a live session cookie, and the HttpOnly session cookie;
 - the jobs beside the app (the import folder, weekly digests, nightly backups, see
   ingest/jobs.py), started with the server rather than at the first visit: the server opens
-  the knowledge base ($OIVALLUS_DB) and the pages find the same one (and the same in-memory
-  index) through `insights.runtime.startup.opening_for`.
+  the knowledge base ($OIVALLUS_DB) in `views.common.OPENINGS`, where the pages find the same
+  one (and the same in-memory index); as it stops, it stops the jobs and closes that.
 `make run` uses it. `streamlit run app.py` still works for development, without the gate.
 """
 
@@ -21,7 +21,8 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from ingest import jobs
-from insights.runtime.startup import default_target, opening_for
+from insights.runtime.startup import default_target
+from views.common import OPENINGS
 from views.gate import Gate, session_routes
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -29,10 +30,16 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 
 @asynccontextmanager
 async def lifespan(_app):
-    """Open the knowledge base and start the jobs as the server starts."""
+    """Open the knowledge base and start the jobs as the server starts; stop the jobs and
+    close the knowledge base as it stops."""
     path = default_target()
-    jobs.start_beside(opening_for(path), path)
-    yield None
+    beside = jobs.start_beside(OPENINGS.open(path), path)
+    try:
+        yield None
+    finally:
+        if beside is not None:
+            beside.stop()
+        OPENINGS.close_all()
 
 
 app = st.App(str(APP), middleware=[Middleware(Gate)], routes=session_routes(), lifespan=lifespan)

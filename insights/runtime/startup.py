@@ -8,66 +8,37 @@ pages that need it wait for it with a message saying what is loading.
 
 from __future__ import annotations
 
-import atexit
 import threading
 import time
 from pathlib import Path
 
+from insights.acting import Acting
 from insights.kb import KnowledgeBase
-from insights.people import ensure_admin_account, sso_account
-from insights.signin import SESSION_DAYS, SignIn
+from insights.people import People
+from insights.signin import SignIn
 from language.bilingual import default_embedder
 from language.embeddings import Embedder
 from storage.connect import open_database
-from storage.db import Database
 from storage.people import PeopleRepository
 from storage.sessions import SessionRepository
-from vocabulary.people import User
-from vocabulary.settings import data_dir_for, default_db_path
-
-
-class Accounts:
-    """What signing in needs, ready before the model is: accounts and sessions."""
-
-    def __init__(self, db: Database) -> None:
-        self.people = PeopleRepository(db)
-        self.signin = SignIn(self.people, SessionRepository(db))
-
-    def ensure_admin(self, password: str | None = None) -> str | None:
-        """See `KnowledgeBase.ensure_admin`."""
-        return ensure_admin_account(self.people, password)
-
-    def user(self, username: str) -> User | None:
-        """One account (None when there is none)."""
-        return self.people.user(username)
-
-    def authenticate(self, username: str, password: str, address: str | None = None):
-        """See `KnowledgeBase.authenticate`."""
-        return self.signin.authenticate(username, password, address)
-
-    def start_session(self, user: User, days: int = SESSION_DAYS) -> str:
-        """See `KnowledgeBase.start_session`."""
-        return self.signin.start(user, days)
-
-    def user_from_token(self, token: str | None) -> User | None:
-        """See `KnowledgeBase.user_from_token`."""
-        return self.signin.user(token)
-
-    def end_session(self, token: str | None) -> None:
-        """See `KnowledgeBase.end_session`."""
-        self.signin.end(token)
-
-    def sso_user(self, email: str, name: str | None) -> User:
-        """See `KnowledgeBase.sso_user`."""
-        return sso_account(self.people, email, name)
+from vocabulary.settings import data_dir_for, default_db_path, is_postgres
 
 
 class Opening:
-    """A knowledge base file: its accounts at once, the KnowledgeBase when it is loaded."""
+    """A knowledge base file: its accounts at once, the KnowledgeBase when it is loaded.
+
+    `people` is the People service (insights/people.py) on the open file, acting as the system,
+    for what signing in needs before the model has loaded (`ensure_admin`, `authenticate`,
+    sessions, single sign-on); the pages' own writes go through the KnowledgeBase acting as
+    the signed-in person. `embedder`: the model to load (default: `default_embedder()`).
+    """
 
     def __init__(self, path: str | Path, embedder: Embedder | None = None) -> None:
         self.db = open_database(path)
-        self.accounts = Accounts(self.db)
+        accounts, sessions = PeopleRepository(self.db), SessionRepository(self.db)
+        self.people = People(
+            Acting(self.db, accounts), accounts, sessions, SignIn(accounts, sessions)
+        )
         self.progress: tuple[int, int] = (0, 0)  # re-embedding for a changed model
         self.started = time.monotonic()
         self._embedder = embedder
@@ -114,30 +85,49 @@ class Opening:
             self.db.close()
 
 
-_OPENED: dict[str, Opening] = {}
-_OPENING = threading.Lock()
+class Openings:
+    """The knowledge base files one process serves, one `Opening` per file, so that the app's
+    sessions and the jobs beside them share its KnowledgeBase (and its in-memory index).
 
+    Whoever runs the app owns one and closes it: views/common.py holds the app's (`OPENINGS`),
+    which views/serve.py's lifespan closes when the server stops. A test opens the file with
+    the embedder it wants (`open(path, embedder)`) before the app asks for it, and closes it.
+    """
 
-def opening_for(path: str | Path) -> Opening:
-    """The one Opening of a file in this process: the app's sessions and the jobs beside them
-    share its KnowledgeBase (and its in-memory index); closed when the process ends."""
-    key = str(Path(path).resolve())
-    with _OPENING:
-        if key not in _OPENED:
-            _OPENED[key] = Opening(path)
-        return _OPENED[key]
+    def __init__(self) -> None:
+        self._opened: dict[str, Opening] = {}
+        self._lock = threading.Lock()
 
+    @staticmethod
+    def _key(path: str | Path) -> str:
+        return str(path) if is_postgres(path) else str(Path(path).resolve())
 
-def close_all() -> None:
-    """Close every file this process opened through `opening_for`."""
-    with _OPENING:
-        opened = list(_OPENED.values())
-        _OPENED.clear()
-    for opening in opened:
-        opening.close()
+    def open(self, path: str | Path, embedder: Embedder | None = None) -> Opening:
+        """The Opening of `path`: the one opened before, else a new one loading `embedder`
+        (default: `default_embedder()`); an embedder given for a file already open is
+        refused rather than ignored."""
+        key = self._key(path)
+        with self._lock:
+            if key not in self._opened:
+                self._opened[key] = Opening(path, embedder)
+            elif embedder is not None and self._opened[key]._embedder is not embedder:
+                raise ValueError(f"{path} is open already, with another embedder")
+            return self._opened[key]
 
+    def close(self, path: str | Path) -> None:
+        """Close the Opening of `path` (nothing when it is not open)."""
+        with self._lock:
+            opening = self._opened.pop(self._key(path), None)
+        if opening is not None:
+            opening.close()
 
-atexit.register(close_all)
+    def close_all(self) -> None:
+        """Close every file opened here."""
+        with self._lock:
+            opened = list(self._opened.values())
+            self._opened.clear()
+        for opening in opened:
+            opening.close()
 
 
 def default_target() -> str:
