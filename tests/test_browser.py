@@ -56,6 +56,17 @@ def settle(page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
 
 
+def wait_for_session_cookie(page, seconds: float = 60.0) -> None:
+    """The cookie is written by the browser once the app has signed in, a moment after "Signed
+    in as" shows (on a busy machine, seconds): a new page before it opens signed out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(c["name"] == "oivallus_session" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no session cookie {seconds:.0f} s after signing in")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -295,6 +306,7 @@ def test_sign_in_lasts_across_reloads_until_sign_out(app_url, browser):
     page.set_default_timeout(90_000)
     visit(page, app_url + "/")
     page.get_by_text("Signed in as").wait_for()
+    wait_for_session_cookie(page)
     page.goto(app_url + "/search")  # a new session: the cookie signs it in
     page.get_by_text("Signed in as").wait_for()
     assert not page.get_by_text("Sign in to Oivallus").is_visible()
@@ -354,10 +366,7 @@ def test_a_copied_session_cookie_stops_working_after_sign_out(app_url, browser):
     page.set_default_timeout(90_000)
     visit(page, app_url + "/")
     page.get_by_text("Signed in as").wait_for()
-    for _ in range(300):  # the cookie is written once the app has signed in: wait for it
-        if any(c["name"] == "oivallus_session" for c in context.cookies()):
-            break
-        page.wait_for_timeout(100)
+    wait_for_session_cookie(page)
     page.goto(app_url + "/search")
     page.get_by_text("Signed in as").wait_for()
     copied = [c for c in context.cookies() if c["name"] == "oivallus_session"]
