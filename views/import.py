@@ -13,7 +13,7 @@ from ingest import uploads as kept_uploads
 from language.text import csv_text, escape_markdown, plural
 from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
 from readers.tables import SUPPORTED, waiting_files
-from views.common import db_path, kb, may
+from views.common import db_path, get_opening, kb, may
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
 
@@ -169,7 +169,7 @@ def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
 
 
 uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
-if jobs.enabled():  # the app imports what lands in the folder by itself
+if get_opening(db_path()).jobs_beside:  # the server imports what lands in the folder
     st.caption(
         f"Files dropped into the server's import folder ({escape_markdown(str(IMPORT_DIR))}) "
         "are imported within a minute with guessed mappings, then moved to its "

@@ -33,7 +33,9 @@ async def lifespan(_app):
     """Open the knowledge base and start the jobs as the server starts; stop the jobs and
     close the knowledge base as it stops."""
     path = default_target()
-    beside = jobs.start_beside(OPENINGS.open(path), path)
+    opening = OPENINGS.open(path)
+    beside = jobs.start_beside(opening, path)
+    opening.jobs_beside = beside is not None  # the Import page says who imports the folder
     try:
         yield None
     finally:

@@ -41,6 +41,7 @@ class Opening:
         )
         self.progress: tuple[int, int] = (0, 0)  # re-embedding for a changed model
         self.started = time.monotonic()
+        self.jobs_beside = False  # set by whoever runs the jobs beside it (views/serve.py)
         self._embedder = embedder
         self._kb: KnowledgeBase | None = None
         self._error: BaseException | None = None
