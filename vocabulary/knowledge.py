@@ -74,6 +74,19 @@ def check_control_chars(value: str) -> str:
     return value
 
 
+# The short free-text fields of an insight (each at most MAX_SHORT_CHARS, cleaned alike)
+SHORT_FIELDS = (
+    "title",
+    "author",
+    "team",
+    "segment",
+    "touchpoint",
+    "journey_stage",
+    "channel",
+    "external_id",
+)
+
+
 class InsightIn(BaseModel):
     """An insight as a person or an import hands it in; validated before anything is stored."""
 
@@ -96,32 +109,12 @@ class InsightIn(BaseModel):
     language: str | None = Field(default=None, max_length=8)
     external_id: str | None = Field(default=None, max_length=MAX_SHORT_CHARS)
 
-    @field_validator(
-        "text",
-        "title",
-        "author",
-        "team",
-        "segment",
-        "touchpoint",
-        "journey_stage",
-        "channel",
-        "external_id",
-    )
+    @field_validator("text", *SHORT_FIELDS)
     @classmethod
     def _no_control_chars(cls, value: str | None) -> str | None:
         return None if value is None else check_control_chars(value)
 
-    @field_validator(
-        "title",
-        "author",
-        "team",
-        "segment",
-        "touchpoint",
-        "journey_stage",
-        "channel",
-        "external_id",
-        "language",
-    )
+    @field_validator(*SHORT_FIELDS, "language")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
