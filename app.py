@@ -4,14 +4,19 @@ import sys
 
 import streamlit as st
 
+from views.i18n import _, language_code  # light: the words come before the slow imports
+
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
 # The first run of a process imports the language stack (seconds on a cold machine): say so
 # at once instead of a blank page.
 splash = st.empty()
 if "views.common" not in sys.modules:  # only while the imports below are slow
     splash.markdown(
-        "## :material/lightbulb: Oivallus\nStarting up: loading the search and "
-        "language libraries. This happens only after a restart."
+        "## :material/lightbulb: Oivallus\n"
+        + _(
+            "Starting up: loading the search and language libraries. "
+            "This happens only after a restart."
+        )
     )
 
 
@@ -31,46 +36,6 @@ from vocabulary.errors import OivallusError  # noqa: E402
 
 splash.empty()
 
-overview = st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True)
-search = st.Page("views/search.py", title="Search", icon=":material/search:", url_path="search")
-add = st.Page("views/add.py", title="Add", icon=":material/add_circle:", url_path="add")
-insight = st.Page(
-    "views/insight.py", title="Insight", icon=":material/article:", url_path="insight"
-)
-studies = st.Page(
-    "views/studies.py", title="Studies", icon=":material/science:", url_path="studies"
-)
-backlog = st.Page("views/backlog.py", title="Backlog", icon=":material/help:", url_path="backlog")
-import_files = st.Page(
-    "views/import.py", title="Import", icon=":material/upload_file:", url_path="import"
-)
-themes = st.Page("views/themes.py", title="Themes", icon=":material/hub:", url_path="themes")
-journey = st.Page("views/journey.py", title="Journey", icon=":material/route:", url_path="journey")
-kpis = st.Page("views/kpis.py", title="KPIs", icon=":material/monitoring:", url_path="kpis")
-funnel = st.Page("views/funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel")
-behaviour = st.Page(
-    "views/behaviour.py", title="Behaviour", icon=":material/shopping_cart:", url_path="behaviour"
-)
-brief = st.Page("views/brief.py", title="Briefs", icon=":material/summarize:", url_path="brief")
-
-
-def for_you_page(unread: int = 0) -> st.Page:
-    """The "For you" list, its unread count in the sidebar."""
-    return st.Page(
-        "views/for_you.py",
-        title=f"For you ({unread})" if unread else "For you",
-        icon=":material/inbox:",
-        url_path="for_you",
-    )
-
-
-for_you = for_you_page()
-admin = st.Page(
-    "views/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"
-)
-privacy = st.Page(
-    "views/privacy.py", title="Privacy", icon=":material/shield_person:", url_path="privacy"
-)
 
 # Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
 # [auth], else the built-in accounts. The username is kept in the session key "user".
@@ -84,17 +49,42 @@ if one_time:  # the very first run: the only time this password is ever shown
     )
 resume_session(base)  # single sign-on, the "stay signed in" cookie, or a revoked session
 user = current_user()
+st.session_state["language"] = language_code(user.language if user else None)
 mark_session(session_id(), user.username if user else None)  # the gate lets its uploads in
+unread = 0
 if user is not None and get_opening(db_path()).ready:  # never wait for the model here
     unread = get_kb().acting_as(user).inbox.unread_count()  # beside "For you" in the sidebar
-    for_you = for_you_page(unread)
+
+
+def page(path: str, title: str, icon: str, url_path: str | None = None, **more) -> st.Page:
+    """One page of the navigation, its title in the person's language."""
+    return st.Page(path, title=title, icon=f":material/{icon}:", url_path=url_path, **more)
+
+
+overview = page("views/overview.py", _("Overview"), "dashboard", default=True)
+search = page("views/search.py", _("Search"), "search", "search")
+add = page("views/add.py", _("Add"), "add_circle", "add")
+insight = page("views/insight.py", _("Insight"), "article", "insight")
+studies = page("views/studies.py", _("Studies"), "science", "studies")
+backlog = page("views/backlog.py", _("Backlog"), "help", "backlog")
+import_files = page("views/import.py", _("Import"), "upload_file", "import")
+themes = page("views/themes.py", _("Themes"), "hub", "themes")
+journey = page("views/journey.py", _("Journey"), "route", "journey")
+kpis = page("views/kpis.py", _("KPIs"), "monitoring", "kpis")
+funnel = page("views/funnel.py", _("Funnel"), "filter_alt", "funnel")
+behaviour = page("views/behaviour.py", _("Behaviour"), "shopping_cart", "behaviour")
+brief = page("views/brief.py", _("Briefs"), "summarize", "brief")
+for_you_title = _("For you ({count})", count=unread) if unread else _("For you")
+for_you = page("views/for_you.py", for_you_title, "inbox", "for_you")
+admin = page("views/admin.py", _("Admin"), "admin_panel_settings", "admin")
+privacy = page("views/privacy.py", _("Privacy"), "shield_person", "privacy")
 sections = {
-    "Insights": [overview, for_you, search, add, insight, studies, import_files],
-    "Analysis": [themes, journey, funnel, kpis, behaviour, brief],
-    "Questions": [backlog],
+    _("Insights"): [overview, for_you, search, add, insight, studies, import_files],
+    _("Analysis"): [themes, journey, funnel, kpis, behaviour, brief],
+    _("Questions"): [backlog],
 }
 if user is not None and user.role == "admin":
-    sections["People"] = [admin, privacy]
+    sections[_("People")] = [admin, privacy]
 current = st.navigation(sections, position="sidebar" if user else "hidden")
 if user is None:
     sign_in_page(base)
@@ -110,6 +100,11 @@ if "insight" in st.query_params and current.url_path != "insight":
 try:
     current.run()
 except PermissionDenied as error:
-    st.error(f"{escape_markdown(str(error))}. Ask an admin for another role if you need it.")
+    st.error(
+        _(
+            "{error}. Ask an admin for another role if you need it.",
+            error=escape_markdown(str(error)),
+        )
+    )
 except OivallusError as error:  # a full disk, a file held elsewhere, bad input: say it, no trace
     st.error(escape_markdown(str(error)))

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from insights.acting import Acting, PermissionDenied, requires
 from insights.signin import SESSION_DAYS, SignIn, check_password
+from language.interface import LANGUAGES
 from storage.connect import open_database
 from storage.people import PeopleRepository
 from storage.sessions import SessionRepository
@@ -187,6 +188,19 @@ class People:
         if new == current:
             raise InvalidInput("the new password is the same as the current one", field="new")
         self.set_password(self.acting.actor.username, new)
+
+    @requires(Role.viewer)
+    def set_language(self, language: str | None) -> None:
+        """The signed-in person's interface language ("fi", "sv", "en"; None: the browser's)."""
+        if self.acting.actor is None:
+            raise InvalidInput("sign in to choose your language")
+        if language not in (None, *LANGUAGES):
+            raise InvalidInput(
+                f"the language must be one of {', '.join(LANGUAGES)}", field="language"
+            )
+        with self.acting.db.transaction() as cur:
+            self.repo.update_user(cur, self.acting.actor.username, language=language)
+            self.acting.log(cur, "set language", "user", self.acting.actor.username, None, language)
 
     def _keep_an_admin(self, username: str, what: str) -> None:
         """Inside the role-change lock: refuse when the acting admin has lost the role since

@@ -10,8 +10,17 @@ from storage.db import Database
 from vocabulary.people import AuditEntry, User
 
 ROLE_CHANGES = 3  # the lock (storage.db.Database.serialise) that role changes take one by one
-_USER = "SELECT username, display_name, role, team, email, created_at, disabled_at FROM users"
-_USER_KEYS = ("username", "display_name", "role", "team", "email", "created_at", "disabled_at")
+_USER_KEYS = (
+    "username",
+    "display_name",
+    "role",
+    "team",
+    "email",
+    "created_at",
+    "disabled_at",
+    "language",
+)
+_USER = f"SELECT {', '.join(_USER_KEYS)} FROM users"
 _AUDIT_KEYS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
 _AUDIT_COLUMNS = ("id", "logged_at", *_AUDIT_KEYS[2:])
 
@@ -29,7 +38,8 @@ class PeopleRepository:
     def add_user(self, cur: Cursor, user: User, password_hash: str | None) -> None:
         """Create an account; the username is the primary key (a duplicate raises)."""
         cur.execute(
-            "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO users (username, display_name, role, team, email, password_hash,"
+            " created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 user.username,
                 user.display_name,
@@ -38,6 +48,7 @@ class PeopleRepository:
                 user.email,
                 password_hash,
                 user.created_at,
+                user.language,
             ],
         )
 
@@ -76,8 +87,17 @@ class PeopleRepository:
         return rows[0][0] if rows else None
 
     def update_user(self, cur: Cursor, username: str, **changes) -> None:
-        """Change columns of an account (role, team, display_name, password_hash, disabled_at)."""
-        allowed = {"role", "team", "display_name", "password_hash", "disabled_at", "email"}
+        """Change columns of an account (role, team, display_name, password_hash, disabled_at,
+        email, language)."""
+        allowed = {
+            "role",
+            "team",
+            "display_name",
+            "password_hash",
+            "disabled_at",
+            "email",
+            "language",
+        }
         assert set(changes) <= allowed, changes  # column names, never user input
         cur.execute(
             f"UPDATE users SET {', '.join(f'{k} = ?' for k in changes)} WHERE username = ?",

@@ -51,6 +51,7 @@ ARGS = {
     "people.set_password": ("admin", "a new password for the admin"),
     "people.follow": ("segment", "SMB"),
     "people.change_password": ("wrong", "a new password for me"),
+    "people.set_language": ("fi",),
     "inbox.mark_read": (),
     "imports.customer_key": (),
     "metrics.define": ("visits",),

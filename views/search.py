@@ -3,7 +3,7 @@
 import streamlit as st
 
 from insights import EditConflict, InvalidInput, SearchFilters
-from language.text import escape_markdown, plural, snippet
+from language.text import escape_markdown, snippet
 from views.common import (
     PAGE_SIZE,
     allowed,
@@ -15,45 +15,52 @@ from views.common import (
     open_link,
     own_title,
 )
+from views.i18n import _, ui
 from vocabulary.knowledge import Kind, Sentiment, Source
 
 MAX_RESULTS = 200
 
 base = kb()
-st.title("Search insights")
+st.title(_("Search insights"))
 waiting = base.backlog.questions_with_new_evidence()
 if waiting:
     st.page_link(
         "views/backlog.py",
-        label=f"New evidence for {len(waiting)} open questions",
+        label=ui().plural(
+            "New evidence for {count} open question",
+            "New evidence for {count} open questions",
+            len(waiting),
+        ),
         icon=":material/notifications:",
     )
 box, mine_column = st.columns([6, 1], vertical_alignment="center")
 query = box.text_input(
-    "Search",
+    _("Search"),
     key="q",
-    placeholder="e.g. slow checkout on mobile · toimitukset",
+    placeholder=_("e.g. slow checkout on mobile · toimitukset"),
     label_visibility="collapsed",
 )
-mine = mine_column.toggle("Mine", key="search_mine", help="Only insights you are the author of.")
+mine = mine_column.toggle(
+    _("Mine"), key="search_mine", help=_("Only insights you are the author of.")
+)
 
-with st.expander("Filters", expanded=False):
+with st.expander(_("Filters"), expanded=False):
     c1, c2, c3 = st.columns(3)
-    kinds = c1.multiselect("Kind", [k.value for k in Kind])
-    sources = c2.multiselect("Source", [s.value for s in Source])
-    sentiments = c3.multiselect("Sentiment", [s.value for s in Sentiment])
+    kinds = c1.multiselect(_("Kind"), [k.value for k in Kind])
+    sources = c2.multiselect(_("Source"), [s.value for s in Source])
+    sentiments = c3.multiselect(_("Sentiment"), [s.value for s in Sentiment])
     c1, c2, c3 = st.columns(3)
-    segments = c1.multiselect("Segment", base.catalog.choices("segment"))
-    touchpoints = c2.multiselect("Touchpoint", base.catalog.choices("touchpoint"))
-    stages = c3.multiselect("Journey stage", base.catalog.choices("journey_stage"))
+    segments = c1.multiselect(_("Segment"), base.catalog.choices("segment"))
+    touchpoints = c2.multiselect(_("Touchpoint"), base.catalog.choices("touchpoint"))
+    stages = c3.multiselect(_("Journey stage"), base.catalog.choices("journey_stage"))
     c1, c2, c3 = st.columns(3)
     studies = {s.title: s.id for s in base.catalog.studies()}
-    study_titles = c1.multiselect("Study", list(studies))
-    teams = c2.multiselect("Team", base.insights.filter_values("team"))
-    tags = c3.multiselect("Tags", base.insights.filter_values("tags"))
-    c1, c2, _ = st.columns(3)
-    observed_from = c1.date_input("Observed from", value=None)
-    observed_to = c2.date_input("Observed to", value=None)
+    study_titles = c1.multiselect(_("Study"), list(studies))
+    teams = c2.multiselect(_("Team"), base.insights.filter_values("team"))
+    tags = c3.multiselect(_("Tags"), base.insights.filter_values("tags"))
+    c1, c2, _spare = st.columns(3)
+    observed_from = c1.date_input(_("Observed from"), value=None, format=ui().date_input_format)
+    observed_to = c2.date_input(_("Observed to"), value=None, format=ui().date_input_format)
 
 filters = SearchFilters(
     kind=kinds,
@@ -83,26 +90,39 @@ try:
         hits = base.search(query, k=PAGE_SIZE + 1, offset=offset, filters=filters)
         has_next = len(hits) > PAGE_SIZE and offset + PAGE_SIZE < MAX_RESULTS
         results = [(h.insight, h.score) for h in hits[:PAGE_SIZE]]
-        st.caption(f"Best matches for “{escape_markdown(query.strip())}”, page {page + 1}")
+        st.caption(
+            _(
+                "Best matches for “{query}”, page {page}",
+                query=escape_markdown(query.strip()),
+                page=page + 1,
+            )
+        )
     else:
         insights, total = base.insights.browse(filters, offset=offset, limit=PAGE_SIZE)
         has_next = offset + PAGE_SIZE < total
         results = [(i, None) for i in insights]
-        st.caption(f"{plural(total, 'insight')}, newest first · page {page + 1}")
+        st.caption(
+            ui().plural(
+                "{count} insight, newest first · page {page}",
+                "{count} insights, newest first · page {page}",
+                total,
+                page=page + 1,
+            )
+        )
 except InvalidInput as error:
     st.error(str(error))
     st.stop()
 
 if not results:
-    st.info("Nothing found. Try other words or fewer filters.")
+    st.info(_("Nothing found. Try other words or fewer filters."))
 
 may_edit = allowed(base.curation.bulk_edit, [])
 picked: set[int] = st.session_state.setdefault("search_picked", set())
 # The version of each picked insight as it was shown: the bulk edit is checked against it.
 seen: dict[int, int] = st.session_state.setdefault("search_picked_versions", {})
 if results:
-    export, *_ = st.columns([3, 1, 1])
-    export.caption("Export this result (every page, all fields and links):")
+    export, *_spare = st.columns([3, 1, 1])
+    export.caption(_("Export this result (every page, all fields and links):"))
     e1, e2, bulk = st.columns([1, 1, 3])
     formats = {"csv": ("CSV", "text/csv"), "parquet": ("Parquet", "application/vnd.apache.parquet")}
     for column, (fmt, (label, mime)) in zip((e1, e2), formats.items(), strict=True):
@@ -116,11 +136,16 @@ if results:
     if may_edit:
         note, select_page = bulk.columns([3, 1], vertical_alignment="center")
         note.caption(
-            f"{plural(len(picked), 'insight')} selected: tick cards, then set their "
-            "stage, segment, touchpoint or tags at the bottom."
+            ui().plural(
+                "{count} insight selected: tick cards, then set their stage, segment, "
+                "touchpoint or tags at the bottom.",
+                "{count} insights selected: tick cards, then set their stage, segment, "
+                "touchpoint or tags at the bottom.",
+                len(picked),
+            )
         )
-        if select_page.button("Select page"):
-            for insight, _ in results:
+        if select_page.button(_("Select page")):
+            for insight, _score in results:
                 picked.add(insight.id)
                 seen.setdefault(insight.id, insight.version)
                 st.session_state[f"pick{insight.id}"] = True
@@ -131,7 +156,7 @@ for insight, score in results:
         if may_edit:
             pick, head, link = st.columns([0.4, 6, 1])
             chosen = pick.checkbox(
-                "Select",
+                _("Select"),
                 value=insight.id in picked,
                 key=f"pick{insight.id}",
                 label_visibility="collapsed",
@@ -157,11 +182,11 @@ for insight, score in results:
             caption += f" · score {score:.2f}"
         st.caption(caption)
 
-prev_col, _, next_col = st.columns([1, 4, 1])
-if prev_col.button("Previous", disabled=page == 0, width="stretch"):
+prev_col, _middle, next_col = st.columns([1, 4, 1])
+if prev_col.button(_("Previous"), disabled=page == 0, width="stretch"):
     st.session_state.search_page = page - 1
     st.rerun()
-if next_col.button("Next", disabled=not has_next, width="stretch"):
+if next_col.button(_("Next"), disabled=not has_next, width="stretch"):
     st.session_state.search_page = page + 1
     st.rerun()
 
@@ -198,29 +223,34 @@ pending = st.session_state.get("search_bulk_conflict")
 if may_edit and pending:
     st.error(escape_markdown(pending["message"]))
     st.caption(
-        "Tags are added and removed as a change, so applying it to the current versions keeps "
-        "what the others did to these insights."
+        _(
+            "Tags are added and removed as a change, so applying it to the current versions "
+            "keeps what the others did to these insights."
+        )
     )
     again, drop = st.columns(2)
-    if again.button("Apply to the current versions", type="primary"):
+    if again.button(_("Apply to the current versions"), type="primary"):
         _apply_bulk(pending["ids"], pending["changes"], None)
-    if drop.button("Cancel the bulk edit"):
+    if drop.button(_("Cancel the bulk edit")):
         st.session_state.pop("search_bulk_conflict", None)
         st.rerun()
 
 if may_edit and results:
     with (
-        st.expander(f"Edit the selected insights ({len(picked)})", expanded=bool(picked)),
+        st.expander(
+            _("Edit the selected insights ({count})", count=len(picked)), expanded=bool(picked)
+        ),
         st.form("bulk-edit", clear_on_submit=True),
     ):
         c1, c2, c3, c4, c5 = st.columns(5)
-        keep = "— leave as it is —"
-        new_stage = c1.selectbox("Journey stage", [keep, *base.catalog.choices("journey_stage")])
-        new_segment = c2.selectbox("Segment", [keep, *base.catalog.choices("segment")])
-        new_touchpoint = c3.selectbox("Touchpoint", [keep, *base.catalog.choices("touchpoint")])
-        new_tags = c4.text_input("Add tags", placeholder="comma, separated")
-        old_tags = c5.text_input("Remove tags", placeholder="comma, separated")
-        if st.form_submit_button(f"Apply to {plural(len(picked), 'insight')}", disabled=not picked):
+        keep = _("— leave as it is —")
+        new_stage = c1.selectbox(_("Journey stage"), [keep, *base.catalog.choices("journey_stage")])
+        new_segment = c2.selectbox(_("Segment"), [keep, *base.catalog.choices("segment")])
+        new_touchpoint = c3.selectbox(_("Touchpoint"), [keep, *base.catalog.choices("touchpoint")])
+        new_tags = c4.text_input(_("Add tags"), placeholder=_("comma, separated"))
+        old_tags = c5.text_input(_("Remove tags"), placeholder=_("comma, separated"))
+        apply = ui().plural("Apply to {count} insight", "Apply to {count} insights", len(picked))
+        if st.form_submit_button(apply, disabled=not picked):
             changes: dict = {
                 "journey_stage": new_stage,
                 "segment": new_segment,
@@ -233,4 +263,7 @@ if may_edit and results:
             _apply_bulk(ids, changes, {i: seen[i] for i in ids if i in seen})
 done = st.session_state.pop("search_bulk_done", None)
 if done:
-    st.toast(f"Updated {plural(done, 'insight')}.", icon=":material/check_circle:")
+    st.toast(
+        ui().plural("Updated {count} insight.", "Updated {count} insights.", done),
+        icon=":material/check_circle:",
+    )

@@ -10,6 +10,7 @@ from insights.signin import SESSION_DAYS, SignInThrottled
 from language.text import escape_markdown
 from views.common import account_menu, get_kb
 from views.gate import COOKIE, SESSION_ROUTE
+from views.i18n import _, language_names
 
 
 def single_sign_on() -> bool:
@@ -100,10 +101,26 @@ def account_sidebar(accounts, user) -> None:
     if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
         write_cookie(st.session_state.pop("remember"), SESSION_DAYS * 86400)
     account_menu(get_kb().acting_as(user))
+    language_menu(user)
     if st.button("Sign out", key="sign-out"):
         accounts.end_session(st.session_state.pop("session", None))
         st.session_state.pop("user", None)
         st.session_state.signed_out = True
         if single_sign_on():
             st.logout()
+        st.rerun()
+
+
+def language_menu(user) -> None:
+    """The person's interface language, kept with their account (the browser's by default)."""
+    names = {None: _("As the browser"), **language_names()}
+    chosen = st.selectbox(
+        _("Language"),
+        list(names),
+        index=list(names).index(user.language),
+        format_func=names.__getitem__,
+        key="interface-language",
+    )
+    if chosen != user.language:
+        get_kb().acting_as(user).people.set_language(chosen)
         st.rerun()

@@ -34,6 +34,7 @@ class User(BaseModel):
     email: str | None = Field(default=None, max_length=320)
     created_at: datetime = Field(default_factory=lambda: now())
     disabled_at: datetime | None = None
+    language: str | None = Field(default=None, pattern=r"^(fi|sv|en)$")  # None: the browser's
 
 
 class AuditEntry(BaseModel):

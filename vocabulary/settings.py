@@ -32,6 +32,7 @@ VARIABLES = {
     "OIVALLUS_RESTORE_LIMIT_MB": ("the most a sealed backup may unpack to", "20000"),
     "OIVALLUS_IMPORT_LIMIT_MB": ("the largest file an import takes", "200"),
     "OIVALLUS_SCRUB_NAMES": ("a text file of names to scrub from imports", ""),
+    "OIVALLUS_LANGUAGE": ("the interface language when neither person nor browser says", "en"),
 }
 
 
@@ -54,6 +55,7 @@ class Settings:
     restore_limit_mb: float
     import_limit_mb: float
     scrub_names: Path | None
+    language: str
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Settings:
@@ -82,6 +84,7 @@ class Settings:
             restore_limit_mb=float(value("OIVALLUS_RESTORE_LIMIT_MB")),
             import_limit_mb=float(value("OIVALLUS_IMPORT_LIMIT_MB")),
             scrub_names=Path(names) if names else None,
+            language=value("OIVALLUS_LANGUAGE"),
         )
 
 

@@ -1,0 +1,173 @@
+"""The interface in Finnish, Swedish and English: every message the pages wrap is in both
+catalogues with the same placeholders, the pages already converted hand no bare English to a
+widget, the formats are each language's own, and a person's language choice sticks."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+
+from language.interface import LANGUAGES, Interface, catalogue_path, supported
+from tests.conftest import ROOT
+from tests.test_pages import open_app
+
+KEYWORDS = {"_": None, "plural": (1, 2)}
+# The pages whose every word goes through the catalogues so far (issue 28 converts the rest).
+CONVERTED = ("app.py", "views/search.py")
+WIDGETS = {
+    "button",
+    "caption",
+    "checkbox",
+    "date_input",
+    "error",
+    "expander",
+    "form_submit_button",
+    "header",
+    "info",
+    "markdown",
+    "multiselect",
+    "number_input",
+    "radio",
+    "selectbox",
+    "subheader",
+    "success",
+    "text_area",
+    "text_input",
+    "title",
+    "toast",
+    "toggle",
+    "warning",
+    "write",
+}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _sources() -> list:
+    return [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
+
+
+def _messages() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for path in _sources():
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS
+        ):
+            found.add(tuple(message) if isinstance(message, tuple) else message)
+    return found
+
+
+def _catalogue(code: str) -> dict:
+    with open(catalogue_path(code), "rb") as handle:
+        catalog = read_po(handle, locale=code)
+    return {
+        (tuple(m.id) if isinstance(m.id, list | tuple) else m.id): m.string for m in catalog if m.id
+    }
+
+
+@pytest.mark.parametrize("code", ["fi", "sv"])
+def test_every_message_is_translated_with_the_same_placeholders(code):
+    catalogue = _catalogue(code)
+    missing = sorted(str(m) for m in _messages() if not catalogue.get(m))
+    assert not missing, f"not translated into {code}: {missing}"
+    wrong = []
+    for message, translated in catalogue.items():
+        english = message if isinstance(message, tuple) else (message,)
+        forms = translated if isinstance(translated, list | tuple) else (translated,)
+        wanted = set(PLACEHOLDER.findall(english[-1]))
+        wrong += [
+            f"{english[0]!r} -> {form!r}"
+            for form in forms
+            if set(PLACEHOLDER.findall(form)) != wanted
+        ]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("code", ["fi", "sv"])
+def test_no_translation_is_left_without_its_message(code):
+    stale = sorted(str(m) for m in set(_catalogue(code)) - _messages())
+    assert not stale, f"in the {code} catalogue but no longer in the code: {stale}"
+
+
+def _bare_words(node: ast.Call) -> bool:
+    first = node.args[0] if node.args else None
+    label = next((k.value for k in node.keywords if k.arg == "label"), None)
+    for value in (first, label):
+        if isinstance(value, ast.JoinedStr):  # words around the values, not the values
+            words = "".join(part.value for part in value.values if isinstance(part, ast.Constant))
+            if re.search(r"[A-Za-z]{2}", words):
+                return True
+        if (
+            isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and re.search(r"[A-Za-z]{2}", value.value)
+        ):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", CONVERTED)
+def test_a_converted_page_hands_no_bare_english_to_a_widget(name):
+    tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+    bare = [
+        f"{name}:{node.lineno} {node.func.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in WIDGETS
+        and _bare_words(node)
+    ]
+    assert not bare, bare
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: p.name)
+def test_no_page_hides_the_translation_function(path):
+    """`_` is the translation: a page that imports it must not reuse the name for a throwaway."""
+    source = path.read_text(encoding="utf-8")
+    if "import _" not in source and "import _," not in source:
+        return
+    tree = ast.parse(source)
+    shadowing = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+    ]
+    assert not shadowing, f"{path.name} assigns _ on lines {shadowing}"
+
+
+def test_each_language_writes_numbers_percentages_and_dates_its_own_way():
+    finnish, swedish, english = Interface("fi"), Interface("sv"), Interface("en")
+    assert finnish.number(1234.5) == "1\xa0234,5" and english.number(1234.5) == "1,234.5"
+    assert finnish.number(20000) == "20\xa0000"  # a Finn reads "20,000" as twenty
+    assert finnish.number(-0.001, 2) == "0,00"  # never "-0,00"
+    assert finnish.percent(0.12) == "12\xa0%" and english.percent(0.12) == "12%"
+    assert finnish.day(date(2026, 12, 5)) == "5.12.2026"
+    assert swedish.day(date(2026, 12, 5)) == "2026-12-05"
+    assert finnish.plural("{count} insight", "{count} insights", 1) == "1 insight"  # no entry
+    assert set(LANGUAGES) == {"fi", "sv", "en"}
+    assert supported("fi-FI") == "fi" and supported("sv_SE") == "sv" and supported("de") is None
+
+
+def test_the_search_page_speaks_finnish(app_db, monkeypatch):
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = open_app("views/search.py")
+    assert at.title[0].value == "Hae havaintoja"
+    labels = [w.label for w in at.text_input] + [e.label for e in at.expander]
+    assert "Rajaukset" in labels
+    assert not any("Search" in str(label) for label in labels)
+
+
+def test_a_persons_language_is_kept_with_their_account(app_db):
+    from tests.test_pages import shared
+
+    base = shared(app_db)
+    aino = base.people.user("aino")
+    assert aino.language is None
+    base.acting_as(aino).people.set_language("sv")
+    assert base.people.user("aino").language == "sv"
+    at = open_app("views/search.py", user="aino")
+    assert at.title[0].value == "Sök insikter"

@@ -1,0 +1,42 @@
+"""The interface language of the person using the app, and the words and formats in it.
+
+The language is the person's own choice (their account), else the browser's
+(`st.context.locale`), else $OIVALLUS_LANGUAGE, else English; Finnish, Swedish and English are
+offered (language/interface.py holds the catalogues and the formats).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from language.interface import LANGUAGES, Interface, supported
+from vocabulary import settings
+
+
+def language_code(chosen: str | None = None) -> str:
+    """The language to speak: `chosen` (a person's setting), the browser's, the server's."""
+    try:
+        browser = st.context.locale
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest, bare mode)
+        browser = None
+    return supported(chosen) or supported(browser) or supported(settings.current().language) or "en"
+
+
+def ui() -> Interface:
+    """The words and formats of this session (its language is set on every run by app.py)."""
+    return _interface(st.session_state.get("language") or language_code())
+
+
+@st.cache_resource(show_spinner=False)
+def _interface(code: str) -> Interface:
+    return Interface(code)
+
+
+def _(message: str, **values: object) -> str:
+    """A message in this session's language, its `{placeholders}` filled."""
+    return ui().text(message, **values)
+
+
+def language_names() -> dict[str, str]:
+    """Each offered language in its own words (Suomi, Svenska, English)."""
+    return dict(LANGUAGES)
