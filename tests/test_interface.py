@@ -18,7 +18,7 @@ from tests.test_pages import open_app
 
 KEYWORDS = {"_": None, "plural": (1, 2)}
 # The pages whose every word goes through the catalogues so far (issue 28 converts the rest).
-CONVERTED = ("app.py", "views/search.py")
+CONVERTED = ("app.py", "views/search.py", "views/studies.py")
 WIDGETS = {
     "button",
     "caption",
@@ -147,7 +147,8 @@ def test_each_language_writes_numbers_percentages_and_dates_its_own_way():
     assert finnish.percent(0.12) == "12\xa0%" and english.percent(0.12) == "12%"
     assert finnish.day(date(2026, 12, 5)) == "5.12.2026"
     assert swedish.day(date(2026, 12, 5)) == "2026-12-05"
-    assert finnish.plural("{count} insight", "{count} insights", 1) == "1 insight"  # no entry
+    assert finnish.plural("{count} insight", "{count} insights", 1480) == "1\xa0480 havaintoa"
+    assert finnish.text("A message no catalogue has") == "A message no catalogue has"
     assert set(LANGUAGES) == {"fi", "sv", "en"}
     assert supported("fi-FI") == "fi" and supported("sv_SE") == "sv" and supported("de") is None
 
