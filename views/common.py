@@ -10,6 +10,7 @@ from insights import Insight, KnowledgeBase
 from insights.people import People
 from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
+from views.i18n import N_, _, ui
 from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
@@ -218,14 +219,25 @@ def open_link(insight_id: int, label: str = "Open") -> None:
     )
 
 
-PERIODS = {"Last 30 days": 30, "Last 90 days": 90, "Last 12 months": 365, "All time": None}
+PERIODS = {  # English labels are the keys; people read them in their language
+    N_("Last 30 days"): 30,
+    N_("Last 90 days"): 90,
+    N_("Last 12 months"): 365,
+    N_("All time"): None,
+}
 
 
 def period_picker(column, key: str, default: str = "Last 90 days"):
     """A period ending today: returns (label, start, end); start and end are None for all time."""
     from datetime import date, timedelta
 
-    label = column.selectbox("Period", list(PERIODS), index=list(PERIODS).index(default), key=key)
+    label = column.selectbox(
+        _("Period"),
+        list(PERIODS),
+        index=list(PERIODS).index(default),
+        key=key,
+        format_func=ui().text,  # bound to this run's language (a widget keeps its function)
+    )
     days = PERIODS[label]
     if days is None:
         return label, None, None
@@ -234,10 +246,15 @@ def period_picker(column, key: str, default: str = "Last 90 days"):
 
 
 def segment_picker(column, key: str) -> str | None:
-    """A segment filter over the segments in use ("All segments" is None)."""
+    """A segment filter over the segments in use (None: all segments)."""
     values = kb().insights.filter_values("segment")
-    choice = column.selectbox("Segment", ["All segments", *values], key=key)
-    return None if choice == "All segments" else choice
+    every = _("All segments")
+    return column.selectbox(
+        _("Segment"),
+        [None, *values],
+        key=key,
+        format_func=lambda value: every if value is None else value,
+    )
 
 
 def kpi_text(kpi) -> str:
@@ -245,7 +262,9 @@ def kpi_text(kpi) -> str:
     if kpi.score is None:
         return "—"
     digits = 1 if kpi.metric == "ces" else 0
-    return f"{kpi.score:.{digits}f} ± {kpi.margin:.{digits}f} (n = {kpi.n})"
+    words = ui()
+    score, margin = words.number(kpi.score, digits), words.number(kpi.margin, digits)
+    return f"{score} ± {margin} (n = {words.number(kpi.n)})"
 
 
 def follow_toggle(kind: str, target, what: str) -> None:

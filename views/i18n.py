@@ -3,6 +3,9 @@
 The language is the person's own choice (their account), else the browser's
 (`st.context.locale`), else $OIVALLUS_LANGUAGE, else English; Finnish, Swedish and English are
 offered (language/interface.py holds the catalogues and the formats).
+
+A widget's `format_func` is kept and called again outside the run (AppTest does): give it
+`ui().text` or a closure over words translated in the run, never `_` itself.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ def _interface(code: str) -> Interface:
 def _(message: str, **values: object) -> str:
     """A message in this session's language, its `{placeholders}` filled."""
     return ui().text(message, **values)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
+    """Mark a message for the catalogues where it is defined (a choice kept in English as its
+    key); translate it with `_` where it is shown (e.g. `format_func=_`)."""
+    return message
 
 
 def language_names() -> dict[str, str]:

@@ -8,35 +8,59 @@ import streamlit as st
 from insights.rules.kpis import SMALL_SAMPLE
 from language.text import csv_text
 from views.common import kb, kpi_text, period_picker, segment_picker
+from views.i18n import N_, _, ui
 
 base = kb()
-st.title("Customer KPIs")
-NAMES = {"nps": "NPS", "csat": "CSAT (% satisfied)", "ces": "CES (mean, 1-7)"}
+st.title(_("Customer KPIs"))
+NAMES = {"nps": N_("NPS"), "csat": N_("CSAT (% satisfied)"), "ces": N_("CES (mean, 1-7)")}
 available = [m for m in NAMES if base.analysis.kpi(m).n] or ["nps"]
+names = {m: _(name) for m, name in NAMES.items()}
 c1, c2, c3 = st.columns(3)
-metric = c1.selectbox("KPI", available, format_func=NAMES.get)
+metric = c1.selectbox(_("KPI"), available, format_func=lambda m: names[m])
 period, start, end = period_picker(c2, "kpi-period", default="Last 12 months")
 segment = segment_picker(c3, "kpi-segment")
 
 headline = base.analysis.kpi(metric, segment, None, start, end)
 if headline.n == 0:
     st.info(
-        "No survey responses in this selection. Import a survey with a 0-10 score column "
-        "(for example 'nps' or 'suositteluhalukkuus') on the Import page."
+        _(
+            "No survey responses in this selection. Import a survey with a 0-10 score column "
+            "(for example 'nps' or 'suositteluhalukkuus') on the Import page."
+        )
     )
     st.stop()
 
-st.metric(NAMES[metric], kpi_text(headline))
+st.metric(_(NAMES[metric]), kpi_text(headline))
 if metric == "nps":
     st.caption(
-        f"{headline.promoters} promoters (9-10), {headline.passives} passives (7-8), "
-        f"{headline.detractors} detractors (0-6)."
+        _(
+            "{promoters} promoters (9-10), {passives} passives (7-8), {detractors} detractors "
+            "(0-6).",
+            promoters=ui().number(headline.promoters),
+            passives=ui().number(headline.passives),
+            detractors=ui().number(headline.detractors),
+        )
     )
 if headline.small_sample:
     st.warning(
-        f"Only {headline.n} responses: below {SMALL_SAMPLE} the figure moves a lot from "
-        "one response to the next. Read it with its margin."
+        _(
+            "Only {n} responses: below {small} the figure moves a lot from one response to "
+            "the next. Read it with its margin.",
+            n=ui().number(headline.n),
+            small=ui().number(SMALL_SAMPLE),
+        )
     )
+
+
+# The table's columns as people read them (the frame keeps the English names as keys).
+HEADERS = {
+    "group": _("group"),
+    "score": _("score"),
+    "margin ±": _("margin ±"),
+    "responses": _("responses"),
+    "small sample": _("small sample"),
+}
+GROUPS = {"month": N_("month"), "segment": N_("segment"), "touchpoint": N_("touchpoint")}
 
 
 def table(rows) -> pd.DataFrame:
@@ -67,14 +91,16 @@ def chart(frame: pd.DataFrame, by: str, line: bool) -> alt.Chart:
     bars = (
         alt.Chart(frame)
         .mark_errorbar()
-        .encode(x=axis, y=alt.Y("low:Q", title=NAMES[metric]), y2="high:Q")
+        .encode(x=axis, y=alt.Y("low:Q", title=_(NAMES[metric])), y2="high:Q")
     )
     return bars + points.encode(
-        x=axis, y="score:Q", tooltip=["group", "score", "margin ±", "responses"]
+        x=axis,
+        y="score:Q",
+        tooltip=[alt.Tooltip(f"{name}:N", title=HEADERS[name]) for name in HEADERS],
     )
 
 
-tabs = st.tabs(["By month", "By segment", "By touchpoint"])
+tabs = st.tabs([_("By month"), _("By segment"), _("By touchpoint")])
 for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
     with tab:
         rows = base.analysis.kpi_by(
@@ -82,19 +108,25 @@ for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
         )
         frame = table(rows)
         if frame.empty:
-            st.caption("No responses.")
+            st.caption(_("No responses."))
             continue
         st.altair_chart(chart(frame, by, line=by == "month"), width="stretch")
-        st.dataframe(frame.rename(columns={"group": by}), hide_index=True, width="stretch")
+        shown = frame.rename(columns={**HEADERS, "group": _(GROUPS[by])})
+        st.dataframe(shown, hide_index=True, width="stretch")
         small = frame[frame["small sample"]]
         if len(small):
             st.caption(
-                f"{len(small)} groups have fewer than {SMALL_SAMPLE} responses: their "
-                "figures are uncertain."
+                ui().plural(
+                    "{count} group has fewer than {small} responses: its figure is uncertain.",
+                    "{count} groups have fewer than {small} responses: their figures are "
+                    "uncertain.",
+                    len(small),
+                    small=ui().number(SMALL_SAMPLE),
+                )
             )
         st.download_button(
-            "Download CSV",
-            csv_text(frame.rename(columns={"group": by})),
+            _("Download CSV"),
+            csv_text(shown),
             file_name=f"{metric}-by-{by}.csv",
             mime="text/csv",
             key=f"csv-{by}",
