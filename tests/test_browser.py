@@ -619,3 +619,18 @@ def test_two_people_editing_one_insight_and_a_merge_keeps_theirs(app_url, browse
     second.get_by_text("#locker").first.wait_for()
     for context, _ in editors:
         context.close()
+
+
+def test_a_finnish_browser_gets_the_finnish_interface(app_url, browser):
+    """The browser's language decides until the person chooses (the sign-in page is not yet
+    translated: issue 28 goes on)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="fi-FI", viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    visit(page, app_url + "/search")
+    page.get_by_text("Hae havaintoja").wait_for()
+    page.get_by_text("Yleiskuva").first.wait_for()  # the navigation
+    assert not page.get_by_text("Search insights").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "search_in_finnish.png"), full_page=True)
+    context.close()
