@@ -18,7 +18,13 @@ from tests.test_pages import open_app
 
 KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
 # The pages whose every word goes through the catalogues so far (issue 28 converts the rest).
-CONVERTED = ("app.py", "views/search.py", "views/studies.py", "views/kpis.py")
+CONVERTED = (
+    "app.py",
+    "views/search.py",
+    "views/studies.py",
+    "views/kpis.py",
+    "views/journey.py",
+)
 WIDGETS = {
     "button",
     "caption",
@@ -160,6 +166,23 @@ def test_the_search_page_speaks_finnish(app_db, monkeypatch):
     labels = [w.label for w in at.text_input] + [e.label for e in at.expander]
     assert "Rajaukset" in labels
     assert not any("Search" in str(label) for label in labels)
+
+
+FINNISH_TITLES = {
+    "views/search.py": "Hae havaintoja",
+    "views/studies.py": "Tutkimukset",
+    "views/kpis.py": "Asiakkaiden tunnusluvut",
+    "views/journey.py": "Asiakaspolku",
+}
+
+
+@pytest.mark.parametrize("page", sorted(FINNISH_TITLES))
+def test_a_converted_page_opens_in_finnish(app_db, monkeypatch, page):
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = open_app(page)
+    assert at.title[0].value == FINNISH_TITLES[page]
+    shown = [m.value for m in at.info] + [m.value for m in at.caption]
+    assert not any(word in text for text in shown for word in ("No ", "insight", "Export"))
 
 
 def test_a_persons_language_is_kept_with_their_account(app_db):

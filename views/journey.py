@@ -6,25 +6,28 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from language.text import escape_markdown, plural
+from language.text import escape_markdown
 from views.common import kb, open_link, period_picker, text_card
+from views.i18n import _, ui
 from vocabulary.errors import OivallusError
 from vocabulary.knowledge import SearchFilters
 
 base = kb()
-st.title("Customer journey")
-c1, _ = st.columns(2)
-_, start, end = period_picker(c1, "journey-period", default="All time")
+st.title(_("Customer journey"))
+c1, _spare = st.columns(2)
+_period, start, end = period_picker(c1, "journey-period", default="All time")
 journey = base.analysis.journey(start, end)
 
 if not journey.cells:
     st.info(
-        "No insight has a journey stage yet. Give insights a stage when adding or importing "
-        "(one stage for a whole file, or a stage column), or select search results and set "
-        "their stage on the Search page; an insight's page suggests a stage from similar "
-        "insights."
+        _(
+            "No insight has a journey stage yet. Give insights a stage when adding or "
+            "importing (one stage for a whole file, or a stage column), or select search "
+            "results and set their stage on the Search page; an insight's page suggests a "
+            "stage from similar insights."
+        )
     )
-    st.caption("Stages: " + escape_markdown(" → ".join(journey.stages)))
+    st.caption(_("Stages: {stages}", stages=escape_markdown(" → ".join(journey.stages))))
 else:
     counted = {(c.stage, c.segment): c for c in journey.cells}
     rows = []
@@ -62,11 +65,17 @@ else:
                 alt.Color(
                     "negative share:Q",
                     scale=alt.Scale(scheme="reds", domain=[0, 1]),
-                    title="negative",
+                    title=_("negative"),
                 ),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-            tooltip=["stage", "segment", "insights", "negative", "negative share"],
+            tooltip=[
+                alt.Tooltip("stage:N", title=_("stage")),
+                alt.Tooltip("segment:N", title=_("segment")),
+                alt.Tooltip("insights:Q", title=_("insights")),
+                alt.Tooltip("negative:Q", title=_("negative")),
+                alt.Tooltip("negative share:Q", title=_("negative share"), format=".0%"),
+            ],
         )
         .add_params(pick)
     )
@@ -80,15 +89,25 @@ else:
     chart = (heat + counts).properties(height=max(180, 56 * len(journey.segments)))
     event = st.altair_chart(chart, on_select="rerun", key="journey-map", width="stretch")
     st.caption(
-        "Colour: share of the cell's insights that are negative (grey: none yet). "
-        "Number: insights. Click a cell to read them."
+        _(
+            "Colour: share of the cell's insights that are negative (grey: none yet). "
+            "Number: insights. Click a cell to read them."
+        )
     )
 
     for cell in journey.hotspots:
         st.warning(
-            f"**{escape_markdown(cell.stage)} · {escape_markdown(cell.segment)}**: "
-            f"{cell.negative} of {plural(cell.insights, 'insight')} negative "
-            f"({cell.negative_share:.0%}) — customers may be leaving the path here."
+            ui().plural(
+                "**{stage} · {segment}**: {negative} of {count} insight negative ({share}) — "
+                "customers may be leaving the path here.",
+                "**{stage} · {segment}**: {negative} of {count} insights negative ({share}) — "
+                "customers may be leaving the path here.",
+                cell.insights,
+                stage=escape_markdown(cell.stage),
+                segment=escape_markdown(cell.segment),
+                negative=ui().number(cell.negative),
+                share=ui().percent(cell.negative_share),
+            )
         )
 
     # Open on the worst cell (the first hotspot), else the fullest: never on an empty one.
@@ -99,29 +118,34 @@ else:
         chosen.get("segment") if chosen.get("segment") in journey.segments else worst.segment
     )
     c1, c2 = st.columns(2)
-    stage = c1.selectbox("Stage", journey.stages, index=journey.stages.index(chosen_stage))
+    stage = c1.selectbox(_("Stage"), journey.stages, index=journey.stages.index(chosen_stage))
     segment = c2.selectbox(
-        "Segment", journey.segments, index=journey.segments.index(chosen_segment)
+        _("Segment"), journey.segments, index=journey.segments.index(chosen_segment)
     )
     filters = SearchFilters(journey_stage=[stage], segment=[segment])
     found, total = base.insights.browse(filters, limit=20)
-    st.subheader(
-        escape_markdown(f"{plural(total, 'insight')} at {stage} · {segment}"), anchor=False
+    heading = ui().plural(
+        "{count} insight at {stage} · {segment}",
+        "{count} insights at {stage} · {segment}",
+        total,
+        stage=stage,
+        segment=segment,
     )
+    st.subheader(escape_markdown(heading), anchor=False)
     if not total:
-        st.caption("No insight here yet.")
+        st.caption(_("No insight here yet."))
     else:
         b1, b2 = st.columns(2)
         b1.page_link(
             "views/brief.py",
-            label=escape_markdown(f"Brief of the stage {stage}"),
+            label=escape_markdown(_("Brief of the stage {stage}", stage=stage)),
             icon=":material/summarize:",
             query_params={"brief": f"stage:{stage}"},
         )
         if segment != "(none)":
             b2.page_link(
                 "views/brief.py",
-                label=escape_markdown(f"Brief of the segment {segment}"),
+                label=escape_markdown(_("Brief of the segment {segment}", segment=segment)),
                 icon=":material/summarize:",
                 query_params={"brief": f"segment:{segment}"},
             )
@@ -130,7 +154,7 @@ else:
             text_card(insight)
             open_link(insight.id)
 
-with st.expander("Edit the journey stages"):
+with st.expander(_("Edit the journey stages")):
     current = base.catalog.choices("journey_stage")
     stages = pd.DataFrame({"order": range(1, len(current) + 1), "stage": current})
     edited = st.data_editor(
@@ -139,15 +163,17 @@ with st.expander("Edit the journey stages"):
         hide_index=True,
         key="stages",
         column_config={
-            "stage": st.column_config.TextColumn(required=True),
-            "order": st.column_config.NumberColumn(step=1),
+            "stage": st.column_config.TextColumn(_("stage"), required=True),
+            "order": st.column_config.NumberColumn(_("order"), step=1),
         },
     )
     st.caption(
-        "Change the order numbers to reorder; add or delete rows; edit a name to rename "
-        "the stage (its insights move with it)."
+        _(
+            "Change the order numbers to reorder; add or delete rows; edit a name to rename "
+            "the stage (its insights move with it)."
+        )
     )
-    if st.button("Save stages"):
+    if st.button(_("Save stages")):
         rows = edited.dropna(subset=["stage"])
         rows = rows[rows["stage"].astype(str).str.strip() != ""]
         new = rows.sort_values("order", kind="stable")["stage"].astype(str).tolist()
