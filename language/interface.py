@@ -73,6 +73,12 @@ class Interface:
         """How a date field shows its date in this language (DD.MM.YYYY in Finnish)."""
         return DATE_INPUTS[self.code]
 
+    def chart_numbers(self) -> str:
+        """A Vega label expression writing a chart axis's whole numbers as this language does
+        (20 000 in Finnish: "20,000" reads as twenty there)."""
+        group = babel_numbers.get_group_symbol(self.locale)
+        return f"replace(format(datum.value, ',d'), ',', '{group}')"
+
     def text(self, message: str, **values: object) -> str:
         """A message in this language, its `{placeholders}` filled as given (format numbers
         with `number`: an id is not a count)."""

@@ -24,6 +24,7 @@ CONVERTED = (
     "views/studies.py",
     "views/kpis.py",
     "views/journey.py",
+    "views/funnel.py",
 )
 WIDGETS = {
     "button",
@@ -152,6 +153,7 @@ def test_each_language_writes_numbers_percentages_and_dates_its_own_way():
     assert finnish.number(-0.001, 2) == "0,00"  # never "-0,00"
     assert finnish.percent(0.12) == "12\xa0%" and english.percent(0.12) == "12%"
     assert finnish.day(date(2026, 12, 5)) == "5.12.2026"
+    assert "'\xa0'" in finnish.chart_numbers() and "','" in english.chart_numbers()
     assert swedish.day(date(2026, 12, 5)) == "2026-12-05"
     assert finnish.plural("{count} insight", "{count} insights", 1480) == "1\xa0480 havaintoa"
     assert finnish.text("A message no catalogue has") == "A message no catalogue has"
@@ -173,6 +175,7 @@ FINNISH_TITLES = {
     "views/studies.py": "Tutkimukset",
     "views/kpis.py": "Asiakkaiden tunnusluvut",
     "views/journey.py": "Asiakaspolku",
+    "views/funnel.py": "Suppilo",
 }
 
 

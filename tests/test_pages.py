@@ -419,7 +419,7 @@ def test_behaviour_funnel_and_brief_pages(app_db, tmp_path):
     assert "Filed against customers" in cards and "Comparing the plans" in cards
     at = open_app("views/funnel.py", user="aino")
     headings = " ".join(h.value for h in at.subheader)
-    assert "after Consideration" in headings and "80 %" in headings
+    assert "after Consideration" in headings and "80%" in headings  # Finnish: 80 %
     at = open_app("views/brief.py", user="aino", brief="stage:Purchase")
     assert at.title[0].value.replace("\\", "") == "Journey stage: Purchase"
     labels = [b.label for b in at.get("download_button")]

@@ -7,21 +7,25 @@ import streamlit as st
 
 from language.text import escape_markdown
 from views.common import card_heading, kb, open_link, period_picker, segment_picker
+from views.i18n import _, ui
 from vocabulary.knowledge import SearchFilters
 
 base = kb()
-st.title("Funnel")
+st.title(_("Funnel"))
 candidates = base.metrics.funnel_metrics()
 if not candidates:
     st.info(
-        "No behavioural data by journey stage yet. On the Behaviour page, import a metrics "
-        "file with a journey stage column (for example customers per stage and month)."
+        _(
+            "No behavioural data by journey stage yet. On the Behaviour page, import a "
+            "metrics file with a journey stage column (for example customers per stage and "
+            "month)."
+        )
     )
     st.stop()
 
 c1, c2, c3 = st.columns(3)
-metric = c1.selectbox("Metric", candidates, key="funnel_metric")
-period, start, end = period_picker(c2, "funnel-period", default="All time")
+metric = c1.selectbox(_("Metric"), candidates, key="funnel_metric")
+_period, start, end = period_picker(c2, "funnel-period", default="All time")
 segment = segment_picker(c3, "funnel-segment")
 funnel = base.metrics.funnel(metric, segment, start, end)
 
@@ -37,41 +41,61 @@ rows = [
     for n, s in enumerate(funnel.stages)
 ]
 frame = pd.DataFrame(rows)
+HEADERS = {
+    "stage": _("stage"),
+    "reached": _("reached"),
+    "goes on %": _("goes on %"),
+    "drop %": _("drop %"),
+    "largest drop": _("largest drop"),
+}
+TOOLTIP = ("stage", "reached", "goes on %", "drop %")
 with_data = frame.dropna(subset=["reached"])
 chart = (
     alt.Chart(with_data)
     .mark_bar()
     .encode(
         y=alt.Y("stage:N", sort=alt.SortField("order"), title=None),
-        x=alt.X("reached:Q", title=f"{metric} reaching the stage"),
+        x=alt.X(
+            "reached:Q",
+            title=_("{metric} reaching the stage", metric=metric),
+            axis=alt.Axis(labelExpr=ui().chart_numbers()),
+        ),
         color=alt.condition(alt.datum["largest drop"], alt.value("#d62728"), alt.value("#4c78a8")),
-        tooltip=["stage", "reached", "goes on %", "drop %"],
+        tooltip=[alt.Tooltip(f"{name}:N", title=HEADERS[name]) for name in TOOLTIP],
     )
     .properties(height=36 * max(len(with_data), 1))
 )
 st.altair_chart(chart, width="stretch")
 missing = [s.stage for s in funnel.stages if s.reached is None]
 if missing:
-    st.caption("No data for: " + ", ".join(escape_markdown(s) for s in missing) + ".")
-st.dataframe(frame.drop(columns=["order"]), hide_index=True)
+    st.caption(_("No data for: {stages}.", stages=", ".join(escape_markdown(s) for s in missing)))
+st.dataframe(frame.drop(columns=["order"]).rename(columns=HEADERS), hide_index=True)
 
 if funnel.largest_drop is None:
-    st.caption("No drop between stages with data.")
+    st.caption(_("No drop between stages with data."))
     st.stop()
 worst = next(s for s in funnel.stages if s.stage == funnel.largest_drop)
-drop = f"{100 * (worst.drop or 0):.0f} % do not go on"
-st.subheader(
-    escape_markdown(f"Where they leave: after {funnel.largest_drop} ({drop})"), anchor=False
+heading = _(
+    "Where they leave: after {stage} ({share} do not go on)",
+    stage=funnel.largest_drop,
+    share=ui().percent(worst.drop or 0),
 )
+st.subheader(escape_markdown(heading), anchor=False)
 st.page_link(
     "views/brief.py",
-    label=escape_markdown(f"Brief of the stage {funnel.largest_drop}"),
+    label=escape_markdown(_("Brief of the stage {stage}", stage=funnel.largest_drop)),
     icon=":material/summarize:",
     query_params={"brief": f"stage:{funnel.largest_drop}"},
 )
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.markdown(f"**What they say there** ({worst.negative_insights} negative insights)")
+    st.markdown(
+        ui().plural(
+            "**What they say there** ({count} negative insight)",
+            "**What they say there** ({count} negative insights)",
+            worst.negative_insights,
+        )
+    )
     filters = SearchFilters(
         journey_stage=[funnel.largest_drop],
         sentiment=["negative"],
@@ -82,9 +106,9 @@ with left:
             card_heading(st, insight)
             open_link(insight.id)
     if not worst.negative_insights:
-        st.caption("No negative insights at this stage yet.")
+        st.caption(_("No negative insights at this stage yet."))
 with right:
-    st.markdown("**Open questions about it**")
+    st.markdown(_("**Open questions about it**"))
     questions = base.backlog.questions(worst.open_questions[:5])
     for question in questions:
         st.page_link(
@@ -93,4 +117,4 @@ with right:
             query_params={"question": str(question.id)},
         )
     if not questions:
-        st.caption("No open question has evidence at this stage.")
+        st.caption(_("No open question has evidence at this stage."))
