@@ -25,6 +25,7 @@ CONVERTED = (
     "views/kpis.py",
     "views/journey.py",
     "views/funnel.py",
+    "views/privacy.py",
 )
 WIDGETS = {
     "button",
@@ -176,6 +177,7 @@ FINNISH_TITLES = {
     "views/kpis.py": "Asiakkaiden tunnusluvut",
     "views/journey.py": "Asiakaspolku",
     "views/funnel.py": "Suppilo",
+    "views/privacy.py": "Tietosuoja",
 }
 
 
