@@ -26,6 +26,7 @@ CONVERTED = (
     "views/journey.py",
     "views/funnel.py",
     "views/privacy.py",
+    "views/admin.py",
 )
 WIDGETS = {
     "button",
@@ -178,6 +179,7 @@ FINNISH_TITLES = {
     "views/journey.py": "Asiakaspolku",
     "views/funnel.py": "Suppilo",
     "views/privacy.py": "Tietosuoja",
+    "views/admin.py": "Ylläpito",
 }
 
 

@@ -11,16 +11,26 @@ from insights.files.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, se
 from insights.runtime.startup import data_folder
 from language.text import escape_markdown
 from views.common import db_path, kb, may
+from views.i18n import N_, _, ui
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
 
+ROLE_NAMES = {
+    "viewer": N_("viewer"),
+    "contributor": N_("contributor"),
+    "researcher": N_("researcher"),
+    "admin": N_("admin"),
+}
+
 base = kb()
-st.title("Admin")
+words = ui()
+role_name = {role: words.text(name) for role, name in ROLE_NAMES.items()}
+st.title(_("Admin"))
 if not may("admin"):
-    st.error("This page is for admins.")
+    st.error(_("This page is for admins."))
     st.stop()
 
-people, backup, audit = st.tabs(["People", "Backup", "Audit log"])
+people, backup, audit = st.tabs([_("People"), _("Backup"), _("Audit log")])
 
 with people:
     users = base.people.users()
@@ -28,11 +38,11 @@ with people:
         pd.DataFrame(
             [
                 {
-                    "username": u.username,
-                    "name": u.display_name,
-                    "role": u.role,
-                    "team": u.team,
-                    "disabled": u.disabled_at is not None,
+                    _("username"): u.username,
+                    _("name"): u.display_name,
+                    _("role"): role_name.get(u.role, u.role),
+                    _("team"): u.team,
+                    _("disabled"): u.disabled_at is not None,
                 }
                 for u in users
             ]
@@ -41,46 +51,52 @@ with people:
         width="stretch",
     )
     with st.form("new-person", clear_on_submit=True):
-        st.subheader("Add a person", anchor=False)
+        st.subheader(_("Add a person"), anchor=False)
         c1, c2, c3, c4 = st.columns(4)
-        username = c1.text_input("Username")
-        name = c2.text_input("Name")
-        role = c3.selectbox("Role", [r.value for r in Role], index=1)
-        team = c4.text_input("Team")
-        password = st.text_input(
-            "Password (at least 10 characters; they can change it)", type="password"
+        username = c1.text_input(_("Username"))
+        name = c2.text_input(_("Name"))
+        role = c3.selectbox(
+            _("Role"), [r.value for r in Role], index=1, format_func=role_name.__getitem__
         )
-        if st.form_submit_button("Add person"):
+        team = c4.text_input(_("Team"))
+        password = st.text_input(
+            _("Password (at least 10 characters; they can change it)"), type="password"
+        )
+        if st.form_submit_button(_("Add person")):
             try:
                 base.people.create_user(
                     username, name, role=role, password=password or None, team=team or None
                 )
-                st.toast(f"{escape_markdown(username)} added")
+                st.toast(_("{username} added", username=escape_markdown(username)))
                 st.rerun()
             except OivallusError as error:
                 st.error(str(error))
-    st.subheader("Change a person", anchor=False)
+    st.subheader(_("Change a person"), anchor=False)
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    who = c1.selectbox("Person", [u.username for u in users], key="who")
-    new_role = c2.selectbox("New role", [r.value for r in Role], key="new-role")
-    if c3.button("Set role"):
+    who = c1.selectbox(_("Person"), [u.username for u in users], key="who")
+    new_role = c2.selectbox(
+        _("New role"), [r.value for r in Role], key="new-role", format_func=role_name.__getitem__
+    )
+    if c3.button(_("Set role")):
         base.people.set_role(who, new_role)
         st.rerun()
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    new_password = c1.text_input("New password", type="password", key="new-password")
-    if c2.button("Set password", disabled=len(new_password) < 10):
+    new_password = c1.text_input(_("New password"), type="password", key="new-password")
+    if c2.button(_("Set password"), disabled=len(new_password) < 10):
         base.people.set_password(who, new_password)
-        st.toast(f"Password of {escape_markdown(who)} changed")
-    if st.button(f"Disable {escape_markdown(who)}", disabled=who == "admin"):
+        st.toast(_("Password of {username} changed", username=escape_markdown(who)))
+    if st.button(_("Disable {username}", username=escape_markdown(who)), disabled=who == "admin"):
         base.people.disable_user(who)
         st.rerun()
 
 with backup:
     st.caption(
-        "A full export: every table as Parquet plus manifest.json. Restore it into an "
-        "empty database with `python -m ingest.backup restore FOLDER --db NEW.duckdb`."
+        _(
+            "A full export: every table as Parquet plus manifest.json. Restore it into an "
+            "empty database with `python -m ingest.backup restore FOLDER --db NEW.duckdb`."
+        )
     )
-    if st.button("Export everything now", type="primary"):
+    if st.button(_("Export everything now"), type="primary"):
         folder = data_folder(db_path()) / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
         try:
             manifest = export_backup(base, folder)
@@ -89,18 +105,23 @@ with backup:
         else:
             st.session_state.backup_folder = str(folder)
             st.success(
-                f"Exported {sum(manifest['tables'].values())} rows to "
-                f"{escape_markdown(str(folder))} (readable only by the server's account)."
+                _(
+                    "Exported {rows} rows to {folder} (readable only by the server's account).",
+                    rows=words.number(sum(manifest["tables"].values())),
+                    folder=escape_markdown(str(folder)),
+                )
             )
     if st.session_state.get("backup_folder"):
         folder = Path(st.session_state.backup_folder)
         st.caption(
-            "To take a copy off the server, seal it with a passphrase: the download is "
-            "encrypted (AES-256), so a leaked file or link is useless without it. Restore "
-            "it with `python -m ingest.backup restore FILE.oivb --db NEW.duckdb`."
+            _(
+                "To take a copy off the server, seal it with a passphrase: the download is "
+                "encrypted (AES-256), so a leaked file or link is useless without it. Restore "
+                "it with `python -m ingest.backup restore FILE.oivb --db NEW.duckdb`."
+            )
         )
         passphrase = st.text_input(
-            f"Passphrase (at least {MIN_PASSPHRASE} characters)",
+            _("Passphrase (at least {count} characters)", count=MIN_PASSPHRASE),
             type="password",
             key="backup-passphrase",
         )
@@ -108,7 +129,7 @@ with backup:
         if passphrase and problem:
             st.warning(f"{problem.capitalize()}.")
         st.download_button(
-            "Download the sealed backup",
+            _("Download the sealed backup"),
             lambda: seal_folder(folder, passphrase),  # built only when clicked
             file_name=f"oivallus-{folder.name}{SUFFIX}",
             mime="application/octet-stream",
@@ -116,9 +137,10 @@ with backup:
         )
 
 with audit:
+    every_thing, every_one = _("everything"), _("everyone")
     c1, c2 = st.columns(2)
     entity = c1.selectbox(
-        "What",
+        _("What"),
         [
             "everything",
             "insight",
@@ -131,8 +153,13 @@ with audit:
             "choices",
             "themes",
         ],
+        format_func=lambda value: every_thing if value == "everything" else value,
     )
-    actor = c2.selectbox("Who", ["everyone"] + [u.username for u in base.people.users()])
+    actor = c2.selectbox(
+        _("Who"),
+        ["everyone"] + [u.username for u in base.people.users()],
+        format_func=lambda value: every_one if value == "everyone" else value,
+    )
     entries = base.people.audit(
         None if entity == "everything" else entity,
         None,
@@ -143,13 +170,13 @@ with audit:
         pd.DataFrame(
             [
                 {
-                    "when": e.at,
-                    "who": e.actor or "system",
-                    "action": e.action,
-                    "what": e.entity,
+                    _("when"): e.at,
+                    _("who"): e.actor or _("system"),
+                    _("action"): e.action,
+                    _("what"): e.entity,
                     "id": e.entity_id,
-                    "before": str(e.before)[:200] if e.before else "",
-                    "after": str(e.after)[:200] if e.after else "",
+                    _("before"): str(e.before)[:200] if e.before else "",
+                    _("after"): str(e.after)[:200] if e.after else "",
                 }
                 for e in entries
             ]
