@@ -27,6 +27,7 @@ CONVERTED = (
     "views/funnel.py",
     "views/privacy.py",
     "views/admin.py",
+    "views/behaviour.py",
 )
 WIDGETS = {
     "button",
@@ -180,6 +181,7 @@ FINNISH_TITLES = {
     "views/funnel.py": "Suppilo",
     "views/privacy.py": "Tietosuoja",
     "views/admin.py": "Ylläpito",
+    "views/behaviour.py": "Käyttäytyminen",
 }
 
 

@@ -12,35 +12,51 @@ import streamlit as st
 from insights import OivallusError
 from language.text import escape_markdown
 from views.common import attempt, card_heading, kb, may, open_link
+from views.i18n import N_, _, ui
 from vocabulary.errors import ReadError
 from vocabulary.knowledge import SearchFilters
 
-base = kb()
-st.title("Behaviour")
-st.caption(
-    "What customers do, beside what they say: visits, orders, revenue, active and churned "
-    "customers, per month, segment, touchpoint and journey stage."
-)
-
 KINDS = {
-    "metrics": "Metrics over time (date or month, one column per metric)",
-    "purchase": "Purchases (customer id, date, amount)",
-    "churn": "Churned customers (customer id, date)",
+    "metrics": N_("Metrics over time (date or month, one column per metric)"),
+    "purchase": N_("Purchases (customer id, date, amount)"),
+    "churn": N_("Churned customers (customer id, date)"),
+}
+GROUPS = {
+    "all": N_("all"),
+    "segment": N_("segment"),
+    "touchpoint": N_("touchpoint"),
+    "journey_stage": N_("journey stage"),
 }
 
+base = kb()
+words = ui()
+st.title(_("Behaviour"))
+st.caption(
+    _(
+        "What customers do, beside what they say: visits, orders, revenue, active and "
+        "churned customers, per month, segment, touchpoint and journey stage."
+    )
+)
+kinds = {kind: words.text(label) for kind, label in KINDS.items()}
+groups = {group: words.text(label) for group, label in GROUPS.items()}
+
 if may("researcher"):
-    with st.expander("Import a behaviour file", expanded=not base.metrics.definitions()):
-        upload = st.file_uploader("CSV, XLSX or JSON", type=["csv", "tsv", "xlsx", "json"])
-        kind = st.radio("What is in it", list(KINDS), format_func=KINDS.get, horizontal=False)
+    with st.expander(_("Import a behaviour file"), expanded=not base.metrics.definitions()):
+        upload = st.file_uploader(_("CSV, XLSX or JSON"), type=["csv", "tsv", "xlsx", "json"])
+        kind = st.radio(
+            _("What is in it"), list(KINDS), format_func=kinds.__getitem__, horizontal=False
+        )
         c1, c2 = st.columns(2)
         stages = base.catalog.choices("journey_stage")
-        stage = c1.selectbox("Journey stage of rows without one", ["—", *stages])
-        segment = c2.text_input("Segment of rows without one")
+        stage = c1.selectbox(_("Journey stage of rows without one"), ["—", *stages])
+        segment = c2.text_input(_("Segment of rows without one"))
         st.caption(
-            "Customer ids are kept only as a keyed hash: nobody sees them, and survey answers "
-            "with the same id join them."
+            _(
+                "Customer ids are kept only as a keyed hash: nobody sees them, and survey "
+                "answers with the same id join them."
+            )
         )
-        if upload is not None and st.button("Import", type="primary"):
+        if upload is not None and st.button(_("Import"), type="primary"):
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / Path(upload.name).name
                 path.write_bytes(upload.getvalue())
@@ -54,27 +70,43 @@ if may("researcher"):
                     )
                 except (ReadError, OivallusError, OSError) as error:
                     st.error(
-                        f"{escape_markdown(upload.name)} was not imported: "
-                        f"{escape_markdown(str(error))}"
+                        _(
+                            "{file} was not imported: {error}",
+                            file=escape_markdown(upload.name),
+                            error=escape_markdown(str(error)),
+                        )
                     )
                 else:
-                    what = ", ".join(report.metrics) or KINDS[kind].split(" (")[0].lower()
+                    what = ", ".join(report.metrics) or kinds[kind].split(" (")[0].lower()
                     st.success(
-                        f"{escape_markdown(report.file)}: {report.stored} values stored from "
-                        f"{report.rows} rows ({escape_markdown(what)}), "
-                        f"{len(report.rejected)} rejected. Undo it on the Import page."
+                        _(
+                            "{file}: {stored} values stored from {rows} rows ({what}), "
+                            "{rejected} rejected. Undo it on the Import page.",
+                            file=escape_markdown(report.file),
+                            stored=words.number(report.stored),
+                            rows=words.number(report.rows),
+                            what=escape_markdown(what),
+                            rejected=words.number(len(report.rejected)),
+                        )
                     )
                     for row in report.rejected[:10]:
-                        st.caption(f"Line {row.line}: {escape_markdown(row.reason)}")
+                        st.caption(
+                            _(
+                                "Line {line}: {reason}",
+                                line=row.line,
+                                reason=escape_markdown(row.reason),
+                            )
+                        )
                     if len(report.rejected) > 10:
-                        st.caption(f"… and {len(report.rejected) - 10:,} more rejected rows.")
+                        more = words.number(len(report.rejected) - 10)
+                        st.caption(_("… and {count} more rejected rows.", count=more))
 
 definitions = base.metrics.definitions()
 if not definitions:
-    st.info("No metrics yet: import a file of metrics over time to begin.")
+    st.info(_("No metrics yet: import a file of metrics over time to begin."))
     st.stop()
 
-st.subheader("Metrics", anchor=False)
+st.subheader(_("Metrics"), anchor=False)
 frame = pd.DataFrame([d.model_dump() for d in definitions])
 if may("researcher"):
     edited = st.data_editor(
@@ -83,14 +115,17 @@ if may("researcher"):
         hide_index=True,
         disabled=["name", "on_overview"] if not may("admin") else ["name"],
         column_config={
-            "better": st.column_config.SelectboxColumn("better", options=["higher", "lower"]),
-            "target": st.column_config.NumberColumn("target"),
+            "name": st.column_config.TextColumn(_("name")),
+            "unit": st.column_config.TextColumn(_("unit")),
+            "better": st.column_config.SelectboxColumn(_("better"), options=["higher", "lower"]),
+            "target": st.column_config.NumberColumn(_("target")),
             "on_overview": st.column_config.CheckboxColumn(
-                "on Overview", help="Only an admin chooses what everyone sees on the Overview."
+                _("on Overview"),
+                help=_("Only an admin chooses what everyone sees on the Overview."),
             ),
         },
     )
-    if st.button("Save the definitions"):
+    if st.button(_("Save the definitions")):
         for before, after in zip(definitions, edited.to_dict("records"), strict=True):
             target = after["target"] if pd.notna(after["target"]) else None
             unit = after["unit"] if isinstance(after["unit"], str) else None
@@ -103,8 +138,8 @@ else:
     st.dataframe(frame, hide_index=True)
 
 c1, c2 = st.columns(2)
-chosen = c1.selectbox("Metric", [d.name for d in definitions], key="behaviour_metric")
-group = c2.selectbox("By", ["all", "segment", "touchpoint", "journey_stage"], key="behaviour_group")
+chosen = c1.selectbox(_("Metric"), [d.name for d in definitions], key="behaviour_metric")
+group = c2.selectbox(_("By"), list(GROUPS), key="behaviour_group", format_func=groups.__getitem__)
 series = base.metrics.monthly(chosen, by=None if group == "all" else group)
 rows = [
     {"month": month, "group": name, "value": value}
@@ -113,15 +148,24 @@ rows = [
 ]
 definition = next(d for d in definitions if d.name == chosen)
 if rows:
+    unit = definition.unit or _("per month")
     data = pd.DataFrame(rows)
     chart = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title="month"),
-            y=alt.Y("value:Q", title=f"{chosen} ({definition.unit or 'per month'})"),
-            color=alt.Color("group:N", title=group),
-            tooltip=["month:T", "group:N", "value:Q"],
+            x=alt.X("month:T", title=_("month")),
+            y=alt.Y(
+                "value:Q",
+                title=f"{chosen} ({unit})",
+                axis=alt.Axis(labelExpr=words.chart_numbers()),
+            ),
+            color=alt.Color("group:N", title=groups[group]),
+            tooltip=[
+                alt.Tooltip("month:T", title=_("month")),
+                alt.Tooltip("group:N", title=groups[group]),
+                alt.Tooltip("value:Q", title=_("value")),
+            ],
         )
     )
     if definition.target is not None:
@@ -132,14 +176,22 @@ if rows:
     st.altair_chart(chart, width="stretch")
     if group != "all":
         latest = data[data["month"] == data["month"].max()].sort_values("value", ascending=False)
-        st.caption(f"Latest month by {group}: the drivers of the total.")
-        st.dataframe(latest[["group", "value"]], hide_index=True)
+        st.caption(_("Latest month by {group}: the drivers of the total.", group=groups[group]))
+        shown = latest[["group", "value"]].rename(
+            columns={"group": groups[group], "value": _("value")}
+        )
+        st.dataframe(shown, hide_index=True)
 else:
-    st.caption("No values for this metric.")
+    st.caption(_("No values for this metric."))
 
 filed, total = base.insights.browse(SearchFilters(tags=[chosen]), limit=5)
 questions = [q for q in base.backlog.questions() if chosen in q.tags][:5]
-st.markdown(f"**Filed against {escape_markdown(chosen)}** (insights and questions tagged so)")
+st.markdown(
+    _(
+        "**Filed against {metric}** (insights and questions tagged so)",
+        metric=escape_markdown(chosen),
+    )
+)
 left, right = st.columns(2)
 with left:
     for insight in filed:
@@ -147,9 +199,9 @@ with left:
             card_heading(st, insight)
             open_link(insight.id)
     if not filed:
-        st.caption(f"No insight is tagged {escape_markdown(chosen)} yet.")
+        st.caption(_("No insight is tagged {metric} yet.", metric=escape_markdown(chosen)))
     elif total > len(filed):
-        st.caption(f"and {total - len(filed)} more")
+        st.caption(_("and {count} more", count=words.number(total - len(filed))))
 with right:
     for question in questions:
         st.page_link(
@@ -158,33 +210,42 @@ with right:
             query_params={"question": str(question.id)},
         )
     if not questions:
-        st.caption(f"No question is tagged {escape_markdown(chosen)} yet.")
+        st.caption(_("No question is tagged {metric} yet.", metric=escape_markdown(chosen)))
 
-st.subheader("What surveyed customers went on to do", anchor=False)
+st.subheader(_("What surveyed customers went on to do"), anchor=False)
 outcomes = base.metrics.customer_outcomes()
 if outcomes.customers == 0:
     st.caption(
-        "Import a survey whose file has a customer id column, and purchases or churned "
-        "customers with the same ids: churn by NPS group and NPS by purchases appear here."
+        _(
+            "Import a survey whose file has a customer id column, and purchases or churned "
+            "customers with the same ids: churn by NPS group and NPS by purchases appear here."
+        )
     )
 else:
     ratio = outcomes.detractor_vs_promoter
     if ratio.ratio is not None:
         st.markdown(
-            f"**Detractors churned {ratio.ratio:.1f}x as often as promoters** "
-            f"(95 % interval {ratio.low:.1f}-{ratio.high:.1f}), over {outcomes.customers} "
-            "surveyed customers."
+            _(
+                "**Detractors churned {ratio}x as often as promoters** (95 % interval "
+                "{low}-{high}), over {customers} surveyed customers.",
+                ratio=words.number(ratio.ratio, 1),
+                low=words.number(ratio.low, 1),
+                high=words.number(ratio.high, 1),
+                customers=words.number(outcomes.customers),
+            )
         )
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "group": g.group,
-                    "customers": g.customers,
-                    "churned": g.count,
-                    "share %": None if g.share is None else round(100 * g.share, 1),
-                    "95 % interval": (
-                        "" if g.low is None else f"{100 * g.low:.1f}-{100 * g.high:.1f} %"
+                    _("group"): g.group,
+                    _("customers"): g.customers,
+                    _("churned"): g.count,
+                    _("share %"): None if g.share is None else round(100 * g.share, 1),
+                    _("95 % interval"): (
+                        ""
+                        if g.low is None
+                        else f"{words.percent(g.low, 1)} – {words.percent(g.high, 1)}"
                     ),
                 }
                 for g in outcomes.churn
@@ -196,10 +257,10 @@ else:
         pd.DataFrame(
             [
                 {
-                    "purchases": label,
+                    _("purchases"): label,
                     "NPS": None if k.score is None else round(k.score, 1),
-                    "margin ±": None if k.margin is None else round(k.margin, 1),
-                    "customers": k.n,
+                    _("margin ±"): None if k.margin is None else round(k.margin, 1),
+                    _("customers"): k.n,
                 }
                 for label, k in outcomes.nps_by_purchases.items()
             ]
