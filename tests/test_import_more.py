@@ -277,3 +277,23 @@ def test_a_five_megabyte_cell_is_rejected_by_line(kb, tmp_path):
     report = kb.imports.import_file(tmp_path / "huge.csv")
     assert report.inserted == 1
     assert report.rejected[0].line == 3 and "longer than 2 MB" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_progress_total_does_not_count_the_header(kb, tmp_path, ending):
+    """Issue 28 (5): "32/501 rows" for a file of 500 rows."""
+    rows = "\n".join(f"Asiakas {i} toivoi uutta ruokalajia numero {i}" for i in range(100))
+    (tmp_path / "rows.csv").write_text("text\n" + rows + ending, encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(
+        "\n".join(f'{{"text": "Palaute {i}: laatikko tuli ajallaan"}}' for i in range(100))
+        + ending,
+        encoding="utf-8",
+    )
+    write_xlsx(
+        tmp_path / "rows.xlsx", {"Rows": [["text"]] + [[f"Excel row {i} note"] for i in range(100)]}
+    )
+    seen: list[tuple[int, int]] = []
+    for name in ("rows.csv", "rows.jsonl", "rows.xlsx"):
+        seen.clear()
+        kb.imports.import_file(tmp_path / name, batch=20, progress=lambda *p: seen.append(p))
+        assert seen and {total for _, total in seen} == {100}, (name, seen)
