@@ -1,0 +1,30 @@
+"""The defects seen on issue 28's walk through the pages (AppTest, the fake embedder)."""
+
+from __future__ import annotations
+
+import re
+
+from insights import InsightIn
+from tests.test_analysis import grouped_texts
+from tests.test_pages import open_app, shared
+
+
+def test_a_theme_page_and_its_brief_count_independent_sources_alike(app_db):
+    """Issue 28 (7): the theme's page said "10 independent sources", its brief "12"."""
+    kb = shared(app_db)
+    kb.add_many(
+        [
+            InsightIn(text=t, source="survey", author=f"person{n % 5}")
+            for n, t in enumerate(grouped_texts(2, 15))
+        ]
+    )
+    kb.wait_for_links()
+    theme = max(kb.themes.recompute_themes(), key=lambda t: len(t.insight_ids))
+    brief = kb.briefs.brief("theme", str(theme.id))
+    assert brief.sources > 1
+    at = open_app("views/themes.py", theme=str(theme.id))
+    said = " ".join(m.value for m in at.markdown)
+    found = re.search(r"(\d+) independent sources?", said)
+    assert found, said
+    assert int(found.group(1)) == brief.sources, (said, brief.sources)
+    assert brief.sources == kb.themes.independent_sources(theme.id)
