@@ -42,3 +42,24 @@ def test_for_you_does_not_ask_a_follower_to_follow(app_db):
     said = " ".join(i.value for i in at.info)
     assert "Follow a question" not in said
     assert "1 question" in said and "nothing new" in said.lower()
+
+
+def test_add_clears_the_form_after_a_save_so_notes_follow_in_a_row(app_db):
+    """Issue 28 (1): the text stayed in the browser after "Saved as insight #N", and Save
+    again said "already stored". The page must tell the browser to empty the box (the box's
+    `set_value`), not only forget it on the server."""
+    at = open_app("views/add.py")
+    notes = (
+        "Thursday deliveries arrive two hours late in Tampere.",
+        "The courier could not find the back door of the shop.",
+    )
+    for number, note in enumerate(notes, start=3):
+        at.text_area(key="add_text").input(note)
+        at.text_input(key="add_title").input(f"Note {number}")
+        next(b for b in at.button if b.label == "Save").click().run()
+        assert not at.exception, at.exception
+        assert f"Saved as insight #{number}" in at.success[0].value
+        for key in ("add_text", "add_title"):
+            box = at.text_area(key=key) if key == "add_text" else at.text_input(key=key)
+            assert box.value == "" and box.proto.set_value, (key, box.proto)
+    assert not at.warning
