@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from streamlit.testing.v1 import AppTest
+
 from insights import InsightIn, QuestionIn
+from tests.conftest import ROOT
 from tests.test_analysis import grouped_texts
-from tests.test_pages import open_app, shared
+from tests.test_pages import TIMEOUT, open_app, shared
 
 
 def test_a_theme_page_and_its_brief_count_independent_sources_alike(app_db):
@@ -63,3 +66,30 @@ def test_add_clears_the_form_after_a_save_so_notes_follow_in_a_row(app_db):
             box = at.text_area(key=key) if key == "add_text" else at.text_input(key=key)
             assert box.value == "" and box.proto.set_value, (key, box.proto)
     assert not at.warning
+
+
+def test_signing_in_sets_the_cookie_without_a_deprecated_call(app_db, monkeypatch):
+    """Issue 28 (10): the log printed the deprecation of `st.components.v1.html` at every
+    sign-in. The cookie is still set through the gate's route from the browser."""
+    import streamlit.deprecation_util
+
+    from views.gate import SESSION_ROUTE
+
+    said: list[str] = []
+    original = streamlit.deprecation_util.show_deprecation_warning
+
+    def record(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit.deprecation_util, "show_deprecation_warning", record)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["user"] = "admin"
+    people = shared(app_db).people
+    token = people.start_session(people.user("admin"))
+    at.session_state["session"] = at.session_state["remember"] = token
+    at.run()
+    assert not at.exception, at.exception
+    frames = [e.proto.srcdoc for e in at.get("iframe")]
+    assert any(SESSION_ROUTE in f and token in f for f in frames), frames
+    assert not said, said
