@@ -93,3 +93,36 @@ def test_signing_in_sets_the_cookie_without_a_deprecated_call(app_db, monkeypatc
     frames = [e.proto.srcdoc for e in at.get("iframe")]
     assert any(SESSION_ROUTE in f and token in f for f in frames), frames
     assert not said, said
+
+
+def width_share(at, label: str) -> float:
+    """The share of the page's width the button `label` may take: the product of the weights
+    of the columns it sits in (1.0 outside columns)."""
+
+    def trail(node, path=()):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == "button" and child.label == label:
+                return (*path, node)
+            found = trail(child, (*path, node))
+            if found:
+                return found
+        return None
+
+    share = 1.0
+    for node in trail(at._tree) or ():
+        if getattr(node, "type", None) == "column":
+            share *= node.proto.weight
+    return share
+
+
+def test_confirm_and_dismiss_on_add_have_room_for_their_labels(app_db):
+    """Issue 28 (2): "Co..."/"Dis..." on Add at 1,400 px: the buttons sat in half of two
+    sevenths of three fifths of the page (about 120 px)."""
+    at = open_app("views/add.py")
+    at.text_area(key="add_text").input(
+        "Six of nine participants could not find the discount code field at checkout today."
+    )
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    for label in ("Confirm", "Dismiss"):
+        assert width_share(at, label) >= 0.25, label

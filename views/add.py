@@ -144,13 +144,13 @@ def show_result(result) -> None:
         st.markdown(f":green-badge[linked] {escape_markdown(title_of(link.other))}")
     for link in suggested:
         with st.container(border=True):
-            left, right = st.columns([5, 2])
-            card_heading(left, link.other, "", link.score)
-            b1, b2 = right.columns(2)
-            if b1.button("Confirm", key=f"c{link.other_id}"):
+            card_heading(st, link.other, "", link.score)
+            # a row of its own under the card: the labels are never cut ("Co...", "Dis...")
+            buttons = st.container(horizontal=True, gap="small")
+            if buttons.button("Confirm", key=f"c{link.other_id}"):
                 base.curation.confirm_link(result.insight.id, link.other_id)
                 st.rerun()
-            if b2.button("Dismiss", key=f"d{link.other_id}"):
+            if buttons.button("Dismiss", key=f"d{link.other_id}"):
                 base.curation.reject_link(result.insight.id, link.other_id)
                 st.rerun()
 
