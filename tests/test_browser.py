@@ -460,7 +460,9 @@ def test_one_click_on_save_saves_the_insight(app_url, browser):
     assert page.get_by_label("What did you learn? *").input_value() == ""
     page.get_by_label("What did you learn? *").fill("Drivers ask for the gate code every time.")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Drivers ask for the gate code every time.").first.wait_for(timeout=30_000)
+    page.get_by_text("Saved as insight #").first.wait_for(state="detached", timeout=30_000)
+    page.get_by_text("Saved as insight #").first.wait_for(timeout=30_000)
+    settle(page)
     assert not page.get_by_text("already stored").is_visible()
     visit(page, app_url + "/search")
     page.get_by_placeholder("e.g. slow checkout on mobile · toimitukset").fill(
@@ -625,3 +627,18 @@ def test_two_people_editing_one_insight_and_a_merge_keeps_theirs(app_url, browse
     second.get_by_text("#locker").first.wait_for()
     for context, _ in editors:
         context.close()
+
+
+def test_on_a_phone_the_sidebar_closes_once_a_page_is_chosen(app_url, browser):
+    """Issue 28 (3): on a phone the sidebar stayed over the page after choosing a page."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone.set_default_timeout(90_000)
+    visit(phone, app_url + "/")
+    phone.locator('[data-testid="stExpandSidebarButton"]').first.click()
+    close = phone.locator('[data-testid="stSidebarCollapseButton"]')
+    close.wait_for()
+    phone.get_by_role("link", name="Search").first.click()
+    phone.get_by_text("Search insights").first.wait_for()
+    close.wait_for(state="detached", timeout=10_000)
+    phone.screenshot(path=str(ARTIFACTS / "phone_search.png"))
+    phone.close()

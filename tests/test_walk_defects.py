@@ -126,3 +126,19 @@ def test_confirm_and_dismiss_on_add_have_room_for_their_labels(app_db):
     assert not at.exception, at.exception
     for label in ("Confirm", "Dismiss"):
         assert width_share(at, label) >= 0.25, label
+
+
+def test_a_new_page_closes_the_sidebar_on_a_phone_once(app_db):
+    """Issue 28 (3): the sidebar stayed over the page on a phone after choosing a page. Each
+    newly opened page carries a script that closes it on narrow screens (the browser test
+    tests/test_browser.py::test_on_a_phone_the_sidebar_closes_once_a_page_is_chosen sees it)."""
+
+    def closers(at) -> int:
+        return sum("stSidebarCollapseButton" in e.proto.body for e in at.get("html"))
+
+    at = open_app("views/search.py")
+    assert closers(at) == 1
+    at.text_input(key="q").input("discount").run()  # the same page again: no second close
+    assert closers(at) == 0
+    at.switch_page("views/add.py").run()
+    assert closers(at) == 1
