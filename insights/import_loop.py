@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from insights.collection import Insights
 from insights.runtime.linking import BackgroundLinker
 from readers.limits import check_size
-from readers.mapping import guess_mapping
+from readers.mapping import VALUES, field_value, guess_mapping
 from readers.pii import NameList, load_names, pseudonym, scrub
 from readers.rows import RejectedRow, parse_date
 from readers.surveys import SCALES, parse_score, response_key, sentiment_of
@@ -82,6 +82,8 @@ def _to_insight(record: dict[str, str], mapping: dict[str, str], defaults: dict)
             fields[field] = parse_date(value)
         elif field == "tags":
             fields[field] = [t for t in re.split(r"[;,]", value) if t.strip()]
+        elif field in VALUES:  # sentiment, kind: 1/0, positive, negatiivinen, havainto...
+            fields[field] = field_value(field, value)
         else:
             fields[field] = value
     return InsightIn(**fields)
