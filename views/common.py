@@ -293,10 +293,11 @@ def close_sidebar_on_phones(page: str) -> None:
     if st.session_state.get("last_page") == page:
         return
     st.session_state.last_page = page
-    st.html(
-        "<script>setTimeout(() => { "
+    st.html(  # tried a few times: the sidebar may still be opening on a slow phone
+        "<script>const closeSidebar = () => { "
         f"if (window.innerWidth <= {PHONE_WIDTH}) {{ const close = "
         "document.querySelector('[data-testid=\"stSidebarCollapseButton\"] button'); "
-        "if (close) close.click(); } }, 400);</script>",
+        "if (close) close.click(); } }; "
+        "[300, 1000, 2500].forEach(wait => setTimeout(closeSidebar, wait));</script>",
         unsafe_allow_javascript=True,
     )
