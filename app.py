@@ -24,6 +24,7 @@ from insights.acting import PermissionDenied  # noqa: E402
 from language.text import escape_markdown  # noqa: E402
 from views.common import (  # noqa: E402
     accounts,
+    close_sidebar_on_phones,
     current_user,
     db_path,
     get_kb,
@@ -92,6 +93,7 @@ if user is None:
 
 with st.sidebar:
     account_sidebar(base, user)
+close_sidebar_on_phones(current.url_path)
 
 # Deep links to an insight (?insight=ID) from any page.
 if "insight" in st.query_params and current.url_path != "insight":

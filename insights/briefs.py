@@ -22,6 +22,7 @@ from insights.analysis import Analysis
 from insights.backlog import Backlog
 from insights.collection import Insights
 from insights.metrics import Metrics
+from insights.rules.evidence import READ_AT_MOST, independent_sources
 from insights.themes import Themes
 from retrieval import clustering
 from retrieval.hybrid import HybridIndex
@@ -32,7 +33,7 @@ from vocabulary.knowledge import Insight, SearchFilters
 KINDS = ("theme", "question", "stage", "segment")
 REPRESENTATIVE = 5
 MMR_LAMBDA = 0.7  # centrality against difference from the quotes already chosen
-MOST = 2000  # insights a brief reads at most (the newest)
+MOST = READ_AT_MOST  # insights a brief reads at most (the newest)
 
 
 class BriefPoint(BaseModel):
@@ -64,13 +65,6 @@ class Brief(BaseModel):
         from urllib.parse import quote
 
         return f"brief?brief={quote(f'{self.kind}:{self.key}')}"
-
-
-def source_of(insight: Insight) -> str:
-    """What makes two insights independent: another study, else another source or author."""
-    if insight.study_id is not None:
-        return f"study:{insight.study_id}"
-    return f"{insight.source}:{(insight.author or '').strip().lower()}"
 
 
 def confidence(count: int, sources: int) -> tuple[str, str]:
@@ -128,7 +122,7 @@ class Briefs:
             raise InvalidInput(f"a brief is about one of {', '.join(KINDS)}, not {kind!r}")
         title, ids, questions, figures = self._subject(kind, key)
         found = self.insights.repo.get_many(ids[:MOST])
-        count, sources = len(found), len({source_of(i) for i in found})
+        count, sources = len(found), independent_sources(found)
         level, why = confidence(count, sources)
         points = self._points(found) + figures
         live = [i.id for i in found if i.id in self.index]
@@ -197,8 +191,8 @@ class Briefs:
             return [BriefPoint(text="No insights yet.")]
         points = [
             BriefPoint(
-                text=f"{len(found)} insights from "
-                f"{len({source_of(i) for i in found})} independent sources.",
+                text=f"{len(found)} insights from {independent_sources(found)} "
+                "independent sources.",
                 insight_ids=[i.id for i in found][:50],
             )
         ]

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from insights.collection import Insights
 from insights.runtime.linking import BackgroundLinker
 from readers.limits import check_size
-from readers.mapping import guess_mapping
+from readers.mapping import VALUES, field_value, guess_mapping
 from readers.pii import NameList, load_names, pseudonym, scrub
 from readers.rows import RejectedRow, parse_date
 from readers.surveys import SCALES, parse_score, response_key, sentiment_of
@@ -82,19 +82,27 @@ def _to_insight(record: dict[str, str], mapping: dict[str, str], defaults: dict)
             fields[field] = parse_date(value)
         elif field == "tags":
             fields[field] = [t for t in re.split(r"[;,]", value) if t.strip()]
+        elif field in VALUES:  # sentiment, kind: 1/0, positive, negatiivinen, havainto...
+            fields[field] = field_value(field, value)
         else:
             fields[field] = value
     return InsightIn(**fields)
 
 
 def _estimate_rows(path: Path) -> int:
-    if path.suffix.lower() in (".csv", ".tsv", ".tab", ".jsonl"):
+    """About how many rows the file holds, not counting a header (the progress bar's total)."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".tab", ".jsonl"):
+        lines, last = 0, b"\n"
         with open(path, "rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    if path.suffix.lower() == ".xlsx":
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+        lines += last != b"\n"  # the last line without its line break
+        return lines if suffix == ".jsonl" else max(lines - 1, 0)
+    if suffix == ".xlsx":
         from readers.spreadsheets import row_count
 
-        return row_count(path)
+        return max(row_count(path) - 1, 0)
     return 0  # documents: unknown until read
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from insights.acting import Acting, audited, requires
+from insights.rules.evidence import READ_AT_MOST, independent_sources
 from language.embeddings import Embedder
 from retrieval import clustering
 from retrieval.hybrid import HybridIndex
@@ -305,6 +306,11 @@ class Themes:
         """Sentiment, segment, source and study mix of a theme's insights."""
         self.theme(theme_id)
         return self.repo.profile(theme_id)
+
+    def independent_sources(self, theme_id: int) -> int:
+        """How many independent sources a theme's insights come from (its brief counts alike)."""
+        ids = list(self.theme(theme_id).insight_ids)[:READ_AT_MOST]
+        return independent_sources(self.insights.get_many(ids))
 
     def theme_trends(
         self, period: str = "month", end: date | None = None, theme_ids: list[int] | None = None

@@ -79,10 +79,46 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tunniste",
         "case id",
     ),
+    "sentiment": ("sentiment", "label", "polarity", "tunnesävy", "tunnesavy", "sävy", "savy"),
+    "kind": ("kind", "type", "insight type", "laji", "havainnon laji"),
     "score": ("nps", "nps score", "suositteluhalukkuus", "likelihood to recommend"),
     "csat": ("csat", "satisfaction", "tyytyväisyys", "tyytyvaisyys"),
     "ces": ("ces", "customer effort", "effort", "vaivattomuus"),
 }
+
+# A cell's value -> the field's own value (English and Finnish; a review `label` is 1/0)
+VALUES: dict[str, dict[str, str]] = {
+    "sentiment": {
+        **dict.fromkeys(("positive", "pos", "1", "+1", "+", "true", "yes", "good"), "positive"),
+        **dict.fromkeys(("positiivinen", "kyllä", "hyvä"), "positive"),
+        **dict.fromkeys(("negative", "neg", "0", "-1", "-", "false", "no", "bad"), "negative"),
+        **dict.fromkeys(("negatiivinen", "ei", "huono"), "negative"),
+        **dict.fromkeys(("neutral", "neu", "neutraali"), "neutral"),
+    },
+    "kind": {
+        **{k: k for k in ("observation", "finding", "quote", "metric")},
+        "havainto": "observation",
+        "löydös": "finding",
+        "loydos": "finding",
+        "lainaus": "quote",
+        "sitaatti": "quote",
+        "mittari": "metric",
+    },
+}
+
+
+def field_value(field: str, value: str) -> str:
+    """A cell of a sentiment or kind column as the field's value; raises ValueError naming
+    what it takes."""
+    found = VALUES[field].get(value.strip().lower())
+    if found is None:
+        takes = sorted(set(VALUES[field].values()))
+        raise ValueError(
+            f"{field} {value!r} is none of {', '.join(takes)}"
+            + (" (or 1/0)" if field == "sentiment" else "")
+        )
+    return found
+
 
 # Names that hold a score whose scale only the values tell (a rating may be 1-5 or 0-10).
 SCORE_NAMES = (
@@ -180,6 +216,10 @@ def guess_mapping(columns: list[str], rows: list[dict[str, str]] | None = None) 
                 and whole_numbers(values(column)) is not None
             ):
                 continue  # "arvio" with numbers is a rating, not a review
+            if field in VALUES and any(
+                v.strip() and v.strip().lower() not in VALUES[field] for v in values(column)
+            ):
+                continue  # a "label" or "type" of other values: not a sentiment or kind
             mapping[field] = column
             break
     for name in SCORE_NAMES:

@@ -289,3 +289,21 @@ def test_the_markdown_export_renders_what_people_wrote_as_text(kb):
     assert "<img" not in html and "<script" not in html and "<a " not in html, html
     assert "<strong>" not in html
     assert "aino.v@example.com" not in markdown  # a GFM renderer would make it a mailto: link
+
+
+def test_why_this_rank_never_reads_negative_zero(kb):
+    """Issue 28 (4): "already known -0.00" on a question with no confirmed evidence."""
+    question = ask(kb)
+    assert "already known -0.00" not in kb.backlog.export_backlog_markdown()
+    assert "already known 0.00" in kb.backlog.export_backlog_markdown()
+    from insights.rules.priority import signed
+
+    known = question.explanation[-1]
+    assert known.name == "already known" and signed(known.contribution) == "0.00"
+    assert [signed(x) for x in (-0.0, -0.001, 0.004, 1.5, -2.25)] == [
+        "0.00",
+        "0.00",
+        "0.00",
+        "+1.50",
+        "-2.25",
+    ]

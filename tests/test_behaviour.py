@@ -381,3 +381,38 @@ def test_rows_of_one_cell_may_not_add_up_past_the_bound(kb, tmp_path):
     assert [r.line for r in report.rejected] == [3]
     assert "add up past 1e+15" in report.rejected[0].reason
     assert report.stored == 2
+
+
+def test_a_brief_pdf_does_not_quote_a_quote_twice(kb):
+    """Issue 28 (6): “"The driver called me..."” in the PDF."""
+    from datetime import datetime
+
+    from pypdf import PdfReader
+
+    from insights.briefs import Brief
+
+    said = kb.add(InsightIn(text='"The driver called me twice before noon."')).insight.id
+    plain = kb.add(InsightIn(text="The box was cold and the bag was warm.")).insight.id
+    brief = Brief(
+        kind="theme",
+        key="1",
+        title="Deliveries",
+        count=2,
+        sources=1,
+        confidence="low",
+        confidence_reason="2 insights",
+        points=[],
+        quotes=[kb.get(said), kb.get(plain)],
+        questions=[],
+        made_at=datetime.now(),
+    )
+    pdf = brief_pdf(brief)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert '“"The driver' not in text and '."”' not in text
+    assert "The driver called me twice before noon." in text
+    assert "“The box was cold and the bag was warm.”" in text
+    from insights.files.brief_export import quoted
+
+    assert quoted("“Jo lainattu.”") == "“Jo lainattu.”"
+    assert quoted("«Déjà cité»") == "«Déjà cité»"
+    assert quoted('"half quoted') == '“"half quoted”'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -456,6 +457,17 @@ def test_one_click_on_save_saves_the_insight(app_url, browser):
     page.get_by_text("Saved as insight #").first.wait_for(timeout=30_000)
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "add_saved.png"), full_page=True)
+    # issue 28 (1): the form is empty for the next note, which saves too
+    from playwright.sync_api import expect
+
+    expect(page.get_by_label("What did you learn? *")).to_have_count(1)
+    assert page.get_by_label("What did you learn? *").input_value() == ""
+    page.get_by_label("What did you learn? *").fill("Drivers ask for the gate code every time.")
+    first = int(re.search(r"#(\d+)", page.get_by_text("Saved as insight #").first.inner_text())[1])
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text(f"Saved as insight #{first + 1}.").wait_for(timeout=30_000)
+    settle(page)
+    assert not page.get_by_text("is already stored as insight").is_visible()
     visit(page, app_url + "/search")
     page.get_by_placeholder("e.g. slow checkout on mobile · toimitukset").fill(
         "delivery labels wifi"
@@ -634,3 +646,19 @@ def test_a_finnish_browser_gets_the_finnish_interface(app_url, browser):
     assert not page.get_by_text("Search insights").is_visible()
     page.screenshot(path=str(ARTIFACTS / "search_in_finnish.png"), full_page=True)
     context.close()
+
+
+def test_on_a_phone_the_sidebar_closes_once_a_page_is_chosen(app_url, browser):
+    """Issue 28 (3): on a phone the sidebar stayed over the page after choosing a page."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone.set_default_timeout(90_000)
+    visit(phone, app_url + "/")
+    phone.locator('[data-testid="stExpandSidebarButton"]').first.click()
+    close = phone.locator('[data-testid="stSidebarCollapseButton"]')
+    close.wait_for()
+    phone.wait_for_timeout(500)  # the sidebar slides open
+    phone.get_by_role("link", name="Search").first.click()
+    phone.get_by_text("Search insights").first.wait_for()
+    close.wait_for(state="detached", timeout=10_000)
+    phone.screenshot(path=str(ARTIFACTS / "phone_search.png"))
+    phone.close()

@@ -277,3 +277,56 @@ def test_a_five_megabyte_cell_is_rejected_by_line(kb, tmp_path):
     report = kb.imports.import_file(tmp_path / "huge.csv")
     assert report.inserted == 1
     assert report.rejected[0].line == 3 and "longer than 2 MB" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_progress_total_does_not_count_the_header(kb, tmp_path, ending):
+    """Issue 28 (5): "32/501 rows" for a file of 500 rows."""
+    rows = "\n".join(f"Asiakas {i} toivoi uutta ruokalajia numero {i}" for i in range(100))
+    (tmp_path / "rows.csv").write_text("text\n" + rows + ending, encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(
+        "\n".join(f'{{"text": "Palaute {i}: laatikko tuli ajallaan"}}' for i in range(100))
+        + ending,
+        encoding="utf-8",
+    )
+    write_xlsx(
+        tmp_path / "rows.xlsx", {"Rows": [["text"]] + [[f"Excel row {i} note"] for i in range(100)]}
+    )
+    seen: list[tuple[int, int]] = []
+    for name in ("rows.csv", "rows.jsonl", "rows.xlsx"):
+        seen.clear()
+        kb.imports.import_file(tmp_path / name, batch=20, progress=lambda *p: seen.append(p))
+        assert seen and {total for _, total in seen} == {100}, (name, seen)
+
+
+def test_a_label_column_of_reviews_maps_to_sentiment_and_a_kind_column_to_kind(kb, tmp_path):
+    """Issue 28 (12): the mapping had no field for sentiment or kind, so a `label` 1/0 column
+    of reviews could not be used."""
+    from readers.mapping import guess_mapping
+
+    (tmp_path / "reviews.csv").write_text(
+        "review,label,type\n"
+        "The soup arrived hot and the driver was kind,1,quote\n"
+        "The box was crushed and the milk had leaked,0,observation\n"
+        "Great value for a family of four,positive,finding\n"
+        "Nobody answered the phone for an hour,negatiivinen,havainto\n"
+        "Delivery was on time,maybe,quote\n",
+        encoding="utf-8",
+    )
+    assert guess_mapping(["review", "label", "type"])["sentiment"] == "label"
+    guessed = guess_mapping(["review", "label"], [{"review": "Late again", "label": "1"}])
+    assert guessed["sentiment"] == "label"
+    other = guess_mapping(["review", "label"], [{"review": "Late again", "label": "billing"}])
+    assert "sentiment" not in other
+    mapping = {"text": "review", "sentiment": "label", "kind": "type"}
+    report = kb.imports.import_file(tmp_path / "reviews.csv", mapping=mapping)
+    assert report.inserted == 4
+    [rejected] = report.rejected
+    assert rejected.line == 6 and "maybe" in rejected.reason and "positive" in rejected.reason
+    found = {i.text.split()[1]: (i.sentiment, i.kind) for i in kb.insights.browse()[0]}
+    assert found == {
+        "soup": ("positive", "quote"),
+        "box": ("negative", "observation"),
+        "value": ("positive", "finding"),
+        "answered": ("negative", "observation"),
+    }

@@ -45,25 +45,13 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
 # it lost focus, and the browser then dropped the click on Save (Streamlit issue 8725; the
 # first click was lost 3 times in 3). Similar insights show beside the form for the text last
 # checked or saved, so nothing above Save ever moves.
-FIELDS = (
-    "add_text",
-    "add_title",
-    "add_kind",
-    "add_source",
-    "add_segment",
-    "add_touchpoint",
-    "add_stage",
-    "add_channel",
-    "add_sentiment",
-    "add_observed",
-    "add_study",
-    "add_tags",
-    "add_author",
-    "add_team",
-)
+# After a save the note's own words are emptied by setting them (the browser keeps a box's
+# text when its key is only forgotten on the server: Save again then said "already stored");
+# where it was seen, by whom and in which study stay for the next note of the same visit.
+CONTENT = ("add_text", "add_title", "add_tags")
 if st.session_state.pop("add_clear", False):  # saved: the next insight starts afresh
-    for name in FIELDS:
-        st.session_state.pop(name, None)
+    for name in CONTENT:
+        st.session_state[name] = ""
 form_column, similar_column = st.columns([3, 2], gap="large")
 
 with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
@@ -156,13 +144,13 @@ def show_result(result) -> None:
         st.markdown(f":green-badge[linked] {escape_markdown(title_of(link.other))}")
     for link in suggested:
         with st.container(border=True):
-            left, right = st.columns([5, 2])
-            card_heading(left, link.other, "", link.score)
-            b1, b2 = right.columns(2)
-            if b1.button("Confirm", key=f"c{link.other_id}"):
+            card_heading(st, link.other, "", link.score)
+            # a row of its own under the card: the labels are never cut ("Co...", "Dis...")
+            buttons = st.container(horizontal=True, gap="small")
+            if buttons.button("Confirm", key=f"c{link.other_id}"):
                 base.curation.confirm_link(result.insight.id, link.other_id)
                 st.rerun()
-            if b2.button("Dismiss", key=f"d{link.other_id}"):
+            if buttons.button("Dismiss", key=f"d{link.other_id}"):
                 base.curation.reject_link(result.insight.id, link.other_id)
                 st.rerun()
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from insights import NotFound, OivallusError
-from insights.rules.priority import narrow, with_new_evidence
+from insights.rules.priority import narrow, signed, with_new_evidence
 from language.text import escape_markdown, plural
 from views.common import (
     allowed,
@@ -320,7 +320,7 @@ for rank, question in enumerate(questions[first : first + PAGE], start=first + 1
         left.caption(
             "Why this rank: "
             + escape_markdown(
-                " · ".join(f"{p.name} {p.contribution:+.2f}" for p in question.explanation)
+                " · ".join(f"{p.name} {signed(p.contribution)}" for p in question.explanation)
             )
         )
         with right:

@@ -301,3 +301,22 @@ def account_menu(base) -> None:
             st.session_state.pop("user", None)
             st.session_state.signed_out = st.session_state.ended = True
             st.rerun()
+
+
+PHONE_WIDTH = 768  # px: Streamlit's sidebar covers the page below this width
+
+
+def close_sidebar_on_phones(page: str) -> None:
+    """On a phone the sidebar covers the page and stays open after a page is chosen: close it
+    once each time another page opens (a script in the page; wider screens keep it)."""
+    if st.session_state.get("last_page") == page:
+        return
+    st.session_state.last_page = page
+    st.html(  # tried a few times: the sidebar may still be opening on a slow phone
+        "<script>const closeSidebar = () => { "
+        f"if (window.innerWidth <= {PHONE_WIDTH}) {{ const close = "
+        "document.querySelector('[data-testid=\"stSidebarCollapseButton\"] button'); "
+        "if (close) close.click(); } }; "
+        "[300, 1000, 2500].forEach(wait => setTimeout(closeSidebar, wait));</script>",
+        unsafe_allow_javascript=True,
+    )

@@ -4,7 +4,7 @@ voted for: new evidence, answers and new insights; unread ones first marked, the
 import streamlit as st
 
 from language.text import escape_markdown, plural
-from views.common import kb, open_link, title_of
+from views.common import kb, open_link, person, title_of
 
 LABELS = {
     "evidence": ":blue-badge[new evidence]",
@@ -21,11 +21,31 @@ st.caption(
     f"{plural(unread, 'new item')} since you last looked · follow questions, themes and "
     "segments on their pages; questions you vote for are followed too."
 )
+
+
+def following() -> list[str]:
+    """What the person follows, counted by kind ("2 questions", "1 theme"); votes count."""
+    follows = base.people.follows()
+    questions = {t for k, t in follows if k == "question"}
+    questions |= {str(i) for i in base.backlog.my_votes(person())}
+    counts = {"question": len(questions)}
+    for kind in ("theme", "segment"):
+        counts[kind] = sum(k == kind for k, _ in follows)
+    return [plural(n, kind) for kind, n in counts.items() if n]
+
+
 if not items:
-    st.info(
-        "Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on the "
-        "Overview, and what happens there shows up here."
-    )
+    followed = following()
+    if followed:
+        st.info(
+            f"Nothing new yet in what you follow ({', '.join(followed)}). New evidence, answers "
+            "and new insights there show up here."
+        )
+    else:
+        st.info(
+            "Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on "
+            "the Overview, and what happens there shows up here."
+        )
 insights = {
     i.id: i for i in base.insights.insights_by_id([i.insight_id for i in items if i.insight_id])
 }

@@ -17,7 +17,13 @@ from views.common import db_path, get_opening, kb, may
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
 
-FIELD_LABELS = {"score": "NPS score (0-10)", "csat": "CSAT (1-5)", "ces": "CES (1-7)"}
+FIELD_LABELS = {
+    "sentiment": "sentiment (1/0, positive/negative)",
+    "kind": "kind (observation, finding, quote)",
+    "score": "NPS score (0-10)",
+    "csat": "CSAT (1-5)",
+    "ces": "CES (1-7)",
+}
 FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)
 GUESS_ROWS = 200  # rows a guess looks at (a score's scale comes from its values)
 IMPORT_DIR = jobs.import_dir()

@@ -3,7 +3,6 @@ sessions revoked elsewhere, and the account part of the sidebar. The username is
 session key "user", the session id in "session"."""
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from insights.acting import PermissionDenied
 from insights.signin import SESSION_DAYS, SignInThrottled
@@ -23,16 +22,18 @@ def single_sign_on() -> bool:
 
 def write_cookie(value: str, max_age: int) -> None:
     """Set (a live session token) or clear (empty) the "stay signed in" cookie. The server sets
-    it HttpOnly through the gate's route (views/gate.py), from a zero-height component whose
-    iframe shares the app's origin; a development server without the gate (`streamlit run
-    app.py`, the route answers 404) gets a plain cookie instead."""
+    it HttpOnly through the gate's route (views/gate.py), from an iframe of no height that
+    shares the app's origin (`st.iframe` of an HTML string); a development server without the
+    gate (`streamlit run app.py`, the route answers 404) gets a plain cookie instead."""
     method = "POST" if value else "DELETE"
     fallback = f"{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict"
-    components.html(
+    st.iframe(
+        "<style>html, body {margin: 0; height: 0; overflow: hidden}</style>"
         f"<script>fetch(parent.location.origin + '{SESSION_ROUTE}', {{method: '{method}', "
         f"body: '{value}', credentials: 'same-origin'}}).then(r => {{ if (r.status === 404) "
         f"parent.document.cookie = '{fallback}'; }});</script>",
-        height=0,
+        height="content",
+        alt="Keeps you signed in",
     )
 
 

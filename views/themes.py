@@ -10,7 +10,7 @@ from views.common import follow_toggle, kb, open_link, text_card
 from vocabulary.errors import OivallusError
 
 base = kb()
-STRONG_SOURCES = 3  # independent sources (source kinds and studies) that make a theme well founded
+STRONG_SOURCES = 3  # independent sources (insights.rules.evidence) that make a theme well founded
 
 
 def recompute() -> None:
@@ -88,10 +88,9 @@ def theme_page(theme_id: int) -> None:
             width="stretch",
         )
 
-    sources = [s for s, _ in profile["source"]]
     studies = {s.id: s.title for s in base.catalog.studies()}
     used = [studies[i] for i, _ in profile["study_id"] if i in studies]
-    independent = len(set(sources)) + len(used)
+    independent = base.themes.independent_sources(theme.id)
     verdict = "strong evidence" if independent >= STRONG_SOURCES else "thin evidence"
     st.markdown(
         f"**{plural(independent, 'independent source')} — {verdict}.** Sources: "

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+from insights.rules.priority import signed
 from language.text import csv_safe, escape_markdown
 from vocabulary.backlog import Question
 
@@ -84,7 +85,7 @@ def backlog_markdown(questions: list[Question]) -> str:
             lines.append(f"- Answer: {escape_markdown(q.answer)}")
         lines.append(
             "- Why this rank: "
-            + "; ".join(f"{p.name} {p.contribution:+.2f}" for p in q.explanation)
+            + "; ".join(f"{p.name} {signed(p.contribution)}" for p in q.explanation)
         )
         lines.append("")
     return "\n".join(lines)

@@ -28,6 +28,18 @@ def source_line(insight: Insight) -> str:
     return ", ".join(parts)
 
 
+OPENING_QUOTES = "\"'“”„‘’‚«»‹›「"
+CLOSING_QUOTES = "\"'“”‘’«»‹›」"
+
+
+def quoted(text: str) -> str:
+    """The text between quotation marks, unless it already starts and ends with its own."""
+    stripped = text.strip()
+    if len(stripped) > 1 and stripped[0] in OPENING_QUOTES and stripped[-1] in CLOSING_QUOTES:
+        return stripped
+    return f"“{text}”"
+
+
 def _lines(brief: Brief) -> list[tuple[str, str]]:
     """(style, text) lines both formats share: h1, h2, p, quote, small."""
     lines = [
@@ -119,7 +131,7 @@ def brief_pdf(brief: Brief) -> bytes:
         pdf.multi_cell(
             pdf.epw - indent,
             size * 0.5,
-            clean(prefix + (f"“{text}”" if style == "quote" and family == "body" else text)),
+            clean(prefix + (quoted(text) if style == "quote" and family == "body" else text)),
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )

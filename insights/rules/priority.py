@@ -56,7 +56,7 @@ def prioritise(question: Question, relations: list[str], today: date) -> Questio
         ),
     ]
     explanation = [
-        PriorityPart(name=n, value=float(v), contribution=round(c, 3), rule=r)
+        PriorityPart(name=n, value=float(v), contribution=round(c, 3) + 0.0, rule=r)
         for n, v, c, r in parts
     ]
     # Filled in place: the question was just read, and copying 10,000 models costs more
@@ -65,6 +65,13 @@ def prioritise(question: Question, relations: list[str], today: date) -> Questio
     question.confidence = known
     question.explanation = explanation
     return question
+
+
+def signed(value: float) -> str:
+    """A term of "why this rank" with its sign, two decimals; one that rounds to nothing reads
+    0.00 (never "-0.00")."""
+    text = f"{value:+.2f}"
+    return "0.00" if float(text) == 0 else text
 
 
 def rank_key(question: Question) -> tuple:
