@@ -117,7 +117,7 @@ def test_progress_is_reported_in_small_batches_first(kb, tmp_path):
     kb.imports.import_file(
         tmp_path / "notes.csv", progress=lambda done, total: seen.append((done, total))
     )
-    assert seen[0] == (32, 301)  # the first report after 32 rows, not after 2,048
+    assert seen[0] == (32, 300)  # after 32 rows, not 2,048; the header is not a row
     assert seen[-1][0] == 300
 
 

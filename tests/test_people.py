@@ -67,6 +67,7 @@ ARGS = {
 # a guard cannot slip past unnoticed (both lists once came from the decorator itself).
 READS = {
     "retention.rules",
+    "themes.independent_sources",
     "erasure.identifier_hash",
     "metrics.customer_outcomes",
     "metrics.definition",
