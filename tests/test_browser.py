@@ -634,13 +634,20 @@ def test_two_people_editing_one_insight_and_a_merge_keeps_theirs(app_url, browse
 
 
 def test_a_finnish_browser_gets_the_finnish_interface(app_url, browser):
-    """The browser's language decides until the person chooses (the sign-in page is not yet
-    translated: issue 28 goes on)."""
+    """The browser's language decides until the person chooses: the sign-in page, the
+    navigation and the translated pages are Finnish."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="fi-FI", viewport={"width": 1300, "height": 900})
     page = context.new_page()
     page.set_default_timeout(90_000)
-    visit(page, app_url + "/search")
+    page.goto(app_url + "/search")
+    page.get_by_text("Kirjaudu Oivallukseen").wait_for()
+    page.get_by_label("Käyttäjätunnus").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "sign_in_in_finnish.png"))
+    page.get_by_label("Käyttäjätunnus").fill("admin")
+    page.get_by_role("textbox", name="Salasana").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    page.get_by_text("Kirjautuneena").wait_for()
     page.get_by_text("Hae havaintoja").wait_for()
     page.get_by_text("Yleiskuva").first.wait_for()  # the navigation
     assert not page.get_by_text("Search insights").is_visible()

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
 
 from language.interface import LANGUAGES, Interface, catalogue_path, supported
 from tests.conftest import ROOT
@@ -192,6 +193,13 @@ def test_a_converted_page_opens_in_finnish(app_db, monkeypatch, page):
     assert at.title[0].value == FINNISH_TITLES[page]
     shown = [m.value for m in at.info] + [m.value for m in at.caption]
     assert not any(word in text for text in shown for word in ("No ", "insight", "Export"))
+
+
+def test_the_sign_in_page_speaks_the_servers_language(app_db, monkeypatch):
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert at.title[0].value == "Kirjaudu Oivallukseen"
+    assert [b.label for b in at.button] == ["Kirjaudu"]
 
 
 def test_a_persons_language_is_kept_with_their_account(app_db):

@@ -11,16 +11,9 @@ from insights.files.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, se
 from insights.runtime.startup import data_folder
 from language.text import escape_markdown
 from views.common import db_path, kb, may
-from views.i18n import N_, _, ui
+from views.i18n import ROLE_NAMES, _, ui
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
-
-ROLE_NAMES = {
-    "viewer": N_("viewer"),
-    "contributor": N_("contributor"),
-    "researcher": N_("researcher"),
-    "admin": N_("admin"),
-}
 
 base = kb()
 words = ui()

@@ -284,13 +284,13 @@ def follow_toggle(kind: str, target, what: str) -> None:
 
 def account_menu(base) -> None:
     """A "My password" popover: current and new password; on success every session ends."""
-    with st.popover("My password", icon=":material/key:"), st.form("own-password"):
-        current = st.text_input("Current password", type="password")
-        new = st.text_input("New password (at least 10 characters)", type="password")
-        again = st.text_input("New password again", type="password")
-        if st.form_submit_button("Change password"):
+    with st.popover(_("My password"), icon=":material/key:"), st.form("own-password"):
+        current = st.text_input(_("Current password"), type="password")
+        new = st.text_input(_("New password (at least 10 characters)"), type="password")
+        again = st.text_input(_("New password again"), type="password")
+        if st.form_submit_button(_("Change password")):
             if new != again:
-                st.error("The two new passwords differ.")
+                st.error(_("The two new passwords differ."))
                 return
             try:
                 base.people.change_password(current, new)

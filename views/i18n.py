@@ -46,6 +46,15 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate
     return message
 
 
+# The roles as people read them (the stored values stay English).
+ROLE_NAMES = {
+    "viewer": N_("viewer"),
+    "contributor": N_("contributor"),
+    "researcher": N_("researcher"),
+    "admin": N_("admin"),
+}
+
+
 def language_names() -> dict[str, str]:
     """Each offered language in its own words (Suomi, Svenska, English)."""
     return dict(LANGUAGES)

@@ -9,7 +9,7 @@ from insights.signin import SESSION_DAYS, SignInThrottled
 from language.text import escape_markdown
 from views.common import account_menu, get_kb
 from views.gate import COOKIE, SESSION_ROUTE
-from views.i18n import _, language_names
+from views.i18n import ROLE_NAMES, _, language_names
 
 
 def single_sign_on() -> bool:
@@ -33,7 +33,7 @@ def write_cookie(value: str, max_age: int) -> None:
         f"body: '{value}', credentials: 'same-origin'}}).then(r => {{ if (r.status === 404) "
         f"parent.document.cookie = '{fallback}'; }});</script>",
         height="content",
-        alt="Keeps you signed in",
+        alt=_("Keeps you signed in"),
     )
 
 
@@ -64,25 +64,28 @@ def resume_session(accounts) -> None:
 
 def sign_in_page(accounts) -> None:
     """The sign-in page (the caller stops the run after it)."""
-    st.title("Sign in to Oivallus")
+    st.title(_("Sign in to Oivallus"))
     if st.session_state.pop("ended", False):
         st.info(
-            "Your session ended (signed out, a new password or role, or it expired). Sign in again."
+            _(
+                "Your session ended (signed out, a new password or role, or it expired). "
+                "Sign in again."
+            )
         )
     if single_sign_on():
-        st.button("Sign in with your organisation account", type="primary", on_click=st.login)
+        st.button(_("Sign in with your organisation account"), type="primary", on_click=st.login)
     else:
         with st.form("sign-in"):
-            username = st.text_input("Username")
-            password = st.text_input("Password", type="password")
-            if st.form_submit_button("Sign in", type="primary"):
+            username = st.text_input(_("Username"))
+            password = st.text_input(_("Password"), type="password")
+            if st.form_submit_button(_("Sign in"), type="primary"):
                 try:
                     found = accounts.authenticate(username, password, st.context.ip_address)
                 except SignInThrottled as error:
                     st.error(str(error))
                     found = False
                 if found is None:
-                    st.error("Wrong username or password (or the account is disabled).")
+                    st.error(_("Wrong username or password (or the account is disabled)."))
                 elif found:
                     token = accounts.start_session(found)
                     st.session_state.user = found.username
@@ -95,15 +98,16 @@ def sign_in_page(accounts) -> None:
 
 def account_sidebar(accounts, user) -> None:
     """Who is signed in, "My password" and Sign out (call inside `st.sidebar`)."""
+    role = _(ROLE_NAMES.get(user.role, user.role))
     st.caption(
-        f"Signed in as **{escape_markdown(user.display_name)}** · {user.role}"
+        _("Signed in as **{name}** · {role}", name=escape_markdown(user.display_name), role=role)
         + (f" · {escape_markdown(user.team)}" if user.team else "")
     )
     if "remember" in st.session_state:  # just signed in: stay signed in on reloads and links
         write_cookie(st.session_state.pop("remember"), SESSION_DAYS * 86400)
     account_menu(get_kb().acting_as(user))
     language_menu(user)
-    if st.button("Sign out", key="sign-out"):
+    if st.button(_("Sign out"), key="sign-out"):
         accounts.end_session(st.session_state.pop("session", None))
         st.session_state.pop("user", None)
         st.session_state.signed_out = True
