@@ -8,16 +8,18 @@ class OivallusError(Exception):
     """Base of every error the domain raises on purpose."""
 
 
-class ReadError(OivallusError):
-    """The file cannot be read as the kind of file it claims to be."""
+class ReadError(OivallusError, ValueError):
+    """The file cannot be read as the kind of file it claims to be (also a ValueError, as it
+    was before the one root: a reader's caller may catch either)."""
 
 
 class PartlyImported(ReadError):
     """The file broke off midway: the rows before were stored (undoable), the rest not."""
 
 
-class BackupError(OivallusError):
-    """A backup cannot be written or restored (the message says why and what to do)."""
+class BackupError(OivallusError, ValueError):
+    """A backup cannot be written or restored (the message says why and what to do; also a
+    ValueError, as it was)."""
 
 
 class NotFound(OivallusError):
