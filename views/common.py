@@ -309,10 +309,15 @@ PHONE_WIDTH = 768  # px: Streamlit's sidebar covers the page below this width
 def close_sidebar_on_phones(page: str) -> None:
     """On a phone the sidebar covers the page and stays open after a page is chosen: close it
     once each time another page opens (a script in the page; wider screens keep it)."""
-    if st.session_state.get("last_page") == page:
-        return
+    # One slot on every run, filled only when the page changed: an element that comes and goes
+    # above the page shifts the rest, and the browser shows the last run's elements twice
+    # meanwhile (the Add page's similar insights were doubled).
+    slot = st.empty()
+    previous = st.session_state.get("last_page")
     st.session_state.last_page = page
-    st.html(  # tried a few times: the sidebar may still be opening on a slow phone
+    if previous is None or previous == page:  # a first visit opens with the sidebar shut
+        return
+    slot.html(  # tried a few times: the sidebar may still be opening on a slow phone
         "<script>const closeSidebar = () => { "
         f"if (window.innerWidth <= {PHONE_WIDTH}) {{ const close = "
         "document.querySelector('[data-testid=\"stSidebarCollapseButton\"] button'); "
