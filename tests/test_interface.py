@@ -29,6 +29,7 @@ CONVERTED = (
     "views/privacy.py",
     "views/admin.py",
     "views/behaviour.py",
+    "views/for_you.py",
 )
 WIDGETS = {
     "button",
@@ -183,6 +184,7 @@ FINNISH_TITLES = {
     "views/privacy.py": "Tietosuoja",
     "views/admin.py": "Ylläpito",
     "views/behaviour.py": "Käyttäytyminen",
+    "views/for_you.py": "Sinulle",
 }
 
 

@@ -3,23 +3,31 @@ voted for: new evidence, answers and new insights; unread ones first marked, the
 
 import streamlit as st
 
-from language.text import escape_markdown, plural
+from language.text import escape_markdown
 from views.common import kb, open_link, person, title_of
+from views.i18n import N_, _, ui
 
 LABELS = {
-    "evidence": ":blue-badge[new evidence]",
-    "answer": ":green-badge[answered]",
-    "theme": ":violet-badge[theme]",
-    "segment": ":orange-badge[segment]",
+    "evidence": (N_("new evidence"), "blue"),
+    "answer": (N_("answered"), "green"),
+    "theme": (N_("theme"), "violet"),
+    "segment": (N_("segment"), "orange"),
 }
 
 base = kb()
-st.title("For you")
+words = ui()
+fresh = _("new")
+st.title(_("For you"))
 items = base.inbox.for_you()
 unread = sum(item.unread for item in items)
 st.caption(
-    f"{plural(unread, 'new item')} since you last looked · follow questions, themes and "
-    "segments on their pages; questions you vote for are followed too."
+    words.plural(
+        "{count} new item since you last looked · follow questions, themes and segments on "
+        "their pages; questions you vote for are followed too.",
+        "{count} new items since you last looked · follow questions, themes and segments on "
+        "their pages; questions you vote for are followed too.",
+        unread,
+    )
 )
 
 
@@ -31,20 +39,34 @@ def following() -> list[str]:
     counts = {"question": len(questions)}
     for kind in ("theme", "segment"):
         counts[kind] = sum(k == kind for k, _ in follows)
-    return [plural(n, kind) for kind, n in counts.items() if n]
+    return [counted(kind, n) for kind, n in counts.items() if n]
+
+
+def counted(kind: str, count: int) -> str:
+    """ "2 questions", "1 theme" in the person's language."""
+    if kind == "question":
+        return words.plural("{count} question", "{count} questions", count)
+    if kind == "theme":
+        return words.plural("{count} theme", "{count} themes", count)
+    return words.plural("{count} segment", "{count} segments", count)
 
 
 if not items:
     followed = following()
     if followed:
         st.info(
-            f"Nothing new yet in what you follow ({', '.join(followed)}). New evidence, answers "
-            "and new insights there show up here."
+            _(
+                "Nothing new yet in what you follow ({followed}). New evidence, answers and new "
+                "insights there show up here.",
+                followed=", ".join(followed),
+            )
         )
     else:
         st.info(
-            "Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment on "
-            "the Overview, and what happens there shows up here."
+            _(
+                "Nothing yet. Follow a question on the Backlog, a theme on Themes or a segment "
+                "on the Overview, and what happens there shows up here."
+            )
         )
 insights = {
     i.id: i for i in base.insights.insights_by_id([i.insight_id for i in items if i.insight_id])
@@ -52,15 +74,19 @@ insights = {
 for item in items:
     with st.container(border=True):
         left, right = st.columns([6, 1], vertical_alignment="center")
-        new = ":red-badge[new] " if item.unread else ""
+        new = f":red-badge[{fresh}] " if item.unread else ""
         about = escape_markdown(item.about)
         if item.kind == "evidence":
-            line = f"may answer **{about}**"
+            line = _("may answer **{question}**", question=about)
         elif item.kind == "answer":
-            line = f"**{about}** was answered"
+            line = _("**{question}** was answered", question=about)
         else:
-            line = f"new in {item.kind} **{about}**"
-        left.markdown(f"{new}{LABELS[item.kind]} {line} · {item.at:%Y-%m-%d %H:%M}")
+            kind = _(LABELS[item.kind][0])
+            line = _("new in {kind} **{about}**", kind=kind, about=about)
+        label, colour = LABELS[item.kind]
+        when = f"{words.day(item.at)} {item.at:%H:%M}"
+        badge = f":{colour}-badge[{words.text(label)}]"
+        left.markdown(f"{new}{badge} {line} · {when}")
         insight = insights.get(item.insight_id)
         if insight is not None:
             left.caption(escape_markdown(title_of(insight)))
@@ -70,7 +96,7 @@ for item in items:
             elif item.question_id:
                 st.page_link(
                     "views/backlog.py",
-                    label="Open",
+                    label=_("Open"),
                     icon=":material/open_in_new:",
                     query_params={"question": str(item.question_id)},
                 )
