@@ -38,7 +38,7 @@ def following() -> list[str]:
     questions |= {str(i) for i in base.backlog.my_votes(person())}
     counts = {"question": len(questions)}
     for kind in ("theme", "segment"):
-        counts[kind] = sum(k == kind for k, _ in follows)
+        counts[kind] = sum(k == kind for k, _target in follows)
     return [counted(kind, n) for kind, n in counts.items() if n]
 
 
