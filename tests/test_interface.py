@@ -17,7 +17,10 @@ from language.interface import LANGUAGES, Interface, catalogue_path, supported
 from tests.conftest import ROOT
 from tests.test_pages import open_app
 
-KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
+# `_`/`N_`/`plural` in the pages; `words.text(...)`/`words.plural(...)` where the domain writes for
+# a person in their language (a brief, a digest, an export's headers) through an `Interface`.
+KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "text": None}
+ROOMS = ("views", "insights", "ingest", "vocabulary", "language", "readers", "retrieval", "storage")
 # The pages whose every word goes through the catalogues so far (issue 28 converts the rest).
 CONVERTED = (
     "app.py",
@@ -60,6 +63,10 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
 def _sources() -> list:
+    return [ROOT / "app.py", *sorted(p for room in ROOMS for p in (ROOT / room).rglob("*.py"))]
+
+
+def _pages() -> list:
     return [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
 
 
@@ -136,7 +143,7 @@ def test_a_converted_page_hands_no_bare_english_to_a_widget(name):
     assert not bare, bare
 
 
-@pytest.mark.parametrize("path", _sources(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _pages(), ids=lambda p: p.name)
 def test_no_page_hides_the_translation_function(path):
     """`_` is the translation: a page that imports it must not reuse the name for a throwaway."""
     tree = ast.parse(path.read_text(encoding="utf-8"))

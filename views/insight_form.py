@@ -160,12 +160,13 @@ def edit_form(base, insight: Insight) -> None:
     with st.expander("Edit", expanded=opened):
         if conflict is not None:
             _conflict_panel(insight, state, conflict, key)
-        if state.get("my_text"):
+        my_text = state.get("my_text")
+        if my_text:
             st.info(
                 "Merged: their version, your tags and the fields only you changed. Save to "
                 "store it. Your text, to re-apply where you want it:"
             )
-            st.text(state["my_text"])
+            st.text(my_text)
         began = InsightIn.model_validate(state["loaded"])
         shown = insight.model_copy(update=(start or began).model_dump())
         with st.form("edit"):
@@ -206,8 +207,8 @@ def _conflict_panel(insight: Insight, state: dict, conflict: dict, key: str) -> 
     for name, theirs_value, my_value in differences(insight, mine):
         st.caption(LABELS.get(name, name.replace("_", " ").capitalize()))
         left, right = st.columns(2)
-        left.text("Theirs: " + _shown(theirs_value))
-        right.text("Yours: " + _shown(my_value))
+        left.text(f"Theirs: {_shown(theirs_value)}")  # issue 28 translates this page
+        right.text(f"Yours: {_shown(my_value)}")
     reload, merge = st.columns(2)
     if reload.button("Reload theirs", key=f"{key}-reload", help="Discard my changes"):
         st.session_state[f"editing{insight.id}"] = {
