@@ -11,9 +11,22 @@ from insights.files.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, se
 from insights.runtime.startup import data_folder
 from language.text import escape_markdown
 from views.common import db_path, kb, may
-from views.i18n import ROLE_NAMES, _, ui
+from views.i18n import N_, ROLE_NAMES, _, ui
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
+
+# What the audit log can be filtered by (the stored entity names), as people read them.
+AUDITED = {
+    "insight": N_("an insight"),
+    "question": N_("a question"),
+    "import": N_("an import"),
+    "theme": N_("a theme"),
+    "user": N_("a person"),
+    "study": N_("a study"),
+    "link": N_("a link"),
+    "choices": N_("the choice lists"),
+    "themes": N_("a theme recalculation"),
+}
 
 base = kb()
 words = ui()
@@ -131,22 +144,12 @@ with backup:
 
 with audit:
     every_thing, every_one = _("everything"), _("everyone")
+    audited = {entity: words.text(name) for entity, name in AUDITED.items()}
     c1, c2 = st.columns(2)
     entity = c1.selectbox(
         _("What"),
-        [
-            "everything",
-            "insight",
-            "question",
-            "import",
-            "theme",
-            "user",
-            "study",
-            "link",
-            "choices",
-            "themes",
-        ],
-        format_func=lambda value: every_thing if value == "everything" else value,
+        ["everything", *AUDITED],
+        format_func=lambda value: every_thing if value == "everything" else audited[value],
     )
     actor = c2.selectbox(
         _("Who"),

@@ -209,11 +209,11 @@ def text_card(insight: Insight, limit: int = 400) -> None:
     st.caption(metadata_line(insight))
 
 
-def open_link(insight_id: int, label: str = "Open") -> None:
+def open_link(insight_id: int, label: str | None = None) -> None:
     """A link to the insight page (a deep link the browser can copy)."""
     st.page_link(
         "views/insight.py",
-        label=label,
+        label=label or _("Open"),
         icon=":material/open_in_new:",
         query_params={"insight": str(insight_id)},
     )
