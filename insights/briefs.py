@@ -4,7 +4,8 @@ journey stage or a segment that sums up the evidence, and nothing else.
 Every sentence of a brief is built from counts and figures and points to the insights (or the
 figure) it comes from; the representative insights are quoted in their own words (extractive:
 the most central ones, kept apart from each other by maximal marginal relevance), with their
-sources. Nothing is generated.
+sources. Nothing is generated. A brief is written in the language asked for (its sentences,
+numbers and dates through `language.interface.Interface`); what it quotes stays as said.
 
 Confidence: high with at least 10 insights from at least 3 independent sources (a source is a
 study, else a kind of source and an author); medium with at least 3 from 2; low otherwise.
@@ -24,6 +25,7 @@ from insights.collection import Insights
 from insights.metrics import Metrics
 from insights.rules.evidence import READ_AT_MOST, independent_sources
 from insights.themes import Themes
+from language.interface import Interface
 from retrieval import clustering
 from retrieval.hybrid import HybridIndex
 from vocabulary.backlog import Question
@@ -58,6 +60,7 @@ class Brief(BaseModel):
     quotes: list[Insight]
     questions: list[Question]
     made_at: datetime
+    language: str = "en"  # the language its sentences are written in
 
     @property
     def link(self) -> str:
@@ -67,14 +70,26 @@ class Brief(BaseModel):
         return f"brief?brief={quote(f'{self.kind}:{self.key}')}"
 
 
-def confidence(count: int, sources: int) -> tuple[str, str]:
-    """(level, why) by the rule in the module docstring."""
-    why = f"{count} insights from {sources} independent sources"
+def counted(words: Interface, count: int, sources: int) -> str:
+    """ "12 insights from 4 independent sources" in the brief's language."""
+    return (
+        words.plural("{count} insight", "{count} insights", count)
+        + " "
+        + words.plural(
+            "from {count} independent source", "from {count} independent sources", sources
+        )
+    )
+
+
+def confidence(count: int, sources: int, words: Interface | None = None) -> tuple[str, str]:
+    """(level, why) by the rule in the module docstring; `why` in the words' language."""
+    words = words or Interface()
+    why = counted(words, count, sources)
     if count >= 10 and sources >= 3:
         return "high", why
     if count >= 3 and sources >= 2:
         return "medium", why
-    return "low", why + " (high needs at least 10 from 3)"
+    return "low", why + " " + words.text("(high needs at least 10 from 3)")
 
 
 def representative(ids: list[int], vectors: np.ndarray, k: int = REPRESENTATIVE) -> list[int]:
@@ -92,8 +107,27 @@ def representative(ids: list[int], vectors: np.ndarray, k: int = REPRESENTATIVE)
     return [ids[i] for i in chosen]
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)} %" if whole else "0 %"
+def _share(words: Interface, part: int, whole: int) -> str:
+    return words.percent(part / whole if whole else 0.0)
+
+
+def trend_word(words: Interface, trend: str) -> str:
+    """rising, falling or steady in the words' language."""
+    return {
+        "rising": words.text("rising"),
+        "falling": words.text("falling"),
+        "steady": words.text("steady"),
+    }.get(trend, trend)
+
+
+def status_word(words: Interface, status: str) -> str:
+    """A question's status (stored in English) in the words' language."""
+    return {
+        "open": words.text("open"),
+        "in research": words.text("in research"),
+        "answered": words.text("answered"),
+        "dropped": words.text("dropped"),
+    }.get(status, status)
 
 
 class Briefs:
@@ -115,16 +149,17 @@ class Briefs:
         self.metrics = metrics
         self.index = index
 
-    def brief(self, kind: str, key: str) -> Brief:
+    def brief(self, kind: str, key: str, language: str = "en") -> Brief:
         """The brief of a theme (its id), a question (its id), a journey stage or a segment
-        (its name); raises `NotFound` or `InvalidInput`."""
+        (its name), written in `language`; raises `NotFound` or `InvalidInput`."""
         if kind not in KINDS:
             raise InvalidInput(f"a brief is about one of {', '.join(KINDS)}, not {kind!r}")
-        title, ids, questions, figures = self._subject(kind, key)
+        words = Interface(language)
+        title, ids, questions, figures = self._subject(kind, key, words)
         found = self.insights.repo.get_many(ids[:MOST])
         count, sources = len(found), independent_sources(found)
-        level, why = confidence(count, sources)
-        points = self._points(found) + figures
+        level, why = confidence(count, sources, words)
+        points = self._points(found, words) + figures
         live = [i.id for i in found if i.id in self.index]
         quotes = []
         if live:
@@ -143,9 +178,10 @@ class Briefs:
             quotes=quotes,
             questions=questions,
             made_at=datetime.now().replace(microsecond=0),
+            language=words.code,
         )
 
-    def _subject(self, kind: str, key: str):
+    def _subject(self, kind: str, key: str, words: Interface):
         """(title, insight ids, open questions, figure points) of what the brief is about."""
         if kind == "theme":
             theme = self.themes.theme(_number(key))
@@ -156,43 +192,57 @@ class Briefs:
                 t = trend[0]
                 figures.append(
                     BriefPoint(
-                        text=f"{t.current} of them in the latest month against "
-                        f"{t.baseline:.1f} a month before: {t.trend} (p = {t.p_value:.2f}).",
+                        text=words.text(
+                            "{month}: {count} of them, against {usual} a month on average "
+                            "before: {trend} (p = {p}).",
+                            month=words.month(t.periods[-1]),
+                            count=words.number(t.current),
+                            usual=words.number(t.baseline, 1),
+                            trend=trend_word(words, t.trend),
+                            p=words.number(t.p_value, 2),
+                        ),
                         insight_ids=ids[:50],
-                        figure="monthly counts of the theme's insights",
+                        figure=words.text("monthly counts of the theme's insights"),
                     )
                 )
-            return f"Theme: {theme.label}", ids, self._questions_of(ids), figures
+            title = words.text("Theme: {name}", name=theme.label)
+            return title, ids, self._questions_of(ids), figures
         if kind == "question":
             question = self.backlog.question(_number(key))
             evidence = self.backlog.question_evidence(question.id)
             ids = [e.insight_id for e in evidence if e.status != "dismissed"]
             confirmed = [e.insight_id for e in evidence if e.status == "confirmed"]
-            figures = [
-                BriefPoint(
-                    text=f"{len(confirmed)} insights are confirmed evidence, "
-                    f"{len(ids) - len(confirmed)} more are suggested; the question is "
-                    f"{question.status}" + (f": {question.answer}" if question.answer else "."),
-                    insight_ids=confirmed or ids[:20],
-                )
-            ]
-            return f"Question: {question.text}", ids, [question], figures
+            said = words.text(
+                "Confirmed evidence: {confirmed}; suggested, not yet confirmed: {suggested}. "
+                "The question is {status}.",
+                confirmed=words.number(len(confirmed)),
+                suggested=words.number(len(ids) - len(confirmed)),
+                status=status_word(words, question.status),
+            )
+            if question.answer:
+                said += " " + words.text("Answer: {answer}", answer=question.answer)
+            figures = [BriefPoint(text=said, insight_ids=confirmed or ids[:20])]
+            title = words.text("Question: {question}", question=question.text)
+            return title, ids, [question], figures
         field = "journey_stage" if kind == "stage" else "segment"
         ids = self.insights.repo.filter_ids(SearchFilters.model_validate({field: [key]})).tolist()
         if not ids:
             raise NotFound(f"no insights at the {kind} {key!r}")
         ids.sort(reverse=True)
-        figures = self._stage_figures(key) if kind == "stage" else self._segment_figures(key)
-        label = "Journey stage" if kind == "stage" else "Segment"
-        return f"{label}: {key}", ids, self._questions_of(ids[:MOST]), figures
+        if kind == "stage":
+            figures = self._stage_figures(key, words)
+            title = words.text("Journey stage: {stage}", stage=key)
+        else:
+            figures = self._segment_figures(key, words)
+            title = words.text("Segment: {segment}", segment=key)
+        return title, ids, self._questions_of(ids[:MOST]), figures
 
-    def _points(self, found: list[Insight]) -> list[BriefPoint]:
+    def _points(self, found: list[Insight], words: Interface) -> list[BriefPoint]:
         if not found:
-            return [BriefPoint(text="No insights yet.")]
+            return [BriefPoint(text=words.text("No insights yet."))]
         points = [
             BriefPoint(
-                text=f"{len(found)} insights from {independent_sources(found)} "
-                "independent sources.",
+                text=counted(words, len(found), independent_sources(found)) + ".",
                 insight_ids=[i.id for i in found][:50],
             )
         ]
@@ -200,23 +250,40 @@ class Briefs:
         if negative:
             points.append(
                 BriefPoint(
-                    text=f"{len(negative)} of {len(found)} ({_share(len(negative), len(found))})"
-                    " report a negative experience.",
+                    text=words.plural(
+                        "{count} of {total} ({share}) reports a negative experience.",
+                        "{count} of {total} ({share}) report a negative experience.",
+                        len(negative),
+                        total=words.number(len(found)),
+                        share=_share(words, len(negative), len(found)),
+                    ),
                     insight_ids=negative[:50],
                 )
             )
-        for field, label in (("touchpoint", "touchpoint"), ("segment", "segment")):
+        for field in ("touchpoint", "segment"):
             values = Counter(getattr(i, field) for i in found if getattr(i, field))
             if values:
                 value, n = values.most_common(1)[0]
                 ids = [i.id for i in found if getattr(i, field) == value]
-                points.append(
-                    BriefPoint(
-                        text=f"The most common {label} is {value} ({n} insights, "
-                        f"{_share(n, len(found))}).",
-                        insight_ids=ids[:50],
+                share = _share(words, n, len(found))
+                text = (
+                    words.plural(
+                        "The most common touchpoint is {value} ({count} insight, {share}).",
+                        "The most common touchpoint is {value} ({count} insights, {share}).",
+                        n,
+                        value=value,
+                        share=share,
+                    )
+                    if field == "touchpoint"
+                    else words.plural(
+                        "The most common segment is {value} ({count} insight, {share}).",
+                        "The most common segment is {value} ({count} insights, {share}).",
+                        n,
+                        value=value,
+                        share=share,
                     )
                 )
+                points.append(BriefPoint(text=text, insight_ids=ids[:50]))
         return points
 
     def _questions_of(self, ids: list[int]) -> list[Question]:
@@ -227,7 +294,7 @@ class Briefs:
                     seen.setdefault(question.id, question)
         return sorted(seen.values(), key=lambda q: -q.priority)[:10]
 
-    def _segment_figures(self, segment: str) -> list[BriefPoint]:
+    def _segment_figures(self, segment: str, words: Interface) -> list[BriefPoint]:
         latest = self.analysis.latest_response_date("nps")
         if latest is None:
             return []
@@ -236,23 +303,46 @@ class Briefs:
         if not change.current.n:
             return []
         now, was = change.current, change.previous
-        text = f"NPS {now.score:.0f} ± {now.margin:.0f} (n = {now.n}) in the 90 days to {latest}"
-        if was.n and change.change is not None:
-            verdict = "a real change" if change.significant else "within the margin"
-            text += f", against {was.score:.0f} ± {was.margin:.0f} before ({verdict})"
-        return [BriefPoint(text=text + ".", figure=f"NPS survey responses of {segment}")]
+        text = words.text(
+            "NPS {score} ± {margin} (n = {n}) in the 90 days to {latest}",
+            score=words.number(now.score or 0, 0),
+            margin=words.number(now.margin or 0, 0),
+            n=words.number(now.n),
+            latest=words.day(latest),
+        )
+        if was.n and was.score is not None and change.change is not None:
+            verdict = (
+                words.text("a real change")
+                if change.significant
+                else words.text("within the margin")
+            )
+            text += words.text(
+                ", against {score} ± {margin} before ({verdict})",
+                score=words.number(was.score, 0),
+                margin=words.number(was.margin or 0, 0),
+                verdict=verdict,
+            )
+        figure = words.text("NPS survey responses of {segment}", segment=segment)
+        return [BriefPoint(text=text + ".", figure=figure)]
 
-    def _stage_figures(self, stage: str) -> list[BriefPoint]:
+    def _stage_figures(self, stage: str, words: Interface) -> list[BriefPoint]:
         funnel = self.metrics.funnel()
         here = next((s for s in funnel.stages if s.stage == stage), None)
         if here is None or here.reached is None:
-            return [BriefPoint(text="No behavioural data for this stage yet.")]
-        text = f"{here.reached:,.0f} customers reached it ({funnel.metric})"
+            return [BriefPoint(text=words.text("No behavioural data for this stage yet."))]
+        text = words.text(
+            "{reached} customers reached it ({metric})",
+            reached=words.number(here.reached, 0),
+            metric=funnel.metric,
+        )
         if here.next_share is not None:
-            text += f"; {100 * here.next_share:.0f} % went on to the next stage"
+            text += words.text(
+                "; {share} went on to the next stage", share=words.percent(here.next_share)
+            )
         if funnel.largest_drop == stage:
-            text += ": the largest drop of the journey"
-        return [BriefPoint(text=text + ".", figure=f"metric {funnel.metric} by journey stage")]
+            text += words.text(": the largest drop of the journey")
+        figure = words.text("metric {metric} by journey stage", metric=funnel.metric)
+        return [BriefPoint(text=text + ".", figure=figure)]
 
 
 def _number(key: str) -> int:

@@ -5,6 +5,10 @@ BASELINE_PERIODS periods before it (Poisson). It is *rising* when the count is a
 MIN_TREND_COUNT and a Poisson variable with the baseline mean reaches it with probability
 < TREND_P; *falling* when the baseline is at least MIN_TREND_COUNT and the count is that
 improbably low.
+
+A period counts the insights observed in it: an insight without a date (an undated imported row)
+is in no period, so an import of undated rows makes no theme rising (its storing time is not
+when it happened).
 """
 
 from __future__ import annotations
@@ -315,8 +319,9 @@ class Themes:
     def theme_trends(
         self, period: str = "month", end: date | None = None, theme_ids: list[int] | None = None
     ) -> list[ThemeTrend]:
-        """Volume per theme per week or month up to `end` (default: the newest insight's
-        period), flagged rising/falling by the rule in this module's docstring."""
+        """Volume per theme per week or month up to `end` (default: the newest dated insight's
+        period; undated insights count in none), flagged rising/falling by the rule in this
+        module's docstring."""
         if period not in ("week", "month"):
             raise InvalidInput(f"period must be week or month, not {period!r}")
         rows = self.repo.volumes(period, None, end, theme_ids)

@@ -114,3 +114,9 @@ class Interface:
         if isinstance(value, datetime):
             value = value.date()
         return babel_dates.format_date(value, DATE_PATTERNS[self.code], locale=self.locale)
+
+    def month(self, value: date | datetime | None) -> str:
+        """A month as people here name it: elokuu 2026, augusti 2026, August 2026."""
+        if value is None:
+            return ""
+        return babel_dates.format_date(value, "LLLL yyyy", locale=self.locale)

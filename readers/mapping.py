@@ -252,3 +252,20 @@ def row_plan(mapping: dict[str, str], rows: list[dict[str, str]]) -> dict[str, i
         for field in scores:
             plan[metric[field]] += 1
     return plan
+
+
+def undated_rows(mapping: dict[str, str], rows: list[dict[str, str]]) -> int:
+    """How many of the rows make something (an insight or a response) without a date: what
+    they make belongs to no period (trends and period counts leave it out)."""
+    plan = row_plan(mapping, rows)
+    if not any(plan.values()):
+        return 0
+    column = mapping.get("observed_at", "")
+    return sum(
+        1
+        for row in rows
+        if not (row.get(column) or "").strip()
+        and any(
+            (row.get(mapping[f]) or "").strip() for f in ("text", *SCORE_FIELDS) if f in mapping
+        )
+    )

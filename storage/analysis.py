@@ -63,7 +63,7 @@ class AnalysisRepository:
     def journey_cells(self, start: date | None, end: date | None) -> list[tuple]:
         """(stage, segment, insights, negative insights) over live insights with a stage."""
         clauses, params = ["deleted_at IS NULL", "journey_stage IS NOT NULL"], list[object]()
-        add_range(clauses, params, "coalesce(observed_at, CAST(created_at AS DATE))", start, end)
+        add_range(clauses, params, "observed_at", start, end)  # undated: in no period
         with self.db.read() as cur:
             return cur.execute(
                 "SELECT journey_stage, coalesce(segment, '(none)'), count(*),"

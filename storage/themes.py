@@ -236,10 +236,12 @@ class ThemeRepository:
     def volumes(
         self, period: str, start: date | None, end: date | None, theme_ids: list[int] | None = None
     ) -> list[tuple[int, date, int]]:
-        """(theme id, period start, insights) by the insights' observation (else creation) date."""
+        """(theme id, period start, insights) by the insights' observation date; an insight
+        whose date is unknown (an undated imported row) belongs to no period and is left out:
+        its storing time is not when it happened."""
         unit = PERIOD_SQL[period]
-        day = "coalesce(i.observed_at, CAST(i.created_at AS DATE))"
-        clauses, params = ["i.deleted_at IS NULL"], list[object]()
+        day = "i.observed_at"
+        clauses, params = ["i.deleted_at IS NULL", "i.observed_at IS NOT NULL"], list[object]()
         add_range(clauses, params, day, start, end)
         if theme_ids is not None:
             clauses.append("m.theme_id IN (SELECT unnest(?::BIGINT[]))")

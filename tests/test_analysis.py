@@ -203,6 +203,30 @@ def test_theme_trends_flag_a_rising_theme(kb):
     assert sum(t.current for t in rising) >= 30
 
 
+def test_undated_imported_rows_make_no_theme_rising(kb, tmp_path):
+    """Issue 28 (9): rows without a date once took the import day as theirs, so an import of
+    undated reviews made every theme they joined 'rising' (p = 0) this month."""
+    texts = grouped_texts(2, 80, seed=3)
+    months = [date(2026, m, 10) for m in range(1, 9)]
+    kb.add_many([InsightIn(text=t, observed_at=months[i % 8]) for i, t in enumerate(texts[:80])])
+    undated = "\n".join(f'"{t}"' for t in texts[80:])
+    (tmp_path / "reviews.csv").write_text("review\n" + undated + "\n", encoding="utf-8")
+    report = kb.imports.import_file(tmp_path / "reviews.csv", mapping={"text": "review"})
+    assert report.inserted == 80
+    assert all(i.observed_at is None for i in kb.insights.newest(80))  # the date stays unknown
+    kb.wait_for_links()
+    kb.themes.recompute_themes()
+    trends = kb.themes.theme_trends("month")
+    assert trends and not [t for t in trends if t.trend == "rising"]
+    assert trends[0].periods[-1] == date(2026, 8, 1)  # the newest dated month, not today's
+    assert sum(t.current for t in trends) == 10  # August's dated insights only
+    assert sum(sum(t.counts) for t in trends) == 80
+    stage = [InsightIn(text=t, journey_stage="Support") for t in ("Undated call", "Another")]
+    kb.add_many(stage)
+    assert not kb.analysis.journey(date(2026, 1, 1), date.today()).cells  # in no period
+    assert sum(c.insights for c in kb.analysis.journey().cells) == 2  # all time: counted
+
+
 def test_journey_map_finds_where_negative_feedback_concentrates(kb):
     items = [
         InsightIn(

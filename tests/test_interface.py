@@ -33,6 +33,9 @@ CONVERTED = (
     "views/admin.py",
     "views/behaviour.py",
     "views/for_you.py",
+    "views/overview.py",
+    "views/themes.py",
+    "views/brief.py",
 )
 WIDGETS = {
     "button",
@@ -195,6 +198,9 @@ FINNISH_TITLES = {
     "views/admin.py": "Ylläpito",
     "views/behaviour.py": "Käyttäytyminen",
     "views/for_you.py": "Sinulle",
+    "views/overview.py": "Yleiskuva",
+    "views/themes.py": "Teemat",
+    "views/brief.py": "Tiivistelmä",
 }
 
 

@@ -97,7 +97,7 @@ def show_question(question_id: int) -> None:
         f"decision by {question.decision_date}" if question.decision_date else "",
     ]
     st.caption(escape_markdown(" · ".join(f for f in facts if f)))
-    follow_toggle("question", question.id, "this question")
+    follow_toggle("question", question.id)
     if question.decision:
         st.markdown(f"**Decision it informs:** {escape_markdown(question.decision)}")
     if question.answer:

@@ -210,7 +210,7 @@ def text_card(insight: Insight, limit: int = 400) -> None:
 
 
 def open_link(insight_id: int, label: str | None = None) -> None:
-    """A link to the insight page (a deep link the browser can copy)."""
+    """A link to the insight page (a deep link the browser can copy); "Open" unless labelled."""
     st.page_link(
         "views/insight.py",
         label=label or _("Open"),
@@ -267,16 +267,23 @@ def kpi_text(kpi) -> str:
     return f"{score} ± {margin} (n = {words.number(kpi.n)})"
 
 
-def follow_toggle(kind: str, target, what: str) -> None:
+FOLLOWING = {  # kind -> (follow, unfollow) as the button says it
+    "theme": (N_("Follow this theme"), N_("Unfollow this theme")),
+    "question": (N_("Follow this question"), N_("Unfollow this question")),
+    "segment": (N_("Follow the segment {name}"), N_("Unfollow the segment {name}")),
+}
+
+
+def follow_toggle(kind: str, target) -> None:
     """A button to follow (or stop following) a theme, question or segment for the digest."""
     base = kb()
     following = (kind, str(target)) in set(base.people.follows())
-    label = f"Unfollow {what}" if following else f"Follow {what}"
+    follow, unfollow = FOLLOWING[kind]
     if st.button(
-        label,
+        _(unfollow if following else follow, name=str(target)),
         key=f"follow-{kind}-{target}",
         icon=":material/notifications:",
-        help="What you follow goes into your weekly digest.",
+        help=_("What you follow goes into your weekly digest."),
     ):
         base.people.follow(kind, str(target), on=not following)
         st.rerun()

@@ -11,9 +11,17 @@ import streamlit as st
 from ingest import jobs
 from ingest import uploads as kept_uploads
 from language.text import csv_text, escape_markdown, plural
-from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, row_plan, unclear_scores
+from readers.mapping import (
+    SCALE_NAMES,
+    SYNONYMS,
+    guess_mapping,
+    row_plan,
+    unclear_scores,
+    undated_rows,
+)
 from readers.tables import SUPPORTED, waiting_files
 from views.common import db_path, get_opening, kb, may
+from views.i18n import ui
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
 
@@ -150,6 +158,17 @@ def plan_for(name: str, path: Path, key: str):
             st.warning("Choose the column that holds the insight text (or a score column).")
             return None
         st.caption(plan_text(mapping, sample))
+        if undated := undated_rows(mapping, sample):  # issue 28 (9): not this month's
+            st.caption(
+                ui().plural(
+                    "{count} of the first {rows} rows has no date: it is kept but stays out of "
+                    "trends and period counts (it is not this month's).",
+                    "{count} of the first {rows} rows have no date: they are kept but stay out "
+                    "of trends and period counts (they are not this month's).",
+                    undated,
+                    rows=ui().number(len(sample)),
+                )
+            )
         return {"mapping": mapping, "sheet": sheet}
 
 

@@ -5,105 +5,164 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from language.text import escape_markdown, plural
+from insights.briefs import trend_word
+from language.text import escape_markdown
 from views.common import follow_toggle, kb, open_link, text_card
+from views.i18n import N_, _, ui
 from vocabulary.errors import OivallusError
 
 base = kb()
+words = ui()
 STRONG_SOURCES = 3  # independent sources (insights.rules.evidence) that make a theme well founded
+SENTIMENTS = {"positive": N_("Positive"), "neutral": N_("Neutral"), "negative": N_("Negative")}
+PERIODS = {"month": N_("By month"), "week": N_("By week")}
+
+
+def insights_count(count: int) -> str:
+    """ "12 insights" in the person's language."""
+    return words.plural("{count} insight", "{count} insights", count)
+
+
+def counted_word() -> str:
+    """What a chart's count axis counts."""
+    return _("insights")
 
 
 def recompute() -> None:
-    bar = st.progress(0.0, text="Recomputing themes")
+    bar = st.progress(0.0, text=_("Recomputing themes"))
     base.themes.recompute_themes(
         progress=lambda done, total: bar.progress(
-            done / total, text=f"Recomputing themes: step {done} of {total}"
+            done / total,
+            text=_(
+                "Recomputing themes: step {done} of {total}",
+                done=words.number(done),
+                total=words.number(total),
+            ),
         )
     )
     bar.empty()
 
 
 def theme_page(theme_id: int) -> None:
+    back = _("All themes")
     try:
         theme = base.themes.theme(theme_id)
-    except OivallusError as error:
-        st.error(f"{error}.")
-        st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
+    except OivallusError:
+        st.error(_("There is no theme {id}: it may have been merged or recomputed.", id=theme_id))
+        st.page_link("views/themes.py", label=back, icon=":material/arrow_back:")
         return
-    st.page_link("views/themes.py", label="All themes", icon=":material/arrow_back:")
+    st.page_link("views/themes.py", label=back, icon=":material/arrow_back:")
     st.title(escape_markdown(theme.label), anchor=False)
     st.caption(
-        f"{plural(len(theme.insight_ids), 'insight')} · distinctive words: {theme.terms}"
-        + (" · pinned" if theme.pinned else "")
+        _(
+            "{insights} · distinctive words: {terms}",
+            insights=insights_count(len(theme.insight_ids)),
+            terms=escape_markdown(theme.terms),
+        )
+        + (" · " + _("pinned") if theme.pinned else "")
     )
 
-    follow_toggle("theme", theme.id, "this theme")
+    follow_toggle("theme", theme.id)
     st.page_link(
         "views/brief.py",
-        label="Brief of this theme (Markdown, PDF)",
+        label=_("Brief of this theme (Markdown, PDF)"),
         icon=":material/summarize:",
         query_params={"brief": f"theme:{theme.id}"},
     )
-    with st.expander("Rename, pin, merge or split"):
+    with st.expander(_("Rename, pin, merge or split")):
         with st.form("rename"):
             name = st.text_input(
-                "Name",
+                _("Name"),
                 value=theme.name or "",
-                help="Kept when themes are recomputed. Empty: its words.",
+                help=_("Kept when themes are recomputed. Empty: its words."),
             )
-            if st.form_submit_button("Save name"):
+            if st.form_submit_button(_("Save name")):
                 base.themes.rename_theme(theme.id, name)
                 st.rerun()
         c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
-        if c1.button("Unpin" if theme.pinned else "Pin to top"):
+        if c1.button(_("Unpin") if theme.pinned else _("Pin to top")):
             base.themes.pin_theme(theme.id, not theme.pinned)
             st.rerun()
         others = {t.label: t.id for t in base.themes.all() if t.id != theme.id}
-        target = c2.selectbox("Merge into this theme", ["—", *others])
-        if c3.button("Merge", disabled=target == "—"):
+        target = c2.selectbox(_("Merge into this theme"), ["—", *others])
+        if c3.button(_("Merge"), disabled=target == "—"):
             base.themes.merge_themes(theme.id, others[target])
             st.rerun()
-        if st.button("Split in two", disabled=len(theme.insight_ids) < 4):
-            _, part = base.themes.split_theme(theme.id)
-            st.toast(f"Split off: {escape_markdown(part.label)}")
+        if st.button(_("Split in two"), disabled=len(theme.insight_ids) < 4):
+            _kept, part = base.themes.split_theme(theme.id)
+            st.toast(_("Split off: {name}", name=escape_markdown(part.label)))
             st.rerun()
 
     profile = base.themes.theme_profile(theme.id)
     trend = base.themes.theme_trends("month", theme_ids=[theme.id])
     c1, c2, c3 = st.columns(3)
+    counted = _("insights")
+    numbers = alt.Axis(labelExpr=words.chart_numbers())
     if trend:
         frame = pd.DataFrame({"month": trend[0].periods, "insights": trend[0].counts})
         c1.altair_chart(
-            alt.Chart(frame, title=f"Insights per month · {trend[0].trend}")
+            alt.Chart(
+                frame,
+                title=_("Insights per month · {trend}", trend=trend_word(words, trend[0].trend)),
+            )
             .mark_bar()
-            .encode(x=alt.X("yearmonth(month):T", title=None), y=alt.Y("insights:Q", title=None)),
+            .encode(
+                x=alt.X("month:O", title=None, timeUnit="yearmonth"),
+                y=alt.Y("insights:Q", title=None, axis=numbers),
+                tooltip=[
+                    alt.Tooltip("month:T", title=_("month"), timeUnit="yearmonth"),
+                    alt.Tooltip("insights:Q", title=counted),
+                ],
+            ),
             width="stretch",
         )
-    for column, key, title in ((c2, "sentiment", "Sentiment"), (c3, "segment", "Segments")):
-        frame = pd.DataFrame(profile[key], columns=[key, "insights"]).fillna("(none)")
+    none = _("(none)")
+    for column, key, title in ((c2, "sentiment", _("Sentiment")), (c3, "segment", _("Segments"))):
+        frame = pd.DataFrame(profile[key], columns=[key, "insights"])
+        shown_as = (
+            (lambda v: _(SENTIMENTS[v]) if v in SENTIMENTS else v) if key == "sentiment" else str
+        )
+        frame[key] = [none if v is None else shown_as(v) for v in frame[key]]
         column.altair_chart(
             alt.Chart(frame, title=title)
             .mark_bar()
-            .encode(x=alt.X("insights:Q", title=None), y=alt.Y(f"{key}:N", title=None, sort="-x")),
+            .encode(
+                x=alt.X("insights:Q", title=None, axis=numbers),
+                y=alt.Y(f"{key}:N", title=None, sort="-x"),
+                tooltip=[
+                    alt.Tooltip(f"{key}:N", title=title),
+                    alt.Tooltip("insights:Q", title=counted),
+                ],
+            ),
             width="stretch",
         )
 
     studies = {s.id: s.title for s in base.catalog.studies()}
-    used = [studies[i] for i, _ in profile["study_id"] if i in studies]
+    used = [studies[i] for i, _n in profile["study_id"] if i in studies]
     independent = base.themes.independent_sources(theme.id)
-    verdict = "strong evidence" if independent >= STRONG_SOURCES else "thin evidence"
+    verdict = _("strong evidence") if independent >= STRONG_SOURCES else _("thin evidence")
+    sources = words.plural("{count} independent source", "{count} independent sources", independent)
     st.markdown(
-        f"**{plural(independent, 'independent source')} — {verdict}.** Sources: "
-        + ", ".join(f"{escape_markdown(str(s))} ({n})" for s, n in profile["source"])
-        + (". Studies: " + ", ".join(escape_markdown(u) for u in used) if used else "")
+        f"**{sources} — {verdict}.** "
+        + _(
+            "Sources: {sources}",
+            sources=", ".join(
+                f"{escape_markdown(str(s))} ({words.number(n)})" for s, n in profile["source"]
+            ),
+        )
+        + (
+            ". " + _("Studies: {studies}", studies=", ".join(escape_markdown(u) for u in used))
+            if used
+            else ""
+        )
     )
 
     questions = {}
     for insight_id in theme.insight_ids[:200]:
-        for question, _ in base.backlog.questions_for_insight(insight_id):
+        for question, _link in base.backlog.questions_for_insight(insight_id):
             questions[question.id] = question
     if questions:
-        st.subheader("Questions it bears on", anchor=False)
+        st.subheader(_("Questions it bears on"), anchor=False)
         for question in questions.values():
             st.page_link(
                 "views/backlog.py",
@@ -112,48 +171,63 @@ def theme_page(theme_id: int) -> None:
                 query_params={"question": str(question.id)},
             )
 
-    st.subheader("Insights, most central first", anchor=False)
+    st.subheader(_("Insights, most central first"), anchor=False)
     shown = st.session_state.get(f"theme-shown-{theme.id}", 10)
     for insight in base.insights.insights_by_id(theme.insight_ids[:shown]):
         with st.container(border=True):
             text_card(insight)
             open_link(insight.id)
-    if shown < len(theme.insight_ids) and st.button("Show more"):
+    if shown < len(theme.insight_ids) and st.button(_("Show more")):
         st.session_state[f"theme-shown-{theme.id}"] = shown + 20
         st.rerun()
 
 
 def theme_list() -> None:
-    st.title("Themes")
+    st.title(_("Themes"))
     computed = base.themes.themes_computed()
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     if computed:
+        at = computed["at"]
         c1.caption(
-            f"{plural(computed['themes'], 'theme')} over "
-            f"{plural(computed['insights'], 'insight')}, computed "
-            f"{computed['at']:%Y-%m-%d %H:%M} in {computed['seconds']:.1f} s"
+            _(
+                "{themes} over {insights}, computed {when} in {seconds} s",
+                themes=words.plural("{count} theme", "{count} themes", computed["themes"]),
+                insights=insights_count(computed["insights"]),
+                when=f"{words.day(at)} {at:%H:%M}",
+                seconds=words.number(computed["seconds"], 1),
+            )
             + (
-                f" · {plural(computed['new_insights'], 'insight')} added since"
+                " · "
+                + words.plural(
+                    "{count} insight added since",
+                    "{count} insights added since",
+                    computed["new_insights"],
+                )
                 if computed["new_insights"]
                 else ""
             )
         )
     else:
-        c1.caption("Themes group insights by meaning. Compute them to start.")
-    if c2.button("Recompute themes", type="primary" if not computed else "secondary"):
+        c1.caption(_("Themes group insights by meaning. Compute them to start."))
+    if c2.button(_("Recompute themes"), type="primary" if not computed else "secondary"):
         recompute()
         st.rerun()
     themes = base.themes.all()
     if not themes:
         return
 
-    st.subheader("Trends", anchor=False)
-    period = st.radio("Per", ["month", "week"], horizontal=True, label_visibility="collapsed")
+    st.subheader(_("Trends"), anchor=False)
+    per = {p: _(name) for p, name in PERIODS.items()}
+    period = st.radio(
+        _("Per"), list(PERIODS), horizontal=True, label_visibility="collapsed", format_func=per.get
+    )
     trends = base.themes.theme_trends(period)
     st.caption(
-        "Rising / falling: the latest period's count against the mean of the four before "
-        "it, when a Poisson count with that mean would reach it with p < 0.05 (at least "
-        "5 insights)."
+        _(
+            "Rising / falling: the latest period's count against the mean of the four before "
+            "it, when a Poisson count with that mean would reach it with p < 0.05 (at least "
+            "5 insights). Insights without a date are in no period."
+        )
     )
     if trends:
         top = trends[:8]
@@ -164,33 +238,42 @@ def theme_list() -> None:
                 for p, c in zip(t.periods, t.counts, strict=True)
             ]
         )
+        theme_word, period_word = _("theme"), _("period")
         st.altair_chart(
             alt.Chart(frame)
             .mark_line(point=True)
             .encode(
                 x=alt.X("period:T", title=None),
-                y=alt.Y("insights:Q"),
-                color=alt.Color("theme:N"),
-                tooltip=["theme", "period", "insights"],
+                y=alt.Y(
+                    "insights:Q",
+                    title=counted_word(),
+                    axis=alt.Axis(labelExpr=words.chart_numbers()),
+                ),
+                color=alt.Color("theme:N", title=theme_word),
+                tooltip=[
+                    alt.Tooltip("theme:N", title=theme_word),
+                    alt.Tooltip("period:T", title=period_word),
+                    alt.Tooltip("insights:Q", title=counted_word()),
+                ],
             ),
             width="stretch",
         )
-        flags = {"rising": "▲ rising", "falling": "▼ falling", "steady": "steady"}
+        marks = {"rising": "▲ ", "falling": "▼ ", "steady": ""}
         table = pd.DataFrame(
             [
                 {
-                    "theme": t.label,
-                    "latest": t.current,
-                    "usual": round(t.baseline, 1),
-                    "trend": flags[t.trend],
-                    "p": round(t.p_value, 3),
+                    theme_word: t.label,
+                    _("latest"): t.current,
+                    _("usual"): words.number(t.baseline, 1),
+                    _("trend"): marks.get(t.trend, "") + trend_word(words, t.trend),
+                    "p": words.number(t.p_value, 3),
                 }
                 for t in trends
             ]
         )
         st.dataframe(table, hide_index=True, width="stretch")
 
-    st.subheader("All themes", anchor=False)
+    st.subheader(_("All themes"), anchor=False)
     names = {
         i.id: i
         for i in base.insights.insights_by_id([t.insight_ids[0] for t in themes if t.insight_ids])
@@ -199,18 +282,15 @@ def theme_list() -> None:
         with st.container(border=True):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             pin = "📌 " if theme.pinned else ""
-            c1.markdown(
-                f"{pin}**{escape_markdown(theme.label)}** · "
-                f"{plural(len(theme.insight_ids), 'insight')}"
-            )
+            size = insights_count(len(theme.insight_ids))
+            c1.markdown(f"{pin}**{escape_markdown(theme.label)}** · {size}")
             if theme.insight_ids and theme.insight_ids[0] in names:
-                c1.caption(
-                    "Most central: " + escape_markdown(names[theme.insight_ids[0]].text[:160])
-                )
+                central = escape_markdown(names[theme.insight_ids[0]].text[:160])
+                c1.caption(_("Most central: {text}", text=central))
             with c2:
                 st.page_link(
                     "views/themes.py",
-                    label="Open",
+                    label=_("Open"),
                     icon=":material/open_in_new:",
                     query_params={"theme": str(theme.id)},
                 )

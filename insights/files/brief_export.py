@@ -1,10 +1,12 @@
-"""A brief as Markdown (to paste or share) and as PDF (to hand round), same content."""
+"""A brief as Markdown (to paste or share) and as PDF (to hand round), same content, in the
+language of the person exporting it: headings, labels, dates and numbers through `Interface`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from insights.briefs import Brief
+from insights.briefs import Brief, status_word
+from language.interface import Interface
 from vocabulary.knowledge import Insight
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's fonts-dejavu-core
@@ -12,20 +14,35 @@ FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 SOURCES_SHOWN = 8
 
 
-def _refs(ids: list[int]) -> str:
+def refs(ids: list[int], words: Interface) -> str:
+    """ "#1, #2, #3 and 4 more": the first insights a sentence rests on."""
     shown = ", ".join(f"#{i}" for i in ids[:SOURCES_SHOWN])
-    more = f" and {len(ids) - SOURCES_SHOWN} more" if len(ids) > SOURCES_SHOWN else ""
-    return f"{shown}{more}"
+    if len(ids) <= SOURCES_SHOWN:
+        return shown
+    return words.text(
+        "{ids} and {count} more", ids=shown, count=words.number(len(ids) - SOURCES_SHOWN)
+    )
 
 
-def source_line(insight: Insight) -> str:
-    """Where a quote comes from: its id, source, author, date."""
+def source_line(insight: Insight, words: Interface | None = None) -> str:
+    """Where a quote comes from: its id, source, author, date (as the words' language writes
+    it: 5.12.2026 in Finnish)."""
+    words = words or Interface()
     parts = [f"#{insight.id}", insight.source]
     if insight.author:
         parts.append(insight.author)
     if insight.observed_at:
-        parts.append(str(insight.observed_at))
+        parts.append(words.day(insight.observed_at))
     return ", ".join(parts)
+
+
+def confidence_words(level: str, words: Interface) -> str:
+    """A brief's confidence (high, medium, low) as the words' language says it."""
+    return {
+        "high": words.text("high confidence"),
+        "medium": words.text("medium confidence"),
+        "low": words.text("low confidence"),
+    }.get(level, level)
 
 
 OPENING_QUOTES = "\"'“”„‘’‚«»‹›「"
@@ -40,44 +57,51 @@ def quoted(text: str) -> str:
     return f"“{text}”"
 
 
-def _lines(brief: Brief) -> list[tuple[str, str]]:
+def _lines(brief: Brief, language: str) -> list[tuple[str, str]]:
     """(style, text) lines both formats share: h1, h2, p, quote, small."""
+    words = Interface(language)
+    made = f"{words.day(brief.made_at)} {brief.made_at:%H:%M}"
     lines = [
         ("h1", brief.title),
         (
             "small",
-            f"Brief made {brief.made_at:%Y-%m-%d %H:%M} · confidence {brief.confidence} "
-            f"({brief.confidence_reason})",
+            words.text(
+                "Brief made {when} · {confidence} ({why})",
+                when=made,
+                confidence=confidence_words(brief.confidence, words),
+                why=brief.confidence_reason,
+            ),
         ),
-        ("h2", "What the evidence says"),
+        ("h2", words.text("What the evidence says")),
     ]
     for point in brief.points:
         basis = []
         if point.insight_ids:
-            basis.append(f"insights {_refs(point.insight_ids)}")
+            basis.append(words.text("insights {ids}", ids=refs(point.insight_ids, words)))
         if point.figure:
             basis.append(point.figure)
         lines.append(("p", point.text + (f" [{'; '.join(basis)}]" if basis else "")))
     if brief.quotes:
-        lines.append(("h2", "In their own words"))
+        lines.append(("h2", words.text("In their own words")))
         for insight in brief.quotes:
             lines.append(("quote", insight.text))
-            lines.append(("small", source_line(insight)))
-    lines.append(("h2", "Open questions"))
+            lines.append(("small", source_line(insight, words)))
+    lines.append(("h2", words.text("Open questions")))
     if brief.questions:
         for question in brief.questions:
-            lines.append(("p", f"Q{question.id} ({question.status}): {question.text}"))
+            status = status_word(words, question.status)
+            lines.append(("p", f"#{question.id} ({status}) {question.text}"))
     else:
-        lines.append(("p", "No open question draws on this evidence."))
+        lines.append(("p", words.text("No open question draws on this evidence.")))
     return lines
 
 
-def brief_markdown(brief: Brief) -> str:
-    """The brief as Markdown."""
+def brief_markdown(brief: Brief, language: str = "en") -> str:
+    """The brief as Markdown, its headings, labels and dates in `language` (the reader's)."""
     from language.text import escape_markdown
 
     out = []
-    for style, text in _lines(brief):
+    for style, text in _lines(brief, language):
         safe = escape_markdown(text)
         out.append(
             {
@@ -91,12 +115,14 @@ def brief_markdown(brief: Brief) -> str:
     return "\n".join(out) + "\n"
 
 
-def brief_pdf(brief: Brief) -> bytes:
-    """The brief as a PDF of one or a few A4 pages."""
+def brief_pdf(brief: Brief, language: str = "en") -> bytes:
+    """The brief as a PDF of one or a few A4 pages, its headings, labels and dates in
+    `language` (the reader's)."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     pdf = FPDF(format="A4")
+    pdf.set_lang(Interface(language).code)
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
@@ -120,7 +146,7 @@ def brief_pdf(brief: Brief) -> bytes:
         "quote": (10.5, ""),
         "small": (8.5, ""),
     }
-    for style, text in _lines(brief):
+    for style, text in _lines(brief, language):
         size, weight = sizes[style]
         pdf.set_font(family, weight, size)
         if style == "h2":
