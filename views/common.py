@@ -10,7 +10,7 @@ from insights import Insight, KnowledgeBase
 from insights.people import People
 from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
-from views.i18n import N_, _, ui
+from views.i18n import N_, _, ui, value_name
 from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
@@ -173,7 +173,7 @@ def highlighted(pieces: list[tuple[str, bool]]) -> str:
 
 def metadata_line(insight: Insight) -> str:
     """Escaped Markdown caption with the insight's metadata."""
-    parts = [insight.kind, insight.source]
+    parts = [value_name(insight.kind), value_name(insight.source)]
     for value in (
         insight.segment,
         insight.touchpoint,
@@ -183,9 +183,9 @@ def metadata_line(insight: Insight) -> str:
         insight.team,
     ):
         if value:
-            parts.append(value)
+            parts.append(value_name(value))
     if insight.observed_at:
-        parts.append(insight.observed_at.isoformat())
+        parts.append(ui().day(insight.observed_at))
     if insight.tags:
         parts.append(" ".join("#" + t for t in insight.tags))
     parts.append(f"#{insight.id}")
@@ -195,7 +195,8 @@ def metadata_line(insight: Insight) -> str:
 def card_heading(column, insight: Insight, badge: str = "", score: float | None = None) -> None:
     """An insight's escaped title (after an optional badge) and its metadata line."""
     column.markdown(f"{badge} **{escape_markdown(title_of(insight))}**".lstrip())
-    column.caption(metadata_line(insight) + ("" if score is None else f" · score {score:.2f}"))
+    scored = "" if score is None else " · " + _("score {score}", score=ui().number(score, 2))
+    column.caption(metadata_line(insight) + scored)
 
 
 def text_card(insight: Insight, limit: int = 400) -> None:

@@ -55,6 +55,38 @@ ROLE_NAMES = {
 }
 
 
+# An insight's kind, source and sentiment as people read them (the stored values stay English).
+VALUE_NAMES = {
+    "observation": N_("observation"),
+    "finding": N_("finding"),
+    "quote": N_("quote"),
+    "metric": N_("metric"),
+    "field note": N_("field note"),
+    "interview": N_("interview"),
+    "survey": N_("survey"),
+    "support ticket": N_("support ticket"),
+    "usability test": N_("usability test"),
+    "analytics": N_("analytics"),
+    "other": N_("other"),
+    "positive": N_("positive"),
+    "neutral": N_("neutral"),
+    "negative": N_("negative"),
+}
+
+
+def value_name(value: str) -> str:
+    """A stored kind, source or sentiment in this session's language (other values as they are:
+    a segment or a team is the organisation's own word)."""
+    return ui().text(VALUE_NAMES[value]) if value in VALUE_NAMES else value
+
+
+def value_names() -> dict[str, str]:
+    """Every stored kind, source and sentiment -> its name in this session's language (for a
+    widget's `format_func`: a closure over this run's words, e.g. `value_names().get`)."""
+    words = ui()
+    return {value: words.text(name) for value, name in VALUE_NAMES.items()}
+
+
 def language_names() -> dict[str, str]:
     """Each offered language in its own words (Suomi, Svenska, English)."""
     return dict(LANGUAGES)

@@ -65,7 +65,7 @@ else:
                 alt.Color(
                     "negative share:Q",
                     scale=alt.Scale(scheme="reds", domain=[0, 1]),
-                    title=_("negative"),
+                    title=_("negative insights"),
                 ),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
@@ -73,7 +73,7 @@ else:
                 alt.Tooltip("stage:N", title=_("stage")),
                 alt.Tooltip("segment:N", title=_("segment")),
                 alt.Tooltip("insights:Q", title=_("insights")),
-                alt.Tooltip("negative:Q", title=_("negative")),
+                alt.Tooltip("negative:Q", title=_("negative insights")),
                 alt.Tooltip("negative share:Q", title=_("negative share"), format=".0%"),
             ],
         )

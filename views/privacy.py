@@ -6,7 +6,7 @@ import streamlit as st
 from insights.erasure import KINDS
 from language.text import escape_markdown
 from views.common import attempt, kb, may
-from views.i18n import N_, _, ui
+from views.i18n import N_, _, ui, value_name, value_names
 from vocabulary.errors import OivallusError
 from vocabulary.knowledge import Source
 
@@ -38,7 +38,10 @@ with retention:
     st.dataframe(
         pd.DataFrame(
             [
-                {_("source"): s.value, _("drop raw material after (months)"): rules.get(s.value)}
+                {
+                    _("source"): value_name(s.value),
+                    _("drop raw material after (months)"): rules.get(s.value),
+                }
                 for s in Source
             ]
         ),
@@ -47,7 +50,13 @@ with retention:
     )
     with st.form("retention-rule"):
         c1, c2 = st.columns(2)
-        source = c1.selectbox(_("Source"), [s.value for s in Source], key="retention-source")
+        names = value_names()
+        source = c1.selectbox(
+            _("Source"),
+            [s.value for s in Source],
+            key="retention-source",
+            format_func=lambda value: names.get(value, value),
+        )
         months = c2.number_input(
             _("Months (0: keep for good)"), min_value=0, max_value=600, value=12, step=1
         )
