@@ -27,7 +27,7 @@ from insights.themes import Themes
 from retrieval import clustering
 from retrieval.hybrid import HybridIndex
 from vocabulary.backlog import Question
-from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.errors import InvalidInput, Message, NotFound
 from vocabulary.knowledge import Insight, SearchFilters
 
 KINDS = ("theme", "question", "stage", "segment")
@@ -180,7 +180,7 @@ class Briefs:
         field = "journey_stage" if kind == "stage" else "segment"
         ids = self.insights.repo.filter_ids(SearchFilters.model_validate({field: [key]})).tolist()
         if not ids:
-            raise NotFound(f"no insights at the {kind} {key!r}")
+            raise NotFound("no insights at the {kind} {key}", kind=Message(kind), key=repr(key))
         ids.sort(reverse=True)
         figures = self._stage_figures(key) if kind == "stage" else self._segment_figures(key)
         label = "Journey stage" if kind == "stage" else "Segment"
@@ -259,4 +259,4 @@ def _number(key: str) -> int:
     try:
         return int(key)
     except ValueError:
-        raise InvalidInput(f"{key!r} is not an id") from None
+        raise InvalidInput("{key} is not an id", key=repr(key)) from None

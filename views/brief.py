@@ -7,6 +7,7 @@ from insights import NotFound, OivallusError
 from insights.files.brief_export import brief_markdown, brief_pdf, source_line
 from language.text import escape_markdown
 from views.common import kb, open_link
+from views.i18n import error_text
 
 base = kb()
 KINDS = {"theme": "Theme", "question": "Question", "stage": "Journey stage", "segment": "Segment"}
@@ -46,7 +47,7 @@ try:
     brief = base.briefs.brief(kind, key)
 except (NotFound, OivallusError) as error:
     st.title("Brief")
-    st.error(escape_markdown(str(error)))
+    st.error(escape_markdown(error_text(error)))
     st.stop()
 
 st.title(escape_markdown(brief.title), anchor=False)
