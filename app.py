@@ -4,7 +4,7 @@ import sys
 
 import streamlit as st
 
-from views.i18n import _, language_code  # light: the words come before the slow imports
+from views.i18n import _, error_text, language_code  # light: the words come before the slow imports
 
 st.set_page_config(page_title="Oivallus", page_icon=":material/lightbulb:", layout="wide")
 # The first run of a process imports the language stack (seconds on a cold machine): say so
@@ -105,8 +105,8 @@ except PermissionDenied as error:
     st.error(
         _(
             "{error}. Ask an admin for another role if you need it.",
-            error=escape_markdown(str(error)),
+            error=escape_markdown(error_text(error)),
         )
     )
 except OivallusError as error:  # a full disk, a file held elsewhere, bad input: say it, no trace
-    st.error(escape_markdown(str(error)))
+    st.error(escape_markdown(error_text(error)))

@@ -40,10 +40,11 @@ def smtp_settings(path: Path = SECRETS) -> dict | None:
 def send(settings: dict, to: str, digest) -> None:
     """Send one digest (HTML with a plain-text alternative)."""
     message = EmailMessage()
-    message["Subject"] = digest.markdown.splitlines()[0].lstrip("# ")
+    message["Subject"] = digest.subject or digest.markdown.splitlines()[0].lstrip("# ")
     message["From"], message["To"] = settings.get("sender", settings.get("user")), to
     message.set_content(digest.markdown)
     message.add_alternative(digest.html, subtype="html")
+    message["Content-Language"] = digest.language  # (set_content clears the Content- headers)
     with smtplib.SMTP(settings["host"], int(settings.get("port", 587)), timeout=30) as server:
         server.starttls()
         if settings.get("user"):

@@ -17,7 +17,7 @@ from typing import Any
 from storage.cursor import Cursor
 from storage.db import Database
 from storage.people import PeopleRepository
-from vocabulary.errors import OivallusError
+from vocabulary.errors import Message, OivallusError
 from vocabulary.knowledge import now
 from vocabulary.people import Role, User
 
@@ -68,14 +68,18 @@ def requires(role: Role, own: Callable | None = None, own_from: Role = Role.cont
             actor = self.acting.actor
             if actor is not None and actor.disabled_at is not None:
                 raise PermissionDenied(
-                    f"the account {actor.username} is disabled: it needs the "
-                    f"{role.value} role and an enabled account"
+                    "the account {username} is disabled: it needs the {role} role and an "
+                    "enabled account",
+                    username=actor.username,
+                    role=Message(role.value),
                 )
             if actor is not None and not _allowed(self, actor, role, own, own_from, args, kwargs):
                 raise PermissionDenied(
-                    f"{actor.display_name} ({actor.role}) may not "
-                    f"{method.__name__.replace('_', ' ')}: it needs the "
-                    f"{role.value} role"
+                    "{name} ({current}) may not {action}: it needs the {role} role",
+                    name=actor.display_name,
+                    current=Message(str(actor.role)),
+                    action=method.__name__.replace("_", " "),
+                    role=Message(role.value),
                 )
 
         @functools.wraps(method)

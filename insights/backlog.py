@@ -26,7 +26,7 @@ from vocabulary.backlog import (
     QuestionStatus,
     StatusChange,
 )
-from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
+from vocabulary.errors import InvalidInput, Message, NotFound, describe_validation_error
 from vocabulary.knowledge import Hit, now
 from vocabulary.people import Role
 
@@ -114,7 +114,7 @@ class Backlog:
         """One question; raises `NotFound`."""
         found = self.questions([question_id])
         if not found:
-            raise NotFound(f"Question {question_id} does not exist.")
+            raise NotFound("Question {question_id} does not exist.", question_id=question_id)
         return found[0]
 
     def ranked(
@@ -128,11 +128,18 @@ class Backlog:
         """The backlog, best first: sort by "priority", "newest" or "votes"; filter freely."""
         if status is not None and status not in {s.value for s in QuestionStatus}:
             raise InvalidInput(
-                f"Unknown status {status!r}; use one of {[s.value for s in QuestionStatus]}",
+                "Unknown status {status}; use one of {choices}",
                 field="status",
+                status=repr(status),
+                choices=", ".join(s.value for s in QuestionStatus),
             )
         if sort not in SORTS:
-            raise InvalidInput(f"Unknown sort {sort!r}; use {list(SORTS)}", field="sort")
+            raise InvalidInput(
+                "Unknown sort {sort}; use {choices}",
+                field="sort",
+                sort=repr(sort),
+                choices=", ".join(SORTS),
+            )
         return narrow(self.questions(status=status), sort=sort, team=team, tag=tag, segment=segment)
 
     def my_votes(self, user_id: str | None) -> set[int]:
@@ -155,7 +162,7 @@ class Backlog:
         user_id = (user_id or "").strip()
         actor = self.acting.actor
         if actor is not None and user_id != actor.username and actor.role != "admin":
-            raise PermissionDenied(f"{actor.display_name} may vote only as themselves")
+            raise PermissionDenied("{name} may vote only as themselves", name=actor.display_name)
         if not user_id:
             raise InvalidInput("Say who is voting (user id is empty).", field="user_id")
         if actor is not None:  # the team counts in the priority: it comes from the account
@@ -163,10 +170,13 @@ class Backlog:
             team = account.team if account is not None else None
         status = self.repo.status(question_id)
         if status is None:
-            raise NotFound(f"Question {question_id} does not exist.")
+            raise NotFound("Question {question_id} does not exist.", question_id=question_id)
         if status in (QuestionStatus.answered, QuestionStatus.dropped):
             raise InvalidInput(
-                f"Question {question_id} is {status}; votes are closed.", field="question_id"
+                "Question {question_id} is {status}; votes are closed.",
+                field="question_id",
+                question_id=question_id,
+                status=Message(str(status)),
             )
         with self.db.transaction() as cur:
             self.repo.set_vote(cur, question_id, user_id, team, on)
@@ -194,12 +204,19 @@ class Backlog:
             status = QuestionStatus(status)
         except ValueError:
             raise InvalidInput(
-                f"Unknown status {status!r}; use one of {[s.value for s in QuestionStatus]}",
+                "Unknown status {status}; use one of {choices}",
                 field="status",
+                status=repr(status),
+                choices=", ".join(s.value for s in QuestionStatus),
             ) from None
         answer, reason = (answer or "").strip() or None, (reason or "").strip() or None
         if status == question.status:
-            raise InvalidInput(f"Question {question_id} is already {status}.", field="status")
+            raise InvalidInput(
+                "Question {question_id} is already {status}.",
+                field="status",
+                question_id=question_id,
+                status=Message(str(status)),
+            )
         if status == QuestionStatus.answered:
             if not answer:
                 raise InvalidInput("An answered question needs a short answer.", field="answer")
@@ -261,8 +278,9 @@ class Backlog:
         """Confirm an insight as evidence: it answers, supports or contradicts the question."""
         if relation not in {r.value for r in EvidenceRelation}:
             raise InvalidInput(
-                f"Unknown relation {relation!r}; use answers, supports or contradicts",
+                "Unknown relation {relation}; use answers, supports or contradicts",
                 field="relation",
+                relation=repr(relation),
             )
         self.question(question_id)
         self.insights.get(insight_id)

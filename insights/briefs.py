@@ -29,7 +29,7 @@ from language.interface import Interface
 from retrieval import clustering
 from retrieval.hybrid import HybridIndex
 from vocabulary.backlog import Question
-from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.errors import InvalidInput, Message, NotFound
 from vocabulary.knowledge import Insight, SearchFilters
 
 KINDS = ("theme", "question", "stage", "segment")
@@ -227,7 +227,7 @@ class Briefs:
         field = "journey_stage" if kind == "stage" else "segment"
         ids = self.insights.repo.filter_ids(SearchFilters.model_validate({field: [key]})).tolist()
         if not ids:
-            raise NotFound(f"no insights at the {kind} {key!r}")
+            raise NotFound("no insights at the {kind} {key}", kind=Message(kind), key=repr(key))
         ids.sort(reverse=True)
         if kind == "stage":
             figures = self._stage_figures(key, words)
@@ -349,4 +349,4 @@ def _number(key: str) -> int:
     try:
         return int(key)
     except ValueError:
-        raise InvalidInput(f"{key!r} is not an id") from None
+        raise InvalidInput("{key} is not an id", key=repr(key)) from None

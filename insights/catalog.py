@@ -46,7 +46,7 @@ class Catalog:
         """One study; raises `NotFound`."""
         found = self.repo.studies([study_id])
         if not found:
-            raise NotFound(f"Study {study_id} does not exist.")
+            raise NotFound("Study {study_id} does not exist.", study_id=study_id)
         return found[0]
 
     def study_insights(
@@ -67,7 +67,7 @@ class Catalog:
         self._check_choice_field(field)
         value = " ".join(value.split())
         if not value or len(value) > 100:
-            raise InvalidInput(f"A new {field} value must have 1 to 100 characters.", field=field)
+            raise InvalidInput("A new {field} value must have 1 to 100 characters.", field=field)
         with self.db.transaction() as cur:
             self.repo.add_choice(cur, field, value)
         return self.choices(field)
@@ -88,12 +88,12 @@ class Catalog:
             value = " ".join(value.split())
             if not value or len(value) > 100:
                 raise InvalidInput(
-                    f"Every {field} value must have 1 to 100 characters.", field=field
+                    "Every {field} value must have 1 to 100 characters.", field=field
                 )
             if value not in cleaned:
                 cleaned.append(value)
         if not cleaned:
-            raise InvalidInput(f"Keep at least one {field} value.", field=field)
+            raise InvalidInput("Keep at least one {field} value.", field=field)
         with self.db.transaction() as cur:
             self.repo.replace_choices(cur, field, cleaned)
             for old, new in (renames or {}).items():
@@ -105,5 +105,7 @@ class Catalog:
     def _check_choice_field(field: str) -> None:
         if field not in CHOICE_FIELDS:
             raise InvalidInput(
-                f"{field!r} has no list of choices; use one of {CHOICE_FIELDS}", field=field
+                "{field} has no list of choices; use one of {choices}",
+                field=field,
+                choices=", ".join(CHOICE_FIELDS),
             )

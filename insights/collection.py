@@ -211,7 +211,9 @@ class Insights:
         """One insight; raises `NotFound`."""
         found = self.repo.get_many([insight_id], include_deleted=include_deleted)
         if not found or (found[0].deleted_at is not None and not self._may_see_deleted(found[0])):
-            raise NotFound(f"Insight {insight_id} does not exist or was deleted.")
+            raise NotFound(
+                "Insight {insight_id} does not exist or was deleted.", insight_id=insight_id
+            )
         return found[0]
 
     def _may_see_deleted(self, insight: Insight) -> bool:
@@ -277,7 +279,9 @@ class Insights:
     def related(self, insight_id: int, k: int = 5) -> list[Hit]:
         """Nearest other live insights, best first; never itself, a deleted or a rejected one."""
         if insight_id not in self.index:
-            raise NotFound(f"Insight {insight_id} does not exist or was deleted.")
+            raise NotFound(
+                "Insight {insight_id} does not exist or was deleted.", insight_id=insight_id
+            )
         rejected = self.link_repo.rejected_partners(insight_id)
         return hits_from(self.repo, self.index.related(insight_id, k, exclude=rejected))
 

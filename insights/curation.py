@@ -222,7 +222,11 @@ class Curation:
             (v for v in self.insights.versions(insight_id) if v.version == version), None
         )
         if earlier is None:
-            raise NotFound(f"Insight {insight_id} has no earlier version {version}.")
+            raise NotFound(
+                "Insight {insight_id} has no earlier version {version}.",
+                insight_id=insight_id,
+                version=version,
+            )
         return self._replace_content(insight_id, earlier.data, self.acting.actor_name)
 
     @audited("bulk edit", "insight", key=lambda kb, result, ids, *a, **k: ",".join(map(str, ids)))

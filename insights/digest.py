@@ -1,5 +1,8 @@
 """Weekly digests per person and per team: new insights in the segments and themes they follow,
-questions they voted for (or follow) that got evidence or an answer, and the KPI change."""
+questions they voted for (or follow) that got evidence or an answer, and the KPI change.
+
+A digest is written in its reader's language: the person's own (their account), else the
+server's ($OIVALLUS_LANGUAGE), else English; a team's in the server's."""
 
 from __future__ import annotations
 
@@ -9,12 +12,16 @@ from datetime import date, timedelta
 from pydantic import BaseModel
 
 from insights.rules.kpis import Kpi
+from language.interface import Interface, supported
+from vocabulary import settings
 
 
 class Digest(BaseModel):
     """One digest, as Markdown and as HTML."""
 
     recipient: str
+    language: str = "en"  # the language it is written in
+    subject: str = ""  # an e-mail's subject line (its title)
     start: date
     end: date
     markdown: str
@@ -26,16 +33,23 @@ def _since(stamp, start: date) -> bool:
     return stamp is not None and stamp.date() >= start
 
 
+def digest_language(user=None) -> str:
+    """The language of a digest: its reader's own, else the server's, else English."""
+    own = getattr(user, "language", None)
+    return supported(own) or supported(settings.current().language) or "en"
+
+
 def build_digest(
     kb, username: str | None = None, team: str | None = None, end: date | None = None, days: int = 7
 ) -> Digest:
     """The digest of the `days` up to `end` for a person (their follows and votes) or a team
-    (the follows and votes of its members)."""
+    (the follows and votes of its members), in its reader's language (`digest_language`)."""
     end = end or date.today()
     start = end - timedelta(days=days - 1)
     people = (
         [kb.people.user(username)] if username else [u for u in kb.people.users() if u.team == team]
     )
+    words = Interface(digest_language(people[0] if username else None))
     follows = {f for person in people for f in kb.people.follows(person.username)}
     names = {p.username for p in people}
     sections: list[tuple[str, list[str]]] = []
@@ -43,7 +57,12 @@ def build_digest(
     segments = sorted(t for k, t in follows if k == "segment")
     for segment in segments:
         new = [i for i in kb.insights.newest(50, segment) if _since(i.created_at, start)]
-        sections.append((f"New in segment {segment}", [i.title or i.text[:140] for i in new]))
+        sections.append(
+            (
+                words.text("New in segment {segment}", segment=segment),
+                [i.title or i.text[:140] for i in new],
+            )
+        )
     themes = {t.id: t for t in kb.themes.all()}
     for kind, target in sorted(follows):
         if kind == "theme" and target.isdigit() and int(target) in themes:
@@ -54,7 +73,10 @@ def build_digest(
                 if _since(i.created_at, start)
             ]
             sections.append(
-                (f"New in theme {theme.label}", [i.title or i.text[:140] for i in fresh])
+                (
+                    words.text("New in theme {theme}", theme=theme.label),
+                    [i.title or i.text[:140] for i in fresh],
+                )
             )
     followed = {int(t) for k, t in follows if k == "question" and t.isdigit()}
     followed |= {q for name in names for q in kb.backlog.my_votes(name)}
@@ -63,17 +85,38 @@ def build_digest(
         if question.id not in followed:
             continue
         if question.status == "answered" and _since(question.updated_at, start):
-            lines.append(f"Answered: {question.text} — {question.answer or ''}".strip(" —"))
+            if question.answer:
+                lines.append(
+                    words.text(
+                        "Answered: {question} — {answer}",
+                        question=question.text,
+                        answer=question.answer,
+                    )
+                )
+            else:
+                lines.append(words.text("Answered: {question}", question=question.text))
         elif question.new_evidence:
-            lines.append(f"{question.new_evidence} new insights may answer: {question.text}")
-    sections.append(("Questions you follow or voted for", lines))
+            lines.append(
+                words.plural(
+                    "{count} new insight may answer: {question}",
+                    "{count} new insights may answer: {question}",
+                    question.new_evidence,
+                    question=question.text,
+                )
+            )
+    sections.append((words.text("Questions you follow or voted for"), lines))
     change = kb.analysis.kpi_change("nps", start, end)
     sections.append(
-        ("NPS", [_kpi_line(change.current, change.previous)] if change.current.n else [])
+        ("NPS", [_kpi_line(words, change.current, change.previous)] if change.current.n else [])
     )
 
-    recipient = people[0].display_name if username else f"team {team}"
-    title = f"Oivallus digest for {recipient}, {start:%d.%m.}–{end:%d.%m.%Y}"
+    recipient = people[0].display_name if username else words.text("team {team}", team=team)
+    title = words.text(
+        "Oivallus digest for {recipient}, {start}–{end}",
+        recipient=recipient,
+        start=words.day(start),
+        end=words.day(end),
+    )
     items = sum(len(lines) for _, lines in sections)
     markdown = [f"# {title}", ""]
     body = [f"<h1>{html.escape(title)}</h1>"]
@@ -88,20 +131,34 @@ def build_digest(
             "</ul>",
         ]
     if not items:
-        markdown.append("Nothing new this week in what you follow.")
-        body.append("<p>Nothing new this week in what you follow.</p>")
+        quiet = words.text("Nothing new this week in what you follow.")
+        markdown.append(quiet)
+        body.append(f"<p>{html.escape(quiet)}</p>")
     return Digest(
         recipient=recipient,
+        language=words.code,
+        subject=title,
         start=start,
         end=end,
         markdown="\n".join(markdown),
-        html="<!doctype html><meta charset='utf-8'>" + "\n".join(body),
+        html=f"<!doctype html><html lang='{words.code}'><meta charset='utf-8'>" + "\n".join(body),
         items=items,
     )
 
 
-def _kpi_line(current: Kpi, before: Kpi) -> str:
-    line = f"NPS {current.score:.0f} ± {current.margin:.0f} from {current.n} responses"
+def _kpi_line(words: Interface, current: Kpi, before: Kpi) -> str:
+    line = words.plural(
+        "NPS {score} ± {margin} from {count} response",
+        "NPS {score} ± {margin} from {count} responses",
+        current.n,
+        score=words.number(current.score or 0, 0),
+        margin=words.number(current.margin or 0, 0),
+    )
     if before.n and before.score is not None:
-        line += f" (the week before: {before.score:.0f}, {before.n} responses)"
+        line += " " + words.plural(
+            "(the week before: {score}, {count} response)",
+            "(the week before: {score}, {count} responses)",
+            before.n,
+            score=words.number(before.score, 0),
+        )
     return line

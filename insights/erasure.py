@@ -100,7 +100,9 @@ class Matcher:
 
     def __init__(self, identifier: str, kind: str) -> None:
         if kind not in KINDS:
-            raise InvalidInput(f"the kind must be one of {', '.join(KINDS)}", field="kind")
+            raise InvalidInput(
+                "the kind must be one of {kinds}", field="kind", kinds=", ".join(KINDS)
+            )
         identifier = " ".join(identifier.split())
         if len(identifier) < 2:
             raise InvalidInput("give the name, e-mail, phone or id to look for", field="identifier")

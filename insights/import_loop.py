@@ -135,7 +135,11 @@ def import_file(
     if isinstance(mapping, str):
         saved = target.mappings()
         if mapping not in saved:
-            raise ReadError(f"there is no saved mapping {mapping!r}; saved: {sorted(saved)}")
+            raise ReadError(
+                "there is no saved mapping {mapping}; saved: {saved}",
+                mapping=repr(mapping),
+                saved=", ".join(sorted(saved)),
+            )
         mapping = saved[mapping]
     columns, records = read_records(path, sheet)
     if not mapping:  # guess from the names and the first rows' values (a score's scale)
@@ -144,20 +148,23 @@ def import_file(
         records = itertools.chain(first, records)
     if "text" not in mapping and not any(f in mapping for f in SCALES):
         raise ReadError(
-            f"no column holds the insight text; columns are {columns}. Name one of "
-            "them 'text' or 'palaute', or pass a mapping"
+            "no column holds the insight text; columns are {columns}. Name one of them 'text' "
+            "or 'palaute', or pass a mapping",
+            columns=str(columns),
         )
     missing = sorted(set(mapping.values()) - set(columns))
     if missing:
         raise ReadError(
-            f"the mapping names columns the file does not have: {missing}; "
-            f"its columns are {columns}"
+            "the mapping names columns the file does not have: {missing}; its columns are "
+            "{columns}",
+            missing=str(missing),
+            columns=str(columns),
         )
     source = source or default_source(path) or ("survey" if "score" in mapping else "other")
     try:
         names = load_names() if scrub_pii else None
     except ValueError as error:
-        raise ReadError(str(error)) from None
+        raise ReadError.like(error) from None
     earlier = target.repo.unfinished(name, size)
     if earlier is not None:
         import_id = earlier.id
@@ -191,10 +198,13 @@ def import_file(
                 if not (run.report.inserted or run.report.responses):
                     raise
                 raise PartlyImported(
-                    f"partly imported: {run.report.inserted:,} insights and "
-                    f"{run.report.responses:,} responses from the rows before were stored, "
-                    f"then {error}. Undo import #{import_id} on the Import page, or fix the "
-                    "file and import it again to resume"
+                    "partly imported: {inserted} insights and {responses} responses from the "
+                    "rows before were stored, then {problem}. Undo import #{import_id} on the "
+                    "Import page, or fix the file and import it again to resume",
+                    inserted=run.report.inserted,
+                    responses=run.report.responses,
+                    problem=error.message,
+                    import_id=import_id,
                 ) from None
         status = "finished"
     finally:

@@ -77,7 +77,7 @@ class Imports:
         """One import; raises `NotFound`."""
         found = self.repo.get(import_id)
         if found is None:
-            raise NotFound(f"import {import_id} does not exist")
+            raise NotFound("import {import_id} does not exist", import_id=import_id)
         return found
 
     @audited("undo", "import")
@@ -89,7 +89,11 @@ class Imports:
         """
         record = self.import_record(import_id)
         if record.undone_at is not None:
-            raise InvalidInput(f"import {import_id} ({record.file}) is already undone")
+            raise InvalidInput(
+                "import {import_id} ({file}) is already undone",
+                import_id=import_id,
+                file=record.file,
+            )
         with self.db.transaction() as cur:
             ids = self.repo.undo(cur, import_id, now())
             self.indexing.remove_after_commit(ids)
@@ -101,7 +105,9 @@ class Imports:
         """Bring back the insights the undo of an import deleted; returns how many."""
         record = self.import_record(import_id)
         if record.undone_at is None:
-            raise InvalidInput(f"import {import_id} ({record.file}) is not undone")
+            raise InvalidInput(
+                "import {import_id} ({file}) is not undone", import_id=import_id, file=record.file
+            )
         with self.db.transaction() as cur:
             ids = self.repo.redo(cur, import_id)
             missing = self.indexing.restore(ids)  # deleted before this process opened the file

@@ -93,7 +93,9 @@ class Metrics:
         """One metric's definition; raises `NotFound`."""
         found = [d for d in self.definitions() if d.name == name]
         if not found:
-            raise NotFound(f"there is no metric {name!r}; import it or define it first")
+            raise NotFound(
+                "there is no metric {name}; import it or define it first", name=repr(name)
+            )
         return found[0]
 
     @audited("define", "metric")

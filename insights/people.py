@@ -16,7 +16,7 @@ from storage.connect import open_database
 from storage.people import PeopleRepository
 from storage.sessions import SessionRepository
 from vocabulary import settings
-from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
+from vocabulary.errors import InvalidInput, Message, NotFound, describe_validation_error
 from vocabulary.knowledge import now
 from vocabulary.people import AuditEntry, Role, User
 
@@ -72,7 +72,7 @@ def sso_account(people, email: str, name: str | None) -> User:
             people.add_user(cur, found, None)
             people.log(cur, username, "create", "user", username, None, {"sso": True}, now())
     if found.disabled_at is not None:
-        raise PermissionDenied(f"the account {username} is disabled")
+        raise PermissionDenied("the account {username} is disabled", username=username)
     return found
 
 
@@ -111,7 +111,9 @@ class People:
         except ValidationError as error:
             raise describe_validation_error(error) from None
         if self.repo.user(user.username):
-            raise InvalidInput(f"the username {username!r} is taken", field="username")
+            raise InvalidInput(
+                "the username {username} is taken", field="username", username=repr(username)
+            )
         if password is not None:
             check_password(password, user.username)
         hashed = _hasher().hash(password) if password else None
@@ -130,7 +132,7 @@ class People:
         """One account; raises `NotFound`."""
         found = self.repo.user(username)
         if found is None:
-            raise NotFound(f"no account {username!r}")
+            raise NotFound("no account {username}", username=repr(username))
         return found
 
     @requires(Role.admin)
@@ -143,7 +145,7 @@ class People:
             self.repo.lock_role_changes(cur)
             old = self.user(username)
             if old.role == Role.admin and role != Role.admin:
-                self._keep_an_admin(username, "take the admin role from")
+                self._keep_an_admin(username, Message("take the admin role from"))
             self.repo.update_user(cur, username, role=role)
             self.sessions.revoke_user(cur, username, now())  # signs in again with it
             self.acting.log(cur, "set role", "user", username, {"role": old.role}, {"role": role})
@@ -156,7 +158,7 @@ class People:
         with self.repo.db.transaction() as cur:
             self.repo.lock_role_changes(cur)
             if self.user(username).role == Role.admin:
-                self._keep_an_admin(username, "disable")
+                self._keep_an_admin(username, Message("disable"))
             self.repo.update_user(cur, username, disabled_at=now())
             self.sessions.revoke_user(cur, username, now())
             self.acting.log(cur, "disable", "user", username, None, None)
@@ -196,13 +198,15 @@ class People:
             raise InvalidInput("sign in to choose your language")
         if language not in (None, *LANGUAGES):
             raise InvalidInput(
-                f"the language must be one of {', '.join(LANGUAGES)}", field="language"
+                "the language must be one of {choices}",
+                field="language",
+                choices=", ".join(LANGUAGES),
             )
         with self.acting.db.transaction() as cur:
             self.repo.update_user(cur, self.acting.actor.username, language=language)
             self.acting.log(cur, "set language", "user", self.acting.actor.username, None, language)
 
-    def _keep_an_admin(self, username: str, what: str) -> None:
+    def _keep_an_admin(self, username: str, what: Message) -> None:
         """Inside the role-change lock: refuse when the acting admin has lost the role since
         their session began (another admin changed it a moment ago) or when `username` is
         the last enabled admin."""
@@ -210,13 +214,18 @@ class People:
         actor = self.acting.actor
         if actor is not None and actor.username not in admins:
             raise PermissionDenied(
-                f"{actor.display_name} is no longer an enabled admin (changed meanwhile by "
-                f"another admin), so may not {what} {username}"
+                "{name} is no longer an enabled admin (changed meanwhile by another admin), so "
+                "may not {what} {username}",
+                name=actor.display_name,
+                what=what,
+                username=username,
             )
         if admins == [username]:
             raise InvalidInput(
-                f"{username} is the last admin: make someone else an admin before you {what} them",
+                "{username} is the last admin: make someone else an admin before you {what} them",
                 field="role",
+                username=username,
+                what=what,
             )
 
     def authenticate(self, username: str, password: str, address: str | None = None) -> User | None:
@@ -255,7 +264,7 @@ class People:
         if self.acting.actor is None:
             raise InvalidInput("sign in to follow")
         if kind not in ("theme", "question", "segment"):
-            raise InvalidInput(f"follow a theme, question or segment, not {kind!r}")
+            raise InvalidInput("follow a theme, question or segment, not {kind}", kind=repr(kind))
         with self.repo.db.transaction() as cur:
             self.repo.follow(cur, self.acting.actor.username, kind, str(target), on, now())
 

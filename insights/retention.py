@@ -89,9 +89,9 @@ class Retention:
         """Keep the raw material of `source` for `months` months (None: for good); returns
         the rules."""
         if source not in {s.value for s in Source}:
-            raise InvalidInput(f"there is no source {source!r}", field="source")
+            raise InvalidInput("there is no source {source}", field="source", source=repr(source))
         if months is not None and not 1 <= months <= MAX_MONTHS:
-            raise InvalidInput(f"months must be 1 to {MAX_MONTHS}", field="months")
+            raise InvalidInput("months must be 1 to {most}", field="months", most=MAX_MONTHS)
         with self.db.transaction() as cur:
             self.repo.set_rule(cur, source, months, self.acting.actor_name, now())
         return self.rules()

@@ -71,7 +71,9 @@ def _common_passwords() -> frozenset[str]:
 def check_password(password: str, username: str | None = None) -> None:
     """Refuse a weak password with a message saying why (raises `InvalidInput`)."""
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters", field="password")
+        raise InvalidInput(
+            "a password needs at least {count} characters", field="password", count=MIN_PASSWORD
+        )
     lowered = password.lower()
     core = lowered.rstrip("0123456789!?.#*@_- ")
     common = _common_passwords()
@@ -82,7 +84,9 @@ def check_password(password: str, username: str | None = None) -> None:
             field="password",
         )
     if len(set(lowered)) < 4:
-        raise InvalidInput("a password needs more than a few different characters", "password")
+        raise InvalidInput(
+            "a password needs more than a few different characters", field="password"
+        )
     if username and len(username) >= 3 and username.lower() in lowered:
         raise InvalidInput("a password must not contain the username", field="password")
 

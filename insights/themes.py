@@ -206,7 +206,9 @@ class Themes:
         """One theme; raises `NotFound`."""
         found = self.repo.get(theme_id)
         if found is None:
-            raise NotFound(f"theme {theme_id} does not exist (themes change when recomputed)")
+            raise NotFound(
+                "theme {theme_id} does not exist (themes change when recomputed)", theme_id=theme_id
+            )
         return found
 
     def themes_computed(self) -> dict | None:

@@ -13,7 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from vocabulary.errors import ReadError
+from vocabulary.errors import Message, ReadError
 
 MAX_MEMBERS = 10_000
 MAX_PART_MB = 100  # one XML part (a sheet, the shared strings, the document body)
@@ -44,14 +44,16 @@ def _check(path: str, size: int, mtime: int) -> None:  # size and mtime: a chang
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
         raise ReadError(
-            f"the file is damaged or incomplete ({error}); open it and save it again"
+            "the file is damaged or incomplete ({problem}); open it and save it again",
+            problem=str(error),
         ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             raise ReadError(
-                f"the file holds {len(members):,} parts (at most {MAX_MEMBERS:,}); "
-                "save it again or export it as CSV"
+                "the file holds {count} parts (at most {most}); save it again or export it as CSV",
+                count=len(members),
+                most=MAX_MEMBERS,
             )
         declared = sum(m.file_size for m in members)
         if declared > MAX_TOTAL_MB << 20:
@@ -77,11 +79,15 @@ def _inflated_size(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
                     raise ReadError(_part_too_large(member.filename, size))
                 if size > 10 << 20 and size > MAX_RATIO * max(member.compress_size, 1):
                     raise ReadError(
-                        f"the part {member.filename} inflates more than "
-                        f"{MAX_RATIO} times (a zip bomb?); it was not read"
+                        "the part {name} inflates more than {ratio} times (a zip bomb?); it was "
+                        "not read",
+                        name=member.filename,
+                        ratio=MAX_RATIO,
                     )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
-        raise ReadError(f"the file is damaged ({error}); open it and save it again") from None
+        raise ReadError(
+            "the file is damaged ({problem}); open it and save it again", problem=str(error)
+        ) from None
     return size
 
 
@@ -97,20 +103,23 @@ def _check_sheet_sizes(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo])
         rows, columns = int(found.group(4)), _column_number(found.group(3).decode())
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
             raise ReadError(
-                f"a sheet says it is {rows:,} rows x {columns:,} columns, more than "
-                "Excel allows; the file was not read"
+                "a sheet says it is {rows} rows x {columns} columns, more than Excel allows; the "
+                "file was not read",
+                rows=rows,
+                columns=columns,
             )
 
 
-def _too_large(size: int) -> str:
-    return (
-        f"the file unpacks to more than {MAX_TOTAL_MB} MB ({size / 2**20:,.0f} MB seen); "
-        "split it or export it as CSV"
+def _too_large(size: int) -> Message:
+    return Message(
+        "the file unpacks to more than {most} MB ({size} MB seen); split it or export it as CSV",
+        {"most": MAX_TOTAL_MB, "size": round(size / 2**20)},
     )
 
 
-def _part_too_large(name: str, size: int) -> str:
-    return (
-        f"the part {name} unpacks to more than {MAX_PART_MB} MB ({size / 2**20:,.0f} MB "
-        "seen); split the file or export it as CSV"
+def _part_too_large(name: str, size: int) -> Message:
+    return Message(
+        "the part {name} unpacks to more than {most} MB ({size} MB seen); split the file or "
+        "export it as CSV",
+        {"name": name, "most": MAX_PART_MB, "size": round(size / 2**20)},
     )

@@ -34,7 +34,7 @@ from readers.limits import check_size
 from readers.pii import pseudonym
 from readers.rows import RejectedRow, parse_date
 from readers.tables import read_records
-from vocabulary.errors import ReadError
+from vocabulary.errors import Message, ReadError
 
 PERIOD_NAMES = (
     "date",
@@ -266,8 +266,9 @@ def _count(report: MetricsReport) -> None:
     report.rows += 1
     if report.rows > MAX_ROWS:
         raise ReadError(
-            f"the file has more than {MAX_ROWS:,} rows; split it (by month, say) and import "
-            "the parts one by one. Nothing was stored"
+            "the file has more than {count} rows; split it (by month, say) and import the parts "
+            "one by one. Nothing was stored",
+            count=MAX_ROWS,
         )
 
 
@@ -315,7 +316,9 @@ def read_customer_rows(records, mapping, kind: str, key: bytes, defaults: dict, 
 def read_file(path: Path, kind: str, mapping: dict[str, str] | None, sheet: str | None):
     """(mapping, records) of a metrics or customer file; raises ReadError saying what to fix."""
     if kind not in KINDS:
-        raise ReadError(f"a behaviour file holds metrics, purchases or churn, not {kind!r}")
+        raise ReadError(
+            "a behaviour file holds metrics, purchases or churn, not {kind}", kind=repr(kind)
+        )
     check_size(path, path.name)
     columns, records = read_records(path, sheet)
     first = list(itertools.islice(records, GUESS_ROWS))
@@ -323,27 +326,34 @@ def read_file(path: Path, kind: str, mapping: dict[str, str] | None, sheet: str 
     records = itertools.chain(first, records)
     missing = sorted(set(mapping.values()) - set(columns))
     if missing:
-        raise ReadError(f"the mapping names columns the file does not have: {missing}")
+        raise ReadError(
+            "the mapping names columns the file does not have: {missing}",
+            missing=str(missing),
+        )
     if kind == "metrics":
         if "period" not in mapping:
             raise ReadError(
-                f"no column holds the date or month; columns are {columns}. Name one 'date' "
-                "or 'month' (or 'päivä', 'kuukausi')"
+                "no column holds the date or month; columns are {columns}. Name one 'date' or "
+                "'month' (or 'päivä', 'kuukausi')",
+                columns=str(columns),
             )
         if not any(k.startswith("metric:") for k in mapping) and "value" not in mapping:
             raise ReadError(
-                f"no column holds numbers to import; columns are {columns}. Give each metric "
-                "a column of numbers, or use the columns 'metric' and 'value'"
+                "no column holds numbers to import; columns are {columns}. Give each metric a "
+                "column of numbers, or use the columns 'metric' and 'value'",
+                columns=str(columns),
             )
     elif "customer" not in mapping:
         raise ReadError(
-            f"no column holds the customer id; columns are {columns}. Name it 'customer_id' "
-            "(or 'asiakas')"
+            "no column holds the customer id; columns are {columns}. Name it 'customer_id' (or "
+            "'asiakas')",
+            columns=str(columns),
         )
     elif kind == "purchase" and "period" not in mapping:
         raise ReadError(
-            f"no column holds the date of each purchase; columns are {columns}. Add one "
-            "named 'date' (or 'order date', 'ostopäivä')"
+            "no column holds the date of each purchase; columns are {columns}. Add one named "
+            "'date' (or 'order date', 'ostopäivä')",
+            columns=str(columns),
         )
     return mapping, records
 
@@ -352,8 +362,13 @@ def nothing_to_store(report: MetricsReport) -> ReadError:
     """The one message for a file none of whose rows can be stored."""
     if not report.rows:
         return ReadError("the file holds no rows under its header; nothing was imported")
-    examples = "; ".join(f"line {r.line}: {r.reason}" for r in report.rejected[:3])
+    examples = [
+        Message("line {line}: {problem}", {"line": r.line, "problem": r.reason})
+        for r in report.rejected[:3]
+    ]
     return ReadError(
-        f"none of its {report.rows:,} rows could be imported, so nothing was stored. "
-        f"For example {examples}. Fix these rows and import the file again"
+        "none of its {count} rows could be imported, so nothing was stored. For example "
+        "{examples}. Fix these rows and import the file again",
+        count=report.rows,
+        examples=examples,
     )

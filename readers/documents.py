@@ -84,7 +84,7 @@ def docx(path: Path) -> Iterator[Record]:
         document = python_docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a bad file
         raise ReadError(
-            f"the Word file cannot be opened ({error}); save it again as .docx"
+            "the Word file cannot be opened ({problem}); save it again as .docx", problem=str(error)
         ) from None
     title, number = None, 0
     for paragraph in document.paragraphs:
@@ -112,7 +112,9 @@ def pdf(path: Path) -> Iterator[Record]:
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-        raise ReadError(f"the PDF cannot be read ({error}); is the file complete?") from None
+        raise ReadError(
+            "the PDF cannot be read ({problem}); is the file complete?", problem=str(error)
+        ) from None
     if not pages:
         raise ReadError("the PDF has no pages")
     for page_number, page in enumerate(pages, start=1):
@@ -120,7 +122,11 @@ def pdf(path: Path) -> Iterator[Record]:
             # layout mode keeps the vertical gaps between paragraphs as blank lines
             text = page.extract_text(extraction_mode="layout") or ""
         except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on damaged pages
-            raise ReadError(f"page {page_number} of the PDF cannot be read ({error})") from None
+            raise ReadError(
+                "page {page} of the PDF cannot be read ({problem})",
+                page=page_number,
+                problem=str(error),
+            ) from None
         for block in re.split(r"\n\s*\n", text):
             yield from _finding(page_number, block, None, f"page {page_number}")
 

@@ -59,20 +59,25 @@ class _Stream:
             except json.JSONDecodeError as error:
                 if len(self.buffer) - self.pos > MAX_ITEM_MB << 20:
                     raise ReadError(
-                        f"an object at line {self.here()} is longer than {MAX_ITEM_MB} MB; "
-                        "export one row per object"
+                        "an object at line {line} is longer than {size} MB; export one row "
+                        "per object",
+                        line=self.here(),
+                        size=MAX_ITEM_MB,
                     ) from None
                 if self.more():
                     continue
                 line = self.line + error.lineno - 1
-                raise ReadError(f"not valid JSON at line {line}: {error.msg}") from None
+                raise ReadError(
+                    "not valid JSON at line {line}: {problem}", line=line, problem=error.msg
+                ) from None
             except RecursionError:
                 raise ReadError(
                     "the JSON is nested too deeply to read; export a flat list of objects"
                 ) from None
             except ValueError:  # an integer of thousands of digits (Python's own limit)
                 raise ReadError(
-                    f"a number near line {self.here()} is too long to be a value; check the export"
+                    "a number near line {line} is too long to be a value; check the export",
+                    line=self.here(),
                 ) from None
             # a number at the very end of the window may go on in the next chunk
             partial = end == len(self.buffer) and not isinstance(value, dict | list | str)
@@ -85,7 +90,10 @@ class _Stream:
         if self.peek() != char:
             found = self.peek() or "the end of the file"
             raise ReadError(
-                f"not valid JSON at line {self.here()}: expected {char!r}, not {found!r}"
+                "not valid JSON at line {line}: expected {expected}, not {found}",
+                line=self.here(),
+                expected=repr(char),
+                found=repr(found),
             )
         self.pos += 1
 
@@ -116,7 +124,7 @@ def items(handle: IO[str]) -> Iterator[Any]:
             return
         fields[str(key)] = stream.value()
         if len(fields) > MAX_ITEMS:
-            raise ReadError(f"the JSON object has more than {MAX_ITEMS:,} keys")
+            raise ReadError("the JSON object has more than {count} keys", count=MAX_ITEMS)
     yield fields
 
 
@@ -132,8 +140,9 @@ def _list(stream: _Stream) -> Iterator[Any]:
         count += 1
         if count > MAX_ITEMS:
             raise ReadError(
-                f"the JSON list has more than {MAX_ITEMS:,} items; split the file and import "
-                "the parts one by one"
+                "the JSON list has more than {count} items; split the file and import the "
+                "parts one by one",
+                count=MAX_ITEMS,
             )
         yield stream.value()
     stream.pos += 1

@@ -11,8 +11,10 @@ MAX_COLUMNS = 1_000  # a header past this is a broken or hostile file, not a tab
 def too_many_columns(count: int) -> ReadError:
     """The one message for a header wider than `MAX_COLUMNS`, whatever the file kind."""
     return ReadError(
-        f"the header has {count:,} columns (at most {MAX_COLUMNS:,}); "
-        "check the delimiter, or export only the columns to import"
+        "the header has {count} columns (at most {most}); check the delimiter, or export only "
+        "the columns to import",
+        count=count,
+        most=MAX_COLUMNS,
     )
 
 
@@ -25,7 +27,10 @@ def check_size(path: Path, name: str) -> int:
     size = path.stat().st_size
     if size > _limit_bytes():
         raise ReadError(
-            f"{name} is {size / 2**20:.0f} MB, over the import limit of "
-            f"{_limit_bytes() / 2**20:.0f} MB (set OIVALLUS_IMPORT_LIMIT_MB to change it)"
+            "{name} is {size} MB, over the import limit of {limit} MB (set "
+            "OIVALLUS_IMPORT_LIMIT_MB to change it)",
+            name=name,
+            size=round(size / 2**20),
+            limit=round(_limit_bytes() / 2**20),
         )
     return size

@@ -107,8 +107,9 @@ class SharedStrings:
         except ParseError as error:
             self._parser = None
             raise ReadError(
-                f"the workbook's shared text is not valid XML ({error}); open the file in "
-                "Excel and save it again as .xlsx"
+                "the workbook's shared text is not valid XML ({problem}); open the file in "
+                "Excel and save it again as .xlsx",
+                problem=str(error),
             ) from None
         end = self._offsets[-1]
         for text in self._collector.done:

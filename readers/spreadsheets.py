@@ -26,8 +26,9 @@ def _open(path: Path):
         raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
         raise ReadError(
-            f"the Excel file is damaged or incomplete ({error}); open it in Excel "
-            "and save it again as .xlsx"
+            "the Excel file is damaged or incomplete ({problem}); open it in Excel and save it "
+            "again as .xlsx",
+            problem=str(error),
         ) from None
 
 
@@ -69,7 +70,11 @@ def rows(path: Path, sheet: str | None = None):
     workbook = _open(path)
     if sheet is not None and sheet not in workbook.sheetnames:
         workbook.close()
-        raise ReadError(f"the workbook has no sheet {sheet!r}; it has {workbook.sheetnames}")
+        raise ReadError(
+            "the workbook has no sheet {sheet}; it has {sheets}",
+            sheet=repr(sheet),
+            sheets=", ".join(workbook.sheetnames),
+        )
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     try:
         stream = worksheet.iter_rows(values_only=True)
@@ -80,11 +85,13 @@ def rows(path: Path, sheet: str | None = None):
                 break
     except Exception as error:  # noqa: BLE001 - as above
         workbook.close()
-        raise ReadError(f"the sheet cannot be read ({error}); is the file complete?") from None
+        raise ReadError(
+            "the sheet cannot be read ({problem}); is the file complete?", problem=str(error)
+        ) from None
     filled = [sum(1 for v in row if v) for row in top]
     if not any(filled):
         workbook.close()
-        raise ReadError(f"the sheet {worksheet.title!r} is empty")
+        raise ReadError("the sheet {sheet} is empty", sheet=repr(worksheet.title))
     header_at = filled.index(max(filled))
     width = max((i + 1 for i, v in enumerate(top[header_at]) if v), default=0)
     if width > MAX_COLUMNS:
@@ -100,7 +107,11 @@ def rows(path: Path, sheet: str | None = None):
             for number, values in enumerate(stream, start=len(top) + 1):
                 yield from _record(number, [_cell(v) for v in values], header)
         except Exception as error:  # noqa: BLE001 - as above
-            raise ReadError(f"the sheet cannot be read past row {number} ({error})") from None
+            raise ReadError(
+                "the sheet cannot be read past row {row} ({problem})",
+                row=number,
+                problem=str(error),
+            ) from None
         finally:
             workbook.close()
 

@@ -17,7 +17,7 @@ from typing import IO
 
 from readers import documents, jsonstream, spreadsheets
 from readers.limits import MAX_COLUMNS, too_many_columns
-from vocabulary.errors import ReadError
+from vocabulary.errors import Message, ReadError
 
 SAMPLE_BYTES = 64 * 1024
 MAX_LINE_MB = 2  # a physical line (an insight is at most 20,000 characters) past this is no table
@@ -76,8 +76,9 @@ def read_records(
         raise ReadError("the file is empty")
     if suffix not in SUPPORTED:
         raise ReadError(
-            f"{'.' + suffix if suffix else 'files without an extension'} cannot be "
-            f"imported; use one of {', '.join(SUPPORTED)}"
+            "{kind} cannot be imported; use one of {choices}",
+            kind="." + suffix if suffix else Message("files without an extension"),
+            choices=", ".join(SUPPORTED),
         )
     if suffix == "xlsx":
         return spreadsheets.rows(path, sheet)
@@ -137,7 +138,7 @@ def _delimited(path: Path, encoding: str, sample: bytes):
         header = [h.strip().lstrip("\ufeff").strip() for h in next(reader)]
     except (StopIteration, UnicodeDecodeError, csv.Error) as error:
         handle.close()
-        raise ReadError(f"the header line cannot be read ({error})") from None
+        raise ReadError("the header line cannot be read ({problem})", problem=str(error)) from None
     except ReadError:
         handle.close()
         raise
@@ -171,7 +172,9 @@ def _delimited(path: Path, encoding: str, sample: bytes):
                     continue
                 yield line, dict(zip(header, values, strict=True))
         except (UnicodeDecodeError, csv.Error) as error:
-            raise ReadError(f"line {reader.line_num} cannot be read ({error})") from None
+            raise ReadError(
+                "line {line} cannot be read ({problem})", line=reader.line_num, problem=str(error)
+            ) from None
         finally:
             handle.close()
 
@@ -197,7 +200,9 @@ def _lines(handle, delimiter, decode: Callable) -> Iterator[str]:
         if number == 1 and separators + 1 > MAX_COLUMNS:
             raise too_many_columns(separators + 1)
         if number == 1:
-            raise ReadError(f"line 1 {_TOO_LONG_SAID}")
+            raise ReadError(
+                "line 1 is longer than {size} MB: is this a CSV file?", size=MAX_LINE_MB
+            )
         yield _TOO_LONG + "\n"
 
 
@@ -255,11 +260,16 @@ def _json(path: Path, encoding: str):
                     columns.update(str(k) for k in item)
                 if len(columns) > MAX_COLUMNS:
                     raise ReadError(
-                        f"the objects have more than {MAX_COLUMNS:,} different keys; "
-                        "export the fields to import"
+                        "the objects have more than {count} different keys; export the fields "
+                        "to import",
+                        count=MAX_COLUMNS,
                     )
     except UnicodeDecodeError as error:
-        raise ReadError(f"the file is not text in {encoding} ({error.reason})") from None
+        raise ReadError(
+            "the file is not text in {encoding} ({problem})",
+            encoding=encoding,
+            problem=error.reason,
+        ) from None
 
     def rows():
         with open(path, encoding=encoding) as handle:

@@ -104,7 +104,7 @@ def export_all(db: Database, folder: Path) -> dict:
     folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.mkdir(mode=0o700, exist_ok=True)  # only the account running Oivallus reads it
     if any(folder.iterdir()):
-        raise BackupError(f"{folder} is not empty; export into a new folder")
+        raise BackupError("{folder} is not empty; export into a new folder", folder=str(folder))
     with db.write_lock, db.read() as cur:  # no write lands halfway through the export
         version = cur.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
         counts = {}
@@ -129,15 +129,22 @@ def restore_all(db: Database, folder: Path) -> dict:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise BackupError(f"{folder} holds no readable {MANIFEST} ({error})") from None
+        raise BackupError(
+            "{folder} holds no readable {manifest} ({problem})",
+            folder=str(folder),
+            manifest=MANIFEST,
+            problem=str(error),
+        ) from None
     if manifest.get("format") != "oivallus-backup":
-        raise BackupError(f"{folder} is not an Oivallus backup")
+        raise BackupError("{folder} is not an Oivallus backup", folder=str(folder))
     with db.transaction() as cur:
         version = cur.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
         if manifest["schema_version"] > version:
             raise BackupError(
-                f"the backup is of schema {manifest['schema_version']}, newer than "
-                f"this program's {version}; update Oivallus first"
+                "the backup is of schema {theirs}, newer than this program's {ours}; update "
+                "Oivallus first",
+                theirs=str(manifest["schema_version"]),
+                ours=str(version),
             )
         tables = set(_tables(cur))
         if cur.execute("SELECT count(*) FROM insights").fetchall()[0][0]:
@@ -146,11 +153,18 @@ def restore_all(db: Database, folder: Path) -> dict:
             cur.execute(f"DELETE FROM {_quoted(table)}")
         for table, expected in manifest["tables"].items():
             if table not in tables:
-                raise BackupError(f"the backup has a table {table!r} this program does not know")
+                raise BackupError(
+                    "the backup has a table {table} this program does not know", table=repr(table)
+                )
             read_table(db, cur, table, folder / f"{table}.parquet")
             got = cur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
             if got != expected:
-                raise BackupError(f"{table}: {got} rows restored, the manifest says {expected}")
+                raise BackupError(
+                    "{table}: {got} rows restored, the manifest says {expected}",
+                    table=table,
+                    got=got,
+                    expected=expected,
+                )
         for sequence, (table, column) in SEQUENCES.items():
             top = cur.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchall()[0][0]
             current = cur.execute(f"SELECT nextval('{sequence}')").fetchall()[0][0]

@@ -116,9 +116,10 @@ class Database:
                     from vocabulary.errors import StorageFailure  # (insights imports us)
 
                     raise StorageFailure(
-                        "the change could not be written to the database "
-                        f"({_first_line(error)}); nothing of it was stored. Free disk space "
-                        "(or memory), check that the database server runs, and try again."
+                        "the change could not be written to the database ({problem}); nothing "
+                        "of it was stored. Free disk space (or memory), check that the database "
+                        "server runs, and try again.",
+                        problem=_first_line(error),
                     ) from None
                 raise
             self._local.unit = None
@@ -201,14 +202,17 @@ class DuckDatabase(Database):
 
             if "lock" in str(error).lower():
                 raise DatabaseInUse(
-                    f"{self.path} is in use by another Oivallus process (the app started by "
+                    "{path} is in use by another Oivallus process (the app started by "
                     "`make run`, or another job). While the app runs, let it do the work: drop "
                     "files into its import folder ($OIVALLUS_IMPORT_DIR, default data/imports), "
                     "find the weekly digests in data/digests and nightly backups in "
                     "data/backups, or use the Import and Admin pages; else stop the app first. "
-                    "Several processes at once need PostgreSQL (OIVALLUS_DB=postgresql://...)"
+                    "Several processes at once need PostgreSQL (OIVALLUS_DB=postgresql://...)",
+                    path=self.path,
                 ) from None
-            raise StorageFailure(f"{self.path} cannot be opened: {_first_line(error)}") from None
+            raise StorageFailure(
+                "{path} cannot be opened: {problem}", path=self.path, problem=_first_line(error)
+            ) from None
         if self.path != ":memory:":  # personal data: only the server's user reads the file
             for file in (Path(self.path), Path(self.path + ".wal")):
                 if file.is_file() and not file.is_symlink():

@@ -244,8 +244,9 @@ class PostgresDatabase(Database):
             from vocabulary.errors import StorageFailure  # (insights imports us)
 
             raise StorageFailure(
-                f"the PostgreSQL server of {_redacted(url)} cannot be reached: "
-                f"{str(error).strip().splitlines()[0][:300]}"
+                "the PostgreSQL server of {url} cannot be reached: {problem}",
+                url=_redacted(url),
+                problem=str(error).strip().splitlines()[0][:300],
             ) from None
         self._writer.execute("SELECT set_config('oivallus.origin', %s, false)", [self.origin])
         self._setup_unit_of_work()

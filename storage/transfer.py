@@ -38,13 +38,16 @@ def copy_all(
         known = set(_tables(tcur))
         for table in tables:
             if table not in known:
-                raise BackupError(f"the target has no table {table!r}: update Oivallus there")
+                raise BackupError(
+                    "the target has no table {table}: update Oivallus there", table=repr(table)
+                )
             if (
                 table not in SEEDED
                 and tcur.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchall()[0][0]
             ):
                 raise BackupError(
-                    f"the target is not empty ({table} holds rows); migrate into a new database"
+                    "the target is not empty ({table} holds rows); migrate into a new database",
+                    table=table,
                 )
         for table in tables:
             tcur.execute(f"DELETE FROM {_quoted(table)}")  # seeded rows: the source's replace
@@ -90,8 +93,13 @@ def verify(source: Database, target: Database) -> dict[str, tuple[int, str]]:
         mine, theirs = checksum(source, table, columns), checksum(target, table, columns)
         if mine != theirs:
             raise BackupError(
-                f"{table}: {theirs[0]} rows (checksum {theirs[1]}) arrived, the source has "
-                f"{mine[0]} (checksum {mine[1]}); the target is not to be used"
+                "{table}: {got} rows (checksum {their_sum}) arrived, the source has {expected} "
+                "(checksum {our_sum}); the target is not to be used",
+                table=table,
+                got=theirs[0],
+                their_sum=str(theirs[1]),
+                expected=mine[0],
+                our_sum=str(mine[1]),
             )
         found[table] = mine
     return found

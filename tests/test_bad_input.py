@@ -21,7 +21,7 @@ def test_empty_text(text):
 
 
 def test_too_long_text():
-    assert "text is too long (at most 20000 characters)" in message_for(text="a" * 20_001)
+    assert "text is too long (at most 20,000 characters)" in message_for(text="a" * 20_001)
     assert InsightIn(text="a" * 20_000).text == "a" * 20_000
 
 

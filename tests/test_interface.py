@@ -19,7 +19,21 @@ from tests.test_pages import open_app
 
 # `_`/`N_`/`plural` in the pages; `words.text(...)`/`words.plural(...)` where the domain writes for
 # a person in their language (a brief, a digest, an export's headers) through an `Interface`.
-KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "text": None}
+# Our errors carry their English template (views.i18n.error_text translates it where shown).
+ERRORS = (
+    "OivallusError",
+    "InvalidInput",
+    "InvalidValue",
+    "NotFound",
+    "ReadError",
+    "PartlyImported",
+    "BackupError",
+    "PermissionDenied",
+    "DatabaseInUse",
+    "StorageFailure",
+    "Message",
+)
+KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "text": None} | dict.fromkeys(ERRORS)
 ROOMS = ("views", "insights", "ingest", "vocabulary", "language", "readers", "retrieval", "storage")
 # The pages whose every word goes through the catalogues so far (issue 28 converts the rest).
 CONVERTED = (

@@ -15,6 +15,7 @@ from views.common import (
     team,
     title_of,
 )
+from views.i18n import error_text
 from views.insight_form import draft, insight_fields
 
 base = kb()
@@ -39,7 +40,7 @@ with st.expander("Missing a segment, touchpoint, journey stage or channel? Add i
             base.catalog.add_choice(labels[list_name], new_value)
             st.toast(f"Added “{escape_markdown(new_value.strip())}” to {list_name.lower()}s.")
         except OivallusError as error:  # bad input, or a role that may not
-            st.error(str(error))
+            st.error(error_text(error))
 
 # Everything, the text included, lives in one form: a text box outside it reran the page when
 # it lost focus, and the browser then dropped the click on Save (Streamlit issue 8725; the
@@ -72,7 +73,7 @@ if save:
     try:
         st.session_state.add_result = base.add(insight)
     except OivallusError as error:  # a role that may not add, a file that cannot be written
-        form_column.error(escape_markdown(str(error)))
+        form_column.error(escape_markdown(error_text(error)))
         st.stop()
     else:
         st.session_state.add_clear = True

@@ -11,7 +11,7 @@ from insights.files.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, se
 from insights.runtime.startup import data_folder
 from language.text import escape_markdown
 from views.common import db_path, kb, may
-from views.i18n import N_, ROLE_NAMES, _, ui
+from views.i18n import N_, ROLE_NAMES, _, error_text, ui
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
 
@@ -76,7 +76,7 @@ with people:
                 st.toast(_("{username} added", username=escape_markdown(username)))
                 st.rerun()
             except OivallusError as error:
-                st.error(str(error))
+                st.error(error_text(error))
     st.subheader(_("Change a person"), anchor=False)
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     who = c1.selectbox(_("Person"), [u.username for u in users], key="who")
@@ -107,7 +107,7 @@ with backup:
         try:
             manifest = export_backup(base, folder)
         except BackupError as error:
-            st.error(str(error))
+            st.error(error_text(error))
         else:
             st.session_state.backup_folder = str(folder)
             st.success(
@@ -133,7 +133,8 @@ with backup:
         )
         problem = passphrase_problem(passphrase)
         if passphrase and problem:
-            st.warning(f"{problem.capitalize()}.")
+            said = error_text(problem)
+            st.warning(f"{said[:1].upper()}{said[1:]}.")
         st.download_button(
             _("Download the sealed backup"),
             lambda: seal_folder(folder, passphrase),  # built only when clicked

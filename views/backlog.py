@@ -16,6 +16,7 @@ from views.common import (
     person,
     team,
 )
+from views.i18n import error_text
 from vocabulary.backlog import EvidenceRelation, QuestionStatus
 
 base = kb()
@@ -78,7 +79,7 @@ def show_question(question_id: int) -> None:
     try:
         question = base.backlog.question(question_id)
     except NotFound as error:
-        st.error(str(error))
+        st.error(error_text(error))
         return
     st.page_link("views/backlog.py", label="Back to the backlog", icon=":material/arrow_back:")
     st.title(escape_markdown(question.text), anchor=False)
@@ -161,7 +162,7 @@ def show_question(question_id: int) -> None:
                 base.backlog.set_status(question.id, new_status, answer=answer, reason=reason)
                 st.rerun()
             except OivallusError as error:  # bad input, or a role that may not
-                st.error(str(error))
+                st.error(error_text(error))
     for change in reversed(base.backlog.history(question.id)):
         st.caption(
             escape_markdown(
@@ -238,7 +239,7 @@ with st.expander("Ask a question", expanded=False), st.form("ask", clear_on_subm
             try:
                 asked = base.backlog.ask(draft)
             except OivallusError as error:  # bad input, or a role that may not
-                st.error(str(error))
+                st.error(error_text(error))
             else:
                 st.session_state.pop("backlog_similar", None)
                 st.session_state.ask_done, st.session_state.ask_clear = asked.id, True

@@ -12,7 +12,7 @@ import streamlit as st
 from insights import OivallusError
 from language.text import escape_markdown
 from views.common import attempt, card_heading, kb, may, open_link
-from views.i18n import N_, _, ui
+from views.i18n import N_, _, error_text, ui
 from vocabulary.errors import ReadError
 from vocabulary.knowledge import SearchFilters
 
@@ -73,7 +73,7 @@ if may("researcher"):
                         _(
                             "{file} was not imported: {error}",
                             file=escape_markdown(upload.name),
-                            error=escape_markdown(str(error)),
+                            error=escape_markdown(error_text(error)),
                         )
                     )
                 else:

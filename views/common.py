@@ -10,7 +10,7 @@ from insights import Insight, KnowledgeBase
 from insights.people import People
 from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
-from views.i18n import N_, _, ui, value_name
+from views.i18n import N_, _, error_text, ui, value_name
 from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
@@ -138,10 +138,15 @@ def attempt(action, *args, **kwargs) -> bool:
     try:
         action(*args, **kwargs)
     except PermissionDenied as error:
-        st.error(f"{escape_markdown(str(error))}. Ask an admin for another role if you need it.")
+        st.error(
+            _(
+                "{error}. Ask an admin for another role if you need it.",
+                error=escape_markdown(error_text(error)),
+            )
+        )
         return False
     except OivallusError as error:
-        st.error(escape_markdown(str(error)))
+        st.error(escape_markdown(error_text(error)))
         return False
     return True
 
@@ -303,7 +308,7 @@ def account_menu(base) -> None:
             try:
                 base.people.change_password(current, new)
             except OivallusError as error:
-                st.error(str(error))
+                st.error(error_text(error))
                 return
             st.session_state.pop("session", None)
             st.session_state.pop("user", None)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from language.interface import LANGUAGES, Interface, supported
 from vocabulary import settings
+from vocabulary.errors import Message, OivallusError
 
 
 def language_code(chosen: str | None = None) -> str:
@@ -90,3 +91,55 @@ def value_names() -> dict[str, str]:
 def language_names() -> dict[str, str]:
     """Each offered language in its own words (Suomi, Svenska, English)."""
     return dict(LANGUAGES)
+
+
+# Our fields as an error names them ("text is empty"): the stored names are English keys.
+FIELD_NAMES = (
+    N_("text"),
+    N_("title"),
+    N_("kind"),
+    N_("source"),
+    N_("study_id"),
+    N_("author"),
+    N_("team"),
+    N_("segment"),
+    N_("touchpoint"),
+    N_("journey_stage"),
+    N_("channel"),
+    N_("sentiment"),
+    N_("observed_at"),
+    N_("tags"),
+    N_("language"),
+    N_("external_id"),
+    N_("name"),
+    N_("started_on"),
+    N_("ended_on"),
+    N_("username"),
+    N_("display_name"),
+    N_("email"),
+    N_("role"),
+    N_("decision"),
+    N_("impact"),
+    N_("effort"),
+    N_("decision_date"),
+    N_("segments"),
+    N_("asked_by"),
+    N_("method"),
+    N_("owner"),
+    N_("description"),
+    N_("answer"),
+    N_("reason"),
+    N_("password"),
+    N_("passphrase"),
+)
+
+
+def error_text(error: BaseException | Message) -> str:
+    """What went wrong, in this session's language: one of our errors (or a `Message`) is
+    looked up in the catalogues by its English template and filled with its values (counts
+    written as the language does, our field names translated); any other error as it says."""
+    message = error.message if isinstance(error, OivallusError) else error
+    if isinstance(message, Message):
+        words = ui()
+        return message.fill(words.text, words.number)
+    return str(error)

@@ -21,7 +21,7 @@ from readers.mapping import (
 )
 from readers.tables import SUPPORTED, waiting_files
 from views.common import db_path, get_opening, kb, may
-from views.i18n import ui
+from views.i18n import error_text, ui
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
 
@@ -97,10 +97,10 @@ def run_import(name: str, path: Path, **options) -> int:
     try:
         report = base.imports.import_file(path, progress=show, name=name, **options)
     except PartlyImported as error:  # its message says what was stored and how to undo it
-        st.warning(f"{shown} was {escape_markdown(str(error))}.")
+        st.warning(f"{shown} was {escape_markdown(error_text(error))}.")
         return 0
     except (ReadError, OivallusError) as error:
-        st.error(f"{shown} was not imported: {escape_markdown(str(error))}.")
+        st.error(f"{shown} was not imported: {escape_markdown(error_text(error))}.")
         return 0
     if report.status == "finished":  # nothing left to resume
         kept_uploads.discard(path, kept_uploads.folder_for(db_path()))
@@ -120,7 +120,9 @@ def plan_for(name: str, path: Path, key: str):
                 sheet = st.selectbox("Sheet", sheets, key=f"sheet-{key}")
             _, columns, sample = base.imports.preview_file(path, sheet, rows=GUESS_ROWS)
         except ReadError as error:
-            st.error(f"{escape_markdown(name)} cannot be imported: {escape_markdown(str(error))}.")
+            st.error(
+                f"{escape_markdown(name)} cannot be imported: {escape_markdown(error_text(error))}."
+            )
             return None
         shown = [c for c in columns if not c.startswith("__")]
         st.dataframe(pd.DataFrame(sample[:5], columns=shown), hide_index=True)
@@ -153,7 +155,7 @@ def plan_for(name: str, path: Path, key: str):
                 base.imports.save_mapping(save_as, mapping)
                 st.toast(f"Mapping '{escape_markdown(save_as.strip())}' saved")
             except OivallusError as error:
-                st.error(str(error))
+                st.error(error_text(error))
         if "text" not in mapping and not set(mapping) & set(FIELD_LABELS):
             st.warning("Choose the column that holds the insight text (or a score column).")
             return None

@@ -6,6 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from insights import Insight, InsightIn
+from views.i18n import error_text
 from vocabulary.errors import describe_validation_error
 from vocabulary.knowledge import Kind, Sentiment, Source
 
@@ -114,7 +115,7 @@ def draft(values: dict, initial: Insight | None = None, where=st) -> InsightIn |
     try:
         return InsightIn.model_validate(data)
     except ValidationError as error:
-        where.error(str(describe_validation_error(error)))
+        where.error(error_text(describe_validation_error(error)))
         return None
 
 
@@ -187,7 +188,7 @@ def edit_form(base, insight: Insight) -> None:
         if attempt(save):
             if refused:
                 state["conflict"] = {
-                    "message": str(refused[0]),
+                    "message": error_text(refused[0]),
                     "mine": changes.model_dump(mode="json"),
                     "started": state["loaded"],
                 }

@@ -8,7 +8,7 @@ import streamlit as st
 
 from language.text import escape_markdown
 from views.common import kb, open_link, period_picker, text_card
-from views.i18n import _, ui
+from views.i18n import _, error_text, ui
 from vocabulary.errors import OivallusError
 from vocabulary.knowledge import SearchFilters
 
@@ -187,4 +187,4 @@ with st.expander(_("Edit the journey stages")):
             base.catalog.set_choices("journey_stage", new, renames=renames)
             st.rerun()
         except OivallusError as error:
-            st.error(str(error))
+            st.error(error_text(error))

@@ -6,7 +6,7 @@ import streamlit as st
 from insights.erasure import KINDS
 from language.text import escape_markdown
 from views.common import attempt, kb, may
-from views.i18n import N_, _, ui, value_name, value_names
+from views.i18n import N_, _, error_text, ui, value_name, value_names
 from vocabulary.errors import OivallusError
 from vocabulary.knowledge import Source
 
@@ -69,7 +69,7 @@ with retention:
         try:
             report = base.retention.apply()
         except OivallusError as error:  # a refusal or bad input, shown here
-            st.error(escape_markdown(str(error)))
+            st.error(escape_markdown(error_text(error)))
         else:
             words = ui()
             st.success(
@@ -101,7 +101,7 @@ with erasure:
         try:
             st.session_state.erasure_plan = (kind, identifier, base.erasure.find(identifier, kind))
         except OivallusError as error:  # a refusal or bad input, shown here
-            st.error(escape_markdown(str(error)))
+            st.error(escape_markdown(error_text(error)))
     found = st.session_state.get("erasure_plan")
     if found and found[:2] == (kind, identifier):
         plan = found[2]
@@ -137,7 +137,7 @@ with erasure:
             try:
                 report = base.erasure.erase(identifier, kind)
             except OivallusError as error:  # a refusal or bad input, shown here
-                st.error(escape_markdown(str(error)))
+                st.error(escape_markdown(error_text(error)))
             else:
                 st.session_state.erasure_plan = None
                 st.success(

@@ -15,7 +15,7 @@ from views.common import (
     open_link,
     own_title,
 )
-from views.i18n import _, ui, value_names
+from views.i18n import _, error_text, ui, value_names
 from vocabulary.knowledge import Kind, Sentiment, Source
 
 MAX_RESULTS = 200
@@ -115,7 +115,7 @@ try:
             )
         )
 except InvalidInput as error:
-    st.error(str(error))
+    st.error(error_text(error))
     st.stop()
 
 if not results:
@@ -212,7 +212,7 @@ def _apply_bulk(ids: list[int], changes: dict, versions: dict[int, int] | None) 
         st.session_state.search_bulk_conflict = {
             "ids": ids,
             "changes": changes,
-            "message": str(refused[0]),
+            "message": error_text(refused[0]),
         }
         st.rerun()
     st.session_state.pop("search_bulk_conflict", None)

@@ -9,7 +9,7 @@ from insights.signin import SESSION_DAYS, SignInThrottled
 from language.text import escape_markdown
 from views.common import account_menu, get_kb
 from views.gate import COOKIE, SESSION_ROUTE
-from views.i18n import ROLE_NAMES, _, language_names
+from views.i18n import ROLE_NAMES, _, error_text, language_names
 
 
 def single_sign_on() -> bool:
@@ -48,7 +48,7 @@ def resume_session(accounts) -> None:
             state.user = found.username
             state.session = accounts.start_session(found)
         except PermissionDenied as error:
-            st.error(str(error))
+            st.error(error_text(error))
     if not state.get("user") and not state.get("signed_out"):
         cookie = st.context.cookies.get(COOKIE)
         remembered = accounts.user_from_token(cookie)
@@ -82,7 +82,7 @@ def sign_in_page(accounts) -> None:
                 try:
                     found = accounts.authenticate(username, password, st.context.ip_address)
                 except SignInThrottled as error:
-                    st.error(str(error))
+                    st.error(error_text(error))
                     found = False
                 if found is None:
                     st.error(_("Wrong username or password (or the account is disabled)."))

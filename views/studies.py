@@ -11,7 +11,7 @@ from views.common import (
     kb,
     open_link,
 )
-from views.i18n import _, ui
+from views.i18n import _, error_text, ui
 
 base = kb()
 st.title(_("Studies"))
@@ -39,7 +39,7 @@ with st.expander(_("New study"), expanded=False), st.form("new_study", clear_on_
             )
             st.success(_("Created study “{title}”.", title=escape_markdown(created.title)))
         except OivallusError as error:  # bad input, or a role that may not
-            st.error(str(error))
+            st.error(error_text(error))
 
 studies = base.catalog.studies()
 if not studies:

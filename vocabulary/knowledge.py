@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from vocabulary.errors import InvalidValue
+
 MAX_TEXT_CHARS = 20_000
 MAX_SHORT_CHARS = 300
 
@@ -67,9 +69,10 @@ def check_control_chars(value: str) -> str:
     match = _CONTROL_CHARS.search(value)
     if match:
         code = ord(match.group())
-        raise ValueError(
-            f"contains a control character (U+{code:04X}) at position {match.start()}; "
-            "remove it and try again"
+        raise InvalidValue(
+            "contains a control character ({code}) at position {position}; remove it and try again",
+            code=f"U+{code:04X}",
+            position=match.start(),
         )
     return value
 
@@ -126,7 +129,7 @@ class InsightIn(BaseModel):
         for tag in tags:
             tag = check_control_chars(tag.strip().lower())
             if len(tag) > 60:
-                raise ValueError(f"tag {tag[:20]!r}... is longer than 60 characters")
+                raise InvalidValue("tag {tag}... is longer than 60 characters", tag=repr(tag[:20]))
             if tag and tag not in cleaned:
                 cleaned.append(tag)
         return cleaned

@@ -34,7 +34,9 @@ def restore_backup(
     if source.is_file():
         data = source.read_bytes()
         if not data.startswith(MAGIC):
-            raise BackupError(f"{source} is neither a backup folder nor a sealed backup")
+            raise BackupError(
+                "{source} is neither a backup folder nor a sealed backup", source=str(source)
+            )
         if not passphrase:
             raise BackupError("a sealed backup needs its passphrase")
         unpacked = Path(tempfile.mkdtemp(prefix="oivallus-restore-"))
@@ -42,7 +44,7 @@ def restore_backup(
             unseal_to_folder(data, passphrase, unpacked / "backup")
         except Exception as error:
             shutil.rmtree(unpacked, ignore_errors=True)
-            raise BackupError(str(error)) from None
+            raise BackupError.like(error) from None
         source = unpacked / "backup"
     db = open_database(path)
     try:

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from vocabulary import settings
-from vocabulary.errors import InvalidInput
+from vocabulary.errors import InvalidInput, Message
 
 MAGIC = b"OIVALLUS-SEALED-BACKUP-1\n"
 SUFFIX = ".oivb"
@@ -46,19 +46,24 @@ def _key(passphrase: str, salt: bytes) -> bytes:
     return Scrypt(salt=salt, length=32, **_SCRYPT).derive(passphrase.encode("utf-8"))
 
 
-def passphrase_problem(passphrase: str) -> str | None:
+def passphrase_problem(passphrase: str) -> Message | None:
     """What makes a passphrase too weak to seal a backup with, or None when it will do."""
     if len(passphrase) < MIN_PASSPHRASE:
-        return f"a backup passphrase needs at least {MIN_PASSPHRASE} characters"
+        return Message(
+            "a backup passphrase needs at least {count} characters", {"count": MIN_PASSPHRASE}
+        )
     if len(set(passphrase)) == 1:
-        return "a backup passphrase of one repeated character is guessed at once"
+        return Message("a backup passphrase of one repeated character is guessed at once")
     if passphrase.isdigit() and len(passphrase) < MIN_DIGITS_ONLY:
-        return f"a backup passphrase of digits only needs at least {MIN_DIGITS_ONLY} of them"
+        return Message(
+            "a backup passphrase of digits only needs at least {count} of them",
+            {"count": MIN_DIGITS_ONLY},
+        )
     rest = passphrase.casefold()
     for word in COMMON:
         rest = rest.replace(word, "")
     if not passphrase.isdigit() and len({c for c in rest if c.isalpha()}) < 3:
-        return (
+        return Message(
             "a backup passphrase made of common words (password, salasana, qwerty ...) and "
             "digits is guessed at once; use a few unrelated words"
         )
@@ -111,7 +116,9 @@ def unseal_to_folder(data: bytes, passphrase: str, folder: Path) -> None:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise InvalidInput(f"the sealed backup holds {len(members):,} files; it was not read")
+            raise InvalidInput(
+                "the sealed backup holds {count} files; it was not read", count=len(members)
+            )
         _unpack(archive, members, folder, restore_limit(len(data)))
 
 
@@ -127,8 +134,9 @@ def _unpack(archive: zipfile.ZipFile, members, folder: Path, limit: int) -> None
                 unpacked += len(chunk)
                 if unpacked > limit:
                     raise InvalidInput(
-                        f"the sealed backup unpacks to more than {limit / 2**20:,.0f} MB, "
-                        f"over {MAX_RATIO} times its own size (a damaged or hostile file); "
-                        "it was not restored"
+                        "the sealed backup unpacks to more than {size} MB, over {ratio} times "
+                        "its own size (a damaged or hostile file); it was not restored",
+                        size=round(limit / 2**20),
+                        ratio=MAX_RATIO,
                     )
                 out.write(chunk)

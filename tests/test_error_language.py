@@ -1,0 +1,73 @@
+"""The domain's errors carry their English template and values: `str()` stays English (logs,
+the command line), and a page shows them in the reader's language with its number formats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from pydantic import ValidationError
+
+from insights import InsightIn
+from language.interface import Interface
+from readers.limits import too_many_columns
+from tests.test_pages import open_app
+from vocabulary.errors import Changed, EditConflict, ReadError, describe_validation_error
+
+
+def finnish(error) -> str:
+    """What views.i18n.error_text shows a Finnish reader (the same call, without a session)."""
+    words = Interface("fi")
+    return error.message.fill(words.text, words.number)
+
+
+def test_an_empty_insight_says_so_in_finnish_and_stays_english_in_str():
+    with pytest.raises(ValidationError) as caught:
+        InsightIn(text="  ")
+    error = describe_validation_error(caught.value)
+    assert str(error) == "text is empty; write something in it"
+    assert finnish(error) == "teksti on tyhjä; kirjoita siihen jotain"
+    assert error.field == "text"
+
+
+def test_a_rows_error_writes_its_numbers_the_finnish_way():
+    with pytest.raises(ValidationError) as caught:
+        InsightIn(text="a" * 20_001, team="Sa\x00les")
+    error = describe_validation_error(caught.value, row=1234)
+    assert str(error).startswith("Row 1234: text is too long (at most 20,000 characters)")
+    said = finnish(error)
+    assert said.startswith("Rivi 1234: teksti on liian pitkä (enintään 20\xa0000 merkkiä)")
+    assert "tiimi: sisältää ohjausmerkin (U+0000) kohdassa 2" in said
+
+
+def test_a_reader_error_on_a_bad_file_reads_in_finnish(kb, tmp_path):
+    empty = tmp_path / "tyhja.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ReadError) as caught:
+        kb.imports.import_file(empty)
+    assert str(caught.value) == "the file is empty"
+    assert finnish(caught.value) == "tiedosto on tyhjä"
+    binary = tmp_path / "kuva.csv"
+    binary.write_bytes(b"text\n\x00\x01\x02")
+    with pytest.raises(ReadError) as caught:
+        kb.imports.import_file(binary)
+    assert finnish(caught.value).startswith("tiedosto näyttää binääritiedostolta")
+    wide = too_many_columns(1500)
+    assert "the header has 1,500 columns (at most 1,000)" in str(wide)
+    assert "otsikkorivillä on 1\xa0500 saraketta (enintään 1\xa0000)" in finnish(wide)
+
+
+def test_an_edit_conflict_translates_its_parts():
+    error = EditConflict([Changed(5, 1, 3, None, datetime(2026, 12, 5, 14, 3))])
+    assert str(error).startswith("Not saved: insight #5 was changed by the system at 2026-12-05")
+    assert finnish(error).startswith(
+        "Ei tallennettu: havaintoa #5 muutti järjestelmä 2026-12-05 14:03 (nyt versio 3"
+    )
+
+
+def test_the_add_page_shows_an_empty_insight_in_finnish(app_db, monkeypatch):
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = open_app("views/add.py")
+    save = next(b for b in at.button if b.label in ("Save", "Tallenna"))
+    save.click().run()
+    assert at.error[0].value == "teksti on tyhjä; kirjoita siihen jotain"
