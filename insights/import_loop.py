@@ -194,7 +194,11 @@ def import_file(
                     f"partly imported: {run.report.inserted:,} insights and "
                     f"{run.report.responses:,} responses from the rows before were stored, "
                     f"then {error}. Undo import #{import_id} on the Import page, or fix the "
-                    "file and import it again to resume"
+                    "file and import it again to resume",
+                    inserted=run.report.inserted,
+                    responses=run.report.responses,
+                    import_id=import_id,
+                    cause=str(error),
                 ) from None
         status = "finished"
     finally:

@@ -16,6 +16,7 @@ from views.common import (
     person,
     team,
 )
+from views.i18n import ui
 from vocabulary.backlog import EvidenceRelation, QuestionStatus
 
 base = kb()
@@ -279,10 +280,11 @@ questions = narrow(
 )
 
 d1, d2, _ = st.columns([1, 1, 3])
-# The files are written only when a button is pressed.
+# The files are written only when a button is pressed (the CSV's headers in my language).
+speaking = ui().code
 d1.download_button(
     "Export CSV",
-    lambda: base.backlog.export_backlog_csv(questions=questions),
+    lambda: base.backlog.export_backlog_csv(questions=questions, language=speaking),
     file_name="backlog.csv",
     mime="text/csv",
 )

@@ -14,7 +14,23 @@ class ReadError(OivallusError, ValueError):
 
 
 class PartlyImported(ReadError):
-    """The file broke off midway: the rows before were stored (undoable), the rest not."""
+    """The file broke off midway: the rows before were stored (undoable), the rest not. It
+    carries its counts, the import's id and why it broke off, for a view to say in the
+    person's language."""
+
+    def __init__(
+        self,
+        message: str,
+        inserted: int = 0,
+        responses: int = 0,
+        import_id: int | None = None,
+        cause: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.inserted = inserted
+        self.responses = responses
+        self.import_id = import_id
+        self.cause = cause
 
 
 class BackupError(OivallusError, ValueError):

@@ -7,34 +7,39 @@ import io
 from datetime import date
 
 from insights.rules.priority import signed
+from language.interface import Interface
 from language.text import csv_safe, escape_markdown
 from vocabulary.backlog import Question
 
 
-def backlog_csv(chosen: list[Question]) -> str:
-    """Questions (in the order given, ranked from 1) as CSV text."""
+def backlog_headers(words: Interface) -> list[str]:
+    """The backlog CSV's column headers in a language (English: as they always were)."""
+    return [
+        words.text("rank"),
+        words.text("id"),
+        words.text("question"),
+        words.text("status"),
+        words.text("priority"),
+        words.text("votes"),
+        words.text("teams"),
+        words.text("impact"),
+        words.text("effort"),
+        words.text("decision date"),
+        words.text("decision"),
+        words.text("asking team"),
+        words.text("tags"),
+        words.text("segments"),
+        words.text("confidence"),
+        words.text("answer"),
+    ]
+
+
+def backlog_csv(chosen: list[Question], words: Interface | None = None) -> str:
+    """Questions (in the order given, ranked from 1) as CSV text, its headers in the language
+    of `words` (English without); the cells are as stored."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "rank",
-            "id",
-            "question",
-            "status",
-            "priority",
-            "votes",
-            "teams",
-            "impact",
-            "effort",
-            "decision date",
-            "decision",
-            "asking team",
-            "tags",
-            "segments",
-            "confidence",
-            "answer",
-        ]
-    )
+    writer.writerow(backlog_headers(words or Interface()))
     for rank, q in enumerate(chosen, start=1):
         row = [
             rank,
