@@ -300,7 +300,12 @@ class Backlog:
         return backlog_csv(chosen, Interface(language))
 
     def export_backlog_markdown(
-        self, status: str | None = None, questions: list[Question] | None = None
+        self,
+        status: str | None = None,
+        questions: list[Question] | None = None,
+        language: str = "en",
     ) -> str:
-        """The backlog (or the given questions) as Markdown for a steering-group meeting."""
-        return backlog_markdown(questions if questions is not None else self.ranked(status=status))
+        """The backlog (or the given questions) as Markdown for a steering-group meeting, in
+        `language` (the person's: fi, sv or en)."""
+        chosen = questions if questions is not None else self.ranked(status=status)
+        return backlog_markdown(chosen, Interface(language))

@@ -115,3 +115,29 @@ def test_the_backlog_csv_has_headers_in_the_persons_language(kb):
     swedish = kb.backlog.export_backlog_csv(language="sv").splitlines()[0]
     assert swedish.startswith("placering,id,fråga,status,prioritet,röster")
     assert kb.backlog.export_backlog_csv().startswith("rank,id,question,status")
+
+
+def test_the_backlog_markdown_is_written_in_the_persons_language(kb):
+    question = kb.backlog.ask(
+        QuestionIn(
+            text="Miksi asiakkaat jättävät ostoskorin kesken?",
+            team="Verkko",
+            decision="Kassan uudistus",
+            decision_date=date(2027, 3, 1),
+        )
+    )
+    kb.backlog.vote(question.id, "aino", team="Verkko")
+    finnish = kb.backlog.export_backlog_markdown(language="fi")
+    assert finnish.startswith(f"# Kysymysjono ({date.today():%-d.%-m.%Y})")
+    assert "1 kysymys, tärkein ensin." in finnish
+    assert "- Tila: avoin; prioriteetti " in finnish and "; 1 ääni tiimeiltä Verkko" in finnish
+    assert "päätös viimeistään 1.3.2027" in finnish
+    assert "- Miksi tällä sijalla: äänet +0,69; tiimit 0,00;" in finnish
+    assert "jo tiedossa 0,00" in finnish
+    for english in ("Status", "votes", "Why this rank", "priority", "decision by"):
+        assert english not in finnish, english
+    swedish = kb.backlog.export_backlog_markdown(language="sv")
+    assert "- Status: öppen; prioritet " in swedish and "1 röst från Verkko" in swedish
+    english = kb.backlog.export_backlog_markdown()
+    assert "- Status: open; priority " in english and "; 1 vote from Verkko" in english
+    assert "Why this rank: votes +0.69" in english

@@ -277,6 +277,8 @@ def test_the_import_page_walks_through_in_finnish(app_db, tmp_path, monkeypatch)
     next(b for b in at.button if b.label == "Tuonti").click().run()
     assert not at.exception, at.exception
     [done] = [s.value for s in at.success]
+    bars = [bar.proto.text for bar in at.get("progress")]
+    assert bars == ["palaute\\.csv: valmis", "Teemat päivitetty"], bars
     assert done.startswith("palaute\\.csv: 1\xa0350 lisätty, 150 kaksoiskappaletta ohitettu, ")
     assert "0 kyselyvastausta, 0 hylätty (" in done and "riviä/s)." in done
     history = " ".join(m.value for m in at.markdown)

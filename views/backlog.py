@@ -280,7 +280,7 @@ questions = narrow(
 )
 
 d1, d2, _ = st.columns([1, 1, 3])
-# The files are written only when a button is pressed (the CSV's headers in my language).
+# The files are written only when a button is pressed (in my language).
 speaking = ui().code
 d1.download_button(
     "Export CSV",
@@ -290,7 +290,7 @@ d1.download_button(
 )
 d2.download_button(
     "Export Markdown",
-    lambda: base.backlog.export_backlog_markdown(questions=questions),
+    lambda: base.backlog.export_backlog_markdown(questions=questions, language=speaking),
     file_name="backlog.md",
     mime="text/markdown",
 )
