@@ -14,6 +14,7 @@ from insights.collection import Insights
 from insights.files.backlog_export import backlog_csv, backlog_markdown
 from insights.rules.priority import SORTS, narrow, prioritise, with_new_evidence
 from language import text as textlib
+from language.interface import Interface
 from language.pairs import DUPLICATE_QUESTION
 from storage.backlog import BacklogRepository
 from storage.db import Database
@@ -306,13 +307,23 @@ class Backlog:
     # --- export ----------------------------------------------------------------------------
 
     def export_backlog_csv(
-        self, status: str | None = None, questions: list[Question] | None = None
+        self,
+        status: str | None = None,
+        questions: list[Question] | None = None,
+        language: str = "en",
     ) -> str:
-        """The backlog (or the given questions) as CSV text, in priority order."""
-        return backlog_csv(questions if questions is not None else self.ranked(status=status))
+        """The backlog (or the given questions) as CSV text, in priority order, its headers in
+        `language` (the person's: fi, sv or en)."""
+        chosen = questions if questions is not None else self.ranked(status=status)
+        return backlog_csv(chosen, Interface(language))
 
     def export_backlog_markdown(
-        self, status: str | None = None, questions: list[Question] | None = None
+        self,
+        status: str | None = None,
+        questions: list[Question] | None = None,
+        language: str = "en",
     ) -> str:
-        """The backlog (or the given questions) as Markdown for a steering-group meeting."""
-        return backlog_markdown(questions if questions is not None else self.ranked(status=status))
+        """The backlog (or the given questions) as Markdown for a steering-group meeting, in
+        `language` (the person's: fi, sv or en)."""
+        chosen = questions if questions is not None else self.ranked(status=status)
+        return backlog_markdown(chosen, Interface(language))

@@ -326,10 +326,13 @@ class Insights:
         filters: SearchFilters | None = None,
         fmt: str = "csv",
         limit: int = EXPORT_LIMIT,
+        language: str = "en",
     ) -> bytes:
         """A search result (best first; newest first without a query) with every field and
-        the ids of its confirmed and suggested links, as "csv" or "parquet" bytes."""
+        the ids of its confirmed and suggested links, as "csv" or "parquet" bytes. A CSV's
+        headers are in `language` (the person's: fi, sv or en); Parquet keeps the field names."""
         from insights.files.exports import insights_frame, to_csv, to_parquet
+        from language.interface import Interface
 
         if fmt not in ("csv", "parquet"):
             raise InvalidInput(f"export format must be csv or parquet, not {fmt!r}")
@@ -338,4 +341,4 @@ class Insights:
         else:
             found = self.browse(filters, limit=limit)[0]
         frame = insights_frame(found, self.link_repo.partners_of([i.id for i in found]))
-        return to_csv(frame) if fmt == "csv" else to_parquet(frame)
+        return to_csv(frame, Interface(language)) if fmt == "csv" else to_parquet(frame)

@@ -25,6 +25,7 @@ DOMAIN = "oivallus"
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}  # code -> its own name
 DEFAULT = "en"
 DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "yyyy-MM-dd", "en": "d MMM yyyy"}
+TIME_PATTERNS = {"fi": "H.mm", "sv": "HH:mm", "en": "HH:mm"}  # 14.03 in Finnish
 DATE_INPUTS = {"fi": "DD.MM.YYYY", "sv": "YYYY-MM-DD", "en": "YYYY/MM/DD"}  # as a date field shows
 _LOADED: dict[str, gettext.NullTranslations] = {}
 _LOCK = threading.Lock()
@@ -120,3 +121,11 @@ class Interface:
         if value is None:
             return ""
         return babel_dates.format_date(value, "LLLL yyyy", locale=self.locale)
+
+    def moment(self, value: datetime | None) -> str:
+        """A date with its time of day: 5.12.2026 14.03 in Finnish, 2026-12-05 14:03 in
+        Swedish, 5 Dec 2026 14:03 in English."""
+        if value is None:
+            return ""
+        clock = babel_dates.format_time(value, TIME_PATTERNS[self.code], locale=self.locale)
+        return f"{self.day(value)} {clock}"

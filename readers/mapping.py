@@ -1,10 +1,14 @@
-"""Which column holds which field: a guess from English and Finnish column names and, for score
-columns, from the values (a 1-5 `rating` is CSAT, not NPS)."""
+"""Which column holds which field: a guess from English, Finnish and Swedish column names (an
+export's own headers in each language among them) and, for score columns, from the values (a
+1-5 `rating` is CSAT, not NPS)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
+
+from language.interface import Interface
 
 # field -> names a column may carry (lower case, without punctuation), most specific first
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -85,6 +89,49 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "csat": ("csat", "satisfaction", "tyytyväisyys", "tyytyvaisyys"),
     "ces": ("ces", "customer effort", "effort", "vaivattomuus"),
 }
+
+
+def column_names(words: Interface) -> dict[str, str]:
+    """An insight's fields as a table's column headers in a language: an export writes them
+    (English: the field names, as they always were), the guess below reads them back."""
+    return {
+        "id": words.text("id"),
+        "title": words.text("title"),
+        "text": words.text("text"),
+        "kind": words.text("kind"),
+        "source": words.text("source"),
+        "segment": words.text("segment"),
+        "touchpoint": words.text("touchpoint"),
+        "journey_stage": words.text("journey_stage"),
+        "channel": words.text("channel"),
+        "sentiment": words.text("sentiment"),
+        "language": words.text("language"),
+        "observed_at": words.text("observed_at"),
+        "author": words.text("author"),
+        "team": words.text("team"),
+        "tags": words.text("tags"),
+        "study_id": words.text("study_id"),
+        "external_id": words.text("external_id"),
+        "created_at": words.text("created_at"),
+        "updated_at": words.text("updated_at"),
+        "created_by": words.text("created_by"),
+        "confirmed_links": words.text("confirmed_links"),
+        "suggested_links": words.text("suggested_links"),
+    }
+
+
+@cache
+def _names() -> dict[str, tuple[str, ...]]:
+    """SYNONYMS with our exports' own headers in each language first: an export has "id"
+    beside "ulkoinen id" and "created_at" beside "observed_at", and the field's own header is
+    the surest name."""
+    names = {field: list(found) for field, found in SYNONYMS.items()}
+    for code in ("en", "sv", "fi"):
+        for field, header in column_names(Interface(code)).items():
+            if field in names:
+                names[field] = [_normal(header), *(n for n in names[field] if n != _normal(header))]
+    return {field: tuple(found) for field, found in names.items()}
+
 
 # A cell's value -> the field's own value (English and Finnish; a review `label` is 1/0)
 VALUES: dict[str, dict[str, str]] = {
@@ -204,7 +251,7 @@ def guess_mapping(columns: list[str], rows: list[dict[str, str]] | None = None) 
     def values(column: str) -> list[str]:
         return [row.get(column) or "" for row in rows]
 
-    for field, names in SYNONYMS.items():
+    for field, names in _names().items():
         for name in names:
             column = normal.get(name)
             if column is None or column in mapping.values():

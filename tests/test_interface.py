@@ -5,8 +5,9 @@ widget, the formats are each language's own, and a person's language choice stic
 from __future__ import annotations
 
 import ast
+import csv
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from babel.messages.extract import extract_from_file
@@ -50,6 +51,8 @@ CONVERTED = (
     "views/overview.py",
     "views/themes.py",
     "views/brief.py",
+    "views/import.py",
+    "views/import_report.py",
 )
 WIDGETS = {
     "button",
@@ -187,6 +190,8 @@ def test_each_language_writes_numbers_percentages_and_dates_its_own_way():
     assert finnish.day(date(2026, 12, 5)) == "5.12.2026"
     assert "'\xa0'" in finnish.chart_numbers() and "','" in english.chart_numbers()
     assert swedish.day(date(2026, 12, 5)) == "2026-12-05"
+    noon = datetime(2026, 12, 5, 14, 3)
+    assert finnish.moment(noon) == "5.12.2026 14.03" and swedish.moment(noon) == "2026-12-05 14:03"
     assert finnish.plural("{count} insight", "{count} insights", 1480) == "1\xa0480 havaintoa"
     assert finnish.text("A message no catalogue has") == "A message no catalogue has"
     assert set(LANGUAGES) == {"fi", "sv", "en"}
@@ -215,6 +220,7 @@ FINNISH_TITLES = {
     "views/overview.py": "Yleiskuva",
     "views/themes.py": "Teemat",
     "views/brief.py": "Tiivistelmä",
+    "views/import.py": "Tuo havaintoja",
 }
 
 
@@ -244,3 +250,60 @@ def test_a_persons_language_is_kept_with_their_account(app_db):
     assert base.people.user("aino").language == "sv"
     at = open_app("views/search.py", user="aino")
     assert at.title[0].value == "Sök insikter"
+
+
+def test_the_import_progress_counts_rows_as_each_language_writes_numbers():
+    finnish, english = Interface("fi"), Interface("en")
+    rows = finnish.plural("{done}/{count} row", "{done}/{count} rows", 1480, done="32")
+    assert rows == "32/1\xa0480 riviä"
+    assert english.plural("{done}/{count} row", "{done}/{count} rows", 1, done="1") == "1/1 row"
+
+
+def test_the_import_page_walks_through_in_finnish(app_db, tmp_path, monkeypatch):
+    """Every step of Import in Finnish, with the texts a browser test looks for: the upload
+    field, the preview, the mapping's field names, the import button, the report with Finnish
+    numbers ("1 350 lisätty") and the history with a Finnish date."""
+    from tests.test_import import tickets
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    rows = tickets(1500)
+    with open(folder / "palaute.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("palaute", "kategoria"), *rows])
+    monkeypatch.setenv("OIVALLUS_IMPORT_DIR", str(folder))
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = open_app("views/import.py", user="aino")
+    assert at.title[0].value == "Tuo havaintoja"
+    assert at.file_uploader[0].label == "Tuotavat tiedostot"
+    assert at.multiselect[0].label.startswith("Tai tuontikansiossa")
+    assert "Tuontihistoria" in [h.value for h in at.header]
+    assert "Mitään ei ole vielä tuotu." in [c.value for c in at.caption]
+    at.multiselect[0].select("palaute.csv").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert "Tiedoston palaute\\.csv ensimmäiset rivit:" in captions, captions
+    plan = next(c for c in captions if c.startswith("Jokainen rivi tuottaa"))
+    assert "havainnon sarakkeesta ”palaute”" in plan and "1\xa0500" not in plan
+    key = "map-dir-palaute.csv-Guessed from the column names-"  # the keys stay English
+    assert at.selectbox(key=key + "text").label == "havainnon teksti"
+    assert at.selectbox(key=key + "text").value == "palaute"
+    assert at.selectbox(key=key + "tags").label == "tunnisteet"
+    assert at.selectbox(key="use-dir-palaute.csv").format_func("Guessed from the column names") == (
+        "Arvattu sarakkeiden nimistä"
+    )
+    labels = [s.label for s in at.selectbox] + [b.label for b in at.button]
+    assert {"Lähde", "Sarakemääritys", "Tallenna sarakemääritys"} <= set(labels), labels
+    assert "Poista henkilötiedot" in [c.label for c in at.checkbox]
+    next(b for b in at.button if b.label == "Tuonti").click().run()
+    assert not at.exception, at.exception
+    [done] = [s.value for s in at.success]
+    bars = [bar.proto.text for bar in at.get("progress")]
+    assert bars == ["palaute\\.csv: valmis", "Teemat päivitetty"], bars
+    assert done.startswith("palaute\\.csv: 1\xa0350 lisätty, 150 kaksoiskappaletta ohitettu, ")
+    assert "0 kyselyvastausta, 0 hylätty (" in done and "riviä/s)." in done
+    history = " ".join(m.value for m in at.markdown)
+    assert "**palaute\\.csv** · valmis · " in history and ", tuoja aino" in history
+    assert date.today().strftime("%-d.%-m.%Y") in history
+    shown = " ".join([done, history, *(c.value for c in at.caption)])
+    for english in ("inserted", "rows", "finished", "Import", "duplicates", " by "):
+        assert english not in shown, english

@@ -238,7 +238,7 @@ def test_import_page_imports_a_file_from_the_import_folder(app_db, tmp_path, mon
     assert record.file == "train.csv" and record.status == "finished"
     distinct = len({text for text, _ in rows})
     assert record.inserted == kb.count() - 2 == distinct
-    assert f"{record.inserted} inserted" in done and f"{len(rows) - distinct} duplicates" in done
+    assert f"{record.inserted:,} inserted" in done and f"{len(rows) - distinct} duplicates" in done
 
 
 def test_import_page_saves_a_mapping_and_undoes_an_import(app_db, tmp_path, monkeypatch):

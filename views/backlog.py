@@ -16,7 +16,7 @@ from views.common import (
     person,
     team,
 )
-from views.i18n import error_text
+from views.i18n import error_text, ui
 from vocabulary.backlog import EvidenceRelation, QuestionStatus
 
 base = kb()
@@ -280,16 +280,17 @@ questions = narrow(
 )
 
 d1, d2, _ = st.columns([1, 1, 3])
-# The files are written only when a button is pressed.
+# The files are written only when a button is pressed (in my language).
+speaking = ui().code
 d1.download_button(
     "Export CSV",
-    lambda: base.backlog.export_backlog_csv(questions=questions),
+    lambda: base.backlog.export_backlog_csv(questions=questions, language=speaking),
     file_name="backlog.csv",
     mime="text/csv",
 )
 d2.download_button(
     "Export Markdown",
-    lambda: base.backlog.export_backlog_markdown(questions=questions),
+    lambda: base.backlog.export_backlog_markdown(questions=questions, language=speaking),
     file_name="backlog.md",
     mime="text/markdown",
 )

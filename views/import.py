@@ -10,101 +10,97 @@ import streamlit as st
 
 from ingest import jobs
 from ingest import uploads as kept_uploads
-from language.text import csv_text, escape_markdown, plural
-from readers.mapping import (
-    SCALE_NAMES,
-    SYNONYMS,
-    guess_mapping,
-    row_plan,
-    unclear_scores,
-    undated_rows,
-)
+from language.text import escape_markdown
+from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, unclear_scores, undated_rows
 from readers.tables import SUPPORTED, waiting_files
 from views.common import db_path, get_opening, kb, may
-from views.i18n import error_text, ui
+from views.i18n import N_, _, error_text, ui
+from views.import_report import IMPORTERS, SOURCES, STATES, partly_imported, plan_text, show_report
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
 
-FIELD_LABELS = {
-    "sentiment": "sentiment (1/0, positive/negative)",
-    "kind": "kind (observation, finding, quote)",
-    "score": "NPS score (0-10)",
-    "csat": "CSAT (1-5)",
-    "ces": "CES (1-7)",
+# The mapping's fields as people read them (the stored mapping keeps the English field names).
+FIELD_NAMES = {
+    "text": N_("insight text"),
+    "title": N_("title"),
+    "customer": N_("customer id"),
+    "observed_at": N_("date"),
+    "segment": N_("segment"),
+    "touchpoint": N_("touchpoint"),
+    "journey_stage": N_("journey stage"),
+    "channel": N_("channel"),
+    "source": N_("source"),
+    "author": N_("author"),
+    "team": N_("team"),
+    "tags": N_("tags"),
+    "external_id": N_("external id"),
+    "sentiment": N_("sentiment (1/0, positive/negative)"),
+    "kind": N_("kind (observation, finding, quote)"),
+    "score": N_("NPS score (0-10)"),
+    "csat": N_("CSAT (1-5)"),
+    "ces": N_("CES (1-7)"),
 }
-FIELDS = [f for f in SYNONYMS if f not in FIELD_LABELS] + list(FIELD_LABELS)
+LAST = ("sentiment", "kind", "score", "csat", "ces")  # shown after the plain fields
+FIELDS = [f for f in SYNONYMS if f not in LAST] + list(LAST)
+GUESSED = N_("Guessed from the column names")  # the choice's value (in widget keys) stays English
 GUESS_ROWS = 200  # rows a guess looks at (a score's scale comes from its values)
 IMPORT_DIR = jobs.import_dir()
 
 base = kb()
-st.title("Import insights")
+st.title(_("Import insights"))
 if not may("researcher"):
-    st.info("Importing files needs the researcher role: ask an admin if you need it.")
+    st.info(_("Importing files needs the researcher role: ask an admin if you need it."))
     st.stop()
 st.caption(
-    "Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
-    "and transcripts (WebVTT, SRT). A score column makes each row a survey response (0-10: "
-    "NPS, 1-5: CSAT, 1-7: CES, guessed from its values); its comment becomes an insight."
-)
-
-
-def show_report(name: str, report) -> None:
-    """The outcome of one import, with the rejected rows downloadable."""
-    name = escape_markdown(name)
-    resumed = f", {report.resumed} stored before (resumed)" if report.resumed else ""
-    st.success(
-        f"{name}: {report.inserted} inserted{resumed}, {plural(report.duplicates, 'duplicate')} "
-        f"skipped, {plural(report.responses, 'survey response')}, {len(report.rejected)} rejected "
-        f"({report.rows_per_second:.0f} rows/s)."
+    _(
+        "Tables (CSV, TSV, Excel, JSON, JSON Lines), documents (Markdown, text, Word, PDF) "
+        "and transcripts (WebVTT, SRT). A score column makes each row a survey response (0-10: "
+        "NPS, 1-5: CSAT, 1-7: CES, guessed from its values); its comment becomes an insight."
     )
-    if not report.inserted and report.responses and "text" not in report.mapping:
-        st.warning(
-            f"{name} made survey responses only: no column was mapped as the insight "
-            "text. If a column holds comments, Undo this import below and import again "
-            "with that column as text."
-        )
-    if report.pii:
-        st.info(
-            "Personal data scrubbed: "
-            + ", ".join(f"{count} {kind}" for kind, count in report.pii.items())
-        )
-    if report.rejected:
-        rejected = pd.DataFrame([r.model_dump() for r in report.rejected])
-        st.dataframe(rejected, hide_index=True)
-        st.download_button(
-            "Download rejected rows (CSV)",
-            csv_text(rejected),
-            file_name=f"{Path(name).stem}-rejected.csv",
-            mime="text/csv",
-            key=f"rej-{name}-{report.import_id}",
-        )
+)
 
 
 def run_import(name: str, path: Path, **options) -> int:
     """Import with a progress bar; a click on Cancel (any rerun) stops it between batches."""
     shown = escape_markdown(name)
-    bar = st.progress(0.0, text=f"{shown}: reading the file")
+    words = ui()
+    bar = st.progress(0.0, text=_("{name}: reading the file", name=shown))
     started = time.perf_counter()
 
     def show(done: int, total: int) -> None:
         rate = done / max(time.perf_counter() - started, 1e-6)
         left = (total - done) / rate if rate else 0
+        rows = words.plural(
+            "{done}/{count} row", "{done}/{count} rows", total, done=words.number(done)
+        )
         bar.progress(
             min(done / max(total, 1), 1.0),
-            text=f"{shown}: {done}/{total} rows · {rate:.0f} rows/s · {left:.0f} s left",
+            text=words.text(
+                "{name}: {rows} · {rate} rows/s · {left} s left",
+                name=shown,
+                rows=rows,
+                rate=words.number(rate, 0),
+                left=words.number(left, 0),
+            ),
         )
 
     try:
         report = base.imports.import_file(path, progress=show, name=name, **options)
-    except PartlyImported as error:  # its message says what was stored and how to undo it
-        st.warning(f"{shown} was {escape_markdown(error_text(error))}.")
+    except PartlyImported as error:  # what was stored and how to undo it
+        st.warning(partly_imported(shown, error))
         return 0
     except (ReadError, OivallusError) as error:
-        st.error(f"{shown} was not imported: {escape_markdown(error_text(error))}.")
+        st.error(
+            _(
+                "{name} was not imported: {reason}.",
+                name=shown,
+                reason=escape_markdown(error_text(error)),
+            )
+        )
         return 0
     if report.status == "finished":  # nothing left to resume
         kept_uploads.discard(path, kept_uploads.folder_for(db_path()))
-    bar.progress(1.0, text=f"{shown}: done")
+    bar.progress(1.0, text=_("{name}: done", name=shown))
     show_report(name, report)
     return report.inserted
 
@@ -117,47 +113,63 @@ def plan_for(name: str, path: Path, key: str):
         try:
             sheets = base.imports.preview_file(path)[0]
             if len(sheets) > 1:
-                sheet = st.selectbox("Sheet", sheets, key=f"sheet-{key}")
-            _, columns, sample = base.imports.preview_file(path, sheet, rows=GUESS_ROWS)
+                sheet = st.selectbox(_("Sheet"), sheets, key=f"sheet-{key}")
+            _sheets, columns, sample = base.imports.preview_file(path, sheet, rows=GUESS_ROWS)
         except ReadError as error:
             st.error(
-                f"{escape_markdown(name)} cannot be imported: {escape_markdown(error_text(error))}."
+                _(
+                    "{name} cannot be imported: {reason}.",
+                    name=escape_markdown(name),
+                    reason=escape_markdown(error_text(error)),
+                )
             )
             return None
         shown = [c for c in columns if not c.startswith("__")]
+        st.caption(_("The first rows of {name}:", name=escape_markdown(name)))
         st.dataframe(pd.DataFrame(sample[:5], columns=shown), hide_index=True)
         saved = base.imports.mappings()
-        use = st.selectbox("Mapping", ["Guessed from the column names", *saved], key=f"use-{key}")
+        guessed_word = _(GUESSED)
+        use = st.selectbox(
+            _("Mapping"),
+            [GUESSED, *saved],
+            key=f"use-{key}",
+            format_func=lambda value: guessed_word if value == GUESSED else value,
+        )
         guessed = saved.get(use) or guess_mapping(columns, sample)
         for column, found in unclear_scores(shown, sample).items():
             st.warning(
-                f"Column “{escape_markdown(column)}” holds scores from {found}, which is "
-                "none of NPS (0-10), CSAT (1-5) or CES (1-7): choose its scale below, or "
-                "leave it out."
+                _(
+                    "Column “{column}” holds scores from {found}, which is none of NPS (0-10), "
+                    "CSAT (1-5) or CES (1-7): choose its scale below, or leave it out.",
+                    column=escape_markdown(column),
+                    found=found,
+                )
             )
+        st.markdown(_("**Which column holds what**"))
         mapping = {}
         cols = st.columns(4)
         for number, field in enumerate(FIELDS):
             options = ["—"] + shown
             default = options.index(guessed[field]) if guessed.get(field) in options else 0
-            label = FIELD_LABELS.get(field, field.replace("_", " "))
             choice = cols[number % 4].selectbox(
-                label, options, index=default, key=f"map-{key}-{use}-{field}"
+                _(FIELD_NAMES[field]), options, index=default, key=f"map-{key}-{use}-{field}"
             )
             if choice != "—":
                 mapping[field] = choice
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         save_as = c1.text_input(
-            "Save this mapping as", key=f"save-name-{key}", placeholder="e.g. Zendesk export"
+            _("Save this mapping as"),
+            key=f"save-name-{key}",
+            placeholder=_("e.g. Zendesk export"),
         )
-        if c2.button("Save mapping", key=f"save-{key}", disabled=not save_as.strip()):
+        if c2.button(_("Save mapping"), key=f"save-{key}", disabled=not save_as.strip()):
             try:
                 base.imports.save_mapping(save_as, mapping)
-                st.toast(f"Mapping '{escape_markdown(save_as.strip())}' saved")
+                st.toast(_("Mapping '{name}' saved", name=escape_markdown(save_as.strip())))
             except OivallusError as error:
                 st.error(error_text(error))
-        if "text" not in mapping and not set(mapping) & set(FIELD_LABELS):
-            st.warning("Choose the column that holds the insight text (or a score column).")
+        if "text" not in mapping and not set(mapping) & set(SCALE_NAMES):
+            st.warning(_("Choose the column that holds the insight text (or a score column)."))
             return None
         st.caption(plan_text(mapping, sample))
         if undated := undated_rows(mapping, sample):  # issue 28 (9): not this month's
@@ -174,39 +186,23 @@ def plan_for(name: str, path: Path, key: str):
         return {"mapping": mapping, "sheet": sheet}
 
 
-def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
-    """What each row will make, and the counts over the rows looked at."""
-    makes = [f"an insight from “{escape_markdown(mapping['text'])}”"] if "text" in mapping else []
-    makes += [
-        f"a {SCALE_NAMES[f]} response from “{escape_markdown(c)}”"
-        for f, c in mapping.items()
-        if f in SCALE_NAMES
-    ]
-    plan = row_plan(mapping, sample)
-    counts = [f"{plan['insights']} {'insight' if plan['insights'] == 1 else 'insights'}"]
-    counts += [
-        f"{n} {metric.upper()} {'response' if n == 1 else 'responses'}"
-        for metric, n in plan.items()
-        if metric != "insights" and n
-    ]
-    return (
-        f"Each row makes {' and '.join(makes)}. The first {len(sample)} rows make "
-        f"{', '.join(counts)}."
-    )
-
-
-uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(SUPPORTED))
+uploads = st.file_uploader(_("Files to import"), accept_multiple_files=True, type=list(SUPPORTED))
 if get_opening(db_path()).jobs_beside:  # the server imports what lands in the folder
     st.caption(
-        f"Files dropped into the server's import folder ({escape_markdown(str(IMPORT_DIR))}) "
-        "are imported within a minute with guessed mappings, then moved to its "
-        "imported/ (or failed/) folder; they show in the history below."
+        _(
+            "Files dropped into the server's import folder ({folder}) are imported within a "
+            "minute with guessed mappings, then moved to its imported/ (or failed/) folder; "
+            "they show in the history below.",
+            folder=escape_markdown(str(IMPORT_DIR)),
+        )
     )
     from_folder = []
 else:
     waiting = waiting_files(IMPORT_DIR)
     from_folder = st.multiselect(
-        f"Or files waiting in the import folder ({IMPORT_DIR})", waiting, disabled=not waiting
+        _("Or files waiting in the import folder ({folder})", folder=IMPORT_DIR),
+        waiting,
+        disabled=not waiting,
     )
 
 files = []
@@ -218,28 +214,37 @@ files += [(name, IMPORT_DIR / name, f"dir-{name}") for name in from_folder]
 
 if files:
     c1, c2, c3, c4 = st.columns(4)
-    sources = [s.value for s in Source]
-    source = c1.selectbox("Source", ["Guess from the file"] + sources)
+    guess_word, no_choice = _("Guess from the file"), "—"
+    source_names = {value: _(name) for value, name in SOURCES.items()}
+    source = c1.selectbox(
+        _("Source"),
+        [None, *(s.value for s in Source)],
+        format_func=lambda value: guess_word if value is None else source_names.get(value, value),
+    )
     studies = {s.title: s.id for s in base.catalog.studies()}
-    study = c2.selectbox("Study", ["—"] + list(studies))
+    study = c2.selectbox(_("Study"), [no_choice, *studies])
     stage = c3.selectbox(
-        "Journey stage",
-        ["—", *base.catalog.choices("journey_stage")],
-        help="The stage of every row that does not have its own (a stage column wins).",
+        _("Journey stage"),
+        [no_choice, *base.catalog.choices("journey_stage")],
+        help=_("The stage of every row that does not have its own (a stage column wins)."),
     )
     scrub = c4.checkbox(
-        "Scrub personal data",
+        _("Scrub personal data"),
         value=True,
-        help="E-mail addresses, phone numbers, henkilötunnus, IBANs and card "
-        "numbers become placeholders before anything is stored.",
+        help=_(
+            "E-mail addresses, phone numbers, henkilötunnus, IBANs and card numbers become "
+            "placeholders before anything is stored."
+        ),
     )
     plans = [(name, path, plan) for name, path, key in files if (plan := plan_for(name, path, key))]
-    if plans and st.button("Import", type="primary"):
+    if plans and st.button(_("Import"), type="primary"):
         cancel = st.empty()
         cancel.button(
-            "Cancel import",
-            help="Stops after the batch being stored; importing the "
-            "same file again resumes where it stopped.",
+            _("Cancel import"),
+            help=_(
+                "Stops after the batch being stored; importing the same file again resumes "
+                "where it stopped."
+            ),
         )
         inserted = 0
         for name, path, plan in plans:
@@ -248,38 +253,66 @@ if files:
                 path,
                 scrub_pii=scrub,
                 study_id=studies.get(study),
-                journey_stage=None if stage == "—" else stage,
-                source=None if source.startswith("Guess") else source,
+                journey_stage=None if stage == no_choice else stage,
+                source=source,
                 **plan,
             )
         cancel.empty()
         if inserted:
-            themes_bar = st.progress(0.0, text="Updating themes")
+            words = ui()
+            themes_bar = st.progress(0.0, text=_("Updating themes"))
             base.themes.recompute_themes(
                 progress=lambda done, total: themes_bar.progress(
-                    done / total, text=f"Updating themes: step {done} of {total}"
+                    done / total,
+                    text=words.text(
+                        "Updating themes: step {done} of {total}",
+                        done=words.number(done),
+                        total=words.number(total),
+                    ),
                 )
             )
-            themes_bar.progress(1.0, text="Themes updated")
-        st.caption("Links and question matches for the new insights follow in the background.")
+            themes_bar.progress(1.0, text=_("Themes updated"))
+        st.caption(_("Links and question matches for the new insights follow in the background."))
 
-st.header("Import history", anchor=False)
+st.header(_("Import history"), anchor=False)
 history = base.imports.history()
 if not history:
-    st.caption("Nothing imported yet.")
+    st.caption(_("Nothing imported yet."))
 for record in history:
     with st.container(border=True):
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
         state = "undone" if record.undone_at else record.status
+        who = record.imported_by
+        who = _(IMPORTERS[who]) if who in IMPORTERS else who or _("unknown")
+        words = ui()
         c1.markdown(
-            f"**{escape_markdown(record.file)}** · {state} · {record.started_at:%Y-%m-%d %H:%M} by "
-            f"{escape_markdown(record.imported_by or 'unknown')}  \n{record.inserted} inserted, "
-            f"{record.duplicates} duplicates, {record.rejected} rejected, "
-            f"{record.responses} survey responses"
+            _(
+                "**{file}** · {state} · {when} by {who}  \n{inserted}, {duplicates}, {rejected}, "
+                "{responses}",
+                file=escape_markdown(record.file),
+                state=_(STATES.get(state, state)),
+                when=words.moment(record.started_at),
+                who=escape_markdown(who),
+                inserted=words.plural("{count} inserted", "{count} inserted", record.inserted),
+                duplicates=words.plural(
+                    "{count} duplicate", "{count} duplicates", record.duplicates
+                ),
+                rejected=words.plural("{count} rejected", "{count} rejected", record.rejected),
+                responses=words.plural(
+                    "{count} survey response", "{count} survey responses", record.responses
+                ),
+            )
         )
-        if record.undone_at and c2.button("Restore", key=f"restore-{record.id}"):
+        if record.undone_at and c2.button(_("Restore"), key=f"restore-{record.id}"):
             count = base.imports.restore_import(record.id)
-            st.toast(f"{plural(count, 'insight')} of {escape_markdown(record.file)} restored")
+            st.toast(
+                words.plural(
+                    "{count} insight of {file} restored",
+                    "{count} insights of {file} restored",
+                    count,
+                    file=escape_markdown(record.file),
+                )
+            )
             st.rerun()
         resumable = (
             record.status in ("cancelled", "interrupted", "partial") and not record.undone_at
@@ -287,22 +320,30 @@ for record in history:
         if (
             resumable
             and Path(record.path or "").is_file()
-            and c2.button("Resume", key=f"resume-{record.id}")
+            and c2.button(_("Resume"), key=f"resume-{record.id}")
         ):
             run_import(record.file, Path(record.path), mapping=record.mapping, source=record.source)
         if (
             not record.undone_at
             and (record.inserted or record.responses)
             and c2.button(
-                "Undo",
+                _("Undo"),
                 key=f"undo-{record.id}",
-                help="Soft-deletes exactly the insights this import created; its survey "
-                "responses stop counting.",
+                help=_(
+                    "Soft-deletes exactly the insights this import created; its survey "
+                    "responses stop counting."
+                ),
             )
         ):
             count = base.imports.undo_import(record.id)
             st.toast(
-                f"{plural(count, 'insight')} and {plural(record.responses, 'survey response')} of "
-                f"{escape_markdown(record.file)} removed (restorable)"
+                _(
+                    "{insights} and {responses} of {file} removed (restorable)",
+                    insights=words.plural("{count} insight", "{count} insights", count),
+                    responses=words.plural(
+                        "{count} survey response", "{count} survey responses", record.responses
+                    ),
+                    file=escape_markdown(record.file),
+                )
             )
             st.rerun()

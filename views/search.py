@@ -130,10 +130,11 @@ if results:
     export.caption(_("Export this result (every page, all fields and links):"))
     e1, e2, bulk = st.columns([1, 1, 3])
     formats = {"csv": ("CSV", "text/csv"), "parquet": ("Parquet", "application/vnd.apache.parquet")}
+    speaking = ui().code  # a CSV's headers in my language (Import reads them back)
     for column, (fmt, (label, mime)) in zip((e1, e2), formats.items(), strict=True):
         column.download_button(  # the file is built only when the button is pressed
             label,
-            lambda fmt=fmt: base.insights.export_insights(query, filters, fmt),
+            lambda fmt=fmt: base.insights.export_insights(query, filters, fmt, language=speaking),
             file_name=f"insights.{fmt}",
             mime=mime,
             icon=":material/download:",

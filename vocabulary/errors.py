@@ -87,7 +87,8 @@ class ReadError(OivallusError, ValueError):
 
 
 class PartlyImported(ReadError):
-    """The file broke off midway: the rows before were stored (undoable), the rest not."""
+    """The file broke off midway: the rows before were stored (undoable), the rest not (its
+    values: inserted, responses, import_id and the problem)."""
 
 
 class BackupError(OivallusError, ValueError):

@@ -1,5 +1,6 @@
 """Insights out of Oivallus: a search result as a table with every field and its links, as CSV
-(safe to open in a spreadsheet) or Parquet (types kept, for analysis tools)."""
+(safe to open in a spreadsheet; its headers in the language of the person exporting, which the
+Import page reads back) or Parquet (types kept, for analysis tools: field names in English)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import io
 
 import pandas as pd
 
+from language.interface import Interface
 from language.text import csv_text
+from readers.mapping import column_names
 from vocabulary.knowledge import Insight
 
 # People's order for the fields they read first; any other field of an insight follows (a new
@@ -55,12 +58,15 @@ def insights_frame(insights: list[Insight], links: dict[int, dict[str, list[int]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV (UTF-8 with a byte order mark, so Excel reads Finnish letters); lists are joined
-    with "; " and no cell can run as a spreadsheet formula."""
+def to_csv(frame: pd.DataFrame, words: Interface | None = None) -> bytes:
+    """CSV (UTF-8 with a byte order mark, so Excel reads Finnish letters) with its headers in
+    the language of `words` (English field names without); lists are joined with "; " and no
+    cell can run as a spreadsheet formula."""
     flat = frame.copy()
     for column in ("tags", "confirmed_links", "suggested_links"):
         flat[column] = flat[column].map(lambda items: "; ".join(map(str, items)))
+    if words is not None:
+        flat = flat.rename(columns=column_names(words))
     return ("\ufeff" + csv_text(flat)).encode("utf-8")
 
 
