@@ -10,7 +10,7 @@ from insights import Insight, KnowledgeBase
 from insights.people import People
 from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
-from views.i18n import N_, _, ui
+from views.i18n import KIND_NAMES, N_, SENTIMENT_NAMES, SOURCE_NAMES, _, named, ui
 from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
@@ -172,20 +172,22 @@ def highlighted(pieces: list[tuple[str, bool]]) -> str:
 
 
 def metadata_line(insight: Insight) -> str:
-    """Escaped Markdown caption with the insight's metadata."""
-    parts = [insight.kind, insight.source]
+    """Escaped Markdown caption with the insight's metadata (its kind, source and sentiment in
+    the person's language, its date as they write dates)."""
+    parts = [named(KIND_NAMES)(insight.kind).lower(), named(SOURCE_NAMES)(insight.source).lower()]
+    sentiment = named(SENTIMENT_NAMES)(insight.sentiment).lower() if insight.sentiment else None
     for value in (
         insight.segment,
         insight.touchpoint,
         insight.journey_stage,
         insight.channel,
-        insight.sentiment,
+        sentiment,
         insight.team,
     ):
         if value:
             parts.append(value)
     if insight.observed_at:
-        parts.append(insight.observed_at.isoformat())
+        parts.append(ui().day(insight.observed_at))
     if insight.tags:
         parts.append(" ".join("#" + t for t in insight.tags))
     parts.append(f"#{insight.id}")
@@ -195,7 +197,8 @@ def metadata_line(insight: Insight) -> str:
 def card_heading(column, insight: Insight, badge: str = "", score: float | None = None) -> None:
     """An insight's escaped title (after an optional badge) and its metadata line."""
     column.markdown(f"{badge} **{escape_markdown(title_of(insight))}**".lstrip())
-    column.caption(metadata_line(insight) + ("" if score is None else f" · score {score:.2f}"))
+    scored = "" if score is None else " · " + _("score {score}", score=ui().number(score, 2))
+    column.caption(metadata_line(insight) + scored)
 
 
 def text_card(insight: Insight, limit: int = 400) -> None:
@@ -209,11 +212,12 @@ def text_card(insight: Insight, limit: int = 400) -> None:
     st.caption(metadata_line(insight))
 
 
-def open_link(insight_id: int, label: str = "Open") -> None:
-    """A link to the insight page (a deep link the browser can copy)."""
+def open_link(insight_id: int, label: str | None = None) -> None:
+    """A link to the insight page (a deep link the browser can copy); `label` is in the
+    person's language already (default: "Open")."""
     st.page_link(
         "views/insight.py",
-        label=label,
+        label=label or _("Open"),
         icon=":material/open_in_new:",
         query_params={"insight": str(insight_id)},
     )
@@ -271,12 +275,13 @@ def follow_toggle(kind: str, target, what: str) -> None:
     """A button to follow (or stop following) a theme, question or segment for the digest."""
     base = kb()
     following = (kind, str(target)) in set(base.people.follows())
-    label = f"Unfollow {what}" if following else f"Follow {what}"
+    # `what` is in the person's language already ("this question": "tätä kysymystä")
+    label = _("Unfollow {what}", what=what) if following else _("Follow {what}", what=what)
     if st.button(
         label,
         key=f"follow-{kind}-{target}",
         icon=":material/notifications:",
-        help="What you follow goes into your weekly digest.",
+        help=_("What you follow goes into your weekly digest."),
     ):
         base.people.follow(kind, str(target), on=not following)
         st.rerun()

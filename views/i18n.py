@@ -10,6 +10,8 @@ A widget's `format_func` is kept and called again outside the run (AppTest does)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from language.interface import LANGUAGES, Interface, supported
@@ -53,6 +55,48 @@ ROLE_NAMES = {
     "researcher": N_("researcher"),
     "admin": N_("admin"),
 }
+
+
+# The kinds, sources and sentiments of insights, the states of questions and how evidence bears on
+# them, as people read them (the stored values stay English).
+KIND_NAMES = {
+    "observation": N_("Observation"),
+    "finding": N_("Finding"),
+    "quote": N_("Quote"),
+    "metric": N_("Metric"),
+}
+SOURCE_NAMES = {
+    "field note": N_("Field note"),
+    "interview": N_("Interview"),
+    "survey": N_("Survey"),
+    "support ticket": N_("Support ticket"),
+    "usability test": N_("Usability test"),
+    "analytics": N_("Analytics"),
+    "other": N_("Other"),
+}
+SENTIMENT_NAMES = {
+    "positive": N_("Positive"),
+    "neutral": N_("Neutral"),
+    "negative": N_("Negative"),
+}
+STATUS_NAMES = {
+    "open": N_("Still open"),
+    "in research": N_("In research"),
+    "answered": N_("Answered"),
+    "dropped": N_("Dropped"),
+}
+RELATION_NAMES = {
+    "answers": N_("Answers"),
+    "supports": N_("Supports"),
+    "contradicts": N_("Contradicts"),
+}
+
+
+def named(names: dict[str, str]) -> Callable[[object], str]:
+    """A widget's `format_func` (and a display function) for stored English values: each value
+    by its name in this run's language; a value without a name as it is."""
+    words = ui()
+    return lambda value: words.text(names[value]) if value in names else str(value)
 
 
 def language_names() -> dict[str, str]:
