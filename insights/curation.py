@@ -6,6 +6,7 @@ from pydantic import ValidationError
 
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
+from insights.rules.stages import suggested_stage
 from insights.runtime.indexing import Indexing
 from insights.runtime.linking import Linking
 from language import text as textlib
@@ -291,33 +292,22 @@ class Curation:
         )
 
     def suggest_stage(self, insight_id: int, k: int = 7) -> StageSuggestion | None:
-        """A journey stage for an insight without one, from its nearest insights that have a
-        stage: the stage most of them share (at least two, and half of their weight), with
-        those neighbours as the reason; None when they do not agree."""
+        """A journey stage for an insight without one: the stage its two nearest insights that
+        have a stage share, both on its subject (insights/rules/stages.py); None when there
+        are not two such neighbours or they disagree."""
         insight = self.insights.get(insight_id)
         if insight.journey_stage:
             return None
         stages = [s for s in self.insights.filter_values("journey_stage") if s]
         if not stages:
             return None
-        hits = [
-            h
-            for h in self.insights.search(
-                insight.text, k=k + 1, filters=SearchFilters(journey_stage=stages)
-            )
-            if h.insight_id != insight_id
-        ][:k]
-        weight: dict[str, float] = {}
-        for hit in hits:
-            stage = hit.insight.journey_stage
-            if stage:
-                weight[stage] = weight.get(stage, 0.0) + hit.score
-        if not weight:
+        hits = self.insights.search(
+            insight.text, k=k + 1, filters=SearchFilters(journey_stage=stages)
+        )
+        found = suggested_stage([h for h in hits if h.insight_id != insight_id], k)
+        if found is None:
             return None
-        best = max(weight, key=lambda s: weight[s])
-        agreeing = [h for h in hits if h.insight.journey_stage == best]
-        if len(agreeing) < 2 or weight[best] < 0.5 * sum(weight.values()):
-            return None
+        stage, agreeing, looked_at = found
         return StageSuggestion(
-            stage=best, neighbours=[h.insight_id for h in agreeing], of=len(hits)
+            stage=stage, neighbours=[h.insight_id for h in agreeing], of=looked_at
         )

@@ -109,7 +109,7 @@ def test_parquet_keeps_the_field_names_in_english(kb):
 def test_the_backlog_csv_has_headers_in_the_persons_language(kb):
     kb.backlog.ask(QuestionIn(text="Miksi asiakkaat jättävät ostoskorin kesken?", team="Verkko"))
     finnish = kb.backlog.export_backlog_csv(language="fi").splitlines()
-    assert finnish[0].startswith("sija,id,kysymys,tila,prioriteetti,äänet,tiimit,vaikutus")
+    assert finnish[0].startswith("sija,id,kysymys,tila,tärkeys,äänet,tiimit,vaikutus")
     assert finnish[0].endswith("segmentit,varmuus,vastaus")
     assert "Miksi asiakkaat" in finnish[1] and ",open," in finnish[1]  # stored values as stored
     swedish = kb.backlog.export_backlog_csv(language="sv").splitlines()[0]
@@ -130,7 +130,7 @@ def test_the_backlog_markdown_is_written_in_the_persons_language(kb):
     finnish = kb.backlog.export_backlog_markdown(language="fi")
     assert finnish.startswith(f"# Kysymysjono ({date.today():%-d.%-m.%Y})")
     assert "1 kysymys, tärkein ensin." in finnish
-    assert "- Tila: avoin; prioriteetti " in finnish and "; 1 ääni tiimeiltä Verkko" in finnish
+    assert "- Tila: avoin; tärkeys " in finnish and "; 1 ääni, tiimeistä Verkko" in finnish
     assert "päätös viimeistään 1.3.2027" in finnish
     assert "- Miksi tällä sijalla: äänet +0,69; tiimit 0,00;" in finnish
     assert "jo tiedossa 0,00" in finnish

@@ -53,6 +53,11 @@ CONVERTED = (
     "views/brief.py",
     "views/import.py",
     "views/import_report.py",
+    "views/add.py",
+    "views/insight_form.py",
+    "views/ranking.py",
+    "views/insight.py",
+    "views/backlog.py",
 )
 WIDGETS = {
     "button",
@@ -221,6 +226,9 @@ FINNISH_TITLES = {
     "views/themes.py": "Teemat",
     "views/brief.py": "Tiivistelmä",
     "views/import.py": "Tuo havaintoja",
+    "views/add.py": "Lisää havainto",
+    "views/insight.py": "Havainto",
+    "views/backlog.py": "Kysymysjono",
 }
 
 
@@ -307,3 +315,107 @@ def test_the_import_page_walks_through_in_finnish(app_db, tmp_path, monkeypatch)
     shown = " ".join([done, history, *(c.value for c in at.caption)])
     for english in ("inserted", "rows", "finished", "Import", "duplicates", " by "):
         assert english not in shown, english
+
+
+def _shown(at: AppTest) -> str:
+    """Every word a page shows (labels, texts, captions, messages), to look for English in."""
+    parts = [
+        m.value
+        for kind in (
+            "title",
+            "subheader",
+            "markdown",
+            "caption",
+            "info",
+            "success",
+            "warning",
+            "error",
+        )
+        for m in getattr(at, kind)
+    ]
+    parts += [t.value for t in at.text] + [e.label for e in at.expander]
+    for kind in ("button", "text_input", "text_area", "selectbox", "date_input", "slider"):
+        parts += [str(w.label) for w in getattr(at, kind)]
+    parts += [o for s in at.selectbox for o in s.options]
+    parts += [link.proto.label for link in at.get("page_link")]
+    return " | ".join(parts).replace("\\", "")  # Markdown's escapes ("\\+0,69")
+
+
+def test_the_add_form_speaks_finnish_and_keeps_english_values(app_db, monkeypatch):
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = open_app("views/add.py")
+    shown = _shown(at)
+    for word in (
+        "Mitä huomasit? *",
+        "Laji",
+        "Lähde",
+        "Sävy",
+        "Havaittu",
+        "Tallenna",
+        "Etsi samankaltaiset",
+        "Kenttähavainto",
+        "Huomio",
+        "Kielteinen",
+    ):
+        assert word in shown, word
+    for word in ("Save", "Kind", "Source", "field note", "observation", "Observed on", "Similar"):
+        assert word not in shown, word
+    assert at.date_input(key="add_observed").proto.format == "DD.MM.YYYY"
+    at.text_area(key="add_text").input("Asiakas ei löytänyt kassalla alennuskoodin kenttää.")
+    at.selectbox(key="add_source").set_value("survey")
+    at.selectbox(key="add_sentiment").set_value("negative")
+    next(b for b in at.button if b.label == "Tallenna").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Tallennettu havainnoksi #3."
+    from tests.test_pages import shared
+
+    saved = shared(app_db).get(3)
+    assert (saved.source, saved.sentiment) == ("survey", "negative")  # stored in English
+
+
+def test_the_insight_page_and_its_edit_conflict_speak_finnish(app_db, monkeypatch):
+    from insights import InsightIn
+    from tests.test_pages import shared
+
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    at = open_app(insight="1")
+    shown = _shown(at)
+    for word in ("Linkitetyt havainnot", "Muokkaa", "Tallenna muutokset", "Historia (0 aiempaa"):
+        assert word in shown, word
+    for word in ("Linked insights", "Save changes", "History", "Author:", "score "):
+        assert word not in shown, word
+    at.text_input(key="edit1g0_tags").input("alennus")
+    base = shared(app_db)
+    theirs = base.get(1)
+    edited = theirs.model_dump(include=set(InsightIn.model_fields)) | {"language": None}
+    edited["text"] = "Seitsemän yhdeksästä ei löytänyt alennuskoodin kenttää."
+    base.acting_as(base.people.user("aino")).curation.edit(
+        1, InsightIn(**edited), expected_version=theirs.version
+    )
+    next(b for b in at.button if b.label == "Tallenna muutokset").click().run()
+    assert not at.exception, at.exception
+    texts = " ".join(t.value for t in at.text)
+    assert "Heidän: Seitsemän yhdeksästä" in texts and "Sinun: alennus" in texts
+    assert "Theirs" not in texts and "Yours" not in texts
+    labels = [b.label for b in at.button]
+    assert "Lataa heidän versionsa" in labels and "Yhdistä" in labels
+
+
+def test_the_backlog_speaks_finnish_with_finnish_numbers(app_db, monkeypatch):
+    from tests.test_pages import shared
+
+    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+    base = shared(app_db)
+    question = base.backlog.ask({"text": "Miksi asiakkaat eivät löydä alennuskoodia?", "impact": 4})
+    base.backlog.vote(question.id, "aino", team="Myynti")
+    at = open_app("views/backlog.py")
+    shown = _shown(at)
+    assert "1 ääni" in shown and "avoin · tärkeys " in shown, shown
+    assert "Miksi tällä sijalla: äänet +0,69" in shown, shown
+    for word in ("Vote", "priority", "Why this rank", "Ask a question", "Sort by"):
+        assert word not in shown, word
+    at = open_app("views/backlog.py", question=str(question.id))
+    shown = _shown(at)
+    assert "Miksi tällä sijalla" in shown and "Takaisin kysymysjonoon" in shown
+    assert "Seuraa tätä kysymystä" in shown
+    assert "Evidence" not in shown and "Follow" not in shown

@@ -1,8 +1,10 @@
 """Add: capture an insight in under 30 seconds, catch duplicates, then confirm its links."""
 
+from contextlib import suppress
+
 import streamlit as st
 
-from insights import InsightIn, OivallusError
+from insights import InsightIn, NotFound, OivallusError
 from language.text import escape_markdown
 from views.common import (
     allowed,
@@ -15,30 +17,34 @@ from views.common import (
     team,
     title_of,
 )
-from views.i18n import error_text
-from views.insight_form import draft, insight_fields
+from views.i18n import N_, _, error_text, ui
+from views.insight_form import draft, insight_fields, stage_suggestion
+
+# The lists a person may extend, each with the words of its "added" message.
+LISTS = {
+    N_("Segment"): ("segment", N_("Added “{value}” to the segments.")),
+    N_("Touchpoint"): ("touchpoint", N_("Added “{value}” to the touchpoints.")),
+    N_("Journey stage"): ("journey_stage", N_("Added “{value}” to the journey stages.")),
+    N_("Channel"): ("channel", N_("Added “{value}” to the channels.")),
+}
 
 base = kb()
-st.title("Add an insight")
+words = ui()
+st.title(_("Add an insight"))
 if not allowed(base.insights.add, InsightIn(text="a draft")):
-    st.info("Adding insights needs the contributor role: ask an admin if you need it.")
+    st.info(_("Adding insights needs the contributor role: ask an admin if you need it."))
     st.stop()
 
 
-with st.expander("Missing a segment, touchpoint, journey stage or channel? Add it to the list"):
+with st.expander(_("Missing a segment, touchpoint, journey stage or channel? Add it to the list")):
     c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
-    labels = {
-        "Segment": "segment",
-        "Touchpoint": "touchpoint",
-        "Journey stage": "journey_stage",
-        "Channel": "channel",
-    }
-    list_name = c1.selectbox("List", list(labels), key="choice_field")
-    new_value = c2.text_input("New value", key="choice_value")
-    if c3.button("Add to list"):
+    list_name = c1.selectbox(_("List"), list(LISTS), key="choice_field", format_func=words.text)
+    new_value = c2.text_input(_("New value"), key="choice_value")
+    if c3.button(_("Add to list")):
+        field, added = LISTS[list_name]
         try:
-            base.catalog.add_choice(labels[list_name], new_value)
-            st.toast(f"Added “{escape_markdown(new_value.strip())}” to {list_name.lower()}s.")
+            base.catalog.add_choice(field, new_value)
+            st.toast(_(added, value=escape_markdown(new_value.strip())))
         except OivallusError as error:  # bad input, or a role that may not
             st.error(error_text(error))
 
@@ -57,10 +63,11 @@ form_column, similar_column = st.columns([3, 2], gap="large")
 
 with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
     values = insight_fields(base, "add", author=display_name() or person() or "", team=team() or "")
-    b1, b2, _ = st.columns([1, 2, 2])
-    save = b1.form_submit_button("Save", type="primary")
+    b1, b2, _spare = st.columns([1, 2, 2])
+    save = b1.form_submit_button(_("Save"), type="primary")
     check = b2.form_submit_button(
-        "Check for similar", help="See similar insights (and likely duplicates) before saving."
+        _("Check for similar"),
+        help=_("See similar insights (and likely duplicates) before saving."),
     )
 
 if check:
@@ -80,37 +87,39 @@ if save:
         st.session_state.pop("add_checked", None)
         if st.session_state.add_result.created:
             st.toast(
-                f"Saved as insight #{st.session_state.add_result.insight.id}",
+                _("Saved as insight #{id}", id=st.session_state.add_result.insight.id),
                 icon=":material/check_circle:",
             )
         st.rerun()
 
 evidence_to = st.session_state.pop("add_evidence_to", None)
 if evidence_to:
-    form_column.success(f"Added as evidence to insight #{evidence_to}.")
+    form_column.success(_("Added as evidence to insight #{id}.", id=evidence_to))
 
 
 def show_similar(draft_text: str, saved_id: int | None) -> None:
     """Insights like the text checked (before saving) or saved (then: make it evidence of a
     likely duplicate instead)."""
-    st.markdown("**Similar insights already stored**")
+    st.markdown(_("**Similar insights already stored**"))
     found = base.insights.similar(draft_text, k=6) if draft_text.strip() else []
     similar = [(h, d) for h, d in found if h.insight_id != saved_id][:5]
     if not similar:
         st.caption(
-            "Nothing similar yet."
+            _("Nothing similar yet.")
             if draft_text.strip()
-            else "Check for similar before saving, or save: similar insights show here, so "
-            "duplicates are caught."
+            else _(
+                "Check for similar before saving, or save: similar insights show here, so "
+                "duplicates are caught."
+            )
         )
     for hit, duplicate in similar:
         with st.container(border=True):
-            label = ":orange-badge[likely duplicate] " if duplicate else ""
+            label = ":orange-badge[" + _("likely duplicate") + "] " if duplicate else ""
             card_heading(st, hit.insight, label, hit.score)
             left, right = st.columns(2)
             with left:
                 open_link(hit.insight_id)
-            action = "Make it evidence of this" if saved_id else "Add as evidence to it"
+            action = _("Make it evidence of this") if saved_id else _("Add as evidence to it")
             if duplicate and right.button(action, key=f"ev{hit.insight_id}"):
                 evidence = InsightIn(text=draft_text, author=display_name())
                 if attempt(base.curation.add_evidence, hit.insight_id, evidence) and (
@@ -126,10 +135,17 @@ def show_similar(draft_text: str, saved_id: int | None) -> None:
 def show_result(result) -> None:
     """What was saved, and its suggested links to confirm or dismiss."""
     if result.created:
-        st.success(f"Saved as insight #{result.insight.id}.")
+        st.success(_("Saved as insight #{id}.", id=result.insight.id))
     else:
-        st.info(f"This text is already stored as insight #{result.insight.id}; nothing was added.")
-    open_link(result.insight.id, "Open the insight")
+        st.info(
+            _(
+                "This text is already stored as insight #{id}; nothing was added.",
+                id=result.insight.id,
+            )
+        )
+    open_link(result.insight.id, _("Open the insight"))
+    with suppress(NotFound):  # read afresh (an Accept changes it); gone if deleted meanwhile
+        stage_suggestion(base, base.get(result.insight.id))
     suggested = [
         link for link in base.insights.links(result.insight.id) if link.status == "suggested"
     ]
@@ -137,21 +153,22 @@ def show_result(result) -> None:
         link for link in base.insights.links(result.insight.id) if link.status == "confirmed"
     ]
     if suggested or confirmed:
-        st.subheader("Related insights")
+        st.subheader(_("Related insights"))
         st.caption(
-            "Confirm the ones that belong together; dismissed ones are never suggested again."
+            _("Confirm the ones that belong together; dismissed ones are never suggested again.")
         )
+    linked = _("linked")
     for link in confirmed:
-        st.markdown(f":green-badge[linked] {escape_markdown(title_of(link.other))}")
+        st.markdown(":green-badge[" + linked + "] " + escape_markdown(title_of(link.other)))
     for link in suggested:
         with st.container(border=True):
             card_heading(st, link.other, "", link.score)
             # a row of its own under the card: the labels are never cut ("Co...", "Dis...")
             buttons = st.container(horizontal=True, gap="small")
-            if buttons.button("Confirm", key=f"c{link.other_id}"):
+            if buttons.button(_("Confirm"), key=f"c{link.other_id}"):
                 base.curation.confirm_link(result.insight.id, link.other_id)
                 st.rerun()
-            if buttons.button("Dismiss", key=f"d{link.other_id}"):
+            if buttons.button(_("Dismiss"), key=f"d{link.other_id}"):
                 base.curation.reject_link(result.insight.id, link.other_id)
                 st.rerun()
 

@@ -10,7 +10,7 @@ from insights import Insight, KnowledgeBase
 from insights.people import People
 from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
-from views.i18n import N_, _, error_text, ui, value_name
+from views.i18n import KIND_NAMES, N_, SENTIMENT_NAMES, SOURCE_NAMES, _, error_text, named, ui
 from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
@@ -177,18 +177,20 @@ def highlighted(pieces: list[tuple[str, bool]]) -> str:
 
 
 def metadata_line(insight: Insight) -> str:
-    """Escaped Markdown caption with the insight's metadata."""
-    parts = [value_name(insight.kind), value_name(insight.source)]
+    """Escaped Markdown caption with the insight's metadata (its kind, source and sentiment in
+    the person's language, its date as they write dates)."""
+    parts = [named(KIND_NAMES)(insight.kind).lower(), named(SOURCE_NAMES)(insight.source).lower()]
+    sentiment = named(SENTIMENT_NAMES)(insight.sentiment).lower() if insight.sentiment else None
     for value in (
         insight.segment,
         insight.touchpoint,
         insight.journey_stage,
         insight.channel,
-        insight.sentiment,
+        sentiment,
         insight.team,
     ):
         if value:
-            parts.append(value_name(value))
+            parts.append(value)
     if insight.observed_at:
         parts.append(ui().day(insight.observed_at))
     if insight.tags:
@@ -216,7 +218,8 @@ def text_card(insight: Insight, limit: int = 400) -> None:
 
 
 def open_link(insight_id: int, label: str | None = None) -> None:
-    """A link to the insight page (a deep link the browser can copy); "Open" unless labelled."""
+    """A link to the insight page (a deep link the browser can copy); `label` is in the
+    person's language already (default: "Open")."""
     st.page_link(
         "views/insight.py",
         label=label or _("Open"),

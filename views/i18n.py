@@ -10,6 +10,8 @@ A widget's `format_func` is kept and called again outside the run (AppTest does)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from language.interface import LANGUAGES, Interface, supported
@@ -56,36 +58,46 @@ ROLE_NAMES = {
 }
 
 
-# An insight's kind, source and sentiment as people read them (the stored values stay English).
-VALUE_NAMES = {
-    "observation": N_("observation"),
-    "finding": N_("finding"),
-    "quote": N_("quote"),
-    "metric": N_("metric"),
-    "field note": N_("field note"),
-    "interview": N_("interview"),
-    "survey": N_("survey"),
-    "support ticket": N_("support ticket"),
-    "usability test": N_("usability test"),
-    "analytics": N_("analytics"),
-    "other": N_("other"),
-    "positive": N_("positive"),
-    "neutral": N_("neutral"),
-    "negative": N_("negative"),
+# The kinds, sources and sentiments of insights, the states of questions and how evidence bears on
+# them, as people read them (the stored values stay English).
+KIND_NAMES = {
+    "observation": N_("Observation"),
+    "finding": N_("Finding"),
+    "quote": N_("Quote"),
+    "metric": N_("Metric"),
+}
+SOURCE_NAMES = {
+    "field note": N_("Field note"),
+    "interview": N_("Interview"),
+    "survey": N_("Survey"),
+    "support ticket": N_("Support ticket"),
+    "usability test": N_("Usability test"),
+    "analytics": N_("Analytics"),
+    "other": N_("Other"),
+}
+SENTIMENT_NAMES = {
+    "positive": N_("Positive"),
+    "neutral": N_("Neutral"),
+    "negative": N_("Negative"),
+}
+STATUS_NAMES = {
+    "open": N_("Still open"),
+    "in research": N_("In research"),
+    "answered": N_("Answered"),
+    "dropped": N_("Dropped"),
+}
+RELATION_NAMES = {
+    "answers": N_("Answers"),
+    "supports": N_("Supports"),
+    "contradicts": N_("Contradicts"),
 }
 
 
-def value_name(value: str) -> str:
-    """A stored kind, source or sentiment in this session's language (other values as they are:
-    a segment or a team is the organisation's own word)."""
-    return ui().text(VALUE_NAMES[value]) if value in VALUE_NAMES else value
-
-
-def value_names() -> dict[str, str]:
-    """Every stored kind, source and sentiment -> its name in this session's language (for a
-    widget's `format_func`: a closure over this run's words, e.g. `value_names().get`)."""
+def named(names: dict[str, str]) -> Callable[[object], str]:
+    """A widget's `format_func` (and a display function) for stored English values: each value
+    by its name in this run's language; a value without a name as it is."""
     words = ui()
-    return {value: words.text(name) for value, name in VALUE_NAMES.items()}
+    return lambda value: words.text(names[value]) if value in names else str(value)
 
 
 def language_names() -> dict[str, str]:

@@ -6,7 +6,7 @@ import streamlit as st
 from insights.erasure import KINDS
 from language.text import escape_markdown
 from views.common import attempt, kb, may
-from views.i18n import N_, _, error_text, ui, value_name, value_names
+from views.i18n import N_, SOURCE_NAMES, _, error_text, named, ui
 from vocabulary.errors import OivallusError
 from vocabulary.knowledge import Source
 
@@ -18,6 +18,7 @@ KIND_NAMES = {
 }
 
 base = kb()
+source_name = named(SOURCE_NAMES)
 st.title(_("Privacy"))
 if not may("admin"):
     st.error(_("This page is for admins."))
@@ -39,7 +40,7 @@ with retention:
         pd.DataFrame(
             [
                 {
-                    _("source"): value_name(s.value),
+                    _("source"): source_name(s.value),
                     _("drop raw material after (months)"): rules.get(s.value),
                 }
                 for s in Source
@@ -50,12 +51,11 @@ with retention:
     )
     with st.form("retention-rule"):
         c1, c2 = st.columns(2)
-        names = value_names()
         source = c1.selectbox(
             _("Source"),
             [s.value for s in Source],
             key="retention-source",
-            format_func=lambda value: names.get(value, value),
+            format_func=source_name,
         )
         months = c2.number_input(
             _("Months (0: keep for good)"), min_value=0, max_value=600, value=12, step=1

@@ -15,7 +15,7 @@ from views.common import (
     open_link,
     own_title,
 )
-from views.i18n import _, error_text, ui, value_names
+from views.i18n import KIND_NAMES, SENTIMENT_NAMES, SOURCE_NAMES, _, error_text, named, ui
 from vocabulary.knowledge import Kind, Sentiment, Source
 
 MAX_RESULTS = 200
@@ -46,14 +46,13 @@ mine = mine_column.toggle(
 
 with st.expander(_("Filters"), expanded=False):
     c1, c2, c3 = st.columns(3)
-    names = value_names()
-
-    def named(value: str) -> str:
-        return names.get(value, value)
-
-    kinds = c1.multiselect(_("Kind"), [k.value for k in Kind], format_func=named)
-    sources = c2.multiselect(_("Source"), [s.value for s in Source], format_func=named)
-    sentiments = c3.multiselect(_("Sentiment"), [s.value for s in Sentiment], format_func=named)
+    kinds = c1.multiselect(_("Kind"), [k.value for k in Kind], format_func=named(KIND_NAMES))
+    sources = c2.multiselect(
+        _("Source"), [s.value for s in Source], format_func=named(SOURCE_NAMES)
+    )
+    sentiments = c3.multiselect(
+        _("Sentiment"), [s.value for s in Sentiment], format_func=named(SENTIMENT_NAMES)
+    )
     c1, c2, c3 = st.columns(3)
     segments = c1.multiselect(_("Segment"), base.catalog.choices("segment"))
     touchpoints = c2.multiselect(_("Touchpoint"), base.catalog.choices("touchpoint"))
