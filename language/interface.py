@@ -27,6 +27,7 @@ DEFAULT = "en"
 DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "yyyy-MM-dd", "en": "d MMM yyyy"}
 TIME_PATTERNS = {"fi": "H.mm", "sv": "HH:mm", "en": "HH:mm"}  # 14.03 in Finnish
 DATE_INPUTS = {"fi": "DD.MM.YYYY", "sv": "YYYY-MM-DD", "en": "YYYY/MM/DD"}  # as a date field shows
+BUTTON = "button"  # the gettext context of a verb on a button (Interface.action)
 _LOADED: dict[str, gettext.NullTranslations] = {}
 _LOCK = threading.Lock()
 
@@ -84,6 +85,12 @@ class Interface:
         """A message in this language, its `{placeholders}` filled as given (format numbers
         with `number`: an id is not a count)."""
         translated = self._catalogue.gettext(message)
+        return translated.format(**values) if values else translated
+
+    def action(self, message: str, **values: object) -> str:
+        """A message on a button, where a language tells a verb from the noun English spells
+        alike ("Import": the page is "Tuonti", its button "Tuo"); gettext context "button"."""
+        translated = self._catalogue.pgettext(BUTTON, message)
         return translated.format(**values) if values else translated
 
     def plural(self, singular: str, plural: str, count: int, **values: object) -> str:

@@ -14,7 +14,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from language.interface import LANGUAGES, Interface, catalogue_path, supported
+from language.interface import BUTTON, LANGUAGES, Interface, catalogue_path, supported
 from tests.conftest import ROOT
 from tests.test_pages import open_app
 
@@ -35,30 +35,10 @@ ERRORS = (
     "Message",
 )
 KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "text": None} | dict.fromkeys(ERRORS)
+ACTIONS = {"act": None, "action": None}  # a button's verb, in the gettext context "button"
 ROOMS = ("views", "insights", "ingest", "vocabulary", "language", "readers", "retrieval", "storage")
-# The pages whose every word goes through the catalogues so far (issue 28 converts the rest).
-CONVERTED = (
-    "app.py",
-    "views/search.py",
-    "views/studies.py",
-    "views/kpis.py",
-    "views/journey.py",
-    "views/funnel.py",
-    "views/privacy.py",
-    "views/admin.py",
-    "views/behaviour.py",
-    "views/for_you.py",
-    "views/overview.py",
-    "views/themes.py",
-    "views/brief.py",
-    "views/import.py",
-    "views/import_report.py",
-    "views/add.py",
-    "views/insight_form.py",
-    "views/ranking.py",
-    "views/insight.py",
-    "views/backlog.py",
-)
+# Every page and every module the pages share: each word goes through the catalogues.
+CONVERTED = ("app.py", *(f"views/{p.name}" for p in sorted((ROOT / "views").glob("*.py"))))
 WIDGETS = {
     "button",
     "caption",
@@ -96,12 +76,18 @@ def _pages() -> list:
 
 
 def _messages() -> set[str | tuple[str, str]]:
+    """Every message the code hands to the catalogues; a button's verb (`act`) keyed as gettext
+    keys a message in a context: "button\x04Import"."""
     found: set[str | tuple[str, str]] = set()
     for path in _sources():
         for _line, message, _comments, _context in extract_from_file(
             "python", str(path), keywords=KEYWORDS
         ):
             found.add(tuple(message) if isinstance(message, tuple) else message)
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=ACTIONS
+        ):
+            found.add(f"{BUTTON}\x04{message}")
     return found
 
 
@@ -109,7 +95,15 @@ def _catalogue(code: str) -> dict:
     with open(catalogue_path(code), "rb") as handle:
         catalog = read_po(handle, locale=code)
     return {
-        (tuple(m.id) if isinstance(m.id, list | tuple) else m.id): m.string for m in catalog if m.id
+        (
+            tuple(m.id)
+            if isinstance(m.id, list | tuple)
+            else f"{m.context}\x04{m.id}"
+            if m.context
+            else m.id
+        ): m.string
+        for m in catalog
+        if m.id
     }
 
 
@@ -302,7 +296,7 @@ def test_the_import_page_walks_through_in_finnish(app_db, tmp_path, monkeypatch)
     labels = [s.label for s in at.selectbox] + [b.label for b in at.button]
     assert {"Lähde", "Sarakemääritys", "Tallenna sarakemääritys"} <= set(labels), labels
     assert "Poista henkilötiedot" in [c.label for c in at.checkbox]
-    next(b for b in at.button if b.label == "Tuonti").click().run()
+    next(b for b in at.button if b.label == "Tuo").click().run()
     assert not at.exception, at.exception
     [done] = [s.value for s in at.success]
     bars = [bar.proto.text for bar in at.get("progress")]

@@ -12,7 +12,7 @@ import streamlit as st
 from insights import OivallusError
 from language.text import escape_markdown
 from views.common import attempt, card_heading, kb, may, open_link
-from views.i18n import N_, _, error_text, ui
+from views.i18n import N_, _, act, error_text, ui
 from vocabulary.errors import ReadError
 from vocabulary.knowledge import SearchFilters
 
@@ -56,7 +56,7 @@ if may("researcher"):
                 "answers with the same id join them."
             )
         )
-        if upload is not None and st.button(_("Import"), type="primary"):
+        if upload is not None and st.button(act("Import"), type="primary"):
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / Path(upload.name).name
                 path.write_bytes(upload.getvalue())

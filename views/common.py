@@ -46,12 +46,19 @@ def get_kb(path: str | None = None) -> KnowledgeBase:
             if total:
                 note.progress(
                     done / total,
-                    text=f"Re-embedding insights for the model in use: {done:,} of {total:,}",
+                    text=_(
+                        "Re-embedding insights for the model in use: {done} of {total}",
+                        done=ui().number(done),
+                        total=ui().number(total),
+                    ),
                 )
             else:
                 note.info(
-                    f"Oivallus is loading its language model and index ({seconds:.0f} s; "
-                    "only after a restart).",
+                    _(
+                        "Oivallus is loading its language model and index ({seconds} s; only "
+                        "after a restart).",
+                        seconds=ui().number(seconds, 0),
+                    ),
                     icon=":material/hourglass_top:",
                 )
         note.empty()

@@ -43,6 +43,12 @@ def _(message: str, **values: object) -> str:
     return ui().text(message, **values)
 
 
+def act(message: str, **values: object) -> str:
+    """A button's verb in this session's language, where English spells the noun alike
+    ("Import" the page, "Import" the button: Finnish "Tuonti", "Tuo")."""
+    return ui().action(message, **values)
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
     """Mark a message for the catalogues where it is defined (a choice kept in English as its
     key); translate it with `_` where it is shown (e.g. `format_func=_`)."""

@@ -14,7 +14,7 @@ from language.text import escape_markdown
 from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, unclear_scores, undated_rows
 from readers.tables import SUPPORTED, waiting_files
 from views.common import db_path, get_opening, kb, may
-from views.i18n import N_, _, error_text, ui
+from views.i18n import N_, _, act, error_text, ui
 from views.import_report import IMPORTERS, SOURCES, STATES, partly_imported, plan_text, show_report
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
@@ -237,7 +237,7 @@ if files:
         ),
     )
     plans = [(name, path, plan) for name, path, key in files if (plan := plan_for(name, path, key))]
-    if plans and st.button(_("Import"), type="primary"):
+    if plans and st.button(act("Import"), type="primary"):
         cancel = st.empty()
         cancel.button(
             _("Cancel import"),
