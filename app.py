@@ -86,7 +86,9 @@ sections = {
 }
 if user is not None and user.role == "admin":
     sections[_("People")] = [admin, privacy]
-current = st.navigation(sections, position="sidebar" if user else "hidden")
+# every page shown: nothing a role uses is folded away (Streamlit words its "View N more"
+# link in English only)
+current = st.navigation(sections, position="sidebar" if user else "hidden", expanded=True)
 if user is None:
     sign_in_page(base)
     st.stop()

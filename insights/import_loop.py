@@ -28,7 +28,7 @@ from readers.surveys import SCALES, parse_score, response_key, sentiment_of
 from readers.tables import default_source, read_records
 from storage.cursor import Cursor
 from storage.imports import ImportRepository
-from vocabulary.errors import PartlyImported, ReadError, describe_validation_error
+from vocabulary.errors import Message, PartlyImported, ReadError, describe_validation_error
 from vocabulary.imports import SurveyResponse
 from vocabulary.knowledge import InsightIn
 
@@ -255,13 +255,21 @@ class _Run:
         rows = max(r.rows, earlier.rows) if earlier is not None else r.rows
         return {"rows": rows, "duplicates": r.duplicates, "rejected": len(r.rejected), "pii": pii}
 
-    def reject(self, line: int, reason: str) -> None:
-        self.report.rejected.append(RejectedRow(line=line, reason=reason))
+    def reject(self, line: int, problem: str | Message, reads_on: bool = False) -> None:
+        """Keep a row out, saying why (a reader's problem reads on: "Line 5 has 3 fields")."""
+        problem = getattr(problem, "message", problem)  # a Said string keeps its message
+        values = {"line": line, "problem": problem}
+        said = (
+            Message("Line {line} {problem}", values)
+            if reads_on
+            else Message("Line {line}: {problem}", values)
+        )
+        self.report.rejected.append(RejectedRow.saying(line, said))
 
     def add(self, line: int, record: dict[str, str]) -> None:
         self.report.rows += 1
         if "__error__" in record:
-            return self.reject(line, f"Line {line} {record['__error__']}")
+            return self.reject(line, record["__error__"], reads_on=True)
         try:
             scores = {
                 SCALES[f][0]: parse_score(f, record[c])
@@ -279,10 +287,9 @@ class _Run:
             elif "observed_at" in self.mapping and record.get(self.mapping["observed_at"]):
                 parse_date(record[self.mapping["observed_at"]])  # a bad date rejects the row
         except ValidationError as error:
-            reason = str(describe_validation_error(error, row=line)).replace("Row ", "Line ", 1)
-            return self.reject(line, reason)
-        except ValueError as error:
-            return self.reject(line, f"Line {line}: {error}")
+            return self.reject(line, describe_validation_error(error).message)
+        except ValueError as error:  # ours carry their message; a library's says it in English
+            return self.reject(line, getattr(error, "message", None) or str(error))
         if item is not None and self.scrub_pii:
             update = {}
             for field in ("text", "title"):  # a title column can hold a name as well

@@ -13,7 +13,7 @@ from pathlib import Path
 from readers.archives import check_archive
 from readers.limits import MAX_COLUMNS, too_many_columns
 from readers.sharedstrings import load_workbook
-from vocabulary.errors import ReadError
+from vocabulary.errors import ReadError, Said
 
 HEADER_SEARCH_ROWS = 20
 
@@ -122,7 +122,10 @@ def _record(number: int, values: list[str], header: list[str]):
     if not any(values):
         return
     if len(values) > len(header) and any(values[len(header) :]):
-        yield number, {"__error__": "has values right of the last named column; name the column"}
+        yield (
+            number,
+            {"__error__": Said("has values right of the last named column; name the column")},
+        )
         return
     values = list(values[: len(header)]) + [""] * (len(header) - len(values))
     yield number, dict(zip(header, values, strict=True))

@@ -17,7 +17,7 @@ from typing import IO
 
 from readers import documents, jsonstream, spreadsheets
 from readers.limits import MAX_COLUMNS, too_many_columns
-from vocabulary.errors import Message, ReadError
+from vocabulary.errors import Message, ReadError, Said
 
 SAMPLE_BYTES = 64 * 1024
 MAX_LINE_MB = 2  # a physical line (an insight is at most 20,000 characters) past this is no table
@@ -25,7 +25,7 @@ csv.field_size_limit(MAX_LINE_MB << 20)  # a quoted field spanning lines, likewi
 _MARK = "oivallus-broken"  # the decoding error handler that marks a broken character
 _BROKEN = "\udc00"  # a lone surrogate: never the result of decoding valid UTF-16 or UTF-32
 _TOO_LONG = "\udc01"  # in place of a line past MAX_LINE_MB
-_TOO_LONG_SAID = f"is longer than {MAX_LINE_MB} MB: is this a CSV file?"
+_TOO_LONG_SAID = Said("is longer than {size} MB: is this a CSV file?", size=MAX_LINE_MB)
 codecs.register_error(_MARK, lambda error: (_BROKEN, error.end))  # type: ignore[attr-defined]
 
 
@@ -159,14 +159,25 @@ def _delimited(path: Path, encoding: str, sample: bytes):
                     yield line, {"__error__": _TOO_LONG_SAID}
                     continue
                 if any(_BROKEN in v for v in values):
-                    yield line, {"__error__": f"is not {encoding} text; save the file as UTF-8"}
+                    yield (
+                        line,
+                        {
+                            "__error__": Said(
+                                "is not {encoding} text; save the file as UTF-8", encoding=encoding
+                            )
+                        },
+                    )
                     continue
                 if len(values) != len(header):
                     yield (
                         line,
                         {
-                            "__error__": f"has {len(values)} fields, the header has "
-                            f"{len(header)}; check the delimiter and quotes"
+                            "__error__": Said(
+                                "has {fields} fields, the header has {named}; check the "
+                                "delimiter and quotes",
+                                fields=len(values),
+                                named=len(header),
+                            )
                         },
                     )
                     continue
@@ -230,7 +241,11 @@ def _json_lines(path: Path, encoding: str):
                     pass  # the rest of the line streams by
                 yield (
                     number,
-                    {"__error__": f"is longer than {MAX_LINE_MB} MB; give one object a line"},
+                    {
+                        "__error__": Said(
+                            "is longer than {size} MB; give one object a line", size=MAX_LINE_MB
+                        )
+                    },
                 )
                 continue
             if not line.strip():
@@ -238,10 +253,16 @@ def _json_lines(path: Path, encoding: str):
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as error:
-                yield number, {"__error__": f"is not valid JSON ({error.msg})"}
+                yield (
+                    number,
+                    {"__error__": Said("is not valid JSON ({problem})", problem=error.msg)},
+                )
                 continue
             except RecursionError:
-                yield number, {"__error__": "is nested too deeply; give one flat object a line"}
+                yield (
+                    number,
+                    {"__error__": Said("is nested too deeply; give one flat object a line")},
+                )
                 continue
             except ValueError:  # an integer of thousands of digits
                 yield number, {"__error__": "holds a number too long to be a value"}

@@ -204,3 +204,16 @@ def add_people(kb) -> None:
     kb.people.create_user("aino", "Aino Virtanen", role="researcher", team="Sales")
     kb.people.create_user("mikko", "Mikko Laine", role="contributor", team="Product")
     kb.people.create_user("vera", "Vera Viewer", role="viewer")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright (the browser tests' one browser per module)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

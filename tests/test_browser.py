@@ -134,16 +134,6 @@ def _serve(db: Path, **extra_env: str):
     process.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 def draft_on_add(browser, url: str, text: str, height: int = 1000):
     """A page on Add with a draft typed in and its similar insights shown (before saving)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

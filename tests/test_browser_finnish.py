@@ -7,14 +7,13 @@ import pytest
 
 from tests.conftest import ARTIFACTS
 from tests.doubles import HashingEmbedder
-from tests.test_browser import (  # noqa: F401 - fixtures used by name
+from tests.test_browser import (
     ADMIN_PASSWORD,
     _serve,
-    browser,
+    pytestmark,  # noqa: F401 - marked browser, skipped without chromium
     settle,
 )
 
-pytestmark = pytest.mark.browser
 PASSWORD = "finnish walk password 2026"
 PHONE = {"width": 390, "height": 844}
 
@@ -56,3 +55,92 @@ def sign_in(page, url: str, username: str) -> None:
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"fi_{name}.png"), full_page=True)
+
+
+def test_a_finnish_contributor_on_a_phone_adds_two_notes_searches_opens_and_votes(
+    finnish_url, browser
+):
+    """Issue 28: a shop worker whose phone speaks Finnish adds two notes in a row (the form
+    clears after each), finds them, opens one and votes on a question - all in Finnish."""
+    context = browser.new_context(locale="fi-FI", viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(90_000)
+    sign_in(phone, finnish_url + "/add", "maija")
+    phone.get_by_text("Lisää havainto").first.wait_for()
+    notes = (
+        "Asiakas kysyi, miksi sohvan toimitus myöhästyi kaksi viikkoa.",
+        "Asiakas ei löytänyt kassalla kenttää alennuskoodille.",
+    )
+    for number, note in enumerate(notes, start=1):
+        box = phone.get_by_label("Mitä huomasit? *")
+        assert box.input_value() == ""  # the form is empty for the next note (defect 1)
+        box.fill(note)
+        phone.get_by_role("button", name="Tallenna", exact=True).click()
+        phone.get_by_text(f"Tallennettu havainnoksi #{number}.").first.wait_for()
+        settle(phone)
+        shot(phone, f"phone_add_{number}")
+    assert phone.get_by_label("Mitä huomasit? *").input_value() == ""
+
+    phone.goto(finnish_url + "/search")
+    box = phone.get_by_placeholder("esim. toimitukset myöhässä · slow checkout")
+    box.fill("toimitus myöhässä")
+    box.press("Enter")
+    phone.get_by_text("Parhaat osumat haulle", exact=False).first.wait_for()
+    phone.get_by_text("sohvan toimitus myöhästyi").first.wait_for()
+    settle(phone)
+    shot(phone, "phone_search")
+
+    phone.goto(finnish_url + "/?insight=1")
+    phone.get_by_text("Linkitetyt havainnot").wait_for()
+    phone.get_by_text("sohvan toimitus myöhästyi").first.wait_for()
+    settle(phone)
+    shot(phone, "phone_insight")
+
+    phone.goto(finnish_url + "/backlog")
+    phone.get_by_text("Miksi asiakkaat jättävät ostoskorin kesken?").first.wait_for()
+    phone.get_by_role("button", name="Äänestä", exact=True).first.click()
+    phone.get_by_role("button", name="Peru ääni", exact=True).wait_for()
+    settle(phone)
+    phone.get_by_text("1 ääni", exact=False).first.wait_for()
+    shot(phone, "phone_backlog")
+    for english in ("Save", "Search insights", "Vote", "Linked insights"):
+        assert phone.get_by_text(english, exact=True).count() == 0, english
+    context.close()
+
+
+def test_a_researcher_who_chose_finnish_imports_a_file_with_preview_and_progress(
+    finnish_url, browser, tmp_path
+):
+    """His browser is English; his account says Finnish: the Import page's upload, preview,
+    progress and report are Finnish, with Finnish numbers."""
+    upload = tmp_path / "palaute.csv"
+    upload.write_text(
+        "pvm;palaute;tiketti\n"
+        "2.6.2026;Laskutus on sekava, en ymmärrä laskun rivejä;A-1\n"
+        "3.6.2026;Sovellus kaatuu kassalla;A-2\n"
+        "32.6.2026;Päivämäärä on väärin;A-3\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(finnish_url + "/import")
+    page.get_by_text("Sign in to Oivallus").wait_for()  # the browser's language until signed in
+    page.get_by_label("Username").fill("olli")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_text("Tuo havaintoja").first.wait_for()  # then his own
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    page.get_by_text("Tiedoston palaute.csv ensimmäiset rivit:").wait_for()
+    page.get_by_text("Mikä sarake sisältää mitä").wait_for()
+    settle(page)
+    shot(page, "import_preview")
+    page.get_by_role("button", name="Tuo", exact=True).click()
+    page.get_by_text("palaute.csv: 2 lisätty", exact=False).first.wait_for()
+    page.get_by_text("palaute.csv: valmis").first.wait_for()
+    page.get_by_text("Tuontihistoria").wait_for()
+    settle(page)
+    shot(page, "import_done")
+    for english in ("inserted", "Import history", "finished"):
+        assert page.get_by_text(english, exact=False).count() == 0, english
+    context.close()

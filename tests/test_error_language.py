@@ -71,3 +71,29 @@ def test_the_add_page_shows_an_empty_insight_in_finnish(app_db, monkeypatch):
     save = next(b for b in at.button if b.label in ("Save", "Tallenna"))
     save.click().run()
     assert at.error[0].value == "teksti on tyhjä; kirjoita siihen jotain"
+
+
+def test_a_rejected_rows_reason_is_said_in_finnish(tmp_path):
+    """Issue 28: a rejected row's reason ("Line 4: day is out of range for month") was English on
+    a Finnish Import page; each reason now keeps its message for the page to translate."""
+    from insights import KnowledgeBase
+    from language.interface import Interface
+    from tests.doubles import HashingEmbedder
+
+    upload = tmp_path / "palaute.csv"
+    upload.write_text(
+        "pvm;palaute\n2.6.2026;Laskutus on sekava\n32.6.2026;Päivä on väärin\n"
+        "3.6.2026;liikaa;kenttiä\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase.open(tmp_path / "kb.duckdb", embedder=HashingEmbedder())
+    report = kb.imports.import_file(upload)
+    kb.close()
+    words = Interface("fi")
+    said = [row.message.fill(words.text, words.number) for row in report.rejected]
+    assert said == [
+        "Rivi 3: havaintopäivä '32.6.2026' ei ole mikään kalenterin päivä; kirjoita 31.5.2026 "
+        "tai 2026-05-31",
+        "Rivi 4: rivillä on 3 kenttää, otsikkorivillä 2; tarkista erotinmerkki ja lainausmerkit",
+    ]
+    assert report.rejected[0].reason.startswith("Line 3: observed_at '32.6.2026' is no day")

@@ -35,7 +35,7 @@ ENGLISH = frozenset(ENGLISH_WORDS.split())
 WORD = re.compile(r"[A-Za-zÅÄÖåäö]+")
 TEXT_ATTRIBUTES = ("value", "label", "body", "placeholder", "help", "caption")
 CHOICES = {"selectbox", "radio", "multiselect", "select_slider", "segmented_control", "pills"}
-CODE = re.compile(r"`[^`]*`|\S*/\S*")  # a command or a path stays as it is typed
+CODE = re.compile(r"`[^`]*`|\S*[/?=]\S*")  # a command or a path stays as it is typed
 
 
 def finnish_only_file(path) -> None:
@@ -75,6 +75,7 @@ def finnish_only_file(path) -> None:
             "asked_by": "aino",
         }
     )
+    kb.themes.recompute_themes()
     kb.close()
 
 
@@ -150,3 +151,21 @@ def test_the_navigation_and_sign_in_have_no_english_words(finnish_db):
     assert not english_words(signed_in)
     signin = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     assert not english_words(signin.run())
+
+
+def test_the_pages_behind_a_click_have_no_english_words(finnish_db):
+    """Search results, an insight, a question, a theme and a brief: what shows only after a
+    click or a link (the pages' first screens above leave them out)."""
+    from tests.test_pages import shared
+
+    search = open_app("views/search.py")
+    search.text_input[0].input("toimitus").run()
+    assert "Kuusi yhdeksästä" in " ".join(m.value for m in search.markdown) or search.caption
+    assert not english_words(search), english_words(search)
+    opened = [open_app(insight="1"), open_app("views/backlog.py", question="1")]
+    opened.append(open_app("views/brief.py", brief="question:1"))
+    themes = shared(finnish_db).themes.all()
+    if themes:
+        opened.append(open_app("views/themes.py", theme=str(themes[0].id)))
+    for at in opened:
+        assert not english_words(at), english_words(at)

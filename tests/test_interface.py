@@ -33,6 +33,7 @@ ERRORS = (
     "DatabaseInUse",
     "StorageFailure",
     "Message",
+    "Said",
 )
 KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "text": None} | dict.fromkeys(ERRORS)
 ACTIONS = {"act": None, "action": None}  # a button's verb, in the gettext context "button"

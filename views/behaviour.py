@@ -150,11 +150,13 @@ definition = next(d for d in definitions if d.name == chosen)
 if rows:
     unit = definition.unit or _("per month")
     data = pd.DataFrame(rows)
+    data["named"] = [words.month(month) for month in data["month"]]  # joulukuu 2026
+    in_time_order = alt.EncodingSortField(field="month", op="min")
     chart = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title=_("month")),
+            x=alt.X("named:O", title=_("month"), sort=in_time_order),
             y=alt.Y(
                 "value:Q",
                 title=f"{chosen} ({unit})",
@@ -162,7 +164,7 @@ if rows:
             ),
             color=alt.Color("group:N", title=groups[group]),
             tooltip=[
-                alt.Tooltip("month:T", title=_("month")),
+                alt.Tooltip("named:N", title=_("month")),
                 alt.Tooltip("group:N", title=groups[group]),
                 alt.Tooltip("value:Q", title=_("value")),
             ],

@@ -15,6 +15,13 @@ from collections.abc import Callable
 import streamlit as st
 
 from language.interface import LANGUAGES, Interface, supported
+from language.names import (  # noqa: F401 - the pages take the names from here
+    KIND_NAMES,
+    RELATION_NAMES,
+    SENTIMENT_NAMES,
+    SOURCE_NAMES,
+    STATUS_NAMES,
+)
 from vocabulary import settings
 from vocabulary.errors import Message, OivallusError
 
@@ -61,41 +68,6 @@ ROLE_NAMES = {
     "contributor": N_("contributor"),
     "researcher": N_("researcher"),
     "admin": N_("admin"),
-}
-
-
-# The kinds, sources and sentiments of insights, the states of questions and how evidence bears on
-# them, as people read them (the stored values stay English).
-KIND_NAMES = {
-    "observation": N_("Observation"),
-    "finding": N_("Finding"),
-    "quote": N_("Quote"),
-    "metric": N_("Metric"),
-}
-SOURCE_NAMES = {
-    "field note": N_("Field note"),
-    "interview": N_("Interview"),
-    "survey": N_("Survey"),
-    "support ticket": N_("Support ticket"),
-    "usability test": N_("Usability test"),
-    "analytics": N_("Analytics"),
-    "other": N_("Other"),
-}
-SENTIMENT_NAMES = {
-    "positive": N_("Positive"),
-    "neutral": N_("Neutral"),
-    "negative": N_("Negative"),
-}
-STATUS_NAMES = {
-    "open": N_("Still open"),
-    "in research": N_("In research"),
-    "answered": N_("Answered"),
-    "dropped": N_("Dropped"),
-}
-RELATION_NAMES = {
-    "answers": N_("Answers"),
-    "supports": N_("Supports"),
-    "contradicts": N_("Contradicts"),
 }
 
 

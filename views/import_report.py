@@ -81,8 +81,14 @@ def show_report(name: str, report) -> None:
         ]
         st.info(_("Personal data scrubbed: {found}", found=", ".join(found)))
     if report.rejected:
-        rejected = pd.DataFrame([r.model_dump() for r in report.rejected])
-        rejected = rejected.rename(columns={"line": _("line"), "reason": _("reason")})
+        rejected = pd.DataFrame(
+            {
+                _("line"): [r.line for r in report.rejected],
+                _("reason"): [
+                    error_text(r.message) if r.message else r.reason for r in report.rejected
+                ],
+            }
+        )
         st.dataframe(rejected, hide_index=True)
         st.download_button(
             _("Download rejected rows (CSV)"),

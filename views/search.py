@@ -184,7 +184,7 @@ for insight, score in results:
             open_link(insight.id)
         caption = metadata_line(insight)
         if score is not None:
-            caption += f" · score {score:.2f}"
+            caption += " · " + _("score {score}", score=ui().number(score, 2))
         st.caption(caption)
 
 prev_col, _middle, next_col = st.columns([1, 4, 1])

@@ -8,7 +8,7 @@ import streamlit as st
 from insights.briefs import trend_word
 from language.text import escape_markdown
 from views.common import follow_toggle, kb, open_link, text_card
-from views.i18n import N_, _, ui
+from views.i18n import N_, SOURCE_NAMES, _, named, ui
 from vocabulary.errors import OivallusError
 
 base = kb()
@@ -99,7 +99,8 @@ def theme_page(theme_id: int) -> None:
     counted = _("insights")
     numbers = alt.Axis(labelExpr=words.chart_numbers())
     if trend:
-        frame = pd.DataFrame({"month": trend[0].periods, "insights": trend[0].counts})
+        months = [words.month(period) for period in trend[0].periods]  # joulukuu 2026
+        frame = pd.DataFrame({"month": months, "insights": trend[0].counts})
         c1.altair_chart(
             alt.Chart(
                 frame,
@@ -107,10 +108,10 @@ def theme_page(theme_id: int) -> None:
             )
             .mark_bar()
             .encode(
-                x=alt.X("month:O", title=None, timeUnit="yearmonth"),
+                x=alt.X("month:O", title=None, sort=None),  # in time order, named as we do
                 y=alt.Y("insights:Q", title=None, axis=numbers),
                 tooltip=[
-                    alt.Tooltip("month:T", title=_("month"), timeUnit="yearmonth"),
+                    alt.Tooltip("month:N", title=_("month")),
                     alt.Tooltip("insights:Q", title=counted),
                 ],
             ),
@@ -137,6 +138,7 @@ def theme_page(theme_id: int) -> None:
             width="stretch",
         )
 
+    source_name = named(SOURCE_NAMES)
     studies = {s.id: s.title for s in base.catalog.studies()}
     used = [studies[i] for i, _n in profile["study_id"] if i in studies]
     independent = base.themes.independent_sources(theme.id)
@@ -147,7 +149,8 @@ def theme_page(theme_id: int) -> None:
         + _(
             "Sources: {sources}",
             sources=", ".join(
-                f"{escape_markdown(str(s))} ({words.number(n)})" for s, n in profile["source"]
+                f"{escape_markdown(source_name(s))} ({words.number(n)})"
+                for s, n in profile["source"]
             ),
         )
         + (
@@ -222,6 +225,7 @@ def theme_list() -> None:
         _("Per"), list(PERIODS), horizontal=True, label_visibility="collapsed", format_func=per.get
     )
     trends = base.themes.theme_trends(period)
+    when = words.month if period == "month" else words.day  # a week by its first day
     st.caption(
         _(
             "Rising / falling: the latest period's count against the mean of the four before "
@@ -233,7 +237,7 @@ def theme_list() -> None:
         top = trends[:8]
         frame = pd.DataFrame(
             [
-                {"theme": t.label, "period": p, "insights": c}
+                {"theme": t.label, "period": p, "named": when(p), "insights": c}
                 for t in top
                 for p, c in zip(t.periods, t.counts, strict=True)
             ]
@@ -243,7 +247,7 @@ def theme_list() -> None:
             alt.Chart(frame)
             .mark_line(point=True)
             .encode(
-                x=alt.X("period:T", title=None),
+                x=alt.X("named:O", title=None, sort=alt.EncodingSortField("period", op="min")),
                 y=alt.Y(
                     "insights:Q",
                     title=counted_word(),
@@ -252,7 +256,7 @@ def theme_list() -> None:
                 color=alt.Color("theme:N", title=theme_word),
                 tooltip=[
                     alt.Tooltip("theme:N", title=theme_word),
-                    alt.Tooltip("period:T", title=period_word),
+                    alt.Tooltip("named:N", title=period_word),
                     alt.Tooltip("insights:Q", title=counted_word()),
                 ],
             ),

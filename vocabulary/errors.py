@@ -117,6 +117,19 @@ class InvalidInput(OivallusError):
         self.row = row
 
 
+class Said(str):
+    """A message's English text that keeps the message, where a plain string must travel (a
+    reader's row problem inside a row of strings): `str` everywhere, translatable by a page."""
+
+    message: Message
+
+    def __new__(cls, template: str, **values: Any) -> Said:
+        message = Message(template, values)
+        said = super().__new__(cls, str(message))
+        said.message = message
+        return said
+
+
 class InvalidValue(ValueError):
     """A value that fails a check, as a `Message` (a validator raises it; pydantic wraps it as
     a ValueError and describe_validation_error keeps its template)."""

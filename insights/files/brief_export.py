@@ -7,6 +7,7 @@ from pathlib import Path
 
 from insights.briefs import Brief, status_word
 from language.interface import Interface
+from language.names import SOURCE_NAMES, name_of
 from vocabulary.knowledge import Insight
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's fonts-dejavu-core
@@ -28,7 +29,7 @@ def source_line(insight: Insight, words: Interface | None = None) -> str:
     """Where a quote comes from: its id, source, author, date (as the words' language writes
     it: 5.12.2026 in Finnish)."""
     words = words or Interface()
-    parts = [f"#{insight.id}", insight.source]
+    parts = [f"#{insight.id}", name_of(words, SOURCE_NAMES, insight.source).lower()]
     if insight.author:
         parts.append(insight.author)
     if insight.observed_at:
