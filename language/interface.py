@@ -76,10 +76,14 @@ class Interface:
         return DATE_INPUTS[self.code]
 
     def chart_numbers(self) -> str:
-        """A Vega label expression writing a chart axis's whole numbers as this language does
-        (20 000 in Finnish: "20,000" reads as twenty there)."""
+        """A Vega label expression writing a chart axis's numbers as this language does
+        (20 000 and 0,5 in Finnish: "20,000" reads as twenty there). Every group is replaced,
+        and a half step keeps its decimal (',d' wrote 0.5 as "1" beside the real 1)."""
         group = babel_numbers.get_group_symbol(self.locale)
-        return f"replace(format(datum.value, ',d'), ',', '{group}')"
+        decimal = babel_numbers.get_decimal_symbol(self.locale)
+        english = "format(datum.value, ',')"
+        grouped = f"replace({english}, regexp(',', 'g'), '{group}')"
+        return f"replace({grouped}, regexp('\\\\.', 'g'), '{decimal}')"
 
     def text(self, message: str, **values: object) -> str:
         """A message in this language, its `{placeholders}` filled as given (format numbers

@@ -10,6 +10,7 @@ from tests.doubles import HashingEmbedder
 from tests.test_browser import (
     ADMIN_PASSWORD,
     _serve,
+    demo_url,  # noqa: F401 - the demo data served (the real model: nothing re-embeds)
     pytestmark,  # noqa: F401 - marked browser, skipped without chromium
     settle,
 )
@@ -143,4 +144,51 @@ def test_a_researcher_who_chose_finnish_imports_a_file_with_preview_and_progress
     shot(page, "import_done")
     for english in ("inserted", "Import history", "finished"):
         assert page.get_by_text(english, exact=False).count() == 0, english
+    context.close()
+
+
+EVERY_PAGE = {  # url path -> the page's Finnish title (a words on it)
+    "": "Yleiskuva",
+    "for_you": "Sinulle",
+    "search": "Hae havaintoja",
+    "add": "Lisää havainto",
+    "insight?insight=1": "Linkitetyt havainnot",  # an insight's page is titled by the insight
+    "studies": "Tutkimukset",
+    "import": "Tuo havaintoja",
+    "backlog": "Kysymysjono",
+    "themes": "Teemat",
+    "journey": "Asiakaspolku",
+    "funnel": "Suppilo",
+    "kpis": "Asiakkaiden tunnusluvut",
+    "behaviour": "Käyttäytyminen",
+    "brief": "Tiivistelmä",
+    "admin": "Ylläpito",
+    "privacy": "Tietosuoja",
+}
+
+
+CHARTED = ("themes", "kpis", "funnel", "behaviour")
+
+
+def test_every_page_in_finnish_is_screenshotted(demo_url, browser):  # noqa: F811
+    """Every page as an admin whose browser speaks Finnish, kept as tests/artifacts/fi_*.png;
+    the title and the navigation are Finnish on each."""
+    context = browser.new_context(locale="fi-FI", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(demo_url)
+    page.get_by_label("Käyttäjätunnus").fill("admin")
+    page.get_by_role("textbox", name="Salasana").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    page.get_by_text("Kirjautuneena").first.wait_for()
+    for path, title in EVERY_PAGE.items():
+        page.goto(f"{demo_url}/{path}")
+        page.locator('[data-testid="stMain"]').get_by_text(title, exact=True).first.wait_for()
+        settle(page)
+        if path in CHARTED:  # the axes' Finnish numbers are a valid Vega expression
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first
+            chart.locator("canvas, svg").first.wait_for()
+            page.wait_for_timeout(1000)
+        page.get_by_role("link", name="Kysymysjono").first.wait_for()  # nothing folded away
+        shot(page, "page_" + (path.split("?")[0] or "overview"))
     context.close()
