@@ -34,7 +34,7 @@ from readers.limits import check_size
 from readers.pii import pseudonym
 from readers.rows import RejectedRow, parse_date
 from readers.tables import read_records
-from vocabulary.errors import Message, ReadError
+from vocabulary.errors import InvalidValue, Message, ReadError
 
 PERIOD_NAMES = (
     "date",
@@ -91,6 +91,19 @@ class MetricsReport(BaseModel):
         return self.rows / self.seconds if self.seconds else 0.0
 
 
+# A period's kind as a message names it ("month" of 2026-03): words in the catalogues
+PERIOD_WORDS = {"day": Message("day"), "month": Message("month")}
+
+
+def _said(problem) -> Message:
+    """A row's problem as a message a page translates: ours keep theirs (an `InvalidValue`, a
+    reader's `Said`), any other error says it in English."""
+    message = getattr(problem, "message", None)
+    if isinstance(message, Message):
+        return message
+    return Message("{problem}", {"problem": str(problem)})
+
+
 def parse_period(value) -> tuple[date, str]:
     """(start, "day" or "month") of a date or period: 2026-03-15, 15.3.2026, 2026-03, 3/2026;
     spreadsheet dates as they come."""
@@ -101,13 +114,13 @@ def parse_period(value) -> tuple[date, str]:
     if month:
         year, number = (month[1], month[2]) if len(month[1]) == 4 else (month[2], month[1])
         if not 1 <= int(number) <= 12:
-            raise ValueError(f"{text!r} is not a month; write 2026-03 or 3/2026")
+            raise InvalidValue("{value} is not a month; write 2026-03 or 3/2026", value=repr(text))
         return _in_range(date(int(year), int(number), 1), text), "month"
     try:
         day = parse_date(text)
     except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date or a month; write 2026-03-15 or 2026-03"
+        raise InvalidValue(
+            "{value} is not a date or a month; write 2026-03-15 or 2026-03", value=repr(text)
         ) from None
     return _in_range(day, text), "day"
 
@@ -115,8 +128,11 @@ def parse_period(value) -> tuple[date, str]:
 def _in_range(day: date, text: str) -> date:
     latest = date.today() + timedelta(days=366)
     if not date(FIRST_YEAR, 1, 1) <= day <= latest:
-        raise ValueError(
-            f"the date {text!r} is outside {FIRST_YEAR} to {latest.isoformat()}; check the year"
+        raise InvalidValue(
+            "the date {value} is outside {first} to {last}; check the year",
+            value=repr(text),
+            first=str(FIRST_YEAR),
+            last=latest.isoformat(),
         )
     return day
 
@@ -126,9 +142,15 @@ def parse_number(value) -> float:
     anything else, for inf and NaN in any spelling and for magnitudes past 1e15."""
     number = _parse_float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{value!r} is not a number; write a number such as 1234.5")
+        raise InvalidValue(
+            "{value} is not a number; write a number such as 1234.5", value=repr(value)
+        )
     if abs(number) > MAX_MAGNITUDE:
-        raise ValueError(f"{value!r} is larger than {MAX_MAGNITUDE:.0e}; check the number")
+        raise InvalidValue(
+            "{value} is larger than {most}; check the number",
+            value=repr(value),
+            most=f"{MAX_MAGNITUDE:.0e}",
+        )
     return number
 
 
@@ -138,9 +160,13 @@ def parse_count(value, field: str) -> float:
     try:
         number = parse_number(value)
     except ValueError as error:
-        raise ValueError(f"{field}: {error}") from None
+        raise InvalidValue("{column}: {problem}", column=field, problem=_said(error)) from None
     if number < 0:
-        raise ValueError(f"{field}: {value!r} is negative; a count or amount is 0 or more")
+        raise InvalidValue(
+            "{column}: {value} is negative; a count or amount is 0 or more",
+            column=field,
+            value=repr(value),
+        )
     return number
 
 
@@ -155,7 +181,7 @@ def _parse_float(value) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise InvalidValue("{value} is not a number", value=repr(value)) from None
 
 
 def _find(columns: list[str], names) -> str | None:
@@ -225,7 +251,7 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
         _count(report)
         try:
             if "__error__" in record:
-                raise ValueError(record["__error__"])
+                raise InvalidValue("{problem}", problem=_said(record["__error__"]))
             start, period = parse_period(record.get(mapping["period"]) or "")
             dims = tuple(_cell(record, mapping, f) or defaults.get(f) or "" for f in DIMENSIONS)
             if wide:
@@ -237,11 +263,11 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
             else:
                 name = _cell(record, mapping, "metric")
                 if not name:
-                    raise ValueError("the metric name is empty")
+                    raise InvalidValue("the metric name is empty")
                 value = record.get(mapping["value"]) or ""
                 values = [(name, parse_count(value, mapping["value"]))]
         except (ValueError, KeyError) as error:
-            report.rejected.append(RejectedRow(line=line, reason=str(error)))
+            report.rejected.append(RejectedRow.saying(line, _said(error)))
             continue
         sums: dict[tuple, float] = {}
         for name, value in values:
@@ -250,10 +276,16 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
         too_big = [key[0] for key, total in sums.items() if total > MAX_MAGNITUDE]
         if too_big:  # rows of one cell add up: the sum keeps the same bound as a value
             report.rejected.append(
-                RejectedRow(
-                    line=line,
-                    reason=f"{too_big[0]} of {period} would add up past {MAX_MAGNITUDE:.0e}; "
-                    "check the values",
+                RejectedRow.saying(
+                    line,
+                    Message(
+                        "{metric} of {period} would add up past {most}; check the values",
+                        {
+                            "metric": too_big[0],
+                            "period": PERIOD_WORDS[period],
+                            "most": f"{MAX_MAGNITUDE:.0e}",
+                        },
+                    ),
                 )
             )
             continue
@@ -280,26 +312,28 @@ def read_customer_rows(records, mapping, kind: str, key: bytes, defaults: dict, 
         customer = _cell(record, mapping, "customer")
         try:
             if "__error__" in record:
-                raise ValueError(record["__error__"])
+                raise InvalidValue("{problem}", problem=_said(record["__error__"]))
             if not customer:
-                raise ValueError("the customer id is empty")
+                raise InvalidValue("the customer id is empty")
             raw_day = record.get(mapping["period"]) if "period" in mapping else None
             day = parse_period(raw_day)[0] if str(raw_day or "").strip() else None
             if kind == "purchase" and day is None:
-                raise ValueError("a purchase needs its date")
+                raise InvalidValue("a purchase needs its date")
             amount_text = _cell(record, mapping, "amount")
             amount = parse_count(amount_text, mapping["amount"]) if amount_text else None
             quantity = _cell(record, mapping, "quantity")
             if amount is not None and quantity:
                 if quantity.startswith("-"):
-                    raise ValueError(
-                        f"{mapping['quantity']}: {quantity!r} is negative; a return or a "
-                        "cancellation is not a purchase"
+                    raise InvalidValue(
+                        "{column}: {value} is negative; a return or a cancellation is not a "
+                        "purchase",
+                        column=mapping["quantity"],
+                        value=repr(quantity),
                     )
                 count = parse_count(quantity, mapping["quantity"])
                 amount = parse_count(amount * count, "amount x quantity")
         except ValueError as error:
-            report.rejected.append(RejectedRow(line=line, reason=str(error)))
+            report.rejected.append(RejectedRow.saying(line, _said(error)))
             continue
         rows.append(
             {
@@ -363,7 +397,7 @@ def nothing_to_store(report: MetricsReport) -> ReadError:
     if not report.rows:
         return ReadError("the file holds no rows under its header; nothing was imported")
     examples = [
-        Message("line {line}: {problem}", {"line": r.line, "problem": r.reason})
+        Message("line {line}: {problem}", {"line": r.line, "problem": r.message or r.reason})
         for r in report.rejected[:3]
     ]
     return ReadError(

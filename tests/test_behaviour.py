@@ -416,3 +416,30 @@ def test_a_brief_pdf_does_not_quote_a_quote_twice(kb):
     assert quoted("“Jo lainattu.”") == "“Jo lainattu.”"
     assert quoted("«Déjà cité»") == "«Déjà cité»"
     assert quoted('"half quoted') == '“"half quoted”'
+
+
+def test_a_behaviour_files_rejected_rows_are_said_in_the_readers_language(kb, tmp_path):
+    """Review of issue 28: a Finnish page showed a behaviour file's row reasons in English
+    ("'abc' is not a number"); each keeps its message, translated where shown, and the log's
+    English stays as it was."""
+    from language.interface import Interface
+
+    finnish = Interface("fi")
+    path = write(
+        tmp_path,
+        "m.csv",
+        "month,visits\n2026-01,abc\n2026-13,4\n2026-02,-3\n2026-03,1e15\n2026-03,1e15\n2026-04,5\n",
+    )
+    report = kb.metrics.import_file(path)
+    reasons = {r.line: r.reason for r in report.rejected}
+    said = {r.line: r.message.fill(finnish.text, finnish.number) for r in report.rejected}
+    assert reasons[2] == "visits: 'abc' is not a number"
+    assert said[2] == "visits: 'abc' ei ole luku"
+    assert said[3] == "'2026-13' ei ole kuukausi; kirjoita 2026-03 tai 3/2026"
+    assert said[4].startswith("visits: '-3' on negatiivinen")
+    assert said[6] == "visits: jakson (kuukausi) summa ylittäisi 1e+15; tarkista arvot"
+    customers = write(tmp_path, "c.csv", "customer_id,date,amount\n,2026-01-05,3\nA1,,4\n")
+    failed = pytest.raises(ReadError, kb.metrics.import_file, customers, kind="purchase")
+    shown = failed.value.message.fill(finnish.text, finnish.number)
+    assert "asiakastunnus puuttuu" in shown and "ostolle tarvitaan päivämäärä" in shown
+    assert "the customer id is empty" in str(failed.value)

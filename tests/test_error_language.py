@@ -97,3 +97,12 @@ def test_a_rejected_rows_reason_is_said_in_finnish(tmp_path):
         "Rivi 4: rivillä on 3 kenttää, otsikkorivillä 2; tarkista erotinmerkki ja lainausmerkit",
     ]
     assert report.rejected[0].reason.startswith("Line 3: observed_at '32.6.2026' is no day")
+
+
+def test_an_error_with_a_value_that_is_not_a_finite_number_still_says_itself():
+    """Review of issue 28: int(nan) raised inside the error's own constructor."""
+    from vocabulary.errors import InvalidInput
+
+    error = InvalidInput("the ratio {ratio} cannot be read", ratio=float("nan"))
+    assert str(error) == "the ratio nan cannot be read"
+    assert str(InvalidInput("{ratio}", ratio=float("inf"))) == "inf"

@@ -414,3 +414,15 @@ def test_the_backlog_speaks_finnish_with_finnish_numbers(app_db, monkeypatch):
     assert "Miksi tällä sijalla" in shown and "Takaisin kysymysjonoon" in shown
     assert "Seuraa tätä kysymystä" in shown
     assert "Evidence" not in shown and "Follow" not in shown
+
+
+def test_the_finnish_catalogue_keeps_the_glossarys_words():
+    """Review of issue 28: the Import page said "sarakemääritys" and its errors "kohdistus"; the
+    Add page told a "kirjaaja" it needs the "kirjoittajan" role."""
+    finnish = {k: v for k, v in _catalogue("fi").items() if isinstance(v, str)}
+    assert "sarakemääritys" in (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    strays = [k for k, v in finnish.items() if "kohdistu" in v.lower()]
+    assert not strays, strays
+    role = finnish["contributor"]  # kirjaaja
+    needs = finnish["Adding insights needs the contributor role: ask an admin if you need it."]
+    assert role[:-1] in needs, needs

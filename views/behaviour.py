@@ -94,7 +94,9 @@ if may("researcher"):
                             _(
                                 "Line {line}: {reason}",
                                 line=row.line,
-                                reason=escape_markdown(row.reason),
+                                reason=escape_markdown(
+                                    error_text(row.message) if row.message else row.reason
+                                ),
                             )
                         )
                     if len(report.rejected) > 10:

@@ -55,6 +55,8 @@ def _value(key: str, value: Any, translate, number) -> str:
     if isinstance(value, int | float):
         if key in PLAIN_VALUES or key.endswith(("_id", "_version", "_number")):
             return str(value)
+        if value != value or value in (float("inf"), float("-inf")):  # int() of them raises
+            return str(value)
         return number(value) if isinstance(value, int) or value == int(value) else number(value, 1)
     if key == "field":  # one of our fields ("text", "observed_at"): a word in the catalogues
         return translate(str(value))
