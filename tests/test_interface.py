@@ -42,6 +42,13 @@ ROOMS = ("views", "insights", "ingest", "vocabulary", "language", "readers", "re
 CONVERTED = ("app.py", *(f"views/{p.name}" for p in sorted((ROOT / "views").glob("*.py"))))
 WIDGETS = {
     "button",
+    "download_button",
+    "link_button",
+    "metric",
+    "page_link",
+    "popover",
+    "progress",
+    "tabs",
     "caption",
     "checkbox",
     "date_input",
@@ -65,6 +72,8 @@ WIDGETS = {
     "warning",
     "write",
 }
+NEUTRAL = {"Markdown", "PDF", "CSV", "Parquet", "NPS", "CSAT", "CES"}  # said alike everywhere
+SAID_IN = ("label", "help", "placeholder", "caption", "text")  # keywords a person reads
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
@@ -134,8 +143,11 @@ def test_no_translation_is_left_without_its_message(code):
 
 def _bare_words(node: ast.Call) -> bool:
     first = node.args[0] if node.args else None
-    label = next((k.value for k in node.keywords if k.arg == "label"), None)
-    for value in (first, label):
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "page_link":
+        first = None  # the page's path, not a word
+    said = [k.value for k in node.keywords if k.arg in SAID_IN]
+    items = list(first.elts) if isinstance(first, ast.List | ast.Tuple) else []  # st.tabs
+    for value in (first, *said, *items):
         if isinstance(value, ast.JoinedStr):  # words around the values, not the values
             words = "".join(part.value for part in value.values if isinstance(part, ast.Constant))
             if re.search(r"[A-Za-z]{2}", words):
@@ -143,6 +155,7 @@ def _bare_words(node: ast.Call) -> bool:
         if (
             isinstance(value, ast.Constant)
             and isinstance(value.value, str)
+            and value.value not in NEUTRAL
             and re.search(r"[A-Za-z]{2}", value.value)
         ):
             return True
