@@ -65,6 +65,7 @@ def page(path: str, title: str, icon: str, url_path: str | None = None, **more) 
 overview = page("views/overview.py", _("Overview"), "dashboard", default=True)
 search = page("views/search.py", _("Search"), "search", "search")
 add = page("views/add.py", _("Add"), "add_circle", "add")
+quick_note = page("views/quick_note.py", _("Quick note"), "edit_note", "quick_note")
 insight = page("views/insight.py", _("Insight"), "article", "insight")
 studies = page("views/studies.py", _("Studies"), "science", "studies")
 backlog = page("views/backlog.py", _("Backlog"), "help", "backlog")
@@ -80,7 +81,7 @@ for_you = page("views/for_you.py", for_you_title, "inbox", "for_you")
 admin = page("views/admin.py", _("Admin"), "admin_panel_settings", "admin")
 privacy = page("views/privacy.py", _("Privacy"), "shield_person", "privacy")
 sections = {
-    _("Insights"): [overview, for_you, search, add, insight, studies, import_files],
+    _("Insights"): [overview, for_you, search, add, quick_note, insight, studies, import_files],
     _("Analysis"): [themes, journey, funnel, kpis, behaviour, brief],
     _("Questions"): [backlog],
 }

@@ -50,6 +50,7 @@ from vocabulary.knowledge import (
     StageSuggestion,
     Study,
     StudyIn,
+    Suggestion,
     Theme,
 )
 from vocabulary.people import AuditEntry, Role, User
@@ -104,6 +105,7 @@ __all__ = [
     "Sentiment",
     "Source",
     "StageSuggestion",
+    "Suggestion",
     "StatusChange",
     "Study",
     "StudyIn",

@@ -9,6 +9,7 @@ from insights.collection import Insights
 from insights.rules.stages import suggested_stage
 from insights.runtime.indexing import Indexing
 from insights.runtime.linking import Linking
+from insights.suggesting import suggestions
 from language import text as textlib
 from language.embeddings import Embedder, embed_texts
 from storage.db import Database
@@ -28,6 +29,7 @@ from vocabulary.knowledge import (
     LinkStatus,
     SearchFilters,
     StageSuggestion,
+    Suggestion,
     now,
 )
 from vocabulary.people import Role
@@ -311,3 +313,11 @@ class Curation:
         return StageSuggestion(
             stage=stage, neighbours=[h.insight_id for h in agreeing], of=looked_at
         )
+
+    def suggest(self, insight_id: int) -> list[Suggestion]:
+        """Values for the empty fields of an insight (a quick note), each with why: the
+        person's team and usual segment, today, the sentiment, and the stage, segment,
+        touchpoint and tags its nearest similar insights agree on (insights/suggesting.py)."""
+        insight = self.insights.get(insight_id)
+        stage = self.suggest_stage(insight_id)
+        return suggestions(self.insights, self.repo, self.acting.actor, insight, stage)

@@ -23,17 +23,22 @@ is rejected with that reason). Dates lie between 1900 and a year from today.
 from __future__ import annotations
 
 import itertools
-import math
-import re
-from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from readers.limits import check_size
 from readers.pii import pseudonym
-from readers.rows import RejectedRow, parse_date
+from readers.rows import RejectedRow
 from readers.tables import read_records
+from readers.values import (
+    MAX_MAGNITUDE,
+    PERIOD_WORDS,
+    parse_count,
+    parse_float,
+    parse_period,
+    row_problem,
+)
 from vocabulary.errors import InvalidValue, Message, ReadError
 
 PERIOD_NAMES = (
@@ -68,8 +73,6 @@ KINDS = ("metrics", "purchase", "churn")
 GUESS_ROWS = 200
 NUMERIC_SHARE = 0.8
 MAX_ROWS = 1_048_576  # Excel's own limit; a longer behaviour file is split by month
-MAX_MAGNITUDE = 1e15  # past this a "value" is an id, a sum of sums or a typing slip
-FIRST_YEAR = 1900
 
 
 class MetricsReport(BaseModel):
@@ -89,99 +92,6 @@ class MetricsReport(BaseModel):
     def rows_per_second(self) -> float:
         """Throughput of the whole import."""
         return self.rows / self.seconds if self.seconds else 0.0
-
-
-# A period's kind as a message names it ("month" of 2026-03): words in the catalogues
-PERIOD_WORDS = {"day": Message("day"), "month": Message("month")}
-
-
-def _said(problem) -> Message:
-    """A row's problem as a message a page translates: ours keep theirs (an `InvalidValue`, a
-    reader's `Said`), any other error says it in English."""
-    message = getattr(problem, "message", None)
-    if isinstance(message, Message):
-        return message
-    return Message("{problem}", {"problem": str(problem)})
-
-
-def parse_period(value) -> tuple[date, str]:
-    """(start, "day" or "month") of a date or period: 2026-03-15, 15.3.2026, 2026-03, 3/2026;
-    spreadsheet dates as they come."""
-    if isinstance(value, date):
-        return _in_range(value, str(value)), "day"
-    text = str(value).strip()
-    month = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(r"(\d{1,2})/(\d{4})", text)
-    if month:
-        year, number = (month[1], month[2]) if len(month[1]) == 4 else (month[2], month[1])
-        if not 1 <= int(number) <= 12:
-            raise InvalidValue("{value} is not a month; write 2026-03 or 3/2026", value=repr(text))
-        return _in_range(date(int(year), int(number), 1), text), "month"
-    try:
-        day = parse_date(text)
-    except ValueError:
-        raise InvalidValue(
-            "{value} is not a date or a month; write 2026-03-15 or 2026-03", value=repr(text)
-        ) from None
-    return _in_range(day, text), "day"
-
-
-def _in_range(day: date, text: str) -> date:
-    latest = date.today() + timedelta(days=366)
-    if not date(FIRST_YEAR, 1, 1) <= day <= latest:
-        raise InvalidValue(
-            "the date {value} is outside {first} to {last}; check the year",
-            value=repr(text),
-            first=str(FIRST_YEAR),
-            last=latest.isoformat(),
-        )
-    return day
-
-
-def parse_number(value) -> float:
-    """A number as people write it: 1234.5, 1 234,5, 1,234.5, 12 %; raises ValueError for
-    anything else, for inf and NaN in any spelling and for magnitudes past 1e15."""
-    number = _parse_float(value)
-    if not math.isfinite(number):
-        raise InvalidValue(
-            "{value} is not a number; write a number such as 1234.5", value=repr(value)
-        )
-    if abs(number) > MAX_MAGNITUDE:
-        raise InvalidValue(
-            "{value} is larger than {most}; check the number",
-            value=repr(value),
-            most=f"{MAX_MAGNITUDE:.0e}",
-        )
-    return number
-
-
-def parse_count(value, field: str) -> float:
-    """A count or an amount: a number (see `parse_number`) of 0 or more; an error names the
-    field (the column) it is in."""
-    try:
-        number = parse_number(value)
-    except ValueError as error:
-        raise InvalidValue("{column}: {problem}", column=field, problem=_said(error)) from None
-    if number < 0:
-        raise InvalidValue(
-            "{column}: {value} is negative; a count or amount is 0 or more",
-            column=field,
-            value=repr(value),
-        )
-    return number
-
-
-def _parse_float(value) -> float:
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").rstrip("%€$")
-    if "," in text and "." in text:
-        text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidValue("{value} is not a number", value=repr(value)) from None
 
 
 def _find(columns: list[str], names) -> str | None:
@@ -232,7 +142,7 @@ def guess_mapping(columns: list[str], rows: list[dict], kind: str = "metrics") -
 
 def _is_number(value) -> bool:
     try:  # inf or 1e300 still marks a column of numbers: its rows are rejected with why
-        _parse_float(value)
+        parse_float(value)
     except ValueError:
         return False
     return True
@@ -251,7 +161,7 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
         _count(report)
         try:
             if "__error__" in record:
-                raise InvalidValue("{problem}", problem=_said(record["__error__"]))
+                raise InvalidValue("{problem}", problem=row_problem(record["__error__"]))
             start, period = parse_period(record.get(mapping["period"]) or "")
             dims = tuple(_cell(record, mapping, f) or defaults.get(f) or "" for f in DIMENSIONS)
             if wide:
@@ -267,7 +177,7 @@ def read_metric_rows(records, mapping: dict[str, str], defaults: dict, report: M
                 value = record.get(mapping["value"]) or ""
                 values = [(name, parse_count(value, mapping["value"]))]
         except (ValueError, KeyError) as error:
-            report.rejected.append(RejectedRow.saying(line, _said(error)))
+            report.rejected.append(RejectedRow.saying(line, row_problem(error)))
             continue
         sums: dict[tuple, float] = {}
         for name, value in values:
@@ -312,7 +222,7 @@ def read_customer_rows(records, mapping, kind: str, key: bytes, defaults: dict, 
         customer = _cell(record, mapping, "customer")
         try:
             if "__error__" in record:
-                raise InvalidValue("{problem}", problem=_said(record["__error__"]))
+                raise InvalidValue("{problem}", problem=row_problem(record["__error__"]))
             if not customer:
                 raise InvalidValue("the customer id is empty")
             raw_day = record.get(mapping["period"]) if "period" in mapping else None
@@ -333,7 +243,7 @@ def read_customer_rows(records, mapping, kind: str, key: bytes, defaults: dict, 
                 count = parse_count(quantity, mapping["quantity"])
                 amount = parse_count(amount * count, "amount x quantity")
         except ValueError as error:
-            report.rejected.append(RejectedRow.saying(line, _said(error)))
+            report.rejected.append(RejectedRow.saying(line, row_problem(error)))
             continue
         rows.append(
             {

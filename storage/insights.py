@@ -323,3 +323,16 @@ class InsightRepository:
                 [*params, limit],
             ).fetchall()
         return [r[0] for r in rows]
+
+    def values_of_account(self, created_by: str, column: str, limit: int = 500) -> list[tuple]:
+        """(id, value) of the newest live insights an account added that have a value in a
+        single-valued `column` (from our code), newest first."""
+        if column not in COLUMNS or column == "tags":
+            raise ValueError(f"unknown column {column!r}")
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT id, {column} FROM insights WHERE deleted_at IS NULL AND created_by = ?"
+                f" AND {column} IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?",
+                [created_by, limit],
+            ).fetchall()
+        return [(r[0], r[1]) for r in rows]

@@ -235,6 +235,7 @@ FINNISH_TITLES = {
     "views/brief.py": "Tiivistelmä",
     "views/import.py": "Tuo havaintoja",
     "views/add.py": "Lisää havainto",
+    "views/quick_note.py": "Pikahavainto",
     "views/insight.py": "Havainto",
     "views/backlog.py": "Kysymysjono",
 }

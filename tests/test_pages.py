@@ -15,6 +15,7 @@ PAGES = [
     "views/overview.py",
     "views/search.py",
     "views/add.py",
+    "views/quick_note.py",
     "views/insight.py",
     "views/studies.py",
     "views/backlog.py",

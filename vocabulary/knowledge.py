@@ -188,6 +188,19 @@ class StageSuggestion(BaseModel):
     of: int  # how many staged neighbours were looked at
 
 
+class Suggestion(BaseModel):
+    """A value suggested for one field of a saved insight, and why: the person's account
+    ("account"), their earlier insights ("usual"), the calendar ("today"), the note's own words
+    ("words") or its nearest similar insights ("neighbours")."""
+
+    field: str  # an InsightIn field: team, segment, observed_at, sentiment, journey_stage, ...
+    value: str  # one tag for "tags"; an ISO date for "observed_at"
+    reason: str
+    neighbours: list[int] = Field(default_factory=list)  # the insights it came from
+    of: int = 0  # how many insights were looked at
+    words: list[str] = Field(default_factory=list)  # the words a sentiment was read from
+
+
 class Link(BaseModel):
     """A link from one insight to another, with the machine's score and a person's decision."""
 

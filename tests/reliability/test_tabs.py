@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_browser import app_url, browser, pytestmark, settle, visit  # noqa: F401
+from tests.test_browser import app_url, pytestmark, settle, visit  # noqa: F401
 
 TABS = 3
 
