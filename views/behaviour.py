@@ -13,6 +13,7 @@ from insights import OivallusError
 from language.text import escape_markdown
 from views.common import attempt, card_heading, kb, may, open_link
 from views.i18n import N_, _, act, error_text, ui
+from views.tables import table
 from vocabulary.errors import ReadError
 from vocabulary.knowledge import SearchFilters
 
@@ -110,6 +111,8 @@ if not definitions:
 
 st.subheader(_("Metrics"), anchor=False)
 frame = pd.DataFrame([d.model_dump() for d in definitions])
+frame["target"] = pd.to_numeric(frame["target"], errors="coerce")  # a missing one empty, not None
+better_words = {"higher": _("higher"), "lower": _("lower")}
 if may("researcher"):
     edited = st.data_editor(
         frame,
@@ -119,8 +122,10 @@ if may("researcher"):
         column_config={
             "name": st.column_config.TextColumn(_("name")),
             "unit": st.column_config.TextColumn(_("unit")),
-            "better": st.column_config.SelectboxColumn(_("better"), options=["higher", "lower"]),
-            "target": st.column_config.NumberColumn(_("target")),
+            "better": st.column_config.SelectboxColumn(
+                _("better"), options=["higher", "lower"], format_func=better_words.__getitem__
+            ),
+            "target": st.column_config.NumberColumn(_("target"), format="localized"),
             "on_overview": st.column_config.CheckboxColumn(
                 _("on Overview"),
                 help=_("Only an admin chooses what everyone sees on the Overview."),
@@ -137,7 +142,7 @@ if may("researcher"):
                 attempt(base.metrics.show_on_overview, before.name, bool(after["on_overview"]))
         st.rerun()
 else:
-    st.dataframe(frame, hide_index=True)
+    table(frame)
 
 c1, c2 = st.columns(2)
 chosen = c1.selectbox(_("Metric"), [d.name for d in definitions], key="behaviour_metric")
@@ -184,7 +189,7 @@ if rows:
         shown = latest[["group", "value"]].rename(
             columns={"group": groups[group], "value": _("value")}
         )
-        st.dataframe(shown, hide_index=True)
+        table(shown)
 else:
     st.caption(_("No values for this metric."))
 
@@ -238,7 +243,7 @@ else:
                 customers=words.number(outcomes.customers),
             )
         )
-    st.dataframe(
+    table(
         pd.DataFrame(
             [
                 {
@@ -255,9 +260,8 @@ else:
                 for g in outcomes.churn
             ]
         ),
-        hide_index=True,
     )
-    st.dataframe(
+    table(
         pd.DataFrame(
             [
                 {
@@ -269,5 +273,4 @@ else:
                 for label, k in outcomes.nps_by_purchases.items()
             ]
         ),
-        hide_index=True,
     )

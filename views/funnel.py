@@ -8,6 +8,7 @@ import streamlit as st
 from language.text import escape_markdown
 from views.common import card_heading, kb, open_link, period_picker, segment_picker
 from views.i18n import _, ui
+from views.tables import table
 from vocabulary.knowledge import SearchFilters
 
 base = kb()
@@ -69,7 +70,7 @@ st.altair_chart(chart, width="stretch")
 missing = [s.stage for s in funnel.stages if s.reached is None]
 if missing:
     st.caption(_("No data for: {stages}.", stages=", ".join(escape_markdown(s) for s in missing)))
-st.dataframe(frame.drop(columns=["order"]).rename(columns=HEADERS), hide_index=True)
+table(frame.drop(columns=["order"]).rename(columns=HEADERS))
 
 if funnel.largest_drop is None:
     st.caption(_("No drop between stages with data."))

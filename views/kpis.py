@@ -9,6 +9,7 @@ from insights.rules.kpis import SMALL_SAMPLE
 from language.text import csv_text
 from views.common import kb, kpi_text, period_picker, segment_picker
 from views.i18n import N_, _, ui
+from views.tables import table as show_table
 
 base = kb()
 st.title(_("Customer KPIs"))
@@ -112,7 +113,7 @@ for tab, by in zip(tabs, ("month", "segment", "touchpoint"), strict=True):
             continue
         st.altair_chart(chart(frame, by, line=by == "month"), width="stretch")
         shown = frame.rename(columns={**HEADERS, "group": _(GROUPS[by])})
-        st.dataframe(shown, hide_index=True, width="stretch")
+        show_table(shown, width="stretch")
         small = frame[frame["small sample"]]
         if len(small):
             st.caption(
