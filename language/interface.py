@@ -14,7 +14,7 @@ import threading
 from datetime import date, datetime
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
@@ -132,6 +132,16 @@ class Interface:
         if value is None:
             return ""
         return babel_dates.format_date(value, "LLLL yyyy", locale=self.locale)
+
+    def language_name(self, code: str | None) -> str:
+        """A language by its name in this language ("fi" -> "suomi", "englanti"); an unknown
+        code as it is."""
+        if not code:
+            return ""
+        try:
+            return Locale.parse(code).get_display_name(self.locale) or code
+        except (ValueError, TypeError, UnknownLocaleError):  # not a locale babel knows
+            return code
 
     def moment(self, value: datetime | None) -> str:
         """A date with its time of day: 5.12.2026 14.03 in Finnish, 2026-12-05 14:03 in

@@ -50,6 +50,45 @@ RELATION_NAMES = {
     "contradicts": N_("Contradicts"),
 }
 
+# What an audit entry says was done (its stored action), as people read it.
+ACTION_NAMES = {
+    "add evidence": N_("evidence added"),
+    "apply retention": N_("retention rules applied"),
+    "ask": N_("question asked"),
+    "backup": N_("backed up"),
+    "bulk edit": N_("edited in bulk"),
+    "confirm link": N_("link confirmed"),
+    "create": N_("created"),
+    "create many": N_("created in a batch"),
+    "define": N_("defined"),
+    "delete": N_("deleted"),
+    "disable": N_("disabled"),
+    "dismiss evidence": N_("evidence dismissed"),
+    "edit": N_("edited"),
+    "erase": N_("personal data erased"),
+    "export": N_("exported"),
+    "import": N_("imported"),
+    "import behaviour": N_("behaviour imported"),
+    "link evidence": N_("evidence linked"),
+    "merge": N_("merged"),
+    "pin": N_("pinned"),
+    "recompute": N_("recomputed"),
+    "reject link": N_("link rejected"),
+    "rename": N_("renamed"),
+    "restore": N_("restored"),
+    "restore version": N_("version restored"),
+    "set choices": N_("choice lists changed"),
+    "set language": N_("language changed"),
+    "set password": N_("password changed"),
+    "set retention": N_("retention rule set"),
+    "set role": N_("role changed"),
+    "set status": N_("status changed"),
+    "show on overview": N_("shown on the Overview"),
+    "split": N_("split"),
+    "undo": N_("undone"),
+    "vote": N_("voted"),
+}
+
 
 def name_of(words: Interface, names: dict[str, str], value: str | None) -> str:
     """A stored value by its name in the words' language ("survey" -> "kysely"); a value without

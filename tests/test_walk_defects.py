@@ -246,3 +246,23 @@ def test_stage_suggestions_with_the_real_model(tmp_path, real_embedder):
         assert suggestion is not None and suggestion.stage == "Delivery"
     finally:
         kb.close()
+
+
+def test_add_empties_how_the_customer_felt_but_keeps_the_visit(app_db):
+    """A Finnish walk: after saving, sentiment, touchpoint and stage stayed set, and the next
+    note (about another matter, the fields below a phone's fold) inherited them unseen. They
+    belong to one note; the segment is the visit's and stays."""
+    from tests.test_pages import shared
+
+    base = shared(app_db)
+    base.catalog.set_choices("touchpoint", ["Delivery", "Checkout"])
+    at = open_app("views/add.py")
+    at.text_area(key="add_text").input("The sofa delivery was two weeks late.")
+    at.selectbox(key="add_sentiment").set_value("negative")
+    at.selectbox(key="add_touchpoint").set_value("Delivery")
+    at.selectbox(key="add_segment").set_value("Consumer")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    for key in ("add_sentiment", "add_touchpoint", "add_stage"):
+        assert at.selectbox(key=key).value is None or at.selectbox(key=key).value == "—", key
+    assert at.selectbox(key="add_segment").value == "Consumer"

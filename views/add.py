@@ -18,7 +18,7 @@ from views.common import (
     title_of,
 )
 from views.i18n import N_, _, error_text, ui
-from views.insight_form import draft, insight_fields, stage_suggestion
+from views.insight_form import NONE, draft, insight_fields, stage_suggestion
 
 # The lists a person may extend, each with the words of its "added" message.
 LISTS = {
@@ -54,11 +54,16 @@ with st.expander(_("Missing a segment, touchpoint, journey stage or channel? Add
 # checked or saved, so nothing above Save ever moves.
 # After a save the note's own words are emptied by setting them (the browser keeps a box's
 # text when its key is only forgotten on the server: Save again then said "already stored");
-# where it was seen, by whom and in which study stay for the next note of the same visit.
+# How the customer felt, at which touchpoint and stage, belong to one note and are emptied too
+# (kept, a second note about another matter inherited them unseen below a phone's fold); the
+# segment, channel, source, study, author and team stay for the next note of the same visit.
 CONTENT = ("add_text", "add_title", "add_tags")
+PER_NOTE = ("add_sentiment", "add_touchpoint", "add_stage")
 if st.session_state.pop("add_clear", False):  # saved: the next insight starts afresh
     for name in CONTENT:
         st.session_state[name] = ""
+    for name in PER_NOTE:
+        st.session_state[name] = NONE
 form_column, similar_column = st.columns([3, 2], gap="large")
 
 with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=False):

@@ -11,7 +11,7 @@ from insights.files.sealed import MIN_PASSPHRASE, SUFFIX, passphrase_problem, se
 from insights.runtime.startup import data_folder
 from language.text import escape_markdown
 from views.common import db_path, kb, may
-from views.i18n import N_, ROLE_NAMES, _, error_text, ui
+from views.i18n import ACTION_NAMES, N_, ROLE_NAMES, _, error_text, named, ui
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
 
@@ -47,7 +47,7 @@ with people:
                     _("username"): u.username,
                     _("name"): u.display_name,
                     _("role"): role_name.get(u.role, u.role),
-                    _("team"): u.team,
+                    _("team"): u.team or "",
                     _("disabled"): u.disabled_at is not None,
                 }
                 for u in users
@@ -157,6 +157,7 @@ with audit:
         ["everyone"] + [u.username for u in base.people.users()],
         format_func=lambda value: every_one if value == "everyone" else value,
     )
+    action_name = named(ACTION_NAMES)
     entries = base.people.audit(
         None if entity == "everything" else entity,
         None,
@@ -167,9 +168,9 @@ with audit:
         pd.DataFrame(
             [
                 {
-                    _("when"): e.at,
+                    _("when"): words.moment(e.at),
                     _("who"): e.actor or _("system"),
-                    _("action"): e.action,
+                    _("action"): action_name(e.action),
                     _("what"): e.entity,
                     "id": e.entity_id,
                     _("before"): str(e.before)[:200] if e.before else "",

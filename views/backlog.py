@@ -169,7 +169,7 @@ def show_question(question_id: int) -> None:
     for change in reversed(base.backlog.history(question.id)):
         moved = _(
             "{when} · {old} → {new} · {person}",
-            when=f"{words.day(change.at)} {change.at:%H:%M}",
+            when=words.moment(change.at),
             old=status_name(change.from_status).lower() if change.from_status else "—",
             new=status_name(change.to_status).lower(),
             person=change.by or _("someone"),

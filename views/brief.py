@@ -79,7 +79,7 @@ except OivallusError:
 
 st.title(escape_markdown(brief.title), anchor=False)
 badge = {"high": "green", "medium": "orange", "low": "red"}[brief.confidence]
-made = f"{words.day(brief.made_at)} {brief.made_at:%H:%M}"
+made = words.moment(brief.made_at)
 st.markdown(
     f":{badge}-badge[{confidence_words(brief.confidence, words)}] "
     + escape_markdown(_("{why} · made {when}", why=brief.confidence_reason, when=made))

@@ -84,7 +84,7 @@ for item in items:
             kind = _(LABELS[item.kind][0])
             line = _("new in {kind} **{about}**", kind=kind, about=about)
         label, colour = LABELS[item.kind]
-        when = f"{words.day(item.at)} {item.at:%H:%M}"
+        when = words.moment(item.at)
         badge = f":{colour}-badge[{words.text(label)}]"
         left.markdown(f"{new}{badge} {line} · {when}")
         insight = insights.get(item.insight_id)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from language.interface import LANGUAGES, Interface, supported
 from language.names import (  # noqa: F401 - the pages take the names from here
+    ACTION_NAMES,
     KIND_NAMES,
     RELATION_NAMES,
     SENTIMENT_NAMES,

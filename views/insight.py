@@ -15,7 +15,7 @@ from views.common import (
     own_title,
     title_of,
 )
-from views.i18n import RELATION_NAMES, SOURCE_NAMES, _, named, ui
+from views.i18n import ACTION_NAMES, RELATION_NAMES, SOURCE_NAMES, _, named, ui
 from views.insight_form import edit_form, stage_suggestion
 
 base = kb()
@@ -49,7 +49,7 @@ st.title(escape_markdown(heading) if heading else _("Insight #{id}", id=insight.
 
 def when(moment) -> str:
     """A moment as the person writes it: the day, then the time."""
-    return f"{words.day(moment)} {moment:%H:%M}"
+    return words.moment(moment)
 
 
 if insight.deleted_at:
@@ -62,7 +62,7 @@ with st.container(border=True):
     st.text(insight.text)
 details = {
     _("Author"): insight.author,
-    _("Language"): insight.language,
+    _("Language"): words.language_name(insight.language),
     _("Version"): words.number(insight.version),
     _("Added"): when(insight.created_at),
     _("External id"): insight.external_id,
@@ -204,7 +204,7 @@ if not insight.deleted_at:
                     _(
                         "{when} · {action} by {person}",
                         when=when(entry.at),
-                        action=escape_markdown(entry.action),
+                        action=escape_markdown(named(ACTION_NAMES)(entry.action)),
                         person=escape_markdown(entry.actor or _("the system")),
                     )
                 )

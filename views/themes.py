@@ -196,7 +196,7 @@ def theme_list() -> None:
                 "{themes} over {insights}, computed {when} in {seconds} s",
                 themes=words.plural("{count} theme", "{count} themes", computed["themes"]),
                 insights=insights_count(computed["insights"]),
-                when=f"{words.day(at)} {at:%H:%M}",
+                when=words.moment(at),
                 seconds=words.number(computed["seconds"], 1),
             )
             + (
