@@ -224,6 +224,8 @@ FINNISH_TITLES = {
     "views/add.py": "Lisää havainto",
     "views/insight.py": "Havainto",
     "views/backlog.py": "Kysymysjono",
+    "views/home_research.py": "Mitä uutta",
+    "views/home_lead.py": "Tiiminvetäjän näkymä",
 }
 
 
