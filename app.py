@@ -1,6 +1,7 @@
 """Oivallus: the router. Page config, navigation and the person using the app."""
 
 import sys
+from pathlib import Path
 
 import streamlit as st
 
@@ -32,10 +33,12 @@ from views.common import (  # noqa: E402
     session_id,
 )
 from views.gate import mark_session  # noqa: E402
+from views.landing import landing  # noqa: E402
 from views.signin import account_sidebar, resume_session, sign_in_page  # noqa: E402
 from vocabulary.errors import OivallusError  # noqa: E402
 
 splash.empty()
+ROOT = Path(__file__).resolve().parent
 
 
 # Who is using the app: single sign-on (st.login) when .streamlit/secrets.toml configures
@@ -62,13 +65,33 @@ def page(path: str, title: str, icon: str, url_path: str | None = None, **more) 
     return st.Page(path, title=title, icon=f":material/{icon}:", url_path=url_path, **more)
 
 
-overview = page("views/overview.py", _("Overview"), "dashboard", default=True)
-search = page("views/search.py", _("Search"), "search", "search")
+def go_home() -> None:
+    """The app's root: app.py sends each person on to their role's landing page."""
+
+
+start = st.Page(go_home, title=_("Home"), default=True, visibility="hidden")
 add = page("views/add.py", _("Add"), "add_circle", "add")
-quick_note = page("views/quick_note.py", _("Quick note"), "edit_note", "quick_note")
+search = page("views/search.py", _("Search"), "search", "search")
+backlog = page("views/backlog.py", _("Backlog"), "help", "backlog")
+# The homes, one per role, each open to everyone: the quick note and "my notes" (contributors)
+# only once their pages exist.
+homes = [
+    page(f"views/{name}.py", title, icon, name)
+    for name, title, icon in (
+        ("quick_note", _("Quick note"), "edit_note"),
+        ("my_notes", _("My notes"), "history"),
+    )
+    if (ROOT / f"views/{name}.py").exists()
+]
+homes += [
+    page("views/home_research.py", _("What's new"), "new_releases", "whats_new"),
+    page("views/home_lead.py", _("Team lead's view"), "leaderboard", "lead"),
+    page("views/overview.py", _("Overview"), "dashboard", "overview"),
+]
+for_you_title = _("For you ({count})", count=unread) if unread else _("For you")
+homes.append(page("views/for_you.py", for_you_title, "inbox", "for_you"))
 insight = page("views/insight.py", _("Insight"), "article", "insight")
 studies = page("views/studies.py", _("Studies"), "science", "studies")
-backlog = page("views/backlog.py", _("Backlog"), "help", "backlog")
 import_files = page("views/import.py", _("Import"), "upload_file", "import")
 themes = page("views/themes.py", _("Themes"), "hub", "themes")
 journey = page("views/journey.py", _("Journey"), "route", "journey")
@@ -76,14 +99,13 @@ kpis = page("views/kpis.py", _("KPIs"), "monitoring", "kpis")
 funnel = page("views/funnel.py", _("Funnel"), "filter_alt", "funnel")
 behaviour = page("views/behaviour.py", _("Behaviour"), "shopping_cart", "behaviour")
 brief = page("views/brief.py", _("Briefs"), "summarize", "brief")
-for_you_title = _("For you ({count})", count=unread) if unread else _("For you")
-for_you = page("views/for_you.py", for_you_title, "inbox", "for_you")
 admin = page("views/admin.py", _("Admin"), "admin_panel_settings", "admin")
 privacy = page("views/privacy.py", _("Privacy"), "shield_person", "privacy")
 sections = {
-    _("Insights"): [overview, for_you, search, add, quick_note, insight, studies, import_files],
+    "": [start, add, search, backlog],  # the three jobs, at the top for every role
+    _("Homes"): homes,
+    _("Insights"): [insight, studies, import_files],
     _("Analysis"): [themes, journey, funnel, kpis, behaviour, brief],
-    _("Questions"): [backlog],
 }
 if user is not None and user.role == "admin":
     sections[_("People")] = [admin, privacy]
@@ -94,13 +116,19 @@ if user is None:
     sign_in_page(base)
     st.stop()
 
+# Deep links to an insight (?insight=ID) from any page, the app's root included.
+if "insight" in st.query_params and current.url_path != "insight":
+    st.switch_page(insight, query_params={"insight": st.query_params["insight"]})
+if current.url_path == "":  # the root: the person's home, as an admin chose it for their role
+    pages = {p.url_path: p for group in sections.values() for p in group if p is not start}
+    st.switch_page(
+        pages[landing(user.role, base.landing_pages(), pages)],
+        query_params=st.query_params.to_dict(),
+    )
+
 with st.sidebar:
     account_sidebar(base, user)
 close_sidebar_on_phones(current.url_path)
-
-# Deep links to an insight (?insight=ID) from any page.
-if "insight" in st.query_params and current.url_path != "insight":
-    st.switch_page(insight, query_params={"insight": st.query_params["insight"]})
 
 try:
     current.run()

@@ -320,6 +320,12 @@ class Insights:
         """The newest live insights."""
         return self.repo.get_many(self.repo.newest_ids(limit, segment))
 
+    def unlinked(self, limit: int = 5) -> tuple[list[Insight], int]:
+        """The newest live insights with no confirmed or suggested link to another (once
+        linking has looked at them: ones waiting for it are left out), and their number."""
+        ids, total = self.link_repo.unlinked(limit)
+        return self.repo.get_many(ids), total
+
     def export_insights(
         self,
         query: str = "",

@@ -20,6 +20,8 @@ from vocabulary.errors import InvalidInput, Message, NotFound, describe_validati
 from vocabulary.knowledge import now
 from vocabulary.people import AuditEntry, Role, User
 
+LANDING = "landing page:"  # settings key of each role's landing page, then the role
+
 
 def _hasher():
     from argon2 import PasswordHasher
@@ -205,6 +207,30 @@ class People:
         with self.acting.db.transaction() as cur:
             self.repo.update_user(cur, self.acting.actor.username, language=language)
             self.acting.log(cur, "set language", "user", self.acting.actor.username, None, language)
+
+    def landing_pages(self) -> dict[str, str]:
+        """The page each role opens on, as an admin chose it: {role: the page's url path};
+        a role left out opens on the app's default for it."""
+        return self.repo.settings(LANDING)
+
+    @requires(Role.admin)
+    def set_landing_page(self, role: str, page: str | None) -> None:
+        """Choose the page a role opens on (a page's url path such as "backlog"; None: back
+        to the app's default). Recorded in the audit log."""
+        try:
+            Role(role)
+        except ValueError:
+            raise InvalidInput(
+                "the role must be one of {choices}", field="role", choices=", ".join(Role)
+            ) from None
+        if page is not None and not (page.replace("_", "").isalnum() and len(page) <= 40):
+            raise InvalidInput("no page {page}", field="page", page=repr(page))
+        before = self.landing_pages().get(role)
+        with self.repo.db.transaction() as cur:
+            self.repo.put_setting(cur, LANDING + role, page)
+            self.acting.log(
+                cur, "set landing page", "setting", LANDING + role, {"page": before}, {"page": page}
+            )
 
     def _keep_an_admin(self, username: str, what: Message) -> None:
         """Inside the role-change lock: refuse when the acting admin has lost the role since

@@ -112,3 +112,19 @@ class LinkRepository:
         for me, other, status in rows:
             found[me][status].append(other)
         return found
+
+    def unlinked(self, limit: int) -> tuple[list[int], int]:
+        """The newest live insights that linking has seen and found no partner for (no
+        confirmed or suggested link to a live insight), and how many there are in all."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT i.id, COUNT(*) OVER () FROM insights i"
+                " WHERE i.deleted_at IS NULL AND i.linked_at IS NOT NULL AND NOT EXISTS ("
+                " SELECT 1 FROM links l JOIN insights o"
+                " ON o.id = CASE WHEN l.a = i.id THEN l.b ELSE l.a END"
+                " WHERE (l.a = i.id OR l.b = i.id) AND l.status IN ('confirmed', 'suggested')"
+                " AND o.deleted_at IS NULL)"
+                " ORDER BY i.created_at DESC, i.id DESC LIMIT ?",
+                [limit],
+            ).fetchall()
+        return [r[0] for r in rows], rows[0][1] if rows else 0

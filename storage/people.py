@@ -180,11 +180,26 @@ class PeopleRepository:
     def set_setting(self, key: str, value: str) -> None:
         """Store (or replace) a setting."""
         with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO settings VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+            self.put_setting(cur, key, value)
+
+    def put_setting(self, cur: Cursor, key: str, value: str | None) -> None:
+        """Store, replace or (with None) remove a setting inside the caller's unit of work."""
+        if value is None:
+            cur.execute("DELETE FROM settings WHERE key = ?", [key])
+            return
+        cur.execute(
+            "INSERT INTO settings VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def settings(self, prefix: str) -> dict[str, str]:
+        """The stored settings whose key starts with `prefix`, by the rest of their key."""
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT key, value FROM settings WHERE starts_with(key, ?)", [prefix]
+            ).fetchall()
+        return {key[len(prefix) :]: value for key, value in rows}
 
     def setting(self, key: str, default_factory=None) -> str | None:
         """A stored setting; with `default_factory`, created on first use."""

@@ -13,6 +13,7 @@ from tests.test_browser import (
     demo_url,  # noqa: F401 - the demo data served (the real model: nothing re-embeds)
     pytestmark,  # noqa: F401 - marked browser, skipped without chromium
     settle,
+    wait_for_session_cookie,
 )
 
 PASSWORD = "finnish walk password 2026"
@@ -148,7 +149,9 @@ def test_a_researcher_who_chose_finnish_imports_a_file_with_preview_and_progress
 
 
 EVERY_PAGE = {  # url path -> the page's Finnish title (a words on it)
-    "": "Yleiskuva",
+    "": "Yleiskuva",  # the admin's home
+    "whats_new": "Mitä uutta",
+    "lead": "Tiiminvetäjän näkymä",
     "for_you": "Sinulle",
     "search": "Hae havaintoja",
     "add": "Lisää havainto",
@@ -181,6 +184,7 @@ def test_every_page_in_finnish_is_screenshotted(demo_url, browser):  # noqa: F81
     page.get_by_role("textbox", name="Salasana").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Kirjaudu", exact=True).click()
     page.get_by_text("Kirjautuneena").first.wait_for()
+    wait_for_session_cookie(page)  # the next address opens signed in
     for path, title in EVERY_PAGE.items():
         page.goto(f"{demo_url}/{path}")
         page.locator('[data-testid="stMain"]').get_by_text(title, exact=True).first.wait_for()

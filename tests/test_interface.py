@@ -238,6 +238,8 @@ FINNISH_TITLES = {
     "views/quick_note.py": "Pikahavainto",
     "views/insight.py": "Havainto",
     "views/backlog.py": "Kysymysjono",
+    "views/home_research.py": "Mitä uutta",
+    "views/home_lead.py": "Tiiminvetäjän näkymä",
 }
 
 

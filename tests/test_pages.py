@@ -27,6 +27,8 @@ PAGES = [
     "views/funnel.py",
     "views/behaviour.py",
     "views/brief.py",
+    "views/home_research.py",
+    "views/home_lead.py",
 ]
 TIMEOUT = 120
 
@@ -425,7 +427,7 @@ def test_behaviour_funnel_and_brief_pages(app_db, tmp_path):
     assert at.title[0].value.replace("\\", "") == "Journey stage: Purchase"
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Markdown", "PDF"]
-    at = open_app(user="aino")
+    at = open_app("views/overview.py", user="aino")
     assert any(m.label.startswith("customers") for m in at.metric)
 
 

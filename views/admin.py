@@ -12,6 +12,7 @@ from insights.runtime.startup import data_folder
 from language.text import escape_markdown
 from views.common import db_path, kb, may
 from views.i18n import ACTION_NAMES, N_, ROLE_NAMES, _, error_text, named, ui
+from views.landing import DEFAULTS, HOMES, landing, offered
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
 
@@ -26,6 +27,7 @@ AUDITED = {
     "link": N_("a link"),
     "choices": N_("the choice lists"),
     "themes": N_("a theme recalculation"),
+    "setting": N_("a setting"),
 }
 
 base = kb()
@@ -36,7 +38,9 @@ if not may("admin"):
     st.error(_("This page is for admins."))
     st.stop()
 
-people, backup, audit = st.tabs([_("People"), _("Backup"), _("Audit log")])
+people, landings, backup, audit = st.tabs(
+    [_("People"), _("Landing pages"), _("Backup"), _("Audit log")]
+)
 
 with people:
     users = base.people.users()
@@ -94,6 +98,37 @@ with people:
     if st.button(_("Disable {username}", username=escape_markdown(who)), disabled=who == "admin"):
         base.people.disable_user(who)
         st.rerun()
+
+with landings:
+    st.caption(
+        _(
+            "The page each role opens on at Oivallus's address; a link to a page still opens "
+            "that page, and everyone can open every home from the menu."
+        )
+    )
+    homes, chosen = offered(), base.people.landing_pages()
+    with st.form("landing-pages"):
+        picked = {}
+        for role in Role:
+            now_on = landing(role.value, chosen, homes)
+
+            def home_name(path: str, default: str = DEFAULTS[role.value]) -> str:
+                name = words.text(HOMES[path])
+                return _("{page} (default)", page=name) if path == default else name
+
+            picked[role.value] = st.selectbox(
+                role_name[role.value].capitalize(),
+                homes,
+                index=homes.index(now_on),
+                format_func=home_name,
+                key=f"landing-{role.value}",
+            )
+        if st.form_submit_button(_("Save landing pages")):
+            for role_value, path in picked.items():
+                if path != landing(role_value, chosen, homes):
+                    new = None if path == DEFAULTS[role_value] else path
+                    base.people.set_landing_page(role_value, new)
+            st.toast(_("Landing pages saved"))
 
 with backup:
     st.caption(

@@ -16,7 +16,7 @@ from views.common import (
     team,
 )
 from views.i18n import N_, RELATION_NAMES, STATUS_NAMES, _, error_text, named, ui
-from views.ranking import part_name, signed, why
+from views.ranking import question_row, vote_button, votes_text, why
 from vocabulary.backlog import EvidenceRelation, QuestionStatus
 
 SORTS = {"priority": N_("Priority"), "newest": N_("Newest"), "votes": N_("Most voted")}
@@ -25,32 +25,6 @@ base = kb()
 words = ui()
 me, my_team = person(), team()
 status_name, relation_name = named(STATUS_NAMES), named(RELATION_NAMES)
-
-
-def votes_text(count: int) -> str:
-    """ "3 votes" in the person's language."""
-    return words.plural("{count} vote", "{count} votes", count)
-
-
-def question_link(question_id: int, label: str) -> None:
-    st.page_link("views/backlog.py", label=label, query_params={"question": str(question_id)})
-
-
-def vote_button(question, key: str, mine: bool | None = None) -> None:
-    """Vote or take one's vote back; the count is shown beside the question, not on the button
-    (a label carrying the count once left a stale "Vote (0)" beside the new "Unvote (1)")."""
-    mine = me in question.voters if mine is None else mine
-    closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
-    clicked = st.button(
-        _("Unvote") if mine else _("Vote"),
-        key=key,
-        disabled=closed,
-        type="primary" if mine else "secondary",
-        help=_("Closed questions take no votes") if closed else None,
-    )
-    if clicked and attempt(base.backlog.vote, question.id, me, on=not mine, team=my_team):
-        st.session_state.pop("backlog_similar", None)
-        st.rerun()
 
 
 def review_buttons(question_id: int, insight_id: int) -> None:
@@ -332,32 +306,4 @@ page = (
 )
 first = (page - 1) * PAGE
 for rank, question in enumerate(questions[first : first + PAGE], start=first + 1):
-    with st.container(border=True):
-        left, right = st.columns([6, 1])
-        left.markdown(f"**{rank}. {escape_markdown(question.text)}**")
-        extra = (
-            " · :blue-badge["
-            + _("{count} may answer", count=words.number(question.new_evidence))
-            + "]"
-            if question.new_evidence
-            else ""
-        )
-        votes = votes_text(question.votes)
-        if question.teams:
-            votes = _("{votes} from {teams}", votes=votes, teams=", ".join(question.teams))
-        facts = [
-            status_name(question.status).lower(),
-            _("priority {priority}", priority=words.number(question.priority, 2)),
-            votes,
-            _("impact {impact}", impact=question.impact),
-            _("effort {effort}", effort=question.effort),
-            question.team or "",
-        ]
-        left.markdown(escape_markdown(" · ".join(f for f in facts if f)) + extra)
-        terms = " · ".join(
-            part_name(p.name) + " " + signed(p.contribution) for p in question.explanation
-        )
-        left.caption(_("Why this rank: {terms}", terms=escape_markdown(terms)))
-        with right:
-            vote_button(question, f"vote{question.id}", mine=question.id in my_votes)
-            question_link(question.id, _("Open"))
+    question_row(question, rank, mine=question.id in my_votes)

@@ -15,7 +15,13 @@ from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, unclear_scores
 from readers.tables import SUPPORTED, waiting_files
 from views.common import db_path, get_opening, kb, may
 from views.i18n import N_, _, act, error_text, ui
-from views.import_report import IMPORTERS, SOURCES, STATES, partly_imported, plan_text, show_report
+from views.import_report import (
+    SOURCES,
+    import_line,
+    partly_imported,
+    plan_text,
+    show_report,
+)
 from vocabulary.errors import OivallusError, PartlyImported, ReadError
 from vocabulary.knowledge import Source
 
@@ -281,28 +287,8 @@ if not history:
 for record in history:
     with st.container(border=True):
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        state = "undone" if record.undone_at else record.status
-        who = record.imported_by
-        who = _(IMPORTERS[who]) if who in IMPORTERS else who or _("unknown")
+        c1.markdown(import_line(record))
         words = ui()
-        c1.markdown(
-            _(
-                "**{file}** · {state} · {when} by {who}  \n{inserted}, {duplicates}, {rejected}, "
-                "{responses}",
-                file=escape_markdown(record.file),
-                state=_(STATES.get(state, state)),
-                when=words.moment(record.started_at),
-                who=escape_markdown(who),
-                inserted=words.plural("{count} inserted", "{count} inserted", record.inserted),
-                duplicates=words.plural(
-                    "{count} duplicate", "{count} duplicates", record.duplicates
-                ),
-                rejected=words.plural("{count} rejected", "{count} rejected", record.rejected),
-                responses=words.plural(
-                    "{count} survey response", "{count} survey responses", record.responses
-                ),
-            )
-        )
         if record.undone_at and c2.button(_("Restore"), key=f"restore-{record.id}"):
             count = base.imports.restore_import(record.id)
             st.toast(

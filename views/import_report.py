@@ -130,3 +130,26 @@ def plan_text(mapping: dict[str, str], sample: list[dict]) -> str:
         rows=words.number(len(sample)),
         counts=", ".join(counts),
     )
+
+
+def import_line(record) -> str:
+    """An import of the history as Markdown: its file, state, when and by whom, and what it
+    brought in."""
+    words = ui()
+    state = "undone" if record.undone_at else record.status
+    who = record.imported_by
+    who = _(IMPORTERS[who]) if who in IMPORTERS else who or _("unknown")
+    return _(
+        "**{file}** · {state} · {when} by {who}  \n{inserted}, {duplicates}, {rejected}, "
+        "{responses}",
+        file=escape_markdown(record.file),
+        state=_(STATES.get(state, state)),
+        when=words.moment(record.started_at),
+        who=escape_markdown(who),
+        inserted=words.plural("{count} inserted", "{count} inserted", record.inserted),
+        duplicates=words.plural("{count} duplicate", "{count} duplicates", record.duplicates),
+        rejected=words.plural("{count} rejected", "{count} rejected", record.rejected),
+        responses=words.plural(
+            "{count} survey response", "{count} survey responses", record.responses
+        ),
+    )

@@ -1,5 +1,6 @@
-"""Why a backlog question ranks where it does, in the person's language: the terms of its
-priority (insights/rules/priority.py), each with its value, what it adds and how."""
+"""A backlog question's rank in the person's language: why it ranks where it does (the terms
+of its priority, insights/rules/priority.py), its row in a ranked list and its vote button (the
+Backlog and the team lead's view share them)."""
 
 from datetime import date
 
@@ -7,7 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from insights.rules import priority as formula
-from views.i18n import N_, _, named, ui
+from language.text import escape_markdown
+from views.common import attempt, kb, person, team
+from views.i18n import N_, STATUS_NAMES, _, named, ui
+from vocabulary.backlog import QuestionStatus
 
 # The terms of the priority ("why this rank") as people read them.
 PART_NAMES = {
@@ -81,3 +85,63 @@ def why(question, confirmed: int) -> None:
     st.caption(
         _("Priority = sum of the parts = {priority}", priority=words.number(question.priority, 2))
     )
+
+
+def votes_text(count: int) -> str:
+    """ "3 votes" in the person's language."""
+    return ui().plural("{count} vote", "{count} votes", count)
+
+
+def vote_button(question, key: str, mine: bool | None = None) -> None:
+    """Vote or take one's vote back; the count is shown beside the question, not on the button
+    (a label carrying the count once left a stale "Vote (0)" beside the new "Unvote (1)")."""
+    me = person()
+    mine = me in question.voters if mine is None else mine
+    closed = question.status in (QuestionStatus.answered, QuestionStatus.dropped)
+    clicked = st.button(
+        _("Unvote") if mine else _("Vote"),
+        key=key,
+        disabled=closed,
+        type="primary" if mine else "secondary",
+        help=_("Closed questions take no votes") if closed else None,
+    )
+    if clicked and attempt(kb().backlog.vote, question.id, me, on=not mine, team=team()):
+        st.session_state.pop("backlog_similar", None)
+        st.rerun()
+
+
+def question_row(question, rank: int, mine: bool) -> None:
+    """A question of a ranked list: its rank and text, its facts, why it ranks there, a vote
+    button and a link that opens it."""
+    words = ui()
+    with st.container(border=True):
+        left, right = st.columns([6, 1])
+        left.markdown(f"**{rank}. {escape_markdown(question.text)}**")
+        extra = (
+            " · :blue-badge["
+            + _("{count} may answer", count=words.number(question.new_evidence))
+            + "]"
+            if question.new_evidence
+            else ""
+        )
+        votes = votes_text(question.votes)
+        if question.teams:
+            votes = _("{votes} from {teams}", votes=votes, teams=", ".join(question.teams))
+        facts = [
+            named(STATUS_NAMES)(question.status).lower(),
+            _("priority {priority}", priority=words.number(question.priority, 2)),
+            votes,
+            _("impact {impact}", impact=question.impact),
+            _("effort {effort}", effort=question.effort),
+            question.team or "",
+        ]
+        left.markdown(escape_markdown(" · ".join(f for f in facts if f)) + extra)
+        terms = " · ".join(
+            part_name(p.name) + " " + signed(p.contribution) for p in question.explanation
+        )
+        left.caption(_("Why this rank: {terms}", terms=escape_markdown(terms)))
+        with right:
+            vote_button(question, f"vote{question.id}", mine=mine)
+            st.page_link(
+                "views/backlog.py", label=_("Open"), query_params={"question": str(question.id)}
+            )

@@ -61,7 +61,7 @@ def quoted(text: str) -> str:
 def _lines(brief: Brief, language: str) -> list[tuple[str, str]]:
     """(style, text) lines both formats share: h1, h2, p, quote, small."""
     words = Interface(language)
-    made = f"{words.day(brief.made_at)} {brief.made_at:%H:%M}"
+    made = words.moment(brief.made_at)
     lines = [
         ("h1", brief.title),
         (
