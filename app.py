@@ -77,10 +77,11 @@ behaviour = page("views/behaviour.py", _("Behaviour"), "shopping_cart", "behavio
 brief = page("views/brief.py", _("Briefs"), "summarize", "brief")
 for_you_title = _("For you ({count})", count=unread) if unread else _("For you")
 for_you = page("views/for_you.py", for_you_title, "inbox", "for_you")
+my_notes = page("views/my_notes.py", _("My notes"), "task_alt", "my_notes")
 admin = page("views/admin.py", _("Admin"), "admin_panel_settings", "admin")
 privacy = page("views/privacy.py", _("Privacy"), "shield_person", "privacy")
 sections = {
-    _("Insights"): [overview, for_you, search, add, insight, studies, import_files],
+    _("Insights"): [overview, for_you, my_notes, search, add, insight, studies, import_files],
     _("Analysis"): [themes, journey, funnel, kpis, behaviour, brief],
     _("Questions"): [backlog],
 }

@@ -160,12 +160,8 @@ class Briefs:
         count, sources = len(found), independent_sources(found)
         level, why = confidence(count, sources, words)
         points = self._points(found, words) + figures
-        live = [i.id for i in found if i.id in self.index]
-        quotes = []
-        if live:
-            by_id = {i.id: i for i in found}
-            chosen = representative(live, self.index.smoothed_vectors(live))
-            quotes = [by_id[i] for i in chosen]
+        by_id = {i.id: i for i in found}
+        quotes = [by_id[i] for i in self._quote_ids(list(by_id))]
         return Brief(
             kind=kind,
             key=str(key),
@@ -180,6 +176,23 @@ class Briefs:
             made_at=datetime.now().replace(microsecond=0),
             language=words.code,
         )
+
+    def quoted_ids(self, kind: str, key: str) -> list[int]:
+        """The insights the brief of a theme or a question (its id) quotes now: the same
+        choice `brief` makes, without writing the rest of the brief."""
+        if kind == "theme":
+            ids = list(self.themes.theme(_number(key)).insight_ids)
+        elif kind == "question":
+            question = self.backlog.question(_number(key))
+            ids = [e.insight_id for e in self.backlog.repo.evidence(question_id=question.id)]
+        else:
+            raise InvalidInput(f"quotes are found for a theme or a question, not {kind!r}")
+        return self._quote_ids(ids[:MOST])
+
+    def _quote_ids(self, ids: list[int]) -> list[int]:
+        """The representative ones among these insights that the index holds (live)."""
+        live = [i for i in ids if i in self.index]
+        return representative(live, self.index.smoothed_vectors(live)) if live else []
 
     def _subject(self, kind: str, key: str, words: Interface):
         """(title, insight ids, open questions, figure points) of what the brief is about."""
