@@ -9,8 +9,9 @@ on the Search page finds). Nothing here compares people: each person sees their 
 is evidence for, shows now (`Briefs.quoted_ids`; briefs are written on demand, so this is what
 anyone opening that brief reads today). Briefs of a journey stage or a segment are not checked.
 
-"Rising" is the Overview's rule: the theme's count in the latest month against the months
-before (`Themes.theme_trends("month")`).
+A theme counts when it groups the note with at least one other insight (a note the clustering
+left on its own makes a theme of one). "Rising" is the Overview's rule: the theme's count in
+the latest month against the months before (`Themes.theme_trends("month")`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from vocabulary.knowledge import Insight, SearchFilters
 from vocabulary.people import Role
 
 LIMIT = 200  # notes shown, the newest
+MIN_THEME = 2  # a note alone in its theme is grouped with nothing: that is not news
 
 
 class NoteQuestion(BaseModel):
@@ -92,7 +94,7 @@ class WeekOfNotes(BaseModel):
     used: int = 0  # notes with at least one of the below
     linked: int = 0  # got a link made or confirmed in the period
     evidence: int = 0  # suggested or confirmed as evidence for a question in the period
-    rising: int = 0  # added in the period, in a theme rising at its end
+    rising: int = 0  # added in the period, in a theme rising now
 
 
 class Notes:
@@ -180,19 +182,20 @@ class Notes:
             )
         return MyNotes(username=username, total=total, notes=notes)
 
-    def _themes(self, ids: set[int], end: date | None = None) -> dict[int, NoteTheme]:
-        """These themes by id, each marked rising or not (the month rule, up to `end`)."""
+    def _themes(self, ids: set[int]) -> dict[int, NoteTheme]:
+        """These themes by id (of two insights or more), each marked rising or not (the
+        Overview's rule: the latest month with dated insights against the months before)."""
         if not ids:
             return {}
         rising = {
             t.theme_id
-            for t in self.themes.theme_trends("month", end=end, theme_ids=sorted(ids))
+            for t in self.themes.theme_trends("month", theme_ids=sorted(ids))
             if t.trend == "rising"
         }
         return {
             t.id: NoteTheme(id=t.id, label=t.label, rising=t.id in rising)
             for t in self.themes.repo.all(with_members=False)
-            if t.id in ids
+            if t.id in ids and t.size >= MIN_THEME
         }
 
     def _quoted(self, briefs: list[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
@@ -202,7 +205,7 @@ class Notes:
     def week(self, username: str, start: date, end: date) -> WeekOfNotes:
         """How many of a person's notes were used from `start` to `end` (both days included):
         linked to other insights, suggested or confirmed as evidence for a question, or added
-        then and part of a theme rising at `end`."""
+        then and part of a theme that is rising now (as the Overview and the page say)."""
         username, names = self._names(username)
         ids = self._ids(names)
         if not ids:
@@ -211,7 +214,7 @@ class Notes:
         linked = self.insights.link_repo.touched_between(ids, since, until)
         evidence = self.backlog.repo.evidence_between(ids, since, until)
         theme_of = self.themes.repo.themes_of(ids)
-        themes = self._themes(set(theme_of.values()), end)
+        themes = self._themes(set(theme_of.values()))  # rising as the Overview shows it now
         rising_themes = {t for t, theme in themes.items() if theme.rising}
         fresh = {
             i.id

@@ -3,7 +3,7 @@ for a contributor. The fake embedder: what is tested is the bookkeeping, not the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -45,6 +45,21 @@ def test_a_contributors_note_linked_to_a_question_and_a_note_with_nothing_yet(kb
     # the brief of the question quotes its only confirmed evidence
     assert [(b.kind, b.key) for b in answered.briefs] == [("question", str(question))]
     assert kb.briefs.quoted_ids("question", str(question)) == [used]
+
+
+def test_a_note_the_themes_left_on_its_own_has_nothing_happened(kb):
+    """The clustering makes a theme of one of a note like no other: that groups it with
+    nothing, so the note still shows as waiting."""
+    others = [
+        f"Sofa delivery was {n} days late and the customer called about it." for n in range(12)
+    ]
+    kb.add_many([InsightIn(text=t, author="Olli") for t in others])
+    _used, quiet, _question = _contributor_with_evidence(kb)
+    themes = kb.themes.recompute_themes()
+    alone = [t for t in themes if t.insight_ids == [quiet]]
+    assert alone, [(t.id, t.insight_ids) for t in themes]  # the situation this test is about
+    note = next(n for n in kb.notes.mine("mikko").notes if n.insight.id == quiet)
+    assert note.theme is None and not note.briefs and not note.happened
 
 
 def test_a_person_reads_only_their_own_notes(kb):
@@ -100,6 +115,17 @@ def test_notes_in_a_rising_theme_and_the_brief_that_quotes_them(kb):
             link.other_id for link in links
         )
     assert any(n.links for n in may)
+    today = date.today()  # all of them were added today: this week's digest counts them
+    week = kb.notes.week("mikko", today - timedelta(days=6), today)
+    in_rising = sum(bool(n.theme and n.theme.rising) for n in mine.notes)
+    with_links = sum(bool(n.links) for n in mine.notes)
+    assert week.rising == in_rising and week.linked == with_links and week.evidence == 0
+    assert week.used == len(
+        {n.insight.id for n in mine.notes if n.links or n.theme and n.theme.rising}
+    )
+    line = f"{week.used} of your notes were used this week: {with_links} linked to other insights"
+    assert line + f", {in_rising} in rising themes." in kb.digest(username="mikko").markdown
+    assert kb.notes.week("mikko", today - timedelta(days=13), today - timedelta(days=7)).used == 0
 
 
 def test_the_digest_tells_a_contributor_how_many_notes_were_used(kb):

@@ -117,7 +117,7 @@ if quiet:
         )
     )
     for note in quiet[:QUIET_SHOWN]:
-        label = f"{title_of(note.insight)} · {words.day(note.insight.created_at)}"
+        label = f"{words.day(note.insight.created_at)} · {title_of(note.insight)}"  # cut at the end
         st.page_link(
             "views/insight.py",
             label=escape_markdown(label),
