@@ -30,7 +30,7 @@ from retrieval import clustering
 from retrieval.hybrid import HybridIndex
 from vocabulary.backlog import Question
 from vocabulary.errors import InvalidInput, Message, NotFound
-from vocabulary.knowledge import Insight, SearchFilters
+from vocabulary.knowledge import Insight, SearchFilters, Theme
 
 KINDS = ("theme", "question", "stage", "segment")
 REPRESENTATIVE = 5
@@ -181,13 +181,17 @@ class Briefs:
         """The insights the brief of a theme or a question (its id) quotes now: the same
         choice `brief` makes, without writing the rest of the brief."""
         if kind == "theme":
-            ids = list(self.themes.theme(_number(key)).insight_ids)
-        elif kind == "question":
+            return self.theme_quote_ids(self.themes.theme(_number(key)))
+        if kind == "question":
             question = self.backlog.question(_number(key))
             ids = [e.insight_id for e in self.backlog.repo.evidence(question_id=question.id)]
         else:
             raise InvalidInput(f"quotes are found for a theme or a question, not {kind!r}")
         return self._quote_ids(ids[:MOST])
+
+    def theme_quote_ids(self, theme: Theme) -> list[int]:
+        """The insights the brief of this theme (as read, with its members) quotes now."""
+        return self._quote_ids(list(theme.insight_ids)[:MOST])
 
     def _quote_ids(self, ids: list[int]) -> list[int]:
         """The representative ones among these insights that the index holds (live)."""

@@ -149,9 +149,11 @@ class Notes:
         }
         theme_of = self.themes.repo.themes_of(ids)
         themes = self._themes(set(theme_of.values()))
-        quoted = self._quoted(
-            [("theme", str(t)) for t in themes] + [("question", str(q)) for q in questions]
-        )
+        every = {t.id: t for t in self.themes.all()}  # with their members: one read, not one each
+        quoted = {("theme", str(t)): set(self.briefs.theme_quote_ids(every[t])) for t in themes}
+        quoted |= {
+            ("question", str(q)): set(self.briefs.quoted_ids("question", str(q))) for q in questions
+        }
         notes = []
         for insight in found:
             asked = [
@@ -197,10 +199,6 @@ class Notes:
             for t in self.themes.repo.all(with_members=False)
             if t.id in ids and t.size >= MIN_THEME
         }
-
-    def _quoted(self, briefs: list[tuple[str, str]]) -> dict[tuple[str, str], set[int]]:
-        """(kind, key) -> the insights its brief quotes now."""
-        return {(kind, key): set(self.briefs.quoted_ids(kind, key)) for kind, key in briefs}
 
     def week(self, username: str, start: date, end: date) -> WeekOfNotes:
         """How many of a person's notes were used from `start` to `end` (both days included):
