@@ -175,5 +175,8 @@ def test_the_page_in_finnish(app_db, monkeypatch):
 
 
 def test_a_person_without_notes_is_told_how_to_begin(app_db):
-    at = open_app("views/my_notes.py", user="vera")
+    at = open_app("views/my_notes.py", user="mikko")
     assert "You have no notes yet" in at.info[0].value
+    assert "Add an insight" in [str(link.label) for link in at.get("page_link")]
+    viewer = open_app("views/my_notes.py", user="vera")  # a viewer adds nothing: no such advice
+    assert viewer.info[0].value.startswith("You have no notes:")

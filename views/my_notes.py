@@ -8,7 +8,7 @@ import streamlit as st
 from insights import NoteOutcome
 from language.names import RELATION_NAMES
 from language.text import escape_markdown
-from views.common import kb, title_of
+from views.common import kb, may, title_of
 from views.i18n import _, ui
 
 QUIET_SHOWN = 50  # notes with nothing yet listed by name; the rest counted
@@ -20,7 +20,7 @@ mine = base.notes.mine()
 used = [n for n in mine.notes if n.happened]
 quiet = [n for n in mine.notes if not n.happened]
 
-if not mine.total:
+if not mine.total and may("contributor"):
     st.info(
         _(
             "You have no notes yet. Write one on the Add page: when it is linked to other "
@@ -28,6 +28,9 @@ if not mine.total:
         )
     )
     st.page_link("views/add.py", label=_("Add an insight"), icon=":material/add_circle:")
+    st.stop()
+if not mine.total:  # a viewer: nothing of theirs to follow
+    st.info(_("You have no notes: the insights you are the author of show up here."))
     st.stop()
 
 summary = words.plural(
