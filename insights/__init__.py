@@ -12,6 +12,7 @@ from insights.import_loop import ImportReport
 from insights.inbox import InboxItem
 from insights.kb import KnowledgeBase
 from insights.metrics import MetricDefinition
+from insights.notes import MyNotes, NoteOutcome, WeekOfNotes
 from insights.retention import RetentionReport
 from insights.rules.funnel import (
     CustomerOutcomes,
@@ -73,6 +74,9 @@ __all__ = [
     "KpiChange",
     "KpiRow",
     "MetricDefinition",
+    "MyNotes",
+    "NoteOutcome",
+    "WeekOfNotes",
     "Mention",
     "MetricTile",
     "Ratio",

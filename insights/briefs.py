@@ -30,7 +30,7 @@ from retrieval import clustering
 from retrieval.hybrid import HybridIndex
 from vocabulary.backlog import Question
 from vocabulary.errors import InvalidInput, Message, NotFound
-from vocabulary.knowledge import Insight, SearchFilters
+from vocabulary.knowledge import Insight, SearchFilters, Theme
 
 KINDS = ("theme", "question", "stage", "segment")
 REPRESENTATIVE = 5
@@ -160,12 +160,8 @@ class Briefs:
         count, sources = len(found), independent_sources(found)
         level, why = confidence(count, sources, words)
         points = self._points(found, words) + figures
-        live = [i.id for i in found if i.id in self.index]
-        quotes = []
-        if live:
-            by_id = {i.id: i for i in found}
-            chosen = representative(live, self.index.smoothed_vectors(live))
-            quotes = [by_id[i] for i in chosen]
+        by_id = {i.id: i for i in found}
+        quotes = [by_id[i] for i in self._quote_ids(list(by_id))]
         return Brief(
             kind=kind,
             key=str(key),
@@ -180,6 +176,27 @@ class Briefs:
             made_at=datetime.now().replace(microsecond=0),
             language=words.code,
         )
+
+    def quoted_ids(self, kind: str, key: str) -> list[int]:
+        """The insights the brief of a theme or a question (its id) quotes now: the same
+        choice `brief` makes, without writing the rest of the brief."""
+        if kind == "theme":
+            return self.theme_quote_ids(self.themes.theme(_number(key)))
+        if kind == "question":
+            question = self.backlog.question(_number(key))
+            ids = [e.insight_id for e in self.backlog.repo.evidence(question_id=question.id)]
+        else:
+            raise InvalidInput(f"quotes are found for a theme or a question, not {kind!r}")
+        return self._quote_ids(ids[:MOST])
+
+    def theme_quote_ids(self, theme: Theme) -> list[int]:
+        """The insights the brief of this theme (as read, with its members) quotes now."""
+        return self._quote_ids(list(theme.insight_ids)[:MOST])
+
+    def _quote_ids(self, ids: list[int]) -> list[int]:
+        """The representative ones among these insights that the index holds (live)."""
+        live = [i for i in ids if i in self.index]
+        return representative(live, self.index.smoothed_vectors(live)) if live else []
 
     def _subject(self, kind: str, key: str, words: Interface):
         """(title, insight ids, open questions, figure points) of what the brief is about."""

@@ -1,5 +1,6 @@
 """Weekly digests per person and per team: new insights in the segments and themes they follow,
-questions they voted for (or follow) that got evidence or an answer, and the KPI change.
+questions they voted for (or follow) that got evidence or an answer, the KPI change, and for a
+person how many of their own notes were used that week (`kb.notes.week`).
 
 A digest is written in its reader's language: the person's own (their account), else the
 server's ($OIVALLUS_LANGUAGE), else English; a team's in the server's."""
@@ -105,6 +106,8 @@ def build_digest(
                 )
             )
     sections.append((words.text("Questions you follow or voted for"), lines))
+    if username:
+        sections.append((words.text("Your notes"), _notes_lines(kb, words, username, start, end)))
     change = kb.analysis.kpi_change("nps", start, end)
     sections.append(
         ("NPS", [_kpi_line(words, change.current, change.previous)] if change.current.n else [])
@@ -162,3 +165,33 @@ def _kpi_line(words: Interface, current: Kpi, before: Kpi) -> str:
             score=words.number(before.score, 0),
         )
     return line
+
+
+def _notes_lines(kb, words: Interface, username: str, start: date, end: date) -> list[str]:
+    """ "3 of your notes were used this week: ..." when any were (kb.notes.week)."""
+    week = kb.notes.week(username, start, end)
+    if not week.used:
+        return []
+    parts = [
+        words.plural(
+            "{count} linked to other insights", "{count} linked to other insights", week.linked
+        )
+        if week.linked
+        else "",
+        words.plural(
+            "{count} as evidence for a question",
+            "{count} as evidence for questions",
+            week.evidence,
+        )
+        if week.evidence
+        else "",
+        words.plural("{count} in a rising theme", "{count} in rising themes", week.rising)
+        if week.rising
+        else "",
+    ]
+    used = words.plural(
+        "{count} of your notes was used this week",
+        "{count} of your notes were used this week",
+        week.used,
+    )
+    return [used + ": " + ", ".join(p for p in parts if p) + "."]

@@ -10,6 +10,7 @@ the services on top of them, each with the parts it needs:
     kb.analysis  KPIs, the journey map     kb.people    accounts, sessions, audit, follows
     kb.inbox     the "For you" list         kb.metrics   behaviour: metrics, funnel, churn
     kb.briefs    one-page conclusions of a theme, question, stage or segment
+    kb.notes     what happened to a person's own notes (links, questions, themes, briefs)
     kb.retention raw material dropped per source   kb.erasure  a person's erasure request
     kb.backups   a full export (admins only)
 
@@ -37,6 +38,7 @@ from insights.erasure import Erasure
 from insights.imports import Imports
 from insights.inbox import Inbox
 from insights.metrics import Metrics
+from insights.notes import Notes
 from insights.people import People
 from insights.retention import Retention
 from insights.runtime.following import ChangeFollower
@@ -172,6 +174,9 @@ class KnowledgeBase:
         )
         self.briefs = Briefs(
             self.insights, self.themes, self.backlog, self.analysis, self.metrics, self.index
+        )
+        self.notes = Notes(
+            acting, self.insights, self.backlog, self.themes, self.briefs, self.people
         )
         self.retention = Retention(acting, core.db, repos.privacy)
         self.backups = Backups(acting, core.db)

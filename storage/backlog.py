@@ -273,6 +273,38 @@ class BacklogRepository:
         keys = ("question_id", "insight_id", "score", "status", "relation", "decided_by")
         return [QuestionEvidence(**dict(zip(keys, r, strict=True))) for r in rows]
 
+    def evidence_of(self, insight_ids: list[int]) -> list[QuestionEvidence]:
+        """Suggested and confirmed matches of these (live) insights, confirmed first."""
+        if not insight_ids:
+            return []
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT e.question_id, e.insight_id, e.score, e.status, e.relation, e.decided_by"
+                " FROM question_evidence e JOIN insights i ON i.id = e.insight_id"
+                " WHERE e.insight_id IN (SELECT unnest(?::BIGINT[])) AND i.deleted_at IS NULL"
+                " AND e.status IN ('suggested', 'confirmed')"
+                " ORDER BY e.status = 'confirmed' DESC, e.score DESC",
+                [list(insight_ids)],
+            ).fetchall()
+        keys = ("question_id", "insight_id", "score", "status", "relation", "decided_by")
+        return [QuestionEvidence(**dict(zip(keys, r, strict=True))) for r in rows]
+
+    def evidence_between(self, insight_ids: list[int], start: datetime, end: datetime) -> set[int]:
+        """Which of these insights were suggested or confirmed as evidence at `start` or later
+        and before `end` (the match still stands)."""
+        if not insight_ids:
+            return set()
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT DISTINCT insight_id FROM question_evidence"
+                " WHERE insight_id IN (SELECT unnest(?::BIGINT[]))"
+                " AND status IN ('suggested', 'confirmed')"
+                " AND ((created_at >= ? AND created_at < ?)"
+                " OR (decided_at >= ? AND decided_at < ?))",
+                [list(insight_ids), start, end, start, end],
+            ).fetchall()
+        return {r[0] for r in rows}
+
     def store_vector(
         self, cur: Cursor, question_id: int, model_id: str, vector: np.ndarray
     ) -> None:

@@ -128,3 +128,22 @@ class LinkRepository:
                 [limit],
             ).fetchall()
         return [r[0] for r in rows], rows[0][1] if rows else 0
+
+    def touched_between(self, insight_ids: list[int], start: datetime, end: datetime) -> set[int]:
+        """Which of these insights got a link to a live insight (suggested or confirmed) made
+        or confirmed at `start` or later and before `end`."""
+        if not insight_ids:
+            return set()
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "WITH wanted AS (SELECT unnest(?::BIGINT[]) AS id),"
+                " sides AS (SELECT a AS me, b AS other, status, created_at, decided_at FROM links"
+                " UNION ALL SELECT b, a, status, created_at, decided_at FROM links)"
+                " SELECT DISTINCT s.me FROM sides s"
+                " JOIN wanted w ON w.id = s.me JOIN insights i ON i.id = s.other"
+                " WHERE s.status IN ('confirmed', 'suggested') AND i.deleted_at IS NULL"
+                " AND ((s.created_at >= ? AND s.created_at < ?)"
+                " OR (s.decided_at >= ? AND s.decided_at < ?))",
+                [list(insight_ids), start, end, start, end],
+            ).fetchall()
+        return {r[0] for r in rows}

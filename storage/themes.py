@@ -112,6 +112,22 @@ class ThemeRepository:
             ).fetchall()
         return {theme_id: set(ids) for theme_id, ids in rows}
 
+    def themes_of(self, insight_ids: list[int]) -> dict[int, int]:
+        """Insight id -> the theme it belongs to most (its highest member score)."""
+        if not insight_ids:
+            return {}
+        with self.db.read() as cur:
+            rows = cur.execute(
+                "SELECT insight_id, theme_id FROM theme_members"
+                " WHERE insight_id IN (SELECT unnest(?::BIGINT[]))"
+                " ORDER BY insight_id, score DESC, theme_id",
+                [list(insight_ids)],
+            ).fetchall()
+        found: dict[int, int] = {}
+        for insight_id, theme_id in rows:
+            found.setdefault(insight_id, theme_id)
+        return found
+
     def names(self) -> dict[int, tuple[str | None, bool]]:
         """Theme id -> (name given by a person, pinned)."""
         with self.db.read() as cur:

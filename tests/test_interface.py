@@ -230,6 +230,7 @@ FINNISH_TITLES = {
     "views/admin.py": "Ylläpito",
     "views/behaviour.py": "Käyttäytyminen",
     "views/for_you.py": "Sinulle",
+    "views/my_notes.py": "Mitä havainnoilleni on tapahtunut",
     "views/overview.py": "Yleiskuva",
     "views/themes.py": "Teemat",
     "views/brief.py": "Tiivistelmä",

@@ -24,6 +24,7 @@ PAGES = [
     "views/journey.py",
     "views/kpis.py",
     "views/for_you.py",
+    "views/my_notes.py",
     "views/funnel.py",
     "views/behaviour.py",
     "views/brief.py",

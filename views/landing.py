@@ -3,7 +3,6 @@ the defaults (a contributor on the quick note, a researcher on what is new, a vi
 team lead's view, an admin on the Overview)."""
 
 from collections.abc import Collection
-from pathlib import Path
 
 from views.i18n import N_
 
@@ -25,13 +24,10 @@ DEFAULTS = {
     "admin": "overview",
 }
 
-BUILDING = ("quick_note", "my_notes")  # offered once their pages exist
-
 
 def offered() -> list[str]:
-    """The pages an admin may choose from (those being built only once they exist)."""
-    here = Path(__file__).parent
-    return [p for p in HOMES if p not in BUILDING or (here / f"{p}.py").exists()]
+    """The pages an admin may choose from."""
+    return list(HOMES)
 
 
 def landing(role: str, chosen: dict[str, str], available: Collection[str]) -> str:
