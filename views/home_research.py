@@ -3,10 +3,10 @@ evidence to review and the latest imports, each with a link to act on it."""
 
 import streamlit as st
 
-from language.text import escape_markdown
 from views.common import card_heading, kb, open_link
 from views.i18n import _, ui
 from views.import_report import import_line
+from views.tiles import questions_with_new_evidence
 
 SHOWN = 5  # of each list
 
@@ -38,26 +38,7 @@ with left:
 
 with right:
     st.subheader(_("Questions with new evidence"), anchor=False)
-    waiting = base.backlog.questions_with_new_evidence()
-    if not waiting:
-        st.caption(_("No open question has new evidence to review."))
-    for question in waiting[:SHOWN]:
-        with st.container(border=True):
-            icon = ":material/help:"
-            st.markdown(f"{icon} {escape_markdown(question.text)}")
-            st.caption(
-                words.plural(
-                    "{count} new piece of evidence",
-                    "{count} new pieces of evidence",
-                    question.new_evidence,
-                )
-            )
-            st.page_link(
-                "views/backlog.py",
-                label=_("Review the evidence"),
-                icon=":material/fact_check:",
-                query_params={"question": str(question.id)},
-            )
+    questions_with_new_evidence(SHOWN, _("Review the evidence"), ":material/fact_check:")
 
     st.subheader(_("Latest imports"), anchor=False)
     imports = base.imports.history(limit=SHOWN)

@@ -15,7 +15,7 @@ from views.common import (
     segment_picker,
 )
 from views.i18n import _, ui
-from views.tiles import kpi_tiles, metric_tiles
+from views.tiles import kpi_tiles, metric_tiles, questions_with_new_evidence
 from vocabulary.knowledge import SearchFilters
 
 base = kb()
@@ -85,23 +85,4 @@ with right:
         st.caption(_("No theme is rising in the latest month; the largest are shown."))
 
     st.subheader(_("Questions with new evidence"), anchor=False)
-    waiting = base.backlog.questions_with_new_evidence()
-    if not waiting:
-        st.caption(_("No open question has new evidence to review."))
-    for question in waiting[:5]:
-        with st.container(border=True):
-            icon = ":material/help:"
-            st.markdown(f"{icon} {escape_markdown(question.text)}")
-            st.caption(
-                words.plural(
-                    "{count} new piece of evidence",
-                    "{count} new pieces of evidence",
-                    question.new_evidence,
-                )
-            )
-            st.page_link(
-                "views/backlog.py",
-                label=_("Open the question"),
-                icon=":material/open_in_new:",
-                query_params={"question": str(question.id)},
-            )
+    questions_with_new_evidence(5, _("Open the question"), ":material/open_in_new:")

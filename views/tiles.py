@@ -117,3 +117,31 @@ def metric_tiles() -> None:
                 column.caption(
                     _("target {target} · {verdict}", target=number(tile.target), verdict=verdict)
                 )
+
+
+QUESTION_ICON = ":material/help:"
+
+
+def questions_with_new_evidence(shown: int, label: str, icon: str) -> None:
+    """The open questions with new evidence to review (at most `shown`), each a card with a
+    link (`label`, in the person's language already) to the question on the Backlog."""
+    words = ui()
+    waiting = kb().backlog.questions_with_new_evidence()
+    if not waiting:
+        st.caption(_("No open question has new evidence to review."))
+    for question in waiting[:shown]:
+        with st.container(border=True):
+            st.markdown(f"{QUESTION_ICON} {escape_markdown(question.text)}")
+            st.caption(
+                words.plural(
+                    "{count} new piece of evidence",
+                    "{count} new pieces of evidence",
+                    question.new_evidence,
+                )
+            )
+            st.page_link(
+                "views/backlog.py",
+                label=label,
+                icon=icon,
+                query_params={"question": str(question.id)},
+            )
