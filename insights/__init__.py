@@ -12,7 +12,7 @@ from insights.import_loop import ImportReport
 from insights.inbox import InboxItem
 from insights.kb import KnowledgeBase
 from insights.metrics import MetricDefinition
-from insights.notes import MyNotes, NoteOutcome, WeekOfNotes
+from insights.notes import MyNotes, NoteBrief, NoteOutcome, NoteQuestion, NoteTheme, WeekOfNotes
 from insights.retention import RetentionReport
 from insights.rules.funnel import (
     CustomerOutcomes,
@@ -75,7 +75,10 @@ __all__ = [
     "KpiRow",
     "MetricDefinition",
     "MyNotes",
+    "NoteBrief",
     "NoteOutcome",
+    "NoteQuestion",
+    "NoteTheme",
     "WeekOfNotes",
     "Mention",
     "MetricTile",
