@@ -169,3 +169,10 @@ def test_the_pages_behind_a_click_have_no_english_words(finnish_db):
         opened.append(open_app("views/themes.py", theme=str(themes[0].id)))
     for at in opened:
         assert not english_words(at), english_words(at)
+
+
+def test_an_empty_filter_says_choose_in_finnish(finnish_db):
+    """A Finnish walk: every empty filter box said Streamlit's "Choose options"."""
+    search = open_app("views/search.py")
+    boxes = search.multiselect
+    assert boxes and {box.proto.placeholder for box in boxes} == {"Valitse"}

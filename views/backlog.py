@@ -9,6 +9,7 @@ from views.common import (
     allowed,
     attempt,
     card_heading,
+    choose_many,
     follow_toggle,
     kb,
     open_link,
@@ -191,7 +192,7 @@ with st.expander(_("Ask a question"), expanded=False), st.form("ask", clear_on_s
     )
     c1, c2 = st.columns(2)
     tags = c1.text_input(_("Tags"), placeholder=_("comma, separated"), key="ask_tags")
-    segments = c2.multiselect(_("Segments"), base.catalog.choices("segment"), key="ask_segments")
+    segments = choose_many(c2, _("Segments"), base.catalog.choices("segment"), key="ask_segments")
     ask_anyway = st.checkbox(_("Ask even if a similar question exists"), key="ask_anyway")
     if st.form_submit_button(_("Ask"), type="primary"):
         draft = {

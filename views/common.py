@@ -224,6 +224,12 @@ def text_card(insight: Insight, limit: int = 400) -> None:
     st.caption(metadata_line(insight))
 
 
+def choose_many(place, label: str, options, **more):
+    """A multiselect in `place` (st, a column) whose empty box says "Choose" in the person's
+    language (Streamlit's own placeholder is English)."""
+    return place.multiselect(label, options, placeholder=_("Choose"), **more)
+
+
 def open_link(insight_id: int, label: str | None = None) -> None:
     """A link to the insight page (a deep link the browser can copy); `label` is in the
     person's language already (default: "Open")."""

@@ -13,7 +13,7 @@ from ingest import uploads as kept_uploads
 from language.text import escape_markdown
 from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, unclear_scores, undated_rows
 from readers.tables import SUPPORTED, waiting_files
-from views.common import db_path, get_opening, kb, may
+from views.common import choose_many, db_path, get_opening, kb, may
 from views.i18n import N_, _, act, error_text, ui
 from views.import_report import (
     SOURCES,
@@ -205,7 +205,8 @@ if get_opening(db_path()).jobs_beside:  # the server imports what lands in the f
     from_folder = []
 else:
     waiting = waiting_files(IMPORT_DIR)
-    from_folder = st.multiselect(
+    from_folder = choose_many(
+        st,
         _("Or files waiting in the import folder ({folder})", folder=IMPORT_DIR),
         waiting,
         disabled=not waiting,

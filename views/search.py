@@ -8,6 +8,7 @@ from views.common import (
     PAGE_SIZE,
     allowed,
     attempt,
+    choose_many,
     highlighted,
     kb,
     metadata_line,
@@ -46,22 +47,22 @@ mine = mine_column.toggle(
 
 with st.expander(_("Filters"), expanded=False):
     c1, c2, c3 = st.columns(3)
-    kinds = c1.multiselect(_("Kind"), [k.value for k in Kind], format_func=named(KIND_NAMES))
-    sources = c2.multiselect(
-        _("Source"), [s.value for s in Source], format_func=named(SOURCE_NAMES)
+    kinds = choose_many(c1, _("Kind"), [k.value for k in Kind], format_func=named(KIND_NAMES))
+    sources = choose_many(
+        c2, _("Source"), [s.value for s in Source], format_func=named(SOURCE_NAMES)
     )
-    sentiments = c3.multiselect(
-        _("Sentiment"), [s.value for s in Sentiment], format_func=named(SENTIMENT_NAMES)
+    sentiments = choose_many(
+        c3, _("Sentiment"), [s.value for s in Sentiment], format_func=named(SENTIMENT_NAMES)
     )
     c1, c2, c3 = st.columns(3)
-    segments = c1.multiselect(_("Segment"), base.catalog.choices("segment"))
-    touchpoints = c2.multiselect(_("Touchpoint"), base.catalog.choices("touchpoint"))
-    stages = c3.multiselect(_("Journey stage"), base.catalog.choices("journey_stage"))
+    segments = choose_many(c1, _("Segment"), base.catalog.choices("segment"))
+    touchpoints = choose_many(c2, _("Touchpoint"), base.catalog.choices("touchpoint"))
+    stages = choose_many(c3, _("Journey stage"), base.catalog.choices("journey_stage"))
     c1, c2, c3 = st.columns(3)
     studies = {s.title: s.id for s in base.catalog.studies()}
-    study_titles = c1.multiselect(_("Study"), list(studies))
-    teams = c2.multiselect(_("Team"), base.insights.filter_values("team"))
-    tags = c3.multiselect(_("Tags"), base.insights.filter_values("tags"))
+    study_titles = choose_many(c1, _("Study"), list(studies))
+    teams = choose_many(c2, _("Team"), base.insights.filter_values("team"))
+    tags = choose_many(c3, _("Tags"), base.insights.filter_values("tags"))
     c1, c2, _spare = st.columns(3)
     observed_from = c1.date_input(_("Observed from"), value=None, format=ui().date_input_format)
     observed_to = c2.date_input(_("Observed to"), value=None, format=ui().date_input_format)
