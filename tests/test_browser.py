@@ -48,6 +48,7 @@ def visit(page, url: str) -> None:
         page.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
         page.get_by_role("button", name="Sign in", exact=True).click()
         heading.wait_for(state="detached")
+        wait_for_session_cookie(page)  # a next address before the cookie opens signed out
     settle(page)
 
 

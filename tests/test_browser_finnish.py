@@ -50,7 +50,8 @@ def sign_in(page, url: str, username: str) -> None:
     page.get_by_label("Käyttäjätunnus").fill(username)
     page.get_by_role("textbox", name="Salasana").fill(PASSWORD)
     page.get_by_role("button", name="Kirjaudu", exact=True).click()
-    page.get_by_text("Kirjautuneena").first.wait_for()
+    page.get_by_text("Kirjautuneena").first.wait_for(state="attached")
+    wait_for_session_cookie(page)  # a next address before the cookie opens signed out
     settle(page)
 
 
