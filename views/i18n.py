@@ -15,9 +15,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from language.interface import LANGUAGES, Interface, supported
-from language.names import (  # noqa: F401 - the pages take the names from here
+from language.names import (  # noqa: F401 - the pages take the names (and N_) from here
     ACTION_NAMES,
     KIND_NAMES,
+    N_,
     RELATION_NAMES,
     SENTIMENT_NAMES,
     SOURCE_NAMES,
@@ -55,12 +56,6 @@ def act(message: str, **values: object) -> str:
     """A button's verb in this session's language, where English spells the noun alike
     ("Import" the page, "Import" the button: Finnish "Tuonti", "Tuo")."""
     return ui().action(message, **values)
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark, translate later"
-    """Mark a message for the catalogues where it is defined (a choice kept in English as its
-    key); translate it with `_` where it is shown (e.g. `format_func=_`)."""
-    return message
 
 
 # The roles as people read them (the stored values stay English).
