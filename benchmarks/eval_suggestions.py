@@ -163,6 +163,10 @@ def sentiment_rules() -> dict[str, Callable[[str, list], str | None]]:
     def words_then_neighbours(text: str, hits: list) -> str | None:
         return words(text, hits) or neighbour_rule("sentiment", rules.NEIGHBOUR_FLOOR)(text, hits)
 
+    def negative_needs_words(text: str, hits: list) -> str | None:
+        near = not_against(text, hits)
+        return None if near == "negative" and words(text, hits) != "negative" else near
+
     def product(text: str, hits: list) -> str | None:
         found = sentiment_suggestion(text, hits)
         return found.value if found else None
@@ -181,7 +185,8 @@ def sentiment_rules() -> dict[str, Callable[[str, list], str | None]]:
         "nearest 7 vote": vote,
         "words and neighbours agree": both,
         "words, then neighbours": words_then_neighbours,
-        "neighbours unless words differ (product)": not_against,
+        "neighbours unless words differ": not_against,
+        "... and a problem only in the note's words (product)": negative_needs_words,
         "the product (insights/suggesting.py)": product,
     }
 

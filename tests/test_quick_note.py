@@ -205,3 +205,12 @@ def test_the_quick_note_in_finnish(app_db, monkeypatch):
 def test_a_viewer_is_told_adding_needs_a_contributor(app_db):
     at = open_app("views/quick_note.py", user="vera")
     assert "contributor role" in at.info[0].value
+
+
+def test_a_note_is_called_a_problem_only_when_its_own_words_report_one(kb):
+    delivery_notes(kb)  # every note on the subject is a complaint
+    calm = kb.add({"text": "The parcel and the courier came at ten as every week"}).insight
+    assert "sentiment" not in by_field(kb.curation.suggest(calm.id))
+    late = kb.add({"text": "The parcel was late and the courier never called"}).insight
+    [suggested] = by_field(kb.curation.suggest(late.id))["sentiment"]
+    assert suggested.value == "negative" and "late" in suggested.words
