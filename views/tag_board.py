@@ -51,29 +51,38 @@ def tag_board(base) -> None:
     grid[0].markdown(_("**Tag**"))
     for place, column in zip(grid[1:], columns, strict=True):
         place.markdown("**" + escape_markdown(column or none) + "**")
+    opened = st.session_state.get("board_cell")
     for tag in board.tags[:ROWS]:
-        row = st.columns([2] + [1] * len(columns))
+        row = st.columns([2] + [1] * len(columns), vertical_alignment="center")
         row[0].markdown(escape_markdown("#" + tag))
         for number, (place, column) in enumerate(zip(row[1:], columns, strict=True)):
             cell = board.cell(tag, column)
             if cell is None:
                 place.caption("·")
                 continue
-            if place.button(
+            here = (dimension, tag, column)
+            place.button(
                 words.number(cell.count),
                 key=f"board-{dimension}-{tag}-{number}",
                 help=_(
                     "Open the insights tagged {tag} in {column}", tag=tag, column=column or none
                 ),
+                type="primary" if here == opened else "secondary",
+                on_click=open_cell,
+                args=(here,),
                 width="stretch",
-            ):
-                st.session_state["board_cell"] = (dimension, tag, column)
-    opened = st.session_state.get("board_cell")
+            )
+    opened = st.session_state.get("board_cell")  # as the click left it
     if opened and opened[0] == dimension:
         _dimension, tag, column = opened
         cell = board.cell(tag, column)
         if cell is not None:
             show_cell(base, cell, column or none)
+
+
+def open_cell(here: tuple[str, str, str]) -> None:
+    """Remember the cell clicked (dimension, tag, column), before the run draws the board."""
+    st.session_state["board_cell"] = here
 
 
 def show_cell(base, cell, column_name: str) -> None:
