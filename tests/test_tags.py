@@ -224,3 +224,71 @@ def test_the_tags_page_in_finnish(app_db, monkeypatch):
     monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
     at = open_app("views/tags.py", user="aino")
     assert at.title[0].value == "Tunnisteet"
+
+
+def test_add_offers_the_tags_of_similar_insights_and_a_tap_fills_the_tags_box(app_db):
+    from tests.test_pages import check_similar
+
+    base = shared(app_db)
+    base.add_many(
+        [
+            {"text": "The parcel arrived late and the courier never called", "tags": ["delivery"]},
+            {"text": "Parcel came late again, the courier did not call", "tags": ["delivery"]},
+        ]
+    )
+    at = open_app("views/add.py", user="mikko")
+    at.text_area(key="add_text").input("The parcel was late and the courier never called")
+    check_similar(at)
+    assert any("Suggested tags" in m.value for m in at.markdown)
+    captions = " ".join(c.value for c in at.caption)
+    assert "2 of the 2 most similar tagged insights have it" in captions  # why, with links
+    at.button(key="add-tag-delivery").click().run()
+    assert at.text_input(key="add_tags").value == "delivery"
+    assert not any("Suggested tags" in m.value for m in at.markdown)  # carried now
+
+
+def test_the_quick_note_offers_ranked_tags_and_a_tap_stores_one(app_db):
+    base = shared(app_db)
+    base.add_many(
+        [
+            {"text": "The parcel arrived late and the courier never called", "tags": ["delivery"]},
+            {"text": "Sofa came broken, the courier dropped it", "tags": ["courier", "damage"]},
+        ]
+    )
+    at = open_app("views/quick_note.py", user="mikko")
+    at.text_area(key="quick_text").input("The parcel was late and the courier dropped it")
+    next(b for b in at.button if b.label == "Save").click().run()
+    saved = at.session_state["quick_saved"]
+    keys = [b.key for b in at.button if (b.key or "").startswith(f"quick-tag-{saved}-")]
+    assert keys, [b.key for b in at.button]
+    at.button(key=keys[0]).click().run()
+    assert base.get(saved).tags == [keys[0].rsplit("-", 1)[1]]
+
+
+def test_tags_are_a_dimension_of_the_journey_map(kb):
+    kb.add_many(
+        [
+            {
+                "text": "Late sofa",
+                "tags": ["delivery"],
+                "journey_stage": "Delivery",
+                "sentiment": "negative",
+            },
+            {"text": "Late parcel", "tags": ["delivery", "parcel"], "journey_stage": "Delivery"},
+            {"text": "No tags here", "journey_stage": "Delivery"},
+        ]
+    )
+    journey = kb.analysis.journey(rows="tag")
+    cells = {(c.stage, c.segment): (c.insights, c.negative) for c in journey.cells}
+    assert cells == {("Delivery", "delivery"): (2, 1), ("Delivery", "parcel"): (1, 0)}
+    assert kb.analysis.journey().segments == ["(none)"]
+
+
+def test_the_journey_page_shows_tags_as_rows(app_db):
+    base = shared(app_db)
+    base.add_many([{"text": "Late sofa", "tags": ["delivery"], "journey_stage": "Delivery"}])
+    at = open_app("views/journey.py", user="aino")
+    at.radio(key="journey-rows").set_value("Tags").run()
+    assert not at.exception
+    picked = next(s for s in at.selectbox if s.label == "Tag")
+    assert picked.value == "delivery"
