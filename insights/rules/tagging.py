@@ -4,7 +4,8 @@ Each of the `NEIGHBOURS` nearest tagged hits votes for its tags with its fused s
 (so a close neighbour counts more than a far one); a tag's score is the sum of its votes over
 the votes cast. benchmarks/eval_tags.py measures the rule on banking77 (test rows stored as
 insights tagged with their intent, train rows as the texts to tag) and chose `NEIGHBOURS` on a
-tuning part of the train rows: the right intent is among the top 3 for 91 % of the rest.
+tuning half of 1,000 train rows (93 % with 3 voters, 95.6 % from 10 on): on the other 500 the
+right intent is among the top 3 for 96.0 % and first for 87.0 %.
 """
 
 from __future__ import annotations
