@@ -220,10 +220,25 @@ def test_a_viewer_sees_the_set_but_no_curation(app_db):
     assert not any(b.label == "Merge" for b in at.button)
 
 
-def test_the_tags_page_in_finnish(app_db, monkeypatch):
-    monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
-    at = open_app("views/tags.py", user="aino")
-    assert at.title[0].value == "Tunnisteet"
+def test_the_tags_page_in_finnish_has_no_english_words(tmp_path, monkeypatch):
+    from tests.conftest import serve_to_app
+    from tests.test_finnish_pages import english_words, finnish_only_file
+
+    path = tmp_path / "fi.duckdb"
+    finnish_only_file(path)
+    kb = KnowledgeBase.open(path, embedder=HashingEmbedder())
+    kb.add_many([{"text": "Kuljettaja soitti ennen", "tags": ["toimitus", "kuljettaja"]}])
+    kb.tags.create({"name": "toimitus", "group": "Toimitus", "synonyms_en": "delivery"})
+    kb.close()
+    for _path in serve_to_app(path, HashingEmbedder(), monkeypatch):
+        monkeypatch.setenv("OIVALLUS_LANGUAGE", "fi")
+        at = open_app("views/tags.py", user="aino")
+        assert at.title[0].value == "Tunnisteet"
+        assert {"Tunnistesarja", "Tunnistetaulu"} <= {t.label for t in at.tabs}
+        assert not english_words(at), english_words(at)
+        at.button(key="board-study-toimitus-0").click().run()
+        assert any("#toimitus" in s.value for s in at.subheader)
+        assert not english_words(at), english_words(at)
 
 
 def test_add_offers_the_tags_of_similar_insights_and_a_tap_fills_the_tags_box(app_db):
@@ -292,3 +307,19 @@ def test_the_journey_page_shows_tags_as_rows(app_db):
     assert not at.exception
     picked = next(s for s in at.selectbox if s.label == "Tag")
     assert picked.value == "delivery"
+
+
+def test_an_import_and_a_bulk_edit_store_a_synonym_as_its_tag(kb, tmp_path):
+    kb.tags.create({"name": "delivery", "synonyms_fi": "toimitus"})
+    file = tmp_path / "notes.csv"
+    file.write_text('id,text,tags\n1,Sohva myöhästyi,"Toimitus; hinta"\n', encoding="utf-8")
+    report = kb.imports.import_file(
+        file, mapping={"external_id": "id", "text": "text", "tags": "tags"}
+    )
+    assert report.inserted == 1, report
+    stored = kb.insights.browse()[0][0]
+    assert stored.tags == ["delivery", "hinta"]
+    kb.curation.bulk_edit([stored.id], remove_tags=["TOIMITUS"], add_tags=["Hinta"])
+    assert kb.get(stored.id).tags == ["hinta"]  # a synonym removes its tag
+    kb.curation.bulk_edit([stored.id], add_tags=["Toimitus"])
+    assert kb.get(stored.id).tags == ["hinta", "delivery"]
