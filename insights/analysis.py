@@ -115,12 +115,17 @@ class Analysis:
         """The date of the newest survey response (to place a default period)."""
         return self.repo.latest_response_date(metric)
 
-    def journey(self, start: date | None = None, end: date | None = None) -> JourneyMap:
-        """Insight counts and negative shares per journey stage and segment."""
+    def journey(
+        self, start: date | None = None, end: date | None = None, rows: str = "segment"
+    ) -> JourneyMap:
+        """Insight counts and negative shares per journey stage and segment (`rows` "tag":
+        per stage and tag, an insight under each of its tags; `segment` then names the tag)."""
+        if rows not in ("segment", "tag"):
+            raise InvalidInput("rows must be segment or tag, not {rows}", rows=rows)
         order = self.catalog.choices("journey_stage")
         cells = [
             JourneyCell(stage=s, segment=g, insights=n, negative=neg)
-            for s, g, n, neg in self.repo.journey_cells(start, end)
+            for s, g, n, neg in self.repo.journey_cells(start, end, rows)
         ]
         stages = order + sorted({c.stage for c in cells} - set(order))
         segments = sorted({c.segment for c in cells}, key=lambda g: (g == "(none)", g))

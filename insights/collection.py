@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from insights.acting import Acting, audited, requires
 from insights.runtime.indexing import Indexing
 from insights.runtime.linking import BackgroundLinker, Linking
+from insights.tagging import TagWords
 from language import text as textlib
 from language.embeddings import Embedder, embed_in_batches, embed_query
 from language.pairs import is_near_duplicate, threshold
@@ -64,8 +65,10 @@ class Insights:
         indexing: Indexing,
         linking: Linking,
         linker: BackgroundLinker,
+        words: TagWords | None = None,
     ) -> None:
         self.acting = acting
+        self.words = words  # the governed tag set: synonyms land on their tag
         self.db = db
         self.embedder = embedder
         self.repo = repo
@@ -145,9 +148,22 @@ class Insights:
         """
         return self.linker.wait(timeout)
 
+    def canonical_tags(self, item: InsightIn) -> InsightIn:
+        """`item` with its tags as the tag set stores them (a synonym or a case variant of a
+        tag of the set by the tag's name)."""
+        if self.words is None or not item.tags:
+            return item
+        tags = self.words.canonical(item.tags)
+        return item if tags == item.tags else item.model_copy(update={"tags": tags})
+
+    def widened(self, filters: SearchFilters) -> SearchFilters:
+        """`filters` whose tags also find their synonyms."""
+        return filters if self.words is None else self.words.filters(filters)
+
     def _store(
         self, items: list[InsightIn], progress: Progress | None, during: StoreHook | None = None
     ) -> tuple[list[int], list[bool]]:
+        items = [self.canonical_tags(item) for item in items]
         hashes = [textlib.content_hash(i.text) for i in items]
         with self.db.read() as cur:
             by_hash, by_external = self.repo.existing(
@@ -227,7 +243,7 @@ class Insights:
         self, filters: SearchFilters | None = None, offset: int = 0, limit: int = 20
     ) -> tuple[list[Insight], int]:
         """Newest insights first, one page, with the total count."""
-        return self.repo.page(filters or SearchFilters(), offset, limit)
+        return self.repo.page(self.widened(filters or SearchFilters()), offset, limit)
 
     def count(self) -> int:
         """Number of live insights."""
@@ -250,7 +266,7 @@ class Insights:
         Filters come as a `SearchFilters` or as keywords (`segment="SMB"`); a single value is
         treated as a one-item list.
         """
-        filters = self._filters(filters, filter_values)
+        filters = self.widened(self._filters(filters, filter_values))
         query = query.strip()
         if not query:
             return []

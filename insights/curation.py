@@ -155,6 +155,7 @@ class Curation:
         by: str | None,
         expected_version: int | None = None,
     ) -> Insight:
+        changes = self.insights.canonical_tags(changes)
         new_hash = textlib.content_hash(changes.text)
         with self.db.transaction() as cur:
             old = self.insights.get(insight_id)  # inside the unit: the version it writes over
@@ -255,8 +256,9 @@ class Curation:
         it, the edit applies to the versions stored (as in earlier releases)."""
         values = {"segment": segment, "touchpoint": touchpoint, "journey_stage": journey_stage}
         values = {k: " ".join(v.split()) for k, v in values.items() if v is not None and v.strip()}
-        tags = [t.strip().lower() for t in add_tags or [] if t.strip()]
+        tags = self.insights.canonical_tags(InsightIn(text="-", tags=add_tags or [])).tags
         dropped = {t.strip().lower() for t in remove_tags or [] if t.strip()}
+        dropped |= set(self.insights.canonical_tags(InsightIn(text="-", tags=list(dropped))).tags)
         if not values and not tags and not dropped:
             raise InvalidInput("choose a value to set or a tag to add or remove")
         expected = {int(i): int(v) for i, v in (expected_versions or {}).items()}

@@ -13,6 +13,7 @@ the services on top of them, each with the parts it needs:
     kb.notes     what happened to a person's own notes (links, questions, themes, briefs)
     kb.retention raw material dropped per source   kb.erasure  a person's erasure request
     kb.backups   a full export (admins only)
+    kb.tags      the governed tag set: synonyms, merge, rename; tag suggestions; the tag board
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -46,6 +47,8 @@ from insights.runtime.indexing import Indexing
 from insights.runtime.linking import BackgroundLinker, Linking
 from insights.runtime.threads import limit_blas_threads
 from insights.signin import SignIn
+from insights.tagging import TagWords
+from insights.tags import Tags
 from insights.themes import ThemeAssigner, Themes
 from language import text as textlib
 from language.bilingual import default_embedder
@@ -74,6 +77,7 @@ class Core:
     matcher: AnswerMatcher
     signin: SignIn
     caches: Caches = field(default_factory=Caches)
+    words: TagWords | None = None  # the governed tag set's names and synonyms
     follower: ChangeFollower | None = None  # on a shared database: other processes' writes
 
     @classmethod
@@ -102,6 +106,7 @@ class Core:
             matcher=matcher,
             signin=SignIn(repos.people, repos.sessions),
             caches=caches,
+            words=TagWords(db, repos.tags),
         )
         limit_blas_threads()
         textlib.detect_language("warm up")  # load the language model now, not in the first add
@@ -138,6 +143,7 @@ class KnowledgeBase:
             core.indexing,
             core.linking,
             core.linker,
+            core.words,
         )
         self.curation = Curation(
             acting,
@@ -150,6 +156,14 @@ class KnowledgeBase:
             core.linking,
         )
         self.catalog = Catalog(acting, core.db, repos.catalog, repos.insights)
+        self.tags = Tags(
+            acting,
+            core.db,
+            repos.tags,
+            core.words or TagWords(core.db, repos.tags),
+            self.insights,
+            repos.insights,
+        )
         self.backlog = Backlog(
             acting, core.db, repos.backlog, repos.people, self.insights, core.matcher, core.caches
         )

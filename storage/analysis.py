@@ -60,14 +60,19 @@ class AnalysisRepository:
                 "SELECT max(observed_at) FROM survey_responses WHERE metric = ?", [metric]
             ).fetchall()[0][0]
 
-    def journey_cells(self, start: date | None, end: date | None) -> list[tuple]:
-        """(stage, segment, insights, negative insights) over live insights with a stage."""
+    def journey_cells(
+        self, start: date | None, end: date | None, rows: str = "segment"
+    ) -> list[tuple]:
+        """(stage, segment or tag, insights, negative insights) over live insights with a
+        stage; `rows` "tag" counts an insight once under each of its tags."""
         clauses, params = ["deleted_at IS NULL", "journey_stage IS NOT NULL"], list[object]()
         add_range(clauses, params, "observed_at", start, end)  # undated: in no period
+        row = "unnest(tags)" if rows == "tag" else "coalesce(segment, '(none)')"
         with self.db.read() as cur:
             return cur.execute(
-                "SELECT journey_stage, coalesce(segment, '(none)'), count(*),"
-                " count(*) FILTER (WHERE sentiment = 'negative') FROM insights"
-                f" WHERE {' AND '.join(clauses)} GROUP BY 1, 2 ORDER BY 1, 2",
+                "SELECT journey_stage, row_value, count(*),"
+                " count(*) FILTER (WHERE sentiment = 'negative') FROM"
+                f" (SELECT journey_stage, {row} AS row_value, sentiment FROM insights"
+                f" WHERE {' AND '.join(clauses)}) cells GROUP BY 1, 2 ORDER BY 1, 2",
                 params,
             ).fetchall()

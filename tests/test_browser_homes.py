@@ -34,6 +34,7 @@ VIEWER_PAGES = (
     "For you",
     "Insight",
     "Studies",
+    "Tags",
     "Import",
     "Themes",
     "Journey",

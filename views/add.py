@@ -19,6 +19,7 @@ from views.common import (
 )
 from views.i18n import N_, _, error_text, ui
 from views.insight_form import NONE, draft, insight_fields, stage_suggestion
+from views.tag_suggestions import show_tag_suggestions
 
 # The lists a person may extend, each with the words of its "added" message.
 LISTS = {
@@ -97,6 +98,33 @@ if save:
             )
         st.rerun()
 
+
+def tag_draft(tag: str) -> None:
+    """Add a suggested tag to the Tags box of the note being written."""
+    current = [t.strip() for t in st.session_state.get("add_tags", "").split(",") if t.strip()]
+    st.session_state["add_tags"] = ", ".join(dict.fromkeys([*current, tag]))
+
+
+def tag_saved(insight_id: int, tag: str) -> None:
+    """Add a suggested tag to the insight just saved (an edit of the version shown)."""
+    insight = base.get(insight_id)
+    changes = InsightIn.model_validate(
+        insight.model_dump(include=set(InsightIn.model_fields)) | {"tags": [*insight.tags, tag]}
+    )
+    attempt(base.curation.edit, insight_id, changes, expected_version=insight.version)
+
+
+checked_text = st.session_state.get("add_checked", "")
+if checked_text and st.session_state.get("add_result") is None:
+    with form_column:  # while the note is written: the tags of its nearest tagged insights
+        show_tag_suggestions(
+            base,
+            checked_text,
+            [t for t in st.session_state.get("add_tags", "").split(",") if t.strip()],
+            "add-tag",
+            tag_draft,
+        )
+
 evidence_to = st.session_state.pop("add_evidence_to", None)
 if evidence_to:
     form_column.success(_("Added as evidence to insight #{id}.", id=evidence_to))
@@ -150,7 +178,16 @@ def show_result(result) -> None:
         )
     open_link(result.insight.id, _("Open the insight"))
     with suppress(NotFound):  # read afresh (an Accept changes it); gone if deleted meanwhile
-        stage_suggestion(base, base.get(result.insight.id))
+        saved = base.get(result.insight.id)
+        stage_suggestion(base, saved)
+        show_tag_suggestions(
+            base,
+            saved.text,
+            saved.tags,
+            f"saved-tag-{saved.id}",
+            lambda tag: tag_saved(saved.id, tag),
+            exclude=[saved.id],
+        )
     suggested = [
         link for link in base.insights.links(result.insight.id) if link.status == "suggested"
     ]

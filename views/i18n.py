@@ -117,6 +117,11 @@ FIELD_NAMES = (
     N_("reason"),
     N_("password"),
     N_("passphrase"),
+    N_("group"),
+    N_("synonyms"),
+    N_("into"),
+    N_("new name"),
+    N_("dimension"),
 )
 
 

@@ -14,9 +14,12 @@ from vocabulary.knowledge import SearchFilters
 
 base = kb()
 st.title(_("Customer journey"))
-c1, _spare = st.columns(2)
+c1, c2 = st.columns(2)
 _period, start, end = period_picker(c1, "journey-period", default="All time")
-journey = base.analysis.journey(start, end)
+ROWS = {_("Segments"): "segment", _("Tags"): "tag"}  # the words as options
+by = ROWS[c2.radio(_("Rows"), list(ROWS), horizontal=True, key="journey-rows")]
+journey = base.analysis.journey(start, end, by)
+row_label = _("Tag") if by == "tag" else _("Segment")
 
 if not journey.cells:
     st.info(
@@ -71,7 +74,7 @@ else:
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
             tooltip=[
                 alt.Tooltip("stage:N", title=_("stage")),
-                alt.Tooltip("segment:N", title=_("segment")),
+                alt.Tooltip("segment:N", title=_("tag") if by == "tag" else _("segment")),
                 alt.Tooltip("insights:Q", title=_("insights")),
                 alt.Tooltip("negative:Q", title=_("negative insights")),
                 alt.Tooltip("negative share:Q", title=_("negative share"), format=".0%"),
@@ -120,9 +123,12 @@ else:
     c1, c2 = st.columns(2)
     stage = c1.selectbox(_("Stage"), journey.stages, index=journey.stages.index(chosen_stage))
     segment = c2.selectbox(
-        _("Segment"), journey.segments, index=journey.segments.index(chosen_segment)
+        row_label, journey.segments, index=journey.segments.index(chosen_segment)
     )
-    filters = SearchFilters(journey_stage=[stage], segment=[segment])
+    if by == "tag":
+        filters = SearchFilters(journey_stage=[stage], tags=[segment])
+    else:
+        filters = SearchFilters(journey_stage=[stage], segment=[segment])
     found, total = base.insights.browse(filters, limit=20)
     heading = ui().plural(
         "{count} insight at {stage} · {segment}",
@@ -142,7 +148,7 @@ else:
             icon=":material/summarize:",
             query_params={"brief": f"stage:{stage}"},
         )
-        if segment != "(none)":
+        if by == "segment" and segment != "(none)":
             b2.page_link(
                 "views/brief.py",
                 label=escape_markdown(_("Brief of the segment {segment}", segment=segment)),

@@ -12,6 +12,7 @@ from language.text import escape_markdown
 from views.common import allowed, attempt, display_name, kb, metadata_line, open_link, title_of
 from views.i18n import SENTIMENT_NAMES, _, error_text, named, ui
 from views.insight_form import LABELS
+from views.tag_suggestions import show_tag_suggestions
 
 base = kb()
 words = ui()
@@ -138,7 +139,24 @@ def show_saved(insight: Insight) -> None:
             ):
                 accept(insight, suggestion)
             st.caption(why(suggestion, titles))
+    offered = [s.value for s in suggestions if s.field == "tags"]
+    show_tag_suggestions(
+        base,
+        insight.text,
+        [*insight.tags, *offered],
+        f"quick-tag-{insight.id}",
+        lambda tag: add_tag(insight.id, tag),
+        exclude=[insight.id],
+    )
     open_link(insight.id, _("Open the insight"))
+
+
+def add_tag(insight_id: int, tag: str) -> None:
+    """Add a suggested tag to the saved note (an edit of the version shown)."""
+    insight = base.get(insight_id)
+    suggestion = Suggestion(field="tags", value=tag, reason="neighbours")
+    changes = InsightIn.model_validate(applied(insight, suggestion))
+    attempt(base.curation.edit, insight_id, changes, expected_version=insight.version)
 
 
 saved = st.session_state.get("quick_saved")

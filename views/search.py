@@ -62,7 +62,8 @@ with st.expander(_("Filters"), expanded=False):
     studies = {s.title: s.id for s in base.catalog.studies()}
     study_titles = choose_many(c1, _("Study"), list(studies))
     teams = choose_many(c2, _("Team"), base.insights.filter_values("team"))
-    tags = choose_many(c3, _("Tags"), base.insights.filter_values("tags"))
+    names = {w for t in base.tags.tag_set() for w in (t.name, *t.synonyms)}  # synonyms find too
+    tags = choose_many(c3, _("Tags"), sorted(set(base.insights.filter_values("tags")) | names))
     c1, c2, _spare = st.columns(3)
     observed_from = c1.date_input(_("Observed from"), value=None, format=ui().date_input_format)
     observed_to = c2.date_input(_("Observed to"), value=None, format=ui().date_input_format)

@@ -127,7 +127,7 @@ class InsightIn(BaseModel):
     def _clean_tags(cls, tags: list[str]) -> list[str]:
         cleaned: list[str] = []
         for tag in tags:
-            tag = check_control_chars(tag.strip().lower())
+            tag = check_control_chars(" ".join(tag.split()).lower())
             if len(tag) > 60:
                 raise InvalidValue("tag {tag}... is longer than 60 characters", tag=repr(tag[:20]))
             if tag and tag not in cleaned:
