@@ -63,6 +63,12 @@ ARGS = {
     "retention.apply": (),
     "erasure.find": ("Matti Meikäläinen", "name"),
     "erasure.erase": ("Matti Meikäläinen", "name"),
+    "tags.create": ({"name": "delivery"},),
+    "tags.promote": ({"name": "courier"},),
+    "tags.update": ("delivery", {"name": "delivery", "group": "Delivery"}),
+    "tags.rename": ("delivery", "deliveries"),
+    "tags.merge": ("courier", "delivery"),
+    "tags.delete": ("delivery",),
 }
 # Every other public method, by hand: a new one must be put here or in ARGS, so a write without
 # a guard cannot slip past unnoticed (both lists once came from the decorator itself).
@@ -110,6 +116,17 @@ READS = {
     "inbox.for_you",
     "inbox.unread_count",
     "insights.browse",
+    "insights.canonical_tags",
+    "insights.widened",
+    "tags.tag_set",
+    "tags.tag",
+    "tags.free_tags",
+    "tags.groups",
+    "tags.canonical",
+    "tags.meanings",
+    "tags.suggest",
+    "tags.board",
+    "tags.insights_of",
     "insights.count",
     "insights.export_insights",
     "insights.filter_values",
@@ -173,6 +190,7 @@ SERVICES = (
     "backups",
     "retention",
     "erasure",
+    "tags",
 )
 
 
