@@ -13,6 +13,7 @@ the services on top of them, each with the parts it needs:
     kb.notes     what happened to a person's own notes (links, questions, themes, briefs)
     kb.retention raw material dropped per source   kb.erasure  a person's erasure request
     kb.backups   a full export (admins only)
+    kb.documents the reader: documents kept whole, speakers, highlights, redaction
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -34,12 +35,14 @@ from insights.caches import Caches
 from insights.catalog import Catalog
 from insights.collection import Insights
 from insights.curation import Curation
+from insights.documents import Documents
 from insights.erasure import Erasure
 from insights.imports import Imports
 from insights.inbox import Inbox
 from insights.metrics import Metrics
 from insights.notes import Notes
 from insights.people import People
+from insights.redaction import Redaction
 from insights.retention import Retention
 from insights.runtime.following import ChangeFollower
 from insights.runtime.indexing import Indexing
@@ -149,12 +152,22 @@ class KnowledgeBase:
             core.indexing,
             core.linking,
         )
+        self.documents = Documents(
+            acting, core.db, repos.documents, self.insights, self.curation, core.indexing
+        )
         self.catalog = Catalog(acting, core.db, repos.catalog, repos.insights)
         self.backlog = Backlog(
             acting, core.db, repos.backlog, repos.people, self.insights, core.matcher, core.caches
         )
         self.imports = Imports(
-            acting, core.db, repos.imports, self.insights, core.indexing, core.linker, repos.people
+            acting,
+            core.db,
+            repos.imports,
+            self.insights,
+            core.indexing,
+            core.linker,
+            repos.people,
+            repos.documents,
         )
         self.themes = Themes(
             acting, core.db, core.embedder, self.index, repos.themes, repos.insights
@@ -178,8 +191,17 @@ class KnowledgeBase:
         self.notes = Notes(
             acting, self.insights, self.backlog, self.themes, self.briefs, self.people
         )
-        self.retention = Retention(acting, core.db, repos.privacy)
+        self.retention = Retention(acting, core.db, repos.privacy, repos.documents)
         self.backups = Backups(acting, core.db)
+        self.redaction = Redaction(
+            acting,
+            core.db,
+            self.documents,
+            repos.privacy,
+            repos.insights,
+            core.indexing,
+            core.embedder,
+        )
         self.erasure = Erasure(
             acting,
             core.db,

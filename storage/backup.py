@@ -29,6 +29,7 @@ SEQUENCES = {
     "import_id_seq": ("imports", "id"),
     "theme_id_seq": ("themes", "id"),
     "audit_id_seq": ("audit_log", "id"),
+    "document_id_seq": ("documents", "id"),
 }
 
 

@@ -8,6 +8,7 @@ from storage.analysis import AnalysisRepository
 from storage.backlog import BacklogRepository
 from storage.catalog import CatalogRepository
 from storage.db import Database
+from storage.documents import DocumentRepository
 from storage.imports import ImportRepository
 from storage.inbox import InboxRepository
 from storage.insights import InsightRepository
@@ -37,6 +38,7 @@ class Repositories:
     sessions: SessionRepository
     metrics: MetricRepository
     privacy: PrivacyRepository
+    documents: DocumentRepository
 
     @classmethod
     def of(cls, db: Database) -> Repositories:
@@ -55,4 +57,5 @@ class Repositories:
             sessions=SessionRepository(db),
             metrics=MetricRepository(db),
             privacy=PrivacyRepository(db),
+            documents=DocumentRepository(db),
         )
