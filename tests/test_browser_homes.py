@@ -34,6 +34,7 @@ VIEWER_PAGES = (
     "For you",
     "Insight",
     "Studies",
+    "Documents",
     "Import",
     "Themes",
     "Journey",
