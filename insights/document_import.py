@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from readers.document_text import DocumentText, cut, read_document
+from readers.document_text import DocumentText, cut, number_pseudonyms, read_document
 from readers.tables import SAMPLE_BYTES, detect_encoding
 from storage.documents import DocumentRepository
 from vocabulary.documents import Segment, Span, SpanOrigin, SpeakerRole
@@ -63,6 +63,16 @@ class DocumentCuts:
         )
 
 
+def speakers_of(path: Path) -> list:
+    """A transcript's speakers with the guess of their roles, before anything is stored (the
+    import's preview); [] for other files."""
+    if path.suffix.lower().lstrip(".") not in ("vtt", "srt"):
+        return []
+    with open(path, "rb") as handle:
+        encoding = detect_encoding(handle.read(SAMPLE_BYTES))
+    return read_document(path, encoding).speakers
+
+
 def taken_segments(document: DocumentText, roles: dict[int, str]) -> list[Segment]:
     """The segments whose findings become insights: every segment of a document; of a
     transcript, the turns of its participants."""
@@ -80,9 +90,12 @@ def store_document(
     study_id: int | None,
     import_id: int,
     by: str | None,
+    roles: dict[str, str] | None = None,
 ) -> tuple[DocumentCuts, Counter]:
     """Read a document (scrubbed block by block with `clean`), store it unless the same text
-    is stored already, and cut its findings; returns them and the personal data removed."""
+    is stored already, and cut its findings; returns them and the personal data removed.
+    `roles` (a speaker's label -> role, chosen on the import's preview) replace the guess for
+    a new document; a document stored before keeps the roles it has."""
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     suffix = path.suffix.lower().lstrip(".")
@@ -97,6 +110,11 @@ def store_document(
         return cleaned
 
     document = read_document(path, encoding, scrubbed)
+    if roles:
+        for speaker in document.speakers:
+            if roles.get(speaker.label or "") in {r.value for r in SpeakerRole}:
+                speaker.role = SpeakerRole(roles[speaker.label or ""])
+        number_pseudonyms(document.speakers)
     with repo.db.transaction() as cur:
         document_id = repo.find(cur, document.content_hash)
         if document_id is None:
@@ -119,7 +137,7 @@ def store_document(
     stored = repo.get(document_id)
     if stored is not None and stored.speakers:  # a researcher's roles from before hold
         document.speakers = stored.speakers
-    roles = {s.number: str(s.role) for s in document.speakers}
+    chosen = {s.number: str(s.role) for s in document.speakers}
     return DocumentCuts(
-        document_id, document, cut(document, taken_segments(document, roles))
+        document_id, document, cut(document, taken_segments(document, chosen))
     ), removed

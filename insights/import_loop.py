@@ -123,12 +123,14 @@ def import_file(
     sheet: str | None = None,
     name: str | None = None,
     journey_stage: str | None = None,
+    roles: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import one file into `target` (`kb.imports` gives it); see the module docstring.
 
     `mapping` is field -> column, or the name of a saved mapping; `name` is the file name to
     record (an uploaded file's own name rather than its temporary path); `journey_stage` is
-    the stage of every row whose own stage column (if any) is empty. Raises `ReadError`
+    the stage of every row whose own stage column (if any) is empty; `roles` are a new
+    transcript's speakers' roles by label (insights.document_import). Raises `ReadError`
     (nothing stored) when the file cannot be read at all; bad rows are reported in
     `ImportReport.rejected` with their line number and reason.
     """
@@ -179,7 +181,7 @@ def import_file(
     if target.documents is not None and is_document(path):
         cleaner = (lambda text: scrub(text, names)) if scrub_pii else None
         cuts, removed = store_document(
-            target.documents, path, name, cleaner, source, study_id, import_id, by
+            target.documents, path, name, cleaner, source, study_id, import_id, by, roles
         )
         records = cuts.records()
     defaults = {"source": source, "study_id": study_id, "journey_stage": journey_stage}

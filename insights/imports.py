@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
+from insights.document_import import speakers_of
 from insights.import_loop import ImportTarget, import_file
 from insights.metrics import customer_key
 from insights.runtime.indexing import Indexing
@@ -71,6 +73,12 @@ class Imports:
         sheets = sheet_names(path)
         columns, records = read_records(path, sheet)
         return sheets, columns, [record for _, record in itertools.islice(records, rows)]
+
+    @requires(Role.researcher)
+    def preview_speakers(self, path):
+        """A transcript's speakers and the guess of who interviews, for the preview: the
+        roles chosen there go to `import_file(roles=...)`."""
+        return speakers_of(Path(path))
 
     def history(self, limit: int = 100) -> list[ImportRecord]:
         """Import history, newest first: who imported which file, when, with what counts."""

@@ -78,7 +78,9 @@ def test_a_researcher_highlights_a_participants_sentence_in_a_finnish_interview(
     settle(page)
     page.locator('input[type="file"]').set_input_files(str(upload))
     page.get_by_text("haastattelu.vtt").first.wait_for()
+    page.get_by_text("Role of Haastattelija").wait_for()  # the guess, to change before importing
     settle(page)
+    shot(page, "import_preview")
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("haastattelu.vtt: 2 inserted", exact=False).first.wait_for()
 
@@ -128,3 +130,19 @@ def test_a_researcher_highlights_a_participants_sentence_in_a_finnish_interview(
     settle(page)
     shot(page, "back_to_place")
     page.close()
+
+    # the same reader for a Finnish browser
+    context = browser.new_context(locale="fi-FI", viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(reader_url + "/documents?document=1")
+    page.get_by_label("Käyttäjätunnus").fill("aino")
+    page.get_by_role("textbox", name="Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    reader = page.locator('[data-testid="oiv-reader"]')
+    reader.get_by_text("Osallistuja 1").first.wait_for()
+    assert reader.get_by_text("Haastattelija 1").count() == 3
+    page.get_by_text("Korostukset (1)").wait_for()
+    settle(page)
+    shot(page, "finnish")
+    context.close()

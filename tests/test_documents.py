@@ -194,3 +194,20 @@ def test_erasing_a_person_masks_the_document_and_keeps_its_offsets(interview):
     assert all("Virtanen" not in (s.name or "") for s in erased.speakers)
     kb.erasure.erase("Maija", "name")  # the label the file gave her
     assert "Maija" not in (kb.documents.get(document.id).speakers[1].label or "")
+
+
+def test_roles_chosen_on_the_preview_decide_which_turns_become_insights(kb, tmp_path):
+    path = tmp_path / "haastattelu.vtt"
+    shutil.copy(INTERVIEW, path)
+    speakers = kb.imports.preview_speakers(path)
+    assert [(s.label, s.role) for s in speakers] == [
+        ("Haastattelija", "interviewer"),
+        ("Maija", "participant"),
+    ]
+    report = kb.imports.import_file(path, roles={"Haastattelija": "participant"})
+    assert report.inserted == 5
+    document = kb.documents.get(kb.documents.documents()[0].id)
+    assert [(s.role, s.pseudonym) for s in document.speakers] == [
+        ("participant", 1),
+        ("participant", 2),
+    ]
