@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+import pyarrow as pa
+
 from storage.cursor import Cursor
 from storage.db import Database
 from vocabulary.documents import Document, DocumentSummary, Segment, Span, Speaker
@@ -21,6 +23,34 @@ _SPAN = (
     " created_by, created_at"
 )
 _IDS = "(SELECT unnest(?::BIGINT[]))"
+_SPANS = pa.schema(
+    [
+        ("insight_id", pa.int64()),
+        ("document_id", pa.int64()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("segment", pa.int32()),
+        ("speaker", pa.int32()),
+        ("started", pa.string()),
+        ("ended", pa.string()),
+        ("origin", pa.string()),
+        ("created_by", pa.string()),
+        ("created_at", pa.timestamp("us")),
+    ]
+)
+_SEGMENTS = pa.schema(
+    [
+        ("document_id", pa.int64()),
+        ("number", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("speaker", pa.int32()),
+        ("started", pa.string()),
+        ("ended", pa.string()),
+        ("heading", pa.string()),
+        ("location", pa.string()),
+    ]
+)
 
 
 def _span(row: Sequence) -> Span:
@@ -75,16 +105,24 @@ class DocumentRepository:
             f" VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
             [document[c] for c in columns],
         ).fetchall()[0][0]
-        if segments:
-            cur.executemany(
-                f"INSERT INTO document_segments (document_id, {_SEGMENT})"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        if segments:  # as one Arrow table: a 2-hour interview has a thousand turns and more
+            table = pa.Table.from_pylist(
                 [
-                    [document_id, s.number, s.start, s.end, s.speaker]
-                    + [s.started, s.ended, s.heading, s.location]
+                    {"document_id": document_id, "number": s.number, "start_char": s.start}
+                    | {"end_char": s.end, "speaker": s.speaker, "started": s.started}
+                    | {"ended": s.ended, "heading": s.heading, "location": s.location}
                     for s in segments
                 ],
+                schema=_SEGMENTS,
             )
+            cur.register("new_segments", table)
+            try:
+                cur.execute(
+                    f"INSERT INTO document_segments (document_id, {_SEGMENT})"
+                    f" SELECT document_id, {_SEGMENT} FROM new_segments"
+                )
+            finally:
+                cur.unregister("new_segments")
         for s in speakers:
             cur.execute(
                 f"INSERT INTO document_speakers (document_id, {_SPEAKER})"
@@ -121,12 +159,10 @@ class DocumentRepository:
         with self.db.read() as cur:
             rows = cur.execute(
                 "SELECT d.id, d.file, d.kind, d.created_at, d.created_by,"
-                " coalesce(length(d.text), 0), count(i.id), d.text_dropped_at FROM documents d"
-                " LEFT JOIN insight_spans s ON s.document_id = d.id"
-                " LEFT JOIN insights i ON i.id = s.insight_id AND i.deleted_at IS NULL"
-                " WHERE d.deleted_at IS NULL"
-                " GROUP BY d.id, d.file, d.kind, d.created_at, d.created_by, d.text,"
-                " d.text_dropped_at ORDER BY d.created_at DESC, d.id DESC LIMIT ?",
+                " coalesce(length(d.text), 0), (SELECT count(*) FROM insight_spans s"
+                " JOIN insights i ON i.id = s.insight_id AND i.deleted_at IS NULL"
+                " WHERE s.document_id = d.id), d.text_dropped_at FROM documents d"
+                " WHERE d.deleted_at IS NULL ORDER BY d.created_at DESC, d.id DESC LIMIT ?",
                 [limit],
             ).fetchall()
         keys = ("id", "file", "kind", "created_at", "created_by", "chars", "insights")
@@ -172,18 +208,24 @@ class DocumentRepository:
         """Record where these insights stand (an insight already placed keeps its place);
         returns how many were new."""
         placed = self.placed(cur, [s.insight_id for s in spans])
-        added = 0
+        rows: list[dict[str, object]] = []
         for s in spans:
             if s.insight_id in placed:
                 continue
             placed.add(s.insight_id)
-            cur.execute(
-                f"INSERT INTO insight_spans ({_SPAN}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [s.insight_id, s.document_id, s.start, s.end, s.segment, s.speaker, s.started]
-                + [s.ended, s.origin, s.created_by, s.created_at],
+            rows.append(
+                {"insight_id": s.insight_id, "document_id": s.document_id, "start_char": s.start}
+                | {"end_char": s.end, "segment": s.segment, "speaker": s.speaker}
+                | {"started": s.started, "ended": s.ended, "origin": str(s.origin)}
+                | {"created_by": s.created_by, "created_at": s.created_at}
             )
-            added += 1
-        return added
+        if rows:  # as one Arrow table (an import places hundreds at once)
+            cur.register("new_spans", pa.Table.from_pylist(rows, schema=_SPANS))
+            try:
+                cur.execute(f"INSERT INTO insight_spans ({_SPAN}) SELECT {_SPAN} FROM new_spans")
+            finally:
+                cur.unregister("new_spans")
+        return len(rows)
 
     def placed(self, cur: Cursor, ids: Sequence[int]) -> set[int]:
         """Which of these insights already have a span."""

@@ -211,3 +211,27 @@ def test_roles_chosen_on_the_preview_decide_which_turns_become_insights(kb, tmp_
         ("participant", 1),
         ("participant", 2),
     ]
+
+
+def test_undoing_the_import_takes_its_document_along_and_restoring_brings_it_back(interview):
+    kb, document = interview
+    kb.imports.undo_import(document.import_id)
+    assert kb.documents.documents() == [] and kb.count() == 0
+    kb.imports.restore_import(document.import_id)
+    assert [d.id for d in kb.documents.documents()] == [document.id] and kb.count() == 2
+
+
+def test_a_markdown_document_keeps_its_headings_and_every_paragraph_is_placed(kb, tmp_path):
+    notes = (
+        "# Kenttäkäynti\n\n## Toimitus\n- Kuljettajat eivät löydä lastauslaituria Ruoholahdessa.\n"
+        "- Kylmälaukut jätetään ulos sateeseen.\n\nKappale aulan\novikoodeista, jotka vaihtuvat "
+        "viikoittain.\n\nOk.\n"
+    )
+    (tmp_path / "kaynti.md").write_text(notes, encoding="utf-8")
+    assert kb.imports.import_file(tmp_path / "kaynti.md").inserted == 3
+    document = kb.documents.get(kb.documents.documents()[0].id)
+    assert document.kind == "document" and not document.speakers
+    assert [s.heading for s in document.segments] == ["Toimitus"] * 4
+    assert document.text.endswith("Ok.")  # too short to be an insight, kept in the text
+    for span in kb.documents.spans(document.id):
+        assert document.text[span.start : span.end] == kb.get(span.insight_id).text

@@ -110,3 +110,37 @@ def test_the_reader_in_finnish(interview_app, monkeypatch):
     span = base.documents.spans(document.id)[0]
     at = open_app("views/insight.py", user="aino", insight=str(span.insight_id))
     assert any("Osallistuja 1" in c.value for c in at.caption)
+
+
+def test_a_researcher_redacts_a_selection_on_the_page(interview_app):
+    base, document = interview_app
+    words = "KX-4471-B"
+    start = document.text.index(words)
+    at = open_app("views/documents.py", user="aino", document=str(document.id))
+    at.session_state["reader_selection"] = {
+        "document_id": document.id,
+        "start": start,
+        "end": start + len(words),
+        "text": words,
+    }
+    at.run()
+    next(b for b in at.button if b.label == "Redact").click()
+    at.run()
+    assert not at.exception
+    assert any("Redacted everywhere" in s.value for s in at.success)
+    assert words not in base.documents.get(document.id).text
+    assert all(words not in i.text for i in base.insights.browse()[0])
+
+
+def test_a_contributor_may_highlight_but_not_redact_or_name_speakers(interview_app):
+    base, document = interview_app
+    at = open_app("views/documents.py", user="mikko", document=str(document.id))
+    at.session_state["reader_selection"] = {
+        "document_id": document.id,
+        "start": 0,
+        "end": 5,
+        "text": document.text[:5],
+    }
+    at.run()
+    labels = [b.label for b in at.button]
+    assert "Highlight" in labels and "Redact" not in labels and "Save speakers" not in labels

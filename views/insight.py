@@ -62,6 +62,12 @@ with st.container(border=True):
     st.text(insight.text)
 span = base.documents.span_of(insight.id)
 if span is not None:  # from a document: its place in the reader, marked and scrolled to
+    place = [
+        _("characters {start}–{end}", start=words.number(span.start), end=words.number(span.end))
+    ]
+    if span.started:
+        place.insert(0, f"{span.started}–{span.ended}")
+    st.caption(escape_markdown(" · ".join(place)))
     st.page_link(
         "views/documents.py",
         label=_("Read it in its document"),
