@@ -144,3 +144,36 @@ def test_a_contributor_may_highlight_but_not_redact_or_name_speakers(interview_a
     at.run()
     labels = [b.label for b in at.button]
     assert "Highlight" in labels and "Redact" not in labels and "Save speakers" not in labels
+
+
+def test_a_viewer_reads_without_the_highlight_panel(interview_app):
+    base, document = interview_app
+    at = open_app("views/documents.py", user="vera", document=str(document.id))
+    at.session_state["reader_selection"] = {
+        "document_id": document.id,
+        "start": 0,
+        "end": 5,
+        "text": document.text[:5],
+    }
+    at.run()
+    assert not at.exception
+    assert "Highlight" not in [b.label for b in at.button]
+
+
+def test_a_highlight_is_retagged_and_deleted_on_the_page(interview_app):
+    base, document = interview_app
+    aino = base.acting_as(base.people.user("aino"))
+    words = "kylmälaukku oli lämmin."
+    start = document.text.index(words)
+    selection = {"document_id": document.id, "start": start, "end": start + len(words)}
+    made = aino.documents.highlight(selection | {"text": words}, ["toimitus"])
+    at = open_app("views/documents.py", user="aino", document=str(document.id))
+    at.multiselect(key=f"edit_tags_{made.id}").set_value(["laatu"])
+    next(b for b in at.button if b.label == "Save").click()
+    at.run()
+    assert base.get(made.id).tags == ["laatu"]
+    at.button(key=f"delete_highlight_{made.id}").click()
+    at.run()
+    assert not at.exception
+    assert base.get(made.id, include_deleted=True).deleted_at is not None
+    assert any("Highlights (0)" in h.value for h in at.subheader)

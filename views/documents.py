@@ -149,7 +149,7 @@ try:
     st.query_params["at"], st.query_params["to"] = str(at), str(to)
 except ValueError:
     pass
-hint = _("Select words in the text to highlight them as an insight.")
+hint = _("Select words in the text to highlight them as an insight.") if may("contributor") else ""
 result = reader_text(
     key=f"reader_{document.id}",
     data={
@@ -207,6 +207,7 @@ def handled(selection) -> None:
 
 if (
     selection
+    and may("contributor")  # a viewer reads; adding an insight is a contributor's
     and int(selection.get("document_id") or 0) == document.id
     and st.session_state.get("reader_handled") != (selection["document_id"], selection["start"])
 ):
