@@ -31,6 +31,12 @@ from vocabulary.knowledge import MAX_SHORT_CHARS, Insight, InsightIn, Kind, Sour
 from vocabulary.people import Role
 
 
+def _own_highlight(documents: Documents, actor, insight_id: int, *args, **kwargs) -> bool:
+    """A contributor may re-tag and delete a highlight their own account made (as
+    `kb.curation` lets them edit and delete their own insights)."""
+    return documents.insights.get(insight_id, include_deleted=True).created_by == actor.username
+
+
 class Documents:
     """The reader's documents, their speakers and highlights."""
 
@@ -175,7 +181,7 @@ class Documents:
 
     # --- highlights --------------------------------------------------------------------------
 
-    def checked(self, selection: Selection | dict) -> tuple[Document, int, int]:
+    def check_selection(self, selection: Selection | dict) -> tuple[Document, int, int]:
         """The document and the trimmed offsets of a selection; `InvalidInput` (nothing
         stored) for a selection that cannot be one."""
         selection = Selection.model_validate(selection)
@@ -209,7 +215,7 @@ class Documents:
         """A selected passage becomes an insight (a quote, `note` its title) whose evidence is
         its exact span: document, offsets, speaker and times. The same passage highlighted
         again (by anyone) is the same insight, its tags gaining the new ones."""
-        document, start, end = self.checked(selection)
+        document, start, end = self.check_selection(selection)
         text = document.text[start:end]  # type: ignore[index]
         touched = [s for s in document.segments if s.start < end and s.end > start]
         speakers = {s.speaker for s in touched}
@@ -263,16 +269,20 @@ class Documents:
             self.insights.repo.update(cur, old, new, self.acting.actor_name)
         return self.insights.get(insight_id)
 
+    @requires(Role.researcher, own=_own_highlight)
     def retag(self, insight_id: int, tags: list[str], note: str | None = None) -> Insight:
-        """Change a highlight's tags and note (an edit: its history keeps the old ones)."""
+        """Change a highlight's tags and note (an edit: its history keeps the old ones; a
+        contributor their own, as `kb.curation.edit` allows)."""
         old = self.insights.get(insight_id)
         changes = InsightIn.model_validate(
             old.model_dump() | {"tags": tags, "title": (note or "").strip() or None}
         )
         return self.curation.edit(insight_id, changes, expected_version=old.version)
 
+    @requires(Role.researcher, own=_own_highlight)
     def delete_highlight(self, insight_id: int) -> None:
-        """Delete a highlight's insight (restorable); the reader stops marking it."""
+        """Delete a highlight's insight (restorable; a contributor their own, as
+        `kb.curation.delete` allows); the reader stops marking it."""
         self.curation.delete(insight_id)
 
     @audited("delete", "document")

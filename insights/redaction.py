@@ -69,7 +69,7 @@ class Redaction:
         """Mask the selected words everywhere (see the module docstring); one transaction,
         one audit entry without the words. Raises `InvalidInput`, nothing changed, for an
         empty selection, one across documents or in a deleted one, or a text that changed."""
-        document, start, end = self.documents.checked(selection)
+        document, start, end = self.documents.check_selection(selection)
         words = (document.text or "")[start:end]
         if len(words) < MIN_CHARS:
             raise InvalidInput("select at least two characters to redact")
