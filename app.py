@@ -87,6 +87,7 @@ insight = page("views/insight.py", _("Insight"), "article", "insight")
 studies = page("views/studies.py", _("Studies"), "science", "studies")
 tags = page("views/tags.py", _("Tags"), "sell", "tags")
 import_files = page("views/import.py", _("Import"), "upload_file", "import")
+documents = page("views/documents.py", _("Documents"), "menu_book", "documents")
 themes = page("views/themes.py", _("Themes"), "hub", "themes")
 journey = page("views/journey.py", _("Journey"), "route", "journey")
 kpis = page("views/kpis.py", _("KPIs"), "monitoring", "kpis")
@@ -98,7 +99,7 @@ privacy = page("views/privacy.py", _("Privacy"), "shield_person", "privacy")
 sections = {
     "": [start, add, search, backlog],  # the three jobs, at the top for every role
     _("Homes"): homes,
-    _("Insights"): [insight, studies, tags, import_files],
+    _("Insights"): [insight, studies, documents, tags, import_files],
     _("Analysis"): [themes, journey, funnel, kpis, behaviour, brief],
 }
 if user is not None and user.role == "admin":

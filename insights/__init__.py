@@ -13,6 +13,7 @@ from insights.inbox import InboxItem
 from insights.kb import KnowledgeBase
 from insights.metrics import MetricDefinition
 from insights.notes import MyNotes, NoteBrief, NoteOutcome, NoteQuestion, NoteTheme, WeekOfNotes
+from insights.redaction import RedactionReport
 from insights.retention import RetentionReport
 from insights.rules.funnel import (
     CustomerOutcomes,
@@ -32,6 +33,16 @@ from vocabulary.backlog import (
     QuestionIn,
     QuestionStatus,
     StatusChange,
+)
+from vocabulary.documents import (
+    Document,
+    DocumentSummary,
+    Segment,
+    Selection,
+    Span,
+    SpanOrigin,
+    Speaker,
+    SpeakerRole,
 )
 from vocabulary.errors import EditConflict, InvalidInput, NotFound, OivallusError
 from vocabulary.imports import ImportRecord, SurveyResponse
@@ -83,7 +94,16 @@ __all__ = [
     "Mention",
     "MetricTile",
     "Ratio",
+    "RedactionReport",
     "RetentionReport",
+    "Document",
+    "DocumentSummary",
+    "Segment",
+    "Selection",
+    "Span",
+    "SpanOrigin",
+    "Speaker",
+    "SpeakerRole",
     "ThemeTrend",
     "AddResult",
     "AuditEntry",

@@ -4,7 +4,9 @@ replace each mention with "[erased]".
 An admin gives a name, an e-mail address, a phone number or a customer id. `find` lists every
 mention with its snippet: insight texts, titles and authors (deleted insights too), their
 version history, evidence and quotes, backlog questions (text, decision, answer, reason) and
-their status notes, import history (file names, paths) and the audit log's stored states; for a
+their status notes, import history (file names, paths), the documents kept for the reader
+(their text masked with "█", its length kept; headings, speakers' names and labels) and the
+audit log's stored states; for a
 customer id also the customer records and survey answers keyed by its pseudonym. Names match in
 any inflected Finnish form through Voikko's base forms ("Virtanen" finds "Virtaselle"); a full
 name ("Anna Virtanen") matches by its surname, taking the first name along where it stands just
@@ -153,6 +155,14 @@ class Matcher:
             text = text[:start] + ERASED + text[end:]
         return text, len(spans)
 
+    def mask(self, text: str) -> tuple[str, int]:
+        """The text with each mention masked by as many "█" (a document's text keeps its
+        length, so the offsets of its segments and highlights hold)."""
+        spans = self.spans(text)
+        for start, end in reversed(spans):
+            text = text[:start] + "█" * (end - start) + text[end:]
+        return text, len(spans)
+
     def replace_tag(self, tag: str) -> tuple[str, int]:
         """`replace` for a tag, which the app keeps in lower case: a name is also looked for
         capitalised ("virtanen" is Virtanen)."""
@@ -221,7 +231,8 @@ class Erasure:
                         if count:
                             changes[column] = json.dumps(new, default=str)
                     else:
-                        new, count = matcher.replace(value)
+                        offsets_kept = place == "document" and column == "text"
+                        new, count = (matcher.mask if offsets_kept else matcher.replace)(value)
                         if count:
                             changes[column] = new
                     if count:

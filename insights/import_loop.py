@@ -19,7 +19,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from insights.collection import Insights
+from insights.document_import import SPAN, DocumentCuts, store_document
 from insights.runtime.linking import BackgroundLinker
+from readers.document_text import is_document
 from readers.limits import check_size
 from readers.mapping import VALUES, field_value, guess_mapping
 from readers.pii import NameList, load_names, pseudonym, scrub
@@ -27,6 +29,7 @@ from readers.rows import RejectedRow, parse_date
 from readers.surveys import SCALES, parse_score, response_key, sentiment_of
 from readers.tables import default_source, read_records
 from storage.cursor import Cursor
+from storage.documents import DocumentRepository
 from storage.imports import ImportRepository
 from vocabulary.errors import Message, PartlyImported, ReadError, describe_validation_error
 from vocabulary.imports import SurveyResponse
@@ -48,6 +51,7 @@ class ImportTarget:
     linker: BackgroundLinker
     mappings: Callable[[], dict[str, dict[str, str]]]
     customer_key: Callable[[], bytes]
+    documents: DocumentRepository | None = None  # where documents are kept for the reader
 
 
 class ImportReport(BaseModel):
@@ -119,12 +123,14 @@ def import_file(
     sheet: str | None = None,
     name: str | None = None,
     journey_stage: str | None = None,
+    roles: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import one file into `target` (`kb.imports` gives it); see the module docstring.
 
     `mapping` is field -> column, or the name of a saved mapping; `name` is the file name to
     record (an uploaded file's own name rather than its temporary path); `journey_stage` is
-    the stage of every row whose own stage column (if any) is empty. Raises `ReadError`
+    the stage of every row whose own stage column (if any) is empty; `roles` are a new
+    transcript's speakers' roles by label (insights.document_import). Raises `ReadError`
     (nothing stored) when the file cannot be read at all; bad rows are reported in
     `ImportReport.rejected` with their line number and reason.
     """
@@ -171,6 +177,13 @@ def import_file(
         target.repo.set_status(import_id, "running")
     else:
         import_id = target.repo.start(name, str(path), size, by, source, mapping)
+    cuts, removed = None, None
+    if target.documents is not None and is_document(path):
+        cleaner = (lambda text: scrub(text, names)) if scrub_pii else None
+        cuts, removed = store_document(
+            target.documents, path, name, cleaner, source, study_id, import_id, by, roles
+        )
+        records = cuts.records()
     defaults = {"source": source, "study_id": study_id, "journey_stage": journey_stage}
     run = _Run(
         target,
@@ -183,7 +196,8 @@ def import_file(
         import_id,
         resuming=earlier is not None,
     )
-    run.names = names
+    run.names, run.cuts = names, cuts
+    run.report.pii.update(removed or {})
     run.report.file, run.report.mapping, run.report.import_id = name, mapping, import_id
     status = "cancelled"  # unless the loop below finishes
     try:
@@ -217,10 +231,11 @@ def import_file(
 class _Pending:
     """A row waiting to be stored: an insight, a survey response, or both."""
 
-    __slots__ = ("line", "item", "location", "responses")
+    __slots__ = ("line", "item", "location", "responses", "span")
 
-    def __init__(self, line, item, location, responses) -> None:
+    def __init__(self, line, item, location, responses, span=None) -> None:
         self.line, self.item, self.location, self.responses = line, item, location, responses
+        self.span = span  # the index of its cut of a document (insights.document_import)
 
 
 class _Run:
@@ -236,6 +251,7 @@ class _Run:
         self.pending: list[_Pending] = []
         self.size = min(FIRST_BATCH, batch)  # rows in the next batch
         self.names: NameList | None = None  # the names list, when there is one
+        self.cuts: DocumentCuts | None = None  # a document's findings, scrubbed already
         self._customer_key: bytes | None = None
 
     def pseudonym(self, customer_id: str | None) -> str | None:
@@ -290,7 +306,7 @@ class _Run:
             return self.reject(line, describe_validation_error(error).message)
         except ValueError as error:  # ours carry their message; a library's says it in English
             return self.reject(line, getattr(error, "message", None) or str(error))
-        if item is not None and self.scrub_pii:
+        if item is not None and self.scrub_pii and self.cuts is None:
             update = {}
             for field in ("text", "title"):  # a title column can hold a name as well
                 value = getattr(item, field)
@@ -302,7 +318,8 @@ class _Run:
             if update:
                 item = item.model_copy(update=update)
         responses = [self._response(line, record, m, s) for m, s in scores.items()]
-        self.pending.append(_Pending(line, item, record.get("__location__"), responses))
+        location = record.get("__location__")
+        self.pending.append(_Pending(line, item, location, responses, record.get(SPAN)))
         if len(self.pending) >= self.size:
             self.flush()
 
@@ -338,6 +355,14 @@ class _Run:
                     if new and p.location:
                         where = f"{self.report.file}, {p.location}"
                         self.target.insights.repo.add_quote(cur, insight_id, p.item.text, where)
+                if self.cuts is not None and self.target.documents is not None:
+                    by = self.target.insights.acting.actor_name
+                    spans = [
+                        self.cuts.span(p.span, insight_id, by)
+                        for p, insight_id in zip(with_item, ids, strict=True)
+                        if p.span is not None
+                    ]
+                    self.target.documents.add_spans(cur, spans)
                 responses = [r for p in self.pending for r in p.responses]
                 stored_responses = self.target.repo.add_responses(cur, responses)
                 self.target.repo.count_stored(cur, self.import_id, len(new_ids), stored_responses)

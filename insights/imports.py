@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
+from insights.document_import import speakers_of
 from insights.import_loop import ImportTarget, import_file
 from insights.metrics import customer_key
 from insights.runtime.indexing import Indexing
 from insights.runtime.linking import BackgroundLinker
 from readers.tables import read_records, sheet_names
 from storage.db import Database
+from storage.documents import DocumentRepository
 from storage.imports import ImportRepository
 from storage.people import PeopleRepository
 from vocabulary.errors import InvalidInput, NotFound
@@ -34,6 +37,7 @@ class Imports:
         indexing: Indexing,
         linker: BackgroundLinker,
         people: PeopleRepository,
+        documents: DocumentRepository | None = None,
     ) -> None:
         self.acting = acting
         self.db = db
@@ -42,6 +46,7 @@ class Imports:
         self.indexing = indexing
         self.linker = linker
         self.people = people
+        self.documents = documents
 
     @requires(Role.researcher)
     def customer_key(self) -> bytes:
@@ -55,7 +60,7 @@ class Imports:
         see insights.import_loop for the options and the returned ImportReport."""
         options["by"] = self.acting.who(options.get("by"))
         target = ImportTarget(
-            self.repo, self.insights, self.linker, self.mappings, self.customer_key
+            self.repo, self.insights, self.linker, self.mappings, self.customer_key, self.documents
         )
         return import_file(
             target, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress, **options
@@ -68,6 +73,12 @@ class Imports:
         sheets = sheet_names(path)
         columns, records = read_records(path, sheet)
         return sheets, columns, [record for _, record in itertools.islice(records, rows)]
+
+    @requires(Role.researcher)
+    def preview_speakers(self, path):
+        """A transcript's speakers and the guess of who interviews, for the preview: the
+        roles chosen there go to `import_file(roles=...)`."""
+        return speakers_of(Path(path))
 
     def history(self, limit: int = 100) -> list[ImportRecord]:
         """Import history, newest first: who imported which file, when, with what counts."""
@@ -97,6 +108,7 @@ class Imports:
         with self.db.transaction() as cur:
             ids = self.repo.undo(cur, import_id, now())
             self.indexing.remove_after_commit(ids)
+            self._documents_deleted(cur, import_id, now())
         return len(ids)
 
     @audited("restore", "import")
@@ -110,10 +122,17 @@ class Imports:
             )
         with self.db.transaction() as cur:
             ids = self.repo.redo(cur, import_id)
+            self._documents_deleted(cur, import_id, None)
             missing = self.indexing.restore(ids)  # deleted before this process opened the file
             self.indexing.add_afresh(cur, self.insights.repo.get_many(missing))
         self.linker.submit(missing)
         return len(ids)
+
+    def _documents_deleted(self, cur, import_id: int, when) -> None:
+        """The documents an import stored go (or come back) with its insights."""
+        if self.documents is not None:
+            for document_id in self.documents.of_import(import_id):
+                self.documents.set_deleted(cur, document_id, when)
 
     @requires(Role.researcher)
     def save_mapping(self, name: str, mapping: dict[str, str], by: str | None = None) -> None:

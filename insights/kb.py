@@ -14,6 +14,7 @@ the services on top of them, each with the parts it needs:
     kb.retention raw material dropped per source   kb.erasure  a person's erasure request
     kb.backups   a full export (admins only)
     kb.tags      the governed tag set: synonyms, merge, rename; tag suggestions; the tag board
+    kb.documents the reader: documents kept whole, speakers, highlights, redaction
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -35,12 +36,14 @@ from insights.caches import Caches
 from insights.catalog import Catalog
 from insights.collection import Insights
 from insights.curation import Curation
+from insights.documents import Documents
 from insights.erasure import Erasure
 from insights.imports import Imports
 from insights.inbox import Inbox
 from insights.metrics import Metrics
 from insights.notes import Notes
 from insights.people import People
+from insights.redaction import Redaction
 from insights.retention import Retention
 from insights.runtime.following import ChangeFollower
 from insights.runtime.indexing import Indexing
@@ -155,6 +158,9 @@ class KnowledgeBase:
             core.indexing,
             core.linking,
         )
+        self.documents = Documents(
+            acting, core.db, repos.documents, self.insights, self.curation, core.indexing
+        )
         self.catalog = Catalog(acting, core.db, repos.catalog, repos.insights)
         self.tags = Tags(
             acting,
@@ -168,7 +174,14 @@ class KnowledgeBase:
             acting, core.db, repos.backlog, repos.people, self.insights, core.matcher, core.caches
         )
         self.imports = Imports(
-            acting, core.db, repos.imports, self.insights, core.indexing, core.linker, repos.people
+            acting,
+            core.db,
+            repos.imports,
+            self.insights,
+            core.indexing,
+            core.linker,
+            repos.people,
+            repos.documents,
         )
         self.themes = Themes(
             acting, core.db, core.embedder, self.index, repos.themes, repos.insights
@@ -192,8 +205,17 @@ class KnowledgeBase:
         self.notes = Notes(
             acting, self.insights, self.backlog, self.themes, self.briefs, self.people
         )
-        self.retention = Retention(acting, core.db, repos.privacy)
+        self.retention = Retention(acting, core.db, repos.privacy, repos.documents)
         self.backups = Backups(acting, core.db)
+        self.redaction = Redaction(
+            acting,
+            core.db,
+            self.documents,
+            repos.privacy,
+            repos.insights,
+            core.indexing,
+            core.embedder,
+        )
         self.erasure = Erasure(
             acting,
             core.db,

@@ -10,7 +10,9 @@ months:
   the texts added or merged in as evidence;
 - deletes the earlier versions of each insight (its edit history);
 - blanks the `text` and `title` inside the audit entries about those insights (who did what
-  and when stays).
+  and when stays);
+- drops the text of each document the reader keeps (with its headings and speakers' names
+  and labels); the reader then says so, the insights cut from it stay.
 
 What stays: the insight itself as it reads now (scrubbed on import, perhaps summarised since),
 its fields, links, themes and vectors; survey scores; the import's counts. Nightly backups keep
@@ -29,6 +31,7 @@ from pydantic import BaseModel
 from insights.acting import Acting, audited, requires
 from insights.files.rawfiles import delete_raw_file
 from storage.db import Database
+from storage.documents import DocumentRepository
 from storage.privacy import PrivacyRepository
 from vocabulary.errors import InvalidInput
 from vocabulary.knowledge import Source, now
@@ -46,6 +49,7 @@ class RetentionReport(BaseModel):
     imports: int = 0  # imports whose raw file was dropped
     files_deleted: int = 0  # of them, files that were still on disk
     insights: int = 0  # insights whose evidence or history was dropped
+    documents: int = 0  # documents whose text was dropped
     evidence: int = 0
     versions: int = 0
     audit_entries: int = 0
@@ -74,10 +78,17 @@ def _blank_text(value):
 class Retention:
     """Rules per source, and the run that applies them."""
 
-    def __init__(self, acting: Acting, db: Database, repo: PrivacyRepository) -> None:
+    def __init__(
+        self,
+        acting: Acting,
+        db: Database,
+        repo: PrivacyRepository,
+        documents: DocumentRepository | None = None,
+    ) -> None:
         self.acting = acting
         self.db = db
         self.repo = repo
+        self.documents = documents
 
     def rules(self) -> dict[str, int]:
         """Months to keep raw material, by source (sources without a rule keep it)."""
@@ -112,6 +123,10 @@ class Retention:
                     self.repo.drop_import_files(cur, [i for i, _ in imports], at)
                     report.imports += len(imports)
                     files += [Path(p) for _, p in imports if p]
+                aged = self.documents.aged(source, before) if self.documents else []
+                if aged and self.documents is not None:
+                    self.documents.drop_text(cur, aged, at)
+                    report.documents += len(aged)
                 ids = self.repo.aged_insights(source, before)
                 if not ids:
                     continue

@@ -49,6 +49,11 @@ RELATION_NAMES = {
     "supports": N_("Supports"),
     "contradicts": N_("Contradicts"),
 }
+SPEAKER_ROLE_NAMES = {
+    "interviewer": N_("Interviewer"),
+    "participant": N_("Participant"),
+    "other": N_("Other speaker"),
+}
 
 # What an audit entry says was done (its stored action), as people read it.
 ACTION_NAMES = {
@@ -67,12 +72,14 @@ ACTION_NAMES = {
     "edit": N_("edited"),
     "erase": N_("personal data erased"),
     "export": N_("exported"),
+    "highlight": N_("highlighted"),
     "import": N_("imported"),
     "import behaviour": N_("behaviour imported"),
     "link evidence": N_("evidence linked"),
     "merge": N_("merged"),
     "pin": N_("pinned"),
     "recompute": N_("recomputed"),
+    "redact": N_("redacted"),
     "reject link": N_("link rejected"),
     "rename": N_("renamed"),
     "restore": N_("restored"),
@@ -82,6 +89,7 @@ ACTION_NAMES = {
     "set password": N_("password changed"),
     "set retention": N_("retention rule set"),
     "set role": N_("role changed"),
+    "set speakers": N_("speakers named"),
     "set status": N_("status changed"),
     "show on overview": N_("shown on the Overview"),
     "split": N_("split"),

@@ -1,14 +1,17 @@
 """Documents become findings: Markdown, plain text, Word and PDF by headings and paragraphs,
 WebVTT and SRT transcripts by speaker turns.
 
-Each finding is a record {"text", "title", "__location__"}; the location ("section Onboarding,
-paragraph 3", "page 2", "00:01:05-00:01:40, Anna") is kept with the finding as evidence.
+Each reader yields `Block`s (a paragraph under its heading, a page's block, a speaker's
+turn); readers.document_text keeps them as the document's whole text for the reader. Each
+finding is a record {"text", "title", "__location__"}; the location ("paragraph 3, section
+Onboarding", "page 2", "00:01:05-00:01:40") is kept with the finding as evidence.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from readers.archives import check_archive
@@ -21,18 +24,49 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 
 
+@dataclass
+class Block:
+    """One stretch of a document: its text (whitespace made single spaces), the line, paragraph
+    or page it starts at, where it stands in words, its heading, and a transcript's speaker
+    label and times."""
+
+    line: int
+    text: str
+    location: str
+    heading: str | None = None
+    speaker: str | None = None
+    started: str | None = None
+    ended: str | None = None
+
+
+def records(blocks: Iterable[Block]) -> Iterator[Record]:
+    """The findings of a document's blocks (blocks too short to be a finding are left out)."""
+    for block in blocks:
+        for number, record in _finding(block.line, block.text, block.heading, block.location):
+            if block.speaker:
+                record["speaker"] = block.speaker
+            yield number, record
+
+
+def _block(line: int, text: str, location: str, **more) -> Iterator[Block]:
+    text = " ".join(text.split())
+    if text:
+        yield Block(line, text, location, **more)
+
+
 def _finding(number: int, text: str, title: str | None, location: str) -> Iterator[Record]:
     text = " ".join(text.split())
     if len(text) < MIN_FINDING_CHARS:
         return
-    for part in _sentence_parts(text):
+    for part in sentence_parts(text):
         record = {"text": part, "__location__": location}
         if title:
             record["title"] = title[:200]
         yield number, record
 
 
-def _sentence_parts(text: str) -> list[str]:
+def sentence_parts(text: str) -> list[str]:
+    """A text cut at sentence ends into parts of at most MAX_FINDING_CHARS (each a piece of it)."""
     if len(text) <= MAX_FINDING_CHARS:
         return [text]
     parts, current = [], ""
@@ -49,16 +83,21 @@ def _sentence_parts(text: str) -> list[str]:
 
 def markdown(path: Path, encoding: str) -> Iterator[Record]:
     """Paragraphs and list items of a Markdown or text file; headings become their titles."""
+    return records(markdown_blocks(path, encoding))
+
+
+def markdown_blocks(path: Path, encoding: str) -> Iterator[Block]:
+    """The paragraphs and list items of a Markdown or text file under their headings."""
     with open(path, encoding=encoding, errors="replace") as handle:
         lines = handle.read().splitlines()
     title, block, start, paragraph = None, list[str](), 1, 0
 
-    def flush() -> Iterator[Record]:
+    def flush() -> Iterator[Block]:
         nonlocal paragraph
         if block:
             paragraph += 1
             where = f"line {start}" + (f", section {title}" if title else "")
-            yield from _finding(start, " ".join(block), title, where)
+            yield from _block(start, " ".join(block), where, heading=title)
             block.clear()
 
     for number, line in enumerate(lines, start=1):
@@ -77,6 +116,11 @@ def markdown(path: Path, encoding: str) -> Iterator[Record]:
 
 def docx(path: Path) -> Iterator[Record]:
     """Paragraphs of a Word document; headings (and the title) become their titles."""
+    return records(docx_blocks(path))
+
+
+def docx_blocks(path: Path) -> Iterator[Block]:
+    """The paragraphs of a Word document under their headings."""
     import docx as python_docx  # a heavy import, needed only for Word files
 
     check_archive(path)  # before python-docx unpacks anything
@@ -95,11 +139,16 @@ def docx(path: Path) -> Iterator[Record]:
             title = text or title
             continue
         where = f"paragraph {number}" + (f", section {title}" if title else "")
-        yield from _finding(number, text, title, where)
+        yield from _block(number, text, where, heading=title)
 
 
 def pdf(path: Path) -> Iterator[Record]:
     """Paragraphs of a PDF's text, page by page (scanned pages without text yield nothing)."""
+    return records(pdf_blocks(path))
+
+
+def pdf_blocks(path: Path) -> Iterator[Block]:
+    """The paragraphs of a PDF's text, page by page."""
     from pypdf import PdfReader
 
     try:
@@ -128,7 +177,7 @@ def pdf(path: Path) -> Iterator[Record]:
                 problem=str(error),
             ) from None
         for block in re.split(r"\n\s*\n", text):
-            yield from _finding(page_number, block, None, f"page {page_number}")
+            yield from _block(page_number, block, f"page {page_number}")
 
 
 _TIMING = re.compile(
@@ -145,6 +194,11 @@ def _clock(stamp: str) -> str:
 
 def transcript(path: Path, encoding: str) -> Iterator[Record]:
     """WebVTT or SRT cues merged into speaker turns (`<v Name>` tags or "Name:" prefixes)."""
+    return records(transcript_blocks(path, encoding))
+
+
+def transcript_blocks(path: Path, encoding: str) -> Iterator[Block]:
+    """The speaker turns of a WebVTT or SRT transcript, with their times."""
     with open(path, encoding=encoding, errors="replace") as handle:
         lines = handle.read().splitlines()
     cues, speaker = [], None
@@ -177,10 +231,8 @@ def transcript(path: Path, encoding: str) -> Iterator[Record]:
     yield from _turn(turn)
 
 
-def _turn(cues: list) -> Iterator[Record]:
-    line, start, speaker = cues[0][0], cues[0][1], cues[0][3]
-    where = f"{start}-{cues[-1][2]}" + (f", {speaker}" if speaker else "")
-    for number, record in _finding(line, " ".join(c[4] for c in cues), None, where):
-        if speaker:
-            record["speaker"] = speaker
-        yield number, record
+def _turn(cues: list) -> Iterator[Block]:
+    line, start, end, speaker = cues[0][0], cues[0][1], cues[-1][2], cues[0][3]
+    text = " ".join(c[4] for c in cues)
+    # the speaker's name stays out of the location (a quote's place): the span names the role
+    yield from _block(line, text, f"{start}-{end}", speaker=speaker, started=start, ended=end)

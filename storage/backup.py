@@ -30,6 +30,7 @@ SEQUENCES = {
     "theme_id_seq": ("themes", "id"),
     "audit_id_seq": ("audit_log", "id"),
     "tag_id_seq": ("tags", "id"),
+    "document_id_seq": ("documents", "id"),
 }
 
 

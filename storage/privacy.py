@@ -28,6 +28,16 @@ TEXT_PLACES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, .
     ),
     "import": ("imports", ("id",), ("file", "path"), ()),
     "audit entry": ("audit_log", ("id",), (), ("before", "after")),
+    # a document's text keeps its length when a mention goes (insights.erasure), so that the
+    # offsets of its segments and spans hold
+    "document": ("documents", ("id",), ("text", "file"), ()),
+    "document segment": (
+        "document_segments",
+        ("document_id", "number"),
+        ("heading", "location"),
+        (),
+    ),
+    "speaker": ("document_speakers", ("document_id", "number"), ("label", "name"), ()),
 }
 # Columns holding a list of texts (tags), searched and rewritten item by item.
 LIST_PLACES: dict[str, tuple[str, ...]] = {"insight": ("tags",), "question": ("tags",)}

@@ -8,6 +8,7 @@ from storage.analysis import AnalysisRepository
 from storage.backlog import BacklogRepository
 from storage.catalog import CatalogRepository
 from storage.db import Database
+from storage.documents import DocumentRepository
 from storage.imports import ImportRepository
 from storage.inbox import InboxRepository
 from storage.insights import InsightRepository
@@ -39,6 +40,7 @@ class Repositories:
     metrics: MetricRepository
     privacy: PrivacyRepository
     tags: TagRepository
+    documents: DocumentRepository
 
     @classmethod
     def of(cls, db: Database) -> Repositories:
@@ -58,4 +60,5 @@ class Repositories:
             metrics=MetricRepository(db),
             privacy=PrivacyRepository(db),
             tags=TagRepository(db),
+            documents=DocumentRepository(db),
         )

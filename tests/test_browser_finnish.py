@@ -158,6 +158,7 @@ EVERY_PAGE = {  # url path -> the page's Finnish title (a words on it)
     "add": "Lisää havainto",
     "insight?insight=1": "Linkitetyt havainnot",  # an insight's page is titled by the insight
     "studies": "Tutkimukset",
+    "documents": "Dokumentit",
     "import": "Tuo havaintoja",
     "backlog": "Kysymysjono",
     "themes": "Teemat",

@@ -35,6 +35,7 @@ VIEWER_PAGES = (
     "Insight",
     "Studies",
     "Tags",
+    "Documents",
     "Import",
     "Themes",
     "Journey",

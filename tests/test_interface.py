@@ -223,6 +223,7 @@ def test_the_search_page_speaks_finnish(app_db, monkeypatch):
 FINNISH_TITLES = {
     "views/search.py": "Hae havaintoja",
     "views/studies.py": "Tutkimukset",
+    "views/documents.py": "Dokumentit",
     "views/kpis.py": "Asiakkaiden tunnusluvut",
     "views/journey.py": "Asiakaspolku",
     "views/funnel.py": "Suppilo",

@@ -20,6 +20,7 @@ PAGES = [
     "views/studies.py",
     "views/backlog.py",
     "views/import.py",
+    "views/documents.py",
     "views/themes.py",
     "views/journey.py",
     "views/kpis.py",

@@ -69,10 +69,23 @@ ARGS = {
     "tags.rename": ("delivery", "deliveries"),
     "tags.merge": ("courier", "delivery"),
     "tags.delete": ("delivery",),
+    "imports.preview_speakers": ("missing.vtt",),
+    "documents.set_speakers": (1, {1: ("Maija", "participant")}),
+    "documents.highlight": ({"document_id": 1, "start": 0, "end": 4, "text": "Miten"},),
+    "documents.retag": (1, ["toimitus"]),
+    "documents.delete_highlight": (1,),
+    "documents.delete": (1,),
+    "redaction.redact": ({"document_id": 1, "start": 0, "end": 4, "text": "Miten"},),
 }
 # Every other public method, by hand: a new one must be put here or in ARGS, so a write without
 # a guard cannot slip past unnoticed (both lists once came from the decorator itself).
 READS = {
+    "documents.documents",
+    "documents.get",
+    "documents.spans",
+    "documents.span_of",
+    "documents.speakers_of",
+    "documents.check_selection",
     "retention.rules",
     "themes.independent_sources",
     "erasure.identifier_hash",
@@ -191,6 +204,8 @@ SERVICES = (
     "retention",
     "erasure",
     "tags",
+    "documents",
+    "redaction",
 )
 
 

@@ -10,7 +10,18 @@ from insights import Insight, KnowledgeBase
 from insights.people import People
 from insights.runtime.startup import Opening, Openings, default_target
 from language.text import escape_markdown
-from views.i18n import KIND_NAMES, N_, SENTIMENT_NAMES, SOURCE_NAMES, _, error_text, named, ui
+from views.i18n import (
+    KIND_NAMES,
+    N_,
+    SENTIMENT_NAMES,
+    SOURCE_NAMES,
+    SPEAKER_ROLE_NAMES,
+    _,
+    error_text,
+    named,
+    ui,
+)
+from vocabulary.documents import Speaker
 from vocabulary.errors import NotFound, OivallusError
 from vocabulary.people import Role, User
 
@@ -183,10 +194,24 @@ def highlighted(pieces: list[tuple[str, bool]]) -> str:
     ).replace("\n", " ")
 
 
+def speaker_name(speaker: Speaker, names_allowed: bool = False) -> str:
+    """Who said it: role and pseudonym ("Participant 1", "Osallistuja 1"), or the speaker's
+    name where the researcher allowed names."""
+    name = speaker.name or speaker.label
+    if names_allowed and name:
+        return name
+    role = named(SPEAKER_ROLE_NAMES)(speaker.role)
+    return _("{role} {number}", role=role, number=speaker.pseudonym)
+
+
 def metadata_line(insight: Insight) -> str:
-    """Escaped Markdown caption with the insight's metadata (its kind, source and sentiment in
-    the person's language, its date as they write dates)."""
+    """Escaped Markdown caption with the insight's metadata (who said it, when it comes from a
+    transcript; its kind, source and sentiment in the person's language, its date as they write
+    dates)."""
     parts = [named(KIND_NAMES)(insight.kind).lower(), named(SOURCE_NAMES)(insight.source).lower()]
+    said = kb().documents.speakers_of([insight.id]).get(insight.id)
+    if said is not None:
+        parts.insert(0, speaker_name(*said))
     sentiment = named(SENTIMENT_NAMES)(insight.sentiment).lower() if insight.sentiment else None
     for value in (
         insight.segment,

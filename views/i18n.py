@@ -22,6 +22,7 @@ from language.names import (  # noqa: F401 - the pages take the names (and N_) f
     RELATION_NAMES,
     SENTIMENT_NAMES,
     SOURCE_NAMES,
+    SPEAKER_ROLE_NAMES,
     STATUS_NAMES,
 )
 from vocabulary import settings

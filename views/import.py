@@ -14,7 +14,7 @@ from language.text import escape_markdown
 from readers.mapping import SCALE_NAMES, SYNONYMS, guess_mapping, unclear_scores, undated_rows
 from readers.tables import SUPPORTED, waiting_files
 from views.common import choose_many, db_path, get_opening, kb, may
-from views.i18n import N_, _, act, error_text, ui
+from views.i18n import N_, SPEAKER_ROLE_NAMES, _, act, error_text, named, ui
 from views.import_report import (
     SOURCES,
     import_line,
@@ -189,7 +189,34 @@ def plan_for(name: str, path: Path, key: str):
                     rows=ui().number(len(sample)),
                 )
             )
-        return {"mapping": mapping, "sheet": sheet}
+        return {"mapping": mapping, "sheet": sheet, "roles": speaker_roles(path, key)}
+
+
+def speaker_roles(path: Path, key: str) -> dict[str, str] | None:
+    """A transcript's speakers with the guess of their roles, to change before the import:
+    only participants' turns become insights."""
+    speakers = [s for s in base.imports.preview_speakers(path) if s.label]
+    if not speakers:
+        return None
+    st.markdown(_("**Speakers**"))
+    st.caption(
+        _(
+            "Only participants' turns become insights. You can change this later on the "
+            "document's page."
+        )
+    )
+    roles = list(SPEAKER_ROLE_NAMES)
+    cols = st.columns(min(len(speakers), 4))
+    return {
+        s.label or "": cols[n % 4].selectbox(
+            _("Role of {label}", label=s.label),
+            roles,
+            index=roles.index(s.role),
+            format_func=named(SPEAKER_ROLE_NAMES),
+            key=f"role-{key}-{s.number}",
+        )
+        for n, s in enumerate(speakers)
+    }
 
 
 uploads = st.file_uploader(_("Files to import"), accept_multiple_files=True, type=list(SUPPORTED))

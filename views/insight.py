@@ -60,6 +60,24 @@ if insight.deleted_at:
 st.caption(metadata_line(insight))
 with st.container(border=True):
     st.text(insight.text)
+span = base.documents.span_of(insight.id)
+if span is not None:  # from a document: its place in the reader, marked and scrolled to
+    place = [
+        _("characters {start}–{end}", start=words.number(span.start), end=words.number(span.end))
+    ]
+    if span.started:
+        place.insert(0, f"{span.started}–{span.ended}")
+    st.caption(escape_markdown(" · ".join(place)))
+    st.page_link(
+        "views/documents.py",
+        label=_("Read it in its document"),
+        icon=":material/menu_book:",
+        query_params={
+            "document": str(span.document_id),
+            "at": str(span.start),
+            "to": str(span.end),
+        },
+    )
 details = {
     _("Author"): insight.author,
     _("Language"): words.language_name(insight.language),

@@ -1,0 +1,133 @@
+"""Redaction (`kb.redaction`, researchers): a span selected in the reader (a name or a phone
+number the scrubber missed) is masked everywhere it stands.
+
+Every occurrence of the selected words (any case) becomes as many "█" characters: in the
+document's text (its length kept, so the offsets of segments and highlights hold), in every
+insight's text, title and history, in quotes and evidence, in the audit log's stored states,
+and in the search index (the live insights whose text changed are re-embedded and indexed
+again, as an edit does). Exports read the stored text, so they follow. The audit entry says who
+redacted in which document and when, and how many rows changed, never the words. Backups keep
+what they held until they rotate out (README, Security).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pydantic import BaseModel
+
+from insights.acting import Acting, audited, requires
+from insights.documents import Documents
+from insights.runtime.indexing import Indexing
+from language import text as textlib
+from language.embeddings import Embedder, embed_texts
+from storage.db import Database
+from storage.insights import InsightRepository
+from storage.privacy import TEXT_PLACES, PrivacyRepository
+from vocabulary.documents import Selection
+from vocabulary.errors import InvalidInput
+from vocabulary.people import Role
+
+MASK = "█"
+MIN_CHARS = 2
+
+
+class RedactionReport(BaseModel):
+    """What a redaction changed (never the words themselves)."""
+
+    document_id: int
+    characters: int
+    rows: int
+    reindexed: int
+
+
+class Redaction:
+    """Mask a selected span everywhere it is stored."""
+
+    def __init__(
+        self,
+        acting: Acting,
+        db: Database,
+        documents: Documents,
+        privacy: PrivacyRepository,
+        insights: InsightRepository,
+        indexing: Indexing,
+        embedder: Embedder,
+    ) -> None:
+        self.acting = acting
+        self.db = db
+        self.documents = documents
+        self.privacy = privacy
+        self.insight_repo = insights
+        self.indexing = indexing
+        self.embedder = embedder
+
+    @audited("redact", "document", key=lambda service, result, *a, **k: result.document_id)
+    @requires(Role.researcher)
+    def redact(self, selection: Selection | dict) -> RedactionReport:
+        """Mask the selected words everywhere (see the module docstring); one transaction,
+        one audit entry without the words. Raises `InvalidInput`, nothing changed, for an
+        empty selection, one across documents or in a deleted one, or a text that changed."""
+        document, start, end = self.documents.check_selection(selection)
+        words = (document.text or "")[start:end]
+        if len(words) < MIN_CHARS:
+            raise InvalidInput("select at least two characters to redact")
+        if words.strip(MASK + " ") == "":
+            raise InvalidInput("the selection is redacted already")
+        pattern = re.compile(re.escape(words), re.I)
+
+        def mask(text: str) -> tuple[str, int]:
+            return pattern.subn(lambda m: MASK * len(m.group()), text)
+
+        def mask_json(value):
+            if isinstance(value, str):
+                return mask(value)
+            if isinstance(value, list):
+                pairs = [mask_json(v) for v in value]
+                return [v for v, _ in pairs], sum(n for _, n in pairs)
+            if isinstance(value, dict):
+                pairs = {k: mask_json(v) for k, v in value.items()}
+                return {k: v for k, (v, _) in pairs.items()}, sum(n for _, n in pairs.values())
+            return value, 0
+
+        # JSON columns may keep the words escaped ("M\u00e4kinen"): look for both spellings
+        needles = list(dict.fromkeys([words, json.dumps(words)[1:-1]]))
+        report = RedactionReport(document_id=document.id, characters=0, rows=0, reindexed=0)
+        changed_insights: list[int] = []
+        with self.db.transaction() as cur:
+            for place, (_, _, _, jsons) in TEXT_PLACES.items():
+                for key, values in self.privacy.candidates(place, needles):
+                    changes: dict[str, object] = {}
+                    for column, value in values.items():
+                        if not value:
+                            continue
+                        if isinstance(value, list):  # tags
+                            pairs = [mask(str(v)) for v in value]
+                            if sum(n for _, n in pairs):
+                                changes[column] = [v for v, _ in pairs]
+                        elif column in jsons:
+                            new, count = mask_json(json.loads(value))
+                            if count:
+                                changes[column] = json.dumps(new, default=str)
+                        else:
+                            new, count = mask(value)
+                            if count:
+                                changes[column] = new
+                    if not changes:
+                        continue
+                    if place == "insight":
+                        changed_insights.append(key[0])
+                        if "text" in changes:
+                            changes["content_hash"] = textlib.content_hash(str(changes["text"]))
+                    self.privacy.update_place(cur, place, key, changes)
+                    report.rows += 1
+            live = [i for i in self.insight_repo.get_many(changed_insights) if i.deleted_at is None]
+            if live:
+                vectors = embed_texts(
+                    self.embedder, [i.text for i in live], [i.language for i in live]
+                )
+                self.indexing.add(cur, live, vectors)
+                report.reindexed = len(live)
+        report.characters = len(words)
+        return report
