@@ -250,6 +250,7 @@ class Documents:
         return self.insights.get(insight_id)
 
     def _join(self, insight_id: int, item: InsightIn) -> Insight:
+        item = self.insights.canonical_tags(item)  # a synonym lands on its tag, as on a new one
         old = self.insights.get(insight_id)
         tags = old.tags + [t for t in item.tags if t not in old.tags]
         if tags == old.tags and (old.title or not item.title):

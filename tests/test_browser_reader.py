@@ -53,6 +53,7 @@ def reader_url(tmp_path_factory):
     kb = KnowledgeBase.open(db, embedder=HashingEmbedder())
     kb.people.ensure_admin(ADMIN_PASSWORD)
     kb.people.create_user("aino", "Aino Researcher", role="researcher", password=PASSWORD)
+    kb.tags.create({"name": "cold chain", "group": "Quality", "synonyms_fi": ["kylmäketju"]})
     kb.close()
     yield from _serve(db)
 
@@ -107,8 +108,8 @@ def test_a_researcher_highlights_a_participants_sentence_in_a_finnish_interview(
     settle(page)
     tags = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Tags").locator("input")
     tags.click()
-    page.keyboard.type("kylmäketju")
-    page.keyboard.press("Enter")
+    page.keyboard.type("cold")  # the governed tag set's tag is offered
+    page.get_by_role("option", name="cold chain").click()
     page.keyboard.press("Escape")
     page.get_by_label("Note (optional)").fill("Kylmäketju pettää")
     shot(page, "selection")
@@ -116,6 +117,7 @@ def test_a_researcher_highlights_a_participants_sentence_in_a_finnish_interview(
     page.get_by_text("Highlighted as insight", exact=False).wait_for()
     settle(page)
     shot(page, "highlighted")
+    page.get_by_text("#cold chain").first.wait_for()  # the highlight carries the set's tag
 
     # the insight's page says who said it and links back to the place
     page.get_by_text("Highlighted as insight", exact=False).locator("..").page.get_by_role(

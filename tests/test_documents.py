@@ -235,3 +235,14 @@ def test_a_markdown_document_keeps_its_headings_and_every_paragraph_is_placed(kb
     assert document.text.endswith("Ok.")  # too short to be an insight, kept in the text
     for span in kb.documents.spans(document.id):
         assert document.text[span.start : span.end] == kb.get(span.insight_id).text
+
+
+def test_a_highlights_tags_land_on_the_tag_set_by_their_synonyms(interview):
+    kb, document = interview
+    kb.tags.create({"name": "delivery", "synonyms_fi": ["toimitus"]})
+    kb.tags.create({"name": "cold chain", "synonyms_fi": ["kylmäketju"]})
+    words = "kylmälaukku oli lämmin."
+    first = kb.documents.highlight(select(document, words), tags=["Toimitus"])
+    assert first.tags == ["delivery"]
+    again = kb.documents.highlight(select(document, words), tags=["kylmäketju", "toimitus"])
+    assert again.id == first.id and again.tags == ["delivery", "cold chain"]

@@ -10,6 +10,7 @@ from language.text import escape_markdown
 from views.common import allowed, attempt, choose_many, kb, may, open_link, speaker_name, title_of
 from views.i18n import SPEAKER_ROLE_NAMES, _, error_text, named, ui
 from views.reader_component import reader_text
+from views.tag_suggestions import show_tag_suggestions
 from vocabulary.documents import Document
 from vocabulary.errors import OivallusError
 
@@ -214,14 +215,26 @@ if (
     with st.container(border=True):
         chosen_text = document.text[selection["start"] : selection["end"]]
         st.markdown(_("**Selected:** {text}", text=escape_markdown(chosen_text.strip()) or "—"))
+        tags_key = f"highlight_tags_{document.id}"
+        # the tag set's names and every tag in use (free tags too); synonyms are stored as
+        # their tag's name by kb.documents.highlight
+        tag_names = sorted(
+            set(base.insights.filter_values("tags")) | {t.name for t in base.tags.tag_set()}
+        )
+
+        def pick(tag: str) -> None:
+            chosen = st.session_state.get(tags_key) or []
+            st.session_state[tags_key] = [*chosen, tag] if tag not in chosen else chosen
+
+        show_tag_suggestions(
+            base,
+            chosen_text,
+            st.session_state.get(tags_key) or [],
+            f"reader-tag-{document.id}",
+            pick,
+        )
         with st.form(f"highlight_{document.id}", clear_on_submit=True):
-            tags = choose_many(
-                st,
-                _("Tags"),
-                base.insights.filter_values("tags"),
-                accept_new_options=True,
-                key=f"highlight_tags_{document.id}",
-            )
+            tags = choose_many(st, _("Tags"), tag_names, accept_new_options=True, key=tags_key)
             note = st.text_input(_("Note (optional)"), key=f"highlight_note_{document.id}")
             left, right = st.columns(2)
             save = left.form_submit_button(_("Highlight"), type="primary")
@@ -260,7 +273,11 @@ for span in highlights:
                 tags = choose_many(
                     st,
                     _("Tags"),
-                    sorted(set(base.insights.filter_values("tags")) | set(insight.tags)),
+                    sorted(
+                        set(base.insights.filter_values("tags"))
+                        | {t.name for t in base.tags.tag_set()}
+                        | set(insight.tags)
+                    ),
                     default=insight.tags,
                     accept_new_options=True,
                     key=f"edit_tags_{insight.id}",
