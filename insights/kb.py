@@ -12,7 +12,7 @@ the services on top of them, each with the parts it needs:
     kb.briefs    one-page conclusions of a theme, question, stage or segment
     kb.notes     what happened to a person's own notes (links, questions, themes, briefs)
     kb.retention raw material dropped per source   kb.erasure  a person's erasure request
-    kb.backups   a full export (admins only)
+    kb.backups   a full export (admins only)   kb.tokens  personal access tokens of the API
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -47,6 +47,7 @@ from insights.runtime.linking import BackgroundLinker, Linking
 from insights.runtime.threads import limit_blas_threads
 from insights.signin import SignIn
 from insights.themes import ThemeAssigner, Themes
+from insights.tokens import Tokens
 from language import text as textlib
 from language.bilingual import default_embedder
 from language.embeddings import Embedder
@@ -180,6 +181,7 @@ class KnowledgeBase:
         )
         self.retention = Retention(acting, core.db, repos.privacy)
         self.backups = Backups(acting, core.db)
+        self.tokens = Tokens(acting, repos.tokens, repos.people)
         self.erasure = Erasure(
             acting,
             core.db,

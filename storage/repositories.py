@@ -17,6 +17,7 @@ from storage.people import PeopleRepository
 from storage.privacy import PrivacyRepository
 from storage.sessions import SessionRepository
 from storage.themes import ThemeRepository
+from storage.tokens import TokenRepository
 from storage.vectors import EmbeddingRepository
 
 
@@ -37,6 +38,7 @@ class Repositories:
     sessions: SessionRepository
     metrics: MetricRepository
     privacy: PrivacyRepository
+    tokens: TokenRepository
 
     @classmethod
     def of(cls, db: Database) -> Repositories:
@@ -55,4 +57,5 @@ class Repositories:
             sessions=SessionRepository(db),
             metrics=MetricRepository(db),
             privacy=PrivacyRepository(db),
+            tokens=TokenRepository(db),
         )
