@@ -241,6 +241,7 @@ FINNISH_TITLES = {
     "views/backlog.py": "Kysymysjono",
     "views/home_research.py": "Mitä uutta",
     "views/home_lead.py": "Tiiminvetäjän näkymä",
+    "views/api_tokens.py": "API-avaimet",
 }
 
 

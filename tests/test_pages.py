@@ -30,6 +30,7 @@ PAGES = [
     "views/brief.py",
     "views/home_research.py",
     "views/home_lead.py",
+    "views/api_tokens.py",
 ]
 TIMEOUT = 120
 
