@@ -25,6 +25,14 @@ ALL = ["read", "write", "import"]
 
 
 @pytest.fixture
+def folder(tmp_path):
+    """The private uploads folder of the API's imports."""
+    made = tmp_path / "uploads"
+    made.mkdir()
+    return made
+
+
+@pytest.fixture
 def base(tmp_path):
     kb = KnowledgeBase.open(tmp_path / "api.duckdb", embedder=HashingEmbedder())
     add_people(kb)
@@ -226,6 +234,72 @@ def test_other_problems(base):
     assert is_problem(call(loading, "GET", "/api/v1/me", token=secret), 503)
 
 
+CSV = (
+    b"text,segment\n"
+    b"The parcel locker app froze at pickup,Consumer\n"
+    b"Drivers could not find the loading dock,SMB\n"
+    b",SMB\n"
+)
+
+
+def follow(app, secret: str, job: int, seconds: float = 60) -> dict:
+    """An import job's state once it is no longer running."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = call(app, "GET", f"/api/v1/import-jobs/{job}", token=secret).json()
+        if state["status"] != "running":
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"import job {job} still running")
+
+
+def test_import_a_file_follow_its_progress_and_undo_it(base, folder):
+    app = Api(lambda: base, uploads=lambda: folder)
+    secret = token_of(base, "aino")
+    before = base.count()
+    started = call(
+        app,
+        "POST",
+        "/api/v1/imports",
+        "name=lockers.csv",
+        token=secret,
+        body=CSV,
+        headers={"content-type": "text/csv"},
+    )
+    assert started.status == 202 and started.json()["status"] == "running"
+    done = follow(app, secret, started.json()["id"])
+    assert done["status"] == "finished" and done["inserted"] == 2 and done["rejected"] == 1
+    assert done["done"] == 3 and not list(folder.iterdir())  # the upload is deleted
+    assert base.count() == before + 2
+    record = call(app, "GET", f"/api/v1/imports/{done['import_id']}", token=secret).json()
+    assert record["imported_by"] == "aino" and record["file"] == "lockers.csv"
+    undone = call(app, "POST", f"/api/v1/imports/{done['import_id']}/undo", token=secret)
+    assert undone.status == 200 and undone.json()["undone_at"]
+    assert base.count() == before
+    again = call(app, "POST", f"/api/v1/imports/{done['import_id']}/undo", token=secret)
+    assert "already undone" in is_problem(again, 422)["detail"]
+    actions = {(e.actor, e.action, e.entity) for e in base.people.audit(limit=10)}
+    assert {("aino", "import", "import"), ("aino", "undo", "import")} <= actions
+    # another person cannot follow aino's job
+    other = token_of(base, "admin")
+    is_problem(call(app, "GET", f"/api/v1/import-jobs/{started.json()['id']}", token=other), 404)
+
+
+def test_imports_need_the_role_and_the_scope(base, folder):
+    app = Api(lambda: base, uploads=lambda: folder)
+    contributor = token_of(base, "mikko")
+    refused = call(app, "POST", "/api/v1/imports", "name=a.csv", token=contributor, body=CSV)
+    assert "researcher" in is_problem(refused, 403)["detail"]
+    reader = token_of(base, "aino", scopes=["read", "write"])
+    is_problem(call(app, "POST", "/api/v1/imports", "name=a.csv", token=reader, body=CSV), 403)
+    researcher = token_of(base, "aino", scopes=["import"])
+    wrong = call(app, "POST", "/api/v1/imports", "name=a.exe", token=researcher, body=CSV)
+    assert is_problem(wrong, 422)["errors"][0]["field"] == "name"
+    assert not list(folder.iterdir())
+
+
 def test_each_token_has_a_rate_limit(base):
     app = Api(lambda: base, rate=3)
     first, second = token_of(base, "aino"), token_of(base, "vera")
@@ -296,8 +370,9 @@ def requests(draw, document):
     return method.upper(), path, "&".join(query), body
 
 
-def test_no_operation_of_the_openapi_document_answers_500(base):
-    app, secret = Api(lambda: base, rate=10**6), token_of(base, "aino")
+def test_no_operation_of_the_openapi_document_answers_500(base, folder):
+    app = Api(lambda: base, rate=10**6, uploads=lambda: folder)
+    secret = token_of(base, "aino")
     document = call(app, "GET", "/api/v1/openapi.json").json()
     seen: set[int] = set()
 
@@ -314,4 +389,5 @@ def test_no_operation_of_the_openapi_document_answers_500(base):
             assert answer.headers["content-type"] == "application/problem+json"
 
     no_500()
+    app.imports.wait()
     assert {200, 422} <= seen

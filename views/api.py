@@ -15,12 +15,16 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel
 
+from ingest import uploads
 from insights import KnowledgeBase
 from insights.acting import PermissionDenied
 from views.api_http import (
+    MAX_BODY,
+    MAX_UPLOAD,
     PREFIX,
     RATE,
     RateLimit,
@@ -32,6 +36,7 @@ from views.api_http import (
     read_body,
     validated,
 )
+from views.api_imports import ImportJobs
 from views.api_models import (
     MAX_ITEMS,
     OPERATIONS,
@@ -46,14 +51,15 @@ from views.api_models import (
     ThemeOut,
     Themes,
     Vote,
-    openapi,
 )
+from views.api_openapi import openapi
 from vocabulary.errors import (
     EditConflict,
     InvalidInput,
     NotFound,
     OivallusError,
 )
+from vocabulary.imports import ImportRecord
 from vocabulary.knowledge import Hit, SearchFilters
 
 log = logging.getLogger("oivallus.api")
@@ -132,6 +138,11 @@ def _themes(kb, _token, _id, _query, _body) -> Themes:
     return Themes(themes=[ThemeOut.model_validate(t.model_dump()) for t in kb.themes.all()])
 
 
+def _undo(kb, _token, import_id, _query, _body) -> ImportRecord:
+    kb.imports.undo_import(import_id)
+    return kb.imports.import_record(import_id)
+
+
 HANDLERS: dict[str, Callable[..., BaseModel]] = {
     "me": _me,
     "create_insights": _create,
@@ -142,6 +153,8 @@ HANDLERS: dict[str, Callable[..., BaseModel]] = {
     "ask_question": _ask,
     "vote": _vote,
     "themes": _themes,
+    "import_record": lambda kb, _t, i, _q, _b: kb.imports.import_record(i),
+    "undo_import": _undo,
     "kpi": lambda kb, _t, _i, q, _b: kb.analysis.kpi(
         q.metric, q.segment, q.touchpoint, q.start, q.end
     ),
@@ -186,9 +199,20 @@ class Api:
     """The ASGI application of /api/v1. `source()` gives the knowledge base (None while it
     is loading: 503 with Retry-After)."""
 
-    def __init__(self, source: Callable[[], KnowledgeBase | None], rate: int = RATE) -> None:
+    def __init__(
+        self,
+        source: Callable[[], KnowledgeBase | None],
+        rate: int = RATE,
+        uploads: Callable[[], Path] | None = None,
+    ) -> None:
         self.source, self.limits = source, RateLimit(rate)
         self.document = openapi(PREFIX)
+        self.imports = ImportJobs(uploads or _uploads_folder)
+        self.handlers = {
+            **HANDLERS,
+            "start_import": lambda kb, _t, _i, q, raw: self.imports.start(kb, q.name, raw),
+            "import_job": lambda kb, _t, i, _q, _b: self.imports.get(i, kb.actor.username),
+        }
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -226,7 +250,9 @@ class Api:
         headers = dict(
             (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope["headers"]
         )
-        raw = await read_body(receive, headers) if operation.body is not None else b""
+        limit = MAX_UPLOAD if operation.upload else MAX_BODY
+        wanted = operation.body is not None or operation.upload
+        raw = await read_body(receive, headers, limit) if wanted else b""
         return await to_thread.run_sync(self._run, operation, item_id, scope, headers, raw)
 
     def _run(self, operation, item_id, scope, headers, raw) -> tuple[int, dict, bytes]:
@@ -264,9 +290,11 @@ class Api:
                 f"This token lacks the scope {operation.scope.value}; make one that has it.",
             )
         query = parse_query(operation.query, scope.get("query_string", b"").decode("latin-1"))
-        body = parse_body(raw, headers.get("content-type", "")) if operation.body else None
+        body = parse_body(raw, headers.get("content-type", "")) if operation.body else raw
         try:
-            answer = HANDLERS[operation.name](base.acting_as(user), token, item_id, query, body)
+            answer = self.handlers[operation.name](
+                base.acting_as(user), token, item_id, query, body
+            )
         except OivallusError as error:
             raise _refusal(error) from None
         return (
@@ -281,6 +309,12 @@ def api_routes(source: Callable[[], KnowledgeBase | None] | None = None) -> list
     from starlette.routing import Mount
 
     return [Mount(PREFIX, app=Api(source or _opened))]
+
+
+def _uploads_folder() -> Path:
+    from views.common import db_path
+
+    return uploads.folder_for(db_path())
 
 
 def _opened() -> KnowledgeBase | None:

@@ -18,7 +18,8 @@ from views.api_models import FieldProblem
 from vocabulary.errors import _PYDANTIC, Message
 
 PREFIX = "/api/v1"
-MAX_BODY = 2 * 1024 * 1024  # bytes
+MAX_BODY = 2 * 1024 * 1024  # bytes of JSON
+MAX_UPLOAD = 50 * 1024 * 1024  # bytes of a file to import
 MAX_DEPTH = 8  # arrays and objects inside each other
 RATE = 120  # requests a minute per token
 
@@ -160,21 +161,18 @@ class RateLimit:
             return 0
 
 
-async def read_body(receive, headers: dict[str, str]) -> bytes:
-    """The request body, refused (413) as soon as it passes `MAX_BODY`."""
+async def read_body(receive, headers: dict[str, str], limit: int = MAX_BODY) -> bytes:
+    """The request body, refused (413) as soon as it passes `limit` bytes."""
     declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise Refused(
-            413, "Too large", f"The body is over {MAX_BODY // 1024 // 1024} MB; send less."
-        )
+    too_large = Refused(413, "Too large", f"The body is over {limit // 2**20} MB; send less.")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
     body = bytearray()
     while True:
         message = await receive()
         body += message.get("body", b"")
-        if len(body) > MAX_BODY:
-            raise Refused(
-                413, "Too large", f"The body is over {MAX_BODY // 1024 // 1024} MB; send less."
-            )
+        if len(body) > limit:
+            raise too_large
         if not message.get("more_body", False):
             return bytes(body)
 

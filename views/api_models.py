@@ -1,9 +1,8 @@
-"""The HTTP API's schema: pydantic models of what goes in and out, and the OpenAPI 3.1
-document generated from them (served at /api/v1/openapi.json by views/api.py).
+"""The HTTP API's schema: pydantic models of what goes in and out, and its operations.
 
 Every operation is one `Operation`: its method and path, the scope its token needs, the model
-of its query, of its body and of its answer. The OpenAPI document is built from these and the
-models' JSON schemas, never written by hand.
+of its query, of its body and of its answer. views/api_openapi.py builds the OpenAPI document
+from these and the models' JSON schemas, never by hand.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from insights.rules.kpis import Kpi
 from vocabulary.backlog import QuestionIn, QuestionStatus
+from vocabulary.imports import ImportRecord
 from vocabulary.knowledge import Hit, Insight, InsightIn
 from vocabulary.tokens import Scope
 
@@ -164,6 +164,30 @@ class KpiQuery(BaseModel):
     end: date | None = None
 
 
+class ImportJob(BaseModel):
+    """An import started through the API: where it is, and what it did once finished."""
+
+    id: int
+    file: str
+    status: Literal["running", "finished", "cancelled", "interrupted", "failed"] = "running"
+    done: int = 0  # rows read so far
+    total: int = 0  # about how many rows the file holds
+    import_id: int | None = None  # undo it with POST /imports/{import_id}/undo
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    error: str | None = None
+
+
+class UploadQuery(BaseModel):
+    """The uploaded file's name (its suffix says how to read it: .csv, .xlsx, .json, .docx,
+    .pdf, .txt, .vtt, ...)."""
+
+    model_config = STRICT
+
+    name: str = Field(min_length=1, max_length=200)
+
+
 class Me(BaseModel):
     """Whom the token acts as and what it may do."""
 
@@ -204,6 +228,7 @@ class Operation:
     status: int = 200
     query: type[BaseModel] | None = None
     body: Any = None  # a model, or the list form of NewInsight for a create
+    upload: bool = False  # the body is a file (any content type), not JSON
 
 
 OPERATIONS = (
@@ -266,92 +291,35 @@ OPERATIONS = (
         body=Vote,
     ),
     Operation("GET", "/themes", "themes", "Every theme", Scope.read, Themes),
+    Operation(
+        "POST",
+        "/imports",
+        "start_import",
+        "Upload a file and import it (in the background: follow it at /import-jobs/{id})",
+        Scope.import_files,
+        ImportJob,
+        202,
+        query=UploadQuery,
+        upload=True,
+    ),
+    Operation(
+        "GET",
+        "/import-jobs/{id}",
+        "import_job",
+        "An import's progress",
+        Scope.import_files,
+        ImportJob,
+    ),
+    Operation(
+        "GET", "/imports/{id}", "import_record", "One import", Scope.import_files, ImportRecord
+    ),
+    Operation(
+        "POST",
+        "/imports/{id}/undo",
+        "undo_import",
+        "Undo an import: its insights are deleted (restorable on the Import page)",
+        Scope.import_files,
+        ImportRecord,
+    ),
     Operation("GET", "/kpis", "kpi", "One KPI with its margin", Scope.read, Kpi, query=KpiQuery),
 )
-
-ERRORS = {
-    "400": "The body is not JSON",
-    "401": "No live token: send Authorization: Bearer oiv_...",
-    "403": "The token's scope or its person's role does not allow this",
-    "404": "Not found",
-    "413": "The body is larger than the limit",
-    "415": "Send the body as application/json",
-    "422": "A field was refused: see `errors`",
-    "429": "Too many requests: wait for Retry-After seconds",
-}
-
-
-def _parameters(operation: Operation, schemas: dict) -> list[dict]:
-    found: list[dict] = []
-    if "{id}" in operation.path:
-        found.append({"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}})
-    if operation.query is not None:
-        shape = operation.query.model_json_schema(ref_template="#/components/schemas/{model}")
-        schemas.update(shape.pop("$defs", {}))
-        required = set(shape.get("required", []))
-        for name, field in shape["properties"].items():
-            parameter = {"name": name, "in": "query", "required": name in required}
-            if field.get("type") == "array":
-                parameter |= {"style": "form", "explode": True}
-            found.append(parameter | {"schema": field})
-    return found
-
-
-def _body(operation: Operation) -> dict:
-    one = {"$ref": f"#/components/schemas/{operation.body.__name__}"}
-    schema: dict = one
-    if operation.body is NewInsight:
-        many = {"type": "array", "items": one, "minItems": 1, "maxItems": MAX_ITEMS}
-        schema = {"oneOf": [one, many]}
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-def openapi(prefix: str = "/api/v1") -> dict:
-    """The OpenAPI 3.1 document of every operation, its schemas from the pydantic models."""
-    from pydantic.json_schema import models_json_schema
-
-    models = {Problem, *(o.answer for o in OPERATIONS)}
-    models |= {o.body for o in OPERATIONS if o.body is not None}
-    _, defs = models_json_schema(
-        [(m, "serialization") for m in sorted(models, key=lambda m: m.__name__)],
-        ref_template="#/components/schemas/{model}",
-    )
-    schemas: dict = dict(defs.get("$defs", {}))
-    paths: dict[str, dict] = {}
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for operation in OPERATIONS:
-        answer = {"$ref": f"#/components/schemas/{operation.answer.__name__}"}
-        entry: dict = {
-            "operationId": operation.name,
-            "summary": operation.summary,
-            "description": f"Needs a token with the scope `{operation.scope.value}`.",
-            "security": [{"token": [operation.scope.value]}],
-            "parameters": _parameters(operation, schemas),
-            "responses": {
-                str(operation.status): {
-                    "description": "Done",
-                    "content": {"application/json": {"schema": answer}},
-                },
-                **{
-                    code: {"description": text, "content": problem} for code, text in ERRORS.items()
-                },
-            },
-        }
-        if operation.body is not None:
-            entry["requestBody"] = _body(operation)
-        paths.setdefault(prefix + operation.path, {})[operation.method.lower()] = entry
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Oivallus API",
-            "version": "1",
-            "description": "Customer insights, the backlog, themes and KPIs. Every request "
-            "carries a personal access token (made on the app's API tokens page) and acts "
-            "as its person: the same role checks and audit entries as the pages.",
-        },
-        "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
-        },
-    }
