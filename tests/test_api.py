@@ -84,6 +84,8 @@ def test_a_token_per_role_creates_searches_and_votes_as_its_person(base, role):
     assert username in base.backlog.question(question).voters
     again = call(app, "POST", f"/api/v1/questions/{question}/vote", token=secret, json={})
     assert again.json()["votes"] == 0 and not again.json()["voted"]  # a toggle
+    evidence = call(app, "GET", f"/api/v1/questions/{question}/evidence", token=secret)
+    assert evidence.status == 200 and isinstance(evidence.json()["evidence"], list)
     # every write in the audit log as the token's person, and the token itself nowhere in it
     actions = {(e.actor, e.action, e.entity) for e in base.people.audit(limit=50)}
     for action, entity in (("create", "insight"), ("ask", "question"), ("vote", "question")):
@@ -215,6 +217,7 @@ def test_a_thousand_insights_in_one_call(base):
 def test_other_problems(base):
     app, secret = Api(lambda: base), token_of(base, "aino")
     is_problem(call(app, "GET", "/api/v1/insights/999999", token=secret), 404)
+    is_problem(call(app, "GET", "/api/v1/questions/999999/evidence", token=secret), 404)
     is_problem(call(app, "GET", "/api/v1/nothing", token=secret), 404)
     assert is_problem(call(app, "DELETE", "/api/v1/themes", token=secret), 405)
     wrong = is_problem(
@@ -391,3 +394,16 @@ def test_no_operation_of_the_openapi_document_answers_500(base, folder):
     no_500()
     app.imports.wait()
     assert {200, 422} <= seen
+
+
+def test_a_token_never_reaches_the_log(base, caplog):
+    import logging
+
+    app, secret = Api(lambda: base), token_of(base, "mikko")
+    with caplog.at_level(logging.DEBUG):
+        call(app, "POST", "/api/v1/insights", token=secret, json={"text": "Kiosk screen froze"})
+        call(app, "GET", "/api/v1/insights/0", token=secret)
+        call(app, "GET", "/api/v1/me", token=secret[:-1] + "x")
+    assert secret not in caplog.text and secret[4:] not in caplog.text
+    stored = json.dumps([e.model_dump(mode="json") for e in base.people.audit()])
+    assert secret[4:12] not in stored  # only the first 4 characters (the prefix) are kept

@@ -41,6 +41,7 @@ from views.api_models import (
     MAX_ITEMS,
     OPERATIONS,
     Created,
+    EvidenceList,
     Me,
     NewInsight,
     NewQuestion,
@@ -152,6 +153,9 @@ HANDLERS: dict[str, Callable[..., BaseModel]] = {
     "ranked_questions": _ranked,
     "ask_question": _ask,
     "vote": _vote,
+    "question_evidence": lambda kb, _t, i, _q, _b: EvidenceList(
+        evidence=kb.backlog.question_evidence(kb.backlog.question(i).id)
+    ),
     "themes": _themes,
     "import_record": lambda kb, _t, i, _q, _b: kb.imports.import_record(i),
     "undo_import": _undo,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from insights.rules.kpis import Kpi
-from vocabulary.backlog import QuestionIn, QuestionStatus
+from vocabulary.backlog import QuestionEvidence, QuestionIn, QuestionStatus
 from vocabulary.imports import ImportRecord
 from vocabulary.knowledge import Hit, Insight, InsightIn
 from vocabulary.tokens import Scope
@@ -132,6 +132,12 @@ class Questions(BaseModel):
     """Questions, best first."""
 
     questions: list[QuestionOut]
+
+
+class EvidenceList(BaseModel):
+    """The insights linked to a question as evidence (confirmed or suggested)."""
+
+    evidence: list[QuestionEvidence]
 
 
 class ThemeOut(BaseModel):
@@ -289,6 +295,14 @@ OPERATIONS = (
         Scope.write,
         QuestionOut,
         body=Vote,
+    ),
+    Operation(
+        "GET",
+        "/questions/{id}/evidence",
+        "question_evidence",
+        "A question's evidence: confirmed and suggested insights",
+        Scope.read,
+        EvidenceList,
     ),
     Operation("GET", "/themes", "themes", "Every theme", Scope.read, Themes),
     Operation(
