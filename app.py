@@ -83,6 +83,7 @@ homes = [
 ]
 for_you_title = _("For you ({count})", count=unread) if unread else _("For you")
 homes.append(page("views/for_you.py", for_you_title, "inbox", "for_you"))
+homes.append(page("views/api_tokens.py", _("API tokens"), "key", "api_tokens"))
 insight = page("views/insight.py", _("Insight"), "article", "insight")
 studies = page("views/studies.py", _("Studies"), "science", "studies")
 tags = page("views/tags.py", _("Tags"), "sell", "tags")

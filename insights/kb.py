@@ -15,6 +15,7 @@ the services on top of them, each with the parts it needs:
     kb.backups   a full export (admins only)
     kb.tags      the governed tag set: synonyms, merge, rename; tag suggestions; the tag board
     kb.documents the reader: documents kept whole, speakers, highlights, redaction
+    kb.tokens    personal access tokens of the HTTP API
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -53,6 +54,7 @@ from insights.signin import SignIn
 from insights.tagging import TagWords
 from insights.tags import Tags
 from insights.themes import ThemeAssigner, Themes
+from insights.tokens import Tokens
 from language import text as textlib
 from language.bilingual import default_embedder
 from language.embeddings import Embedder
@@ -216,6 +218,7 @@ class KnowledgeBase:
             core.indexing,
             core.embedder,
         )
+        self.tokens = Tokens(acting, repos.tokens, repos.people)
         self.erasure = Erasure(
             acting,
             core.db,

@@ -19,6 +19,7 @@ from storage.privacy import PrivacyRepository
 from storage.sessions import SessionRepository
 from storage.tags import TagRepository
 from storage.themes import ThemeRepository
+from storage.tokens import TokenRepository
 from storage.vectors import EmbeddingRepository
 
 
@@ -41,6 +42,7 @@ class Repositories:
     privacy: PrivacyRepository
     tags: TagRepository
     documents: DocumentRepository
+    tokens: TokenRepository
 
     @classmethod
     def of(cls, db: Database) -> Repositories:
@@ -61,4 +63,5 @@ class Repositories:
             privacy=PrivacyRepository(db),
             tags=TagRepository(db),
             documents=DocumentRepository(db),
+            tokens=TokenRepository(db),
         )

@@ -243,6 +243,7 @@ FINNISH_TITLES = {
     "views/home_research.py": "Mitä uutta",
     "views/home_lead.py": "Tiiminvetäjän näkymä",
     "views/tags.py": "Tunnisteet",
+    "views/api_tokens.py": "API-avaimet",
 }
 
 

@@ -32,6 +32,7 @@ PAGES = [
     "views/home_research.py",
     "views/home_lead.py",
     "views/tags.py",
+    "views/api_tokens.py",
 ]
 TIMEOUT = 120
 

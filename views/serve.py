@@ -1,6 +1,8 @@
 """Serve the app: python -m views.serve [--server.port 8501 and other Streamlit flags]
 
-Streamlit serves app.py as an ASGI application (`st.App`) with three things of ours around it:
+Streamlit serves app.py as an ASGI application (`st.App`, under uvicorn) with these of ours around
+it:
+- the HTTP API under /api/v1 (views/api.py), on the same opened knowledge base as the pages;
 - the gate (views/gate.py) in front of Streamlit's routes: uploads only from signed-in
   sessions, downloads only with a live session cookie, and the HttpOnly session cookie;
 - the jobs beside the app (the import folder, weekly digests, nightly backups, see
@@ -22,6 +24,7 @@ from starlette.middleware import Middleware
 
 from ingest import jobs
 from insights.runtime.startup import default_target
+from views.api import api_routes
 from views.common import OPENINGS
 from views.gate import Gate, session_routes
 
@@ -44,7 +47,12 @@ async def lifespan(_app):
         OPENINGS.close_all()
 
 
-app = st.App(str(APP), middleware=[Middleware(Gate)], routes=session_routes(), lifespan=lifespan)
+app = st.App(
+    str(APP),
+    middleware=[Middleware(Gate)],
+    routes=[*session_routes(), *api_routes()],
+    lifespan=lifespan,
+)
 
 
 def flags(argv: list[str]) -> dict[str, object]:
