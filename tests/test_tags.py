@@ -323,3 +323,15 @@ def test_an_import_and_a_bulk_edit_store_a_synonym_as_its_tag(kb, tmp_path):
     assert kb.get(stored.id).tags == ["hinta"]  # a synonym removes its tag
     kb.curation.bulk_edit([stored.id], add_tags=["Toimitus"])
     assert kb.get(stored.id).tags == ["hinta", "delivery"]
+
+
+def test_a_rename_to_a_name_too_long_for_a_tag_is_refused_and_changes_nothing(kb):
+    """Insights carry tags of at most 60 characters: a rename past that would leave them
+    carrying a tag no edit of theirs could keep (every later edit refused)."""
+    kb.add({"text": "A box came two hours late", "tags": ["delivery"]})
+    kb.tags.create({"name": "delivery"})
+    with pytest.raises(InvalidInput) as refused:
+        kb.tags.rename("delivery", "d" * 61)
+    assert refused.value.message.values.get("field") == "new name"
+    assert [t.name for t in kb.tags.tag_set()] == ["delivery"]
+    assert kb.insights.browse()[0][0].tags == ["delivery"]
