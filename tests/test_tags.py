@@ -8,6 +8,7 @@ import pytest
 
 from insights import InsightIn, KnowledgeBase
 from insights.acting import PermissionDenied
+from language.text import escape_markdown
 from tests.conftest import add_people
 from tests.doubles import HashingEmbedder
 from tests.test_pages import open_app, shared
@@ -335,3 +336,17 @@ def test_a_rename_to_a_name_too_long_for_a_tag_is_refused_and_changes_nothing(kb
     assert refused.value.message.values.get("field") == "new name"
     assert [t.name for t in kb.tags.tag_set()] == ["delivery"]
     assert kb.insights.browse()[0][0].tags == ["delivery"]
+
+
+def test_a_board_cell_shows_a_study_title_as_written_not_as_markup(app_db):
+    base = shared(app_db)
+    study = base.catalog.create_study({"title": "**Kassa** [klikkaa](https://example.com)"})
+    base.add({"text": "The parcel was late", "tags": ["delivery"], "study_id": study.id})
+    at = open_app("views/tags.py", user="aino")
+    at.button(key="board-study-delivery-0").click().run()
+    written = escape_markdown(study.title)
+    assert written.startswith("\\*\\*Kassa\\*\\* \\[klikkaa\\]")
+    assert f"#delivery in {written}" in [s.value for s in at.subheader]
+    assert at.button(key="board-study-delivery-0").help == (
+        f"Open the insights tagged delivery in {written}"
+    )
