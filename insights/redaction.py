@@ -1,8 +1,9 @@
 """Redaction (`kb.redaction`, researchers): a span selected in the reader (a name or a phone
 number the scrubber missed) is masked everywhere it stands.
 
-Every occurrence of the selected words (any case) becomes as many "█" characters: in the
-document's text (its length kept, so the offsets of segments and highlights hold), in every
+Every occurrence of the selected words (any case; whole words where the selection begins and
+ends at a word's edge, so "itse" leaves "tarvitsette" whole) becomes as many "█" characters: in
+the document's text (its length kept, so the offsets of segments and highlights hold), in every
 insight's text, title and history, in quotes and evidence, in the audit log's stored states,
 and in the search index (the live insights whose text changed are re-embedded and indexed
 again, as an edit does). Exports read the stored text, so they follow. The audit entry says who
@@ -31,6 +32,17 @@ from vocabulary.people import Role
 
 MASK = "█"
 MIN_CHARS = 2
+
+
+def _bounded(text: str, start: int, end: int) -> str:
+    """The pattern of `text[start:end]` wherever it stands: a selection that begins (ends) at
+    a word's edge matches only at a word's edge, so redacting "itse" leaves "tarvitsette"
+    whole; one that begins (ends) inside a word matches inside words too."""
+    words = text[start:end]
+    inside = re.compile(r"\w")
+    left = bool(inside.match(words[0])) and not (start and inside.match(text[start - 1]))
+    right = bool(inside.match(words[-1])) and not (end < len(text) and inside.match(text[end]))
+    return (r"(?<!\w)" if left else "") + re.escape(words) + (r"(?!\w)" if right else "")
 
 
 class RedactionReport(BaseModel):
@@ -75,7 +87,7 @@ class Redaction:
             raise InvalidInput("select at least two characters to redact")
         if words.strip(MASK + " ") == "":
             raise InvalidInput("the selection is redacted already")
-        pattern = re.compile(re.escape(words), re.I)
+        pattern = re.compile(_bounded(document.text or "", start, end), re.I)
 
         def mask(text: str) -> tuple[str, int]:
             return pattern.subn(lambda m: MASK * len(m.group()), text)

@@ -30,6 +30,7 @@ from vocabulary.knowledge import Insight, SearchFilters, now
 from vocabulary.people import Role
 from vocabulary.tags import (
     BOARD_DIMENSIONS,
+    MAX_TAG_CHARS,
     FreeTag,
     Tag,
     TagBoard,
@@ -156,6 +157,12 @@ class Tags:
         """Give a tag of the set a new name; every insight carrying it follows, in one
         transaction, and the old name stays as a synonym (old links and imports land on it)."""
         new = _key(new_name, "new name")
+        if len(new) > MAX_TAG_CHARS:  # as a tag of an insight (the rename writes it on them)
+            raise InvalidInput(
+                "{field} is too long (at most {max_length} characters); shorten it",
+                field="new name",
+                max_length=MAX_TAG_CHARS,
+            )
         with self.db.transaction() as cur:
             self.repo.lock(cur)
             tag_id, old, group = self._find(cur, name)

@@ -148,3 +148,55 @@ def test_a_researcher_highlights_a_participants_sentence_in_a_finnish_interview(
     settle(page)
     shot(page, "finnish")
     context.close()
+
+
+EMOJI_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Haastattelija>Miltä sovellus tuntui?
+
+00:00:04.500 --> 00:00:09.000
+<v Maija>Ihan kiva 😀😀 mutta maksaminen jumittui kahdesti kassalla.
+"""
+
+
+@pytest.fixture(scope="module")
+def emoji_url(tmp_path_factory):
+    """The app with a transcript whose participant uses emoji (two UTF-16 units each)."""
+    from insights import KnowledgeBase
+    from tests.test_browser import ADMIN_PASSWORD
+
+    folder = tmp_path_factory.mktemp("browser-emoji")
+    kb = KnowledgeBase.open(folder / "emoji.duckdb", embedder=HashingEmbedder())
+    kb.people.ensure_admin(ADMIN_PASSWORD)
+    kb.people.create_user("aino", "Aino Researcher", role="researcher", password=PASSWORD)
+    (folder / "emoji.vtt").write_text(EMOJI_VTT, encoding="utf-8")
+    kb.imports.import_file(folder / "emoji.vtt")
+    kb.close()
+    yield from _serve(folder / "emoji.duckdb")
+
+
+def test_after_an_emoji_the_reader_marks_and_highlights_the_right_words(emoji_url, browser):
+    """The browser counts an emoji as two: the marks and a selection after one still stand
+    on the right words."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.set_default_timeout(90_000)
+    page.goto(emoji_url + "/documents?document=1")
+    page.get_by_label("Username").fill("aino")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    reader = page.locator('[data-testid="oiv-reader"]')
+    reader.get_by_text("Miltä sovellus", exact=False).wait_for()
+    settle(page)
+    assert "".join(reader.locator("mark").all_inner_texts()) == (
+        "Ihan kiva 😀😀 mutta maksaminen jumittui kahdesti kassalla."
+    )
+    assert page.evaluate(SELECT, "maksaminen jumittui")
+    page.get_by_text("Selected:", exact=False).wait_for()
+    settle(page)
+    assert page.get_by_text("maksaminen jumittui", exact=False).count() >= 2
+    page.get_by_role("button", name="Highlight", exact=True).click()
+    page.get_by_text("Highlighted as insight", exact=False).wait_for()
+    settle(page)
+    assert reader.locator("mark.oiv-highlight").all_inner_texts() == ["maksaminen jumittui"]
+    page.close()

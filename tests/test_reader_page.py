@@ -177,3 +177,16 @@ def test_a_highlight_is_retagged_and_deleted_on_the_page(interview_app):
     assert not at.exception
     assert base.get(made.id, include_deleted=True).deleted_at is not None
     assert any("Highlights (0)" in h.value for h in at.subheader)
+
+
+def test_offsets_cross_to_the_browser_and_back_around_emoji():
+    """The reader's offsets in the browser's UTF-16 units and back (an emoji is two)."""
+    from views.reader_component import BrowserOffsets
+
+    for text in ("abc", "a😀b😀😀c", "😀", "ä😀ö", ""):
+        units = BrowserOffsets(text)
+        encoded = text.encode("utf-16-le")
+        for at in range(len(text) + 1):
+            browser = units.to_browser(at)
+            assert encoded[: 2 * browser].decode("utf-16-le") == text[:at]
+            assert units.from_browser(browser) == at

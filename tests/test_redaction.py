@@ -84,3 +84,34 @@ def test_a_changed_or_empty_span_is_refused(redacted):
         kb.redaction.redact(select(after, "█" * len(SECRET)))
     with pytest.raises(InvalidInput, match="empty"):
         kb.redaction.redact(select(after, "\n\n"))  # between two turns
+
+
+def test_a_redacted_word_is_masked_as_a_word_not_inside_other_words(kb, tmp_path):
+    """Redacting the word "itse" masks that word everywhere, never the letters inside other
+    words ("tarvitsette", "itsepalvelu"): a redaction cannot be undone."""
+    path = tmp_path / "haastattelu.vtt"
+    shutil.copy(INTERVIEW, path)
+    kb.imports.import_file(path)
+    other = kb.add({"text": "Asiakas kertoi itse itsepalvelusta, jota ei tarvitse."}).insight
+    document = kb.documents.get(kb.documents.documents()[0].id)
+    kb.redaction.redact(select(document, "itse"))
+    after = kb.documents.get(document.id).text
+    assert "minulle ████ ja" in after and "tarvitsette" in after
+    assert kb.insights.get(other.id).text == (
+        "Asiakas kertoi ████ itsepalvelusta, jota ei tarvitse."
+    )
+
+
+def test_a_part_of_a_word_selected_is_masked_wherever_it_stands(kb, tmp_path):
+    """A selection that starts or ends inside a word masks those letters, in words too."""
+    path = tmp_path / "haastattelu.vtt"
+    shutil.copy(INTERVIEW, path)
+    kb.imports.import_file(path)
+    document = kb.documents.get(kb.documents.documents()[0].id)
+    start = document.text.index("tarvitsette") + 4
+    kb.redaction.redact(
+        {"document_id": document.id, "start": start, "end": start + 4, "text": "itse"}
+    )
+    after = kb.documents.get(document.id).text
+    assert "tarv████tte" in after and "minulle ████ ja" in after
+    assert not [i for i in kb.insights.browse()[0] if "tarvitsette" in i.text]

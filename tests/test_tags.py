@@ -8,6 +8,7 @@ import pytest
 
 from insights import InsightIn, KnowledgeBase
 from insights.acting import PermissionDenied
+from language.text import escape_markdown
 from tests.conftest import add_people
 from tests.doubles import HashingEmbedder
 from tests.test_pages import open_app, shared
@@ -323,3 +324,29 @@ def test_an_import_and_a_bulk_edit_store_a_synonym_as_its_tag(kb, tmp_path):
     assert kb.get(stored.id).tags == ["hinta"]  # a synonym removes its tag
     kb.curation.bulk_edit([stored.id], add_tags=["Toimitus"])
     assert kb.get(stored.id).tags == ["hinta", "delivery"]
+
+
+def test_a_rename_to_a_name_too_long_for_a_tag_is_refused_and_changes_nothing(kb):
+    """Insights carry tags of at most 60 characters: a rename past that would leave them
+    carrying a tag no edit of theirs could keep (every later edit refused)."""
+    kb.add({"text": "A box came two hours late", "tags": ["delivery"]})
+    kb.tags.create({"name": "delivery"})
+    with pytest.raises(InvalidInput) as refused:
+        kb.tags.rename("delivery", "d" * 61)
+    assert refused.value.message.values.get("field") == "new name"
+    assert [t.name for t in kb.tags.tag_set()] == ["delivery"]
+    assert kb.insights.browse()[0][0].tags == ["delivery"]
+
+
+def test_a_board_cell_shows_a_study_title_as_written_not_as_markup(app_db):
+    base = shared(app_db)
+    study = base.catalog.create_study({"title": "**Kassa** [klikkaa](https://example.com)"})
+    base.add({"text": "The parcel was late", "tags": ["delivery"], "study_id": study.id})
+    at = open_app("views/tags.py", user="aino")
+    at.button(key="board-study-delivery-0").click().run()
+    written = escape_markdown(study.title)
+    assert written.startswith("\\*\\*Kassa\\*\\* \\[klikkaa\\]")
+    assert f"#delivery in {written}" in [s.value for s in at.subheader]
+    assert at.button(key="board-study-delivery-0").help == (
+        f"Open the insights tagged delivery in {written}"
+    )

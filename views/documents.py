@@ -9,7 +9,7 @@ from insights import NotFound
 from language.text import escape_markdown
 from views.common import allowed, attempt, choose_many, kb, may, open_link, speaker_name, title_of
 from views.i18n import SPEAKER_ROLE_NAMES, _, error_text, named, ui
-from views.reader_component import reader_text
+from views.reader_component import BrowserOffsets, reader_text
 from views.tag_suggestions import show_tag_suggestions
 from vocabulary.documents import Document
 from vocabulary.errors import OivallusError
@@ -151,6 +151,7 @@ try:
 except ValueError:
     pass
 hint = _("Select words in the text to highlight them as an insight.") if may("contributor") else ""
+units = BrowserOffsets(document.text)  # the browser counts an emoji as two
 result = reader_text(
     key=f"reader_{document.id}",
     data={
@@ -160,8 +161,8 @@ result = reader_text(
         "segments": [
             {
                 "number": s.number,
-                "start": s.start,
-                "end": s.end,
+                "start": units.to_browser(s.start),
+                "end": units.to_browser(s.end),
                 "heading": s.heading,
                 "who": who(s.speaker) if s.speaker else "",
                 "times": times(s),
@@ -171,15 +172,15 @@ result = reader_text(
         ],
         "marks": [
             {
-                "start": s.start,
-                "end": s.end,
+                "start": units.to_browser(s.start),
+                "end": units.to_browser(s.end),
                 "insight_id": s.insight_id,
                 "origin": s.origin,
                 "title": titles.get(s.insight_id, ""),
             }
             for s in spans
         ],
-        "focus": focus,
+        "focus": focus and {k: units.to_browser(v) for k, v in focus.items()},
     },
     on_selection_change=lambda: None,
     on_opened_change=lambda: None,
@@ -188,8 +189,15 @@ opened = getattr(result, "opened", None)
 if opened:
     st.switch_page("views/insight.py", query_params={"insight": str(opened)})
 
-# a selection the component reported (AppTest, where no browser runs it, sets the session key)
-selection = getattr(result, "selection", None) or st.session_state.get("reader_selection")
+# a selection the component reported, its offsets as Python counts (AppTest, where no browser
+# runs it, sets the session key)
+selection = getattr(result, "selection", None)
+if selection:
+    selection = dict(selection) | {
+        "start": units.from_browser(int(selection.get("start") or 0)),
+        "end": units.from_browser(int(selection.get("end") or 0)),
+    }
+selection = selection or st.session_state.get("reader_selection")
 done = st.session_state.pop("reader_done", None)
 if done is not None:  # the run after a highlight or a redaction: say what became of it
     if done:

@@ -10,11 +10,37 @@ What comes back (the component's state and triggers):
 - `opened`: the id of the insight whose mark was clicked.
 
 The text is set with `textContent`, never as HTML: a document's words cannot become markup.
+The browser counts a text in UTF-16 code units, Python in characters: an emoji is one character
+and two units, so offsets cross between them through `BrowserOffsets`.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+
 import streamlit as st
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # characters of two UTF-16 code units
+
+
+class BrowserOffsets:
+    """A text's character offsets (Python's) to and from the browser's (UTF-16 code units),
+    which differ after every emoji or other character beyond the Basic Multilingual Plane."""
+
+    def __init__(self, text: str) -> None:
+        self.chars = [m.start() for m in _ASTRAL.finditer(text)]
+        self.units = [at + n for n, at in enumerate(self.chars)]  # where each starts, in units
+
+    def to_browser(self, at: int) -> int:
+        """A character offset as the browser counts it."""
+        return at + bisect_left(self.chars, at)
+
+    def from_browser(self, at: int) -> int:
+        """The browser's offset as a character offset (one inside a character's two units
+        falls after it; the text then differs and the service refuses the selection)."""
+        return at - bisect_right(self.units, at - 2)
+
 
 CSS = """
 .oiv-reader { max-height: 65vh; overflow-y: auto; padding: 0.25rem 0.75rem;

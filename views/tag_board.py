@@ -65,7 +65,9 @@ def tag_board(base) -> None:
                 words.number(cell.count),
                 key=f"board-{dimension}-{tag}-{number}",
                 help=_(
-                    "Open the insights tagged {tag} in {column}", tag=tag, column=column or none
+                    "Open the insights tagged {tag} in {column}",
+                    tag=escape_markdown(tag),
+                    column=escape_markdown(column or none),
                 ),
                 type="primary" if here == opened else "secondary",
                 on_click=open_cell,
@@ -88,7 +90,10 @@ def open_cell(here: tuple[str, str, str]) -> None:
 def show_cell(base, cell, column_name: str) -> None:
     """The insights behind one cell of the board."""
     words = ui()
-    st.subheader(_("#{tag} in {column}", tag=cell.tag, column=column_name), anchor=False)
+    st.subheader(
+        _("#{tag} in {column}", tag=escape_markdown(cell.tag), column=escape_markdown(column_name)),
+        anchor=False,
+    )
     st.caption(words.plural("{count} insight", "{count} insights", cell.count))
     for insight in base.tags.insights_of(cell.insight_ids[:50]):
         with st.container(border=True):
