@@ -190,3 +190,19 @@ def test_offsets_cross_to_the_browser_and_back_around_emoji():
             browser = units.to_browser(at)
             assert encoded[: 2 * browser].decode("utf-16-le") == text[:at]
             assert units.from_browser(browser) == at
+
+
+def test_a_speakers_label_shows_as_written_not_as_markdown(app_db, tmp_path):
+    base = shared(app_db)
+    path = tmp_path / "hostile.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v **Bob** [x](https://example.com)>Mikä "
+        "muuttui?\n\n00:00:04.000 --> 00:00:09.000\n<v Maija>Toimitus myöhästyi taas.\n",
+        encoding="utf-8",
+    )
+    base.acting_as(base.people.user("aino")).imports.import_file(path)
+    document = base.documents.documents()[0]
+    at = open_app("views/documents.py", user="aino", document=str(document.id))
+    assert not at.exception
+    labels = [w.label for w in at.text_input if w.label.startswith("Name of")]
+    assert any("\\*\\*Bob\\*\\*" in label and "\\[x\\]" in label for label in labels), labels

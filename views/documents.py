@@ -100,7 +100,9 @@ def speakers_form(document: Document) -> None:
         roles = list(SPEAKER_ROLE_NAMES)
         for speaker in document.speakers:
             left, right = st.columns([3, 2])
-            label = speaker.label or _("Speaker {number}", number=speaker.number)
+            label = escape_markdown(speaker.label or "") or _(
+                "Speaker {number}", number=speaker.number
+            )
             name = left.text_input(
                 _("Name of {label}", label=label),
                 value=speaker.name or "",

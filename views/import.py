@@ -209,7 +209,7 @@ def speaker_roles(path: Path, key: str) -> dict[str, str] | None:
     cols = st.columns(min(len(speakers), 4))
     return {
         s.label or "": cols[n % 4].selectbox(
-            _("Role of {label}", label=s.label),
+            _("Role of {label}", label=escape_markdown(s.label or "")),
             roles,
             index=roles.index(s.role),
             format_func=named(SPEAKER_ROLE_NAMES),

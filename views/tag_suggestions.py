@@ -33,7 +33,7 @@ def show_tag_suggestions(
     for suggestion in found:
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.button(
-            "#" + suggestion.tag,
+            "#" + escape_markdown(suggestion.tag),
             key=f"{key}-{suggestion.tag}",
             icon=":material/add:",
             on_click=pick,
