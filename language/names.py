@@ -104,3 +104,19 @@ def name_of(words: Interface, names: dict[str, str], value: str | None) -> str:
     if value is None:
         return ""
     return words.text(names[value]) if value in names else value
+
+
+# Where a person's data may stand (storage.privacy.TEXT_PLACES), as the Privacy page names it.
+PLACE_NAMES = {
+    "insight": N_("Insight"),
+    "insight version": N_("Earlier version of an insight"),
+    "evidence": N_("Evidence"),
+    "question": N_("Question"),
+    "question note": N_("Note on a question's state"),
+    "import": N_("Imported file"),
+    "audit entry": N_("Audit log entry"),
+    "document": N_("Document"),
+    "document segment": N_("Part of a document"),
+    "speaker": N_("Speaker"),
+    "API token": N_("API token"),
+}

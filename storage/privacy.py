@@ -38,6 +38,7 @@ TEXT_PLACES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, .
         (),
     ),
     "speaker": ("document_speakers", ("document_id", "number"), ("label", "name"), ()),
+    "API token": ("api_tokens", ("id",), ("name",), ()),  # a token's name, e.g. "Matti's laptop"
 }
 # Columns holding a list of texts (tags), searched and rewritten item by item.
 LIST_PLACES: dict[str, tuple[str, ...]] = {"insight": ("tags",), "question": ("tags",)}

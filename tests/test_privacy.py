@@ -173,3 +173,16 @@ def test_erasure_reaches_tags_and_teams(kb):
     for hit in kb.search("Virtasen", k=5):  # what search shows holds no mention either
         shown = " ".join([hit.insight.text, hit.insight.team or "", *hit.insight.tags])
         assert "virta" not in shown.lower() and hit.lexical_score == 0
+
+
+def test_erasure_reaches_an_api_tokens_name(kb):
+    from tests.conftest import add_people
+
+    add_people(kb)
+    mikko = kb.acting_as(kb.people.user("mikko"))
+    token, _secret = mikko.tokens.create({"name": "Anna Virtasen kannettava", "scopes": ["read"]})
+    plan = kb.erasure.find("Anna Virtanen", "name")
+    assert "API token" in {m.place for m in plan.mentions}
+    kb.erasure.erase("Anna Virtanen", "name")
+    [kept] = mikko.tokens.mine()
+    assert kept.id == token.id and "Virta" not in kept.name

@@ -19,6 +19,7 @@ from language.names import (  # noqa: F401 - the pages take the names (and N_) f
     ACTION_NAMES,
     KIND_NAMES,
     N_,
+    PLACE_NAMES,
     RELATION_NAMES,
     SENTIMENT_NAMES,
     SOURCE_NAMES,

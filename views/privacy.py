@@ -6,7 +6,7 @@ import streamlit as st
 from insights.erasure import KINDS
 from language.text import escape_markdown
 from views.common import attempt, kb, may
-from views.i18n import N_, SOURCE_NAMES, _, error_text, named, ui
+from views.i18n import N_, PLACE_NAMES, SOURCE_NAMES, _, error_text, named, ui
 from vocabulary.errors import OivallusError
 from vocabulary.knowledge import Source
 
@@ -19,6 +19,7 @@ KIND_NAMES = {
 
 base = kb()
 source_name = named(SOURCE_NAMES)
+place_name = named(PLACE_NAMES)
 st.title(_("Privacy"))
 if not may("admin"):
     st.error(_("This page is for admins."))
@@ -120,7 +121,7 @@ with erasure:
             pd.DataFrame(
                 [
                     {
-                        _("where"): m.place,
+                        _("where"): place_name(m.place),
                         "id": "/".join(map(str, m.key)),
                         _("field"): m.field,
                         _("snippet"): m.snippet,
