@@ -350,3 +350,12 @@ def test_a_board_cell_shows_a_study_title_as_written_not_as_markup(app_db):
     assert at.button(key="board-study-delivery-0").help == (
         f"Open the insights tagged delivery in {written}"
     )
+
+
+def test_look_alike_tags_are_one_tag(kb):
+    composed, combining = "\u00e9clair", "e\u0301clair"  # "éclair" typed two ways
+    first = kb.add({"text": "Pastry counter ran out early", "tags": [composed]}).insight
+    second = kb.add({"text": "Pastry counter empty at noon", "tags": [combining, "de\u200blivery"]})
+    assert first.tags == ["éclair"] and second.insight.tags == ["éclair", "delivery"]
+    kb.tags.create({"name": combining, "synonyms_fi": ["leivos\u00ad"]})
+    assert kb.tags.canonical(["LEIVOS"]) == ["éclair"]

@@ -7,6 +7,7 @@ speak it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -63,6 +64,17 @@ class LinkStatus(StrEnum):
 def now() -> datetime:
     """The current time to the second, as timestamps are stored."""
     return datetime.now().replace(microsecond=0)
+
+
+# Characters that do not show: a tag with one looks like a tag without it.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def tag_key(name: str) -> str:
+    """A tag as insights carry it: one Unicode form (NFC: "é" typed either way is one letter),
+    lowercase, single spaces, no invisible or control characters."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", str(name)))
+    return check_control_chars(" ".join(text.split()).lower())
 
 
 def check_control_chars(value: str) -> str:
@@ -127,7 +139,7 @@ class InsightIn(BaseModel):
     def _clean_tags(cls, tags: list[str]) -> list[str]:
         cleaned: list[str] = []
         for tag in tags:
-            tag = check_control_chars(" ".join(tag.split()).lower())
+            tag = tag_key(tag)
             if len(tag) > 60:
                 raise InvalidValue("tag {tag}... is longer than 60 characters", tag=repr(tag[:20]))
             if tag and tag not in cleaned:

@@ -8,15 +8,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vocabulary.errors import InvalidValue
-from vocabulary.knowledge import check_control_chars
+from vocabulary.knowledge import check_control_chars, tag_key
 
 MAX_TAG_CHARS = 60  # as an insight's tags (vocabulary.knowledge.InsightIn)
 BOARD_DIMENSIONS = ("study", "segment", "journey_stage", "month")
-
-
-def tag_key(name: str) -> str:
-    """A tag as insights carry it: lowercase, single spaces, no control characters."""
-    return check_control_chars(" ".join(str(name).split()).lower())
 
 
 def _names(values: list[str] | str) -> list[str]:
