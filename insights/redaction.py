@@ -6,7 +6,9 @@ ends at a word's edge, so "itse" leaves "tarvitsette" whole) becomes as many "â–
 the document's text (its length kept, so the offsets of segments and highlights hold), in every
 insight's text, title and history, in quotes and evidence, in the audit log's stored states,
 and in the search index (the live insights whose text changed are re-embedded and indexed
-again, as an edit does). Exports read the stored text, so they follow. The audit entry says who
+again, as an edit does). A selection that runs past an insight's span (two sentences, two
+insights) also masks, in each insight holding a piece of it (its text, versions and stored
+states), that piece; elsewhere only the whole selection is masked. Exports read the stored text, so they follow. The audit entry says who
 redacted in which document and when, and how many rows changed, never the words. Backups keep
 what they held until they rotate out (README, Security).
 """
@@ -43,6 +45,14 @@ def _bounded(text: str, start: int, end: int) -> str:
     left = bool(inside.match(words[0])) and not (start and inside.match(text[start - 1]))
     right = bool(inside.match(words[-1])) and not (end < len(text) and inside.match(text[end]))
     return (r"(?<!\w)" if left else "") + re.escape(words) + (r"(?!\w)" if right else "")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 class RedactionReport(BaseModel):
@@ -87,29 +97,42 @@ class Redaction:
             raise InvalidInput("select at least two characters to redact")
         if words.strip(MASK + " ") == "":
             raise InvalidInput("the selection is redacted already")
-        pattern = re.compile(_bounded(document.text or "", start, end), re.I)
+        text = document.text or ""
+        pieces, holders = self._pieces(document.id, text, start, end)
+        whole = re.compile(_bounded(text, start, end), re.I)
+        # an insight holding a piece has that piece masked too (the whole selection first);
+        # elsewhere only the whole selection is, so a piece such as "Kiitos" stays elsewhere
+        held = re.compile(
+            "|".join(f"(?:{_bounded(text, a, b)})" for a, b in [(start, end), *pieces]), re.I
+        )
+        pattern = whole
 
-        def mask(text: str) -> tuple[str, int]:
-            return pattern.subn(lambda m: MASK * len(m.group()), text)
+        def mask(value: str) -> tuple[str, int]:
+            return pattern.subn(lambda m: MASK * len(m.group()), value)
 
-        def mask_json(value):
+        def mask_json(value, use: re.Pattern):
             if isinstance(value, str):
-                return mask(value)
+                return use.subn(lambda m: MASK * len(m.group()), value)
             if isinstance(value, list):
-                pairs = [mask_json(v) for v in value]
+                pairs = [mask_json(v, use) for v in value]
                 return [v for v, _ in pairs], sum(n for _, n in pairs)
             if isinstance(value, dict):
-                pairs = {k: mask_json(v) for k, v in value.items()}
-                return {k: v for k, (v, _) in pairs.items()}, sum(n for _, n in pairs.values())
+                if value.get("id") in holders and "text" in value:  # a holder's stored state
+                    use = held
+                masked = {k: mask_json(v, use) for k, v in value.items()}
+                return {k: v for k, (v, _) in masked.items()}, sum(n for _, n in masked.values())
             return value, 0
 
         # JSON columns may keep the words escaped ("M\u00e4kinen"): look for both spellings
-        needles = list(dict.fromkeys([words, json.dumps(words)[1:-1]]))
+        texts = [text[a:b] for a, b in [(start, end), *pieces]]
+        needles = list(dict.fromkeys([n for t in texts for n in (t, json.dumps(t)[1:-1])]))
         report = RedactionReport(document_id=document.id, characters=0, rows=0, reindexed=0)
         changed_insights: list[int] = []
         with self.db.transaction() as cur:
             for place, (_, _, _, jsons) in TEXT_PLACES.items():
                 for key, values in self.privacy.candidates(place, needles):
+                    holds = place in ("insight", "insight version") and key[0] in holders
+                    pattern = held if holds else whole
                     changes: dict[str, object] = {}
                     for column, value in values.items():
                         if not value:
@@ -119,7 +142,7 @@ class Redaction:
                             if sum(n for _, n in pairs):
                                 changes[column] = [v for v, _ in pairs]
                         elif column in jsons:
-                            new, count = mask_json(json.loads(value))
+                            new, count = mask_json(json.loads(value), pattern)
                             if count:
                                 changes[column] = json.dumps(new, default=str)
                         else:
@@ -143,3 +166,18 @@ class Redaction:
                 report.reindexed = len(live)
         report.characters = len(words)
         return report
+
+    def _pieces(
+        self, document_id: int, text: str, start: int, end: int
+    ) -> tuple[list[tuple[int, int]], set[int]]:
+        """The parts of the selection that insights of the document hold where the selection
+        runs past their span (two sentences, two insights: each holds only its piece, which
+        the whole selection would not match), longest first, and those insights."""
+        pieces: set[tuple[int, int]] = set()
+        holders: set[int] = set()
+        for span in self.documents.spans(document_id):
+            a, b = _trimmed(text, max(start, span.start), min(end, span.end))
+            if b - a >= MIN_CHARS and (a, b) != (start, end):
+                pieces.add((a, b))
+                holders.add(span.insight_id)
+        return sorted(pieces, key=lambda p: (p[0] - p[1], p[0])), holders

@@ -115,3 +115,20 @@ def test_a_part_of_a_word_selected_is_masked_wherever_it_stands(kb, tmp_path):
     after = kb.documents.get(document.id).text
     assert "tarv████tte" in after and "minulle ████ ja" in after
     assert not [i for i in kb.insights.browse()[0] if "tarvitsette" in i.text]
+
+
+def test_a_redaction_across_two_insights_masks_the_piece_each_holds(kb, tmp_path):
+    path = tmp_path / "haastattelu.vtt"
+    shutil.copy(INTERVIEW, path)
+    kb.imports.import_file(path)
+    document = kb.documents.get(kb.documents.documents()[0].id)
+    highlight = kb.documents.highlight(select(document, "kylmälaukku oli lämmin."))
+    elsewhere = kb.add(InsightIn(text="Melkein kaikki tilaukset tulivat ajallaan.")).insight
+    kb.redaction.redact(select(document, "lämmin. Melkein"))
+    held = kb.insights.get(highlight.id)
+    assert held.text == "kylmälaukku oli ███████" and "lämmin" not in held.text
+    assert "lämmin" not in everything_stored(kb)  # versions, the audit log's states too
+    turn = next(i for i in kb.insights.browse()[0] if i.text.startswith("Ensimmäinen"))
+    assert "lämmin" not in turn.text and "Melkein" not in turn.text
+    # a piece is masked only in the insights holding it: "Melkein" elsewhere stays
+    assert kb.insights.get(elsewhere.id).text.startswith("Melkein kaikki")
