@@ -9,6 +9,8 @@ speakers and deleting a document a researcher's. Redaction is in insights.redact
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from insights.acting import Acting, audited, requires
 from insights.collection import Insights
 from insights.curation import Curation
@@ -26,7 +28,7 @@ from vocabulary.documents import (
     Speaker,
     SpeakerRole,
 )
-from vocabulary.errors import InvalidInput, NotFound
+from vocabulary.errors import InvalidInput, NotFound, describe_validation_error
 from vocabulary.knowledge import MAX_SHORT_CHARS, Insight, InsightIn, Kind, Source, now
 from vocabulary.people import Role
 
@@ -184,7 +186,10 @@ class Documents:
     def check_selection(self, selection: Selection | dict) -> tuple[Document, int, int]:
         """The document and the trimmed offsets of a selection; `InvalidInput` (nothing
         stored) for a selection that cannot be one."""
-        selection = Selection.model_validate(selection)
+        try:
+            selection = Selection.model_validate(selection)
+        except ValidationError as error:
+            raise describe_validation_error(error) from None
         if (
             selection.end_document_id is not None
             and selection.end_document_id != selection.document_id

@@ -8,9 +8,10 @@ insight's text, title and history, in quotes and evidence, in the audit log's st
 and in the search index (the live insights whose text changed are re-embedded and indexed
 again, as an edit does). A selection that runs past an insight's span (two sentences, two
 insights) also masks, in each insight holding a piece of it (its text, versions and stored
-states), that piece; elsewhere only the whole selection is masked. Exports read the stored text, so they follow. The audit entry says who
-redacted in which document and when, and how many rows changed, never the words. Backups keep
-what they held until they rotate out (README, Security).
+states), that piece; elsewhere only the whole selection is masked. Exports read the stored
+text, so they follow. The audit entry says who redacted in which document and when, and how
+many rows changed, never the words. Backups keep what they held until they rotate out
+(README, Security).
 """
 
 from __future__ import annotations

@@ -149,6 +149,7 @@ def test_a_selection_with_surrounding_spaces_is_trimmed(interview):
         ({"text": "   ", "end": None}, "empty"),
         ({"end_document_id": 99}, "another"),
         ({"text": "jotain muuta tekstiä"}, "changed"),
+        ({"start": "alku"}, "start"),  # a field of the wrong type is named, not a crash
         ({"start": 10_000, "end": 10_010}, "changed"),
     ],
 )
