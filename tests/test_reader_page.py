@@ -144,6 +144,7 @@ def test_a_contributor_may_highlight_but_not_redact_or_name_speakers(interview_a
     at.run()
     labels = [b.label for b in at.button]
     assert "Highlight" in labels and "Redact" not in labels and "Save speakers" not in labels
+    assert "Delete" not in labels  # deleting a document is a researcher's
 
 
 def test_a_viewer_reads_without_the_highlight_panel(interview_app):
@@ -206,3 +207,14 @@ def test_a_speakers_label_shows_as_written_not_as_markdown(app_db, tmp_path):
     assert not at.exception
     labels = [w.label for w in at.text_input if w.label.startswith("Name of")]
     assert any("\\*\\*Bob\\*\\*" in label and "\\[x\\]" in label for label in labels), labels
+
+
+def test_a_researcher_deletes_a_document_and_its_insights_stay(interview_app):
+    base, document = interview_app
+    before = base.count()
+    at = open_app("views/documents.py", user="aino", document=str(document.id))
+    at.button(key=f"delete_document_{document.id}").click()
+    at.run()
+    assert not at.exception
+    assert any("Deleted haastattelu" in s.value for s in at.success)
+    assert base.documents.documents() == [] and base.count() == before

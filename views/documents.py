@@ -56,6 +56,9 @@ def document_list() -> None:
 
 
 if not raw_id:
+    deleted = st.session_state.pop("documents_deleted", None)
+    if deleted:
+        st.success(_("Deleted {file} from the documents.", file=escape_markdown(deleted)))
     document_list()
     st.stop()
 
@@ -72,7 +75,22 @@ except (ValueError, NotFound) as error:
 # reruns a selection or a form starts keep the document (and the place it links to)
 st.query_params["document"] = str(document.id)
 st.title(escape_markdown(document.file), anchor=False)
-st.page_link(READER, label=_("All documents"), icon=":material/arrow_back:")
+back, remove = st.columns([3, 1], vertical_alignment="center")
+with back:
+    st.page_link(READER, label=_("All documents"), icon=":material/arrow_back:")
+if may("researcher"):
+    with remove.popover(_("Delete document"), icon=":material/delete:"):
+        st.caption(
+            _(
+                "The reader lists it no more and takes no highlights in it; its insights and "
+                "highlights stay."
+            )
+        )
+        delete = st.button(_("Delete"), key=f"delete_document_{document.id}", type="primary")
+        if delete and attempt(base.documents.delete, document.id):
+            st.query_params.clear()
+            st.session_state["documents_deleted"] = document.file
+            st.rerun()
 speakers = {s.number: s for s in document.speakers}
 
 
