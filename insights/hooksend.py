@@ -12,12 +12,14 @@ bytes of the answer are read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 from vocabulary.errors import InvalidInput
 
 TIMEOUT_SECONDS = 5.0  # to connect, and for each read or write after it
+DEADLINE_SECONDS = 15.0  # the whole try: a receiver trickling bytes is cut off here
 READ_LIMIT = 4096  # bytes of a receiver's answer read (and kept, trimmed, in the log)
 KEPT_ANSWER = 500  # characters of the answer kept in the delivery log
 
@@ -148,10 +151,13 @@ class _Pinned(http.client.HTTPSConnection):
             target.host, target.port, timeout=timeout, context=ssl.create_default_context()
         )
         self.target = target
+        self.raw: socket.socket | None = None
 
     def connect(self) -> None:
         raw = socket.create_connection((self.target.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.target.host)  # type: ignore[attr-defined]
+        context: ssl.SSLContext = self._context  # type: ignore[attr-defined]
+        self.sock = context.wrap_socket(raw, server_hostname=self.target.host)
+        self.raw = self.sock  # kept: the answer reads from it after `sock` is let go
 
 
 class _PinnedPlain(http.client.HTTPConnection):
@@ -160,18 +166,28 @@ class _PinnedPlain(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self.target = target
+        self.raw: socket.socket | None = None
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.target.address, self.port), self.timeout)
+        self.sock = self.raw = socket.create_connection(
+            (self.target.address, self.port), self.timeout
+        )
 
 
 def send(
-    target: Target, body: bytes, head: dict[str, str], timeout: float = TIMEOUT_SECONDS
+    target: Target,
+    body: bytes,
+    head: dict[str, str],
+    timeout: float = TIMEOUT_SECONDS,
+    deadline: float = DEADLINE_SECONDS,
 ) -> Answer:
     """POST `body` to the checked target once; never follows a redirect, reads at most
     `READ_LIMIT` bytes of the answer. Network failures come back as an `Answer` without status."""
     maker = _Pinned if target.scheme == "https" else _PinnedPlain
     connection = maker(target, timeout)
+    cutoff = threading.Timer(deadline, _cut, args=(connection,))
+    cutoff.daemon = True
+    cutoff.start()
     try:
         connection.request("POST", target.path, body=body, headers=head)
         response = connection.getresponse()
@@ -182,4 +198,13 @@ def send(
     except (OSError, http.client.HTTPException) as error:
         return Answer(None, f"{type(error).__name__}: {error}"[:KEPT_ANSWER])
     finally:
+        cutoff.cancel()
         connection.close()
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """Past the deadline: wake the blocked read (it fails, and the try with it)."""
+    sock = getattr(connection, "raw", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

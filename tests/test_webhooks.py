@@ -15,9 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from ingest.jobs import send_webhooks
 from insights import KnowledgeBase
 from insights.hookmessages import body
-from insights.hooksend import check_url, is_public, signature
+from insights.hooksend import check_url, is_public, send, signature
 from insights.webhooks import DISABLE_AFTER, RETRY_SECONDS, next_try
 from tests.doubles import HashingEmbedder
 from vocabulary.errors import InvalidInput
@@ -46,6 +47,15 @@ class Receiver:
                 receiver.got.append((dict(self.headers), data))
                 if receiver.mode == "slow":
                     time.sleep(8)
+                if receiver.mode == "trickle":  # headers at once, then a byte a second
+                    self.send_response(200)
+                    self.send_header("Content-Length", "100")
+                    self.end_headers()
+                    for _ in range(100):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(1)
+                    return
                 if receiver.mode == "redirect":
                     self.send_response(302)
                     self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
@@ -302,6 +312,36 @@ def test_answer_evidence_and_import_events(base, receiver, tmp_path):
     assert kinds == sorted(ALL)  # the imported rows are told by the import's one event
     assert any(t.startswith("*Kysymykseen vastattiin") for t in texts)
     assert any("notes.csv" in t for t in texts)
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_deadline(receiver):
+    receiver.mode = "trickle"
+    target = check_url(receiver.url, allow_private=True, allow_http=True)
+    started = time.perf_counter()
+    send(target, b"{}", {"Content-Type": "application/json"}, timeout=5, deadline=1.5)
+    assert time.perf_counter() - started < 4
+
+
+def test_the_sending_thread_delivers_without_being_asked(base, receiver):
+    local_hook(base, receiver, events=["insight.added"])
+    stop = threading.Event()
+    sender = threading.Thread(target=send_webhooks, args=(base, stop, 0.1), daemon=True)
+    sender.start()
+    try:
+        base.add({"text": "Customers ask for a paper receipt at the self-checkout."})
+        deadline = time.monotonic() + 10
+        while not receiver.got and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        sender.join(10)
+    assert len(receiver.got) == 1
+
+
+def test_the_signing_secret_is_not_in_the_audit_log(base, receiver):
+    _, secret = local_hook(base, receiver)
+    entries = base.people.audit(entity="webhook")
+    assert entries and secret not in json.dumps([e.model_dump(mode="json") for e in entries])
 
 
 # --- the admin's page ----------------------------------------------------------------------
