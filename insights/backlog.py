@@ -74,8 +74,7 @@ class Backlog:
             self.repo.store_vector(cur, question_id, self.matcher.embedder.model_id, vector)
             self.matcher.match_stored_insights(cur, question_id, question.text, language, vector)
             if self.outbox is not None:
-                key = str(question_id)
-                self.outbox.emit(cur, Event.question_asked, {"question_id": question_id}, key)
+                self.outbox.emit(cur, Event.question_asked, {"question_id": question_id})
         self.matcher.forget_questions()
         return self.question(question_id)
 
@@ -250,9 +249,7 @@ class Backlog:
                 cur, question, status, self.acting.who(by), stamp, answer, reason
             )
             if self.outbox is not None and status == QuestionStatus.answered:
-                subject = {"question_id": question_id}
-                key = f"{question_id}:{stamp.isoformat()}"  # answered again after a reopening
-                self.outbox.emit(cur, Event.question_answered, subject, key)
+                self.outbox.emit(cur, Event.question_answered, {"question_id": question_id})
         self.matcher.forget_questions()
         return self.question(question_id)
 
@@ -302,8 +299,7 @@ class Backlog:
             )
             if self.outbox is not None:
                 subject = {"question_id": question_id, "insight_id": insight_id}
-                key = f"{question_id}:{insight_id}"
-                self.outbox.emit(cur, Event.evidence_added, subject, key)
+                self.outbox.emit(cur, Event.evidence_added, subject)
 
     @audited("dismiss evidence", "question")
     @requires(Role.researcher)

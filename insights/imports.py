@@ -76,7 +76,7 @@ class Imports:
         ):
             with self.db.transaction() as cur:  # after the import's own last commit
                 subject = {"import_id": report.import_id}
-                self.outbox.emit(cur, Event.import_finished, subject, str(report.import_id))
+                self.outbox.emit(cur, Event.import_finished, subject)
         return report
 
     @requires(Role.researcher)

@@ -60,30 +60,31 @@ class Outbox:
         with self._lock:
             self._listening = None
 
-    def emit(self, cur: Cursor, event: str, subject: dict, key: str) -> int:
-        """Queue `event` about `subject` (ids) for every enabled hook that wants it; `key` makes
-        it once per hook. Returns how many deliveries were queued."""
+    def listeners(self, cur: Cursor, event: str) -> list[str]:
+        """The enabled hooks that want `event` (read again after `LISTENING_TTL` seconds)."""
         with self._lock:
             if self._listening is None or time.monotonic() - self._read_at > LISTENING_TTL:
                 self._listening = self.repo.listening(cur)
                 self._read_at = time.monotonic()
-            hooks = [h for h, events in self._listening if event in events]
+            return [h for h, events in self._listening if event in events]
+
+    def emit(self, cur: Cursor, event: str, subject: dict) -> int:
+        """Queue `event` about `subject` (ids) for every enabled hook that wants it (each write
+        emits its events once). Returns how many deliveries were queued."""
+        hooks = self.listeners(cur, event)
         if not hooks:
             return 0
         at = now()
         self.repo.queue(
             cur,
             [
-                (
-                    Delivery(
-                        id=secrets.token_hex(8),
-                        hook_id=hook,
-                        event=event,
-                        subject=subject,
-                        created_at=at,
-                        next_at=at,
-                    ),
-                    f"{event}:{key}",
+                Delivery(
+                    id=secrets.token_hex(8),
+                    hook_id=hook,
+                    event=event,
+                    subject=subject,
+                    created_at=at,
+                    next_at=at,
                 )
                 for hook in hooks
             ],
@@ -92,8 +93,10 @@ class Outbox:
 
     def insights_linked(self, cur: Cursor, ids: list[int], vectors, languages) -> None:
         """A `Linking` listener: new insights added one by one are told."""
+        if not self.listeners(cur, Event.insight_added):
+            return
         for insight_id in self.repo.added_by_hand(cur, list(ids)):
-            self.emit(cur, Event.insight_added, {"insight_id": insight_id}, str(insight_id))
+            self.emit(cur, Event.insight_added, {"insight_id": insight_id})
 
 
 class Webhooks:

@@ -118,25 +118,24 @@ class WebhookRepository:
             return []
         marks = ", ".join("?" * len(insight_ids))
         rows = cur.execute(
-            f"SELECT id FROM insights WHERE id IN ({marks}) AND linked_at IS NULL"
-            " AND id NOT IN (SELECT insight_id FROM import_items) ORDER BY id",
+            f"SELECT i.id FROM insights i WHERE i.id IN ({marks}) AND i.linked_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM import_items m WHERE m.insight_id = i.id)"
+            " ORDER BY i.id",
             list(insight_ids),
         ).fetchall()
         return [int(r[0]) for r in rows]
 
-    def queue(self, cur: Cursor, deliveries: list[tuple[Delivery, str]]) -> None:
-        """Queue deliveries (each with its dedup key); one already queued for its hook is kept."""
-        for delivery, dedup in deliveries:
+    def queue(self, cur: Cursor, deliveries: list[Delivery]) -> None:
+        """Queue deliveries, waiting from their `next_at`."""
+        for delivery in deliveries:
             cur.execute(
-                "INSERT INTO webhook_deliveries (id, hook_id, event, subject, dedup, created_at,"
-                " next_at, attempts, state) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'waiting')"
-                " ON CONFLICT DO NOTHING",
+                "INSERT INTO webhook_deliveries (id, hook_id, event, subject, created_at,"
+                " next_at, attempts, state) VALUES (?, ?, ?, ?, ?, ?, 0, 'waiting')",
                 [
                     delivery.id,
                     delivery.hook_id,
                     delivery.event,
                     json.dumps(delivery.subject),
-                    dedup,
                     delivery.created_at,
                     delivery.next_at,
                 ],
