@@ -97,6 +97,7 @@ behaviour = page("views/behaviour.py", _("Behaviour"), "shopping_cart", "behavio
 brief = page("views/brief.py", _("Briefs"), "summarize", "brief")
 admin = page("views/admin.py", _("Admin"), "admin_panel_settings", "admin")
 privacy = page("views/privacy.py", _("Privacy"), "shield_person", "privacy")
+webhooks = page("views/webhooks.py", _("Webhooks"), "webhook", "webhooks")
 sections = {
     "": [start, add, search, backlog],  # the three jobs, at the top for every role
     _("Homes"): homes,
@@ -104,7 +105,7 @@ sections = {
     _("Analysis"): [themes, journey, funnel, kpis, behaviour, brief],
 }
 if user is not None and user.role == "admin":
-    sections[_("People")] = [admin, privacy]
+    sections[_("People")] = [admin, privacy, webhooks]
 # every page shown: nothing a role uses is folded away (Streamlit words its "View N more"
 # link in English only)
 current = st.navigation(sections, position="sidebar" if user else "hidden", expanded=True)

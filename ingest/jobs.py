@@ -208,12 +208,30 @@ class Beside:
         except Exception:  # noqa: BLE001 - the pages show why the knowledge base did not load
             return
         data = data_dir_for(self.path)
+        threading.Thread(
+            target=send_webhooks, args=(base, self._stop), name="oivallus-webhooks", daemon=True
+        ).start()
         Jobs(base, import_dir(), data, smtp_settings(), self._stop).run()
 
     def stop(self, timeout: float = 60) -> None:
         """Stop after the job running now (waiting for it at most `timeout` seconds)."""
         self._stop.set()
         self.thread.join(timeout)
+
+
+WEBHOOK_POLL_SECONDS = 2.0
+
+
+def send_webhooks(kb, stop: threading.Event, poll: float = WEBHOOK_POLL_SECONDS) -> None:
+    """Send the webhooks due (insights/webhooks.py) every `poll` seconds until `stop` is set: a
+    thread of its own, so a slow receiver delays neither the jobs nor any write."""
+    while not stop.is_set():
+        try:
+            if kb.db.try_hold(JOBS_RUNNER, 0) and kb.webhooks.deliver_due():
+                continue  # more may be waiting
+        except Exception:  # noqa: BLE001 - one bad delivery must not end the sending
+            log.exception("sending webhooks failed")
+        stop.wait(poll)
 
 
 def start_beside(opening, path: str | Path) -> Beside | None:

@@ -13,6 +13,7 @@ from insights.caches import Caches
 from insights.collection import Insights
 from insights.files.backlog_export import backlog_csv, backlog_markdown
 from insights.rules.priority import SORTS, narrow, prioritise, with_new_evidence
+from insights.webhooks import Outbox
 from language import text as textlib
 from language.interface import Interface
 from language.pairs import DUPLICATE_QUESTION
@@ -30,6 +31,7 @@ from vocabulary.backlog import (
 from vocabulary.errors import InvalidInput, Message, NotFound, describe_validation_error
 from vocabulary.knowledge import Hit, now
 from vocabulary.people import Role
+from vocabulary.webhooks import Event
 
 
 class Backlog:
@@ -44,6 +46,7 @@ class Backlog:
         insights: Insights,
         matcher: AnswerMatcher,
         caches: Caches,
+        outbox: Outbox | None = None,
     ) -> None:
         self.acting = acting
         self.db = db
@@ -52,6 +55,7 @@ class Backlog:
         self.insights = insights
         self.matcher = matcher
         self.caches = caches
+        self.outbox = outbox  # webhooks: events queued with the write
 
     # --- asking and reading ----------------------------------------------------------------
 
@@ -69,6 +73,8 @@ class Backlog:
             question_id = self.repo.insert(cur, question, now())
             self.repo.store_vector(cur, question_id, self.matcher.embedder.model_id, vector)
             self.matcher.match_stored_insights(cur, question_id, question.text, language, vector)
+            if self.outbox is not None:
+                self.outbox.emit(cur, Event.question_asked, {"question_id": question_id})
         self.matcher.forget_questions()
         return self.question(question_id)
 
@@ -242,6 +248,8 @@ class Backlog:
             self.repo.update_status(
                 cur, question, status, self.acting.who(by), stamp, answer, reason
             )
+            if self.outbox is not None and status == QuestionStatus.answered:
+                self.outbox.emit(cur, Event.question_answered, {"question_id": question_id})
         self.matcher.forget_questions()
         return self.question(question_id)
 
@@ -289,6 +297,9 @@ class Backlog:
             self.repo.decide_evidence(
                 cur, question_id, insight_id, "confirmed", relation, self.acting.who(by), now()
             )
+            if self.outbox is not None:
+                subject = {"question_id": question_id, "insight_id": insight_id}
+                self.outbox.emit(cur, Event.evidence_added, subject)
 
     @audited("dismiss evidence", "question")
     @requires(Role.researcher)

@@ -12,6 +12,7 @@ from insights.import_loop import ImportTarget, import_file
 from insights.metrics import customer_key
 from insights.runtime.indexing import Indexing
 from insights.runtime.linking import BackgroundLinker
+from insights.webhooks import Outbox
 from readers.tables import read_records, sheet_names
 from storage.db import Database
 from storage.documents import DocumentRepository
@@ -21,6 +22,7 @@ from vocabulary.errors import InvalidInput, NotFound
 from vocabulary.imports import ImportRecord, SurveyResponse
 from vocabulary.knowledge import now
 from vocabulary.people import Role
+from vocabulary.webhooks import Event
 
 METRICS = ("nps", "csat", "ces")
 
@@ -38,6 +40,7 @@ class Imports:
         linker: BackgroundLinker,
         people: PeopleRepository,
         documents: DocumentRepository | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self.acting = acting
         self.db = db
@@ -47,6 +50,7 @@ class Imports:
         self.linker = linker
         self.people = people
         self.documents = documents
+        self.outbox = outbox  # webhooks: "import.finished"
 
     @requires(Role.researcher)
     def customer_key(self) -> bytes:
@@ -62,9 +66,18 @@ class Imports:
         target = ImportTarget(
             self.repo, self.insights, self.linker, self.mappings, self.customer_key, self.documents
         )
-        return import_file(
+        report = import_file(
             target, path, mapping=mapping, scrub_pii=scrub_pii, progress=progress, **options
         )
+        if (
+            self.outbox is not None
+            and report.import_id
+            and report.status in ("finished", "partial")
+        ):
+            with self.db.transaction() as cur:  # after the import's own last commit
+                subject = {"import_id": report.import_id}
+                self.outbox.emit(cur, Event.import_finished, subject)
+        return report
 
     @requires(Role.researcher)
     def preview_file(self, path, sheet: str | None = None, rows: int = 5):

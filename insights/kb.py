@@ -16,6 +16,7 @@ the services on top of them, each with the parts it needs:
     kb.tags      the governed tag set: synonyms, merge, rename; tag suggestions; the tag board
     kb.documents the reader: documents kept whole, speakers, highlights, redaction
     kb.tokens    personal access tokens of the HTTP API
+    kb.webhooks  webhooks out (JSON, Slack, Teams): hooks, deliveries, the sending
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -55,6 +56,7 @@ from insights.tagging import TagWords
 from insights.tags import Tags
 from insights.themes import ThemeAssigner, Themes
 from insights.tokens import Tokens
+from insights.webhooks import Outbox, Webhooks
 from language import text as textlib
 from language.bilingual import default_embedder
 from language.embeddings import Embedder
@@ -63,6 +65,7 @@ from storage.changes import ChangeFeed
 from storage.connect import open_database
 from storage.db import Database
 from storage.repositories import Repositories
+from vocabulary import settings
 from vocabulary.knowledge import AddResult, Hit, Insight, InsightIn
 from vocabulary.people import User
 
@@ -81,6 +84,7 @@ class Core:
     linker: BackgroundLinker
     matcher: AnswerMatcher
     signin: SignIn
+    outbox: Outbox
     caches: Caches = field(default_factory=Caches)
     words: TagWords | None = None  # the governed tag set's names and synonyms
     follower: ChangeFollower | None = None  # on a shared database: other processes' writes
@@ -101,6 +105,10 @@ class Core:
         # themes they are close to.
         linking.on_new_insights(matcher.match_new_insights)
         linking.on_new_insights(ThemeAssigner(embedder, indexing.index, repos.themes).assign)
+        outbox = Outbox(
+            db, repos.webhooks
+        )  # webhooks: queued with the write (insights/webhooks.py)
+        linking.on_new_insights(outbox.insights_linked)
         core = cls(
             db=db,
             embedder=embedder,
@@ -110,6 +118,7 @@ class Core:
             linker=BackgroundLinker(linking.link),
             matcher=matcher,
             signin=SignIn(repos.people, repos.sessions),
+            outbox=outbox,
             caches=caches,
             words=TagWords(db, repos.tags),
         )
@@ -173,7 +182,14 @@ class KnowledgeBase:
             repos.insights,
         )
         self.backlog = Backlog(
-            acting, core.db, repos.backlog, repos.people, self.insights, core.matcher, core.caches
+            acting,
+            core.db,
+            repos.backlog,
+            repos.people,
+            self.insights,
+            core.matcher,
+            core.caches,
+            core.outbox,
         )
         self.imports = Imports(
             acting,
@@ -184,6 +200,7 @@ class KnowledgeBase:
             core.linker,
             repos.people,
             repos.documents,
+            core.outbox,
         )
         self.themes = Themes(
             acting, core.db, core.embedder, self.index, repos.themes, repos.insights
@@ -219,6 +236,7 @@ class KnowledgeBase:
             core.embedder,
         )
         self.tokens = Tokens(acting, repos.tokens, repos.people)
+        self.webhooks = Webhooks(acting, core.db, repos, core.outbox, settings.current().base_url)
         self.erasure = Erasure(
             acting,
             core.db,

@@ -21,6 +21,7 @@ from storage.tags import TagRepository
 from storage.themes import ThemeRepository
 from storage.tokens import TokenRepository
 from storage.vectors import EmbeddingRepository
+from storage.webhooks import WebhookRepository
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Repositories:
     tags: TagRepository
     documents: DocumentRepository
     tokens: TokenRepository
+    webhooks: WebhookRepository
 
     @classmethod
     def of(cls, db: Database) -> Repositories:
@@ -64,4 +66,5 @@ class Repositories:
             tags=TagRepository(db),
             documents=DocumentRepository(db),
             tokens=TokenRepository(db),
+            webhooks=WebhookRepository(db),
         )

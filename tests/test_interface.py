@@ -244,6 +244,7 @@ FINNISH_TITLES = {
     "views/home_lead.py": "Tiiminvetäjän näkymä",
     "views/tags.py": "Tunnisteet",
     "views/api_tokens.py": "API-avaimet",
+    "views/webhooks.py": "Webhookit",
 }
 
 

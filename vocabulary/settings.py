@@ -33,6 +33,7 @@ VARIABLES = {
     "OIVALLUS_IMPORT_LIMIT_MB": ("the largest file an import takes", "200"),
     "OIVALLUS_SCRUB_NAMES": ("a text file of names to scrub from imports", ""),
     "OIVALLUS_LANGUAGE": ("the interface language when neither person nor browser says", "en"),
+    "OIVALLUS_BASE_URL": ("the app's address, for links in webhooks and chat messages", ""),
 }
 
 
@@ -56,6 +57,7 @@ class Settings:
     import_limit_mb: float
     scrub_names: Path | None
     language: str
+    base_url: str
 
     @classmethod
     def read(cls, environ: Mapping[str, str]) -> Settings:
@@ -85,6 +87,7 @@ class Settings:
             import_limit_mb=float(value("OIVALLUS_IMPORT_LIMIT_MB")),
             scrub_names=Path(names) if names else None,
             language=value("OIVALLUS_LANGUAGE"),
+            base_url=value("OIVALLUS_BASE_URL"),
         )
 
 
