@@ -20,6 +20,7 @@ import secrets
 import threading
 import time
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -43,6 +44,13 @@ BATCH = 20  # deliveries one pass of the worker sends
 def next_try(attempts: int) -> int | None:
     """Seconds before the next try after `attempts` failed ones; None: given up."""
     return RETRY_SECONDS[attempts - 1] if 1 <= attempts <= len(RETRY_SECONDS) else None
+
+
+def address_host(url: str) -> str:
+    """A webhook address without its path and query ("https://hooks.slack.com/…"), which for
+    Slack and Teams is the secret itself."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}/…"
 
 
 class Outbox:
@@ -134,7 +142,9 @@ class Webhooks:
         )
         with self.db.transaction() as cur:
             self.repo.create(cur, hook, secret)
-            self.acting.log(cur, "create", "webhook", hook.id, None, hook.model_dump(mode="json"))
+            # a Slack or Teams address holds its secret in the path: the log keeps the host only
+            logged = hook.model_dump(mode="json") | {"url": address_host(hook.url)}
+            self.acting.log(cur, "create", "webhook", hook.id, None, logged)
         self.outbox.forget()
         return hook, secret
 

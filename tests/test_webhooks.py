@@ -79,8 +79,9 @@ class Receiver:
 
 
 @pytest.fixture
-def base(tmp_path):
-    opened = KnowledgeBase.open(tmp_path / "hooks.duckdb", embedder=HashingEmbedder())
+def base(store):
+    """A knowledge base on DuckDB and on PostgreSQL whose outbox may send to http on loopback."""
+    opened = KnowledgeBase.open(store, embedder=HashingEmbedder())
     opened.core.outbox.allow_http_for_tests = True
     yield opened
     opened.close()
@@ -374,3 +375,13 @@ def test_the_webhooks_page_speaks_finnish(app_db, monkeypatch):
     at = open_app("views/webhooks.py")
     assert at.title[0].value == "Webhookit"
     assert at.info[0].value == "Webhookeja ei ole vielä."
+
+
+def test_a_channels_secret_address_is_not_in_the_audit_log(base, receiver):
+    url = receiver.url.rstrip("/") + "/services/T000/B000/very-secret-part"
+    base.webhooks.register(
+        {"name": "Channel", "url": url, "kind": "slack", "events": ALL, "allow_private": True}
+    )
+    entries = [e for e in base.people.audit() if e.entity == "webhook"]
+    assert entries and all("very-secret-part" not in str(e) for e in entries)
+    assert any("127.0.0.1" in str(e) for e in entries)
