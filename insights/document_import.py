@@ -16,7 +16,7 @@ from pathlib import Path
 from readers.document_text import DocumentText, cut, number_pseudonyms, read_document
 from readers.tables import SAMPLE_BYTES, detect_encoding
 from storage.documents import DocumentRepository
-from vocabulary.documents import Segment, Span, SpanOrigin, SpeakerRole
+from vocabulary.documents import Segment, Span, SpeakerRole
 from vocabulary.knowledge import now
 
 SPAN = "__span__"  # a record's key: the index of its cut in `DocumentCuts.cuts`
@@ -48,19 +48,7 @@ class DocumentCuts:
     def span(self, index: str, insight_id: int, by: str | None) -> Span:
         """The span of the cut at `index` for the insight stored from it."""
         segment, start, end = self.cuts[int(index)]
-        return Span(
-            insight_id=insight_id,
-            document_id=self.document_id,
-            start=start,
-            end=end,
-            segment=segment.number,
-            speaker=segment.speaker,
-            started=segment.started,
-            ended=segment.ended,
-            origin=SpanOrigin.cut,
-            created_by=by,
-            created_at=now(),
-        )
+        return Span.of_cut(segment, self.document_id, insight_id, start, end, by)
 
 
 def speakers_of(path: Path) -> list:

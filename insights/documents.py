@@ -163,18 +163,7 @@ class Documents:
         def record(cur, ids, created) -> None:
             by = self.acting.actor_name
             spans = [
-                Span(
-                    insight_id=i,
-                    document_id=document.id,
-                    start=start,
-                    end=end,
-                    segment=segment.number,
-                    speaker=segment.speaker,
-                    started=segment.started,
-                    ended=segment.ended,
-                    created_by=by,
-                    created_at=now(),
-                )
+                Span.of_cut(segment, document.id, i, start, end, by)
                 for i, (segment, start, end) in zip(ids, new, strict=True)
             ]
             self.repo.add_spans(cur, spans)

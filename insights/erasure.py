@@ -35,7 +35,6 @@ from insights.metrics import customer_key
 from insights.runtime.indexing import Indexing
 from language import person_names
 from language import text as textlib
-from language.embeddings import Embedder, embed_texts
 from readers.pii import pseudonym
 from storage.db import Database
 from storage.insights import InsightRepository
@@ -201,7 +200,6 @@ class Erasure:
         people: PeopleRepository,
         insights: InsightRepository,
         indexing: Indexing,
-        embedder: Embedder,
     ) -> None:
         self.acting = acting
         self.db = db
@@ -209,7 +207,6 @@ class Erasure:
         self.people = people
         self.insight_repo = insights
         self.indexing = indexing
-        self.embedder = embedder
 
     def _changes(self, matcher: Matcher):
         """(place, key, {column: new value}, [mentions]) of every row that mentions them."""
@@ -298,13 +295,7 @@ class Erasure:
                 if place == "insight" and "text" in changes:
                     changes["content_hash"] = textlib.content_hash(changes["text"])
                 self.repo.update_place(cur, place, key, changes)
-            live = [i for i in self.insight_repo.get_many(insight_ids) if i.deleted_at is None]
-            if live:
-                vectors = embed_texts(
-                    self.embedder, [i.text for i in live], [i.language for i in live]
-                )
-                self.indexing.add(cur, live, vectors)
-                report.reindexed = len(live)
+            report.reindexed = self.indexing.reembed(cur, self.insight_repo.get_many(insight_ids))
             name = self._pseudonym(matcher)
             if name:
                 report.customer_records, report.survey_responses = self.repo.customer_rows(name)

@@ -233,7 +233,6 @@ class KnowledgeBase:
             repos.privacy,
             repos.insights,
             core.indexing,
-            core.embedder,
         )
         self.tokens = Tokens(acting, repos.tokens, repos.people)
         self.webhooks = Webhooks(acting, core.db, repos, core.outbox, settings.current().base_url)
@@ -244,7 +243,6 @@ class KnowledgeBase:
             repos.people,
             repos.insights,
             core.indexing,
-            core.embedder,
         )
 
     @classmethod

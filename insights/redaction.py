@@ -25,7 +25,6 @@ from insights.acting import Acting, audited, requires
 from insights.documents import Documents
 from insights.runtime.indexing import Indexing
 from language import text as textlib
-from language.embeddings import Embedder, embed_texts
 from storage.db import Database
 from storage.insights import InsightRepository
 from storage.privacy import TEXT_PLACES, PrivacyRepository
@@ -76,7 +75,6 @@ class Redaction:
         privacy: PrivacyRepository,
         insights: InsightRepository,
         indexing: Indexing,
-        embedder: Embedder,
     ) -> None:
         self.acting = acting
         self.db = db
@@ -84,7 +82,6 @@ class Redaction:
         self.privacy = privacy
         self.insight_repo = insights
         self.indexing = indexing
-        self.embedder = embedder
 
     @audited("redact", "document", key=lambda service, result, *a, **k: result.document_id)
     @requires(Role.researcher)
@@ -158,13 +155,9 @@ class Redaction:
                             changes["content_hash"] = textlib.content_hash(str(changes["text"]))
                     self.privacy.update_place(cur, place, key, changes)
                     report.rows += 1
-            live = [i for i in self.insight_repo.get_many(changed_insights) if i.deleted_at is None]
-            if live:
-                vectors = embed_texts(
-                    self.embedder, [i.text for i in live], [i.language for i in live]
-                )
-                self.indexing.add(cur, live, vectors)
-                report.reindexed = len(live)
+            report.reindexed = self.indexing.reembed(
+                cur, self.insight_repo.get_many(changed_insights)
+            )
         report.characters = len(words)
         return report
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.test_documents import INTERVIEW
+from tests.test_documents import INTERVIEW, select
 from tests.test_pages import open_app, shared
 
 
@@ -36,13 +36,7 @@ def test_the_reader_shows_the_document_and_a_selection_becomes_a_highlight(inter
     assert at.title[0].value == "haastattelu\\.vtt"  # Markdown-escaped
     assert not at.exception
     words = "kylmälaukku oli lämmin."
-    start = document.text.index(words)
-    at.session_state["reader_selection"] = {
-        "document_id": document.id,
-        "start": start,
-        "end": start + len(words),
-        "text": words,
-    }
+    at.session_state["reader_selection"] = select(document, words)
     at.run()
     assert any("kylmälaukku oli lämmin" in m.value for m in at.markdown)
     at.multiselect(key=f"highlight_tags_{document.id}").set_value(["toimitus"])
@@ -115,14 +109,8 @@ def test_the_reader_in_finnish(interview_app, monkeypatch):
 def test_a_researcher_redacts_a_selection_on_the_page(interview_app):
     base, document = interview_app
     words = "KX-4471-B"
-    start = document.text.index(words)
     at = open_app("views/documents.py", user="aino", document=str(document.id))
-    at.session_state["reader_selection"] = {
-        "document_id": document.id,
-        "start": start,
-        "end": start + len(words),
-        "text": words,
-    }
+    at.session_state["reader_selection"] = select(document, words)
     at.run()
     next(b for b in at.button if b.label == "Redact").click()
     at.run()
@@ -135,12 +123,7 @@ def test_a_researcher_redacts_a_selection_on_the_page(interview_app):
 def test_a_contributor_may_highlight_but_not_redact_or_name_speakers(interview_app):
     base, document = interview_app
     at = open_app("views/documents.py", user="mikko", document=str(document.id))
-    at.session_state["reader_selection"] = {
-        "document_id": document.id,
-        "start": 0,
-        "end": 5,
-        "text": document.text[:5],
-    }
+    at.session_state["reader_selection"] = select(document, document.text[:5])
     at.run()
     labels = [b.label for b in at.button]
     assert "Highlight" in labels and "Redact" not in labels and "Save speakers" not in labels
@@ -150,12 +133,7 @@ def test_a_contributor_may_highlight_but_not_redact_or_name_speakers(interview_a
 def test_a_viewer_reads_without_the_highlight_panel(interview_app):
     base, document = interview_app
     at = open_app("views/documents.py", user="vera", document=str(document.id))
-    at.session_state["reader_selection"] = {
-        "document_id": document.id,
-        "start": 0,
-        "end": 5,
-        "text": document.text[:5],
-    }
+    at.session_state["reader_selection"] = select(document, document.text[:5])
     at.run()
     assert not at.exception
     assert "Highlight" not in [b.label for b in at.button]

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from vocabulary.knowledge import now
+
 
 class SpeakerRole(StrEnum):
     """Who a transcript's speaker is in the interview."""
@@ -99,6 +101,31 @@ class Span(BaseModel):
     origin: SpanOrigin = SpanOrigin.cut
     created_by: str | None = None
     created_at: datetime | None = None
+
+    @classmethod
+    def of_cut(
+        cls,
+        segment: Segment,
+        document_id: int,
+        insight_id: int,
+        start: int,
+        end: int,
+        by: str | None,
+    ) -> Span:
+        """The span of an insight cut from `segment` (characters `start`-`end`) at import or
+        when a speaker becomes a participant, recorded now by `by`."""
+        return cls(
+            insight_id=insight_id,
+            document_id=document_id,
+            start=start,
+            end=end,
+            segment=segment.number,
+            speaker=segment.speaker,
+            started=segment.started,
+            ended=segment.ended,
+            created_by=by,
+            created_at=now(),
+        )
 
 
 class Selection(BaseModel):

@@ -204,6 +204,15 @@ class Indexing:
         # The raw vectors stand in for the smoothed ones until linking computes those.
         self.vectors.upsert(cur, self.embedder.model_id, ids, hashes, vectors, vectors)
 
+    def reembed(self, cur: Cursor, insights: list[Insight]) -> int:
+        """Embed and index again the live ones of these insights (their text was changed in
+        place: an erasure, a redaction); returns how many."""
+        live = [i for i in insights if i.deleted_at is None]
+        if live:
+            vectors = embed_texts(self.embedder, [i.text for i in live], [i.language for i in live])
+            self.add(cur, live, vectors)
+        return len(live)
+
     def add_afresh(self, cur: Cursor, insights: list[Insight]) -> None:
         """Embed and index insights this process never indexed (deleted before it opened the
         file), marked for linking."""
