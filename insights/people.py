@@ -10,7 +10,7 @@ import secrets
 from pydantic import ValidationError
 
 from insights.acting import Acting, PermissionDenied, requires
-from insights.signin import SESSION_DAYS, SignIn, check_password
+from insights.signin import SESSION_DAYS, SignIn, check_password, sso_token
 from language.interface import LANGUAGES
 from storage.connect import open_database
 from storage.people import PeopleRepository
@@ -274,6 +274,12 @@ class People:
     def sso_user(self, email: str, name: str | None) -> User:
         """The account of a person signed in by single sign-on, created as a viewer at first."""
         return sso_account(self.repo, email, name)
+
+    def sso_session(self, user: User, claims: dict, secret: str) -> str | None:
+        """The server-side session of one single sign-on of `user` (its ID token `claims`,
+        `secret`: the cookie secret): started at the first page load, None once it has ended
+        (signed out, a new role, a disabled account) or expired: sign in again."""
+        return self.signin.start_sso(user, sso_token(claims, secret))
 
     @requires(Role.researcher)
     def audit(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from vocabulary.errors import InvalidInput, OivallusError
@@ -46,6 +48,15 @@ def session_hash(token: str) -> str:
 def new_session_id() -> str:
     """A fresh random session id for a cookie."""
     return secrets.token_urlsafe(32)
+
+
+def sso_token(claims: Mapping[str, object], secret: str) -> str:
+    """The session id of one single sign-on: the provider's ID token claims of that sign-in
+    (issuer, subject, issued at, nonce) keyed with the server's cookie secret, the same on
+    every page load of the browser that signed in, new at each sign-in, and not to be worked
+    out without the secret."""
+    sign_in = "|".join(str(claims.get(key, "")) for key in ("iss", "sub", "iat", "nonce"))
+    return "sso-" + hmac.new(secret.encode(), sign_in.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 @functools.cache
@@ -155,6 +166,18 @@ class SignIn:
         with self.sessions.db.transaction() as cur:
             self.sessions.create(cur, session_hash(token), user.username, at, at + lifetime)
         return token
+
+    def start_sso(self, user: User, token: str) -> str | None:
+        """The session of one single sign-on (`token`: `sso_token` of its claims), started the
+        first time it is seen; None once it has ended (signed out, a new role, a disabled
+        account) or expired, so the provider's cookie is not honoured after that."""
+        at = now()
+        with self.sessions.db.transaction() as cur:
+            self.sessions.create_once(
+                cur, session_hash(token), user.username, at, at + timedelta(days=SESSION_DAYS)
+            )
+        found = self.user(token)
+        return token if found is not None and found.username == user.username else None
 
     def user(self, token: str | None) -> User | None:
         """The enabled account of a live session (None for anything else)."""

@@ -22,6 +22,16 @@ class SessionRepository:
             "INSERT INTO sessions VALUES (?, ?, ?, ?, NULL)", [id_hash, username, created, expires]
         )
 
+    def create_once(
+        self, cur: Cursor, id_hash: str, username: str, created: datetime, expires: datetime
+    ) -> None:
+        """Record a session unless one with this id was ever recorded (live, ended or expired:
+        a single sign-on's session is never started twice)."""
+        cur.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING",
+            [id_hash, username, created, expires],
+        )
+
     def username(self, id_hash: str, at: datetime) -> str | None:
         """Whose session this is, when it is neither revoked nor expired."""
         with self.db.read() as cur:

@@ -94,10 +94,10 @@ def demo_url(tmp_path_factory, real_embedder):
     yield from _serve(db)
 
 
-def _serve(db: Path, **extra_env: str):
+def _serve(db: Path, flags: tuple[str, ...] = (), port: int | None = None, **extra_env: str):
     """`python -m views.serve` on `db`, as `make run` serves it: the gate in front of
-    Streamlit's routes, the jobs started before anyone visits."""
-    port = _free_port()
+    Streamlit's routes, the jobs started before anyone visits (`flags`: more of Streamlit's)."""
+    port = port or _free_port()
     env = {
         **os.environ,
         "OIVALLUS_DB": str(db),
@@ -116,6 +116,7 @@ def _serve(db: Path, **extra_env: str):
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *flags,
         ],
         cwd=ROOT,
         env=env,

@@ -71,6 +71,40 @@ def test_downloads_need_a_live_session_cookie():
     assert _call(door, "GET", "/static/media/MaterialSymbols.woff2")[0] == 200  # the app's own
 
 
+def test_downloads_with_single_sign_on_need_a_signed_cookie_of_a_live_sign_in(monkeypatch):
+    """Streamlit's `_streamlit_user` cookie lets a download through only when this server
+    signed it and that sign-in's session is live (a forged or signed-out one is refused)."""
+    import json
+
+    from streamlit import config
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
+
+    from insights.signin import sso_token
+
+    monkeypatch.setattr(config, "get_option", _options(config.get_option, "a test secret"))
+    claims = {"iss": "http://idp", "sub": "anna", "iat": 1, "nonce": "n", "email": "a@x.fi"}
+    live = sso_token(claims, "a test secret")
+    door = Gate(_streamlit, user_of=lambda token: "anna" if token == live else None)
+    media = "/media/0f3e9c.csv"
+
+    def signed(value: dict, secret: str = "a test secret") -> str:
+        return create_signed_value(secret, "_streamlit_user", json.dumps(value)).decode()
+
+    assert _call(door, "GET", media, {"Cookie": "_streamlit_user=forged"})[0] == 403
+    assert _call(door, "GET", media, {"Cookie": f"_streamlit_user={signed(claims)}"})[0] == 200
+    other = signed(claims, secret="someone else's secret")
+    assert _call(door, "GET", media, {"Cookie": f"_streamlit_user={other}"})[0] == 403
+    ended = signed({**claims, "iat": 2})  # another sign-in, since signed out
+    assert _call(door, "GET", media, {"Cookie": f"_streamlit_user={ended}"})[0] == 403
+
+
+def _options(get_option, secret: str):
+    def option(name: str):
+        return secret if name == "server.cookieSecret" else get_option(name)
+
+    return option
+
+
 def test_the_session_cookie_is_http_only_and_set_only_for_live_sessions():
     from starlette.applications import Starlette
 

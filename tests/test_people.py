@@ -169,6 +169,7 @@ SIGN_IN = {
     "people.end_session",
     "people.user_from_token",
     "people.sso_user",
+    "people.sso_session",
     "people.ensure_admin",
 }
 PLUMBING = {"insights.wait_for_links"}
@@ -453,3 +454,23 @@ def test_a_write_is_recorded_under_the_acting_person_whatever_by_says(kb):
     kb.curation.confirm_link(a, b, by="nightly job")  # no actor: the system's own label
     [link] = [link for link in kb.insights.links(a) if link.other_id == b]
     assert link.decided_by == "nightly job"
+
+
+def test_a_single_sign_on_is_not_honoured_after_its_sign_out_or_a_new_role(kb):
+    """The provider's cookie of one sign-in keeps one server-side session: page loads resume it;
+    after sign-out (or a new role) the same cookie opens nothing until the person signs in
+    through the provider again."""
+    anna = kb.people.sso_user("Anna.Korhonen@Example.com", "Anna Korhonen")
+    assert anna.role == "viewer" and anna.username == "anna.korhonen@example.com"
+    claims = {"iss": "https://idp.example.com", "sub": "a1", "iat": 1, "nonce": "n1"}
+    token = kb.people.sso_session(anna, claims, "cookie secret")
+    assert token and kb.people.user_from_token(token).username == anna.username
+    assert kb.people.sso_session(anna, claims, "cookie secret") == token  # a reload
+    assert kb.people.sso_session(anna, claims, "another secret") != token
+    kb.people.end_session(token)  # signed out
+    assert kb.people.sso_session(anna, claims, "cookie secret") is None
+    again = {**claims, "iat": 2, "nonce": "n2"}  # through the provider again
+    assert kb.people.sso_session(anna, again, "cookie secret")
+    kb.people.set_role(anna.username, "admin")  # ends her sessions
+    assert kb.people.sso_session(anna, again, "cookie secret") is None
+    assert kb.people.sso_user(anna.username, None).role == "admin"  # the role stays

@@ -4,7 +4,8 @@ Streamlit accepts a file upload (`PUT /_stcore/upload_file/<session>/<file>`) fr
 browser session and serves download buttons' files (`/media/...`) to anyone with the address,
 signed in or not. The gate lets an upload through only for a browser session the app has
 marked signed in (`mark_session`, called by app.py on every run), and a download only with a
-live "stay signed in" cookie (or single sign-on's). It also sets and clears that cookie itself
+live "stay signed in" cookie, or a single sign-on cookie signed by this server whose sign-in's
+session is live (signing out ends it). It also sets and clears that cookie itself
 (`/oivallus/session`), so the cookie can be HttpOnly (no script in the page can read it) and
 Secure behind HTTPS, which a cookie written by the page's JavaScript cannot be.
 """
@@ -108,11 +109,37 @@ class Gate:
             return is_signed_in(session_id)
         if path.startswith(MEDIA):  # (Streamlit's own assets are under /static/media/)
             cookies = _cookies(scope)
-            if SSO_COOKIE in cookies:
-                return True  # single sign-on: Streamlit signs and checks that cookie
-            token = cookies.get(COOKIE)
+            token = cookies.get(COOKIE) or sso_session_token(cookies)
             return bool(token) and await to_thread.run_sync(self.user_of, token) is not None
         return True
+
+
+def sso_session_token(cookies: dict[str, str]) -> str | None:
+    """The session id of the single sign-on in Streamlit's signed cookie (see
+    `insights.signin.sso_token`), None without one or with one not signed by this server:
+    a download needs that sign-in's session live, as the pages do."""
+    import json
+
+    from streamlit.auth_util import get_cookie_with_chunks
+    from streamlit.web.server.server_util import get_cookie_secret
+    from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
+
+    from insights.signin import sso_token
+
+    if SSO_COOKIE not in cookies:
+        return None
+    secret = get_cookie_secret()
+
+    def signed(name: str) -> bytes | None:
+        value = cookies.get(name)
+        return None if value is None else decode_signed_value(secret, name, value)
+
+    value = get_cookie_with_chunks(signed, SSO_COOKIE)
+    try:
+        claims = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return sso_token(claims, secret) if isinstance(claims, dict) else None
 
 
 def _route(path: str) -> str:

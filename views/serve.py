@@ -57,7 +57,11 @@ app = st.App(
 
 def flags(argv: list[str]) -> dict[str, object]:
     """Streamlit's command-line flags (`--server.port 8501`, `--server.headless=true`) as the
-    config overrides `App.run` takes; raises SystemExit naming a malformed one."""
+    config overrides `App.run` takes; raises SystemExit naming a malformed one. An option that
+    takes several values (`--secrets.files PATH`, as `streamlit run` takes it) is a list, one
+    value for each time it is given."""
+    from streamlit import config as streamlit_config
+
     config: dict[str, object] = {}
     words = iter(argv)
     for word in words:
@@ -65,6 +69,12 @@ def flags(argv: list[str]) -> dict[str, object]:
             raise SystemExit(f"not a Streamlit flag: {word} (use --section.option VALUE)")
         name, _, value = word[2:].partition("=")
         value = value or next(words, "")
+        option = streamlit_config._config_options_template.get(name)
+        if option is not None and option.multiple:
+            listed = config.setdefault(name, [])
+            assert isinstance(listed, list)
+            listed.append(value)
+            continue
         lowered = value.lower()
         config[name] = (
             lowered == "true"

@@ -43,12 +43,7 @@ def resume_session(accounts) -> None:
     account) or expired."""
     state = st.session_state
     if not state.get("user") and single_sign_on() and st.user.is_logged_in:
-        try:
-            found = accounts.sso_user(st.user.email, st.user.get("name"))
-            state.user = found.username
-            state.session = accounts.start_session(found)
-        except PermissionDenied as error:
-            st.error(error_text(error))
+        sso_sign_in(accounts)
     if not state.get("user") and not state.get("signed_out"):
         cookie = st.context.cookies.get(COOKIE)
         remembered = accounts.user_from_token(cookie)
@@ -62,6 +57,27 @@ def resume_session(accounts) -> None:
         state.ended = True
 
 
+def sso_sign_in(accounts) -> None:
+    """Sign in the person the identity provider vouches for (Streamlit's signed cookie): their
+    account (a viewer at first) and the server-side session of this sign-in, which sign-out, a
+    new role or a disabled account ends; after that the provider's cookie is not honoured and
+    the person signs in again. A disabled account is told so."""
+    from streamlit.web.server.server_util import get_cookie_secret
+
+    state = st.session_state
+    try:
+        found = accounts.sso_user(st.user.email, st.user.get("name"))
+    except PermissionDenied as error:
+        state.sso_refused = error_text(error)
+        return
+    token = accounts.sso_session(found, st.user.to_dict(), get_cookie_secret())
+    if token is None:
+        state.ended = True
+        return
+    state.user, state.session = found.username, token
+    state.pop("signed_out", None)
+
+
 def sign_in_page(accounts) -> None:
     """The sign-in page (the caller stops the run after it)."""
     st.title(_("Sign in to Oivallus"))
@@ -72,28 +88,38 @@ def sign_in_page(accounts) -> None:
                 "Sign in again."
             )
         )
+    if st.session_state.get("sso_refused"):
+        st.error(st.session_state.pop("sso_refused"))
     if single_sign_on():
         st.button(_("Sign in with your organisation account"), type="primary", on_click=st.login)
+        # the accounts made here (the first admin above all) still sign in with a password
+        with st.expander(_("Sign in with a username and password")):
+            password_form(accounts)
     else:
-        with st.form("sign-in"):
-            username = st.text_input(_("Username"))
-            password = st.text_input(_("Password"), type="password")
-            if st.form_submit_button(_("Sign in"), type="primary"):
-                try:
-                    found = accounts.authenticate(username, password, st.context.ip_address)
-                except SignInThrottled as error:
-                    st.error(error_text(error))
-                    found = False
-                if found is None:
-                    st.error(_("Wrong username or password (or the account is disabled)."))
-                elif found:
-                    token = accounts.start_session(found)
-                    st.session_state.user = found.username
-                    st.session_state.session = st.session_state.remember = token
-                    st.session_state.pop("signed_out", None)
-                    st.rerun()
+        password_form(accounts)
     if st.session_state.get("signed_out"):
         write_cookie("", 0)
+
+
+def password_form(accounts) -> None:
+    """Username and password of an account made here (the caller stops the run after it)."""
+    with st.form("sign-in"):
+        username = st.text_input(_("Username"))
+        password = st.text_input(_("Password"), type="password")
+        if st.form_submit_button(_("Sign in"), type="primary"):
+            try:
+                found = accounts.authenticate(username, password, st.context.ip_address)
+            except SignInThrottled as error:
+                st.error(error_text(error))
+                found = False
+            if found is None:
+                st.error(_("Wrong username or password (or the account is disabled)."))
+            elif found:
+                token = accounts.start_session(found)
+                st.session_state.user = found.username
+                st.session_state.session = st.session_state.remember = token
+                st.session_state.pop("signed_out", None)
+                st.rerun()
 
 
 def account_sidebar(accounts, user) -> None:
