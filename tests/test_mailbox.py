@@ -195,6 +195,23 @@ def test_mail_from_known_people_becomes_their_insights(people, box):
     assert kb.insights.browse(SearchFilters(source=["e-mail"]))[1] == 3
 
 
+def test_a_mail_insight_sends_the_insight_added_webhook(people, box):
+    people.core.outbox.allow_http_for_tests = True
+    hook, _secret = people.webhooks.register(
+        {
+            "name": "local",
+            "url": "http://127.0.0.1:9/hook",
+            "events": ["insight.added"],
+            "allow_private": True,
+        }
+    )
+    deliver(box, message("aino.virtanen@example.com", "Ovi", "Automaattiovi jumittaa."))
+    assert poll(people, box).added == 1
+    people.wait_for_links(10)
+    [queued] = people.webhooks.deliveries(hook.id)
+    assert queued.event == "insight.added"
+
+
 def test_the_same_message_again_later_is_not_added_twice(people, box):
     mail = message("aino.virtanen@example.com", "Hyllyt", "Hyllyjen hintalaput puuttuvat.")
     deliver(box, mail)
