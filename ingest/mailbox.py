@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import ipaddress
+import logging
 import re
 import ssl
 from dataclasses import dataclass, field
@@ -41,8 +42,11 @@ from vocabulary.knowledge import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InsightIn, Sou
 
 SECURITY = ("ssl", "starttls", "none")
 MAX_MESSAGE_BYTES = 2_000_000  # read of one message at most (its text comes before attachments)
-MAX_PER_POLL = 200  # messages read in one poll; the rest at the next
+MAX_PER_POLL = 200  # messages added in one poll; the rest at the next
+MAX_SCANNED = 10_000  # unread messages whose senders one poll looks at
+_FROM_HEADER = "(UID BODY.PEEK[HEADER.FIELDS (FROM)])"
 TIMEOUT_SECONDS = 30
+log = logging.getLogger("oivallus.mailbox")
 STATE = "mailbox:"  # the settings keys of the mailbox's state
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -125,7 +129,7 @@ class PollReport:
     known: int = 0  # already stored (the same Message-ID or the same text): marked read
     refused: int = 0  # from no enabled account (or not allowed): left unread
     cut: int = 0  # longer than an insight holds: cut, with a note
-    empty: int = 0  # no words of their own and no subject: marked read, nothing added
+    skipped: int = 0  # no words and no subject, or not storable: marked read, nothing added
 
 
 def connect(settings: MailboxSettings) -> imaplib.IMAP4:
@@ -157,7 +161,7 @@ def senders(kb) -> dict:
 def poll(kb, settings: MailboxSettings) -> PollReport:
     """Read the mailbox's unread mail once; each message from a known person becomes their
     insight (see the module's doc)."""
-    report, people, done = PollReport(), senders(kb), []
+    report, people, done = PollReport(), senders(kb), list[str]()
     imap = connect(settings)
     try:
         typ, data = imap.capability()  # after signing in: MOVE and UIDPLUS may show only now
@@ -167,13 +171,14 @@ def poll(kb, settings: MailboxSettings) -> PollReport:
             raise OSError(f"cannot open the folder {settings.folder}")
         typ, data = imap.uid("SEARCH", "UNSEEN")
         uids = [u.decode() for u in data[0].split()] if typ == "OK" and data and data[0] else []
-        for uid in uids[:MAX_PER_POLL]:
-            header = _fetch(imap, uid, "BODY.PEEK[HEADER.FIELDS (FROM)]")
-            sender = read_message(header).sender
+        from_ = _senders_of(imap, uids[:MAX_SCANNED])
+        for uid, sender in from_.items():
             person = people.get(sender or "")
             if person is None or not _allowed(sender or "", settings):
-                report.refused += 1
+                report.refused += 1  # left unread, counted at every poll while it waits
                 continue
+            if len(done) >= MAX_PER_POLL:
+                continue  # the next poll takes it
             mail = read_message(_fetch(imap, uid, f"BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>"))
             if mail.sender != sender or not authenticated(mail, settings.authserv_id):
                 report.refused += 1
@@ -189,11 +194,25 @@ def poll(kb, settings: MailboxSettings) -> PollReport:
             imap.logout()
 
 
+def _senders_of(imap: imaplib.IMAP4, uids: list[str]) -> dict[str, str | None]:
+    """The From address of each message (by UID, in the mailbox's order), read from their
+    headers a few hundred at a time: unread mail from strangers costs one line each."""
+    found: dict[str, str | None] = {}
+    for start in range(0, len(uids), 500):
+        typ, data = imap.uid("FETCH", ",".join(uids[start : start + 500]), _FROM_HEADER)
+        if typ != "OK":
+            raise OSError("cannot read the messages' senders")
+        for part in data or ():
+            if isinstance(part, tuple) and (uid := re.search(rb"\bUID (\d+)", part[0])):
+                found[uid.group(1).decode()] = read_message(part[1]).sender
+    return {uid: found[uid] for uid in uids if uid in found}
+
+
 def _add(kb, person, mail: MailText, report: PollReport) -> bool:
     """Add one message as `person`'s insight; False when their role may not add (refused)."""
     text = _CONTROL.sub(" ", mail.text) or _CONTROL.sub(" ", mail.subject)
     if not text.strip():
-        report.empty += 1
+        report.skipped += 1
         return True
     if len(text) > MAX_TEXT_CHARS:
         keep = MAX_TEXT_CHARS - 80
@@ -213,6 +232,10 @@ def _add(kb, person, mail: MailText, report: PollReport) -> bool:
     except PermissionDenied:
         report.refused += 1
         return False
+    except InvalidInput as error:  # read, so that it does not stop every later poll
+        log.warning("mail %s could not be stored: %s", mail.message_id, error)
+        report.skipped += 1
+        return True
     if result.created:
         report.added += 1
     else:

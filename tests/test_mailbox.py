@@ -222,6 +222,17 @@ def test_the_same_message_again_later_is_not_added_twice(people, box):
     assert unread(box) == 0
 
 
+def test_unread_mail_from_strangers_does_not_hold_up_later_mail(people, box, monkeypatch):
+    monkeypatch.setattr(mailbox, "MAX_PER_POLL", 2)
+    strangers = [message(f"s{n}@spam.example", f"Spam {n}", "Buy") for n in range(3)]
+    known = [message("aino.virtanen@example.com", f"Havainto {n}", f"Asia {n}") for n in range(3)]
+    deliver(box, *strangers, *known)
+    first = poll(people, box)
+    assert (first.added, first.refused) == (2, 3)
+    second = poll(people, box)
+    assert (second.added, second.refused) == (1, 3)
+
+
 def test_allowed_domains_refuse_other_domains(people, box):
     people.people.set_email("mikko", "mikko@partner.example")
     settings = MailboxSettings.of({**vars(box), "allowed_domains": ["example.com"]})
