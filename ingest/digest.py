@@ -29,12 +29,17 @@ from vocabulary.settings import default_db_path
 SECRETS = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml"
 
 
-def smtp_settings(path: Path = SECRETS) -> dict | None:
-    """The [smtp] section of the secrets file, or None."""
+def secrets_section(name: str, path: Path = SECRETS) -> dict | None:
+    """The section `name` of the secrets file, or None."""
     if not path.exists():
         return None
     with open(path, "rb") as handle:
-        return tomllib.load(handle).get("smtp")
+        return tomllib.load(handle).get(name)
+
+
+def smtp_settings(path: Path = SECRETS) -> dict | None:
+    """The [smtp] section of the secrets file, or None."""
+    return secrets_section("smtp", path)
 
 
 def send(settings: dict, to: str, digest) -> None:

@@ -9,6 +9,7 @@ the DuckDB file: it imports what is dropped into the import folder, writes the w
     data/digests/2026-12-07/ every Monday from 07:00: one .md and .html per person and team
     data/backups/nightly-*/  every night from 02:00, the last 7 kept
     retention rules          every night from 03:00 (insights/retention.py; Admin > Privacy)
+    the mailbox              every few minutes when secrets.toml has [mailbox] (ingest/mailbox.py)
 
 A job that finds its time passed while the app was stopped runs at the next poll; on the very
 first start the clocks start, so a new installation does not back up or send at once.
@@ -27,7 +28,7 @@ from ingest import uploads
 from ingest.dropfolder import DropFolder, UnsafeFolder
 from readers.tables import waiting_files
 from vocabulary import settings
-from vocabulary.errors import ReadError
+from vocabulary.errors import OivallusError, ReadError
 from vocabulary.settings import data_dir_for
 
 log = logging.getLogger("oivallus.jobs")
@@ -211,6 +212,9 @@ class Beside:
         threading.Thread(
             target=send_webhooks, args=(base, self._stop), name="oivallus-webhooks", daemon=True
         ).start()
+        threading.Thread(
+            target=watch_mailbox, args=(base, self._stop), name="oivallus-mailbox", daemon=True
+        ).start()
         Jobs(base, import_dir(), data, smtp_settings(), self._stop).run()
 
     def stop(self, timeout: float = 60) -> None:
@@ -232,6 +236,31 @@ def send_webhooks(kb, stop: threading.Event, poll: float = WEBHOOK_POLL_SECONDS)
         except Exception:  # noqa: BLE001 - one bad delivery must not end the sending
             log.exception("sending webhooks failed")
         stop.wait(poll)
+
+
+def watch_mailbox(kb, stop: threading.Event, settings=None) -> None:
+    """Poll the mailbox of .streamlit/secrets.toml's [mailbox] (ingest/mailbox.py) every
+    `poll_minutes` until `stop` is set, in a thread of its own (a slow mail server delays
+    nothing else); without the section, nothing. A section that cannot be used is logged once
+    and kept as the mailbox's last error for Admin."""
+    from ingest import mailbox
+
+    try:
+        settings = settings or mailbox.mailbox_settings()
+    except (OivallusError, ValueError) as error:
+        log.error("the [mailbox] settings cannot be used: %s", error)
+        return
+    if settings is None:
+        return
+    while not stop.is_set():
+        try:
+            if kb.db.try_hold(JOBS_RUNNER, 0):
+                report = mailbox.poll_and_record(kb, settings)
+                if report.added or report.refused:
+                    log.info("mailbox: %s added, %s refused", report.added, report.refused)
+        except Exception:  # noqa: BLE001 - one bad poll must not end the polling
+            log.exception("polling the mailbox failed")
+        stop.wait(settings.poll_minutes * 60)
 
 
 def start_beside(opening, path: str | Path) -> Beside | None:

@@ -5,6 +5,7 @@ Who acts and the role checks on every write live in insights.acting.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from pydantic import ValidationError
@@ -151,6 +152,23 @@ class People:
             self.repo.update_user(cur, username, role=role)
             self.sessions.revoke_user(cur, username, now())  # signs in again with it
             self.acting.log(cur, "set role", "user", username, {"role": old.role}, {"role": role})
+        return self.user(username)
+
+    @requires(Role.admin)
+    def set_email(self, username: str, email: str | None) -> User:
+        """Set (or with None or "" clear) a person's e-mail address, stored in lower case: their
+        weekly digest goes there, and their mail to the app's mailbox becomes their insights."""
+        address = (email or "").strip().lower() or None
+        if address is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+            raise InvalidInput(
+                "{value} is not an e-mail address", field="email", value=repr(address[:60])
+            )
+        with self.repo.db.transaction() as cur:
+            old = self.user(username)
+            self.repo.update_user(cur, username, email=address)
+            self.acting.log(
+                cur, "set email", "user", username, {"email": old.email}, {"email": address}
+            )
         return self.user(username)
 
     @requires(Role.admin)

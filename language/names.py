@@ -31,6 +31,7 @@ SOURCE_NAMES = {
     "support ticket": N_("Support ticket"),
     "usability test": N_("Usability test"),
     "analytics": N_("Analytics"),
+    "e-mail": N_("E-mail"),
     "other": N_("Other"),
 }
 SENTIMENT_NAMES = {
@@ -85,6 +86,7 @@ ACTION_NAMES = {
     "restore": N_("restored"),
     "restore version": N_("version restored"),
     "set choices": N_("choice lists changed"),
+    "set email": N_("e-mail address changed"),
     "set language": N_("language changed"),
     "set password": N_("password changed"),
     "set retention": N_("retention rule set"),

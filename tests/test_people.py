@@ -49,6 +49,7 @@ ARGS = {
     "people.audit": (),
     "imports.preview_file": ("missing.csv",),
     "people.set_password": ("admin", "a new password for the admin"),
+    "people.set_email": ("admin", "admin@example.com"),
     "people.follow": ("segment", "SMB"),
     "people.change_password": ("wrong", "a new password for me"),
     "people.set_language": ("fi",),

@@ -1,4 +1,4 @@
-"""Admin: people and their roles, a full export (backup), and the audit log."""
+"""Admin: people and their roles, a full export (backup), the audit log, and the mailbox."""
 
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from language.text import escape_markdown
 from views.common import db_path, kb, may
 from views.i18n import ACTION_NAMES, N_, ROLE_NAMES, _, error_text, named, ui
 from views.landing import DEFAULTS, HOMES, landing, offered
+from views.mailbox_state import show_mailbox
 from vocabulary.errors import BackupError, OivallusError
 from vocabulary.people import Role
 
@@ -38,8 +39,8 @@ if not may("admin"):
     st.error(_("This page is for admins."))
     st.stop()
 
-people, landings, backup, audit = st.tabs(
-    [_("People"), _("Landing pages"), _("Backup"), _("Audit log")]
+people, landings, backup, audit, mail = st.tabs(
+    [_("People"), _("Landing pages"), _("Backup"), _("Audit log"), _("Mailbox")]
 )
 
 with people:
@@ -52,6 +53,7 @@ with people:
                     _("name"): u.display_name,
                     _("role"): role_name.get(u.role, u.role),
                     _("team"): u.team or "",
+                    _("e-mail"): u.email or "",
                     _("disabled"): u.disabled_at is not None,
                 }
                 for u in users
@@ -95,6 +97,22 @@ with people:
     if c2.button(_("Set password"), disabled=len(new_password) < 10):
         base.people.set_password(who, new_password)
         st.toast(_("Password of {username} changed", username=escape_markdown(who)))
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    email = c1.text_input(
+        _("E-mail address"),
+        value=next((u.email or "" for u in users if u.username == who), ""),
+        key=f"email-{who}",
+        help=_(
+            "Their weekly digest goes here, and their mail to the app's mailbox becomes "
+            "their insights."
+        ),
+    )
+    if c2.button(_("Set e-mail")):
+        try:
+            base.people.set_email(who, email)
+            st.rerun()
+        except OivallusError as error:
+            st.error(error_text(error))
     if st.button(_("Disable {username}", username=escape_markdown(who)), disabled=who == "admin"):
         base.people.disable_user(who)
         st.rerun()
@@ -217,3 +235,6 @@ with audit:
         hide_index=True,
         width="stretch",
     )
+
+with mail:
+    show_mailbox(base)

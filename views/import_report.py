@@ -18,6 +18,7 @@ SOURCES = {
     "support ticket": N_("support ticket"),
     "usability test": N_("usability test"),
     "analytics": N_("analytics"),
+    "e-mail": N_("e-mail"),
     "other": N_("other"),
 }
 STATES = {

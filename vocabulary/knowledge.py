@@ -41,6 +41,7 @@ class Source(StrEnum):
     support_ticket = "support ticket"
     usability_test = "usability test"
     analytics = "analytics"
+    email = "e-mail"  # a message to the mailbox the app polls (ingest/mailbox.py)
     other = "other"
 
 
