@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, app_file
 from tests.doubles import HashingEmbedder
@@ -106,7 +107,7 @@ def select_passage(shop) -> None:
 
 def check_filled(add, shop_address: str) -> None:
     box = add.get_by_label("Mitä huomasit? *")
-    box.wait_for()
+    expect(box).to_have_value(PASSAGE)
     settle(add)
     assert box.input_value() == PASSAGE
     assert add.get_by_label("Otsikko", exact=True).input_value() == "Asiakaspalaute – viikko 48"
@@ -152,6 +153,25 @@ def test_the_bookmarklet_captures_a_selected_passage_into_a_saved_insight(
     assert tab.value.url == shop_url  # the source opens in a tab of its own
     tab.value.get_by_text(PASSAGE).wait_for()
     assert tab.value.evaluate("document.referrer") == ""  # nothing of Oivallus leaks to it
+
+    # A selection longer than one address carries: its beginning, and the page says so
+    shop.evaluate(
+        "words => { const p = document.createElement('p'); p.id = 'pitka';"
+        " p.textContent = words; document.body.append(p); }",
+        " ".join(["Pitkä palauteteksti kertoo kassajonosta."] * 600),
+    )
+    shop.locator("#pitka").click(click_count=3)
+    with context.expect_page() as opened:
+        shop.evaluate(unquote(href.removeprefix("javascript:")))
+    long = opened.value
+    long.get_by_text("Valinta oli liian pitkä yhteen linkkiin", exact=False).wait_for()
+    box = long.get_by_label("Mitä huomasit? *")
+    expect(box).not_to_have_value("")
+    settle(long)
+    kept = box.input_value()
+    assert 500 < len(kept) < 8_000 and "Pitkä palauteteksti kertoo kassajonosta." in kept
+    shot(long, "6_long_selection_cut")
+    print(f"\nbookmarklet: a {600 * 41:,}-character selection arrived as its first {len(kept):,}")
     context.close()
 
 
