@@ -5,6 +5,7 @@ tests/test_browser_capture.py."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import unquote
 
 import pytest
@@ -213,3 +214,34 @@ def test_the_insight_page_links_its_source_and_the_edit_form_changes_it(app_db):
         e.value for e in at.error
     ]
     assert base.get(added.insight.id).source_url == PAGE
+
+
+def test_the_api_takes_a_source_address_and_refuses_a_script(kb):
+    """Through the HTTP API (both stores): the address is stored and read back; a
+    `javascript:` one is a 422 problem naming the field, and nothing is stored."""
+    from tests.asgi_client import call
+    from tests.conftest import add_people
+    from tests.test_api import is_problem, token_of
+    from views.api import Api
+
+    add_people(kb)
+    app, secret = Api(lambda: kb), token_of(kb, "mikko")
+    refused = call(
+        app,
+        "POST",
+        "/api/v1/insights",
+        token=secret,
+        json={"text": "Pahantahtoinen linkki", "source_url": "javascript:alert(1)"},
+    )
+    problem = is_problem(refused, 422)
+    assert [e["field"] for e in problem["errors"]] == ["source_url"]
+    assert kb.count() == 0
+    made = call(
+        app, "POST", "/api/v1/insights", token=secret, json={"text": "Hyvä", "source_url": PAGE}
+    )
+    assert made.status == 201
+    [made_id] = made.json()["ids"]
+    read = call(app, "GET", f"/api/v1/insights/{made_id}", token=secret).json()
+    assert read["source_url"] == PAGE
+    document = call(app, "GET", "/api/v1/openapi.json", token=secret).json()
+    assert "source_url" in json.dumps(document)
