@@ -45,6 +45,7 @@ _SCHEMA = pa.schema(
         ("updated_at", pa.timestamp("us")),
         ("deleted_at", pa.timestamp("us")),
         ("created_by", pa.string()),
+        ("source_url", pa.string()),
     ]
 )
 # One list of the columns: a new insight field is a line here (and its migrations)

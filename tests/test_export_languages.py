@@ -32,6 +32,7 @@ CARRIED = (
     "team",
     "tags",
     "external_id",
+    "source_url",
 )
 HEADERS = {
     "fi": ("id", "otsikko", "teksti", "laji", "lähde", "segmentti", "kohtaamispiste"),
@@ -57,6 +58,7 @@ def _stored(kb: KnowledgeBase) -> None:
             "team": "Myymälä",
             "tags": ["kassa", "jonotus"],
             "external_id": "FN-17",
+            "source_url": "https://kauppa.example.fi/palaute?id=17&kieli=fi",
         }
     )
     kb.add(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from insights import InsightIn, NotFound, OivallusError
 from language.text import escape_markdown
+from views.capture import capture_help, capture_notes, prefill_add
 from views.common import (
     allowed,
     attempt,
@@ -48,6 +49,7 @@ with st.expander(_("Missing a segment, touchpoint, journey stage or channel? Add
             st.toast(_(added, value=escape_markdown(new_value.strip())))
         except OivallusError as error:  # bad input, or a role that may not
             st.error(error_text(error))
+capture_help()  # the bookmarklet and the share link
 
 # Everything, the text included, lives in one form: a text box outside it reran the page when
 # it lost focus, and the browser then dropped the click on Save (Streamlit issue 8725; the
@@ -58,15 +60,18 @@ with st.expander(_("Missing a segment, touchpoint, journey stage or channel? Add
 # How the customer felt, at which touchpoint and stage, belong to one note and are emptied too
 # (kept, a second note about another matter inherited them unseen below a phone's fold); the
 # segment, channel, source, study, author and team stay for the next note of the same visit.
-CONTENT = ("add_text", "add_title", "add_tags")
+CONTENT = ("add_text", "add_title", "add_tags", "add_source_url")
 PER_NOTE = ("add_sentiment", "add_touchpoint", "add_stage")
 if st.session_state.pop("add_clear", False):  # saved: the next insight starts afresh
     for name in CONTENT:
         st.session_state[name] = ""
     for name in PER_NOTE:
         st.session_state[name] = NONE
+    st.session_state.pop("add_capture", None)
+prefill_add()  # a share link or the bookmarklet: the form filled, nothing stored
 form_column, similar_column = st.columns([3, 2], gap="large")
 
+capture_notes(form_column)
 with form_column, st.form("add_insight", clear_on_submit=False, enter_to_submit=False):
     values = insight_fields(base, "add", author=display_name() or person() or "", team=team() or "")
     b1, b2, _spare = st.columns([1, 2, 2])

@@ -99,6 +99,7 @@ FIELD_NAMES = (
     N_("tags"),
     N_("language"),
     N_("external_id"),
+    N_("source_url"),
     N_("name"),
     N_("started_on"),
     N_("ended_on"),

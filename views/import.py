@@ -40,6 +40,7 @@ FIELD_NAMES = {
     "team": N_("team"),
     "tags": N_("tags"),
     "external_id": N_("external id"),
+    "source_url": N_("source address"),
     "sentiment": N_("sentiment (1/0, positive/negative)"),
     "kind": N_("kind (observation, finding, quote)"),
     "score": N_("NPS score (0-10)"),

@@ -86,6 +86,12 @@ details = {
     _("External id"): insight.external_id,
 }
 st.caption(" · ".join(escape_markdown(f"{k}: {v}") for k, v in details.items() if v))
+if insight.source_url:  # checked as an http(s) address when stored; shown as plain text
+    source_row = st.container(horizontal=True, vertical_alignment="center")
+    source_row.link_button(  # opens in a new tab without a referrer
+        _("Open the source page"), insight.source_url, icon=":material/open_in_new:"
+    )
+    source_row.text(insight.source_url)
 
 stage_suggestion(base, insight)
 

@@ -127,6 +127,13 @@ def insight_fields(
     values["team"] = c3.text_input(
         _("Team"), value=(initial.team or "") if initial else team, key=f"{key}_team"
     )
+    values["source_url"] = st.text_input(
+        _("Source address"),
+        value=(initial.source_url or "") if initial else "",
+        key=f"{key}_source_url",
+        placeholder=_("e.g. https://example.com/page"),
+        help=_("The web page it came from (an https:// or http:// address)"),
+    )
     return values
 
 
@@ -159,6 +166,7 @@ LABELS = {
     "author": N_("Author"),
     "team": N_("Team"),
     "external_id": N_("External id"),
+    "source_url": N_("Source address"),
 }
 VALUE_NAMES = {"kind": KIND_NAMES, "source": SOURCE_NAMES, "sentiment": SENTIMENT_NAMES}
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,6 +18,7 @@ from vocabulary.errors import InvalidValue
 
 MAX_TEXT_CHARS = 20_000
 MAX_SHORT_CHARS = 300
+MAX_URL_CHARS = 2_000
 
 # Control characters other than tab, newline and carriage return have no place in prose and
 # break exports, terminals and some browsers; NUL also truncates strings in C libraries.
@@ -90,6 +92,34 @@ def check_control_chars(value: str) -> str:
     return value
 
 
+def check_source_url(value: str) -> str:
+    """A source address as an insight keeps it: an http(s) web address of at most
+    MAX_URL_CHARS characters, with a host and no spaces, control or invisible characters (a
+    `javascript:` or `data:` address is refused, so a link to it can never be shown)."""
+    for position, char in enumerate(value):
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Zs"):
+            raise InvalidValue(
+                "has a space or an invisible character at position {position}; "
+                "copy the address from the browser's address bar",
+                position=position,
+            )
+    if len(value) > MAX_URL_CHARS:
+        raise InvalidValue(
+            "is too long (at most {max_length} characters); shorten it",
+            max_length=MAX_URL_CHARS,
+        )
+    try:
+        parts = urlsplit(value)
+        scheme, host = parts.scheme.lower(), parts.hostname
+    except ValueError:  # a malformed host ("http://[::1")
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host:
+        raise InvalidValue(
+            "must be a web address starting with https:// or http://, e.g. https://example.com/page"
+        )
+    return value
+
+
 # The short free-text fields of an insight (each at most MAX_SHORT_CHARS, cleaned alike)
 SHORT_FIELDS = (
     "title",
@@ -124,6 +154,8 @@ class InsightIn(BaseModel):
     tags: list[str] = Field(default_factory=list)
     language: str | None = Field(default=None, max_length=8)
     external_id: str | None = Field(default=None, max_length=MAX_SHORT_CHARS)
+    # the web page it was captured from (the bookmarklet, a share link, the form)
+    source_url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
 
     @field_validator("text", *SHORT_FIELDS)
     @classmethod
@@ -134,6 +166,11 @@ class InsightIn(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("source_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        return check_source_url(value) if value else None
 
     @field_validator("tags")
     @classmethod

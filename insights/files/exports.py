@@ -33,6 +33,7 @@ FIRST = [
     "tags",
     "study_id",
     "external_id",
+    "source_url",
     "created_at",
     "updated_at",
     "created_by",
