@@ -224,6 +224,9 @@ def test_other_problems(base):
         call(app, "GET", "/api/v1/insights", "limit=many&colour=red", token=secret), 422
     )
     assert {e["field"] for e in wrong["errors"]} == {"limit", "colour"}
+    for query in ("tags=%08", "tags=a%00b", "segment=%1b", "q=late%7f"):  # found by Hypothesis
+        control = is_problem(call(app, "GET", "/api/v1/insights", query, token=secret), 422)
+        assert "control character" in control["errors"][0]["detail"]
     plain = call(
         app,
         "POST",

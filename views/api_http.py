@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl
 from pydantic import BaseModel, ValidationError
 
 from views.api_models import FieldProblem
-from vocabulary.errors import _PYDANTIC, Message
+from vocabulary.errors import _PYDANTIC, InvalidValue, Message
+from vocabulary.knowledge import check_control_chars
 
 PREFIX = "/api/v1"
 MAX_BODY = 2 * 1024 * 1024  # bytes of JSON
@@ -124,6 +125,15 @@ def parse_query(model: type[BaseModel] | None, raw: str) -> Any:
         raise Refused(422, "Invalid query", "At most 100 query parameters.")
     values: dict[str, Any] = {}
     for name, value in pairs:
+        try:  # a control character matches nothing stored, and breaks tag keys
+            check_control_chars(value)
+        except InvalidValue as error:
+            raise Refused(
+                422,
+                "Invalid query",
+                "Some parameters were refused; see errors.",
+                [(name, str(error))],
+            ) from None
         field = model.model_fields.get(name)
         if field is not None and "list" in str(field.annotation):
             values.setdefault(name, []).append(value)
