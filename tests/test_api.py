@@ -410,3 +410,28 @@ def test_a_token_never_reaches_the_log(base, caplog):
     assert secret not in caplog.text and secret[4:] not in caplog.text
     stored = json.dumps([e.model_dump(mode="json") for e in base.people.audit()])
     assert secret[4:12] not in stored  # only the first 4 characters (the prefix) are kept
+
+
+def test_a_support_desk_trigger_fired_twice_adds_one_insight(base):
+    """The Zendesk trigger body of the README: a ticket sent twice is one insight, with its
+    source, external id and address."""
+    app, secret = Api(lambda: base), token_of(base, "mikko", ["write"])
+    body = {
+        "text": 'Asiakas: "laskussa on väärä ALV-numero", toinen kerta tässä kuussa.',
+        "title": "Väärä ALV-numero laskussa",
+        "source": "support ticket",
+        "external_id": "zendesk-4711",
+        "source_url": "https://yourcompany.zendesk.com/agent/tickets/4711",
+        "channel": "support",
+    }
+    first = call(app, "POST", "/api/v1/insights", token=secret, json=body)
+    again = call(app, "POST", "/api/v1/insights", token=secret, json=body)
+    assert first.status == again.status == 201
+    assert first.json()["ids"] == again.json()["ids"]
+    stored = base.get(first.json()["ids"][0])
+    assert (stored.source, stored.external_id, stored.created_by) == (
+        "support ticket",
+        "zendesk-4711",
+        "mikko",
+    )
+    assert stored.source_url == body["source_url"]
