@@ -142,6 +142,8 @@ READS = {
     "tags.insights_of",
     "insights.count",
     "insights.export_insights",
+    "insights.export_ids",
+    "insights.export_stream",
     "insights.filter_values",
     "insights.get",
     "insights.insights_by_id",
