@@ -34,6 +34,7 @@ def base(store):
             for n in range(30)
         ]
     )
+    kb.wait_for_links(30)  # the links are exported too: all made before comparing
     yield kb
     kb.close()
 
