@@ -109,10 +109,14 @@ def main() -> None:
         "search_p50_ms": timed(api_search, 200),
         "direct_search_p50_ms": timed(lambda: aino.search(rng.choice(QUERIES)), 200),
     }
+    figures |= dead_receiver(kb, api_create)
+    figures |= export_all(app, secret)
     for name, value in figures.items():
         target = TARGETS.get(name)
         verdict = "" if target is None else (" ok" if value <= target else " OVER")
-        print(f"{name}: {value:.1f} ms" + (f" (target <= {target}){verdict}" if target else ""))
+        unit = name.rsplit("_", 1)[-1]
+        shown = f"{name}: {value:.1f} {unit}"
+        print(shown + (f" (target <= {target}){verdict}" if target else ""))
 
     before = kb.count()
     question = aino.backlog.ask({"text": "Why are parcel lockers full on Fridays?"}).id
@@ -159,6 +163,63 @@ def main() -> None:
     for error in errors[:5]:
         print("  ", error)
     kb.close()
+
+
+def dead_receiver(kb, api_create) -> dict[str, float]:
+    """Create p50 while an admin's hook wants every new insight and its receiver is dead
+    (connection refused: a closed port on loopback), the sending thread running beside."""
+    import socket
+
+    from ingest.jobs import send_webhooks
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kb.core.outbox.allow_http_for_tests = True
+    admin = kb.acting_as(kb.people.user("admin"))
+    hook, _ = admin.webhooks.register(
+        {
+            "name": "dead",
+            "url": f"http://127.0.0.1:{port}/hook",
+            "events": ["insight.added"],
+            "allow_private": True,
+        }
+    )
+    baseline = timed(api_create, 100)  # just before, on the same warm process
+    stop = threading.Event()
+    worker = threading.Thread(target=send_webhooks, args=(kb, stop, 0.05), daemon=True)
+    worker.start()
+    try:
+        figure = timed(api_create, 100)
+    finally:
+        stop.set()
+        worker.join(30)
+    tried = sum(d.attempts for d in kb.webhooks.deliveries(hook.id, 1000))
+    print(f"dead receiver: {tried} failed tries while timing", flush=True)
+    admin.webhooks.delete(hook.id)
+    return {"create_p50_before_hook_ms": baseline, "create_p50_dead_receiver_ms": figure}
+
+
+def export_all(app, secret: str) -> dict[str, float]:
+    """GET /insights/export of every insight as CSV: its time, size and the most memory
+    Python held while building it (tracemalloc: pieces, not one string of the whole)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    answer = call(app, "GET", "/api/v1/insights/export", "format=csv", token=secret)
+    took = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert answer.status == 200
+    size = len(answer.body) / 2**20
+    rows = answer.body.count(b"\n") - 1
+    print(f"export: {rows:,} rows")
+    return {
+        "export_csv_all_s": took,
+        "export_body_MiB": size,  # the test client keeps the whole body; a real client not
+        "export_peak_traced_MiB": peak / 2**20,  # the body included
+    }
 
 
 def token_of_each(kb, number: int) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -228,10 +229,19 @@ WEBHOOK_POLL_SECONDS = 2.0
 
 def send_webhooks(kb, stop: threading.Event, poll: float = WEBHOOK_POLL_SECONDS) -> None:
     """Send the webhooks due (insights/webhooks.py) every `poll` seconds until `stop` is set: a
-    thread of its own, so a slow receiver delays neither the jobs nor any write."""
+    thread of its own, so a slow receiver delays neither the jobs nor any write. People's new
+    "For you" items are queued for their own chats every `QUEUE_EVERY` seconds
+    (insights/personal_chat.py)."""
+    from insights.personal_chat import QUEUE_EVERY
+
+    looked = 0.0
     while not stop.is_set():
         try:
-            if kb.db.try_hold(JOBS_RUNNER, 0) and kb.webhooks.deliver_due():
+            held = kb.db.try_hold(JOBS_RUNNER, 0)
+            if held and time.monotonic() - looked >= QUEUE_EVERY:
+                looked = time.monotonic()
+                kb.chat.queue_due()
+            if held and kb.webhooks.deliver_due():
                 continue  # more may be waiting
         except Exception:  # noqa: BLE001 - one bad delivery must not end the sending
             log.exception("sending webhooks failed")

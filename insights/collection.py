@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -342,6 +342,13 @@ class Insights:
         ids, total = self.link_repo.unlinked(limit)
         return self.repo.get_many(ids), total
 
+    def export_ids(self, query: str = "", filters: SearchFilters | None = None) -> list[int]:
+        """The ids of an export, in its order: the best `EXPORT_LIMIT` hits for words, else
+        every insight passing the filters, newest first."""
+        if query.strip():
+            return [hit.insight_id for hit in self.search(query, k=EXPORT_LIMIT, filters=filters)]
+        return self.repo.ordered_ids(self.widened(filters or SearchFilters()))
+
     def export_insights(
         self,
         query: str = "",
@@ -358,9 +365,28 @@ class Insights:
 
         if fmt not in ("csv", "parquet"):
             raise InvalidInput(f"export format must be csv or parquet, not {fmt!r}")
-        if query.strip():
-            found = [hit.insight for hit in self.search(query, k=limit, filters=filters)]
-        else:
-            found = self.browse(filters, limit=limit)[0]
+        found = self.repo.get_many(self.export_ids(query, filters)[:limit])
         frame = insights_frame(found, self.link_repo.partners_of([i.id for i in found]))
         return to_csv(frame, Interface(language)) if fmt == "csv" else to_parquet(frame)
+
+    def export_stream(
+        self,
+        query: str = "",
+        filters: SearchFilters | None = None,
+        fmt: str = "csv",
+        language: str = "en",
+    ) -> Iterator[bytes]:
+        """The same export as `export_insights`, as "csv" or "jsonl", in pieces of a few
+        hundred insights (without words: every match, however many), for the HTTP API."""
+        from insights.files.exports import stream
+        from language.interface import Interface
+
+        if fmt not in ("csv", "jsonl"):
+            raise InvalidInput(f"export format must be csv or jsonl, not {fmt!r}")
+        ids = self.export_ids(query, filters)
+        return stream(
+            ids,
+            lambda part: (self.repo.get_many(part), self.link_repo.partners_of(part)),
+            fmt,
+            Interface(language),
+        )

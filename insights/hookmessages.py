@@ -75,13 +75,20 @@ def body(
             data["url"] = url
         return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     title, more = headline(words, event, facts), detail(words, event, facts)
-    opening = words.text("Open in Oivallus")
+    return chat(kind, title, [(more, "")] if more else [], url, words.text("Open in Oivallus"))
+
+
+def chat(kind: str, title: str, lines: list[tuple[str, str]], url: str, opening: str) -> bytes:
+    """A Slack message or a Teams Adaptive Card: a bold title, `lines` of (text, its own link
+    or ""), and a button (Teams) or link (Slack) named `opening` to `url` (none without)."""
     if kind == HookKind.slack:
-        lines = [f"*{title}*"] + ([more] if more else []) + ([f"<{url}|{opening}>"] if url else [])
-        return json.dumps({"text": "\n".join(lines)}, ensure_ascii=False).encode("utf-8")
+        shown = [f"{text} <{link}|{opening}>" if link else text for text, link in lines]
+        shown = [f"*{title}*", *shown] + ([f"<{url}|{opening}>"] if url else [])
+        return json.dumps({"text": "\n".join(shown)}, ensure_ascii=False).encode("utf-8")
     blocks: list[dict] = [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}]
-    if more:
-        blocks.append({"type": "TextBlock", "text": more, "wrap": True})
+    for text, link in lines:
+        line = f"{text} [{opening}]({link})" if link else text
+        blocks.append({"type": "TextBlock", "text": line, "wrap": True})
     card: dict = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -97,3 +104,60 @@ def body(
         ],
     }
     return json.dumps(message, ensure_ascii=False).encode("utf-8")
+
+
+# --- a person's own chat: their "For you" items (insights/personal_chat.py) -----------------
+
+FOR_YOU_ITEM = "foryou.item"  # one new item of a person's "For you" list
+FOR_YOU_SUMMARY = "foryou.summary"  # the day's new items in one message
+FOR_YOU_TEST = "foryou.test"  # "Send a test message"
+SUMMARY_ITEMS = 15  # items listed in a summary; the rest are counted
+
+
+def item_line(words: Interface, item: dict) -> str:
+    """One "For you" item in the person's language, as the For you page words it."""
+    about = _short(item.get("about"))
+    if item["kind"] == "evidence":
+        return words.text("New evidence may answer: {question}", question=about)
+    if item["kind"] == "answer":
+        return words.text("Answered: {question}", question=about)
+    if item["kind"] == "theme":
+        return words.text("New in the theme {theme}", theme=about)
+    return words.text("New in the segment {segment}", segment=about)
+
+
+def item_link(base: str, item: dict) -> str:
+    """The page of an item: its insight, else its question ('' without a base address)."""
+    if item.get("insight_id"):
+        return link(base, Event.insight_added, {"insight_id": item["insight_id"]})
+    return link(base, Event.question_asked, {"question_id": item["question_id"]})
+
+
+def for_you_body(
+    kind: str, language: str, event: str, subject: dict, titles: dict[int, str], base: str
+) -> bytes:
+    """A person's chat message: one item, the day's summary or the test, with links back.
+    `titles`: the titles of the insights the items name, read when sending."""
+    words = Interface(language)
+    opening = words.text("Open in Oivallus")
+    home = base.rstrip("/") + "/for_you" if base else ""
+
+    def lines(item: dict) -> list[tuple[str, str]]:
+        title = titles.get(item.get("insight_id") or 0)
+        return [(item_line(words, item), "" if title else item_link(base, item))] + (
+            [(_short(title), item_link(base, item))] if title else []
+        )
+
+    if event == FOR_YOU_TEST:
+        title = words.text("Oivallus is connected: your For you items come to this chat.")
+        return chat(kind, title, [], home, opening)
+    if event == FOR_YOU_ITEM:
+        return chat(kind, words.text("For you"), lines(subject), "", opening)
+    items = subject.get("items", [])
+    count = int(subject.get("count", len(items)))
+    title = words.plural("For you: {count} new item", "For you: {count} new items", count)
+    shown = [line for item in items[:SUMMARY_ITEMS] for line in lines(item)]
+    if count > SUMMARY_ITEMS:
+        more = count - SUMMARY_ITEMS
+        shown.append((words.plural("and {count} more item", "and {count} more items", more), ""))
+    return chat(kind, title, shown, home, opening)

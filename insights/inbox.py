@@ -25,6 +25,23 @@ class InboxItem(BaseModel):
     unread: bool
 
 
+def items_of(repo: InboxRepository, username: str, limit: int = LIMIT) -> list[InboxItem]:
+    """`username`'s "For you" list, newest first (the page's, and their own chat's: see
+    insights/personal_chat.py)."""
+    seen = repo.seen_at(username)
+    return [
+        InboxItem(
+            kind=kind,
+            about=about,
+            insight_id=insight_id,
+            question_id=question_id,
+            at=at,
+            unread=seen is None or at > seen,
+        )
+        for kind, about, insight_id, question_id, at in repo.items(username, limit)
+    ]
+
+
 class Inbox:
     """The signed-in person's "For you" list (`kb.inbox`)."""
 
@@ -36,20 +53,7 @@ class Inbox:
         """What happened in what the acting person follows or voted for, newest first."""
         if self.acting.actor is None:
             return []
-        seen = self.repo.seen_at(self.acting.actor.username)
-        return [
-            InboxItem(
-                kind=kind,
-                about=about,
-                insight_id=insight_id,
-                question_id=question_id,
-                at=at,
-                unread=seen is None or at > seen,
-            )
-            for kind, about, insight_id, question_id, at in self.repo.items(
-                self.acting.actor.username, limit
-            )
-        ]
+        return items_of(self.repo, self.acting.actor.username, limit)
 
     def unread_count(self) -> int:
         """How many items of the "For you" list came after the person last read it."""

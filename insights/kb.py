@@ -17,6 +17,7 @@ the services on top of them, each with the parts it needs:
     kb.documents the reader: documents kept whole, speakers, highlights, redaction
     kb.tokens    personal access tokens of the HTTP API
     kb.webhooks  webhooks out (JSON, Slack, Teams): hooks, deliveries, the sending
+    kb.chat      a person's own chat: their "For you" items to their Slack or Teams
 
 `kb.acting_as(user)` is a view of the same core whose services act for `user` (role checks and
 audit entries); the view shares the core, so it is cheap to make per request.
@@ -45,6 +46,7 @@ from insights.inbox import Inbox
 from insights.metrics import Metrics
 from insights.notes import Notes
 from insights.people import People
+from insights.personal_chat import PersonalChat
 from insights.redaction import Redaction
 from insights.retention import Retention
 from insights.runtime.following import ChangeFollower
@@ -236,6 +238,7 @@ class KnowledgeBase:
         )
         self.tokens = Tokens(acting, repos.tokens, repos.people)
         self.webhooks = Webhooks(acting, core.db, repos, core.outbox, settings.current().base_url)
+        self.chat = PersonalChat(acting, core.db, repos, core.outbox, self.webhooks)
         self.erasure = Erasure(
             acting,
             core.db,

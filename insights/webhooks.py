@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from insights.acting import Acting, audited, requires
-from insights.hookmessages import body, link
+from insights.hookmessages import body, for_you_body, link
 from insights.hooksend import Answer, check_url, headers, send
 from storage.cursor import Cursor
 from storage.db import Database
@@ -59,6 +59,7 @@ class Outbox:
     def __init__(self, db: Database, repo: WebhookRepository) -> None:
         self.db, self.repo = db, repo
         self.allow_http_for_tests = False  # plain http to a receiver: tests only, no page sets it
+        self.allow_private_for_tests = False  # a person's chat on loopback: tests only, likewise
         self._listening: list[tuple[str, list[str]]] | None = None
         self._read_at = 0.0
         self._lock = threading.Lock()
@@ -152,17 +153,24 @@ class Webhooks:
         """Every hook (admins only see the page that lists them)."""
         return self.repo.hooks()
 
+    def personal(self) -> list[Hook]:
+        """People's own chats (insights/personal_chat.py), their addresses cut to the host:
+        an admin may remove one, only its owner sees or changes it."""
+        return [h.model_copy(update={"url": address_host(h.url)}) for h in self.repo.owned()]
+
     def hook(self, hook_id: str) -> Hook:
-        """One hook; raises `NotFound`."""
+        """One admin's hook; raises `NotFound` (a person's own chat is theirs alone)."""
         found = self.repo.hook(hook_id)
-        if found is None:
+        if found is None or found[0].owner is not None:
             raise NotFound("No webhook {hook_id}.", hook_id=repr(hook_id))
         return found[0]
 
     @audited("set enabled", "webhook")
     @requires(Role.admin)
     def set_enabled(self, hook_id: str, enabled: bool) -> None:
-        """Turn a hook on again (its failures count from zero; waiting deliveries go on) or off."""
+        """Turn a hook on again (its failures count from zero; waiting deliveries go on) or off;
+        a person's own chat only its owner turns (`kb.chat`)."""
+        self.hook(hook_id)
         with self.db.transaction() as cur:
             why = None if enabled else "turned off by an admin"
             if not self.repo.set_enabled(cur, hook_id, enabled, None if enabled else now(), why):
@@ -172,7 +180,7 @@ class Webhooks:
     @audited("delete", "webhook")
     @requires(Role.admin)
     def delete(self, hook_id: str) -> None:
-        """Remove a hook and its delivery log."""
+        """Remove a hook and its delivery log (a person's own chat too)."""
         with self.db.transaction() as cur:
             if not self.repo.delete(cur, hook_id):
                 raise NotFound("No webhook {hook_id}.", hook_id=repr(hook_id))
@@ -219,6 +227,30 @@ class Webhooks:
                 )
         return facts
 
+    def message(self, hook: Hook, delivery: Delivery) -> bytes:
+        """The body a delivery sends: the event for an admin's hook, a person's "For you"
+        items (in their language now) for their own chat."""
+        if hook.owner is None:
+            url = link(self.base_url, delivery.event, delivery.subject)
+            facts = self.facts(delivery.event, delivery.subject)
+            return body(
+                hook.kind,
+                hook.language,
+                delivery.id,
+                delivery.event,
+                delivery.created_at,
+                facts,
+                url,
+            )
+        person = self.repos.people.user(hook.owner)
+        language = (person.language if person else None) or hook.language
+        items = delivery.subject.get("items", [delivery.subject])
+        ids = [int(i["insight_id"]) for i in items if i.get("insight_id")]
+        titles = {i.id: i.title or i.text for i in self.repos.insights.get_many(ids)}
+        return for_you_body(
+            hook.kind, language, delivery.event, delivery.subject, titles, self.base_url
+        )
+
     def deliver(self, delivery: Delivery, at: datetime | None = None) -> Answer:
         """Send one delivery now and record what came of it."""
         at = at or now()
@@ -226,18 +258,10 @@ class Webhooks:
         if found is None:
             return Answer(None, "no such hook")
         hook, secret = found
-        url = link(self.base_url, delivery.event, delivery.subject)
-        data = body(
-            hook.kind,
-            hook.language,
-            delivery.id,
-            delivery.event,
-            delivery.created_at,
-            self.facts(delivery.event, delivery.subject),
-            url,
-        )
+        data = self.message(hook, delivery)
         try:  # checked again at each try: the name may resolve elsewhere now
-            target = check_url(hook.url, hook.allow_private, self.outbox.allow_http_for_tests)
+            private = hook.allow_private or self.outbox.allow_private_for_tests
+            target = check_url(hook.url, private, self.outbox.allow_http_for_tests)
         except InvalidInput as refused:
             answer = Answer(None, str(refused))
         else:

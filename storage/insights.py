@@ -250,6 +250,17 @@ class InsightRepository:
             ).fetchall()
         return [_to_insight(r) for r in rows], total
 
+    def ordered_ids(self, filters: SearchFilters, limit: int | None = None) -> list[int]:
+        """Ids of the live insights passing the filters, newest first (the order of `page`)."""
+        where, params = _filter_sql(filters)
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT id FROM insights WHERE {where} ORDER BY created_at DESC, id DESC{tail}",
+                params,
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
     def distinct_values(self, column: str) -> list[str]:
         """Values in use for a text column (for filter choices); `column` comes from our code."""
         if column not in COLUMNS:

@@ -11,7 +11,7 @@ from vocabulary.webhooks import Delivery, Hook
 
 _HOOK = (
     "id, name, url, kind, events, language, allow_private, enabled, failures, disabled_at,"
-    " disabled_why, created_by, created_at"
+    " disabled_why, created_by, created_at, owner, cadence, items_until, summary_on"
 )
 _DELIVERY = (
     "id, hook_id, event, subject, created_at, next_at, attempts, state, last_status,"
@@ -44,7 +44,7 @@ class WebhookRepository:
     def create(self, cur: Cursor, hook: Hook, secret: str) -> None:
         """Record a new hook with its signing secret."""
         cur.execute(
-            f"INSERT INTO webhooks ({_HOOK}, secret) VALUES ({', '.join('?' * 14)})",
+            f"INSERT INTO webhooks ({_HOOK}, secret) VALUES ({', '.join('?' * 18)})",
             [
                 hook.id,
                 hook.name,
@@ -59,15 +59,37 @@ class WebhookRepository:
                 hook.disabled_why,
                 hook.created_by,
                 hook.created_at,
+                hook.owner,
+                hook.cadence,
+                hook.items_until,
+                hook.summary_on,
                 secret,
             ],
         )
 
     def hooks(self) -> list[Hook]:
-        """Every hook, oldest first."""
+        """Every admin's hook (not a person's own chat), oldest first."""
         with self.db.read() as cur:
-            rows = cur.execute(f"SELECT {_HOOK} FROM webhooks ORDER BY created_at, id").fetchall()
+            rows = cur.execute(
+                f"SELECT {_HOOK} FROM webhooks WHERE owner IS NULL ORDER BY created_at, id"
+            ).fetchall()
         return [_hook(r) for r in rows]
+
+    def owned(self, owner: str | None = None) -> list[Hook]:
+        """People's own chats (of `owner` alone when given), oldest first."""
+        where, params = ("owner = ?", [owner]) if owner else ("owner IS NOT NULL", [])
+        with self.db.read() as cur:
+            rows = cur.execute(
+                f"SELECT {_HOOK} FROM webhooks WHERE {where} ORDER BY created_at, id", params
+            ).fetchall()
+        return [_hook(r) for r in rows]
+
+    def set_chat(self, cur: Cursor, hook_id: str, cadence: str, items_until, summary_on) -> None:
+        """A person's chat: how often, and how far its items are queued."""
+        cur.execute(
+            "UPDATE webhooks SET cadence = ?, items_until = ?, summary_on = ? WHERE id = ?",
+            [cadence, items_until, summary_on, hook_id],
+        )
 
     def hook(self, hook_id: str) -> tuple[Hook, str] | None:
         """One hook and its secret."""
@@ -79,7 +101,9 @@ class WebhookRepository:
 
     def listening(self, cur: Cursor) -> list[tuple[str, list[str]]]:
         """The enabled hooks and the events each wants."""
-        rows = cur.execute("SELECT id, events FROM webhooks WHERE enabled").fetchall()
+        rows = cur.execute(
+            "SELECT id, events FROM webhooks WHERE enabled AND owner IS NULL"
+        ).fetchall()
         return [(str(r[0]), str(r[1]).split(",")) for r in rows]
 
     def set_enabled(

@@ -55,6 +55,11 @@ ARGS = {
     "people.set_language": ("fi",),
     "people.set_landing_page": ("viewer", "backlog"),
     "inbox.mark_read": (),
+    "chat.connect": ({"url": "https://1.1.1.1/hook", "kind": "slack"},),
+    "chat.set_cadence": ("daily",),
+    "chat.set_enabled": (True,),
+    "chat.disconnect": (),
+    "chat.send_test": (),
     "imports.customer_key": (),
     "metrics.define": ("visits",),
     "metrics.show_on_overview": ("visits",),
@@ -128,6 +133,8 @@ READS = {
     "imports.mappings",
     "imports.survey_responses",
     "inbox.for_you",
+    "chat.mine",
+    "chat.deliveries",
     "inbox.unread_count",
     "insights.browse",
     "insights.canonical_tags",
@@ -143,6 +150,8 @@ READS = {
     "tags.insights_of",
     "insights.count",
     "insights.export_insights",
+    "insights.export_ids",
+    "insights.export_stream",
     "insights.filter_values",
     "insights.get",
     "insights.insights_by_id",
@@ -173,7 +182,7 @@ SIGN_IN = {
     "people.sso_session",
     "people.ensure_admin",
 }
-PLUMBING = {"insights.wait_for_links"}
+PLUMBING = {"insights.wait_for_links", "chat.queue_due"}
 # The facade's own methods: DESIGN.md's API hands on to kb.insights (whose methods are
 # classified above), the rest reads across services or makes a view.
 FACADE = {
@@ -208,6 +217,7 @@ SERVICES = (
     "tags",
     "documents",
     "redaction",
+    "chat",
 )
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -113,6 +114,24 @@ def _search(kb, _token, _id, query, _body) -> SearchResults:
     )
 
 
+@dataclass
+class Streamed:
+    """An answer sent in pieces: its media type, file name and the pieces after the first."""
+
+    media: str
+    filename: str
+    first: bytes
+    rest: Iterator[bytes]
+
+
+def _export(kb, _token, _id, query, _body) -> Streamed:
+    filters = SearchFilters.model_validate(query.model_dump(exclude={"q", "format", "language"}))
+    language = query.language or getattr(kb.actor, "language", None) or "en"
+    pieces = kb.insights.export_stream(query.q, filters, query.format, language)
+    media = "text/csv; charset=utf-8" if query.format == "csv" else "application/x-ndjson"
+    return Streamed(media, f"insights.{query.format}", next(pieces, b""), pieces)
+
+
 def _ask(kb, _token, _id, _query, body) -> QuestionOut:
     question = validated(NewQuestion, body).model_copy(update={"asked_by": kb.actor.username})
     return _question(kb.backlog.ask(question), set())
@@ -144,10 +163,11 @@ def _undo(kb, _token, import_id, _query, _body) -> ImportRecord:
     return kb.imports.import_record(import_id)
 
 
-HANDLERS: dict[str, Callable[..., BaseModel]] = {
+HANDLERS: dict[str, Callable[..., BaseModel | Streamed]] = {
     "me": _me,
     "create_insights": _create,
     "search_insights": _search,
+    "export_insights": _export,
     "get_insight": lambda kb, _t, i, _q, _b: kb.insights.get(i),
     "related_insights": lambda kb, _t, i, q, _b: SearchResults(hits=kb.insights.related(i, q.k)),
     "ranked_questions": _ranked,
@@ -238,9 +258,25 @@ class Api:
                 "headers": [(k.encode(), str(v).encode()) for k, v in headers.items()],
             }
         )
+        if isinstance(body, Streamed):
+            await self._stream(body, send)
+            return
         await send({"type": "http.response.body", "body": body})
 
-    async def _answer(self, scope, receive) -> tuple[int, dict, bytes]:
+    async def _stream(self, answer: Streamed, send) -> None:
+        """Send a streamed answer piece by piece, each read in a worker thread."""
+        from anyio import to_thread
+
+        piece: bytes | None = answer.first
+        try:
+            while piece is not None:
+                await send({"type": "http.response.body", "body": piece, "more_body": True})
+                piece = await to_thread.run_sync(next, answer.rest, None)
+        except Exception:  # noqa: BLE001 - the status is sent: the answer just ends short
+            log.exception("API export failed while streaming")
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _answer(self, scope, receive) -> tuple[int, dict, bytes | Streamed]:
         from anyio import to_thread
 
         path = scope.get("path", "")
@@ -259,7 +295,7 @@ class Api:
         raw = await read_body(receive, headers, limit) if wanted else b""
         return await to_thread.run_sync(self._run, operation, item_id, scope, headers, raw)
 
-    def _run(self, operation, item_id, scope, headers, raw) -> tuple[int, dict, bytes]:
+    def _run(self, operation, item_id, scope, headers, raw) -> tuple[int, dict, bytes | Streamed]:
         base = self.source()
         if base is None:
             raise Refused(
@@ -301,6 +337,13 @@ class Api:
             )
         except OivallusError as error:
             raise _refusal(error) from None
+        if isinstance(answer, Streamed):
+            disposition = f'attachment; filename="{answer.filename}"'
+            return (
+                operation.status,
+                {"content-type": answer.media, "content-disposition": disposition},
+                answer,
+            )
         return (
             operation.status,
             {"content-type": "application/json"},

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from insights.files.exports import COLUMNS
 from insights.rules.kpis import Kpi
 from vocabulary.backlog import QuestionEvidence, QuestionIn, QuestionStatus
 from vocabulary.imports import ImportRecord
@@ -52,15 +53,11 @@ class Created(BaseModel):
     ids: list[int]
 
 
-class SearchQuery(BaseModel):
-    """Search words and filters; every filter may be repeated (`segment=A&segment=B`). No
-    words: the newest insights that match the filters."""
+class InsightFilters(BaseModel):
+    """The filters of a search; each may be repeated (`segment=A&segment=B`)."""
 
     model_config = STRICT
 
-    q: str = Field(default="", max_length=500)
-    limit: int = Field(default=10, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=10_000)
     kind: list[str] = Field(default_factory=list, max_length=20)
     source: list[str] = Field(default_factory=list, max_length=20)
     study_id: list[int] = Field(default_factory=list, max_length=20)
@@ -73,6 +70,38 @@ class SearchQuery(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=20)
     observed_from: date | None = None
     observed_to: date | None = None
+
+
+class SearchQuery(InsightFilters):
+    """Search words and filters; every filter may be repeated (`segment=A&segment=B`). No
+    words: the newest insights that match the filters."""
+
+    q: str = Field(default="", max_length=500)
+    limit: int = Field(default=10, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)
+
+
+class ExportQuery(InsightFilters):
+    """An export: the Search page's columns for the words (`q`: the best 10,000 hits) or, without
+    words, every insight that matches the filters, newest first; `language` names a CSV's
+    headers (the token's person's language when left out)."""
+
+    q: str = Field(default="", max_length=500)
+    format: Literal["csv", "jsonl"] = "csv"
+    language: Literal["en", "fi", "sv"] | None = None
+
+
+ExportedInsight = create_model(
+    "ExportedInsight",
+    __doc__="One line of a JSON Lines export: an insight's fields and the ids of its links.",
+    **{
+        name: (Insight.model_fields[name].annotation, None)
+        for name in COLUMNS
+        if name in Insight.model_fields
+    },
+    confirmed_links=(list[int], []),
+    suggested_links=(list[int], []),
+)
 
 
 class SearchResults(BaseModel):
@@ -235,6 +264,7 @@ class Operation:
     query: type[BaseModel] | None = None
     body: Any = None  # a model, or the list form of NewInsight for a create
     upload: bool = False  # the body is a file (any content type), not JSON
+    streamed: tuple[str, ...] = ()  # the media types of a streamed answer (`answer`: one line)
 
 
 OPERATIONS = (
@@ -257,6 +287,16 @@ OPERATIONS = (
         Scope.read,
         SearchResults,
         query=SearchQuery,
+    ),
+    Operation(
+        "GET",
+        "/insights/export",
+        "export_insights",
+        "Export insights as on the Search page (CSV or JSON Lines), sent in pieces",
+        Scope.read,
+        ExportedInsight,
+        query=ExportQuery,
+        streamed=("text/csv", "application/x-ndjson"),
     ),
     Operation("GET", "/insights/{id}", "get_insight", "One insight", Scope.read, Insight),
     Operation(

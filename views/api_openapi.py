@@ -44,6 +44,17 @@ def _body(operation: Operation) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _content(operation: Operation, answer: dict) -> dict:
+    """What a success answer holds: JSON, or for a streamed answer each of its media types
+    (a CSV as text, JSON Lines one `answer` a line)."""
+    if not operation.streamed:
+        return {"application/json": {"schema": answer}}
+    return {
+        media: {"schema": answer if "json" in media else {"type": "string"}}
+        for media in operation.streamed
+    }
+
+
 def openapi(prefix: str = "/api/v1") -> dict:
     """The OpenAPI 3.1 document of every operation, its schemas from the pydantic models."""
     from pydantic.json_schema import models_json_schema
@@ -68,7 +79,7 @@ def openapi(prefix: str = "/api/v1") -> dict:
             "responses": {
                 str(operation.status): {
                     "description": "Done",
-                    "content": {"application/json": {"schema": answer}},
+                    "content": _content(operation, answer),
                 },
                 **{
                     code: {"description": text, "content": problem} for code, text in ERRORS.items()

@@ -4,6 +4,7 @@ voted for: new evidence, answers and new insights; unread ones first marked, the
 import streamlit as st
 
 from language.text import escape_markdown
+from views.chat_settings import chat_section
 from views.common import kb, open_link, person, title_of
 from views.i18n import N_, _, ui
 
@@ -100,5 +101,6 @@ for item in items:
                     icon=":material/open_in_new:",
                     query_params={"question": str(item.question_id)},
                 )
+chat_section(base)
 if unread:
     base.inbox.mark_read()  # seen now: the sidebar count drops on the next page

@@ -7,6 +7,7 @@ import streamlit as st
 
 from insights.webhooks import DISABLE_AFTER
 from language.text import escape_markdown
+from views.chat_settings import CHAT_KINDS
 from views.common import attempt, kb, may
 from views.i18n import N_, _, language_names, named, ui
 
@@ -138,3 +139,22 @@ for hook in hooks:
                 ),
                 hide_index=True,
             )
+
+chats = base.webhooks.personal()
+if chats:
+    st.subheader(_("People's own chats"))
+    st.caption(
+        _(
+            "People who get their For you items in their own Slack or Teams chat. Only they "
+            "see its address or change it; you may remove one."
+        )
+    )
+for chat in chats:
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    state = _("on") if chat.enabled else _("off")
+    owner = escape_markdown(chat.owner or "")
+    left.markdown(f"**{owner}** · {named(CHAT_KINDS)(chat.kind)} · `{chat.url}` · {state}")
+    if right.button(_("Remove"), key=f"remove-chat-{chat.id}") and attempt(
+        base.webhooks.delete, chat.id
+    ):
+        st.rerun()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -26,6 +27,28 @@ class HookKind(StrEnum):
     json = "json"  # the event as signed JSON, for a program
     slack = "slack"  # a Slack incoming webhook: {"text": ...}
     teams = "teams"  # a Teams Workflows webhook: an Adaptive Card message
+
+
+class Cadence(StrEnum):
+    """How often a person's own chat is sent their "For you" items."""
+
+    each = "each"  # each new item, as it comes
+    daily = "daily"  # one summary a day
+
+
+class ChatIn(BaseModel):
+    """A person's own chat as they connect it: a Slack or Teams incoming webhook address."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, use_enum_values=True, extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2000)
+    kind: Literal["slack", "teams"] = "slack"
+    cadence: Cadence = Cadence.each
+
+    @field_validator("url")
+    @classmethod
+    def _no_control_chars(cls, value: str) -> str:
+        return check_control_chars(value)
 
 
 class HookIn(BaseModel):
@@ -67,6 +90,10 @@ class Hook(BaseModel):
     disabled_why: str | None = None
     created_by: str | None = None
     created_at: datetime
+    owner: str | None = None  # a person's own chat (their "For you" items); None: an admin's
+    cadence: str | None = None  # a person's chat: each | daily
+    items_until: datetime | None = None  # a person's chat: items up to this one are queued
+    summary_on: date | None = None  # a person's chat: the day of the last daily summary
 
 
 class Delivery(BaseModel):

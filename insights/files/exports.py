@@ -5,6 +5,10 @@ Import page reads back) or Parquet (types kept, for analysis tools: field names 
 from __future__ import annotations
 
 import io
+import json
+import math
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -38,6 +42,7 @@ FIRST = [
     "updated_at",
     "created_by",
 ]
+PIECE = 500  # insights read, written and sent at a time by `stream`
 BOOKKEEPING = {"content_hash", "version", "deleted_at"}
 COLUMNS = [
     *FIRST,
@@ -59,16 +64,61 @@ def insights_frame(insights: list[Insight], links: dict[int, dict[str, list[int]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def to_csv(frame: pd.DataFrame, words: Interface | None = None) -> bytes:
+def to_csv(frame: pd.DataFrame, words: Interface | None = None, first: bool = True) -> bytes:
     """CSV (UTF-8 with a byte order mark, so Excel reads Finnish letters) with its headers in
     the language of `words` (English field names without); lists are joined with "; " and no
-    cell can run as a spreadsheet formula."""
+    cell can run as a spreadsheet formula. `first` False: the rows only (a later piece)."""
     flat = frame.copy()
     for column in ("tags", "confirmed_links", "suggested_links"):
         flat[column] = flat[column].map(lambda items: "; ".join(map(str, items)))
     if words is not None:
         flat = flat.rename(columns=column_names(words))
+    if not first:
+        return csv_text(flat).split("\n", 1)[1].encode("utf-8")
     return ("\ufeff" + csv_text(flat)).encode("utf-8")
+
+
+def to_jsonl(frame: pd.DataFrame) -> bytes:
+    """One JSON object a line, the fields named in English, dates in ISO 8601."""
+    return "".join(
+        json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n"
+        for row in frame.to_dict(orient="records")
+    ).encode("utf-8")
+
+
+def _plain(value: object) -> object:
+    """A cell as JSON knows it: None for a missing value, numbers as numbers, ISO dates."""
+    if isinstance(value, list | str | bool | int) or value is None:
+        return value
+    if hasattr(value, "item") and not isinstance(value, date):  # a NumPy number
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, date | datetime):
+        return None if pd.isna(value) else value.isoformat()
+    return value if isinstance(value, int) else str(value)
+
+
+def stream(
+    ids: list[int],
+    fetch: Callable[[list[int]], tuple[list[Insight], dict[int, dict[str, list[int]]]]],
+    fmt: str,
+    words: Interface,
+    piece: int | None = None,
+) -> Iterator[bytes]:
+    """An export of `ids` in pieces of `piece` insights (`fetch` reads one piece and its
+    links), as "csv" (headers once, in the language of `words`) or "jsonl": memory stays that
+    of one piece (`PIECE` insights unless told) however many there are. No insights: the CSV's
+    header alone."""
+    piece = piece or PIECE
+    for start in range(0, max(len(ids), 1), piece):
+        part = ids[start : start + piece]
+        found, links = fetch(part) if part else ([], {})
+        frame = insights_frame(found, links)
+        if fmt == "jsonl":
+            yield to_jsonl(frame)
+        else:
+            yield to_csv(frame, words, first=start == 0)
 
 
 def to_parquet(frame: pd.DataFrame) -> bytes:
