@@ -89,9 +89,10 @@ class Insights:
                 item = InsightIn.model_validate(item)
             except ValidationError as error:
                 raise describe_validation_error(error) from None
-        ids, created = self._store([item], None)
-        if created[0]:
-            self.linking.link(ids, background=False)
+        with self.index.turns.request():  # background linking waits until it is linked
+            ids, created = self._store([item], None)
+            if created[0]:
+                self.linking.link(ids, background=False)
         insight = self.get(ids[0])
         return AddResult(insight=insight, links=self.links(insight.id), created=created[0])
 

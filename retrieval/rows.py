@@ -55,7 +55,7 @@ class IndexRows:
         until `refine` computes them. `bulk` (loading at open) defers lexical merging to
         `compact`.
         """
-        with self.lock:
+        with self.turns.person():
             first = self.raw.size
             for offset, insight_id in enumerate(ids):
                 old = self.row_of.get(insight_id)
@@ -76,17 +76,17 @@ class IndexRows:
 
     def raw_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The unsmoothed vectors of some insights."""
-        with self.lock:
+        with self.turns.person():
             return self.raw.rows([self.row_of[i] for i in insight_ids])
 
     def smoothed_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The smoothed vectors of some insights."""
-        with self.lock:
+        with self.turns.person():
             return self.smooth.rows([self.row_of[i] for i in insight_ids])
 
     def live_vectors(self, smoothed: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Ids and smoothed (or raw) vectors, a copy, of every live insight, in row order."""
-        with self.lock:
+        with self.turns.person():
             rows = np.flatnonzero(self._alive)
             kept = np.float16 if self.smooth.compact else np.float32  # a large index: half
             source = self.smooth if smoothed else self.raw
@@ -94,7 +94,7 @@ class IndexRows:
 
     def live_english(self) -> np.ndarray:
         """Whether each live insight is in English, in row order."""
-        with self.lock:
+        with self.turns.person():
             return self._english[np.flatnonzero(self._alive)].copy()
 
     def alive_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -111,18 +111,18 @@ class IndexRows:
 
     def english(self, insight_ids) -> np.ndarray:
         """Whether each of these insights is in English."""
-        with self.lock:
+        with self.turns.person():
             return self._english[[self.row_of[int(i)] for i in insight_ids]]
 
     def reserve(self, rows: int) -> None:
         """Make room for `rows` insights in all (at open, when the count is known)."""
-        with self.lock:
+        with self.turns.person():
             self.raw.reserve(rows)
             self.smooth.reserve(rows)
 
     def compact(self) -> None:
         """Finish a bulk load (a large index's codes, see retrieval/ann.py)."""
-        with self.lock:
+        with self.turns.person():
             self.lexical.compact()
             release_freed_memory()  # the merge's copies, before the codes' own
             self.raw.finish_bulk()
@@ -131,14 +131,14 @@ class IndexRows:
 
     def remove(self, insight_id: int) -> None:
         """Take an insight out of every result (its row stays until the next open)."""
-        with self.lock:
+        with self.turns.person():
             row = self.row_of.get(insight_id)
             if row is not None:
                 self._alive[row] = False
 
     def restore(self, insight_id: int) -> None:
         """Put a removed insight back."""
-        with self.lock:
+        with self.turns.person():
             row = self.row_of.get(insight_id)
             if row is not None:
                 self._alive[row] = True
