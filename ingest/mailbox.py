@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ingest.digest import SECRETS, secrets_section
 from insights.acting import PermissionDenied
 from readers.mail import MailText, read_message
@@ -218,21 +220,21 @@ def _add(kb, person, mail: MailText, report: PollReport) -> bool:
         keep = MAX_TEXT_CHARS - 80
         text = f"{text[:keep].rstrip()}\n\n[… {len(text) - keep} characters of the e-mail cut]"
         report.cut += 1
-    item = InsightIn(
-        text=text,
-        title=_CONTROL.sub(" ", mail.subject)[:MAX_SHORT_CHARS] or None,
-        source=Source.email,
-        author=person.display_name,
-        team=person.team,
-        observed_at=mail.sent,
-        external_id=mail.message_id[:MAX_SHORT_CHARS],
-    )
     try:
+        item = InsightIn(
+            text=text,
+            title=_CONTROL.sub(" ", mail.subject)[:MAX_SHORT_CHARS] or None,
+            source=Source.email,
+            author=person.display_name,
+            team=person.team,
+            observed_at=mail.sent,
+            external_id=_CONTROL.sub("", mail.message_id)[:MAX_SHORT_CHARS],
+        )
         result = kb.insights.add(item)
     except PermissionDenied:
         report.refused += 1
         return False
-    except InvalidInput as error:  # read, so that it does not stop every later poll
+    except (OivallusError, ValidationError) as error:  # read: it must not stop every later poll
         log.warning("mail %s could not be stored: %s", mail.message_id, error)
         report.skipped += 1
         return True

@@ -2,7 +2,8 @@
 replace each mention with "[erased]".
 
 An admin gives a name, an e-mail address, a phone number or a customer id. `find` lists every
-mention with its snippet: insight texts, titles and authors (deleted insights too), their
+mention with its snippet: insight texts, titles, authors and source addresses (deleted
+insights too; an address left no web address is dropped), their
 version history, evidence and quotes, backlog questions (text, decision, answer, reason) and
 their status notes, import history (file names, paths), the documents kept for the reader
 (their text masked with "█", its length kept; headings, speakers' names and labels) and the
@@ -40,8 +41,8 @@ from storage.db import Database
 from storage.insights import InsightRepository
 from storage.people import PeopleRepository
 from storage.privacy import TEXT_PLACES, PrivacyRepository
-from vocabulary.errors import InvalidInput
-from vocabulary.knowledge import now
+from vocabulary.errors import InvalidInput, InvalidValue
+from vocabulary.knowledge import check_source_url, now
 from vocabulary.people import Role
 
 ERASED = "[erased]"
@@ -94,6 +95,28 @@ def _like_prefix(word: str) -> str:
     stem = lower.rstrip("aeiouyäö")
     stem = stem.rstrip("bcdfghjklmnpqrstvwxzšž") or lower
     return stem if len(stem) >= 2 else lower[:2]
+
+
+def _web_address(value: object) -> object:
+    """A source address as an erasure leaves it: None once it is no web address any more
+    ("https://[erased].example.com"), so the insight and its versions still read."""
+    try:
+        return check_source_url(value) if isinstance(value, str) else value
+    except InvalidValue:
+        return None
+
+
+def _addresses_kept(place: str, changes: dict[str, object]) -> dict[str, object]:
+    """`changes` with an insight's erased source address (its row's or a version's) dropped
+    where it is no web address any more."""
+    if place == "insight" and "source_url" in changes:
+        changes["source_url"] = _web_address(changes["source_url"])
+    if place == "insight version" and isinstance(changes.get("data"), str):
+        data = json.loads(str(changes["data"]))
+        if isinstance(data, dict) and data.get("source_url"):
+            data["source_url"] = _web_address(data["source_url"])
+            changes["data"] = json.dumps(data, default=str)
+    return changes
 
 
 class Matcher:
@@ -239,7 +262,7 @@ class Erasure:
                             for snippet in snippets
                         ]
                 if changes:
-                    yield place, key, changes, mentions
+                    yield place, key, _addresses_kept(place, changes), mentions
 
     def _raw_files(self, found: list) -> list[tuple[int, str | None]]:
         """Imports holding a raw file with the mentions: those named, and those that brought in

@@ -78,12 +78,20 @@ def body(
     return chat(kind, title, [(more, "")] if more else [], url, words.text("Open in Oivallus"))
 
 
+def _slack(text: str) -> str:
+    """Words as Slack shows them and nothing more: `<!channel>`, `<https://...|label>` and
+    `<@U123>` in an insight or a question are sent as text (Slack's own escaping)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def chat(kind: str, title: str, lines: list[tuple[str, str]], url: str, opening: str) -> bytes:
     """A Slack message or a Teams Adaptive Card: a bold title, `lines` of (text, its own link
     or ""), and a button (Teams) or link (Slack) named `opening` to `url` (none without)."""
     if kind == HookKind.slack:
-        shown = [f"{text} <{link}|{opening}>" if link else text for text, link in lines]
-        shown = [f"*{title}*", *shown] + ([f"<{url}|{opening}>"] if url else [])
+        shown = [
+            f"{_slack(text)} <{link}|{opening}>" if link else _slack(text) for text, link in lines
+        ]
+        shown = [f"*{_slack(title)}*", *shown] + ([f"<{url}|{opening}>"] if url else [])
         return json.dumps({"text": "\n".join(shown)}, ensure_ascii=False).encode("utf-8")
     blocks: list[dict] = [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}]
     for text, link in lines:

@@ -163,6 +163,14 @@ class People:
             raise InvalidInput(
                 "{value} is not an e-mail address", field="email", value=repr(address[:60])
             )
+        taken = address is not None and any(
+            u.username != username and address in ((u.email or "").lower(), u.username.lower())
+            for u in self.repo.users()
+        )
+        if taken:  # the mailbox would hand this address's mail to one of them
+            raise InvalidInput(
+                "{value} is another person's e-mail address", field="email", value=repr(address)
+            )
         with self.repo.db.transaction() as cur:
             old = self.user(username)
             self.repo.update_user(cur, username, email=address)

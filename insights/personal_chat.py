@@ -160,6 +160,9 @@ class PersonalChat:
         for hook in self.repos.webhooks.owned():
             if not hook.enabled or hook.owner is None:
                 continue
+            owner = self.repos.people.user(hook.owner)
+            if owner is None or owner.disabled_at is not None:
+                continue  # someone who has left keeps no feed of customer insights
             daily = hook.cadence == Cadence.daily
             if daily and (
                 at.hour < DAILY_HOUR or (hook.summary_on and hook.summary_on >= at.date())

@@ -259,13 +259,17 @@ class Webhooks:
             return Answer(None, "no such hook")
         hook, secret = found
         data = self.message(hook, delivery)
+        owner = self.repos.people.user(hook.owner) if hook.owner else None
         try:  # checked again at each try: the name may resolve elsewhere now
             private = hook.allow_private or self.outbox.allow_private_for_tests
             target = check_url(hook.url, private, self.outbox.allow_http_for_tests)
         except InvalidInput as refused:
             answer = Answer(None, str(refused))
         else:
-            answer = send(target, data, headers(delivery.id, delivery.event, secret, data))
+            if hook.owner and (owner is None or owner.disabled_at is not None):
+                answer = Answer(None, "its owner's account is disabled")  # queued before that
+            else:
+                answer = send(target, data, headers(delivery.id, delivery.event, secret, data))
         self._record(hook, delivery, answer, at)
         return answer
 

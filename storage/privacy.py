@@ -11,7 +11,7 @@ from storage.db import Database
 
 # Where free text is kept: kind -> (table, key columns, text columns, JSON columns).
 TEXT_PLACES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "insight": ("insights", ("id",), ("text", "title", "author", "team"), ()),
+    "insight": ("insights", ("id",), ("text", "title", "author", "team", "source_url"), ()),
     "insight version": ("insight_versions", ("insight_id", "version"), (), ("data",)),
     "evidence": ("evidence", ("id",), ("text", "source", "author"), ()),
     "question": (

@@ -233,6 +233,21 @@ def test_unread_mail_from_strangers_does_not_hold_up_later_mail(people, box, mon
     assert (second.added, second.refused) == (1, 3)
 
 
+def test_a_message_that_cannot_be_an_insight_does_not_hold_up_later_mail(people, box):
+    """A Message-ID with a control character (a broken mail program or a hostile sender) once
+    failed every poll from then on; its id is cleaned and the mail after it is read too."""
+    broken = message("aino.virtanen@example.com", "Rikki", "Asiakas kysyi kuitista.")
+    raw = broken.as_bytes()
+    old_id = str(broken["Message-ID"]).encode()
+    with client(box.port) as imap:
+        typ, _ = imap.append(box.folder, None, None, raw.replace(old_id, b"<bad\x01id@x.example>"))
+        assert typ == "OK"
+    deliver(box, message("aino.virtanen@example.com", "Toimiva", "Kassajono oli pitkä."))
+    report = poll_and_record(people, box)
+    assert mailbox.state(people).last_error is None
+    assert report.added == 2 and unread(box) == 0
+
+
 def test_allowed_domains_refuse_other_domains(people, box):
     people.people.set_email("mikko", "mikko@partner.example")
     settings = MailboxSettings.of({**vars(box), "allowed_domains": ["example.com"]})
@@ -437,3 +452,30 @@ def test_admin_sees_the_mailbox_and_sets_addresses(app_db, tmp_path, monkeypatch
     secrets.write_text('[mailbox]\nhost = "imap.example.com"\nsecurity = "none"\n')
     at = open_app("views/admin.py")
     assert any("cannot be used" in e.value for e in at.error)
+
+
+def test_one_address_belongs_to_one_person(people):
+    """Mail from an address becomes one person's insight: an address another account already
+    has (as its e-mail, or as its username under single sign-on) is refused, so a typo cannot
+    hand Aino's mail to Mikko."""
+    kb = people
+    with pytest.raises(InvalidInput):
+        kb.people.set_email("mikko", "AINO.VIRTANEN@example.com")
+    kb.people.create_user("sso@example.com", "Sso Person", role="viewer")
+    with pytest.raises(InvalidInput):
+        kb.people.set_email("mikko", "sso@example.com")
+    assert kb.people.user("mikko").email == "mikko.laine@example.com"
+    kb.people.set_email("aino", "aino.virtanen@example.com")  # one's own again: fine
+
+
+def test_a_deeply_nested_message_is_read_as_from_nobody():
+    """A thousand multipart levels (60 KB, well under the 2 MB read) are more than Python's
+    mail parser recurses through: such a message once raised out of every poll (mail after it
+    never read); now it is from nobody, left unread and counted as refused."""
+    head = "From: aino.virtanen@example.com\r\nSubject: Sisäkkäin\r\nMIME-Version: 1.0\r\n"
+    levels = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{n}"\r\n\r\n--b{n}\r\n' for n in range(1000)
+    )
+    raw = (head + levels + "Content-Type: text/plain\r\n\r\nSyvällä.\r\n").encode()
+    mail = read_message(raw)
+    assert (mail.sender, mail.text) == (None, "")

@@ -182,6 +182,39 @@ def test_nobody_else_sees_or_changes_a_persons_chat(base, receiver):
     assert vera.chat.mine() is None
 
 
+def test_a_disabled_persons_chat_gets_nothing_more(base, receiver):
+    """Someone who has left (their account disabled) keeps no feed of customer insights in
+    their own Slack."""
+    vera = following_smb(base)
+    vera.chat.connect({"url": receiver.url, "kind": "slack", "cadence": "each"})
+    base.add({"text": "Parcel lockers are full every Friday.", "segment": "SMB"})
+    at = now() + timedelta(seconds=2)
+    assert vera.chat.queue_due(at) == 1  # queued just before the account is disabled
+    base.people.disable_user("vera")
+    base.webhooks.deliver_due(at + timedelta(seconds=1))
+    base.add({"text": "Lockers break down in the cold.", "segment": "SMB"})
+    assert send_due(base, vera, at + timedelta(seconds=5)) == 0
+    assert receiver.got == []
+
+
+def test_slack_markup_in_an_insight_is_sent_as_text(base, receiver):
+    """An insight's words (from a mail, a share link, an import) cannot ping the whole
+    channel or dress a link to elsewhere as the app's own in a person's Slack."""
+    vera = following_smb(base)
+    vera.chat.connect({"url": receiver.url, "kind": "slack", "cadence": "each"})
+    base.add(
+        {
+            "text": "<!channel> Lockers: <https://evil.example/login|Avaa Oivalluksessa> & more",
+            "segment": "SMB",
+        }
+    )
+    assert send_due(base, vera) == 1
+    [text] = messages(receiver)
+    assert "<!channel>" not in text and "<https://evil.example" not in text
+    assert "&lt;!channel&gt; Lockers: &lt;https://evil.example/login|" in text
+    assert "&amp; more" in text
+
+
 # --- the For you page -----------------------------------------------------------------------
 
 

@@ -186,3 +186,19 @@ def test_erasure_reaches_an_api_tokens_name(kb):
     kb.erasure.erase("Anna Virtanen", "name")
     [kept] = mikko.tokens.mine()
     assert kept.id == token.id and "Virta" not in kept.name
+
+
+def test_erasure_reaches_an_insights_source_address(kb):
+    """A captured page's address can name the customer (a CRM link with their e-mail, a page
+    on their own site): an erasure finds and removes it there and in the versions."""
+    crm = "https://crm.example.com/asiakas?email=anna.virtanen@example.com"
+    first = kb.add(InsightIn(text="Asiakas kysyi laskusta.", source_url=crm))
+    kb.curation.edit(
+        first.insight.id, InsightIn(text="Asiakas kysyi laskustaan.", source_url=crm + "&v=2")
+    )
+    plan = kb.erasure.find("anna.virtanen@example.com", "email")
+    assert ("insight", "source_url") in {(m.place, m.field) for m in plan.mentions}
+    kb.erasure.erase("anna.virtanen@example.com", "email")
+    kept = kb.get(first.insight.id)
+    assert kept.source_url == "https://crm.example.com/asiakas?email=[erased]&v=2"
+    assert all("anna" not in (v.data.source_url or "") for v in kb.insights.versions(kept.id))
