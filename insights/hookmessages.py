@@ -93,10 +93,15 @@ def chat(kind: str, title: str, lines: list[tuple[str, str]], url: str, opening:
         ]
         shown = [f"*{_slack(title)}*", *shown] + ([f"<{url}|{opening}>"] if url else [])
         return json.dumps({"text": "\n".join(shown)}, ensure_ascii=False).encode("utf-8")
-    blocks: list[dict] = [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}]
+    # RichTextBlock's text runs are shown as written: Markdown in an insight or a question
+    # ("[Open in Oivallus](https://elsewhere)", "**...**") stays text, as TextBlock would not.
+    blocks: list[dict] = [_rich({"type": "TextRun", "text": title, "weight": "Bolder"})]
     for text, link in lines:
-        line = f"{text} [{opening}]({link})" if link else text
-        blocks.append({"type": "TextBlock", "text": line, "wrap": True})
+        runs: list[dict] = [{"type": "TextRun", "text": text}]
+        if link:
+            opens = {"type": "Action.OpenUrl", "url": link}
+            runs.append({"type": "TextRun", "text": f" {opening}", "selectAction": opens})
+        blocks.append(_rich(*runs))
     card: dict = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -112,6 +117,10 @@ def chat(kind: str, title: str, lines: list[tuple[str, str]], url: str, opening:
         ],
     }
     return json.dumps(message, ensure_ascii=False).encode("utf-8")
+
+
+def _rich(*runs: dict) -> dict:
+    return {"type": "RichTextBlock", "inlines": list(runs)}
 
 
 # --- a person's own chat: their "For you" items (insights/personal_chat.py) -----------------

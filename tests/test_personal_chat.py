@@ -91,7 +91,8 @@ def test_the_items_are_those_of_the_for_you_page(base, receiver):
     send_due(base, vera)
     page = {i.insight_id for i in vera.inbox.for_you()}
     cards = [json.loads(data)["attachments"][0]["content"] for _, data in receiver.got]
-    sent = {int(c["body"][-1]["text"].split("insight=")[1].rstrip(")")) for c in cards}
+    links = [c["body"][-1]["inlines"][-1]["selectAction"]["url"] for c in cards]
+    sent = {int(url.split("insight=")[1]) for url in links}
     assert sent == page and len(cards) == 3
 
 
@@ -213,6 +214,24 @@ def test_slack_markup_in_an_insight_is_sent_as_text(base, receiver):
     assert "<!channel>" not in text and "<https://evil.example" not in text
     assert "&lt;!channel&gt; Lockers: &lt;https://evil.example/login|" in text
     assert "&amp; more" in text
+
+
+def test_markdown_in_an_insight_reaches_teams_as_text(base, receiver):
+    """A Teams card shows an insight's words as written: a Markdown link to elsewhere named
+    like the app's own button is no link, and only the app's own address opens."""
+    vera = following_smb(base)
+    vera.chat.connect({"url": receiver.url, "kind": "teams", "cadence": "each"})
+    words = "Lockers: [Open in Oivallus](https://evil.example/login) **now**"
+    base.add({"text": words, "segment": "SMB"})
+    assert send_due(base, vera) == 1
+    [(_, data)] = receiver.got
+    card = json.loads(data)["attachments"][0]["content"]
+    assert all(block["type"] == "RichTextBlock" for block in card["body"])
+    runs = [run for block in card["body"] for run in block["inlines"]]
+    assert any(words in run["text"] for run in runs)  # a text run: never read as Markdown
+    opened = [run["selectAction"]["url"] for run in runs if "selectAction" in run]
+    opened += [action["url"] for action in card.get("actions", [])]
+    assert opened and not any("evil.example" in url for url in opened)
 
 
 # --- the For you page -----------------------------------------------------------------------

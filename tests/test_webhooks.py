@@ -191,7 +191,7 @@ def test_slack_and_teams_messages_are_in_the_hooks_language_with_a_link(base):
     teams = json.loads(body("teams", "sv", "e1", "insight.added", at, facts, url))
     card = teams["attachments"][0]["content"]
     assert teams["type"] == "message" and card["type"] == "AdaptiveCard"
-    assert card["body"][0]["text"] == "Ny insikt: Kassajono"
+    assert card["body"][0]["inlines"][0]["text"] == "Ny insikt: Kassajono"
     assert card["actions"][0]["url"] == url
 
 
