@@ -96,6 +96,8 @@ def test_downloads_with_single_sign_on_need_a_signed_cookie_of_a_live_sign_in(mo
     assert _call(door, "GET", media, {"Cookie": f"_streamlit_user={other}"})[0] == 403
     ended = signed({**claims, "iat": 2})  # another sign-in, since signed out
     assert _call(door, "GET", media, {"Cookie": f"_streamlit_user={ended}"})[0] == 403
+    both = f"oivallus_session=an-ended-session; _streamlit_user={signed(claims)}"
+    assert _call(door, "GET", media, {"Cookie": both})[0] == 200  # a stale cookie beside it
 
 
 def _options(get_option, secret: str):

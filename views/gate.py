@@ -109,8 +109,11 @@ class Gate:
             return is_signed_in(session_id)
         if path.startswith(MEDIA):  # (Streamlit's own assets are under /static/media/)
             cookies = _cookies(scope)
-            token = cookies.get(COOKIE) or sso_session_token(cookies)
-            return bool(token) and await to_thread.run_sync(self.user_of, token) is not None
+            for token in (cookies.get(COOKIE), sso_session_token(cookies)):
+                # a stale "stay signed in" cookie must not hide a live single sign-on
+                if token and await to_thread.run_sync(self.user_of, token) is not None:
+                    return True
+            return False
         return True
 
 
