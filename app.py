@@ -34,12 +34,7 @@ from views.common import (  # noqa: E402
 )
 from views.gate import mark_session  # noqa: E402
 from views.landing import landing  # noqa: E402
-from views.signin import (  # noqa: E402
-    account_sidebar,
-    resume_session,
-    return_after_sign_in,
-    sign_in_page,
-)  # noqa: E402
+from views.signin import account_sidebar, resume_session, sign_in_page  # noqa: E402
 from vocabulary.errors import OivallusError  # noqa: E402
 
 splash.empty()
@@ -118,8 +113,6 @@ if user is None:
     sign_in_page(base)
     st.stop()
 
-# A single sign-on started from a share link or a deep link goes on to that page.
-return_after_sign_in({p.url_path: p for group in sections.values() for p in group})
 # Deep links to an insight (?insight=ID) from any page, the app's root included.
 if "insight" in st.query_params and current.url_path != "insight":
     st.switch_page(insight, query_params={"insight": st.query_params["insight"]})

@@ -2,8 +2,6 @@
 sessions revoked elsewhere, and the account part of the sidebar. The username is kept in the
 session key "user", the session id in "session"."""
 
-from urllib.parse import parse_qsl, unquote
-
 import streamlit as st
 
 from insights.acting import PermissionDenied
@@ -37,54 +35,6 @@ def write_cookie(value: str, max_age: int) -> None:
         height="content",
         alt=_("Keeps you signed in"),
     )
-
-
-RETURN_COOKIE = "oivallus_return"  # the page a single sign-on was started from
-
-
-def _app_root() -> str:
-    """The path of the app's root ("" or "/<server.baseUrlPath>")."""
-    from streamlit import config
-
-    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}" if base else ""
-
-
-def _return_cookie(script: str) -> None:
-    st.iframe(
-        "<style>html, body {margin: 0; height: 0; overflow: hidden}</style><script>"
-        f"const name = {RETURN_COOKIE!r}, l = parent.location, root = {_app_root()!r};"
-        f"{script}</script>",
-        height=1,  # "content" leaves a blank band: the frame has nothing to show
-        alt=_("Keeps the page you asked for"),
-    )
-
-
-def remember_return() -> None:
-    """On the sign-in page under single sign-on: keep the page asked for (a share link, a deep
-    link to an insight) in a short-lived cookie, since the provider's round trip comes back to
-    the root in a new session (`return_after_sign_in` reads it). The root forgets it."""
-    _return_cookie(
-        "const rest = l.pathname.slice(root.length).replace(/^\\/+|\\/+$/g, '');"
-        "const keep = (rest || l.search) ? encodeURIComponent(rest + l.search) : '';"
-        "parent.document.cookie = name + '=' + keep + '; path=/; SameSite=Lax; max-age='"
-        " + (keep ? 900 : 0);"
-    )
-
-
-def return_after_sign_in(pages: dict) -> None:
-    """After a single sign-on: on to the page it was started from (`remember_return`; only a
-    page of this app, by its `url_path` in `pages`), then forget it."""
-    state = st.session_state
-    if state.pop("sso_forget_return", False):
-        _return_cookie("parent.document.cookie = name + '=; path=/; SameSite=Lax; max-age=0';")
-    wanted = unquote(state.pop("sso_return", None) or "")
-    path, _mark, query = wanted.partition("?")
-    page = pages.get(path.strip("/")) if wanted else None
-    if page is None:
-        return
-    state.sso_forget_return = True
-    st.switch_page(page, query_params=dict(parse_qsl(query, keep_blank_values=True)))
 
 
 def resume_session(accounts) -> None:
@@ -126,7 +76,6 @@ def sso_sign_in(accounts) -> None:
         return
     state.user, state.session = found.username, token
     state.pop("signed_out", None)
-    state.sso_return = st.context.cookies.get(RETURN_COOKIE)
 
 
 def sign_in_page(accounts) -> None:
@@ -143,7 +92,6 @@ def sign_in_page(accounts) -> None:
         st.error(st.session_state.pop("sso_refused"))
     if single_sign_on():
         st.button(_("Sign in with your organisation account"), type="primary", on_click=st.login)
-        remember_return()
         # the accounts made here (the first admin above all) still sign in with a password
         with st.expander(_("Sign in with a username and password")):
             password_form(accounts)
