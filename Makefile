@@ -23,11 +23,14 @@ $(VENV)/.installed: pyproject.toml
 setup: voikko $(VENV)/.installed
 
 # Voikko (Finnish lemmas and compound words) comes from Debian; its Python binding from PyPI.
+# So do the Finnish-English dictionaries that let words count across languages (FreeDict).
 voikko:
 	@ls /usr/lib/*/libvoikko.so.1 /usr/lib/libvoikko.so.1 2>/dev/null | grep -q . && \
-		[ -d /usr/lib/voikko/5 ] || { \
+		[ -d /usr/lib/voikko/5 ] && [ -f /usr/share/dictd/freedict-fin-eng.index ] && \
+		[ -f /usr/share/dictd/freedict-eng-fin.index ] || { \
 		$(SUDO) apt-get update -q && \
-		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvoikko1 voikko-fi; }
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q libvoikko1 voikko-fi \
+			dict-freedict-fin-eng dict-freedict-eng-fin; }
 
 demo: setup
 	$(PY) -m ingest.demo --db $(DB)

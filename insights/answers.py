@@ -61,7 +61,9 @@ class AnswerMatcher:
 
     def match_question(self, text: str, language: str, vector: np.ndarray, k: int) -> list[Hit]:
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(text))
-        return hits_from(self.insights, self.index.match(vector, term_ids, weights, language, k))
+        concepts = self.index.text_concepts(text, language)
+        found = self.index.match(vector, term_ids, weights, language, k, concepts)
+        return hits_from(self.insights, found)
 
     def match_stored_insights(
         self, cur: Cursor, question_id: int, text: str, language: str, vector: np.ndarray

@@ -276,8 +276,10 @@ class Insights:
         term_ids, weights = self.index.lexical.query_vector(textlib.query_terms(query))
         allowed = None if filters.is_empty() else self.repo.filter_ids(filters)
         weight = search_lexical_weight(language)
+        concepts = self.index.text_concepts(query, language)
+        english = language == "en"
         found = self.index.search(
-            vector, term_ids, weights, weight, k + offset, allowed, english=language == "en"
+            vector, term_ids, weights, weight, k + offset, allowed, english, concepts
         )[offset:]
         return hits_from(self.repo, found)
 

@@ -1,21 +1,21 @@
 """The hybrid index behind search, related insights and duplicate detection.
 
-Scores (tuned on ../shared/evaldata with benchmarks/eval_quality.py and
-benchmarks/eval_languages.py):
+Scores (tuned on ../shared/evaldata with the benchmarks' eval_quality, eval_languages, eval_pool):
 - lexical similarity of a document to another is its BM25 score divided by its score against
-  itself, so 1.0 means "the same words"; its weight depends on the document's language
-  (retrieval/fusion.py);
+  itself (1.0: "the same words"), weighed by the document's language (retrieval/fusion.py);
 - dense similarity comes from one vector space for all languages (language/bilingual.py); the
   dense score of a pair with exactly one English text is multiplied by the embedder's
   `pair_scale` (the e5 part's weight in English vectors);
-- each pair's fused score (dense and lexical, 1.0 = identical) is put on the one scale of every
-  language pair by the embedder's calibration (`language.pairs.calibrated`), so that a Finnish
-  text's Finnish and English neighbours compete fairly;
-- each stored vector is smoothed with its three nearest neighbours in its own language
-  (database-side augmentation), and a neighbour list is re-ranked with the neighbours' own
-  similarities (query expansion). Together they lift banking77 precision@5 above 0.85;
-- suggested links, duplicate flags, similar-insight hints and "may answer" matches use a
-  threshold per language pair (language/pairs.py).
+- across languages the words count by the share one text translates of the other's
+  (retrieval/concepts.py);
+- each pair's fused score (1.0 = identical) is put on the one scale of every language pair by
+  the embedder's calibration (`language.pairs.calibrated`): a Finnish text's Finnish and English
+  neighbours compete fairly;
+- each stored vector is smoothed with its three nearest neighbours in its own language, and a
+  neighbour list is re-ranked with the neighbours' own similarities (query expansion): they
+  lift banking77 precision@5 above 0.85;
+- links, duplicate flags, similar hints and "may answer" matches use a threshold per language
+  pair (language/pairs.py).
 """
 
 from __future__ import annotations
@@ -124,12 +124,27 @@ class HybridIndex(IndexRows):
         english: bool,
         rows: np.ndarray | None = None,
         kind: str = "related",
+        concepts: np.ndarray | None = None,
     ) -> np.ndarray:
         """One text's dense and lexical scores against rows (all rows by default), each pair
-        weighted by its own lexical weight, on the one scale of every language pair (1.0 means
-        "identical")."""
+        weighted by its own lexical weight, the text's `concepts` counted against rows in the
+        other language, on the one scale of every language pair (1.0 means "identical")."""
         target = self._targets(rows, len(dense))
-        return calibrated(fused(dense, lexical, weight), english, target, kind, self.calibration)
+        scores = self._with_shared_words(fused(dense, lexical, weight), concepts, english, rows)
+        return calibrated(scores, english, target, kind, self.calibration)
+
+    def _with_shared_words(
+        self, scores: np.ndarray, concepts, english: bool, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Fused `scores` of one text against rows (all by default) with the words it shares
+        with the live rows of the other language counted (`ConceptIndex.raised`)."""
+        if concepts is None:
+            return scores
+        live = self._alive[: len(scores)] if rows is None else True
+        cross = np.flatnonzero((self._targets(rows, len(scores)) != english) & live)
+        self.concepts.sync(self.lexical, self._languages)
+        index_rows = cross if rows is None else rows[cross]
+        return self.concepts.raised(scores, cross, index_rows, concepts, english)
 
     def _pair_weights(
         self, weight: float, english: bool, rows: np.ndarray | None = None
@@ -146,7 +161,11 @@ class HybridIndex(IndexRows):
         dense = self._scaled(dense, english)
         lexical = self._lexical_row(row)
         weight = self._pair_weights(lexical_weight(self._languages[row]), english)
-        return dense, lexical, fused(dense, lexical, weight)
+        self.concepts.sync(self.lexical, self._languages)
+        scores = self._with_shared_words(
+            fused(dense, lexical, weight), self.concepts.row(row), english
+        )
+        return dense, lexical, scores
 
     def _lexical_row(self, row: int) -> np.ndarray:
         ids, weights = self.lexical.row_vector(row)
@@ -215,7 +234,13 @@ class HybridIndex(IndexRows):
             return self._ids[: len(scores)][keep], scores[keep]
 
     def match(
-        self, query: np.ndarray, term_ids: np.ndarray, weights: np.ndarray, language: str, k: int
+        self,
+        query: np.ndarray,
+        term_ids: np.ndarray,
+        weights: np.ndarray,
+        language: str,
+        k: int,
+        concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
         """Insights answering a text that is not stored (a question): scored like `related`."""
         with self.turns.person():
@@ -227,7 +252,7 @@ class HybridIndex(IndexRows):
                 term_ids, weights, self.lexical.scores(term_ids, weights)
             )
             weight = self._pair_weights(lexical_weight(language), english)
-            first = self.fuse(dense, lexical, weight, english)
+            first = self.fuse(dense, lexical, weight, english, concepts=concepts)
             return self._expanded(first, lexical, k, set(), query, english)
 
     def _expanded(
@@ -270,6 +295,9 @@ class HybridIndex(IndexRows):
                 ]
             )
             scores_n = fused(dense_n, lexical_n, weight_n)
+            for i, n in enumerate(neighbours):
+                own = self.concepts.row(int(n))
+                scores_n[i] = self._with_shared_words(scores_n[i], own, english_n[i, 0], candidates)
             expanded = calibrated(scores_n, english_n, english_c, "related", self.calibration)
             expanded = expanded.mean(axis=0)
         final = (first[candidates] + expanded) / 2
@@ -298,8 +326,10 @@ class HybridIndex(IndexRows):
         k: int,
         allowed: np.ndarray | None = None,
         english: bool = True,
+        concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
-        """Best k live insights for a query vector and weighted query terms.
+        """Best k live insights for a query vector and weighted query terms (and its
+        `concepts`, `text_concepts`, counted across languages).
 
         `allowed` (insight ids) narrows the result to a filtered set.
         """
@@ -307,7 +337,9 @@ class HybridIndex(IndexRows):
             if not self.raw.size:
                 return []
             if self.raw.codes is not None and allowed is None:
-                found = self._search_candidates(query, term_ids, weights, lexical_weight_, english)
+                found = self._search_candidates(
+                    query, term_ids, weights, lexical_weight_, english, concepts
+                )
                 if len(found) >= k:
                     return found[:k]
             mask = None if allowed is None else np.isin(self._ids, allowed)
@@ -321,7 +353,7 @@ class HybridIndex(IndexRows):
                 term_ids, weights, self.lexical.scores(term_ids, weights)
             )
             weight = self._pair_weights(lexical_weight_, english)
-            fused = self.fuse(dense, lexical, weight, english, kind="search")
+            fused = self.fuse(dense, lexical, weight, english, kind="search", concepts=concepts)
             if mask is not None:
                 fused = np.where(mask, fused, -np.inf)
             top = self._top(fused, k)
@@ -337,6 +369,7 @@ class HybridIndex(IndexRows):
         weights: np.ndarray,
         lexical_weight: float,
         english: bool,
+        concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
         """The live candidates of a query in a large index, best first, scored as `search` does.
 
@@ -355,7 +388,9 @@ class HybridIndex(IndexRows):
         )
         same = self.english_rows(rows) == english
         weight = np.where(same, lexical_weight, min(lexical_weight, CROSS_LEXICAL_WEIGHT))
-        fused = self.fuse(dense, lexical, weight, english, rows=rows, kind="search")
+        fused = self.fuse(
+            dense, lexical, weight, english, rows=rows, kind="search", concepts=concepts
+        )
         ids = self.ids_of(rows)
         return [
             Neighbour(int(ids[i]), float(fused[i]), float(dense[i]), float(lexical[i]))

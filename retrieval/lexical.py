@@ -36,6 +36,7 @@ class LexicalIndex:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []  # by term id
         self._df: list[int] = []
         self._feature: list[float] = []  # query-side weight of each term's kind
         self._lengths: list[float] = []
@@ -65,6 +66,7 @@ class LexicalIndex:
                 term_id = self.vocab.get(term)
                 if term_id is None:
                     term_id = self.vocab[term] = len(self._df)
+                    self.terms.append(term)
                     self._df.append(0)
                     self._feature.append(
                         STEM_WEIGHT
@@ -101,6 +103,7 @@ class LexicalIndex:
     def seed(self, terms: list[str], features: np.ndarray) -> None:
         """Start an empty index with a saved vocabulary (term ids as they were saved)."""
         self.vocab = {term: i for i, term in enumerate(terms)}
+        self.terms = list(terms)
         self._feature = features.tolist()
         self._df = [0] * len(terms)
 
@@ -119,12 +122,25 @@ class LexicalIndex:
 
     def saved_state(self) -> tuple[list[str], np.ndarray, sparse.csr_matrix, np.ndarray]:
         """(terms in id order, feature weights, weighted rows, lengths) of a compacted index."""
-        terms = [""] * len(self.vocab)
-        for term, i in self.vocab.items():
-            terms[i] = term
+        terms = list(self.terms)
         rows = self._main[1]
         rows.resize((rows.shape[0], len(terms)))
         return terms, np.asarray(self._feature), rows, np.asarray(self._lengths)
+
+    def term_rows(self, start: int, stop: int) -> sparse.csr_matrix:
+        """Which terms the documents of rows start..stop-1 hold (their weighted rows)."""
+        blocks = [self._main[1], *self._frozen]
+        if self._delta_docs:
+            blocks.append(self._delta_blocks()[1])
+        out, first = [], 0
+        for block in blocks:
+            end = first + block.shape[0]
+            if end > start and first < stop:
+                part = block[max(start - first, 0) : min(stop, end) - first]
+                part.resize((part.shape[0], len(self._df)))
+                out.append(part)
+            first = end
+        return sparse.vstack(out, format="csr") if out else _empty(len(self._df))
 
     def _weighted_rows(self, docs: list[Counter], first_row: int) -> sparse.csr_matrix:
         lengths = np.asarray(self._lengths[first_row : first_row + len(docs)], dtype=np.float32)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from retrieval.concepts import ConceptIndex
 from retrieval.dense import release_freed_memory
 from retrieval.lexical import LexicalIndex, VectorIndex
 from retrieval.turns import Turns
@@ -22,6 +23,7 @@ class IndexRows:
         self.raw = VectorIndex(dim, proposes=True)  # past COMPACT_ROWS: proposes candidates
         self.smooth = VectorIndex(dim)
         self.lexical = LexicalIndex()
+        self.concepts = ConceptIndex()  # read from `lexical` when first needed
         self._ids = np.zeros(0, dtype=np.int64)
         self._alive = np.zeros(0, dtype=bool)
         self._languages: list[str] = []
@@ -73,6 +75,10 @@ class IndexRows:
             else:
                 self.lexical.add(terms, bulk=bulk)
             self.smooth.add(vectors if smoothed is None else smoothed, bulk=bulk)
+
+    def text_concepts(self, text: str, language: str) -> np.ndarray:
+        """The concepts of a text that is not stored (a query, a question)."""
+        return self.concepts.lexicon.text_concepts(text, language)
 
     def raw_vectors(self, insight_ids: list[int]) -> np.ndarray:
         """The unsmoothed vectors of some insights."""

@@ -1,0 +1,134 @@
+"""Words shared across languages: each indexed text's concepts (language/lexicon.py) and how
+much of one text's words another text in the other language translates.
+
+Derived from the lexical index (its terms already hold English stems and Finnish base forms),
+so a large index reopened from its saved lexical rows needs no text split again; rows are read
+when a score first needs them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from language.lexicon import Lexicon, default_lexicon
+from retrieval.fusion import CONCEPT_CANDIDATES, with_shared_words
+from retrieval.lexical import LexicalIndex
+
+# The lexicon's languages besides English; rows in any other language have no concepts.
+_LANGUAGES = ("en", "fi")
+_READ_ROWS = 8192  # rows read from the lexical index at a time (bounds the copy's memory)
+
+
+class ConceptIndex:
+    """The concept ids of every row of a lexical index, kept in step with it."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self._lexicon = lexicon
+        self._rows: list[np.ndarray] = []
+        self._df = np.zeros(0, dtype=np.float32)
+        self._maps: dict[str, tuple[list[int], list[int]]] = {lang: ([], []) for lang in _LANGUAGES}
+        self._mapped_terms = 0
+        self._built: dict[str, sparse.csr_matrix] = {}
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = default_lexicon()
+        return self._lexicon
+
+    def sync(self, lexical: LexicalIndex, languages: list[str]) -> None:
+        """Read the concepts of rows added to the lexical index since the last call."""
+        if len(self._rows) >= lexical.size or not self.lexicon:
+            return
+        if not len(self._df):
+            self._df = np.zeros(self.lexicon.size, dtype=np.float32)
+        maps = self._term_maps(lexical.terms)
+        for start in range(len(self._rows), lexical.size, _READ_ROWS):
+            stop = min(start + _READ_ROWS, lexical.size)
+            block = lexical.term_rows(start, stop)
+            block.data[:] = 1.0
+            langs = np.asarray(languages[start:stop])
+            found = sparse.csr_matrix((stop - start, self.lexicon.size), dtype=np.float32)
+            for lang, term_map in maps.items():
+                mask = sparse.diags((langs == lang).astype(np.float32))
+                found = found + mask @ block @ term_map
+            found = found.tocsr()
+            found.sort_indices()
+            self._rows.extend(
+                found.indices[found.indptr[i] : found.indptr[i + 1]].astype(np.int32)
+                for i in range(stop - start)
+            )
+            np.add.at(self._df, found.indices, 1.0)
+
+    def _term_maps(self, terms: list[str]) -> dict[str, sparse.csr_matrix]:
+        """Per language, a (lexical term x concept) matrix of which term means which concept;
+        rebuilt only when new terms have concepts (an add usually brings none)."""
+        before = sum(len(term_ids) for term_ids, _ in self._maps.values())
+        for term_id in range(self._mapped_terms, len(terms)):
+            term = terms[term_id]
+            if not term.startswith(("w:", "p:")):
+                continue
+            for lang, (term_ids, concepts) in self._maps.items():
+                for concept in self.lexicon.term_concepts(term, lang):
+                    term_ids.append(term_id)
+                    concepts.append(concept)
+        self._mapped_terms = len(terms)
+        shape = (len(terms), self.lexicon.size)
+        if before != sum(len(term_ids) for term_ids, _ in self._maps.values()) or not self._built:
+            self._built = {
+                lang: sparse.csr_matrix(
+                    (np.ones(len(term_ids), dtype=np.float32), (term_ids, concepts)), shape=shape
+                )
+                for lang, (term_ids, concepts) in self._maps.items()
+            }
+        for matrix in self._built.values():
+            matrix.resize(shape)  # terms without concepts: empty rows
+        return self._built
+
+    def row(self, row: int) -> np.ndarray:
+        """The concept ids of a synced row."""
+        return self._rows[row] if row < len(self._rows) else np.zeros(0, dtype=np.int32)
+
+    def _idf(self) -> np.ndarray:
+        n = max(len(self._rows), 1)
+        return np.log1p((n - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
+
+    def shared(self, query: np.ndarray, english: bool, rows: np.ndarray) -> np.ndarray:
+        """How much of the English side's words the other side translates, for a query's
+        concepts against rows in the other language (0-1, each concept weighted by its idf):
+        of an English query's words, those a row's translations hold; of an English row's
+        words, those the query's translations hold."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        if not len(query) or not len(self._df):
+            return out
+        idf = self._idf()
+        marked = np.zeros(len(idf), dtype=bool)
+        marked[query] = True
+        total = float(idf[query].sum())
+        for i, row in enumerate(rows):
+            concepts = self.row(int(row))
+            if not len(concepts):
+                continue
+            weights = idf[concepts]
+            covered = float(weights[marked[concepts]].sum())
+            out[i] = covered / total if english else covered / float(weights.sum())
+        return out
+
+    def raised(
+        self,
+        scores: np.ndarray,
+        positions: np.ndarray,
+        rows: np.ndarray,
+        query: np.ndarray,
+        english: bool,
+    ) -> np.ndarray:
+        """`scores` with those at `positions` (of index `rows` in the other language than the
+        query) raised by the words they share (`with_shared_words`): the best
+        CONCEPT_CANDIDATES of them by `scores`; the rest rank below them anyway."""
+        if len(positions) > CONCEPT_CANDIDATES:
+            best = np.argpartition(-scores[positions], CONCEPT_CANDIDATES - 1)[:CONCEPT_CANDIDATES]
+            positions, rows = positions[best], rows[best]
+        out = scores.copy()
+        out[positions] = with_shared_words(scores[positions], self.shared(query, english, rows))
+        return out
