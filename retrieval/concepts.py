@@ -25,7 +25,9 @@ class ConceptIndex:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self._lexicon = lexicon
-        self._rows: list[np.ndarray] = []
+        # every row's concept ids, one after another (row r: _ids[_starts[r]:_starts[r + 1]])
+        self._starts = np.zeros(1, dtype=np.int64)
+        self._ids = np.zeros(0, dtype=np.int32)
         self._df = np.zeros(0, dtype=np.float32)
         self._maps: dict[str, tuple[list[int], list[int]]] = {lang: ([], []) for lang in _LANGUAGES}
         self._mapped_terms = 0
@@ -37,14 +39,18 @@ class ConceptIndex:
             self._lexicon = default_lexicon()
         return self._lexicon
 
+    @property
+    def size(self) -> int:
+        return len(self._starts) - 1
+
     def sync(self, lexical: LexicalIndex, languages: list[str]) -> None:
         """Read the concepts of rows added to the lexical index since the last call."""
-        if len(self._rows) >= lexical.size or not self.lexicon:
+        if self.size >= lexical.size or not self.lexicon:
             return
         if not len(self._df):
             self._df = np.zeros(self.lexicon.size, dtype=np.float32)
         maps = self._term_maps(lexical.terms)
-        for start in range(len(self._rows), lexical.size, _READ_ROWS):
+        for start in range(self.size, lexical.size, _READ_ROWS):
             stop = min(start + _READ_ROWS, lexical.size)
             block = lexical.term_rows(start, stop)
             block.data[:] = 1.0
@@ -55,11 +61,17 @@ class ConceptIndex:
                 found = found + mask @ block @ term_map
             found = found.tocsr()
             found.sort_indices()
-            self._rows.extend(
-                found.indices[found.indptr[i] : found.indptr[i + 1]].astype(np.int32)
-                for i in range(stop - start)
-            )
+            self._append(found.indices.astype(np.int32), found.indptr)
             np.add.at(self._df, found.indices, 1.0)
+
+    def _append(self, ids: np.ndarray, starts: np.ndarray) -> None:
+        used = int(self._starts[-1])
+        if used + len(ids) > len(self._ids):  # room for twice as many: appends stay cheap
+            grown = np.zeros(max(2 * len(self._ids), used + len(ids)), dtype=np.int32)
+            grown[:used] = self._ids[:used]
+            self._ids = grown
+        self._ids[used : used + len(ids)] = ids
+        self._starts = np.concatenate([self._starts, used + starts[1:]])
 
     def _term_maps(self, terms: list[str]) -> dict[str, sparse.csr_matrix]:
         """Per language, a (lexical term x concept) matrix of which term means which concept;
@@ -88,10 +100,12 @@ class ConceptIndex:
 
     def row(self, row: int) -> np.ndarray:
         """The concept ids of a synced row."""
-        return self._rows[row] if row < len(self._rows) else np.zeros(0, dtype=np.int32)
+        if row >= self.size:
+            return np.zeros(0, dtype=np.int32)
+        return self._ids[self._starts[row] : self._starts[row + 1]]
 
     def _idf(self) -> np.ndarray:
-        n = max(len(self._rows), 1)
+        n = max(self.size, 1)
         return np.log1p((n - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
 
     def shared(self, query: np.ndarray, english: bool, rows: np.ndarray) -> np.ndarray:
@@ -105,15 +119,23 @@ class ConceptIndex:
         idf = self._idf()
         marked = np.zeros(len(idf), dtype=bool)
         marked[query] = True
-        total = float(idf[query].sum())
-        for i, row in enumerate(rows):
-            concepts = self.row(int(row))
-            if not len(concepts):
-                continue
-            weights = idf[concepts]
-            covered = float(weights[marked[concepts]].sum())
-            out[i] = covered / total if english else covered / float(weights.sum())
-        return out
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = np.where(rows < self.size, rows, self.size)  # unsynced rows: none
+        starts = np.append(self._starts, self._starts[-1])[rows]
+        lengths = np.append(np.diff(self._starts), 0)[rows]
+        # each row's run of concept ids, side by side, and which row each belongs to
+        which = np.repeat(np.arange(len(rows)), lengths)
+        concepts = self._ids[
+            np.arange(int(lengths.sum()))
+            + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        ]
+        weights = idf[concepts]
+        covered = np.bincount(which, weights * marked[concepts], minlength=len(rows))
+        if english:
+            total = float(idf[query].sum())
+            return (covered / total).astype(np.float32) if total > 0 else out
+        total = np.bincount(which, weights, minlength=len(rows))
+        return np.where(total > 0, covered / np.maximum(total, 1e-9), 0.0).astype(np.float32)
 
     def raised(
         self,

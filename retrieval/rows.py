@@ -76,6 +76,11 @@ class IndexRows:
                 self.lexical.add(terms, bulk=bulk)
             self.smooth.add(vectors if smoothed is None else smoothed, bulk=bulk)
 
+    def read_concepts(self) -> None:
+        """Bring the words shared across languages up to date with every row."""
+        with self.turns.person():
+            self.concepts.sync(self.lexical, self._languages)
+
     def text_concepts(self, text: str, language: str) -> np.ndarray:
         """The concepts of a text that is not stored (a query, a question)."""
         return self.concepts.lexicon.text_concepts(text, language)

@@ -17,6 +17,7 @@ import numpy as np
 
 from language import text as textlib
 from language.embeddings import EMBED_BATCH, Embedder, embed_in_batches, embed_texts
+from language.lexicon import default_lexicon
 from retrieval import ann
 from retrieval.dense import release_freed_memory
 from retrieval.hybrid import HybridIndex
@@ -96,6 +97,9 @@ class Indexing:
     def load(self, progress: Progress | None = None) -> None:
         """Recompute the vectors of another model, then read every live vector into memory."""
         self._reembed_stale(progress)
+        # the bilingual dictionaries are read (about a second) while the rows load
+        lexicon = threading.Thread(target=default_lexicon, name="lexicon", daemon=True)
+        lexicon.start()
         count = self.insights.count()
         self.index.reserve(count + 1024)
         # A large collection takes its lexical rows from the last open where texts are unchanged
@@ -140,6 +144,8 @@ class Indexing:
         flush()
         saved = None  # its rows are the index's now
         self.index.compact()
+        lexicon.join()
+        self.index.read_concepts()  # not at the first search (a second at 100,000)
         self.forget_old_graph()
         if lexicon_file is not None and (split > count // 100 or not lexicon_file.exists()):
             self.saving = save_lexicon(self.index.lexical, np.concatenate(keys), lexicon_file)
