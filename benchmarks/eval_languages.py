@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
 from language.bilingual import default_embedder  # noqa: E402
+from language.pairs import evidence  # noqa: E402
 from language.text import normalise  # noqa: E402
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
@@ -120,8 +121,8 @@ def lowest_threshold(scores: np.ndarray, right: np.ndarray, precision: float) ->
 
 
 def neighbour_pairs(embedder, texts: list[str], partner_of, languages: list[str] | None = None):
-    """(fused score, dense score, right?, language, other's language, text number) for each
-    text's 5 related insights."""
+    """(fused score, dense score, right?, language, other's language, text number, evidence:
+    `language.pairs.evidence`) for each text's 5 related insights."""
     with tempfile.TemporaryDirectory() as tmp:
         kb = KnowledgeBase.open(Path(tmp) / "calibrate.duckdb", embedder=embedder)
         items = [
@@ -136,8 +137,17 @@ def neighbour_pairs(embedder, texts: list[str], partner_of, languages: list[str]
             for hit in kb.related(insight_id, k=5):
                 j = position[hit.insight_id]
                 lang_a = kb.get(insight_id).language
+                closeness = evidence(hit.dense_score, hit.shared_score)
                 rows.append(
-                    (hit.score, hit.dense_score, partner_of(i, j), lang_a, hit.insight.language, i)
+                    (
+                        hit.score,
+                        hit.dense_score,
+                        partner_of(i, j),
+                        lang_a,
+                        hit.insight.language,
+                        i,
+                        closeness,
+                    )
                 )
         kb.close()
     return rows
@@ -166,13 +176,14 @@ def calibrate(embedder, pairs: int) -> None:
     for key, rows in (("fi-en", cross), ("fi-fi", fifi), ("en-en", enen)):
         scores = np.asarray([r[0] for r in rows])
         dense = np.asarray([r[1] for r in rows])
+        closeness = np.asarray([r[6] for r in rows])
         right = np.asarray([r[2] for r in rows], dtype=bool)
-        for kind, values in (("related", scores), ("similar", dense), ("duplicate", dense)):
+        for kind, values in (("related", scores), ("similar", closeness), ("duplicate", dense)):
             target = THRESHOLD_TARGETS.get((key, kind))
             if target is None:
                 continue
             if kind == "related" and key != "en-en":
-                values = dense  # see language.pairs.suggests_link
+                values = closeness  # see language.pairs.suggests_link
             right_here = fifi_dup if kind == "duplicate" and key == "fi-fi" else right
             t, p, kept = lowest_threshold(values, right_here, target)
             print(

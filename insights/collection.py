@@ -12,7 +12,7 @@ from insights.runtime.linking import BackgroundLinker, Linking
 from insights.tagging import TagWords
 from language import text as textlib
 from language.embeddings import Embedder, embed_in_batches, embed_query
-from language.pairs import is_near_duplicate, threshold
+from language.pairs import evidence, is_near_duplicate, threshold
 from retrieval.fusion import search_lexical_weight
 from storage.db import Database
 from storage.insights import InsightRepository
@@ -45,6 +45,7 @@ def hits_from(repo: InsightRepository, found) -> list[Hit]:
             score=n.score,
             dense_score=n.dense,
             lexical_score=n.lexical,
+            shared_score=n.shared,
             insight=insights[n.insight_id],
         )
         for n in found
@@ -291,7 +292,8 @@ class Insights:
         found = []
         for hit in self.search(draft.text, k=k):
             duplicate = is_near_duplicate(draft.text, hit.insight, hit.dense_score, language)
-            if duplicate or hit.dense_score >= threshold("similar", language, hit.insight.language):
+            closeness = evidence(hit.dense_score, hit.shared_score)
+            if duplicate or closeness >= threshold("similar", language, hit.insight.language):
                 found.append((hit, duplicate))
         return found
 

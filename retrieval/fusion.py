@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from language.pairs import SHARED_WORDS_WEIGHT
+
 LEXICAL_WEIGHT_BY_LANGUAGE = {"en": 0.2}
 LEXICAL_WEIGHT_OTHER = 0.5
 # Across languages only names and numbers are shared words; any more weight adds noise
@@ -14,7 +16,7 @@ LEXICAL_WEIGHT_OTHER = 0.5
 CROSS_LEXICAL_WEIGHT = 0.05
 # Across languages, the share of words one text translates of the other (retrieval/concepts.py)
 # counts besides (benchmarks/eval_pool.py; the README's "One pool by subject").
-CONCEPT_WEIGHT = 0.2
+CONCEPT_WEIGHT = SHARED_WORDS_WEIGHT
 # Only the best cross-language rows by meaning and names get their shared words counted (of
 # 2,000 held-out Tatoeba sentences a query's translation was among the first 30 for 98.5 %).
 CONCEPT_CANDIDATES = 300
@@ -37,12 +39,14 @@ def lexical_weight(language: str) -> float:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """A scored row of the index: fused score plus its dense and lexical parts."""
+    """A scored row of the index: fused score plus its dense and lexical parts, and across
+    languages the share of words the pair translates (retrieval/concepts.py)."""
 
     insight_id: int
     score: float
     dense: float
     lexical: float
+    shared: float = 0.0
 
 
 def fused(dense: np.ndarray, lexical: np.ndarray, weight) -> np.ndarray:

@@ -25,8 +25,8 @@ from collections.abc import Set
 import numpy as np
 
 from language.pairs import Calibration, calibrated, pair_scaled
+from retrieval.crossing import SharedWordRows
 from retrieval.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, fused, lexical_weight, top_rows
-from retrieval.rows import IndexRows
 from retrieval.turns import in_slices
 
 SMOOTHING_NEIGHBOURS = 3
@@ -40,7 +40,7 @@ CANDIDATES = 200
 FILTERED_EXACT_ROWS = 20_000
 
 
-class HybridIndex(IndexRows):
+class HybridIndex(SharedWordRows):
     """Search, related insights and smoothing over the rows of an `IndexRows`."""
 
     def __init__(
@@ -108,10 +108,6 @@ class HybridIndex(IndexRows):
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 
-    def _targets(self, rows: np.ndarray | None, count: int) -> np.ndarray:
-        """Whether each of these rows (else the first `count`) is in English."""
-        return self._english[:count] if rows is None else self._english[rows]
-
     def _scaled(self, dense: np.ndarray, english: bool, rows: np.ndarray | None = None):
         """Dense scores of one text against rows (all rows by default), cross pairs scaled."""
         return pair_scaled(dense, english, self._targets(rows, len(dense)), self.pair_scale)
@@ -132,19 +128,6 @@ class HybridIndex(IndexRows):
         target = self._targets(rows, len(dense))
         scores = self._with_shared_words(fused(dense, lexical, weight), concepts, english, rows)
         return calibrated(scores, english, target, kind, self.calibration)
-
-    def _with_shared_words(
-        self, scores: np.ndarray, concepts, english: bool, rows: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Fused `scores` of one text against rows (all by default) with the words it shares
-        with the live rows of the other language counted (`ConceptIndex.raised`)."""
-        if concepts is None:
-            return scores
-        live = self._alive[: len(scores)] if rows is None else True
-        cross = np.flatnonzero((self._targets(rows, len(scores)) != english) & live)
-        self.concepts.sync(self.lexical, self._languages)
-        index_rows = cross if rows is None else rows[cross]
-        return self.concepts.raised(scores, cross, index_rows, concepts, english)
 
     def _pair_weights(
         self, weight: float, english: bool, rows: np.ndarray | None = None
@@ -219,7 +202,8 @@ class HybridIndex(IndexRows):
         first = calibrated(
             scores, english, self._english[: len(scores)], "related", self.calibration
         )
-        return self._expanded(first, lexical, k, exclude, self.raw.rows(row), english, row)
+        own = self.concepts.row(row)
+        return self._expanded(first, lexical, k, exclude, self.raw.rows(row), english, row, own)
 
     def pair_scores(self, insight_id: int) -> tuple[np.ndarray, np.ndarray]:
         """The other live insights' ids and this one's fused score against each before
@@ -253,7 +237,7 @@ class HybridIndex(IndexRows):
             )
             weight = self._pair_weights(lexical_weight(language), english)
             first = self.fuse(dense, lexical, weight, english, concepts=concepts)
-            return self._expanded(first, lexical, k, set(), query, english)
+            return self._expanded(first, lexical, k, set(), query, english, concepts=concepts)
 
     def _expanded(
         self,
@@ -264,6 +248,7 @@ class HybridIndex(IndexRows):
         query_raw: np.ndarray,
         query_english: bool,
         exclude_row: int | None = None,
+        concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
         """Rank by the calibrated fused similarity `first`, re-scored with the best
         candidates' own similarities."""
@@ -315,7 +300,7 @@ class HybridIndex(IndexRows):
             )
             if len(found) == k:
                 break
-        return found
+        return self._annotated(found, concepts, query_english)
 
     def search(
         self,
@@ -341,7 +326,7 @@ class HybridIndex(IndexRows):
                     query, term_ids, weights, lexical_weight_, english, concepts
                 )
                 if len(found) >= k:
-                    return found[:k]
+                    return self._annotated(found[:k], concepts, english)
             mask = None if allowed is None else np.isin(self._ids, allowed)
             own_rows = None
             if mask is not None and self.raw.codes is not None:
@@ -357,10 +342,11 @@ class HybridIndex(IndexRows):
             if mask is not None:
                 fused = np.where(mask, fused, -np.inf)
             top = self._top(fused, k)
-            return [
+            found = [
                 Neighbour(int(self._ids[r]), float(fused[r]), float(dense[r]), float(lexical[r]))
                 for r in top
             ]
+            return self._annotated(found, concepts, english)
 
     def _search_candidates(
         self,

@@ -339,6 +339,12 @@ def test_one_pool_an_english_query_finds_finnish_and_a_finnish_question_its_engl
     page.get_by_text("Kuljettaja ei päässyt toimistoon", exact=False).first.wait_for()
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "search_english_finds_finnish.png"), full_page=True)
+    # two English keywords find a Finnish note on their subject through the dictionary
+    box.fill("late delivery")
+    box.press("Enter")
+    page.get_by_text("Kun toimitus myöhästyy", exact=False).first.wait_for()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "search_keywords_find_finnish.png"), full_page=True)
 
     visit(page, demo_url + "/backlog")
     page.get_by_text("Ask a question").click()

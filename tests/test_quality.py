@@ -70,3 +70,13 @@ def test_banking77_sample_linking_precision(tmp_path, real_embedder):
     kb.close()
     # 20 intents (~800 texts); the full-set figure is in benchmarks/eval_quality.py
     assert precision >= 0.85, precision
+
+
+def test_an_english_keyword_query_finds_finnish_notes_on_its_subject(demo_kb):
+    """Issue 25: "late delivery" found no Finnish insight in the top 10; the words now cross
+    languages through the dictionary ("toimitus" = delivery, "myöhästyä" = be late)."""
+    hits = demo_kb.search("late delivery", k=10)
+    finnish = [h for h in hits if h.insight.language == "fi"]
+    assert finnish, texts_of(hits)
+    assert any("myöhästy" in h.insight.text for h in finnish), texts_of(finnish)
+    assert all(h.shared_score > 0 for h in finnish)

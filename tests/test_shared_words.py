@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from insights import InsightIn, KnowledgeBase
-from language import lexicon
+from language import lexicon, pairs
 from language.lexicon import Lexicon, default_lexicon
 from language.text import lexical_terms
 from retrieval.concepts import ConceptIndex
@@ -60,6 +60,7 @@ def test_search_finds_the_text_of_the_other_language_on_the_query_subject(tmp_pa
         assert hits[0].insight_id == ids[-1], [kb.get(h.insight_id).text for h in hits]
         # by its words, not by chance: the fake embedder's meaning is noise
         assert hits[0].score - hits[1].score > 0.05, [h.score for h in hits]
+        assert hits[0].shared_score > 0.3, hits[0]
     finally:
         kb.close()
 
@@ -124,3 +125,15 @@ def test_a_lexicon_reads_both_directions_of_the_dictionaries():
     assert small.word_concepts("cat", "en") == small.word_concepts("kissa", "fi")
     assert small.term_concepts("p:kissa", "fi") and not small.term_concepts("<kis", "fi")
     assert not small.word_concepts("kissa", "sv")
+
+
+def test_across_languages_a_link_reads_the_shared_words_beside_the_meaning():
+    # a pair a little below the translation's link threshold on meaning alone
+    dense = pairs.THRESHOLDS["related"]["fi-en"] - 0.05
+    assert not pairs.suggests_link(0.0, dense, "fi", "en")
+    assert pairs.suggests_link(0.0, dense, "fi", "en", shared=0.5)
+    # within a language nothing is shared by definition: the dense score decides as before
+    assert pairs.evidence(0.4) == 0.4
+    assert pairs.suggests_link(0.0, 0.5, "fi", "fi") == (
+        pairs.THRESHOLDS["related"]["fi-fi"] <= 0.5
+    )

@@ -227,6 +227,7 @@ class Hit(BaseModel):
     score: float
     dense_score: float = 0.0
     lexical_score: float = 0.0
+    shared_score: float = 0.0  # across languages: the share of words the pair translates
     insight: Insight
 
 

@@ -177,7 +177,7 @@ class Linking:
                         continue
                     duplicate = is_near_duplicate(insight.text, other, n.dense, insight.language)
                     if duplicate or suggests_link(
-                        n.score, n.dense, insight.language, other.language
+                        n.score, n.dense, insight.language, other.language, n.shared
                     ):
                         suggestions.append((insight_id, n.insight_id, n.score, duplicate))
             languages = [insights[i].language if i in insights else "en" for i in block]
