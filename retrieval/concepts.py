@@ -132,10 +132,11 @@ class ConceptIndex:
         weights = idf[concepts]
         covered = np.bincount(which, weights * marked[concepts], minlength=len(rows))
         if english:
-            total = float(idf[query].sum())
-            return (covered / total).astype(np.float32) if total > 0 else out
-        total = np.bincount(which, weights, minlength=len(rows))
-        return np.where(total > 0, covered / np.maximum(total, 1e-9), 0.0).astype(np.float32)
+            query_weight = float(idf[query].sum())
+            return (covered / query_weight).astype(np.float32) if query_weight > 0 else out
+        row_weight = np.bincount(which, weights, minlength=len(rows))
+        shares = covered / np.maximum(row_weight, 1e-9)
+        return np.where(row_weight > 0, shares, 0.0).astype(np.float32)
 
     def raised(
         self,
