@@ -162,12 +162,17 @@ def default_lexicon() -> Lexicon:
     they are missing."""
     try:
         return Lexicon(_read(DICTIONARY_DIR))
-    except OSError as error:
+    except Exception as error:  # noqa: BLE001 - missing, unreadable or damaged files
         log.warning(
-            "The bilingual dictionaries are not available (%s): Finnish and English texts share "
+            "The bilingual dictionaries are not usable (%r): Finnish and English texts share "
             "only names and numbers as words, so translations and texts on one subject rank "
             "lower across languages. Install the Debian packages dict-freedict-fin-eng "
-            "and dict-freedict-eng-fin (make does).",
+            "and dict-freedict-eng-fin (make does) or reinstall them if damaged.",
             error,
         )
         return Lexicon({})
+
+
+def words_cross(language: str) -> bool:
+    """Whether texts in `language` share words with English ones (a lexicon is installed)."""
+    return language in DICTIONARIES and bool(default_lexicon())

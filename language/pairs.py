@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from language import lexicon
 from language import text as textlib
 from vocabulary.knowledge import Insight
 
@@ -57,9 +58,20 @@ def pair_key(language_a: str, language_b: str) -> str:
     return {2: "en-en", 1: "fi-en", 0: "fi-fi"}[english]
 
 
+# Across languages without a dictionary into English (Swedish, or none installed) nothing is
+# shared and the `evidence` is the dense score: its own thresholds (Tatoeba translations,
+# precision 0.90 for a link, 0.80 for a hint).
+DENSE_ONLY_ACROSS = {"related": 0.55, "similar": 0.50}
+
+
 def threshold(kind: str, language_a: str, language_b: str) -> float:
     """The calibrated threshold of a kind ("related", "duplicate", "answers") for a pair."""
-    return THRESHOLDS[kind][pair_key(language_a, language_b)]
+    key = pair_key(language_a, language_b)
+    if key == "fi-en" and kind in DENSE_ONLY_ACROSS:
+        other = language_b if language_a == "en" else language_a
+        if not lexicon.words_cross(other):
+            return DENSE_ONLY_ACROSS[kind]
+    return THRESHOLDS[kind][key]
 
 
 # Across languages the words a pair shares count besides its meaning (retrieval/concepts.py):
@@ -80,7 +92,8 @@ def suggests_link(
     texts, by its `evidence` where a non-English text is involved (calibrated on held-out
     Finnish data, the dense score separates related from unrelated better there)."""
     key = pair_key(language, other)
-    return (score if key == "en-en" else evidence(dense, shared)) >= THRESHOLDS["related"][key]
+    value = score if key == "en-en" else evidence(dense, shared)
+    return value >= threshold("related", language, other)
 
 
 def related_threshold(language: str, other: str | None = None) -> float:

@@ -94,7 +94,7 @@ class HybridIndex(SharedWordRows):
                 else dense_rows[block : block + step].copy()
             )
             for i, row in enumerate(chunk):
-                scores = self._own_scores(row, dense[i])[2]
+                scores = self._own_scores(row, dense[i], shared_words=False)[2]
                 # Only neighbours in its own language: a smoothed vector then moves within its
                 # language's part of the space, and a mixed pool smooths each language as a
                 # pool of that language alone would (no calibration enters it).
@@ -137,17 +137,20 @@ class HybridIndex(SharedWordRows):
         same = self._targets(rows, self.raw.size) == english
         return np.where(same, weight, min(weight, CROSS_LEXICAL_WEIGHT)).astype(np.float32)
 
-    def _own_scores(self, row: int, dense: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _own_scores(
+        self, row: int, dense: np.ndarray, shared_words: bool = True
+    ) -> tuple[np.ndarray, ...]:
         """A stored text's dense (cross pairs scaled), lexical (relative to its own) and fused
-        scores against every row, before calibration."""
+        scores against every row, before calibration (`shared_words`: counted across
+        languages)."""
         english = bool(self._english[row])
         dense = self._scaled(dense, english)
         lexical = self._lexical_row(row)
         weight = self._pair_weights(lexical_weight(self._languages[row]), english)
-        self.concepts.sync(self.lexical, self._languages)
-        scores = self._with_shared_words(
-            fused(dense, lexical, weight), self.concepts.row(row), english
-        )
+        scores = fused(dense, lexical, weight)
+        if shared_words:
+            self.concepts.sync(self.lexical, self._languages)
+            scores = self._with_shared_words(scores, self.concepts.row(row), english)
         return dense, lexical, scores
 
     def _lexical_row(self, row: int) -> np.ndarray:

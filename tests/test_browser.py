@@ -342,6 +342,7 @@ def test_one_pool_an_english_query_finds_finnish_and_a_finnish_question_its_engl
     # two English keywords find a Finnish note on their subject through the dictionary
     box.fill("late delivery")
     box.press("Enter")
+    page.get_by_text("Best matches for “late delivery”", exact=False).wait_for()
     page.get_by_text("Kun toimitus myöhästyy", exact=False).first.wait_for()
     settle(page)
     page.screenshot(path=str(ARTIFACTS / "search_keywords_find_finnish.png"), full_page=True)

@@ -101,21 +101,64 @@ def test_the_concepts_follow_the_lexical_index_through_every_block():
     assert int(np.argmax(shared)) == 0 and shared[0] > 0.5, shared
 
 
-def test_without_the_dictionaries_only_names_and_numbers_cross_and_it_is_said(
-    tmp_path, monkeypatch, caplog
-):
-    monkeypatch.setattr(lexicon, "DICTIONARY_DIR", tmp_path / "none")
+@pytest.fixture
+def no_dictionaries(tmp_path, monkeypatch):
+    """The dictionaries' folder as `make` did not fill it (each test writes what it wants)."""
+    folder = tmp_path / "dictd"
+    folder.mkdir()
+    monkeypatch.setattr(lexicon, "DICTIONARY_DIR", folder)
     lexicon.default_lexicon.cache_clear()
+    yield folder
+    lexicon.default_lexicon.cache_clear()
+
+
+def test_without_the_dictionaries_only_names_and_numbers_cross_and_it_is_said(
+    tmp_path, no_dictionaries, caplog
+):
+    assert not lexicon.default_lexicon() and "dict-freedict-fin-eng" in caplog.text
+    # links and hints across languages fall back on the dense score's own thresholds
+    assert pairs.threshold("related", "fi", "en") == pairs.DENSE_ONLY_ACROSS["related"]
+    assert pairs.threshold("similar", "en", "fi") == pairs.DENSE_ONLY_ACROSS["similar"]
+    kb = KnowledgeBase.open(tmp_path / "kb.duckdb", embedder=HashingEmbedder())
     try:
-        empty = lexicon.default_lexicon()
-        assert not empty and "dict-freedict-fin-eng" in caplog.text
-        index = ConceptIndex(empty)
-        lexical = LexicalIndex()
-        lexical.add([lexical_terms(SOFA_FI, "fi")])
-        index.sync(lexical, ["fi"])
-        assert index.shared(empty.text_concepts(SOFA_EN, "en"), True, np.arange(1))[0] == 0
+        ids = kb.add_many([InsightIn(text=t) for t in FINNISH])
+        hits = kb.search("My couch arrived two weeks late.", k=4)
+        assert {h.insight_id for h in hits} == set(ids)
+        assert all(h.shared_score == 0 for h in hits)
     finally:
-        lexicon.default_lexicon.cache_clear()
+        kb.close()
+
+
+def test_a_damaged_dictionary_is_said_and_the_knowledge_base_still_opens(
+    tmp_path, no_dictionaries, caplog
+):
+    real = lexicon.Path("/usr/share/dictd")
+    for name in ("fin-eng", "eng-fin"):
+        (no_dictionaries / f"freedict-{name}.index").write_bytes(
+            (real / f"freedict-{name}.index").read_bytes()
+        )
+        # cut short, as a full disk or an interrupted copy leaves it
+        (no_dictionaries / f"freedict-{name}.dict.dz").write_bytes(
+            (real / f"freedict-{name}.dict.dz").read_bytes()[:20_000]
+        )
+    kb = KnowledgeBase.open(tmp_path / "kb.duckdb", embedder=HashingEmbedder())
+    try:
+        kb.add(InsightIn(text=SOFA_FI))
+        assert kb.search(SOFA_EN, k=1)
+        assert "not usable" in caplog.text and not lexicon.default_lexicon()
+    finally:
+        kb.close()
+
+
+def test_both_directions_of_the_installed_dictionaries_are_read():
+    concepts = default_lexicon()
+    # "pyörähdys" is no headword of the Finnish-English dictionary, only a translation of
+    # English words ("rotation", "twirl") in the English-Finnish one
+    found = {
+        stem for stem, i in concepts.ids.items() if i in concepts.word_concepts("pyörähdys", "fi")
+    }
+    assert {"rotat", "twirl"} <= found, found
+    assert found, "the English-Finnish direction was not read"
 
 
 def test_a_lexicon_reads_both_directions_of_the_dictionaries():
