@@ -621,6 +621,10 @@ def test_two_people_editing_one_insight_and_a_merge_keeps_theirs(app_url, browse
     second.get_by_role("button", name="Merge").click()
     second.get_by_text("Your text, to re-apply", exact=False).wait_for()
     settle(second)
+    from playwright.sync_api import expect
+
+    # the old form leaves the page a moment after the new one arrives (a busy machine)
+    expect(second.get_by_label("Text")).to_have_count(1, timeout=60_000)
     assert second.get_by_label("Text").input_value() == "Text by A: the locker froze at pickup."
     second.screenshot(path=str(ARTIFACTS / "edit_merge.png"), full_page=True)
     second.get_by_role("button", name="Save changes").click()
