@@ -1,4 +1,4 @@
-"""Words across languages: the English words a Finnish or Swedish word translates to.
+"""Words across languages: the English words a Finnish word translates to.
 
 The multilingual model alone scores a short Finnish sentence and its English translation about
 as high as two unrelated sentences of one language that share a word, so words must count

@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from language.lexicon import Lexicon, default_lexicon
+from language.lexicon import DICTIONARIES, Lexicon, default_lexicon
 from retrieval.fusion import CONCEPT_CANDIDATES, with_shared_words
 from retrieval.lexical import LexicalIndex
 
 # The lexicon's languages besides English; rows in any other language have no concepts.
-_LANGUAGES = ("en", "fi")
+_LANGUAGES = ("en", *DICTIONARIES)
 _READ_ROWS = 8192  # rows read from the lexical index at a time (bounds the copy's memory)
 
 
@@ -76,7 +76,7 @@ class ConceptIndex:
     def _term_maps(self, terms: list[str]) -> dict[str, sparse.csr_matrix]:
         """Per language, a (lexical term x concept) matrix of which term means which concept;
         rebuilt only when new terms have concepts (an add usually brings none)."""
-        before = sum(len(term_ids) for term_ids, _ in self._maps.values())
+        grew = not self._built
         for term_id in range(self._mapped_terms, len(terms)):
             term = terms[term_id]
             if not term.startswith(("w:", "p:")):
@@ -85,9 +85,10 @@ class ConceptIndex:
                 for concept in self.lexicon.term_concepts(term, lang):
                     term_ids.append(term_id)
                     concepts.append(concept)
+                    grew = True
         self._mapped_terms = len(terms)
         shape = (len(terms), self.lexicon.size)
-        if before != sum(len(term_ids) for term_ids, _ in self._maps.values()) or not self._built:
+        if grew:
             self._built = {
                 lang: sparse.csr_matrix(
                     (np.ones(len(term_ids), dtype=np.float32), (term_ids, concepts)), shape=shape

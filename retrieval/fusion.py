@@ -14,9 +14,6 @@ LEXICAL_WEIGHT_OTHER = 0.5
 # Across languages only names and numbers are shared words; any more weight adds noise
 # (Tatoeba fi->en accuracy@1 through search: 0.61 at the same-language weight).
 CROSS_LEXICAL_WEIGHT = 0.05
-# Across languages, the share of words one text translates of the other (retrieval/concepts.py)
-# counts besides (benchmarks/eval_pool.py; the README's "One pool by subject").
-CONCEPT_WEIGHT = SHARED_WORDS_WEIGHT
 # Only the best cross-language rows by meaning and names get their shared words counted (of
 # 2,000 held-out Tatoeba sentences a query's translation was among the first 30 for 98.5 %).
 CONCEPT_CANDIDATES = 300
@@ -57,9 +54,9 @@ def fused(dense: np.ndarray, lexical: np.ndarray, weight) -> np.ndarray:
 
 def with_shared_words(scores: np.ndarray, shared: np.ndarray) -> np.ndarray:
     """Fused scores of cross-language pairs raised by the share of words they translate
-    (CONCEPT_WEIGHT): a translation sharing every word reads as identical (scores stop at 1.0
-    once calibrated)."""
-    return scores + CONCEPT_WEIGHT * shared
+    (SHARED_WORDS_WEIGHT, language/pairs.py): a translation sharing every word reads as
+    identical (scores stop at 1.0 once calibrated)."""
+    return scores + SHARED_WORDS_WEIGHT * shared
 
 
 def top_rows(
