@@ -10,7 +10,8 @@
   reach a stated precision on labelled data (see THRESHOLD_TARGETS), as used in
   retrieval/hybrid.py.
 
-Usage: python benchmarks/eval_languages.py [--pairs 1000] [--calibrate] [--sets tatoeba news turku]
+Usage: python benchmarks/eval_languages.py [--pairs 1000] [--calibrate [--no-dictionary]]
+       [--sets tatoeba news turku]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from insights import InsightIn, KnowledgeBase  # noqa: E402
+from language import lexicon  # noqa: E402
 from language.bilingual import default_embedder  # noqa: E402
 from language.pairs import evidence  # noqa: E402
 from language.text import normalise  # noqa: E402
@@ -190,6 +192,13 @@ def calibrate(embedder, pairs: int) -> None:
                 f"{key} {kind:9s} precision target {target:.2f}: threshold {t:.3f} "
                 f"(precision {p:.3f}, keeps {kept:.0%} of the right pairs; {len(rows)} pairs)"
             )
+        if key == "fi-en":  # what reads the dense score alone: questions, "may answer"
+            for target in (0.90, 0.80):
+                t, p, kept = lowest_threshold(dense, right, target)
+                print(
+                    f"fi-en dense     precision target {target:.2f}: threshold {t:.3f} "
+                    f"(precision {p:.3f}, keeps {kept:.0%} of the translations)"
+                )
 
 
 def main() -> int:
@@ -197,10 +206,14 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=1000)
     parser.add_argument("--sets", nargs="*", default=["tatoeba", "news", "turku"])
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--no-dictionary", action="store_true")
     args = parser.parse_args()
     if not EVALDATA.exists():
         print(f"skipped: {EVALDATA} is absent (it ships beside the repo, not in it)")
         return 0
+    if args.no_dictionary:  # as on a machine without the dictionaries (or for Swedish)
+        lexicon.default_lexicon.cache_clear()
+        lexicon.DICTIONARY_DIR = Path(tempfile.mkdtemp())
     embedder = default_embedder()
     print(f"model: {embedder.model_id}")
     if args.calibrate:

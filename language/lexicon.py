@@ -15,6 +15,7 @@ one log line says so.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
 import re
 from collections import defaultdict
@@ -89,15 +90,26 @@ def english_stems(text: str) -> list[str]:
 class Lexicon:
     """Concept ids of words: English stems, and the English stems of other languages' words."""
 
-    def __init__(self, translations: dict[str, dict[str, set[str]]]) -> None:
+    def __init__(
+        self,
+        translations: dict[str, dict[str, set[str]]],
+        glosses: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         """`translations[language][key]` are the English stems of a word given by its key
-        (for Finnish its Voikko base form)."""
+        (for Finnish its Voikko base form); `glosses[language][key]` its one English word."""
         stems = sorted({s for table in translations.values() for v in table.values() for s in v})
         self.ids = {stem: i for i, stem in enumerate(stems)}
         self._tables = {
             language: {key: tuple(sorted(self.ids[s] for s in v)) for key, v in table.items()}
             for language, table in translations.items()
         }
+        self._glosses = glosses or {}
+        digest = hashlib.sha256()
+        for language in sorted(self._glosses):
+            for key, word in sorted(self._glosses[language].items()):
+                digest.update(f"{language}\t{key}\t{word}\n".encode())
+        # what the glosses were made with: vectors embedded from another version are re-made
+        self.version = digest.hexdigest()[:8] if self._glosses else "none"
 
     @property
     def size(self) -> int:
@@ -123,6 +135,24 @@ class Lexicon:
             return self.word_concepts(term[2:], language)
         return ()
 
+    def gloss(self, text: str, language: str) -> str:
+        """A word-by-word English reading of a text ("Mobiilikassa on hidas" -> "mobile
+        checkout be slow"), for the English model to place beside English texts: each word's
+        gloss by its base form, else by its compound parts; a word the dictionary does not
+        know (a name, a number, a loanword) is read as it is. English text and languages
+        without a dictionary come back unchanged."""
+        table = self._glosses.get(language)
+        if language == "en" or not table:
+            return text
+        out = []
+        for token in textlib.words(text):
+            bases, parts = morphology.analyse(token)
+            found = next((table[b] for b in bases if b in table), None)
+            if found is None and parts and all(p in table for p in parts):
+                found = " ".join(table[p] for p in parts)
+            out.append(found or token)
+        return " ".join(out)
+
     def text_concepts(self, text: str, language: str) -> np.ndarray:
         """The distinct concepts of a text (a query), as sorted ids."""
         keys: list[str] = []
@@ -136,24 +166,52 @@ class Lexicon:
         return np.asarray(sorted(found), dtype=np.int64)
 
 
-def _read(folder: Path) -> dict[str, dict[str, set[str]]]:
-    out: dict[str, dict[str, set[str]]] = {}
+def _plain(translation: str) -> str:
+    """A translation without its filler words ("be late" -> "late"), a single word as it is."""
+    words = translation.split()
+    if len(words) > 1:
+        words = [w for w in words if w.lower() not in ENGLISH_STOP]
+    return " ".join(words)
+
+
+def _read(folder: Path) -> tuple[dict[str, dict[str, set[str]]], dict[str, dict[str, str]]]:
+    """(English stems of each word, each word's gloss) per language, from both directions."""
+    concepts: dict[str, dict[str, set[str]]] = {}
+    glosses: dict[str, dict[str, str]] = {}
     for language, (into_english, from_english) in DICTIONARIES.items():
         table: dict[str, set[str]] = defaultdict(set)
+        forward: dict[str, list[str]] = defaultdict(list)
         for headword, translations in _entries(into_english, folder):
             for translation in translations:
                 stems = english_stems(translation)
                 if 1 <= len(stems) <= MAX_TRANSLATION_WORDS:
                     table[headword].update(stems)
+                plain = _plain(translation)
+                if plain and len(plain.split()) <= MAX_TRANSLATION_WORDS:
+                    forward[headword].append(plain)
+        backward: dict[str, list[str]] = defaultdict(list)
         for headword, translations in _entries(from_english, folder):
             stems = english_stems(headword)
-            if len(stems) != 1:
-                continue
             for translation in translations:
-                if " " not in translation.strip():
-                    table[translation.strip().lower()].add(stems[0])
-        out[language] = table
-    return out
+                word = translation.strip().lower()
+                if " " in word:
+                    continue
+                if len(stems) == 1:
+                    table[word].add(stems[0])
+                if " " not in headword.strip():
+                    backward[word].append(headword.strip())
+        concepts[language] = table
+        # a word's gloss: its first translation that the other direction confirms (the
+        # dictionaries list rare senses first now and then: "väärä" curved, wrong), else its
+        # first translation either way
+        glosses[language] = {
+            key: next(
+                (w for w in forward.get(key, ()) if w in backward.get(key, ())),
+                (forward.get(key) or backward[key])[0],
+            )
+            for key in forward.keys() | backward.keys()
+        }
+    return concepts, glosses
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +219,7 @@ def default_lexicon() -> Lexicon:
     """The lexicon of the installed dictionaries (read once, about a second), empty where
     they are missing."""
     try:
-        return Lexicon(_read(DICTIONARY_DIR))
+        return Lexicon(*_read(DICTIONARY_DIR))
     except Exception as error:  # noqa: BLE001 - missing, unreadable or damaged files
         log.warning(
             "The bilingual dictionaries are not usable (%r): Finnish and English texts share "

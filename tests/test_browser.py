@@ -324,6 +324,16 @@ def test_finnish_note_shows_its_english_twin_before_saving(demo_url, browser):
     page.close()
 
 
+def test_a_finnish_late_delivery_note_shows_the_english_delivery_finding(demo_url, browser):
+    # not a translation of any stored insight: a customer's call about one late delivery
+    page = draft_on_add(
+        browser, demo_url, "Asiakas soitti, että torstain toimitus myöhästyi taas yli tunnin."
+    )
+    page.get_by_text("Deliveries were late again on Thursday", exact=False).first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "add_finnish_subject.png"), full_page=True)
+    page.close()
+
+
 def test_one_pool_an_english_query_finds_finnish_and_a_finnish_question_its_english_twin(
     demo_url, browser
 ):

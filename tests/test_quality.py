@@ -36,7 +36,8 @@ def test_near_duplicate_field_notes_are_linked_as_duplicates(demo_kb):
     links = demo_kb.insights.links(first.insight_id)
     duplicates = [link for link in links if link.duplicate]
     assert duplicates, [(link.other.text, link.score) for link in links]
-    assert all("lobby" in link.other.text for link in duplicates)
+    # the same field note in Finnish is a duplicate too ("aulan ovi": the lobby door)
+    assert all("lobby" in link.other.text or "aulan ovi" in link.other.text for link in duplicates)
 
 
 def test_draft_check_flags_likely_duplicate(demo_kb):
@@ -80,3 +81,43 @@ def test_an_english_keyword_query_finds_finnish_notes_on_its_subject(demo_kb):
     assert finnish, texts_of(hits)
     assert any("myöhästy" in h.insight.text for h in finnish), texts_of(finnish)
     assert all(h.shared_score > 0 for h in finnish)
+
+
+ENGLISH_DELIVERY_FINDINGS = [
+    "Deliveries were late again on Thursday; drivers report that the vans are overloaded.",
+    "On-time delivery rate is 96 % on Monday to Wednesday and 81 % on Thursday.",
+    "Deliveries to rural postcodes are often the last stop of the route and arrive late.",
+]
+OTHER_FINDINGS = [
+    "The mobile checkout is so slow that customers give up before paying.",
+    "Our invoice is missing the company's VAT number.",
+    "Customers e-mail us their discount codes because they cannot find where to enter them.",
+    "Cancelling the subscription took three phone calls.",
+    "The recipes are too spicy for small children.",
+]
+
+
+@pytest.mark.slow
+def test_a_finnish_delivery_note_meets_the_english_findings_on_its_subject(tmp_path, real_embedder):
+    kb = KnowledgeBase.open(tmp_path / "subject.duckdb", embedder=real_embedder)
+    kb.add_many([InsightIn(text=t, source="interview") for t in OTHER_FINDINGS])
+    kb.add_many([InsightIn(text=t, source="interview") for t in ENGLISH_DELIVERY_FINDINGS])
+    # not a translation: a customer's call about one late Thursday delivery
+    loose = "Asiakas soitti, että torstain toimitus myöhästyi taas yli tunnin."
+    hints = [hit.insight.text for hit, _ in kb.insights.similar(loose)]
+    assert hints and hints[0] in ENGLISH_DELIVERY_FINDINGS, hints
+    assert not set(hints) & set(OTHER_FINDINGS), hints
+    related = texts_of(kb.search(loose, k=3))
+    assert set(related) == set(ENGLISH_DELIVERY_FINDINGS), related
+    # a field note saying what the first finding says is linked to it
+    note = kb.add(
+        InsightIn(
+            text="Torstain toimitus myöhästyi taas, kuljettajan mukaan autot ovat ylikuormitettuja",
+            source="field note",
+        )
+    )
+    kb.wait_for_links()
+    linked = [link.other.text for link in kb.insights.links(note.insight.id)]
+    assert ENGLISH_DELIVERY_FINDINGS[0] in linked, linked
+    assert not set(linked) & set(OTHER_FINDINGS), linked
+    kb.close()

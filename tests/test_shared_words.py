@@ -180,3 +180,29 @@ def test_across_languages_a_link_reads_the_shared_words_beside_the_meaning():
     assert pairs.suggests_link(0.0, 0.5, "fi", "fi") == (
         pairs.THRESHOLDS["related"]["fi-fi"] <= 0.5
     )
+
+
+def test_a_finnish_text_is_glossed_word_by_word_into_english():
+    small = Lexicon(
+        {"fi": {"kissa": {"cat"}, "ruoka": {"food"}}}, {"fi": {"kissa": "cat", "ruoka": "food"}}
+    )
+    # inflected forms read by their base form (Voikko), a compound by its parts, an unknown
+    # word (a name) as it is
+    assert small.gloss("Kissan ruokaa", "fi") == "cat food"
+    assert small.gloss("Kissaruokaa Oululle", "fi") == "cat food oululle"
+    # English and languages without a dictionary come back as they are
+    assert small.gloss("Kissan ruokaa", "sv") == "Kissan ruokaa"
+    assert small.gloss("The cat's food", "en") == "The cat's food"
+    # the version names the glosses (stored vectors are re-embedded when it changes)
+    other = Lexicon({"fi": {"kissa": {"cat"}}}, {"fi": {"kissa": "kitten"}})
+    assert small.version != other.version and Lexicon({}).version == "none"
+
+
+def test_the_installed_dictionaries_gloss_a_field_note():
+    glossed = default_lexicon().gloss(
+        "Mobiilikassa on hidas ja asiakkaat luopuvat ostoksesta", "fi"
+    )
+    words = set(glossed.split())
+    # a confirmed translation is preferred ("hidas" slow, "asiakas" customer); the compound
+    # "mobiilikassa" reads as its parts
+    assert {"mobile", "checkout", "slow", "customer", "purchase"} <= words, glossed
