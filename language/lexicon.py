@@ -6,7 +6,9 @@ across languages too. The bilingual dictionaries are FreeDict's (from Wiktionary
 packages `dict-freedict-fin-eng` and `dict-freedict-eng-fin`, installed by `make`). Every word
 is read as a *concept*: an English Snowball stem. An English word is its own stem; a Finnish word
 (its Voikko base forms, else its compound parts) is the stems of its English translations,
-from both directions of the dictionaries. Swedish has no such lexicon yet (FreeDict's Swedish
+from both directions of the dictionaries. A Finnish text is also read as a whole in English,
+word by word (`Lexicon.gloss`: each word's one English word), for the English model to embed
+(language/bilingual.py). Swedish has no such lexicon yet (FreeDict's Swedish
 dictionaries hold a few thousand words, and without a lemmatiser they mistranslate inflected
 forms). Without the dictionaries nothing is shared across languages but names and numbers, and
 one log line says so.

@@ -150,10 +150,10 @@ def calibrated(
     # Below 1.0 ("identical"), as on the reference's scale, yet in order: the steep lines
     # would put every strong pair of short notes on 1.0 and lose which is nearer, so above
     # CEILING_KNEE a line bends towards 1.0 instead of reaching it (English pairs keep theirs).
-    knee = CEILING_KNEE
-    bent = knee + (1.0 - knee) * np.tanh((lifted - knee) / (1.0 - knee))
+    room = 1.0 - CEILING_KNEE
+    bent = CEILING_KNEE + room * np.tanh((lifted - CEILING_KNEE) / room)
     english_pair = np.logical_and(a, b)
-    return np.where((lifted > knee) & ~english_pair, bent, lifted).astype(np.float32)
+    return np.where((lifted > CEILING_KNEE) & ~english_pair, bent, lifted).astype(np.float32)
 
 
 # A question and its translation: the dense score at which 90 % of Tatoeba neighbours in the
