@@ -300,9 +300,9 @@ def calibrate(embedder) -> None:
     score; a pair's score is then read on the English-English one's scale (same odds, same
     score). Translations are not a label here: pooled with topics they drown them (tried: a
     Tatoeba pool's English-English pairs, all wrong, turned that pair's slope negative).
+    The search line of a Finnish query's English hits is then shifted to a language-blind
+    share (`language_blind`).
     """
-    from sklearn.linear_model import LogisticRegression
-
     embedder.pair_calibration = None
     fi, en, first, _ = sib200()
     fi_rows, en_rows = first[: len(first) // 2], first[len(first) // 2 :]
@@ -317,6 +317,19 @@ def calibrate(embedder) -> None:
                 neighbour_rows(kb, ids, texts, "search", 200), languages, on_topic
             ),
         }
+        table = fitted_lines(samples)
+        finnish = [i for i, lang in enumerate(languages) if lang == "fi"]
+        table["search"]["fi-en"] = language_blind(kb, ids, texts, languages, finnish, table)
+    embedder.pair_calibration = table
+    CALIBRATION_FILE.write_text(json.dumps(table, indent=2) + "\n")
+    print(f"saved {CALIBRATION_FILE}")
+
+
+def fitted_lines(samples: dict[str, dict[str, list]]) -> dict:
+    """Per kind and language pair the (slope, offset) that reads a pair's score on the
+    English-English pair's scale: a logistic regression of right on the score per pair."""
+    from sklearn.linear_model import LogisticRegression
+
     table: dict = {}
     for kind, by_pair in samples.items():
         fits = {}
@@ -335,9 +348,26 @@ def calibrate(embedder) -> None:
             table[kind]["en-fi"] = (1.0, 0.0)
         shown = ", ".join(f"{key} {a:.2f}s{b:+.2f}" for key, (a, b) in fits.items())
         print(f"{kind}: logit of right per pair {shown} -> {table[kind]}")
-    embedder.pair_calibration = table
-    CALIBRATION_FILE.write_text(json.dumps(table, indent=2) + "\n")
-    print(f"saved {CALIBRATION_FILE}")
+    return table
+
+
+def language_blind(kb, ids, texts, languages, queries: list[int], table: dict) -> tuple:
+    """The search line of a Finnish query's English hits, shifted so that half of the
+    queries' top 10 is English: a language-blind ranking on the tuning pool. Equal odds alone
+    (odds fitted on each text's top 20 per pair) left English ahead: 0.61 of the tuning pool's
+    top 10, 0.68 of the whole pool's, and 2.4 % of Turku queries found an English news sentence
+    first. A shift of 0.01 moves the share by about 0.06: bisected."""
+    slope, offset = table["search"]["fi-en"]
+    low, high = -0.1, 0.05
+    for _ in range(8):
+        middle = (low + high) / 2
+        line = {"fi-en": (slope, offset + middle)}
+        kb.index.calibration = {**table, "search": {**table["search"], **line}}
+        rows = neighbour_rows(kb, ids, texts, "search", 10, only=queries)
+        share = float(np.mean([languages[i] != languages[j] for i, j, _ in rows]))
+        print(f"search fi-en offset {offset + middle:+.4f}: English share {share:.3f}")
+        low, high = (low, middle) if share > 0.5 else (middle, high)
+    return (slope, round(offset + (low + high) / 2, 4))
 
 
 def main() -> int:

@@ -121,3 +121,30 @@ def test_a_finnish_delivery_note_meets_the_english_findings_on_its_subject(tmp_p
     assert ENGLISH_DELIVERY_FINDINGS[0] in linked, linked
     assert not set(linked) & set(OTHER_FINDINGS), linked
     kb.close()
+
+
+FINNISH_DELIVERY_NOTES = [
+    "Sohvan toimitus myöhästyi kaksi viikkoa luvatusta.",
+    "Torstain toimitukset myöhästyvät aina, asiakkaat soittavat perään.",
+    "Kuljettaja tuli kolme tuntia myöhässä eikä ilmoittanut siitä.",
+]
+FINNISH_OTHER_NOTES = [
+    "Mobiilikassa on niin hidas, että asiakkaat luopuvat ostoksesta.",
+    "Laskusta puuttuu yrityksen Y-tunnus.",
+]
+
+
+@pytest.mark.slow
+def test_a_finnish_query_finds_both_languages_on_its_subject(tmp_path, real_embedder):
+    """Issue 25: a Finnish query's English hits were scored up (0.68 of a mixed pool's top 10
+    English); the search line is now language-blind, so neither language crowds out the other
+    and only the subject decides."""
+    kb = KnowledgeBase.open(tmp_path / "both.duckdb", embedder=real_embedder)
+    kb.add_many([InsightIn(text=t, source="interview") for t in OTHER_FINDINGS])
+    kb.add_many([InsightIn(text=t, source="interview") for t in ENGLISH_DELIVERY_FINDINGS])
+    kb.add_many([InsightIn(text=t, source="field note") for t in FINNISH_DELIVERY_NOTES])
+    kb.add_many([InsightIn(text=t, source="field note") for t in FINNISH_OTHER_NOTES])
+    kb.wait_for_links()
+    top = texts_of(kb.search("toimitukset ovat myöhässä", k=6))
+    assert set(top) == set(ENGLISH_DELIVERY_FINDINGS + FINNISH_DELIVERY_NOTES), top
+    kb.close()
