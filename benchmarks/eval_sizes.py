@@ -20,6 +20,7 @@ Usage: python benchmarks/eval_sizes.py [--sizes 50 500 5000]
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -31,18 +32,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.eval_languages import EVALDATA  # noqa: E402
 from benchmarks.eval_pool import SEED, pool, sib200  # noqa: E402
 from language.bilingual import default_embedder  # noqa: E402
+from language.pairs import pair_scaled  # noqa: E402
 
 K = 5
 DRAWS = {50: 20, 500: 3}  # one draw of 50 varies by about +-0.03
 
 
-def sib_collection(size: int, rng: np.random.Generator) -> tuple[list, list, list]:
-    """(texts, languages, labels) of `size` texts drawn from the sib200 mixed pool."""
+@functools.cache
+def sib_mixed_pool() -> tuple[list, list, list]:
+    """(texts, languages, labels) of the sib200 mixed pool, read once."""
     fi, en, first, second = sib200()
     texts = fi["text"].iloc[first].tolist() + en["text"].iloc[second].tolist()
     languages = ["fi"] * len(first) + ["en"] * len(second)
     topics = fi["category"].tolist()
-    labels = [topics[i] for i in first] + [topics[i] for i in second]
+    return texts, languages, [topics[i] for i in first] + [topics[i] for i in second]
+
+
+def sib_collection(size: int, rng: np.random.Generator) -> tuple[list, list, list]:
+    """(texts, languages, labels) of `size` texts drawn from the sib200 mixed pool."""
+    texts, languages, labels = sib_mixed_pool()
     chosen = np.sort(rng.choice(len(texts), size=size, replace=False))
     return [texts[i] for i in chosen], [languages[i] for i in chosen], [labels[i] for i in chosen]
 
@@ -67,9 +75,7 @@ def figures(embedder, texts: list[str], languages: list[str], labels: list[str])
         position = {insight_id: i for i, insight_id in enumerate(ids)}
         found = [[position[h.insight_id] for h in kb.related(i, k=K)] for i in ids]
         raw = kb.index.raw_vectors(ids)
-    dense = raw @ raw.T
-    cross = english[:, None] != english[None, :]
-    dense = np.where(cross, dense * embedder.pair_scale, dense)
+    dense = pair_scaled(raw @ raw.T, english[:, None], english[None, :], embedder.pair_scale)
     np.fill_diagonal(dense, -np.inf)
     by_raw = np.argsort(-dense, axis=1, kind="stable")[:, :K]
     related = np.mean([labels[j] == labels[i] for i, row in enumerate(found) for j in row])

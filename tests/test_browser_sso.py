@@ -15,6 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import ARTIFACTS
 from tests.doubles import HashingEmbedder
@@ -136,8 +137,6 @@ def media_status(app: str, cookies: list[dict]) -> int:
 def choose(page, box: str, option: str, exact: bool = False) -> None:
     """Pick an option of the selectbox labelled `box`: on a busy machine a late rerun may close
     the list just opened (seen in CI: the option never showed), so it is opened again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     for _ in range(4):
         settle(page)
         page.locator('[data-testid="stSelectbox"]').filter(has_text=box).click()
