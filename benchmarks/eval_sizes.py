@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.eval_languages import EVALDATA  # noqa: E402
 from benchmarks.eval_pool import SEED, pool, sib200  # noqa: E402
 from language.bilingual import default_embedder  # noqa: E402
-from language.pairs import pair_scaled  # noqa: E402
 
 K = 5
 DRAWS = {50: 20, 500: 3}  # one draw of 50 varies by about +-0.03
@@ -70,12 +69,12 @@ def banking_collection(size: int, rng: np.random.Generator) -> tuple[list, list,
 
 def figures(embedder, texts: list[str], languages: list[str], labels: list[str]) -> tuple:
     """(related same-label share, raw vectors' same-label share, related other-language share)."""
-    english = np.asarray([lang == "en" for lang in languages])
     with pool(embedder, texts, languages) as (kb, ids):
         position = {insight_id: i for i, insight_id in enumerate(ids)}
         found = [[position[h.insight_id] for h in kb.related(i, k=K)] for i in ids]
         raw = kb.index.raw_vectors(ids)
-    dense = pair_scaled(raw @ raw.T, english[:, None], english[None, :], embedder.pair_scale)
+    forms = embedder.pair_scales.forms(languages)
+    dense = embedder.pair_scales.scaled(raw @ raw.T, forms[:, None], forms[None, :])
     np.fill_diagonal(dense, -np.inf)
     by_raw = np.argsort(-dense, axis=1, kind="stable")[:, :K]
     related = np.mean([labels[j] == labels[i] for i, row in enumerate(found) for j in row])

@@ -19,7 +19,6 @@ from language.pairs import (
     DUPLICATE_QUESTION,
     answer_matches,
     duplicate_question_threshold,
-    pair_scaled,
     threshold,
 )
 from retrieval.hybrid import HybridIndex
@@ -106,10 +105,9 @@ class AnswerMatcher:
     ) -> np.ndarray:
         """A text's similarity to some questions, each pair's dense score scaled so that its
         "duplicate" threshold (language/pairs.py) reads as DUPLICATE_QUESTION, at most 1."""
-        english = np.asarray([lang == "en" for lang in languages])
-        scale = getattr(self.embedder, "pair_scale", 1.0)
-        sims = pair_scaled(vectors @ vector, language == "en", english, scale)
-        if scale == 1.0:  # one space for every language: the scores read alike as they are
+        scales = self.index.scales
+        sims = scales.scaled(vectors @ vector, scales.form(language), scales.forms(languages))
+        if scales.uniform:  # one space for every language: the scores read alike as they are
             return sims
         limits = np.asarray([duplicate_question_threshold(language, lang) for lang in languages])
         return np.minimum(sims * (DUPLICATE_QUESTION / limits), 1.0)
@@ -121,9 +119,8 @@ class AnswerMatcher:
         ids, matrix, question_languages = self.open_question_vectors()
         if not ids or not len(insight_ids):
             return
-        scale = getattr(self.embedder, "pair_scale", 1.0)
         rows, cols, scores = answer_matches(
-            vectors @ matrix.T, languages, question_languages, scale
+            vectors @ matrix.T, languages, question_languages, self.index.scales
         )
         self.backlog.suggest(
             cur,

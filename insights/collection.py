@@ -278,9 +278,8 @@ class Insights:
         allowed = None if filters.is_empty() else self.repo.filter_ids(filters)
         weight = search_lexical_weight(language)
         concepts = self.index.text_concepts(query, language)
-        english = language == "en"
         found = self.index.search(
-            vector, term_ids, weights, weight, k + offset, allowed, english, concepts
+            vector, term_ids, weights, weight, k + offset, allowed, language, concepts
         )[offset:]
         return hits_from(self.repo, found)
 

@@ -137,6 +137,10 @@ class Lexicon:
             return self.word_concepts(term[2:], language)
         return ()
 
+    def glosses(self, language: str) -> bool:
+        """Whether texts in `language` are read into English (`gloss`): English is itself."""
+        return language == "en" or bool(self._glosses.get(language))
+
     def gloss(self, text: str, language: str) -> str:
         """A word-by-word English reading of a text ("Mobiilikassa on hidas" -> "mobile
         checkout be slow"), for the English model to place beside English texts: each word's

@@ -8,6 +8,7 @@ data for a stated precision; the figures are in the README ("Thresholds per lang
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -58,21 +59,28 @@ def pair_key(language_a: str, language_b: str) -> str:
 
 
 # Across languages without a dictionary into English (Swedish, or none installed) nothing is
-# shared, the text is not glossed (MiniLM reads it as it is) and the `evidence` is the dense
-# score: its own thresholds (eval_languages.py --calibrate --no-dictionary, Tatoeba
-# translations at precision 0.90 for a link, 0.80 for a hint; they keep 37 % / 51 % of
-# translations, against 81 % / 91 % with the dictionaries).
-DENSE_ONLY_ACROSS = {"related": 0.45, "similar": 0.41}
+# shared, the text is not glossed (its vector holds e5 alone, see language/bilingual.py) and the
+# `evidence` is the dense score: its own thresholds (eval_languages.py --calibrate
+# --no-dictionary on held-out Tatoeba: a link and a possible duplicate at the translation's
+# precision 0.90 and 0.95, a hint and "may answer" at 0.80; they keep 77 % / 88 % / 67 % of
+# translations for a link / hint / duplicate, against 81 % / 91 % / 61 % with the
+# dictionaries, and 37 % / 51 % when MiniLM still read such a text as it is).
+DENSE_ONLY_ACROSS = {"related": 0.56, "similar": 0.51, "duplicate": 0.60, "answers": 0.51}
+
+
+def _dense_only(language_a: str, language_b: str) -> bool:
+    """Whether an English text and one in a language without a dictionary meet (dense alone)."""
+    if pair_key(language_a, language_b) != "fi-en":
+        return False
+    other = language_b if language_a == "en" else language_a
+    return not lexicon.words_cross(other)
 
 
 def threshold(kind: str, language_a: str, language_b: str) -> float:
     """The calibrated threshold of a kind ("related", "duplicate", "answers") for a pair."""
-    key = pair_key(language_a, language_b)
-    if key == "fi-en" and kind in DENSE_ONLY_ACROSS:
-        other = language_b if language_a == "en" else language_a
-        if not lexicon.words_cross(other):
-            return DENSE_ONLY_ACROSS[kind]
-    return THRESHOLDS[kind][key]
+    if kind in DENSE_ONLY_ACROSS and _dense_only(language_a, language_b):
+        return DENSE_ONLY_ACROSS[kind]
+    return THRESHOLDS[kind][pair_key(language_a, language_b)]
 
 
 # Across languages the words a pair shares count besides its meaning (retrieval/concepts.py):
@@ -173,24 +181,59 @@ def duplicate_question_threshold(language_a: str, language_b: str) -> float:
     key = pair_key(language_a, language_b)
     if key == "en-en":
         return DUPLICATE_QUESTION
-    return TRANSLATED_QUESTION if key == "fi-en" else THRESHOLDS["duplicate"][key]
+    if key == "fi-fi":
+        return THRESHOLDS["duplicate"][key]
+    if _dense_only(language_a, language_b):  # the translation at precision 0.90, as a link
+        return DENSE_ONLY_ACROSS["related"]
+    return TRANSLATED_QUESTION
 
 
-def pair_scaled(dense: np.ndarray, english_a, english_b, scale: float) -> np.ndarray:
-    """Dense scores with cross pairs (exactly one English text) multiplied by `scale`."""
-    if scale == 1.0:
-        return dense
-    return np.where(np.not_equal(english_a, english_b), dense * scale, dense)
+class PairScales:
+    """What the dense score of two texts is multiplied by, so that 1.0 means "identical" for
+    every pair of languages.
+
+    An embedder that weighs the parts of a vector by the text's language gives each text a
+    form (`form_of(language)`); two texts' dot product then reads the parts their forms share,
+    and `table[a][b]` undoes that weight (language/bilingual.py). One form for every text: 1.0.
+    """
+
+    def __init__(self, table, form_of: Callable[[str], int]) -> None:
+        self.table = np.asarray(table, dtype=np.float32)
+        self._form_of = form_of
+        self.uniform = bool(np.all(self.table == 1.0))
+
+    @classmethod
+    def by_english(cls, scale: float = 1.0) -> PairScales:
+        """Two forms, English and the rest; pairs of one of each multiplied by `scale`."""
+        return cls([[1.0, scale], [scale, 1.0]], lambda language: int(language == "en"))
+
+    def form(self, language: str) -> int:
+        """The form of a text in `language`."""
+        return self._form_of(language)
+
+    def forms(self, languages: Iterable[str]) -> np.ndarray:
+        """The forms of texts in these languages."""
+        return np.asarray([self._form_of(lang) for lang in languages], dtype=np.int8)
+
+    def scaled(self, dense: np.ndarray, forms_a, forms_b) -> np.ndarray:
+        """Dense scores of texts of forms a against texts of forms b (either side one form or
+        an array), each pair multiplied by its scale."""
+        if self.uniform:
+            return dense
+        return dense * self.table[forms_a, forms_b]
 
 
 def answer_matches(
-    sims: np.ndarray, insight_languages: list[str], question_languages: list[str], scale: float
+    sims: np.ndarray,
+    insight_languages: list[str],
+    question_languages: list[str],
+    scales: PairScales,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rows, columns, scores) of the insight x question similarities (dense, unscaled) that
     pass their pair's "may answer" threshold."""
-    i_english = np.asarray([lang == "en" for lang in insight_languages])[:, None]
-    q_english = np.asarray([lang == "en" for lang in question_languages])[None, :]
-    scaled = pair_scaled(sims, i_english, q_english, scale)
+    scaled = scales.scaled(
+        sims, scales.forms(insight_languages)[:, None], scales.forms(question_languages)[None, :]
+    )
     limits = np.asarray(
         [[threshold("answers", a, b) for b in question_languages] for a in insight_languages],
         dtype=np.float32,

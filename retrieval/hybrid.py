@@ -4,8 +4,8 @@ Scores (tuned on ../shared/evaldata with the benchmarks' eval_quality, eval_lang
 - lexical similarity of a document to another is its BM25 score divided by its score against
   itself (1.0: "the same words"), weighed by the document's language (retrieval/fusion.py);
 - dense similarity comes from one vector space for all languages (language/bilingual.py); the
-  dense score of a pair with exactly one English text is multiplied by the embedder's
-  `pair_scale` (the e5 part's weight in English vectors);
+  dense score of each pair is multiplied by the embedder's `pair_scales` of the two texts'
+  vector forms (`language.pairs.PairScales`: 1.0 means "identical" for every pair);
 - across languages the words count by the share one text translates of the other's
   (retrieval/concepts.py);
 - each pair's fused score (1.0 = identical) is put on the one scale of every language pair by
@@ -24,7 +24,7 @@ from collections.abc import Set
 
 import numpy as np
 
-from language.pairs import Calibration, calibrated, pair_scaled
+from language.pairs import Calibration, PairScales, calibrated
 from retrieval.crossing import SharedWordRows
 from retrieval.fusion import CROSS_LEXICAL_WEIGHT, Neighbour, fused, lexical_weight, top_rows
 from retrieval.turns import in_slices
@@ -46,22 +46,22 @@ class HybridIndex(SharedWordRows):
     def __init__(
         self,
         dim: int,
-        pair_scale: float = 1.0,
+        scales: PairScales | None = None,
         normalise=None,
         calibration: Calibration | None = None,
     ) -> None:
-        """`normalise(vectors, english)` turns sums of vectors back into the embedder's form
-        (default: unit length); `pair_scale` see `pair_scaled`; `calibration` puts the fused
-        scores of every language pair on one scale (see `language.pairs.calibrated`)."""
-        super().__init__(dim)
-        self.pair_scale = pair_scale
+        """`normalise(vectors, forms)` turns sums of vectors back into the embedder's form
+        (default: unit length); `scales` see `PairScales` (default: one form for all);
+        `calibration` puts the fused scores of every language pair on one scale (see
+        `language.pairs.calibrated`)."""
+        super().__init__(dim, scales)
         self.calibration = calibration
         self._normalise = normalise
 
-    def dense_scores(self, query: np.ndarray, rows: np.ndarray, english: bool) -> np.ndarray:
-        """A query vector's similarity to some rows (cross-language pairs scaled)."""
+    def dense_scores(self, query: np.ndarray, rows: np.ndarray, form: int) -> np.ndarray:
+        """A query vector's (of this form) similarity to some rows, each pair scaled."""
         vectors = self.raw.rows(rows)
-        return self._scaled(vectors @ query, english, rows)
+        return self._scaled(vectors @ query, form, rows)
 
     def refine(self, insight_ids: list[int], background: bool = False) -> np.ndarray:
         """Smooth the vectors of these insights with their current neighbours; returns them.
@@ -104,13 +104,15 @@ class HybridIndex(SharedWordRows):
                 top = top[scores[top] >= SMOOTHING_FLOOR]
                 out[block + i] += self.raw.rows(top).sum(axis=0)
         if self._normalise is not None:
-            return self._normalise(out, self._english[rows])
+            return self._normalise(out, self._forms[rows])
         out /= np.linalg.norm(out, axis=1, keepdims=True)
         return out
 
-    def _scaled(self, dense: np.ndarray, english: bool, rows: np.ndarray | None = None):
-        """Dense scores of one text against rows (all rows by default), cross pairs scaled."""
-        return pair_scaled(dense, english, self._targets(rows, len(dense)), self.pair_scale)
+    def _scaled(self, dense: np.ndarray, form: int, rows: np.ndarray | None = None):
+        """Dense scores of one text (of this vector form) against rows (the first
+        `len(dense)` by default), each pair scaled."""
+        forms = self._forms[: len(dense)] if rows is None else self._forms[rows]
+        return self.scales.scaled(dense, form, forms)
 
     def fuse(
         self,
@@ -144,7 +146,7 @@ class HybridIndex(SharedWordRows):
         scores against every row, before calibration (`shared_words`: counted across
         languages)."""
         english = bool(self._english[row])
-        dense = self._scaled(dense, english)
+        dense = self._scaled(dense, int(self._forms[row]))
         lexical = self._lexical_row(row)
         weight = self._pair_weights(lexical_weight(self._languages[row]), english)
         scores = fused(dense, lexical, weight)
@@ -206,7 +208,8 @@ class HybridIndex(SharedWordRows):
             scores, english, self._english[: len(scores)], "related", self.calibration
         )
         own = self.concepts.row(row)
-        return self._expanded(first, lexical, k, exclude, self.raw.rows(row), english, row, own)
+        query = (self.raw.rows(row), int(self._forms[row]))
+        return self._expanded(first, lexical, k, exclude, query, english, row, own)
 
     def pair_scores(self, insight_id: int) -> tuple[np.ndarray, np.ndarray]:
         """The other live insights' ids and this one's fused score against each before
@@ -234,13 +237,15 @@ class HybridIndex(SharedWordRows):
             if not self.raw.size:
                 return []
             english = language == "en"
-            dense = self._scaled(self.smooth.similarities(query[None, :], self.raw)[0], english)
+            form = self.scales.form(language)
+            dense = self._scaled(self.smooth.similarities(query[None, :], self.raw)[0], form)
             lexical = self.lexical.share_of_query(
                 term_ids, weights, self.lexical.scores(term_ids, weights)
             )
             weight = self._pair_weights(lexical_weight(language), english)
             first = self.fuse(dense, lexical, weight, english, concepts=concepts)
-            return self._expanded(first, lexical, k, set(), query, english, concepts=concepts)
+            query_form = (query, form)
+            return self._expanded(first, lexical, k, set(), query_form, english, concepts=concepts)
 
     def _expanded(
         self,
@@ -248,13 +253,13 @@ class HybridIndex(SharedWordRows):
         lexical: np.ndarray,
         k: int,
         exclude: Set[int],
-        query_raw: np.ndarray,
+        query: tuple[np.ndarray, int],
         query_english: bool,
         exclude_row: int | None = None,
         concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
         """Rank by the calibrated fused similarity `first`, re-scored with the best
-        candidates' own similarities."""
+        candidates' own similarities; `query` is the text's raw vector and its form."""
         candidates = self._top(first, CANDIDATES, exclude_row=exclude_row)
         if not len(candidates):
             return []
@@ -269,11 +274,10 @@ class HybridIndex(SharedWordRows):
             lexical_n = lexical_n / np.maximum(own, 1e-9)
             english_n = self._english[neighbours][:, None]
             english_c = self._english[candidates][None, :]
-            dense_n = pair_scaled(
+            dense_n = self.scales.scaled(
                 self.smooth.rows(neighbours) @ self.smooth.rows(candidates).T,
-                english_n,
-                english_c,
-                self.pair_scale,
+                self._forms[neighbours][:, None],
+                self._forms[candidates][None, :],
             )
             # each neighbour-candidate pair weighs words as its own languages do
             weight_n = np.stack(
@@ -289,15 +293,14 @@ class HybridIndex(SharedWordRows):
             expanded = calibrated(scores_n, english_n, english_c, "related", self.calibration)
             expanded = expanded.mean(axis=0)
         final = (first[candidates] + expanded) / 2
-        raw = self.raw.rows(candidates)
+        query_raw, query_form = query
+        raw = self._scaled(self.raw.rows(candidates) @ query_raw, query_form, candidates)
         found = []
         for i in np.argsort(-final, kind="stable"):
             other = int(self._ids[candidates[i]])
             if other in exclude:
                 continue
-            dense_raw = float(raw[i] @ query_raw)
-            if self._english[candidates[i]] != query_english:
-                dense_raw *= self.pair_scale
+            dense_raw = float(raw[i])
             found.append(
                 Neighbour(other, float(final[i]), dense_raw, float(lexical[candidates[i]]))
             )
@@ -313,20 +316,22 @@ class HybridIndex(SharedWordRows):
         lexical_weight_: float,
         k: int,
         allowed: np.ndarray | None = None,
-        english: bool = True,
+        language: str = "en",
         concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
-        """Best k live insights for a query vector and weighted query terms (and its
-        `concepts`, `text_concepts`, counted across languages).
+        """Best k live insights for a query vector and weighted query terms in `language`
+        (and its `concepts`, `text_concepts`, counted across languages).
 
         `allowed` (insight ids) narrows the result to a filtered set.
         """
+        english = language == "en"
+        form = self.scales.form(language)
         with self.turns.person():
             if not self.raw.size:
                 return []
             if self.raw.codes is not None and allowed is None:
                 found = self._search_candidates(
-                    query, term_ids, weights, lexical_weight_, english, concepts
+                    query, term_ids, weights, lexical_weight_, (english, form), concepts
                 )
                 if len(found) >= k:
                     return self._annotated(found[:k], concepts, english)
@@ -336,7 +341,7 @@ class HybridIndex(SharedWordRows):
                 own_rows = np.flatnonzero(mask[: self.raw.size])
                 if len(own_rows) > FILTERED_EXACT_ROWS:
                     own_rows = None  # enough of them among the proposed rows
-            dense = self._scaled(self.raw.similarities(query[None, :], also=own_rows)[0], english)
+            dense = self._scaled(self.raw.similarities(query[None, :], also=own_rows)[0], form)
             lexical = self.lexical.share_of_query(
                 term_ids, weights, self.lexical.scores(term_ids, weights)
             )
@@ -357,10 +362,11 @@ class HybridIndex(SharedWordRows):
         term_ids: np.ndarray,
         weights: np.ndarray,
         lexical_weight: float,
-        english: bool,
+        language: tuple[bool, int],
         concepts: np.ndarray | None = None,
     ) -> list[Neighbour]:
-        """The live candidates of a query in a large index, best first, scored as `search` does.
+        """The live candidates of a query in a large index, best first, scored as `search` does
+        (`language`: whether the query is English, and its vector form).
 
         Past COMPACT_ROWS (retrieval/ann.py) only the rows the codes propose are scored, the way
         a small index scores every row; the rest count as unrelated. Scoring a million rows for
@@ -371,7 +377,8 @@ class HybridIndex(SharedWordRows):
         rows = proposed[0]
         rows = rows[rows < self.raw.size]
         rows = rows[self.alive_rows(rows)]
-        dense = self.dense_scores(query, rows, english)
+        english, form = language
+        dense = self.dense_scores(query, rows, form)
         lexical = self.lexical.share_of_query(
             term_ids, weights, self.lexical.scores_at(term_ids, weights, rows)
         )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from language.pairs import PairScales
 from retrieval.concepts import ConceptIndex
 from retrieval.dense import release_freed_memory
 from retrieval.lexical import LexicalIndex, VectorIndex
@@ -18,8 +19,10 @@ from retrieval.turns import Turns
 class IndexRows:
     """Raw and smoothed vectors plus a lexical index over the live insights, row-aligned."""
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, scales: PairScales | None = None) -> None:
+        self.scales = scales or PairScales.by_english()
         self._english = np.zeros(0, dtype=bool)
+        self._forms = np.zeros(0, dtype=np.int8)  # each row's vector form (PairScales)
         self.raw = VectorIndex(dim, proposes=True)  # past COMPACT_ROWS: proposes candidates
         self.smooth = VectorIndex(dim)
         self.lexical = LexicalIndex()
@@ -69,6 +72,7 @@ class IndexRows:
             self._languages.extend(languages)
             english = np.asarray([lang == "en" for lang in languages], dtype=bool)
             self._english = np.concatenate([self._english, english])
+            self._forms = np.concatenate([self._forms, self.scales.forms(languages)])
             self.raw.add(vectors, bulk=bulk)
             if stored is not None:  # their lexical rows were saved at an earlier open
                 stored(self.lexical)

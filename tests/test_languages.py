@@ -111,12 +111,22 @@ def test_translations_share_a_theme_with_a_two_language_label(tmp_path, real_emb
 
 
 @pytest.mark.slow
-def test_swedish_does_not_break(pool):
-    kb, _ = pool
+def test_a_swedish_note_meets_its_finnish_and_english_twins(pool):
+    kb, ids = pool
+    fi_id, en_id = ids[0], ids[1]
     sv = kb.add(InsightIn(text="Min beställning kom tre veckor för sent och ingen svarade."))
     assert sv.insight.language == "sv"
+    # no dictionary reads Swedish into English: its vector holds e5 alone (MiniLM reading
+    # Swedish as it is would only be noise against English texts)
+    vector = kb.index.raw_vectors([sv.insight.id])[0]
+    assert not vector[: kb.embedder.english.dim].any() and np.linalg.norm(vector) > 0.99
     assert kb.search("beställning för sent", k=1)[0].insight_id == sv.insight.id
-    assert kb.related(sv.insight.id, k=3)
+    kb.wait_for_links()
+    assert {h.insight_id for h in kb.related(sv.insight.id, k=2)} == {fi_id, en_id}
+    suggested = {link.other.id for link in kb.insights.links(sv.insight.id)}
+    assert en_id in suggested and fi_id in suggested, suggested
+    found = [h.insight_id for h in kb.search("The order was three weeks late", k=3)]
+    assert sv.insight.id in found, [kb.get(i).text for i in found]
 
 
 def test_finnish_compounds_and_inflections_meet_in_lexical_terms():
@@ -181,6 +191,21 @@ def test_thresholds_are_per_language_pair():
     assert pairs.pair_key("sv", "fi") == "fi-fi"
     for kind in ("related", "similar", "duplicate", "answers"):
         assert set(pairs.THRESHOLDS[kind]) == {"en-en", "fi-fi", "fi-en"}
+
+
+def test_every_pair_of_vector_forms_reads_one_text_against_itself_as_identical():
+    from language.bilingual import SLOTS
+
+    scales = pairs.PairScales(1.0 / (SLOTS @ SLOTS.T), lambda language: 0)
+    rng = np.random.default_rng(0)
+    minilm, e5 = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 384)))
+    # one text in each form: English, read into English (glossed), not read (Swedish)
+    vectors = np.stack([np.concatenate([w[0] * minilm, w[1] * e5]) for w in SLOTS])
+    forms = np.arange(len(SLOTS))
+    scaled = scales.scaled(vectors @ vectors.T, forms[:, None], forms[None, :])
+    assert np.allclose(scaled, 1.0, atol=1e-5), scaled
+    assert scales.table[1, 2] == pytest.approx(np.sqrt(5), abs=1e-3)  # Swedish-English
+    assert pairs.PairScales.by_english().uniform
 
 
 def test_e5_models_get_their_prompts():

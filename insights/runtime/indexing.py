@@ -89,7 +89,7 @@ class Indexing:
         self.saving: threading.Thread | None = None  # the lexical index being saved
         self.index = HybridIndex(
             embedder.dim,
-            getattr(embedder, "pair_scale", 1.0),
+            getattr(embedder, "pair_scales", None),
             getattr(embedder, "normalise", None),
             getattr(embedder, "pair_calibration", None),
         )
