@@ -73,8 +73,9 @@ def figures(embedder, texts: list[str], languages: list[str], labels: list[str])
         position = {insight_id: i for i, insight_id in enumerate(ids)}
         found = [[position[h.insight_id] for h in kb.related(i, k=K)] for i in ids]
         raw = kb.index.raw_vectors(ids)
-    forms = embedder.pair_scales.forms(languages)
-    dense = embedder.pair_scales.scaled(raw @ raw.T, forms[:, None], forms[None, :])
+        scales = kb.index.scales
+    forms = scales.forms(languages)
+    dense = scales.scaled(raw @ raw.T, forms[:, None], forms[None, :])
     np.fill_diagonal(dense, -np.inf)
     by_raw = np.argsort(-dense, axis=1, kind="stable")[:, :K]
     related = np.mean([labels[j] == labels[i] for i, row in enumerate(found) for j in row])
